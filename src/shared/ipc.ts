@@ -1,0 +1,165 @@
+import type { EventType } from './eventTypes'
+import type { AnyTidingsEvent } from './events'
+import type { Branding, Conversation, Message, MessagePage, Person, User } from './models'
+import type { Preferences } from './preferences'
+
+/**
+ * The one IPC contract between main and the renderers, in the style of Rocket.Chat Electron's
+ * channel map: `domain/verb` names, one request and one response type per invoke channel, one
+ * payload type per push channel. Main validates every request at run time as well.
+ */
+
+export type ConnectionStatus =
+  'connecting' | 'connected' | 'reconnecting' | 'offline' | 'signed_out'
+
+export interface ConnectionState {
+  status: ConnectionStatus
+  /** With 'reconnecting': when the next attempt starts (RFC 3339). */
+  next_attempt_at: string | null
+  attempt: number
+  last_error: string | null
+}
+
+export interface SessionState {
+  user: User | null
+  server_url: string
+  /** True when the app runs the bundled server. */
+  embedded: boolean
+  /** True when the server has no account yet: the window offers to create the first admin. */
+  needs_first_account: boolean
+  /** False when the OS offers no secure storage; the token is then kept in plain form. */
+  secure_storage: boolean
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed'
+
+/** One of the user's own sends, as the UI tracks it from pending to sent or failed. */
+export interface OutboxItem {
+  client_id: string
+  conversation_id: number
+  text: string
+  status: OutboxStatus
+  error: string | null
+  created_at: string
+  message: Message | null
+}
+
+/** Renderer -> main calls: `ipcRenderer.invoke(channel, request)` resolves with the response. */
+export interface InvokeMap {
+  'session/get': { request: void; response: SessionState }
+  'session/register': {
+    request: { username: string; password: string; display_name?: string; invite_code?: string }
+    response: SessionState
+  }
+  'session/login': { request: { username: string; password: string }; response: SessionState }
+  'session/logout': { request: void; response: SessionState }
+  'connection/get': { request: void; response: ConnectionState }
+  'users/list': { request: void; response: Person[] }
+  'conversations/list': { request: void; response: Conversation[] }
+  'conversations/create': {
+    request: { member_ids: number[]; title?: string }
+    response: Conversation
+  }
+  'conversations/rename': {
+    request: { conversation_id: number; title: string }
+    response: Conversation
+  }
+  'conversations/focus': { request: { conversation_id: number | null }; response: void }
+  'messages/history': {
+    request: { conversation_id: number; before?: number; limit?: number }
+    response: MessagePage
+  }
+  'messages/send': { request: { conversation_id: number; text: string }; response: OutboxItem }
+  'messages/retry': { request: { client_id: string }; response: OutboxItem }
+  'messages/edit': { request: { message_id: number; text: string }; response: Message }
+  'messages/delete': { request: { message_id: number }; response: Message }
+  'messages/markRead': {
+    request: { conversation_id: number; up_to_message_id: number }
+    response: void
+  }
+  'outbox/list': { request: void; response: OutboxItem[] }
+  'typing/set': { request: { conversation_id: number; is_typing: boolean }; response: void }
+  'branding/get': { request: void; response: Branding }
+  'branding/set': { request: { timezone: string }; response: Branding }
+  'admin/createInvite': { request: void; response: { code: string } }
+  'settings/get': { request: void; response: Preferences }
+  'settings/set': { request: Partial<Preferences>; response: Preferences }
+  'window/openSettings': { request: void; response: void }
+}
+
+/** Main -> renderer pushes: `webContents.send(channel, payload)`. */
+export interface PushMap {
+  'events/event': AnyTidingsEvent
+  'events/resync': { reason: string }
+  'connection/state': ConnectionState
+  'session/changed': SessionState
+  'outbox/changed': OutboxItem
+  'settings/changed': Preferences
+  'branding/changed': Branding
+  'navigation/openConversation': { conversation_id: number }
+}
+
+export type InvokeChannel = keyof InvokeMap
+export type PushChannel = keyof PushMap
+export type InvokeRequest<C extends InvokeChannel> = InvokeMap[C]['request']
+export type InvokeResponse<C extends InvokeChannel> = InvokeMap[C]['response']
+
+/** What crosses the invoke channel: errors travel as data so their code survives IPC. */
+export type InvokeResult<T> =
+  { ok: true; data: T } | { ok: false; error: { code: string; message: string } }
+
+export const INVOKE_CHANNELS = [
+  'session/get',
+  'session/register',
+  'session/login',
+  'session/logout',
+  'connection/get',
+  'users/list',
+  'conversations/list',
+  'conversations/create',
+  'conversations/rename',
+  'conversations/focus',
+  'messages/history',
+  'messages/send',
+  'messages/retry',
+  'messages/edit',
+  'messages/delete',
+  'messages/markRead',
+  'outbox/list',
+  'typing/set',
+  'branding/get',
+  'branding/set',
+  'admin/createInvite',
+  'settings/get',
+  'settings/set',
+  'window/openSettings',
+] as const satisfies readonly InvokeChannel[]
+
+export const PUSH_CHANNELS = [
+  'events/event',
+  'events/resync',
+  'connection/state',
+  'session/changed',
+  'outbox/changed',
+  'settings/changed',
+  'branding/changed',
+  'navigation/openConversation',
+] as const satisfies readonly PushChannel[]
+
+/**
+ * The API the preload exposes as `window.tidings`: one function per invoke channel, `on` for
+ * stream events by type (or '*'), and `subscribe` for the other pushes. Both return unsubscribe.
+ */
+export type TidingsApi = {
+  [C in InvokeChannel]: InvokeRequest<C> extends void
+    ? () => Promise<InvokeResponse<C>>
+    : (request: InvokeRequest<C>) => Promise<InvokeResponse<C>>
+} & {
+  on<T extends EventType | '*'>(
+    type: T,
+    listener: (
+      event: T extends EventType ? Extract<AnyTidingsEvent, { type: T }> : AnyTidingsEvent,
+    ) => void,
+  ): () => void
+  subscribe<C extends PushChannel>(channel: C, listener: (payload: PushMap[C]) => void): () => void
+}

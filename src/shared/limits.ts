@@ -1,0 +1,24 @@
+/** Protocol limits shared by server and clients; `docs/protocol.md` documents each one. */
+export const Limits = {
+  /** Largest WebSocket frame a client may send, in bytes. */
+  maxFrameBytes: 64 * 1024,
+  /** Longest message text, in characters. */
+  maxMessageChars: 10_000,
+  /** Client frames a connection may send per second, sustained (token bucket refill rate). */
+  framesPerSecond: 20,
+  /** Burst size of the per-connection frame bucket. */
+  frameBurst: 40,
+  /** Protocol violations within one connection before it is closed with PolicyViolation. */
+  maxViolations: 10,
+  /** Bytes queued for a socket beyond which it is closed as a slow consumer. */
+  maxBufferedBytes: 4 * 1024 * 1024,
+  /** Interval of server protocol pings; a peer that misses one full interval is terminated. */
+  heartbeatIntervalMs: 30_000,
+  /** Minimum gap between two typing_indicator events from one user in one conversation. */
+  typingThrottleMs: 2_000,
+  /** Default and maximum page size of message history. */
+  historyPageSize: 50,
+  historyMaxPageSize: 200,
+  /** Events replayed per resume before the server asks the client to resync over REST. */
+  maxReplayEvents: 50_000,
+} as const

@@ -1,0 +1,36 @@
+/** The signed-in user's local preferences, kept by main and edited in the settings window. */
+export type ClockStyle = '12h' | '24h'
+
+/** How much a native notification may reveal on screen. */
+export type NotificationPrivacy = 'full' | 'sender_only' | 'hidden'
+
+export interface DoNotDisturb {
+  /** off; on until turned off; until a time; or every day between two local times. */
+  mode: 'off' | 'on' | 'until' | 'schedule'
+  /** RFC 3339 instant, with mode 'until'. */
+  until: string | null
+  /** 'HH:mm' in the organization timezone, with mode 'schedule'; may wrap past midnight. */
+  schedule_start: string
+  schedule_end: string
+}
+
+export interface Preferences {
+  clock: ClockStyle
+  notifications_enabled: boolean
+  notification_sound: boolean
+  notification_privacy: NotificationPrivacy
+  muted_conversation_ids: number[]
+  dnd: DoNotDisturb
+  /** A remote server to use; null runs the bundled server. */
+  server_url: string | null
+}
+
+export const DEFAULT_PREFERENCES: Preferences = {
+  clock: '12h',
+  notifications_enabled: true,
+  notification_sound: true,
+  notification_privacy: 'full',
+  muted_conversation_ids: [],
+  dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
+  server_url: null,
+}
