@@ -1,0 +1,41 @@
+import path from 'node:path'
+
+/** Options of `startServer`; the CLI fills them from flags and environment variables. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 8000. */
+  port?: number
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string
+  /** Folder of `tidings.db`. Default ./data. */
+  dataDir?: string
+  /** Let anyone register without an invite. Default false. */
+  openRegistration?: boolean
+  /** How long a user stays online after their last connection closes. Default 5 s. */
+  presenceGraceMs?: number
+  /** How long events are kept for resume. Default 30 days. */
+  retentionMs?: number
+  /** Protocol ping interval. Default 30 s. */
+  heartbeatIntervalMs?: number
+  /** Login/register attempts per username and address per minute. Default 10. */
+  authAttemptsPerMinute?: number
+  /** pino level; default 'info' for the CLI, 'warn' from code. */
+  logLevel?: string
+}
+
+export type ResolvedOptions = Required<ServerOptions>
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  return {
+    port: options.port ?? 8000,
+    host: options.host ?? '127.0.0.1',
+    dataDir: path.resolve(options.dataDir ?? './data'),
+    openRegistration: options.openRegistration ?? false,
+    presenceGraceMs: options.presenceGraceMs ?? 5_000,
+    retentionMs: options.retentionMs ?? 30 * DAY_MS,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
+    authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
+    logLevel: options.logLevel ?? 'warn',
+  }
+}

@@ -1,0 +1,26 @@
+import type { ResolvedOptions } from './config'
+import type { Database } from './db/database'
+import type { ConnectionHub } from './realtime/connectionHub'
+import type { EventLog } from './realtime/eventLog'
+import type { Presence } from './realtime/presence'
+import type { UnitOfWork } from './realtime/unitOfWork'
+import type { Accounts } from './services/accounts'
+import type { BrandingSettings } from './services/branding'
+import type { Conversations } from './services/conversations'
+import type { Messages } from './services/messages'
+
+/** Everything a route plugin may use; built once by startServer. */
+export interface ServerContext {
+  options: ResolvedOptions
+  db: Database
+  accounts: Accounts
+  branding: BrandingSettings
+  conversations: Conversations
+  messages: Messages
+  eventLog: EventLog
+  unitOfWork: UnitOfWork
+  hub: ConnectionHub
+  presence: Presence
+  /** Highest event id removed by retention: resuming from below it needs a resync. */
+  retentionFloor: () => number
+}

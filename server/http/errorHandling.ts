@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { HttpError } from './httpError'
+
+/**
+ * Turns every failure into the error envelope: our HttpErrors keep their status and code, schema
+ * violations become 400 with the validator's message, oversize or malformed bodies keep Fastify's
+ * 4xx, and anything unexpected is logged and answered 500 without internals.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply
+        .code(error.statusCode)
+        .send({ status: 'error', error: { code: error.code, message: error.message } })
+    }
+    if (error.validation) {
+      return reply.code(400).send({
+        status: 'error',
+        error: { code: 'invalid_request', message: `Invalid request: ${error.message}` },
+      })
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      const code = status === 429 ? 'rate_limited' : (error.code ?? 'invalid_request').toLowerCase()
+      return reply.code(status).send({ status: 'error', error: { code, message: error.message } })
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return reply
+      .code(500)
+      .send({ status: 'error', error: { code: 'internal', message: 'Internal server error.' } })
+  })
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({
+      status: 'error',
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url}.` },
+    })
+  })
+}

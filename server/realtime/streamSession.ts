@@ -1,0 +1,157 @@
+import type { WebSocket } from 'ws'
+import { CloseCode } from '../../src/shared/closeCodes'
+import type { ClientFrame } from '../../src/shared/frames'
+import { Limits } from '../../src/shared/limits'
+import type { ServerContext } from '../context'
+import type { Caller } from '../services/accounts'
+import { nowIso } from '../clock'
+import { ClientConnection } from './clientConnection'
+
+/**
+ * Opens an authenticated event stream on a socket: greets, replays what the client missed since
+ * `since`, and registers the connection for live events, all in one synchronous step so that no
+ * event can fall between the replay and the live stream, or arrive in both.
+ */
+export function openStream(
+  ctx: ServerContext,
+  socket: WebSocket,
+  caller: Caller,
+  since: number | undefined,
+  typingGate: TypingGate,
+): void {
+  const userId = caller.user.id
+  const connection = new ClientConnection(socket, userId, caller.tokenHash, (conn, frame) =>
+    handleFrame(ctx, conn, frame, typingGate),
+  )
+  connection.sendFrame({
+    type: 'connection_established',
+    user_id: userId,
+    timezone: ctx.branding.timezone,
+    message: 'Connected to real-time events',
+    server_time: nowIso(),
+    latest_event_id: ctx.eventLog.latestIdFor(userId),
+    heartbeat_interval_ms: ctx.options.heartbeatIntervalMs,
+  })
+  if (since !== undefined) replay(ctx, connection, since)
+
+  const first = ctx.hub.add(connection)
+  socket.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary))
+  socket.on('pong', () => {
+    connection.alive = true
+  })
+  socket.on('error', () => socket.terminate())
+  socket.on('close', () => {
+    if (ctx.hub.remove(connection)) ctx.presence.disconnected(userId)
+  })
+  if (first) ctx.presence.connected(userId)
+}
+
+function replay(ctx: ServerContext, connection: ClientConnection, since: number): void {
+  const userId = connection.userId
+  const latest = ctx.eventLog.latestId
+  if (since > latest) {
+    connection.sendFrame({
+      type: 'resync_required',
+      reason: 'unknown_position',
+      latest_id: ctx.eventLog.latestIdFor(userId),
+      message: `Event ${since} is unknown to this server; reload your conversations.`,
+    })
+    return
+  }
+  if (since < ctx.retentionFloor()) {
+    connection.sendFrame({
+      type: 'resync_required',
+      reason: 'retention',
+      latest_id: ctx.eventLog.latestIdFor(userId),
+      message: 'Events since then are past the retention window; reload your conversations.',
+    })
+    return
+  }
+  const rows = ctx.eventLog.after(userId, since, Limits.maxReplayEvents + 1)
+  if (rows.length > Limits.maxReplayEvents) {
+    connection.sendFrame({
+      type: 'resync_required',
+      reason: 'too_many',
+      latest_id: ctx.eventLog.latestIdFor(userId),
+      message: `More than ${Limits.maxReplayEvents} events were missed; reload your conversations.`,
+    })
+    return
+  }
+  for (const row of rows) connection.sendRaw(row.payload)
+  connection.sendFrame({
+    type: 'replay_complete',
+    last_id: rows.at(-1)?.id ?? since,
+    replayed: rows.length,
+  })
+}
+
+/** Throttles typing_indicator per user and conversation; is_typing=false always passes. */
+export class TypingGate {
+  private readonly last = new Map<string, number>()
+
+  allow(userId: number, conversationId: number, isTyping: boolean): boolean {
+    const key = `${userId}:${conversationId}`
+    const now = Date.now()
+    if (!isTyping) {
+      this.last.delete(key)
+      return true
+    }
+    const previous = this.last.get(key)
+    if (previous !== undefined && now - previous < Limits.typingThrottleMs) return false
+    this.last.set(key, now)
+    // Bound the map: forget entries that can no longer throttle anything.
+    if (this.last.size > 10_000) {
+      for (const [k, at] of this.last) if (now - at >= Limits.typingThrottleMs) this.last.delete(k)
+    }
+    return true
+  }
+}
+
+function handleFrame(
+  ctx: ServerContext,
+  connection: ClientConnection,
+  frame: ClientFrame,
+  typingGate: TypingGate,
+): void {
+  switch (frame.type) {
+    case 'ping':
+      connection.sendFrame({ type: 'pong', server_time: nowIso() })
+      return
+    case 'subscribe':
+      connection.setFilter(frame.event_types)
+      return
+    case 'typing': {
+      const userId = connection.userId
+      if (!ctx.conversations.isMember(frame.conversation_id, userId)) {
+        connection.reject(
+          'forbidden',
+          `You are not a member of conversation ${frame.conversation_id}.`,
+        )
+        return
+      }
+      if (!typingGate.allow(userId, frame.conversation_id, frame.is_typing)) return
+      const user = ctx.accounts.getUser(userId)
+      if (!user) {
+        connection.close(CloseCode.Unauthorized, 'account no longer exists')
+        return
+      }
+      const others = ctx.conversations
+        .memberIds(frame.conversation_id)
+        .filter((id) => id !== userId)
+      ctx.hub.deliver(
+        ctx.eventLog.create(
+          'typing_indicator',
+          {
+            conversation_id: frame.conversation_id,
+            user_id: userId,
+            display_name: user.display_name,
+            is_typing: frame.is_typing,
+          },
+          others,
+          false,
+        ),
+      )
+      return
+    }
+  }
+}

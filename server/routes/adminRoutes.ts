@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { BroadcastBody, InviteBody } from '../../src/shared/api'
+import type { ServerContext } from '../context'
+import { authenticate, requireAdmin } from '../http/authentication'
+import { ok } from '../http/httpError'
+
+/** Administrator actions: invites and broadcast notifications. */
+export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
+  app.addHook('onRequest', authenticate(ctx))
+
+  app.post('/admin/invites', { schema: { body: InviteBody } }, async (request, reply) => {
+    const admin = requireAdmin(request)
+    const invite = ctx.accounts.createInvite(admin.user.id, request.body?.expires_in_hours)
+    return reply.code(201).send(ok(invite))
+  })
+
+  app.post('/admin/notifications', { schema: { body: BroadcastBody } }, async (request, reply) => {
+    requireAdmin(request)
+    const { title, body, level = 'info' } = request.body
+    ctx.unitOfWork.run((events) =>
+      events.emit(
+        'system_notification',
+        { kind: 'broadcast', title, body, level },
+        ctx.accounts.allUserIds(),
+      ),
+    )
+    return reply.code(201).send(ok({ sent: true }))
+  })
+}

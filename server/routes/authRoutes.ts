@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { CloseCode } from '../../src/shared/closeCodes'
+import { LoginBody, RegisterBody } from '../../src/shared/api'
+import type { ServerContext } from '../context'
+import { authenticate, callerOf } from '../http/authentication'
+import { ok } from '../http/httpError'
+
+/** Registration, login and logout. Login and register are rate limited per username and address. */
+export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
+  const rateLimit = {
+    max: ctx.options.authAttemptsPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: { ip: string; body?: unknown }) =>
+      `${request.ip}|${String((request.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+  }
+
+  app.get('/auth/status', async () =>
+    ok({
+      needs_first_account: ctx.accounts.userCount() === 0,
+      open_registration: ctx.options.openRegistration,
+    }),
+  )
+
+  app.post(
+    '/auth/register',
+    { schema: { body: RegisterBody }, config: { rateLimit } },
+    async (request, reply) => {
+      const result = await ctx.accounts.register(request.body)
+      return reply.code(201).send(ok(result))
+    },
+  )
+
+  app.post('/auth/login', { schema: { body: LoginBody }, config: { rateLimit } }, async (request) =>
+    ok(await ctx.accounts.login(request.body.username, request.body.password)),
+  )
+
+  app.post('/auth/logout', { onRequest: authenticate(ctx) }, async (request) => {
+    const caller = callerOf(request)
+    ctx.accounts.logout(caller.tokenHash)
+    ctx.hub.closeToken(caller.tokenHash, CloseCode.Unauthorized, 'signed out')
+    return ok({ signed_out: true })
+  })
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { BrandingBody } from '../../src/shared/api'
+import type { ServerContext } from '../context'
+import { authenticate, requireAdmin } from '../http/authentication'
+import { badRequest, ok } from '../http/httpError'
+import { isValidTimezone } from '../services/branding'
+
+/** The organization's branding settings; the timezone is what every client formats times in. */
+export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
+  app.get('/branding', async () => ok(ctx.branding.get()))
+
+  app.put(
+    '/branding',
+    { onRequest: authenticate(ctx), schema: { body: BrandingBody } },
+    async (request) => {
+      requireAdmin(request)
+      const { timezone, organization_name } = request.body
+      if (!isValidTimezone(timezone)) {
+        throw badRequest(
+          `"${timezone}" is not an IANA timezone (for example "America/New_York").`,
+          'invalid_timezone',
+        )
+      }
+      const changed = timezone !== ctx.branding.timezone
+      const branding = ctx.unitOfWork.run((events) => {
+        const updated = ctx.branding.set(
+          organization_name ? { timezone, organization_name } : { timezone },
+        )
+        if (changed) {
+          events.emit(
+            'system_notification',
+            {
+              kind: 'timezone_changed',
+              title: 'Timezone changed',
+              body: `Times are now shown in ${timezone}.`,
+              level: 'info',
+              timezone,
+            },
+            ctx.accounts.allUserIds(),
+          )
+        }
+        return updated
+      })
+      return ok(branding)
+    },
+  )
+}

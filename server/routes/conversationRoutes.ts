@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import {
+  CreateConversationBody,
+  HistoryQuery,
+  MembersBody,
+  ReceiptBody,
+  RenameConversationBody,
+  SendMessageBody,
+} from '../../src/shared/api'
+import type { ServerContext } from '../context'
+import { authenticate, callerOf } from '../http/authentication'
+import { ok } from '../http/httpError'
+
+const ConversationParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const MemberParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  userId: Type.Integer({ minimum: 1 }),
+})
+
+/** Conversations, their members, their message history, sends and receipts. Members only. */
+export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
+  app.addHook('onRequest', authenticate(ctx))
+  const { conversations, messages, unitOfWork } = ctx
+
+  app.get('/conversations', async (request) => ok(conversations.listFor(callerOf(request).user.id)))
+
+  app.post(
+    '/conversations',
+    { schema: { body: CreateConversationBody } },
+    async (request, reply) => {
+      const { user } = callerOf(request)
+      const { conversation, created } = unitOfWork.run((events) =>
+        conversations.create(events, user.id, request.body.member_ids, request.body.title),
+      )
+      return reply.code(created ? 201 : 200).send(ok(conversation))
+    },
+  )
+
+  app.get('/conversations/:id', { schema: { params: ConversationParams } }, async (request) => {
+    const { user } = callerOf(request)
+    conversations.requireMember(request.params.id, user.id)
+    return ok(conversations.get(request.params.id, user.id))
+  })
+
+  app.patch(
+    '/conversations/:id',
+    { schema: { params: ConversationParams, body: RenameConversationBody } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(
+        unitOfWork.run((events) =>
+          conversations.rename(events, request.params.id, user.id, request.body.title),
+        ),
+      )
+    },
+  )
+
+  app.post(
+    '/conversations/:id/members',
+    { schema: { params: ConversationParams, body: MembersBody } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(
+        unitOfWork.run((events) =>
+          conversations.addMembers(events, request.params.id, user.id, request.body.user_ids),
+        ),
+      )
+    },
+  )
+
+  app.delete(
+    '/conversations/:id/members/:userId',
+    { schema: { params: MemberParams } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(
+        unitOfWork.run((events) =>
+          conversations.removeMember(events, request.params.id, user, request.params.userId),
+        ),
+      )
+    },
+  )
+
+  app.get(
+    '/conversations/:id/messages',
+    { schema: { params: ConversationParams, querystring: HistoryQuery } },
+    async (request) => {
+      const { user } = callerOf(request)
+      const { before, limit } = request.query
+      return ok(messages.history(user.id, request.params.id, before, limit))
+    },
+  )
+
+  app.post(
+    '/conversations/:id/messages',
+    { schema: { params: ConversationParams, body: SendMessageBody } },
+    async (request, reply) => {
+      const { user } = callerOf(request)
+      const { message, created } = unitOfWork.run((events) =>
+        messages.send(
+          events,
+          user.id,
+          request.params.id,
+          request.body.text,
+          request.body.client_id,
+        ),
+      )
+      return reply.code(created ? 201 : 200).send(ok(message))
+    },
+  )
+
+  app.post(
+    '/conversations/:id/receipts',
+    { schema: { params: ConversationParams, body: ReceiptBody } },
+    async (request) => {
+      const { user } = callerOf(request)
+      const moved = unitOfWork.run((events) =>
+        messages.receipt(events, user.id, request.params.id, request.body),
+      )
+      return ok({ moved })
+    },
+  )
+}

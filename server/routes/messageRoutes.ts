@@ -1,0 +1,36 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { EditMessageBody } from '../../src/shared/api'
+import type { ServerContext } from '../context'
+import { authenticate, callerOf } from '../http/authentication'
+import { ok } from '../http/httpError'
+
+const MessageParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+
+/** Edits and deletes of one's own messages. */
+export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
+  app.addHook('onRequest', authenticate(ctx))
+
+  app.patch(
+    '/messages/:id',
+    { schema: { params: MessageParams, body: EditMessageBody } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(
+        ctx.unitOfWork.run((events) =>
+          ctx.messages.edit(events, user.id, request.params.id, request.body.text),
+        ),
+      )
+    },
+  )
+
+  app.delete('/messages/:id', { schema: { params: MessageParams } }, async (request) => {
+    const { user } = callerOf(request)
+    return ok(
+      ctx.unitOfWork.run((events) => ctx.messages.delete(events, user.id, request.params.id)),
+    )
+  })
+}

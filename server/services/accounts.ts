@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto'
+import type { AuthResult, User } from '../../src/shared/models'
+import type { RegisterBody } from '../../src/shared/api'
+import type { Database } from '../db/database'
+import { nowIso } from '../clock'
+import { HttpError, forbidden, unauthorized } from '../http/httpError'
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords'
+import { hashSecret, newToken } from './tokens'
+
+const TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000
+const INVITE_LIFETIME_HOURS = 72
+
+/** The authenticated caller of a request or socket. */
+export interface Caller {
+  user: User
+  tokenHash: string
+}
+
+/** Accounts, sessions (bearer tokens) and invites. */
+export class Accounts {
+  constructor(
+    private readonly db: Database,
+    private readonly openRegistration: boolean,
+  ) {}
+
+  userCount(): number {
+    const row = this.db.first(
+      this.db.q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')),
+    )
+    return row?.n ?? 0
+  }
+
+  getUser(id: number): User | undefined {
+    return this.db.first(
+      this.db.q
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'role'])
+        .where('id', '=', id),
+    )
+  }
+
+  listUsers(): User[] {
+    return this.db.all(
+      this.db.q
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'role'])
+        .orderBy('display_name')
+        .orderBy('id'),
+    )
+  }
+
+  allUserIds(): number[] {
+    return this.db.all(this.db.q.selectFrom('users').select('id')).map((row) => row.id)
+  }
+
+  async register(body: RegisterBody): Promise<AuthResult> {
+    // Hash before the transaction: the slow part must not hold the database.
+    const passwordHash = await hashPassword(body.password)
+    return this.db.transaction(() => {
+      const first = this.userCount() === 0
+      const now = nowIso()
+      if (!first && !this.openRegistration) {
+        if (!body.invite_code) {
+          throw forbidden('Registration needs an invite code from an administrator.')
+        }
+        const consumed = this.db.run(
+          this.db.q
+            .updateTable('invites')
+            .set({ used_at: now })
+            .where('code_hash', '=', hashSecret(body.invite_code))
+            .where('used_at', 'is', null)
+            .where('expires_at', '>', now),
+        )
+        if (consumed.changes !== 1) {
+          throw forbidden('The invite code is invalid, expired or already used.')
+        }
+      }
+      const existing = this.db.first(
+        this.db.q.selectFrom('users').select('id').where('username', '=', body.username),
+      )
+      if (existing) throw new HttpError(409, 'username_taken', 'That username is taken.')
+      const inserted = this.db.first(
+        this.db.q
+          .insertInto('users')
+          .values({
+            username: body.username,
+            display_name: body.display_name?.trim() || body.username,
+            password_hash: passwordHash,
+            role: first ? 'admin' : 'member',
+            created_at: now,
+          })
+          .returning(['id', 'username', 'display_name', 'role']),
+      )
+      if (!inserted) throw new Error('user insert returned nothing')
+      if (!first && !this.openRegistration && body.invite_code) {
+        this.db.run(
+          this.db.q
+            .updateTable('invites')
+            .set({ used_by: inserted.id })
+            .where('code_hash', '=', hashSecret(body.invite_code)),
+        )
+      }
+      return { token: this.issueToken(inserted.id), user: inserted }
+    })
+  }
+
+  async login(username: string, password: string): Promise<AuthResult> {
+    const row = this.db.first(
+      this.db.q
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'role', 'password_hash'])
+        .where('username', '=', username),
+    )
+    const valid = await verifyPassword(password, row?.password_hash ?? (await DUMMY_HASH_PROMISE))
+    if (!row || !valid) throw unauthorized('Wrong username or password.')
+    const { password_hash: _hash, ...user } = row
+    return { token: this.issueToken(user.id), user }
+  }
+
+  logout(tokenHash: string): void {
+    this.db.run(this.db.q.deleteFrom('tokens').where('token_hash', '=', tokenHash))
+  }
+
+  /** Resolves a bearer token to its user, or undefined when unknown or expired. */
+  authenticate(token: string | undefined): Caller | undefined {
+    if (!token || token.length > 128) return undefined
+    const tokenHash = hashSecret(token)
+    const user = this.db.first(
+      this.db.q
+        .selectFrom('tokens as t')
+        .innerJoin('users as u', 'u.id', 't.user_id')
+        .select(['u.id', 'u.username', 'u.display_name', 'u.role'])
+        .where('t.token_hash', '=', tokenHash)
+        .where('t.expires_at', '>', nowIso()),
+    )
+    return user ? { user, tokenHash } : undefined
+  }
+
+  createInvite(
+    adminId: number,
+    expiresInHours = INVITE_LIFETIME_HOURS,
+  ): { code: string; expires_at: string } {
+    const code = randomBytes(12).toString('base64url')
+    const expiresAt = new Date(Date.now() + expiresInHours * 3600_000).toISOString()
+    this.db.run(
+      this.db.q.insertInto('invites').values({
+        code_hash: hashSecret(code),
+        created_by: adminId,
+        created_at: nowIso(),
+        expires_at: expiresAt,
+        used_by: null,
+        used_at: null,
+      }),
+    )
+    return { code, expires_at: expiresAt }
+  }
+
+  updateDisplayName(userId: number, displayName: string): User {
+    this.db.run(
+      this.db.q
+        .updateTable('users')
+        .set({ display_name: displayName.trim() })
+        .where('id', '=', userId),
+    )
+    const user = this.getUser(userId)
+    if (!user) throw unauthorized()
+    return user
+  }
+
+  private issueToken(userId: number): string {
+    const token = newToken()
+    const now = Date.now()
+    this.db.run(
+      this.db.q.insertInto('tokens').values({
+        token_hash: hashSecret(token),
+        user_id: userId,
+        created_at: new Date(now).toISOString(),
+        expires_at: new Date(now + TOKEN_LIFETIME_MS).toISOString(),
+      }),
+    )
+    return token
+  }
+}

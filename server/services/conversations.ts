@@ -1,0 +1,339 @@
+import type { Conversation, Member, Platform } from '../../src/shared/models'
+import type { Database } from '../db/database'
+import type { EventSink } from '../realtime/eventLog'
+import { nowIso } from '../clock'
+import { badRequest, forbidden, notFound } from '../http/httpError'
+import { MESSAGE_COLUMNS, toMessage } from './messageRows'
+
+/** Conversations, their members, and who may see what. */
+export class Conversations {
+  constructor(private readonly db: Database) {}
+
+  /** Member ids of a conversation. */
+  memberIds(conversationId: number): number[] {
+    return this.db
+      .all(
+        this.db.q
+          .selectFrom('conversation_members')
+          .select('user_id')
+          .where('conversation_id', '=', conversationId),
+      )
+      .map((row) => row.user_id)
+  }
+
+  isMember(conversationId: number, userId: number): boolean {
+    return !!this.db.first(
+      this.db.q
+        .selectFrom('conversation_members')
+        .select('user_id')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId),
+    )
+  }
+
+  /** Throws 404 when the conversation does not exist, 403 when the user is not a member. */
+  requireMember(conversationId: number, userId: number): void {
+    const exists = this.db.first(
+      this.db.q.selectFrom('conversations').select('id').where('id', '=', conversationId),
+    )
+    if (!exists) throw notFound('Conversation')
+    if (!this.isMember(conversationId, userId)) {
+      throw forbidden('You are not a member of this conversation.')
+    }
+  }
+
+  /** Users who share at least one conversation with `userId` (not counting themselves). */
+  peersOf(userId: number): number[] {
+    return this.db
+      .all(
+        this.db.q
+          .selectFrom('conversation_members as mine')
+          .innerJoin(
+            'conversation_members as other',
+            'other.conversation_id',
+            'mine.conversation_id',
+          )
+          .select('other.user_id')
+          .distinct()
+          .where('mine.user_id', '=', userId)
+          .where('other.user_id', '!=', userId),
+      )
+      .map((row) => row.user_id)
+  }
+
+  /** The conversation as `viewerId` sees it (unread count is theirs; 0 for a neutral view). */
+  get(conversationId: number, viewerId: number | null): Conversation {
+    const row = this.db.first(
+      this.db.q.selectFrom('conversations').selectAll().where('id', '=', conversationId),
+    )
+    if (!row) throw notFound('Conversation')
+    const members: Member[] = this.db.all(
+      this.db.q
+        .selectFrom('conversation_members as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select([
+          'm.user_id',
+          'u.username',
+          'u.display_name',
+          'm.last_read_message_id',
+          'm.last_delivered_message_id',
+        ])
+        .where('m.conversation_id', '=', conversationId)
+        .orderBy('m.joined_at')
+        .orderBy('m.user_id'),
+    )
+    const last = this.db.first(
+      this.db.q
+        .selectFrom('messages as m')
+        .innerJoin('users as u', 'u.id', 'm.sender_id')
+        .select(MESSAGE_COLUMNS)
+        .where('m.conversation_id', '=', conversationId)
+        .orderBy('m.id', 'desc')
+        .limit(1),
+    )
+    return {
+      id: row.id,
+      title: row.title,
+      kind: row.kind,
+      platform: row.platform as Platform,
+      created_by: row.created_by,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      members,
+      last_message: last ? toMessage(last) : null,
+      unread_count: viewerId === null ? 0 : this.unreadCount(conversationId, viewerId, members),
+    }
+  }
+
+  private unreadCount(conversationId: number, viewerId: number, members: Member[]): number {
+    const marker = members.find((m) => m.user_id === viewerId)?.last_read_message_id ?? 0
+    const row = this.db.first(
+      this.db.q
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('conversation_id', '=', conversationId)
+        .where('id', '>', marker)
+        .where('sender_id', '!=', viewerId)
+        .where('deleted_at', 'is', null),
+    )
+    return row?.n ?? 0
+  }
+
+  listFor(userId: number): Conversation[] {
+    const ids = this.db.all(
+      this.db.q
+        .selectFrom('conversations as c')
+        .innerJoin('conversation_members as m', 'm.conversation_id', 'c.id')
+        .select('c.id')
+        .where('m.user_id', '=', userId)
+        .orderBy('c.updated_at', 'desc')
+        .orderBy('c.id', 'desc'),
+    )
+    return ids.map((row) => this.get(row.id, userId))
+  }
+
+  private assertUsersExist(userIds: number[]): void {
+    if (userIds.length === 0) return
+    const found = this.db.all(this.db.q.selectFrom('users').select('id').where('id', 'in', userIds))
+    if (found.length !== userIds.length) {
+      const known = new Set(found.map((row) => row.id))
+      const missing = userIds.filter((id) => !known.has(id))
+      throw badRequest(`Unknown user id(s): ${missing.join(', ')}.`)
+    }
+  }
+
+  /** An existing direct conversation between exactly these two users. */
+  private findDirect(a: number, b: number): number | undefined {
+    return this.db.first(
+      this.db.q
+        .selectFrom('conversations as c')
+        .select('c.id')
+        .where('c.kind', '=', 'direct')
+        .where('c.platform', '=', 'tidings')
+        .where((eb) =>
+          eb.and([
+            eb.exists(
+              eb
+                .selectFrom('conversation_members')
+                .select('user_id')
+                .whereRef('conversation_id', '=', 'c.id')
+                .where('user_id', '=', a),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('conversation_members')
+                .select('user_id')
+                .whereRef('conversation_id', '=', 'c.id')
+                .where('user_id', '=', b),
+            ),
+          ]),
+        ),
+    )?.id
+  }
+
+  /**
+   * Creates a conversation; a titleless one with exactly one other person is direct and reused if
+   * it exists. Returns whether it was created.
+   */
+  create(
+    events: EventSink,
+    creatorId: number,
+    memberIds: number[],
+    title: string | undefined,
+    platform: Platform = 'tidings',
+  ): { conversation: Conversation; created: boolean } {
+    const members = [...new Set([creatorId, ...memberIds])]
+    this.assertUsersExist(members)
+    const kind = members.length === 2 && !title ? 'direct' : 'group'
+    if (kind === 'direct' && platform === 'tidings') {
+      const existing = this.findDirect(members[0]!, members[1]!)
+      if (existing !== undefined) {
+        return { conversation: this.get(existing, creatorId), created: false }
+      }
+    }
+    const now = nowIso()
+    const row = this.db.first(
+      this.db.q
+        .insertInto('conversations')
+        .values({
+          title: title ?? null,
+          kind,
+          platform,
+          created_by: creatorId,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id'),
+    )
+    if (!row) throw new Error('conversation insert returned nothing')
+    this.insertMembers(row.id, members, now)
+    const neutral = this.get(row.id, null)
+    events.emit('conversation_created', { conversation: neutral, change: 'created' }, members)
+    return { conversation: this.get(row.id, creatorId), created: true }
+  }
+
+  private insertMembers(conversationId: number, userIds: number[], now: string): void {
+    for (const userId of userIds) {
+      this.db.run(
+        this.db.q
+          .insertInto('conversation_members')
+          .values({
+            conversation_id: conversationId,
+            user_id: userId,
+            joined_at: now,
+            last_read_message_id: 0,
+            last_delivered_message_id: 0,
+          })
+          .onConflict((oc) => oc.doNothing()),
+      )
+    }
+  }
+
+  rename(events: EventSink, conversationId: number, userId: number, title: string): Conversation {
+    this.requireMember(conversationId, userId)
+    this.db.run(
+      this.db.q
+        .updateTable('conversations')
+        .set({ title, updated_at: nowIso() })
+        .where('id', '=', conversationId),
+    )
+    const neutral = this.get(conversationId, null)
+    events.emit(
+      'conversation_updated',
+      { conversation: neutral, change: 'renamed' },
+      this.memberIds(conversationId),
+    )
+    return this.get(conversationId, userId)
+  }
+
+  addMembers(
+    events: EventSink,
+    conversationId: number,
+    userId: number,
+    userIds: number[],
+  ): Conversation {
+    this.requireMember(conversationId, userId)
+    const conversation = this.get(conversationId, null)
+    if (conversation.kind === 'direct') {
+      throw badRequest('A direct conversation has exactly two members; create a group instead.')
+    }
+    this.assertUsersExist(userIds)
+    const before = new Set(this.memberIds(conversationId))
+    const added = [...new Set(userIds)].filter((id) => !before.has(id))
+    if (added.length > 0) {
+      const now = nowIso()
+      this.insertMembers(conversationId, added, now)
+      this.db.run(
+        this.db.q
+          .updateTable('conversations')
+          .set({ updated_at: now })
+          .where('id', '=', conversationId),
+      )
+      const neutral = this.get(conversationId, null)
+      events.emit('conversation_updated', { conversation: neutral, change: 'members_added' }, [
+        ...before,
+      ])
+      events.emit('conversation_created', { conversation: neutral, change: 'members_added' }, added)
+    }
+    return this.get(conversationId, userId)
+  }
+
+  /** A member may leave; the creator or an admin may remove others. */
+  removeMember(
+    events: EventSink,
+    conversationId: number,
+    actor: { id: number; role: string },
+    userId: number,
+  ): Conversation {
+    this.requireMember(conversationId, actor.id)
+    const conversation = this.get(conversationId, null)
+    if (actor.id !== userId && actor.id !== conversation.created_by && actor.role !== 'admin') {
+      throw forbidden('Only the creator of the conversation or an admin can remove other members.')
+    }
+    if (!this.isMember(conversationId, userId)) throw notFound('Member')
+    this.db.run(
+      this.db.q
+        .deleteFrom('conversation_members')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId),
+    )
+    this.db.run(
+      this.db.q
+        .updateTable('conversations')
+        .set({ updated_at: nowIso() })
+        .where('id', '=', conversationId),
+    )
+    const neutral = this.get(conversationId, null)
+    events.emit(
+      'conversation_updated',
+      { conversation: neutral, change: 'members_removed' },
+      this.memberIds(conversationId),
+    )
+    events.emit(
+      'conversation_updated',
+      { conversation: neutral, change: 'members_removed', removed: true },
+      [userId],
+    )
+    return neutral
+  }
+
+  touch(conversationId: number, at: string): void {
+    this.db.run(
+      this.db.q
+        .updateTable('conversations')
+        .set({ updated_at: at })
+        .where('id', '=', conversationId),
+    )
+  }
+
+  /** Helper for messages: the newest message id, 0 when empty. */
+  latestMessageId(conversationId: number): number {
+    const row = this.db.first(
+      this.db.q
+        .selectFrom('messages')
+        .select((eb) => eb.fn.max('id').as('max'))
+        .where('conversation_id', '=', conversationId),
+    )
+    return row?.max ?? 0
+  }
+}

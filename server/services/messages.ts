@@ -1,0 +1,197 @@
+import type { Message, MessagePage } from '../../src/shared/models'
+import type { ReceiptBody } from '../../src/shared/api'
+import { Limits } from '../../src/shared/limits'
+import type { Database } from '../db/database'
+import type { EventSink } from '../realtime/eventLog'
+import { nowIso } from '../clock'
+import { badRequest, conflict, forbidden, notFound } from '../http/httpError'
+import type { Conversations } from './conversations'
+import { MESSAGE_COLUMNS, toMessage } from './messageRows'
+
+/** Messages: idempotent sends, history, edits, deletes and receipts. */
+export class Messages {
+  constructor(
+    private readonly db: Database,
+    private readonly conversations: Conversations,
+  ) {}
+
+  get(messageId: number): Message | undefined {
+    const row = this.db.first(
+      this.db.q
+        .selectFrom('messages as m')
+        .innerJoin('users as u', 'u.id', 'm.sender_id')
+        .select(MESSAGE_COLUMNS)
+        .where('m.id', '=', messageId),
+    )
+    return row ? toMessage(row) : undefined
+  }
+
+  private bySenderClientId(senderId: number, clientId: string): Message | undefined {
+    const row = this.db.first(
+      this.db.q
+        .selectFrom('messages as m')
+        .innerJoin('users as u', 'u.id', 'm.sender_id')
+        .select(MESSAGE_COLUMNS)
+        .where('m.sender_id', '=', senderId)
+        .where('m.client_id', '=', clientId),
+    )
+    return row ? toMessage(row) : undefined
+  }
+
+  /**
+   * Stores a message and emits message_sent to the sender and message_received to the others. A
+   * repeated client_id returns the stored message with `created: false` and emits nothing.
+   */
+  send(
+    events: EventSink,
+    senderId: number,
+    conversationId: number,
+    text: string,
+    clientId: string,
+  ): { message: Message; created: boolean } {
+    this.conversations.requireMember(conversationId, senderId)
+    const existing = this.bySenderClientId(senderId, clientId)
+    if (existing) {
+      if (existing.conversation_id !== conversationId) {
+        throw conflict('That client_id was already used for a message in another conversation.')
+      }
+      return { message: existing, created: false }
+    }
+    if (text.trim().length === 0) throw badRequest('A message cannot be blank.')
+    const now = nowIso()
+    const inserted = this.db.first(
+      this.db.q
+        .insertInto('messages')
+        .values({
+          conversation_id: conversationId,
+          sender_id: senderId,
+          client_id: clientId,
+          text,
+          created_at: now,
+          edited_at: null,
+          deleted_at: null,
+        })
+        .returning('id'),
+    )
+    if (!inserted) throw new Error('message insert returned nothing')
+    this.conversations.touch(conversationId, now)
+    const message = this.get(inserted.id)!
+    const conversation = this.conversations.get(conversationId, null)
+    const data = {
+      conversation_id: conversationId,
+      conversation_title: conversation.title,
+      sender_name: message.sender_name,
+      message,
+    }
+    const others = conversation.members.map((m) => m.user_id).filter((id) => id !== senderId)
+    events.emit('message_sent', data, [senderId])
+    events.emit('message_received', data, others)
+    return { message, created: true }
+  }
+
+  /** A page of history, oldest first within the page, walking back with `before`. */
+  history(
+    userId: number,
+    conversationId: number,
+    before: number | undefined,
+    limit: number | undefined,
+  ): MessagePage {
+    this.conversations.requireMember(conversationId, userId)
+    const pageSize = Math.min(limit ?? Limits.historyPageSize, Limits.historyMaxPageSize)
+    let query = this.db.q
+      .selectFrom('messages as m')
+      .innerJoin('users as u', 'u.id', 'm.sender_id')
+      .select(MESSAGE_COLUMNS)
+      .where('m.conversation_id', '=', conversationId)
+      .orderBy('m.id', 'desc')
+      .limit(pageSize + 1)
+    if (before !== undefined) query = query.where('m.id', '<', before)
+    const rows = this.db.all(query)
+    const hasMore = rows.length > pageSize
+    const page = rows.slice(0, pageSize).reverse().map(toMessage)
+    return { messages: page, next_before: hasMore && page[0] ? page[0].id : null }
+  }
+
+  private requireOwn(messageId: number, userId: number): Message {
+    const message = this.get(messageId)
+    if (!message) throw notFound('Message')
+    if (!this.conversations.isMember(message.conversation_id, userId)) throw notFound('Message')
+    if (message.sender_id !== userId) throw forbidden('Only the sender can change this message.')
+    if (message.deleted_at) throw conflict('The message was deleted.')
+    return message
+  }
+
+  edit(events: EventSink, userId: number, messageId: number, text: string): Message {
+    const before = this.requireOwn(messageId, userId)
+    if (text.trim().length === 0) throw badRequest('A message cannot be blank.')
+    this.db.run(
+      this.db.q
+        .updateTable('messages')
+        .set({ text, edited_at: nowIso() })
+        .where('id', '=', messageId),
+    )
+    const message = this.get(messageId)!
+    events.emit(
+      'message_updated',
+      { conversation_id: before.conversation_id, message },
+      this.conversations.memberIds(before.conversation_id),
+    )
+    return message
+  }
+
+  delete(events: EventSink, userId: number, messageId: number): Message {
+    const before = this.requireOwn(messageId, userId)
+    this.db.run(
+      this.db.q.updateTable('messages').set({ deleted_at: nowIso() }).where('id', '=', messageId),
+    )
+    const message = this.get(messageId)!
+    events.emit(
+      'message_deleted',
+      { conversation_id: before.conversation_id, message_id: messageId, message },
+      this.conversations.memberIds(before.conversation_id),
+    )
+    return message
+  }
+
+  /**
+   * Moves the caller's delivered or read marker forward (never back; read implies delivered) and
+   * tells the members. Returns false when the marker was already there.
+   */
+  receipt(events: EventSink, userId: number, conversationId: number, body: ReceiptBody): boolean {
+    this.conversations.requireMember(conversationId, userId)
+    const latest = this.conversations.latestMessageId(conversationId)
+    if (body.up_to_message_id > latest) {
+      throw badRequest(`Message ${body.up_to_message_id} is not in this conversation.`)
+    }
+    const row = this.db.first(
+      this.db.q
+        .selectFrom('conversation_members')
+        .select(['last_read_message_id', 'last_delivered_message_id'])
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId),
+    )!
+    const upTo = body.up_to_message_id
+    const readMoves = body.kind === 'read' && upTo > row.last_read_message_id
+    const deliveredMoves = upTo > row.last_delivered_message_id
+    if (!readMoves && !deliveredMoves) return false
+    this.db.run(
+      this.db.q
+        .updateTable('conversation_members')
+        .set({
+          last_read_message_id: readMoves ? upTo : row.last_read_message_id,
+          last_delivered_message_id: deliveredMoves ? upTo : row.last_delivered_message_id,
+        })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId),
+    )
+    events.emit(
+      'message_updated',
+      {
+        conversation_id: conversationId,
+        receipt: { user_id: userId, kind: body.kind, up_to_message_id: upTo },
+      },
+      this.conversations.memberIds(conversationId),
+    )
+    return true
+  }
+}

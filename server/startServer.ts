@@ -1,0 +1,171 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Fastify from 'fastify'
+import websocket from '@fastify/websocket'
+import rateLimit from '@fastify/rate-limit'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { CloseCode } from '../src/shared/closeCodes'
+import { Limits } from '../src/shared/limits'
+import { resolveOptions, type ServerOptions } from './config'
+import type { ServerContext } from './context'
+import { Database } from './db/database'
+import { installErrorHandling } from './http/errorHandling'
+import { HttpError } from './http/httpError'
+import { ConnectionHub } from './realtime/connectionHub'
+import { EventLog } from './realtime/eventLog'
+import { startHeartbeat } from './realtime/heartbeat'
+import { Presence } from './realtime/presence'
+import { UnitOfWork } from './realtime/unitOfWork'
+import { adminRoutes } from './routes/adminRoutes'
+import { authRoutes } from './routes/authRoutes'
+import { brandingRoutes } from './routes/brandingRoutes'
+import { conversationRoutes } from './routes/conversationRoutes'
+import { eventRoutes } from './routes/eventRoutes'
+import { healthRoutes } from './routes/healthRoutes'
+import { messageRoutes } from './routes/messageRoutes'
+import { userRoutes } from './routes/userRoutes'
+import { Accounts } from './services/accounts'
+import { BrandingSettings } from './services/branding'
+import { Conversations } from './services/conversations'
+import { Messages } from './services/messages'
+
+export type { ServerOptions } from './config'
+
+export interface RunningServer {
+  port: number
+  host: string
+  /** http://host:port */
+  url: string
+  dataDir: string
+  /** Graceful stop: refuse new work, close sockets with 1001, close the database. */
+  close(): Promise<void>
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+
+/** Builds and starts the events server; resolves once it listens and is ready. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const opts = resolveOptions(options)
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const db = new Database(path.join(opts.dataDir, 'tidings.db'))
+
+  const branding = new BrandingSettings(db)
+  const accounts = new Accounts(db, opts.openRegistration)
+  const conversations = new Conversations(db)
+  const messages = new Messages(db, conversations)
+  const eventLog = new EventLog(db, () => branding.timezone)
+  const hub = new ConnectionHub()
+  const unitOfWork = new UnitOfWork(db, eventLog, hub)
+  const presence = new Presence(
+    hub,
+    unitOfWork,
+    (userId) => conversations.peersOf(userId),
+    (userId) => {
+      const user = accounts.getUser(userId)
+      return user && { ...user, online: true }
+    },
+    opts.presenceGraceMs,
+  )
+
+  const readFloor = () =>
+    Number(
+      db.first(db.q.selectFrom('settings').select('value').where('key', '=', 'retention_floor'))
+        ?.value ?? 0,
+    )
+  let retentionFloor = readFloor()
+  const prune = () => {
+    const floor = eventLog.prune(new Date(Date.now() - opts.retentionMs).toISOString())
+    if (floor > retentionFloor) {
+      retentionFloor = floor
+      db.run(
+        db.q
+          .insertInto('settings')
+          .values({ key: 'retention_floor', value: String(floor) })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(floor) })),
+      )
+    }
+  }
+  prune()
+  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
+  pruneTimer.unref()
+
+  const ctx: ServerContext = {
+    options: opts,
+    db,
+    accounts,
+    branding,
+    conversations,
+    messages,
+    eventLog,
+    unitOfWork,
+    hub,
+    presence,
+    retentionFloor: () => retentionFloor,
+  }
+
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel,
+      // Logs must never carry tokens: a request is logged as its method and path only.
+      serializers: {
+        req: (request: { method: string; url: string }) => ({
+          method: request.method,
+          path: request.url.split('?')[0],
+        }),
+      },
+    },
+    bodyLimit: 256 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorateRequest('caller', null)
+  installErrorHandling(app)
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate_limited', `Too many attempts; try again in ${context.after}.`),
+  })
+  await app.register(websocket, {
+    options: { maxPayload: Limits.maxFrameBytes, perMessageDeflate: false, clientTracking: true },
+  })
+  for (const plugin of [
+    healthRoutes,
+    authRoutes,
+    userRoutes,
+    adminRoutes,
+    brandingRoutes,
+    conversationRoutes,
+    messageRoutes,
+    eventRoutes,
+  ]) {
+    await app.register(plugin, { ctx })
+  }
+
+  const stopHeartbeat = startHeartbeat(hub, opts.heartbeatIntervalMs)
+  await app.listen({ port: opts.port, host: opts.host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : opts.port
+  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      stopHeartbeat()
+      clearInterval(pruneTimer)
+      presence.stop()
+      for (const connection of [...hub.connections()]) {
+        connection.close(CloseCode.GoingAway, 'server shutting down')
+      }
+      await app.close()
+      db.close()
+    })()
+    return closing
+  }
+
+  return {
+    port,
+    host: opts.host,
+    url: `http://${hostForUrl}:${port}`,
+    dataDir: opts.dataDir,
+    close,
+  }
+}
