@@ -1,0 +1,174 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { build } from 'esbuild'
+import sirv from 'sirv'
+import type { Browser, BrowserContext, Page } from '@playwright/test'
+import { startServer, type RunningServer, type ServerOptions } from '../../server/startServer'
+import { createAppCore, type AppCore } from '../../src/main/core/appCore'
+import type { NativeNotificationRequest, SecretStore } from '../../src/main/core/coreHost'
+import type { InvokeChannel, InvokeResult, PushChannel, PushMap } from '../../src/shared/ipc'
+
+/**
+ * The Playwright harness: the real server, the real main-process core in this Node process, and the
+ * real built renderer in Chromium. Only Electron's IPC transport (replaced by two Playwright
+ * bindings) and Notification (recorded instead of shown) are stand-ins.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const RENDERER_DIR = path.join(ROOT, 'out/renderer')
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `tidings-e2e-${prefix}-`))
+}
+
+/** The events server on a real port with a real SQLite file; restartable on the same port. */
+export class Backend {
+  server!: RunningServer
+  readonly dataDir = tempDir('server')
+  private port = 0
+
+  constructor(private readonly options: ServerOptions = {}) {}
+
+  async start(): Promise<void> {
+    this.server = await startServer({
+      host: '127.0.0.1',
+      port: this.port,
+      dataDir: this.dataDir,
+      presenceGraceMs: 300,
+      ...this.options,
+    })
+    this.port = this.server.port
+  }
+
+  get url(): string {
+    return this.server.url
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close()
+  }
+}
+
+/** Serves the built renderer (out/renderer) over http on loopback. */
+export async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }> {
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+    throw new Error('out/renderer is missing: run `npm run build` first (npm run test:e2e does).')
+  }
+  const handler = sirv(RENDERER_DIR, { dev: false, etag: true })
+  const server = http.createServer((request, response) => handler(request, response))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+let preloadBundle: Promise<string> | undefined
+
+/** The browser preload, bundled once per run. */
+function browserPreload(): Promise<string> {
+  preloadBundle ??= build({
+    entryPoints: [path.join(ROOT, 'e2e/support/browserPreload.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+  }).then((result) => result.outputFiles[0]!.text)
+  return preloadBundle
+}
+
+/** Plain storage: the OS keyring is a platform service the harness does not have. */
+const plainSecrets: SecretStore = {
+  available: () => false,
+  encrypt: (plain) => Buffer.from(plain, 'utf8'),
+  decrypt: (cipher) => cipher.toString('utf8'),
+}
+
+export interface RecordedNotification extends NativeNotificationRequest {
+  at: number
+}
+
+/** One desktop app instance: a core with its own userData folder, and the pages it drives. */
+export class DesktopClient {
+  readonly core: AppCore
+  readonly notifications: RecordedNotification[] = []
+  readonly unreadCounts: number[] = []
+  readonly settingsOpened: number[] = []
+  readonly pages = new Set<Page>()
+  readonly userDataDir = tempDir('userdata')
+  /** What the stand-in for BrowserWindow.isFocused() answers. */
+  windowFocused = true
+  private pushQueue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    readonly context: BrowserContext,
+    serverUrl: string,
+  ) {
+    this.core = createAppCore({
+      host: {
+        userDataDir: this.userDataDir,
+        secretStore: plainSecrets,
+        isWindowFocused: () => this.windowFocused,
+      },
+      outputs: {
+        push: (channel, payload) => this.push(channel, payload),
+        notify: (request) => this.notifications.push({ ...request, at: Date.now() }),
+        unreadCount: (count) => this.unreadCounts.push(count),
+      },
+      serverUrl,
+      embedded: true,
+    })
+  }
+
+  static async launch(browser: Browser, serverUrl: string): Promise<DesktopClient> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const client = new DesktopClient(context, serverUrl)
+    await context.exposeBinding(
+      '__tidingsInvoke',
+      async (_source, channel: InvokeChannel, request: unknown): Promise<InvokeResult<unknown>> => {
+        if (channel === 'window/openSettings') {
+          client.settingsOpened.push(Date.now())
+          return { ok: true, data: undefined }
+        }
+        try {
+          return { ok: true, data: await client.core.handle(channel, request as never) }
+        } catch (error) {
+          const e = error as { code?: string; message?: string }
+          return { ok: false, error: { code: e.code ?? 'internal', message: e.message ?? String(error) } }
+        }
+      },
+    )
+    await context.addInitScript({ content: await browserPreload() })
+    await client.core.start()
+    return client
+  }
+
+  /** Opens a window (index.html or settings.html) of this app. */
+  async open(rendererUrl: string, page: 'index.html' | 'settings.html' = 'index.html'): Promise<Page> {
+    const tab = await this.context.newPage()
+    this.pages.add(tab)
+    tab.on('close', () => this.pages.delete(tab))
+    await tab.goto(`${rendererUrl}/${page}`)
+    return tab
+  }
+
+  /** webContents.send to every window, in order. */
+  private push<C extends PushChannel>(channel: C, payload: PushMap[C]): void {
+    for (const page of this.pages) {
+      this.pushQueue = this.pushQueue
+        .then(() =>
+          page.evaluate(([c, p]) => window.__tidingsPush?.(c, p), [channel, payload] as const),
+        )
+        .catch(() => undefined)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.core.stop()
+    await this.context.close()
+  }
+}
