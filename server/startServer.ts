@@ -21,7 +21,11 @@ import { authRoutes } from './routes/authRoutes'
 import { brandingRoutes } from './routes/brandingRoutes'
 import { conversationRoutes } from './routes/conversationRoutes'
 import { eventRoutes } from './routes/eventRoutes'
+import { Integrations } from './email/integrations'
+import { accountRoutes } from './routes/accountRoutes'
+import { contactRoutes } from './routes/contactRoutes'
 import { healthRoutes } from './routes/healthRoutes'
+import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { Accounts } from './services/accounts'
@@ -53,7 +57,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const accounts = new Accounts(db, opts.openRegistration)
   const conversations = new Conversations(db)
   const messages = new Messages(db, conversations)
-  const eventLog = new EventLog(db, () => branding.timezone)
+  const readFloor = () =>
+    Number(
+      db.first(db.q.selectFrom('settings').select('value').where('key', '=', 'retention_floor'))
+        ?.value ?? 0,
+    )
+  let retentionFloor = readFloor()
+  // Ids continue above the retention floor, so a fully pruned log never hands out old ids again.
+  const eventLog = new EventLog(db, () => branding.timezone, retentionFloor)
   const hub = new ConnectionHub()
   const unitOfWork = new UnitOfWork(db, eventLog, hub)
   const presence = new Presence(
@@ -67,12 +78,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     opts.presenceGraceMs,
   )
 
-  const readFloor = () =>
-    Number(
-      db.first(db.q.selectFrom('settings').select('value').where('key', '=', 'retention_floor'))
-        ?.value ?? 0,
-    )
-  let retentionFloor = readFloor()
   const prune = () => {
     const floor = eventLog.prune(new Date(Date.now() - opts.retentionMs).toISOString())
     if (floor > retentionFloor) {
@@ -139,9 +144,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   ]) {
     await app.register(plugin, { ctx })
   }
+  const integrations = new Integrations(ctx, app.log)
+  await app.register(contactRoutes, { ctx, contacts: integrations.contacts })
+  await app.register(accountRoutes, { ctx, integrations })
+  await app.register(integrationRoutes, { ctx, integrations })
 
   const stopHeartbeat = startHeartbeat(hub, opts.heartbeatIntervalMs)
   await app.listen({ port: opts.port, host: opts.host })
+  integrations.start()
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : opts.port
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host
@@ -155,6 +165,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       for (const connection of [...hub.connections()]) {
         connection.close(CloseCode.GoingAway, 'server shutting down')
       }
+      await integrations.stop()
       await app.close()
       db.close()
     })()

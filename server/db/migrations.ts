@@ -112,6 +112,89 @@ const migrations: Migration[] = [
       q.schema.createIndex('event_recipients_event').on('event_recipients').column('event_id'),
     ],
   },
+  {
+    version: 2,
+    name: 'contacts, connected platform accounts, email',
+    up: ({ q }) => [
+      q.schema
+        .createTable('contacts')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('owner_id', 'integer', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('handles', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull()),
+      q.schema.createIndex('contacts_owner').on('contacts').columns(['owner_id', 'name']),
+      q.schema
+        .createTable('platform_accounts')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('owner_id', 'integer', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('address', 'text')
+        .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('credentials', 'text')
+        .addColumn('bridge_secret_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('state_reason', 'text')
+        .addColumn('state_changed_at', 'text', (c) => c.notNull())
+        .addColumn('last_sync_at', 'text')
+        .addColumn('imap_uid_validity', 'text')
+        .addColumn('imap_last_uid', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull()),
+      q.schema.createIndex('platform_accounts_owner').on('platform_accounts').column('owner_id'),
+      q.schema
+        .createTable('external_threads')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('account_id', 'integer', (c) =>
+          c.notNull().references('platform_accounts.id').onDelete('cascade'),
+        )
+        .addColumn('thread_key', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'integer', (c) =>
+          c.notNull().unique().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('subject', 'text')
+        .addColumn('participants', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('external_threads_key', ['account_id', 'thread_key']),
+      q.schema
+        .createTable('external_messages')
+        .addColumn('message_id', 'integer', (c) =>
+          c.primaryKey().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('account_id', 'integer', (c) =>
+          c.notNull().references('platform_accounts.id').onDelete('cascade'),
+        )
+        .addColumn('conversation_id', 'integer', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('from_address', 'text')
+        .addColumn('from_name', 'text')
+        .addColumn('to_addresses', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('in_reply_to', 'text')
+        .addColumn('references_header', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('raw', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('external_messages_external_id', ['account_id', 'external_id']),
+      q.schema
+        .createIndex('external_messages_state')
+        .on('external_messages')
+        .columns(['account_id', 'direction', 'state']),
+      q.schema.alterTable('messages').addColumn('external_sender_handle', 'text'),
+      q.schema.alterTable('messages').addColumn('external_sender_name', 'text'),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

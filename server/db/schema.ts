@@ -59,6 +59,9 @@ export interface MessagesTable {
   created_at: string
   edited_at: string | null
   deleted_at: string | null
+  /** Set on messages that arrived from a connected platform (migration 2): who sent it there. */
+  external_sender_handle: Generated<string | null>
+  external_sender_name: Generated<string | null>
 }
 
 export interface EventsTable {
@@ -75,6 +78,77 @@ export interface EventRecipientsTable {
   event_id: number
 }
 
+/** A user's address book entry (migration 2). */
+export interface ContactsTable {
+  id: Generated<number>
+  owner_id: number
+  name: string
+  /** JSON array of ContactHandle. */
+  handles: string
+  notes: string
+  created_at: string
+  updated_at: string
+}
+
+/** A connected platform account (email, or a bridge to another messenger) (migration 2). */
+export interface PlatformAccountsTable {
+  id: Generated<number>
+  owner_id: number
+  platform: string
+  display_name: string
+  address: string | null
+  /** JSON of the non-secret settings (mail servers without passwords). */
+  settings: string
+  /** The passwords, sealed by SecretBox (AES-256-GCM); never returned. */
+  credentials: string | null
+  /** SHA-256 of the bridge secret: the secret itself is shown once and never stored. */
+  bridge_secret_hash: string
+  state: string
+  state_reason: string | null
+  state_changed_at: string
+  last_sync_at: string | null
+  imap_uid_validity: string | null
+  imap_last_uid: number
+  created_at: string
+  updated_at: string
+}
+
+/** Which conversation an external thread (email thread, bridge chat) lands in (migration 2). */
+export interface ExternalThreadsTable {
+  id: Generated<number>
+  account_id: number
+  thread_key: string
+  conversation_id: number
+  subject: string | null
+  /** JSON array of external addresses/handles taking part (replies go to them). */
+  participants: string
+  created_at: string
+}
+
+/** Platform metadata and delivery state of a message that came from or goes to a platform. */
+export interface ExternalMessagesTable {
+  message_id: number
+  account_id: number
+  conversation_id: number
+  direction: 'in' | 'out'
+  /** Message-ID for email, the bridge's id otherwise; unique per account. */
+  external_id: string
+  subject: string | null
+  from_address: string | null
+  from_name: string | null
+  /** JSON array of recipient addresses. */
+  to_addresses: string
+  in_reply_to: string | null
+  references_header: string | null
+  state: string
+  reason: string | null
+  attempts: number
+  /** The raw source of a message that could not be parsed, so nothing is lost. */
+  raw: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface DB {
   users: UsersTable
   tokens: TokensTable
@@ -85,4 +159,8 @@ export interface DB {
   messages: MessagesTable
   events: EventsTable
   event_recipients: EventRecipientsTable
+  contacts: ContactsTable
+  platform_accounts: PlatformAccountsTable
+  external_threads: ExternalThreadsTable
+  external_messages: ExternalMessagesTable
 }

@@ -1,6 +1,14 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { HttpError } from './httpError'
 
+/** Codes for Fastify's own 4xx errors, so its internal codes (FST_ERR_*) never reach clients. */
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+}
+
 /**
  * Turns every failure into the error envelope: our HttpErrors keep their status and code, schema
  * violations become 400 with the validator's message, oversize or malformed bodies keep Fastify's
@@ -21,7 +29,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
-      const code = status === 429 ? 'rate_limited' : (error.code ?? 'invalid_request').toLowerCase()
+      const code =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+          ? 'invalid_json'
+          : (CLIENT_ERROR_CODES[status] ?? 'invalid_request')
       return reply.code(status).send({ status: 'error', error: { code, message: error.message } })
     }
     request.log.error({ err: error }, 'unhandled error')

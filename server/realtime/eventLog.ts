@@ -27,12 +27,14 @@ export class EventLog {
   private readonly insertEvent
   private readonly insertRecipient
 
+  /** `floor`: the highest id ever pruned; ids continue above it even when the log is empty. */
   constructor(
     private readonly db: Database,
     private readonly timezone: () => string,
+    floor = 0,
   ) {
     const row = db.first(db.q.selectFrom('events').select((eb) => eb.fn.max('id').as('max')))
-    this.nextId = (row?.max ?? 0) + 1
+    this.nextId = Math.max(row?.max ?? 0, floor) + 1
     this.insertEvent = db.sqlite.prepare(
       'insert into events (id, type, created_at, payload) values (?, ?, ?, ?)',
     )

@@ -9,6 +9,8 @@ import type { UnitOfWork } from './unitOfWork'
  */
 export class Presence {
   private readonly offlineTimers = new Map<number, NodeJS.Timeout>()
+  /** Set by stop(): sockets closed by the shutdown must not schedule announcements. */
+  private stopped = false
 
   constructor(
     private readonly hub: ConnectionHub,
@@ -36,7 +38,7 @@ export class Presence {
 
   /** The user's last connection closed. */
   disconnected(userId: number): void {
-    if (this.offlineTimers.has(userId)) return
+    if (this.stopped || this.offlineTimers.has(userId)) return
     const timer = setTimeout(() => {
       this.offlineTimers.delete(userId)
       if (!this.hub.isConnected(userId)) this.announce(userId, 'user_offline')
@@ -47,6 +49,7 @@ export class Presence {
 
   /** Cancels pending offline announcements (shutdown): clients reload presence on reconnect. */
   stop(): void {
+    this.stopped = true
     for (const timer of this.offlineTimers.values()) clearTimeout(timer)
     this.offlineTimers.clear()
   }

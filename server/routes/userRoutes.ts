@@ -16,7 +16,17 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
 
   app.patch('/users/me', { schema: { body: UpdateProfileBody } }, async (request) => {
     const caller = callerOf(request)
-    return ok(ctx.accounts.updateDisplayName(caller.user.id, request.body.display_name))
+    return ok(
+      ctx.unitOfWork.run((events) => {
+        const user = ctx.accounts.updateDisplayName(caller.user.id, request.body.display_name)
+        // Everyone who shares a conversation sees the new name: their contact_updated says so.
+        if (user.display_name !== caller.user.display_name) {
+          const peers = ctx.conversations.peersOf(user.id)
+          events.emit('contact_updated', { kind: 'profile', action: 'updated', user }, peers)
+        }
+        return user
+      }),
+    )
   })
 
   app.get('/users', async () => {

@@ -113,7 +113,10 @@ export class Conversations {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('conversation_id', '=', conversationId)
         .where('id', '>', marker)
-        .where('sender_id', '!=', viewerId)
+        // Mail and bridged messages are stored under the owner's id but come from others.
+        .where((eb) =>
+          eb.or([eb('sender_id', '!=', viewerId), eb('external_sender_handle', 'is not', null)]),
+        )
         .where('deleted_at', 'is', null),
     )
     return row?.n ?? 0

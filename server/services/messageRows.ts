@@ -11,6 +11,8 @@ export const MESSAGE_COLUMNS = [
   'm.created_at',
   'm.edited_at',
   'm.deleted_at',
+  'm.external_sender_handle',
+  'm.external_sender_name',
 ] as const
 
 export interface MessageRow {
@@ -23,8 +25,17 @@ export interface MessageRow {
   created_at: string
   edited_at: string | null
   deleted_at: string | null
+  external_sender_handle: string | null
+  external_sender_name: string | null
 }
 
 export function toMessage(row: MessageRow): Message {
-  return { ...row, text: row.deleted_at ? '' : row.text }
+  const { external_sender_handle: handle, external_sender_name: name, ...rest } = row
+  const message: Message = { ...rest, text: row.deleted_at ? '' : row.text }
+  // A message from another platform: its sender is someone out there, not the account owner.
+  if (handle !== null) {
+    message.sender_name = name ?? handle
+    message.external_sender = { handle, name: name ?? handle }
+  }
+  return message
 }

@@ -1,4 +1,4 @@
-import type { Message, MessagePage } from '../../src/shared/models'
+import type { Conversation, Message, MessagePage } from '../../src/shared/models'
 import type { ReceiptBody } from '../../src/shared/api'
 import { Limits } from '../../src/shared/limits'
 import type { Database } from '../db/database'
@@ -8,12 +8,29 @@ import { badRequest, conflict, forbidden, notFound } from '../http/httpError'
 import type { Conversations } from './conversations'
 import { MESSAGE_COLUMNS, toMessage } from './messageRows'
 
+/**
+ * Called inside the unit of work of a send into a conversation of another platform (email, a
+ * bridge), to queue its delivery there; throwing cancels the send.
+ */
+export type PlatformSendHook = (
+  events: EventSink,
+  message: Message,
+  conversation: Conversation,
+) => void
+
 /** Messages: idempotent sends, history, edits, deletes and receipts. */
 export class Messages {
+  private platformSend: PlatformSendHook | undefined
+
   constructor(
     private readonly db: Database,
     private readonly conversations: Conversations,
   ) {}
+
+  /** Installs the delivery of messages sent into platform conversations (server/email). */
+  onPlatformSend(hook: PlatformSendHook): void {
+    this.platformSend = hook
+  }
 
   get(messageId: number): Message | undefined {
     const row = this.db.first(
@@ -77,6 +94,7 @@ export class Messages {
     this.conversations.touch(conversationId, now)
     const message = this.get(inserted.id)!
     const conversation = this.conversations.get(conversationId, null)
+    if (conversation.platform !== 'tidings') this.platformSend?.(events, message, conversation)
     const data = {
       conversation_id: conversationId,
       conversation_title: conversation.title,
@@ -116,7 +134,9 @@ export class Messages {
     const message = this.get(messageId)
     if (!message) throw notFound('Message')
     if (!this.conversations.isMember(message.conversation_id, userId)) throw notFound('Message')
-    if (message.sender_id !== userId) throw forbidden('Only the sender can change this message.')
+    if (message.sender_id !== userId || message.external_sender) {
+      throw forbidden('Only the sender can change this message.')
+    }
     if (message.deleted_at) throw conflict('The message was deleted.')
     return message
   }

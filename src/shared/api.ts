@@ -104,6 +104,125 @@ export const BroadcastBody = Type.Object(
   { additionalProperties: false },
 )
 
+export const ContactHandle = Type.Object(
+  {
+    platform: Type.Union([
+      Type.Literal('tidings'),
+      Type.Literal('email'),
+      Type.Literal('whatsapp'),
+      Type.Literal('telegram'),
+    ]),
+    kind: Type.Union([Type.Literal('email'), Type.Literal('phone'), Type.Literal('username')]),
+    value: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+)
+
+export const CreateContactBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    handles: Type.Optional(Type.Array(ContactHandle, { maxItems: 50 })),
+    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+)
+export type CreateContactBody = Static<typeof CreateContactBody>
+
+export const UpdateContactBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    handles: Type.Optional(Type.Array(ContactHandle, { maxItems: 50 })),
+    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+)
+export type UpdateContactBody = Static<typeof UpdateContactBody>
+
+export const MailServerBody = Type.Object(
+  {
+    host: Type.String({ minLength: 1, maxLength: 255 }),
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    /** true: TLS from the start (465/993); false: plain, upgraded with STARTTLS when offered. */
+    secure: Type.Boolean(),
+    username: Type.String({ minLength: 1, maxLength: 255 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+)
+export type MailServerBody = Static<typeof MailServerBody>
+
+export const EmailAddress = Type.String({ pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 254 })
+
+/** `platform:'email'` needs email_address, smtp and imap; bridged platforms need none. */
+export const CreateAccountBody = Type.Object(
+  {
+    platform: Type.Union([
+      Type.Literal('email'),
+      Type.Literal('whatsapp'),
+      Type.Literal('telegram'),
+    ]),
+    display_name: Type.String({ minLength: 1, maxLength: 128 }),
+    email_address: Type.Optional(EmailAddress),
+    /** Phone number or username of a bridged account. */
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    smtp: Type.Optional(MailServerBody),
+    imap: Type.Optional(MailServerBody),
+  },
+  { additionalProperties: false },
+)
+export type CreateAccountBody = Static<typeof CreateAccountBody>
+
+/** Replaces the given parts; a changed mail setting reconnects. */
+export const UpdateAccountBody = Type.Object(
+  {
+    display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    smtp: Type.Optional(MailServerBody),
+    imap: Type.Optional(MailServerBody),
+  },
+  { additionalProperties: false },
+)
+export type UpdateAccountBody = Static<typeof UpdateAccountBody>
+
+/** Starts an email conversation with these recipients (the first message is sent into it). */
+export const StartEmailThreadBody = Type.Object(
+  {
+    to: Type.Array(EmailAddress, { minItems: 1, maxItems: 100 }),
+    subject: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+)
+export type StartEmailThreadBody = Static<typeof StartEmailThreadBody>
+
+/** What a bridge posts for one inbound message (`Authorization: Bridge <secret>`). */
+export const BridgeInboundBody = Type.Object(
+  {
+    external_thread_id: Type.String({ minLength: 1, maxLength: 256 }),
+    /** Title of a new conversation; defaults to the sender's name. */
+    thread_title: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    sender: Type.Object(
+      {
+        handle: Type.String({ minLength: 1, maxLength: 256 }),
+        name: Type.String({ minLength: 1, maxLength: 128 }),
+      },
+      { additionalProperties: false },
+    ),
+    text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
+    external_id: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+)
+export type BridgeInboundBody = Static<typeof BridgeInboundBody>
+
+/** A bridge reports that its link to the platform went down or came back. */
+export const BridgeStatusBody = Type.Object(
+  {
+    state: Type.Union([Type.Literal('connected'), Type.Literal('error')]),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+)
+export type BridgeStatusBody = Static<typeof BridgeStatusBody>
+
 /** The envelope of every JSON response. */
 export type ApiSuccess<T> = { status: 'success'; data: T }
 export type ApiError = { status: 'error'; error: { code: string; message: string } }

@@ -1,5 +1,13 @@
 import type { EventType } from './eventTypes'
-import type { Conversation, Message, Person } from './models'
+import type {
+  Contact,
+  Conversation,
+  ExternalMessageRecord,
+  Message,
+  Person,
+  PlatformAccount,
+  User,
+} from './models'
 
 /** Payloads per event type. The contact, account and email payloads are completed by their issue. */
 export interface EventDataMap {
@@ -12,11 +20,11 @@ export interface EventDataMap {
   user_online: PresenceData
   user_offline: PresenceData
   typing_indicator: TypingData
-  contact_updated: Record<string, unknown>
-  account_connected: Record<string, unknown>
-  account_disconnected: Record<string, unknown>
-  email_received: Record<string, unknown>
-  email_sent: Record<string, unknown>
+  contact_updated: ContactUpdatedData
+  account_connected: AccountEventData
+  account_disconnected: AccountEventData
+  email_received: EmailReceivedData
+  email_sent: EmailSentData
   system_notification: SystemNotificationData
 }
 
@@ -62,6 +70,48 @@ export interface TypingData {
   user_id: number
   display_name: string
   is_typing: boolean
+}
+
+/**
+ * kind 'contact': one of the user's own contacts was created, updated or deleted (to the owner's
+ * devices). kind 'profile': someone who shares a conversation with the user changed their profile.
+ */
+export type ContactUpdatedData =
+  | { kind: 'contact'; action: 'created' | 'updated' | 'deleted'; contact: Contact }
+  | { kind: 'profile'; action: 'updated'; user: User }
+
+/** A connected account came up (again) or went away: removed, refused, or unreachable. */
+export interface AccountEventData {
+  account_id: number
+  platform: PlatformAccount['platform']
+  display_name: string
+  state: PlatformAccount['state']
+  /** Why it is disconnected (null on account_connected). */
+  reason: string | null
+  account: PlatformAccount
+}
+
+/** A mail was imported into a conversation (also announced as message_received). */
+export interface EmailReceivedData {
+  account_id: number
+  conversation_id: number
+  message_id: number
+  from: string | null
+  from_name: string | null
+  subject: string | null
+  /** 'received', or 'malformed' when part of it could not be read (`email.reason`). */
+  state: ExternalMessageRecord['state']
+  email: ExternalMessageRecord
+}
+
+/** The outcome of one delivery attempt: accepted by the mail server ('sent') or 'failed'. */
+export interface EmailSentData {
+  account_id: number
+  conversation_id: number
+  message_id: number
+  state: 'sent' | 'failed'
+  reason: string | null
+  email: ExternalMessageRecord
 }
 
 export interface SystemNotificationData {

@@ -46,6 +46,18 @@ export interface Message {
   created_at: string
   edited_at: string | null
   deleted_at: string | null
+  /**
+   * Present only on messages that arrived from a connected platform (an email, a bridged chat):
+   * who sent it there. `sender_id` is then the account owner, whose conversation it is, and
+   * `sender_name` is the external sender's name.
+   */
+  external_sender?: ExternalSender
+}
+
+export interface ExternalSender {
+  /** Email address, phone number or username on the platform. */
+  handle: string
+  name: string
 }
 
 export interface Conversation {
@@ -77,4 +89,90 @@ export interface EventsInfo {
   websocket_url: string
   event_types: string[]
   message: string
+}
+
+/** The kind of address a contact handle is. */
+export type HandleKind = 'email' | 'phone' | 'username'
+
+export interface ContactHandle {
+  platform: Platform
+  kind: HandleKind
+  value: string
+}
+
+/** An entry of a user's own address book; only its owner sees it. */
+export interface Contact {
+  id: number
+  owner_id: number
+  name: string
+  handles: ContactHandle[]
+  notes: string
+  created_at: string
+  updated_at: string
+}
+
+/** Platforms an account can be connected to (everything but Tidings itself). */
+export type ExternalPlatform = Exclude<Platform, 'tidings'>
+
+/**
+ * connecting: set up, not yet reached; connected: working; error: the connection failed or was
+ * refused (`state_reason` says why; retried automatically); disconnected: removed by its owner.
+ */
+export type AccountState = 'connecting' | 'connected' | 'error' | 'disconnected'
+
+/** A mail server's settings as shown to the owner: never with the password. */
+export interface MailServerSettings {
+  host: string
+  port: number
+  secure: boolean
+  username: string
+}
+
+export interface PlatformAccount {
+  id: number
+  platform: ExternalPlatform
+  display_name: string
+  /** The email address, phone number or username of the account on its platform. */
+  address: string | null
+  state: AccountState
+  state_reason: string | null
+  state_changed_at: string
+  /** Last successful fetch of new mail (email accounts). */
+  last_sync_at: string | null
+  created_at: string
+  /** Email accounts only. */
+  smtp?: MailServerSettings
+  imap?: MailServerSettings
+}
+
+/** The answer to creating an account: the only time the bridge secret is shown. */
+export interface CreatedPlatformAccount extends PlatformAccount {
+  bridge_secret: string
+}
+
+/**
+ * received: imported from the platform; malformed: imported but unreadable in part (`reason`
+ * says what; the raw source is kept); queued/sending: on its way out; sent: the platform's
+ * server accepted it; failed: not accepted (`reason`), may be retried.
+ */
+export type EmailState = 'received' | 'malformed' | 'queued' | 'sending' | 'sent' | 'failed'
+
+/** The platform side of a message: an email's headers and its delivery state. */
+export interface ExternalMessageRecord {
+  message_id: number
+  account_id: number
+  conversation_id: number
+  direction: 'in' | 'out'
+  /** The email's Message-ID, or the bridge's id of the message. */
+  external_id: string
+  subject: string | null
+  from_address: string | null
+  from_name: string | null
+  to: string[]
+  in_reply_to: string | null
+  state: EmailState
+  reason: string | null
+  attempts: number
+  created_at: string
+  updated_at: string
 }

@@ -1,0 +1,390 @@
+import http from 'node:http'
+import WebSocket from 'ws'
+import { io, type Socket } from 'socket.io-client'
+import { nowMs, type Layout, type ServerKind } from '../shared'
+
+/** Called for every message_sent / message_received a client receives that the bench sent. */
+export type DeliveryHandler = (
+  client: BenchClient,
+  tag: string,
+  seq: number,
+  sentAt: number,
+) => void
+
+const CLIENT_ID_MARK = '"client_id":"b:'
+const HANDSHAKE_TIMEOUT_MS = 15_000
+
+/** The bench's client_id: tag, sequence number and send time (load generator clock, ms). */
+export function benchClientId(tag: string, seq: number, sentAt: number): string {
+  return `b:${tag}:${seq}:${sentAt.toFixed(3)}`
+}
+
+/** One receiving user connection, of any of the three servers. */
+export abstract class BenchClient {
+  connected = false
+  /** Highest stored event id seen (Tidings resumes from it). */
+  lastEventId = 0
+  /** Frames of any kind received, for settle detection. */
+  static framesReceived = 0
+  static onDelivery: DeliveryHandler = () => {}
+
+  constructor(
+    readonly userId: number,
+    protected readonly layout: Layout,
+    protected readonly port: number,
+  ) {}
+
+  /** Opens the connection; resolves with ms until it is ready (after the replay, if resuming). */
+  abstract connect(resume: boolean): Promise<number>
+  /** Drops the connection abruptly (as a network failure would), without a goodbye. */
+  abstract drop(): void
+  /** Whether the last connect restored missed events (Socket.IO recovery / Tidings replay). */
+  recovered = false
+
+  protected frame(text: string): void {
+    BenchClient.framesReceived += 1
+    const mark = text.indexOf(CLIENT_ID_MARK)
+    if (mark < 0) return
+    const start = mark + CLIENT_ID_MARK.length
+    const end = text.indexOf('"', start)
+    const parts = text.slice(start, end).split(':')
+    const [tag, seq, sentAt] = parts
+    if (tag === undefined || seq === undefined || sentAt === undefined) return
+    BenchClient.onDelivery(this, tag, Number(seq), Number(sentAt))
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    promise,
+    new Promise<T>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms)
+    }),
+  ]).finally(() => clearTimeout(timer))
+}
+
+/** Tidings: /events/ws/connect?token=&since=, ready on connection_established or replay_complete. */
+class TidingsClient extends BenchClient {
+  private socket: WebSocket | undefined
+
+  connect(resume: boolean): Promise<number> {
+    const started = nowMs()
+    const since = resume ? `&since=${this.lastEventId}` : ''
+    const url = `ws://127.0.0.1:${this.port}/events/ws/connect?token=${this.layout.token(this.userId)}${since}`
+    const socket = new WebSocket(url, { perMessageDeflate: false })
+    this.socket = socket
+    this.recovered = false
+    const ready = new Promise<number>((resolve, reject) => {
+      let done = false
+      socket.on('message', (data: Buffer) => {
+        const text = data.toString('utf8')
+        if (text.charCodeAt(2) === 116 && text.startsWith('{"type":"')) {
+          const typeEnd = text.indexOf('"', 9)
+          const type = text.slice(9, typeEnd)
+          if (text.startsWith('","id":', typeEnd)) {
+            const id = Number.parseInt(text.slice(typeEnd + 7, typeEnd + 27), 10)
+            if (id > this.lastEventId) this.lastEventId = id
+          }
+          if (!done && type === 'connection_established' && !resume) {
+            done = true
+            this.connected = true
+            resolve(nowMs() - started)
+          } else if (!done && type === 'replay_complete') {
+            done = true
+            this.connected = true
+            this.recovered = true
+            resolve(nowMs() - started)
+          } else if (!done && type === 'resync_required') {
+            done = true
+            this.connected = true
+            resolve(nowMs() - started)
+          }
+        }
+        this.frame(text)
+      })
+      socket.on('error', (error) => {
+        if (!done) {
+          done = true
+          reject(error)
+        }
+      })
+      socket.on('close', () => {
+        this.connected = false
+        if (!done) {
+          done = true
+          reject(new Error('closed before ready'))
+        }
+      })
+    })
+    return withTimeout(ready, HANDSHAKE_TIMEOUT_MS, 'tidings connect').catch((error: unknown) => {
+      socket.terminate()
+      throw error
+    })
+  }
+
+  drop(): void {
+    this.connected = false
+    this.socket?.terminate()
+  }
+}
+
+/** The floor: ready on its connection_established frame; nothing to resume. */
+class RawClient extends BenchClient {
+  private socket: WebSocket | undefined
+
+  connect(): Promise<number> {
+    const started = nowMs()
+    const url = `ws://127.0.0.1:${this.port}/?token=${this.layout.token(this.userId)}`
+    const socket = new WebSocket(url, { perMessageDeflate: false })
+    this.socket = socket
+    const ready = new Promise<number>((resolve, reject) => {
+      let done = false
+      socket.on('message', (data: Buffer) => {
+        const text = data.toString('utf8')
+        if (!done) {
+          done = true
+          this.connected = true
+          resolve(nowMs() - started)
+        }
+        this.frame(text)
+      })
+      socket.on('error', (error) => {
+        if (!done) {
+          done = true
+          reject(error)
+        }
+      })
+      socket.on('close', () => {
+        this.connected = false
+        if (!done) {
+          done = true
+          reject(new Error('closed before ready'))
+        }
+      })
+    })
+    return withTimeout(ready, HANDSHAKE_TIMEOUT_MS, 'raw connect').catch((error: unknown) => {
+      socket.terminate()
+      throw error
+    })
+  }
+
+  drop(): void {
+    this.connected = false
+    this.socket?.terminate()
+  }
+}
+
+/** Socket.IO: websocket only, no automatic reconnection (the bench schedules reconnects). */
+class SocketIoClient extends BenchClient {
+  private socket: Socket | undefined
+
+  connect(): Promise<number> {
+    const started = nowMs()
+    let socket = this.socket
+    if (!socket) {
+      socket = io(`http://127.0.0.1:${this.port}`, {
+        transports: ['websocket'],
+        auth: { token: this.layout.token(this.userId) },
+        reconnection: false,
+        forceNew: true,
+        autoConnect: false,
+        timeout: HANDSHAKE_TIMEOUT_MS,
+      })
+      socket.on('event', (json: string) => this.frame(json))
+      socket.on('disconnect', () => {
+        this.connected = false
+      })
+      this.socket = socket
+    }
+    const current = socket
+    const ready = new Promise<number>((resolve, reject) => {
+      const onConnect = () => {
+        current.off('connect_error', onError)
+        this.connected = true
+        this.recovered = current.recovered
+        resolve(nowMs() - started)
+      }
+      const onError = (error: Error) => {
+        current.off('connect', onConnect)
+        reject(error)
+      }
+      current.once('connect', onConnect)
+      current.once('connect_error', onError)
+    })
+    current.connect()
+    return withTimeout(ready, HANDSHAKE_TIMEOUT_MS + 1000, 'socket.io connect').catch(
+      (error: unknown) => {
+        current.io.engine?.close()
+        throw error
+      },
+    )
+  }
+
+  drop(): void {
+    this.connected = false
+    // Closing the transport (not socket.disconnect()) is a network-style loss: recoverable.
+    this.socket?.io.engine?.close()
+  }
+}
+
+/** Sends messages the way each server's real clients do. Resolves once the server accepted it. */
+export interface Sender {
+  send(senderId: number, conversationId: number, text: string, clientId: string): Promise<void>
+  close(): void
+}
+
+/** Tidings: REST POST /conversations/:id/messages over keep-alive HTTP/1.1 connections. */
+class RestSender implements Sender {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly port: number,
+  ) {}
+
+  send(senderId: number, conversationId: number, text: string, clientId: string): Promise<void> {
+    const body = JSON.stringify({ text, client_id: clientId })
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method: 'POST',
+          path: `/conversations/${conversationId}/messages`,
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${this.layout.token(senderId)}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (response) => {
+          response.resume()
+          response.on('end', () =>
+            response.statusCode === 201
+              ? resolve()
+              : reject(new Error(`send answered HTTP ${response.statusCode}`)),
+          )
+        },
+      )
+      request.on('error', reject)
+      request.end(body)
+    })
+  }
+
+  close(): void {
+    this.agent.destroy()
+  }
+}
+
+/** Socket.IO: a send-only socket per sending user, `send` event with an ack. */
+class SocketIoSender implements Sender {
+  private readonly sockets = new Map<number, Promise<Socket>>()
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly port: number,
+  ) {}
+
+  private socketOf(userId: number): Promise<Socket> {
+    let socket = this.sockets.get(userId)
+    if (!socket) {
+      const s = io(`http://127.0.0.1:${this.port}`, {
+        transports: ['websocket'],
+        auth: { token: this.layout.token(userId), sendOnly: true },
+        forceNew: true,
+      })
+      socket = new Promise((resolve, reject) => {
+        s.once('connect', () => resolve(s))
+        s.once('connect_error', reject)
+      })
+      this.sockets.set(userId, socket)
+    }
+    return socket
+  }
+
+  async send(senderId: number, conversationId: number, text: string, clientId: string) {
+    const socket = await this.socketOf(senderId)
+    const reply = (await socket
+      .timeout(30_000)
+      .emitWithAck('send', { conversation_id: conversationId, text, client_id: clientId })) as {
+      status: string
+    }
+    if (reply.status !== 'success') throw new Error(`send refused: ${JSON.stringify(reply)}`)
+  }
+
+  close(): void {
+    for (const socket of this.sockets.values()) void socket.then((s) => s.disconnect())
+  }
+}
+
+/** The floor: a send-only ws per sending user, `send` frames answered by `ack` frames. */
+class RawSender implements Sender {
+  private readonly sockets = new Map<number, Promise<WebSocket>>()
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
+  private nextReq = 1
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly port: number,
+  ) {}
+
+  private socketOf(userId: number): Promise<WebSocket> {
+    let socket = this.sockets.get(userId)
+    if (!socket) {
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${this.port}/?send_only=1&token=${this.layout.token(userId)}`,
+        { perMessageDeflate: false },
+      )
+      ws.on('message', (data: Buffer) => {
+        const text = data.toString('utf8')
+        if (!text.startsWith('{"type":"ack"')) return
+        const frame = JSON.parse(text) as { req: number; status: string }
+        const waiter = this.pending.get(frame.req)
+        this.pending.delete(frame.req)
+        if (frame.status === 'success') waiter?.resolve()
+        else waiter?.reject(new Error('send refused'))
+      })
+      socket = new Promise((resolve, reject) => {
+        ws.once('open', () => resolve(ws))
+        ws.once('error', reject)
+      })
+      this.sockets.set(userId, socket)
+    }
+    return socket
+  }
+
+  async send(senderId: number, conversationId: number, text: string, clientId: string) {
+    const ws = await this.socketOf(senderId)
+    const req = this.nextReq++
+    await new Promise<void>((resolve, reject) => {
+      this.pending.set(req, { resolve, reject })
+      ws.send(
+        JSON.stringify({
+          type: 'send',
+          req,
+          conversation_id: conversationId,
+          text,
+          client_id: clientId,
+        }),
+      )
+    })
+  }
+
+  close(): void {
+    for (const socket of this.sockets.values()) void socket.then((ws) => ws.terminate())
+  }
+}
+
+export function createClient(kind: ServerKind, userId: number, layout: Layout, port: number) {
+  if (kind === 'tidings') return new TidingsClient(userId, layout, port)
+  if (kind === 'socketio') return new SocketIoClient(userId, layout, port)
+  return new RawClient(userId, layout, port)
+}
+
+export function createSender(kind: ServerKind, layout: Layout, port: number): Sender {
+  if (kind === 'tidings') return new RestSender(layout, port)
+  if (kind === 'socketio') return new SocketIoSender(layout, port)
+  return new RawSender(layout, port)
+}

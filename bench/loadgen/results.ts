@@ -1,0 +1,83 @@
+import type { LatencySummary, ServerKind } from '../shared'
+
+export interface ConnectResult {
+  connections: number
+  failures: number
+  rampMs: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  /** RSS growth per connection, measured after GC before the ramp and after it settled. */
+  rssPerConnBytes: number
+  /** V8 heap + external (incl. ArrayBuffers) growth per connection. */
+  heapPerConnBytes: number
+  rssBeforeBytes: number
+  rssAfterBytes: number
+  serverCpuCores: number
+  loopDelayP99Ms: number
+  loadgenCores: number
+}
+
+export interface FanoutStep {
+  targetRate: number
+  /** Messages per second the server accepted during the step. */
+  sentRate: number
+  accepted: number
+  failed: number
+  /** Sends not attempted because too many were unanswered (the server could not keep up). */
+  skipped: number
+  expected: number
+  delivered: number
+  missing: number
+  doubled: number
+  deliveriesPerSec: number
+  latency: LatencySummary
+  serverCpuCores: number
+  loopDelayP99Ms: number
+  loopDelayMaxMs: number
+  loadgenCores: number
+}
+
+export interface ResumeResult {
+  events: number
+  failedSends: number
+  /** Until the connection was ready (Tidings: replay_complete; Socket.IO: connect). */
+  readyMs: number
+  /** Until the last missed event arrived. */
+  totalMs: number
+  received: number
+  missing: number
+  doubled: number
+  recovered: boolean
+}
+
+export interface StormResult {
+  clients: number
+  messages: number
+  failedSends: number
+  reconnectFailures: number
+  /** Tidings clients answered with resync_required instead of a replay. */
+  resyncs: number
+  allBackMs: number
+  caughtUpMs: number
+  expectedDeliveries: number
+  missing: number
+  doubled: number
+  /** The floor has no replay: what was sent while a client was away is lost by design. */
+  lossExpected: boolean
+  serverCpuCores: number
+  loopDelayP99Ms: number
+  loopDelayMaxMs: number
+}
+
+export interface KindResult {
+  kind: ServerKind
+  users: number
+  bigSize: number
+  connect: ConnectResult
+  fanoutSmall: FanoutStep[]
+  fanoutBig: FanoutStep[]
+  resume: ResumeResult | null
+  storm: StormResult
+  notes: string[]
+}

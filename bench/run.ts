@@ -1,0 +1,234 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { KindResult } from './loadgen/results'
+import { renderChart } from './report/chart'
+import { checkQuick, printTable, type BenchReport } from './report/table'
+import {
+  CONFIG_ENV,
+  SERVER_KINDS,
+  SERVER_LABELS,
+  type BenchConfig,
+  type LoadgenMessage,
+  type ServerKind,
+  type ServerMessage,
+} from './shared'
+
+/**
+ * `npm run bench [-- --quick] [--connections N] [--only tidings,socketio] [--cpu-prof]`: starts
+ * each server in its own child process (core 1), then the load generator in another (core 0), runs
+ * every scenario, and writes bench/results/bench-<stamp>.{json,svg,png} plus latest.*.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const resultsDir = path.join(root, 'bench', 'results')
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const cpuProf = args.includes('--cpu-prof')
+const argValue = (name: string) => {
+  const index = args.indexOf(name)
+  return index >= 0 ? args[index + 1] : undefined
+}
+const requested = Number(argValue('--connections') ?? (quick ? 500 : 10_000))
+const only = (argValue('--only')?.split(',') ?? SERVER_KINDS) as ServerKind[]
+const TOTAL_DEADLINE_MS = quick ? 58_000 : 9.5 * 60_000
+
+const shell = (command: string) =>
+  spawnSync('sh', ['-c', command], { encoding: 'utf8' }).stdout.trim()
+const hasTaskset = shell('command -v taskset') !== ''
+// Raise the soft descriptor limit as far as the hard limit allows; each child inherits it.
+const RAISE = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true'
+const fdLimit = Number(shell(`${RAISE}; ulimit -n`)) || 1024
+const connections = Math.max(10, Math.min(requested, fdLimit - 2000))
+const notes: string[] = []
+if (connections < requested) {
+  notes.push(
+    `open-file limit is ${fdLimit} (hard limit, cannot be raised here): connections capped at ${connections}`,
+  )
+}
+if (!hasTaskset) notes.push('taskset not found: processes are not pinned to cores')
+
+function child(script: string, core: number, config: BenchConfig, extra: string[]): ChildProcess {
+  const pin = hasTaskset ? `taskset -c ${core} ` : ''
+  const flags = ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', ...extra]
+  const command = `${RAISE}; exec ${pin}"${process.execPath}" ${flags.join(' ')} ${script}`
+  return spawn('sh', ['-c', command], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
+  })
+}
+
+function waitFor<T>(
+  proc: ChildProcess,
+  pick: (message: unknown) => T | undefined,
+  ms: number,
+  what: string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`${what}: timed out after ${ms} ms`)), ms)
+    const onMessage = (message: unknown) => {
+      const value = pick(message)
+      if (value !== undefined) done(undefined, value)
+    }
+    const onExit = (code: number | null) => done(new Error(`${what}: process exited (${code})`))
+    const done = (error?: Error, value?: T) => {
+      clearTimeout(timer)
+      proc.off('message', onMessage)
+      proc.off('exit', onExit)
+      if (error) reject(error)
+      else resolve(value as T)
+    }
+    proc.on('message', onMessage)
+    proc.on('exit', onExit)
+  })
+}
+
+function stop(proc: ChildProcess, ms: number): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL')
+      resolve()
+    }, ms)
+    proc.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    if (proc.connected) proc.send({ type: 'stop' })
+    else proc.kill('SIGTERM')
+  })
+}
+
+async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
+  const config: BenchConfig = {
+    kind,
+    users: connections,
+    bigSize: 1000,
+    smallSize: 10,
+    seed,
+    quick,
+  }
+  const profileFlags =
+    cpuProf && kind === 'tidings'
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`]
+      : []
+  console.log(`\n== ${SERVER_LABELS[kind]}: ${connections} users`)
+  const server = child(`bench/servers/${serverFile(kind)}`, 1, config, profileFlags)
+  let loadgen: ChildProcess | undefined
+  try {
+    const port = await waitFor(
+      server,
+      (m) => ((m as ServerMessage).type === 'ready' ? (m as { port: number }).port : undefined),
+      60_000,
+      `${kind} server start`,
+    )
+    loadgen = child('bench/loadgen/loadgen.ts', 0, { ...config, port }, [])
+    const lg = loadgen
+    lg.on('message', (raw: LoadgenMessage) => {
+      if (raw.type === 'log') console.log(raw.text)
+      else if (raw.type === 'stats') {
+        void waitFor(
+          server,
+          (m) => {
+            const message = m as ServerMessage
+            return message.type === 'stats' && message.id === raw.id ? message : undefined
+          },
+          30_000,
+          'server stats',
+        ).then(
+          (message) => lg.connected && lg.send(message),
+          () => undefined,
+        )
+        server.send(raw)
+      }
+    })
+    return await waitFor(
+      lg,
+      (m) =>
+        (m as LoadgenMessage).type === 'result'
+          ? ((m as { result: KindResult }).result as KindResult)
+          : undefined,
+      quick ? 55_000 : 200_000,
+      `${kind} load generator`,
+    )
+  } finally {
+    if (loadgen) await stop(loadgen, 5000)
+    await stop(server, 15_000)
+  }
+}
+
+function serverFile(kind: ServerKind): string {
+  if (kind === 'tidings') return 'tidingsServer.ts'
+  if (kind === 'socketio') return 'socketioServer.ts'
+  return 'rawWsServer.ts'
+}
+
+async function main(): Promise<number> {
+  fs.mkdirSync(resultsDir, { recursive: true })
+  const seed = Math.random().toString(36).slice(2, 10)
+  const results: KindResult[] = []
+  const failures: string[] = []
+  for (const kind of only) {
+    try {
+      results.push(await runKind(kind, seed))
+    } catch (error) {
+      failures.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`)
+      console.error(`${kind} failed: ${String(error)}`)
+    }
+  }
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    quick,
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+      pinned: hasTaskset,
+      fdLimit,
+      loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+    },
+    connectionsRequested: requested,
+    results,
+    failures,
+    notes,
+  }
+  printTable(report)
+  const stamp = report.date.replace(/[:.]/g, '-')
+  const base = quick ? 'quick' : 'bench'
+  const jsonPath = path.join(resultsDir, `${base}-${stamp}.json`)
+  fs.writeFileSync(jsonPath, JSON.stringify(report, null, 2))
+  fs.copyFileSync(jsonPath, path.join(resultsDir, `${base}-latest.json`))
+  console.log(`\nJSON: ${path.relative(root, jsonPath)}`)
+  if (!quick) {
+    try {
+      const png = await renderChart(report, path.join(resultsDir, `${base}-latest`))
+      console.log(`Chart: ${path.relative(root, png)}`)
+    } catch (error) {
+      console.error(`chart not rendered: ${String(error)}`)
+    }
+  }
+  const problems = [...failures, ...checkQuick(report, only)]
+  if (problems.length > 0) {
+    console.error(`\nFAILED:\n- ${problems.join('\n- ')}`)
+    return 1
+  }
+  console.log(quick ? '\nquick check passed: every scenario completed, nothing lost' : '')
+  return 0
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: total deadline of ${TOTAL_DEADLINE_MS / 1000} s reached`)
+  process.exit(4)
+}, TOTAL_DEADLINE_MS)
+watchdog.unref()
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,107 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { CreateAccountBody, StartEmailThreadBody, UpdateAccountBody } from '../../src/shared/api'
+import type { ServerContext } from '../context'
+import type { Integrations } from '../email/integrations'
+import { authenticate, callerOf } from '../http/authentication'
+import { ok } from '../http/httpError'
+
+const AccountParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const OutboxParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  messageId: Type.Integer({ minimum: 1 }),
+})
+const RecordsQuery = Type.Object(
+  {
+    direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out')])),
+    state: Type.Optional(
+      Type.Union([
+        Type.Literal('received'),
+        Type.Literal('malformed'),
+        Type.Literal('queued'),
+        Type.Literal('sending'),
+        Type.Literal('sent'),
+        Type.Literal('failed'),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/** The caller's connected platform accounts: email (SMTP + IMAP) and bridged messengers. */
+export const accountRoutes: FastifyPluginAsyncTypebox<{
+  ctx: ServerContext
+  integrations: Integrations
+}> = async (app, { ctx, integrations }) => {
+  app.addHook('onRequest', authenticate(ctx))
+  const { accounts } = integrations
+
+  app.get('/accounts', async (request) => ok(accounts.list(callerOf(request).user.id)))
+
+  app.get('/accounts/:id', { schema: { params: AccountParams } }, async (request) => {
+    const { user } = callerOf(request)
+    return ok(accounts.toAccount(accounts.requireOwned(user.id, request.params.id)))
+  })
+
+  app.post('/accounts', { schema: { body: CreateAccountBody } }, async (request, reply) => {
+    const { user } = callerOf(request)
+    return reply.code(201).send(ok(integrations.createAccount(user.id, request.body)))
+  })
+
+  app.patch(
+    '/accounts/:id',
+    { schema: { params: AccountParams, body: UpdateAccountBody } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(await integrations.updateAccount(user.id, request.params.id, request.body))
+    },
+  )
+
+  app.delete('/accounts/:id', { schema: { params: AccountParams } }, async (request) => {
+    const { user } = callerOf(request)
+    return ok(await integrations.removeAccount(user.id, request.params.id))
+  })
+
+  app.post('/accounts/:id/sync', { schema: { params: AccountParams } }, async (request) => {
+    const { user } = callerOf(request)
+    return ok(await integrations.syncAccount(user.id, request.params.id))
+  })
+
+  app.post(
+    '/accounts/:id/conversations',
+    { schema: { params: AccountParams, body: StartEmailThreadBody } },
+    async (request, reply) => {
+      const { user } = callerOf(request)
+      const conversation = integrations.startEmailThread(user.id, request.params.id, request.body)
+      return reply.code(201).send(ok(conversation))
+    },
+  )
+
+  app.get(
+    '/accounts/:id/messages',
+    { schema: { params: AccountParams, querystring: RecordsQuery } },
+    async (request) => {
+      const { user } = callerOf(request)
+      const account = accounts.requireOwned(user.id, request.params.id)
+      return ok(accounts.listRecords(account.id, request.query))
+    },
+  )
+
+  app.get('/accounts/:id/outbox', { schema: { params: AccountParams } }, async (request) => {
+    const { user } = callerOf(request)
+    const account = accounts.requireOwned(user.id, request.params.id)
+    const records = accounts
+      .listRecords(account.id, { direction: 'out' })
+      .filter((record) => record.state !== 'sent')
+    return ok(records)
+  })
+
+  app.post(
+    '/accounts/:id/outbox/:messageId/retry',
+    { schema: { params: OutboxParams } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(await integrations.retry(user.id, request.params.id, request.params.messageId))
+    },
+  )
+}

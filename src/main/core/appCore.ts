@@ -1,0 +1,602 @@
+import type { AnyTidingsEvent } from '../../shared/events'
+import type {
+  ConnectionState,
+  InvokeChannel,
+  InvokeRequest,
+  InvokeResponse,
+  SessionState,
+} from '../../shared/ipc'
+import type { AuthResult, Branding, User } from '../../shared/models'
+import type { BackoffPolicy } from './backoff'
+import { systemClock, type Clock } from './clock'
+import { CoreError, CoreErrorCode } from './coreError'
+import type { CoreApi, CoreHost, CoreOutputs } from './coreHost'
+import { EventsClient, type HeartbeatPolicy } from './eventsClient'
+import { assertValidRequest, isInvokeChannel } from './ipcRequests'
+import { LocalStore } from './localStore'
+import { NotificationCoalescer } from './notificationCoalescer'
+import {
+  notificationSubject,
+  suppressionReason,
+  type NotificationContext,
+  type NotificationSubject,
+} from './notificationPolicy'
+import { composeNotification, notificationTag, type NotificationBurst } from './notificationText'
+import { Outbox } from './outbox'
+import { PreferencesStore } from './preferencesStore'
+import { ApiRequestError, RestClient } from './restClient'
+import { UnreadCounts } from './unreadCounts'
+
+/** Knobs tests turn to make time-based behaviour fast and deterministic. */
+export interface CoreTuning {
+  backoff?: BackoffPolicy
+  heartbeat?: HeartbeatPolicy
+  coalesceWindowMs?: number
+  clock?: Clock
+  random?: () => number
+  requestTimeoutMs?: number
+}
+
+export interface AppCoreOptions {
+  host: CoreHost
+  outputs: CoreOutputs
+  /** http(s) base URL of the server this app talks to (bundled or remote). */
+  serverUrl: string
+  /** True when the app runs the bundled server. */
+  embedded: boolean
+  tuning?: CoreTuning
+}
+
+/** The core as the Electron layer drives it. */
+export interface AppCore extends CoreApi {
+  /** Opens the local store's session: restores a stored sign-in and connects. */
+  start(): Promise<void>
+  /** Disconnects and closes the local store (app quit). */
+  stop(): Promise<void>
+  /** After sleep/resume or when the network is back: reconnect without waiting for backoff. */
+  reconnectNow(): void
+  /** The OS network state (Electron `net.isOnline()` / online-offline events). */
+  setNetworkOnline(online: boolean): void
+  connectionState(): ConnectionState
+  sessionState(): SessionState
+}
+
+const SIGNED_OUT_STATE: ConnectionState = {
+  status: 'signed_out',
+  next_attempt_at: null,
+  attempt: 0,
+  last_error: null,
+}
+
+/** One signed-in account's live parts; replaced as a whole on sign-in and sign-out. */
+interface Session {
+  user: User
+  token: string
+  events: EventsClient
+  outbox: Outbox
+  /** True once conversations were loaded over REST for the unread badge. */
+  stateLoaded: boolean
+}
+
+export function createAppCore(options: AppCoreOptions): AppCore {
+  return new ApplicationCore(options)
+}
+
+class ApplicationCore implements AppCore {
+  private readonly host: CoreHost
+  private readonly outputs: CoreOutputs
+  private readonly serverUrl: string
+  private readonly embedded: boolean
+  private readonly tuning: CoreTuning
+  private readonly clock: Clock
+  private readonly store: LocalStore
+  private readonly preferences: PreferencesStore
+  private readonly rest: RestClient
+  private readonly unread = new UnreadCounts()
+  private readonly coalescer: NotificationCoalescer
+
+  private session: Session | null = null
+  private needsFirstAccount = false
+  private branding: Branding | null = null
+  /** The newest timezone seen on an event envelope, used until branding is loaded. */
+  private eventTimezone: string | null = null
+  private focusedConversationId: number | null = null
+  private lastUnreadTotal: number | null = null
+  private networkOnline = true
+  private stopped = false
+
+  constructor(options: AppCoreOptions) {
+    this.host = options.host
+    this.outputs = options.outputs
+    this.serverUrl = options.serverUrl.replace(/\/+$/, '')
+    this.embedded = options.embedded
+    this.tuning = options.tuning ?? {}
+    this.clock = this.tuning.clock ?? systemClock
+    this.store = new LocalStore(options.host.userDataDir, options.host.secretStore)
+    this.preferences = new PreferencesStore(this.store)
+    this.rest = new RestClient({
+      baseUrl: this.serverUrl,
+      getToken: () => this.session?.token ?? null,
+      timeoutMs: this.tuning.requestTimeoutMs,
+    })
+    this.coalescer = new NotificationCoalescer({
+      emit: (burst) => this.showBurst(burst),
+      windowMs: this.tuning.coalesceWindowMs,
+      clock: this.clock,
+    })
+  }
+
+  // ---- Lifecycle ---------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    const token = this.store.getSecret(this.tokenKey)
+    const user = this.store.getJson<User>(this.userKey)
+    if (token && user) {
+      // Sign in from the stored session at once, without waiting for the server: the outbox and
+      // the cached state work offline, and the events client connects when the server is there.
+      this.beginSession(user, token)
+      void this.verifyRestoredSession()
+    }
+    await this.refreshAuthStatus()
+    this.pushSession()
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    this.endSession()
+    this.coalescer.clear()
+    this.store.close()
+  }
+
+  reconnectNow(): void {
+    this.session?.events.reconnectNow()
+    this.session?.outbox.kick()
+  }
+
+  setNetworkOnline(online: boolean): void {
+    this.networkOnline = online
+    this.session?.events.setNetworkOnline(online)
+    if (online) this.session?.outbox.kick()
+  }
+
+  connectionState(): ConnectionState {
+    return this.session ? this.session.events.state : SIGNED_OUT_STATE
+  }
+
+  sessionState(): SessionState {
+    return {
+      user: this.session?.user ?? null,
+      server_url: this.serverUrl,
+      embedded: this.embedded,
+      needs_first_account: this.needsFirstAccount,
+      secure_storage: this.store.secureStorage,
+    }
+  }
+
+  // ---- Invoke channels ---------------------------------------------------------------------
+
+  async handle<C extends InvokeChannel>(
+    channel: C,
+    request: InvokeRequest<C>,
+  ): Promise<InvokeResponse<C>> {
+    if (!isInvokeChannel(channel)) {
+      throw new CoreError(CoreErrorCode.UnknownChannel, `Unknown channel ${String(channel)}`)
+    }
+    if (this.stopped) throw new CoreError('stopped', 'The application is shutting down')
+    assertValidRequest(channel, request)
+    // Each case returns exactly the response type of its channel; the cast only bridges the
+    // generic parameter, which TypeScript does not narrow through a switch.
+    return (await this.dispatch(channel, request as never)) as InvokeResponse<C>
+  }
+
+  private async dispatch(channel: InvokeChannel, request: never): Promise<unknown> {
+    switch (channel) {
+      case 'session/get':
+        // While signed out, ask again: the bundled server may not have been up at start.
+        if (!this.session) await this.refreshAuthStatus()
+        return this.sessionState()
+      case 'session/register': {
+        const body = request as InvokeRequest<'session/register'>
+        const result = await this.rest.register(body)
+        this.needsFirstAccount = false
+        return this.signIn(result)
+      }
+      case 'session/login': {
+        const body = request as InvokeRequest<'session/login'>
+        return this.signIn(await this.rest.login(body.username, body.password))
+      }
+      case 'session/logout':
+        return this.signOut()
+      case 'connection/get':
+        return this.connectionState()
+      case 'users/list':
+        return this.authed(() => this.rest.users())
+      case 'conversations/list':
+        return this.authed(async () => {
+          const conversations = await this.rest.conversations()
+          this.unread.load(conversations)
+          this.publishUnread()
+          return conversations
+        })
+      case 'conversations/create': {
+        const body = request as InvokeRequest<'conversations/create'>
+        return this.authed(async () => {
+          const conversation = await this.rest.createConversation(body)
+          this.unread.addConversation(conversation)
+          return conversation
+        })
+      }
+      case 'conversations/rename': {
+        const body = request as InvokeRequest<'conversations/rename'>
+        return this.authed(() => this.rest.renameConversation(body.conversation_id, body.title))
+      }
+      case 'conversations/focus': {
+        const body = request as InvokeRequest<'conversations/focus'>
+        this.focusedConversationId = body.conversation_id
+        if (body.conversation_id !== null) {
+          // A burst about the conversation now on screen is no longer news.
+          this.coalescer.discard(`conversation:${body.conversation_id}`)
+        }
+        return undefined
+      }
+      case 'messages/history': {
+        const body = request as InvokeRequest<'messages/history'>
+        return this.authed(() =>
+          this.rest.history(body.conversation_id, { before: body.before, limit: body.limit }),
+        )
+      }
+      case 'messages/send': {
+        const body = request as InvokeRequest<'messages/send'>
+        return this.requireSession().outbox.send(body.conversation_id, body.text)
+      }
+      case 'messages/retry': {
+        const body = request as InvokeRequest<'messages/retry'>
+        return this.requireSession().outbox.retry(body.client_id)
+      }
+      case 'messages/edit': {
+        const body = request as InvokeRequest<'messages/edit'>
+        return this.authed(() => this.rest.editMessage(body.message_id, body.text))
+      }
+      case 'messages/delete': {
+        const body = request as InvokeRequest<'messages/delete'>
+        return this.authed(() => this.rest.deleteMessage(body.message_id))
+      }
+      case 'messages/markRead': {
+        const body = request as InvokeRequest<'messages/markRead'>
+        return this.authed(async () => {
+          await this.rest.sendReceipt(body.conversation_id, {
+            kind: 'read',
+            up_to_message_id: body.up_to_message_id,
+          })
+          this.unread.readUpTo(body.conversation_id, body.up_to_message_id)
+          this.publishUnread()
+          return undefined
+        })
+      }
+      case 'outbox/list':
+        return this.requireSession().outbox.list()
+      case 'typing/set': {
+        const body = request as InvokeRequest<'typing/set'>
+        this.requireSession().events.sendTyping(body.conversation_id, body.is_typing)
+        return undefined
+      }
+      case 'branding/get':
+        return this.loadBranding()
+      case 'branding/set': {
+        const body = request as InvokeRequest<'branding/set'>
+        return this.authed(async () => {
+          const branding = await this.rest.setBranding({ timezone: body.timezone })
+          this.updateBranding(branding)
+          return branding
+        })
+      }
+      case 'admin/createInvite':
+        return this.authed(async () => ({ code: (await this.rest.createInvite()).code }))
+      case 'settings/get':
+        return this.preferences.get()
+      case 'settings/set': {
+        const preferences = this.preferences.set(request)
+        this.outputs.push('settings/changed', preferences)
+        return preferences
+      }
+      case 'window/openSettings':
+        throw new CoreError(
+          CoreErrorCode.NotHandledByCore,
+          'window/openSettings is handled by the Electron layer',
+        )
+    }
+  }
+
+  // ---- Session -----------------------------------------------------------------------------
+
+  private get tokenKey(): string {
+    return `session.token:${this.serverUrl}`
+  }
+
+  private get userKey(): string {
+    return `session.user:${this.serverUrl}`
+  }
+
+  private signIn(result: AuthResult): SessionState {
+    this.endSession()
+    this.store.setSecret(this.tokenKey, result.token)
+    this.store.setJson(this.userKey, result.user)
+    this.beginSession(result.user, result.token)
+    this.pushSession()
+    return this.sessionState()
+  }
+
+  private async signOut(): Promise<SessionState> {
+    const session = this.session
+    if (session) {
+      try {
+        // Revoke the token on the server; it is forgotten locally whether or not this works.
+        await this.rest.logout()
+      } catch {
+        // Offline or already revoked: nothing more to do.
+      }
+    }
+    this.forgetSession()
+    return this.sessionState()
+  }
+
+  /** Ends the session locally (sign-out, or the server rejected the token). */
+  private forgetSession(): void {
+    if (this.stopped) return
+    const session = this.session
+    this.store.deleteSecret(this.tokenKey)
+    this.store.deleteJson(this.userKey)
+    if (session) {
+      // The next sign-in starts the stream afresh and loads state over REST. Resuming from an old
+      // position would replay (and notify) everything since, already read on other devices.
+      this.store.clearResumePosition(this.serverUrl, session.user.id)
+    }
+    this.endSession()
+    this.outputs.push('connection/state', SIGNED_OUT_STATE)
+    this.pushSession()
+  }
+
+  private beginSession(user: User, token: string): void {
+    const account = `${this.serverUrl}#${user.id}`
+    const events: EventsClient = new EventsClient({
+      serverUrl: this.serverUrl,
+      token,
+      resumeFrom: this.store.getResumePosition(this.serverUrl, user.id),
+      savePosition: (id) => {
+        if (!this.stopped) this.store.setResumePosition(this.serverUrl, user.id, id)
+      },
+      backoff: this.tuning.backoff,
+      heartbeat: this.tuning.heartbeat,
+      clock: this.tuning.clock,
+      random: this.tuning.random,
+      listener: {
+        event: (event) => this.onEvent(event),
+        resync: (reason) => {
+          this.outputs.push('events/resync', { reason })
+          void this.reloadState()
+        },
+        state: (state) => {
+          if (this.session?.events !== events) return
+          this.outputs.push('connection/state', state)
+          if (state.status === 'connected') {
+            this.session.outbox.kick()
+            if (!this.session.stateLoaded) void this.reloadState()
+          }
+        },
+        signedOut: () => {
+          if (this.session?.events === events) this.forgetSession()
+        },
+      },
+    })
+    const outbox: Outbox = new Outbox({
+      store: this.store,
+      account,
+      rest: this.rest,
+      onChange: (item) => this.outputs.push('outbox/changed', item),
+      onUnauthorized: () => {
+        if (this.session?.outbox === outbox) this.forgetSession()
+      },
+      backoff: this.tuning.backoff,
+      clock: this.tuning.clock,
+      random: this.tuning.random,
+    })
+    this.session = { user, token, events, outbox, stateLoaded: false }
+    if (!this.networkOnline) events.setNetworkOnline(false)
+    events.start()
+    outbox.kick()
+  }
+
+  private endSession(): void {
+    const session = this.session
+    if (!session) return
+    this.session = null
+    session.events.stop()
+    session.outbox.stop()
+    this.coalescer.clear()
+    this.unread.clear()
+    this.focusedConversationId = null
+    this.publishUnread()
+  }
+
+  /** The stored token may have been revoked while the app was closed. */
+  private async verifyRestoredSession(): Promise<void> {
+    const session = this.session
+    if (!session) return
+    try {
+      const user = await this.rest.me()
+      if (this.session !== session || this.stopped) return
+      session.user = user
+      this.store.setJson(this.userKey, user)
+      this.pushSession()
+    } catch (error) {
+      if (this.session !== session) return
+      if (error instanceof ApiRequestError && error.status === 401) this.forgetSession()
+      // Any other failure: the server is not reachable yet; the events client keeps trying.
+    }
+  }
+
+  private async refreshAuthStatus(): Promise<void> {
+    try {
+      const status = await this.rest.authStatus()
+      this.needsFirstAccount = status.needs_first_account
+    } catch {
+      // The bundled server may still be starting; the window asks again via session/get.
+    }
+  }
+
+  private requireSession(): Session {
+    if (!this.session) throw new CoreError(CoreErrorCode.NotSignedIn, 'Sign in first')
+    return this.session
+  }
+
+  /** Runs an authenticated call; a 401 means the token was revoked, which ends the session. */
+  private async authed<T>(call: () => Promise<T>): Promise<T> {
+    const session = this.requireSession()
+    try {
+      return await call()
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 401 && this.session === session) {
+        this.forgetSession()
+      }
+      throw error
+    }
+  }
+
+  private pushSession(): void {
+    if (!this.stopped) this.outputs.push('session/changed', this.sessionState())
+  }
+
+  // ---- Server state ------------------------------------------------------------------------
+
+  /** Loads what events only update: unread counts and branding. After a resync, again. */
+  private async reloadState(): Promise<void> {
+    const session = this.session
+    if (!session) return
+    try {
+      const [conversations] = await Promise.all([
+        this.rest.conversations(),
+        this.loadBranding().catch(() => null),
+      ])
+      if (this.session !== session || this.stopped) return
+      this.unread.load(conversations)
+      session.stateLoaded = true
+      this.publishUnread()
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 401 && this.session === session) {
+        this.forgetSession()
+      }
+    }
+  }
+
+  private async loadBranding(): Promise<Branding> {
+    const branding = await this.rest.branding()
+    this.updateBranding(branding)
+    return branding
+  }
+
+  private updateBranding(branding: Branding): void {
+    const changed =
+      this.branding?.timezone !== branding.timezone ||
+      this.branding?.organization_name !== branding.organization_name
+    this.branding = branding
+    if (changed && !this.stopped) this.outputs.push('branding/changed', branding)
+  }
+
+  /** The organization timezone in which notification times and DND schedules are read. */
+  private get timezone(): string {
+    return this.branding?.timezone ?? this.eventTimezone ?? 'UTC'
+  }
+
+  private publishUnread(): void {
+    const total = this.unread.total()
+    if (total === this.lastUnreadTotal) return
+    this.lastUnreadTotal = total
+    this.outputs.unreadCount(total)
+  }
+
+  // ---- Events ------------------------------------------------------------------------------
+
+  private onEvent(event: AnyTidingsEvent): void {
+    if (this.stopped) return
+    if (event.timezone) this.eventTimezone = event.timezone
+    this.applyEvent(event)
+    this.outputs.push('events/event', event)
+    this.considerNotification(event)
+  }
+
+  /** Keeps the core's own view (unread, branding, outbox) in step with the stream. */
+  private applyEvent(event: AnyTidingsEvent): void {
+    const session = this.session
+    switch (event.type) {
+      case 'message_received':
+        this.unread.messageReceived(event.data.message)
+        this.publishUnread()
+        return
+      case 'message_sent':
+        session?.outbox.confirmFromEvent(event.data.message)
+        return
+      case 'message_updated': {
+        const receipt = event.data.receipt
+        if (receipt && receipt.kind === 'read' && receipt.user_id === session?.user.id) {
+          this.unread.readUpTo(event.data.conversation_id, receipt.up_to_message_id)
+          this.publishUnread()
+        }
+        return
+      }
+      case 'message_deleted':
+        this.unread.messageDeleted(event.data.conversation_id, event.data.message_id)
+        this.publishUnread()
+        return
+      case 'conversation_created':
+      case 'conversation_updated':
+        if (event.data.removed) this.unread.removeConversation(event.data.conversation.id)
+        else this.unread.addConversation(event.data.conversation)
+        this.publishUnread()
+        return
+      case 'system_notification':
+        if (event.data.kind === 'timezone_changed' && event.data.timezone) {
+          this.updateBranding({
+            timezone: event.data.timezone,
+            organization_name: this.branding?.organization_name ?? '',
+          })
+        }
+        return
+      default:
+        return
+    }
+  }
+
+  private notificationContext(): NotificationContext {
+    return {
+      preferences: this.preferences.get(),
+      focusedConversationId: this.focusedConversationId,
+      windowFocused: this.host.isWindowFocused(),
+      timezone: this.timezone,
+      now: this.clock.now(),
+    }
+  }
+
+  private considerNotification(event: AnyTidingsEvent): void {
+    const subject: NotificationSubject | null = notificationSubject(event)
+    if (!subject) return
+    if (suppressionReason(subject, this.notificationContext()) !== null) return
+    this.coalescer.add(notificationTag(subject), subject)
+  }
+
+  private showBurst(burst: NotificationBurst): void {
+    if (this.stopped || !this.session) return
+    // Read everything again: the user may have opened the conversation or changed settings (or
+    // the organization timezone) while the burst was gathering.
+    if (suppressionReason(burst.latest, this.notificationContext()) !== null) return
+    const preferences = this.preferences.get()
+    this.outputs.notify(
+      composeNotification(burst, {
+        privacy: preferences.notification_privacy,
+        clock: preferences.clock,
+        timezone: this.timezone,
+        sound: preferences.notification_sound,
+      }),
+    )
+  }
+}

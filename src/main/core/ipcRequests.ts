@@ -1,0 +1,95 @@
+import { Type, type TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import { LoginBody, RegisterBody } from '../../shared/api'
+import { INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc'
+import { Limits } from '../../shared/limits'
+import { CoreError, CoreErrorCode } from './coreError'
+
+/**
+ * Run-time schemas of every invoke request. The renderer is less trusted than main (it renders
+ * remote content), so nothing it sends is used before it matches these. settings/set is checked
+ * by the preferences store, which knows the finer rules.
+ */
+const Id = Type.Integer({ minimum: 1 })
+const NoPayload = Type.Union([Type.Undefined(), Type.Null()])
+const MessageText = Type.String({ minLength: 1, maxLength: Limits.maxMessageChars })
+
+const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
+  'session/get': NoPayload,
+  'session/register': RegisterBody,
+  'session/login': LoginBody,
+  'session/logout': NoPayload,
+  'connection/get': NoPayload,
+  'users/list': NoPayload,
+  'conversations/list': NoPayload,
+  'conversations/create': Type.Object(
+    {
+      member_ids: Type.Array(Id, { maxItems: 1000 }),
+      title: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    },
+    { additionalProperties: false },
+  ),
+  'conversations/rename': Type.Object(
+    { conversation_id: Id, title: Type.String({ minLength: 1, maxLength: 128 }) },
+    { additionalProperties: false },
+  ),
+  'conversations/focus': Type.Object(
+    { conversation_id: Type.Union([Id, Type.Null()]) },
+    { additionalProperties: false },
+  ),
+  'messages/history': Type.Object(
+    {
+      conversation_id: Id,
+      before: Type.Optional(Id),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.historyMaxPageSize })),
+    },
+    { additionalProperties: false },
+  ),
+  'messages/send': Type.Object(
+    { conversation_id: Id, text: MessageText },
+    { additionalProperties: false },
+  ),
+  'messages/retry': Type.Object(
+    { client_id: Type.String({ minLength: 1, maxLength: 64 }) },
+    { additionalProperties: false },
+  ),
+  'messages/edit': Type.Object(
+    { message_id: Id, text: MessageText },
+    { additionalProperties: false },
+  ),
+  'messages/delete': Type.Object({ message_id: Id }, { additionalProperties: false }),
+  'messages/markRead': Type.Object(
+    { conversation_id: Id, up_to_message_id: Id },
+    { additionalProperties: false },
+  ),
+  'outbox/list': NoPayload,
+  'typing/set': Type.Object(
+    { conversation_id: Id, is_typing: Type.Boolean() },
+    { additionalProperties: false },
+  ),
+  'branding/get': NoPayload,
+  'branding/set': Type.Object(
+    { timezone: Type.String({ minLength: 1, maxLength: 64 }) },
+    { additionalProperties: false },
+  ),
+  'admin/createInvite': NoPayload,
+  'settings/get': NoPayload,
+  'settings/set': Type.Object({}),
+  'window/openSettings': NoPayload,
+}
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value)
+}
+
+/** Throws invalid_request (naming the first wrong field) unless `request` fits `channel`. */
+export function assertValidRequest(channel: InvokeChannel, request: unknown): void {
+  const schema = REQUEST_SCHEMAS[channel]
+  if (Value.Check(schema, request)) return
+  const first = [...Value.Errors(schema, request)][0]
+  const where = first?.instancePath || '/'
+  throw new CoreError(
+    CoreErrorCode.InvalidRequest,
+    `Invalid ${channel} request at ${where}: ${first?.message ?? 'unexpected value'}`,
+  )
+}

@@ -1,0 +1,172 @@
+import { DateTime } from 'luxon'
+import type { AnyTidingsEvent } from '../../shared/events'
+import type { DoNotDisturb, Preferences } from '../../shared/preferences'
+import { resolveZone } from '../../shared/time'
+
+/**
+ * Whether an event deserves a native notification, kept free of Electron and of timers so every
+ * rule can be tested on its own. The rules run twice: when the event arrives and again when a
+ * coalesced burst is shown, so a conversation opened (or do-not-disturb started) in between still
+ * suppresses it.
+ */
+
+/** What a notification is about, reduced to what the text needs. */
+export type NotificationSubject =
+  | {
+      kind: 'message'
+      message_id: number
+      conversation_id: number
+      conversation_title: string | null
+      sender_name: string
+      text: string
+      timestamp: string
+    }
+  | {
+      kind: 'system'
+      event_id: number | null
+      title: string
+      body: string
+      level: 'info' | 'warning' | 'critical'
+      timestamp: string
+    }
+  | {
+      kind: 'email'
+      /** The imported message; the same mail may also arrive as message_received. */
+      message_id: number
+      conversation_id: number | null
+      from: string | null
+      subject: string | null
+      timestamp: string
+    }
+  | {
+      kind: 'account_disconnected'
+      account: string | null
+      reason: string | null
+      timestamp: string
+    }
+
+export type SuppressionReason =
+  'notifications_off' | 'do_not_disturb' | 'muted' | 'conversation_in_view'
+
+export interface NotificationContext {
+  preferences: Preferences
+  /** The conversation the renderer shows (conversations/focus), null when none. */
+  focusedConversationId: number | null
+  /** Whether a Tidings window has OS focus. */
+  windowFocused: boolean
+  /** The organization timezone, in which the do-not-disturb schedule is read. */
+  timezone: string
+  now: number
+}
+
+/**
+ * The subject of an event that is worth the user's attention, or null. New messages, emails,
+ * disconnected accounts and system notices are; contact changes, connected accounts and the
+ * user's own activity are not; nor is a timezone change (it is applied, not announced).
+ */
+export function notificationSubject(event: AnyTidingsEvent): NotificationSubject | null {
+  switch (event.type) {
+    case 'message_received': {
+      const { conversation_id, conversation_title, sender_name, message } = event.data
+      if (message.deleted_at !== null) return null
+      return {
+        kind: 'message',
+        message_id: message.id,
+        conversation_id,
+        conversation_title,
+        sender_name: sender_name || message.sender_name,
+        text: message.text,
+        timestamp: message.created_at || event.timestamp,
+      }
+    }
+    case 'system_notification':
+      // A timezone change shows at once in every time on screen; a pop-up would mostly reach the
+      // admin who just made it. Broadcasts are what admins send to get attention.
+      if (event.data.kind === 'timezone_changed') return null
+      return {
+        kind: 'system',
+        event_id: event.id,
+        title: event.data.title,
+        body: event.data.body,
+        level: event.data.level,
+        timestamp: event.timestamp,
+      }
+    case 'email_received':
+      return {
+        kind: 'email',
+        message_id: event.data.message_id,
+        conversation_id: event.data.conversation_id,
+        from: event.data.from_name || event.data.from || null,
+        subject: event.data.subject,
+        timestamp: event.timestamp,
+      }
+    case 'account_disconnected':
+      return {
+        kind: 'account_disconnected',
+        account: event.data.display_name || event.data.platform || null,
+        reason: event.data.reason,
+        timestamp: event.timestamp,
+      }
+    default:
+      return null
+  }
+}
+
+/** Why a worthwhile subject must stay silent right now, or null when it may be shown. */
+export function suppressionReason(
+  subject: NotificationSubject,
+  context: NotificationContext,
+): SuppressionReason | null {
+  const { preferences } = context
+  if (!preferences.notifications_enabled) return 'notifications_off'
+  if (isDoNotDisturbActive(preferences.dnd, context.now, context.timezone)) return 'do_not_disturb'
+  const conversationId = subjectConversationId(subject)
+  if (conversationId !== null) {
+    if (preferences.muted_conversation_ids.includes(conversationId)) return 'muted'
+    // The user is looking at it: the message appears in front of them already.
+    if (context.windowFocused && context.focusedConversationId === conversationId) {
+      return 'conversation_in_view'
+    }
+  }
+  return null
+}
+
+export function subjectConversationId(subject: NotificationSubject): number | null {
+  return subject.kind === 'message' || subject.kind === 'email' ? subject.conversation_id : null
+}
+
+/**
+ * Do-not-disturb at `now`. A schedule is read as wall-clock times in `timezone`; when its end is
+ * earlier than its start it spans midnight (22:00-07:00). Equal start and end is an empty window.
+ */
+export function isDoNotDisturbActive(dnd: DoNotDisturb, now: number, timezone: string): boolean {
+  switch (dnd.mode) {
+    case 'off':
+      return false
+    case 'on':
+      return true
+    case 'until': {
+      if (dnd.until === null) return false
+      const until = Date.parse(dnd.until)
+      return Number.isFinite(until) && now < until
+    }
+    case 'schedule': {
+      const start = minutesOfDay(dnd.schedule_start)
+      const end = minutesOfDay(dnd.schedule_end)
+      if (start === null || end === null || start === end) return false
+      const local = DateTime.fromMillis(now, { zone: resolveZone(timezone) })
+      const minute = local.hour * 60 + local.minute
+      return start < end ? minute >= start && minute < end : minute >= start || minute < end
+    }
+  }
+}
+
+/** 'HH:mm' → minutes since midnight, or null when malformed. */
+export function minutesOfDay(value: string): number | null {
+  const match = /^(\d{2}):(\d{2})$/.exec(value)
+  if (!match) return null
+  const hours = Number(match[1])
+  const minutes = Number(match[2])
+  if (hours > 23 || minutes > 59) return null
+  return hours * 60 + minutes
+}

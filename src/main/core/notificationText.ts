@@ -1,0 +1,177 @@
+import type { ClockStyle, NotificationPrivacy } from '../../shared/preferences'
+import { formatTimestamp, resolveZone } from '../../shared/time'
+import type { NativeNotificationRequest } from './coreHost'
+import type { NotificationSubject } from './notificationPolicy'
+import { subjectConversationId } from './notificationPolicy'
+
+/**
+ * The words of a native notification. Everything on screen respects the privacy preference:
+ * 'full' shows who and what, 'sender_only' shows who but not what, 'hidden' shows neither (a
+ * notification can be read over the user's shoulder or on a locked screen).
+ */
+
+/** Several subjects with the same tag that arrived close together; `latest` is the newest. */
+export interface NotificationBurst {
+  tag: string
+  latest: NotificationSubject
+  count: number
+  /** Distinct senders in order of arrival (messages and emails). */
+  senders: string[]
+}
+
+export interface TextOptions {
+  privacy: NotificationPrivacy
+  clock: ClockStyle
+  /** The organization timezone; an unknown zone shows UTC. */
+  timezone: string
+  sound: boolean
+}
+
+const APP_NAME = 'Tidings'
+const MAX_TEXT_CHARS = 200
+
+/** One tag per conversation, so a new burst replaces the previous notification. */
+export function notificationTag(subject: NotificationSubject): string {
+  switch (subject.kind) {
+    case 'message':
+      return `conversation:${subject.conversation_id}`
+    case 'email':
+      // Same tag as the conversation, so the mail and its message_received are one notification.
+      return subject.conversation_id === null ? 'email' : `conversation:${subject.conversation_id}`
+    case 'system':
+      return `system:${subject.event_id ?? subject.timestamp}`
+    case 'account_disconnected':
+      return `account:${subject.account ?? 'unknown'}`
+  }
+}
+
+/** The sender of a subject, for "3 new messages from Jane". */
+export function subjectSender(subject: NotificationSubject): string | null {
+  if (subject.kind === 'message') return subject.sender_name
+  if (subject.kind === 'email') return subject.from
+  return null
+}
+
+/** "10:30 AM EST" (12h) or "15:30 GMT+1" (24h) in the organization timezone. */
+export function formatNotificationTime(
+  timestamp: string,
+  timezone: string,
+  clock: ClockStyle,
+): string {
+  return formatTimestamp(timestamp, resolveZone(timezone), {
+    format: 'time',
+    clock,
+    withZone: true,
+  })
+}
+
+export function composeNotification(
+  burst: NotificationBurst,
+  options: TextOptions,
+): NativeNotificationRequest {
+  const { title, body } = words(burst, options)
+  return {
+    tag: burst.tag,
+    title,
+    body,
+    conversation_id: subjectConversationId(burst.latest),
+    silent: !options.sound,
+  }
+}
+
+function words(burst: NotificationBurst, options: TextOptions): { title: string; body: string } {
+  const subject = burst.latest
+  const noun = nounFor(subject)
+  if (options.privacy === 'hidden') {
+    return { title: APP_NAME, body: countPhrase(burst.count, noun) }
+  }
+  const time = formatNotificationTime(subject.timestamp, options.timezone, options.clock)
+  const withTime = (text: string) => (time ? `${time} · ${text}` : text)
+  const full = options.privacy === 'full'
+
+  if (burst.count > 1) {
+    const from = sendersPhrase(burst.senders)
+    return {
+      title: burstTitle(burst),
+      body: withTime(
+        from ? `${countPhrase(burst.count, noun)} from ${from}` : countPhrase(burst.count, noun),
+      ),
+    }
+  }
+
+  switch (subject.kind) {
+    case 'message':
+      return {
+        title: subject.conversation_title
+          ? `${subject.sender_name} in ${subject.conversation_title}`
+          : subject.sender_name,
+        body: withTime(full ? truncate(subject.text) : 'New message'),
+      }
+    case 'email':
+      return {
+        title: subject.from ?? 'New email',
+        body: withTime(full && subject.subject ? truncate(subject.subject) : 'New email'),
+      }
+    case 'system':
+      return {
+        title: subject.title,
+        body: withTime(full ? truncate(subject.body) : 'New notification'),
+      }
+    case 'account_disconnected':
+      return {
+        title: 'Account disconnected',
+        body: withTime(
+          subject.account
+            ? `${subject.account} was disconnected${full && subject.reason ? `: ${subject.reason}` : ''}`
+            : 'An account was disconnected',
+        ),
+      }
+  }
+}
+
+/** Title of a multi-item burst: the conversation when it has a name, else the sender(s). */
+function burstTitle(burst: NotificationBurst): string {
+  const subject = burst.latest
+  if (subject.kind === 'message') {
+    if (subject.conversation_title) return subject.conversation_title
+    return burst.senders.length === 1 ? subject.sender_name : APP_NAME
+  }
+  if (subject.kind === 'email')
+    return burst.senders.length === 1 ? (subject.from ?? 'New email') : 'New email'
+  if (subject.kind === 'system') return APP_NAME
+  return 'Account disconnected'
+}
+
+type Noun = { one: string; many: string }
+
+function nounFor(subject: NotificationSubject): Noun {
+  switch (subject.kind) {
+    case 'message':
+      return { one: 'message', many: 'messages' }
+    case 'email':
+      return { one: 'email', many: 'emails' }
+    case 'system':
+      return { one: 'notification', many: 'notifications' }
+    case 'account_disconnected':
+      return { one: 'alert', many: 'alerts' }
+  }
+}
+
+function countPhrase(count: number, noun: Noun): string {
+  return count === 1 ? `New ${noun.one}` : `${count} new ${noun.many}`
+}
+
+/** "Jane", "Jane and Bob", "Jane, Bob and 2 others". */
+function sendersPhrase(senders: string[]): string | null {
+  const [first, second] = senders
+  if (first === undefined) return null
+  if (second === undefined) return first
+  if (senders.length === 2) return `${first} and ${second}`
+  const others = senders.length - 2
+  return `${first}, ${second} and ${others} ${others === 1 ? 'other' : 'others'}`
+}
+
+function truncate(text: string): string {
+  const single = text.replace(/\s+/g, ' ').trim()
+  return single.length <= MAX_TEXT_CHARS ? single : `${single.slice(0, MAX_TEXT_CHARS - 1)}…`
+}

@@ -1,0 +1,139 @@
+import { Type } from 'typebox'
+import { Value } from 'typebox/value'
+import { DEFAULT_PREFERENCES, type DoNotDisturb, type Preferences } from '../../shared/preferences'
+import { CoreError, CoreErrorCode } from './coreError'
+import type { LocalStore } from './localStore'
+
+const PREFERENCES_KEY = 'preferences'
+
+const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })
+
+/** A settings/set request: any subset of fields; `dnd` may itself be partial. */
+const PreferencesPatch = Type.Object(
+  {
+    clock: Type.Optional(Type.Union([Type.Literal('12h'), Type.Literal('24h')])),
+    notifications_enabled: Type.Optional(Type.Boolean()),
+    notification_sound: Type.Optional(Type.Boolean()),
+    notification_privacy: Type.Optional(
+      Type.Union([Type.Literal('full'), Type.Literal('sender_only'), Type.Literal('hidden')]),
+    ),
+    muted_conversation_ids: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10_000 }),
+    ),
+    dnd: Type.Optional(
+      Type.Object(
+        {
+          mode: Type.Optional(
+            Type.Union([
+              Type.Literal('off'),
+              Type.Literal('on'),
+              Type.Literal('until'),
+              Type.Literal('schedule'),
+            ]),
+          ),
+          until: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+          schedule_start: Type.Optional(TimeOfDay),
+          schedule_end: Type.Optional(TimeOfDay),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * The user's preferences, persisted in the local store. Every change is validated and merged
+ * into the current value, so a partial update from the settings window never drops other
+ * fields, and a stored value from an older version is completed with today's defaults.
+ */
+export class PreferencesStore {
+  private readonly store: LocalStore
+  private current: Preferences
+
+  constructor(store: LocalStore) {
+    this.store = store
+    this.current = completePreferences(store.getJson<unknown>(PREFERENCES_KEY))
+  }
+
+  get(): Preferences {
+    return this.current
+  }
+
+  /** Validates `patch`, merges it, saves and returns the result. Throws invalid_request. */
+  set(patch: unknown): Preferences {
+    const next = mergePreferences(this.current, validatePreferencesPatch(patch))
+    this.current = next
+    this.store.setJson(PREFERENCES_KEY, next)
+    return next
+  }
+}
+
+export type PreferencesPatch = Partial<Omit<Preferences, 'dnd'>> & { dnd?: Partial<DoNotDisturb> }
+
+export function validatePreferencesPatch(patch: unknown): PreferencesPatch {
+  if (!Value.Check(PreferencesPatch, patch)) {
+    const first = [...Value.Errors(PreferencesPatch, patch)][0]
+    const where = first?.instancePath || '/'
+    throw new CoreError(
+      CoreErrorCode.InvalidRequest,
+      `Invalid preferences at ${where}: ${first?.message ?? 'unexpected value'}`,
+    )
+  }
+  const valid = patch as PreferencesPatch
+  if (valid.dnd?.until !== undefined && valid.dnd.until !== null) {
+    if (!Number.isFinite(Date.parse(valid.dnd.until))) {
+      throw new CoreError(CoreErrorCode.InvalidRequest, 'dnd.until must be an RFC 3339 instant')
+    }
+  }
+  if (valid.server_url !== undefined && valid.server_url !== null) {
+    if (!isHttpUrl(valid.server_url)) {
+      throw new CoreError(CoreErrorCode.InvalidRequest, 'server_url must be an http(s) URL')
+    }
+  }
+  return valid
+}
+
+export function mergePreferences(current: Preferences, patch: PreferencesPatch): Preferences {
+  const dnd: DoNotDisturb = { ...current.dnd, ...patch.dnd }
+  if (dnd.mode === 'until' && dnd.until === null) {
+    throw new CoreError(CoreErrorCode.InvalidRequest, "dnd.mode 'until' needs dnd.until")
+  }
+  return {
+    ...current,
+    ...patch,
+    // Duplicates would make un-muting need several clicks.
+    muted_conversation_ids: [
+      ...new Set(patch.muted_conversation_ids ?? current.muted_conversation_ids),
+    ],
+    dnd,
+  }
+}
+
+/** Stored preferences completed with defaults; anything unreadable falls back to the default. */
+export function completePreferences(stored: unknown): Preferences {
+  const base: Preferences = structuredClone(DEFAULT_PREFERENCES)
+  if (typeof stored !== 'object' || stored === null) return base
+  const result = { ...base }
+  const record = stored as Record<string, unknown>
+  for (const key of Object.keys(base) as (keyof Preferences)[]) {
+    if (!(key in record)) continue
+    try {
+      const patch = validatePreferencesPatch({ [key]: record[key] })
+      Object.assign(result, mergePreferences(result, patch))
+    } catch {
+      // Keep the default for this one field.
+    }
+  }
+  return result
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'http:' || url.protocol === 'https:'
+  } catch {
+    return false
+  }
+}

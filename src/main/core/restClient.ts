@@ -1,0 +1,202 @@
+import type {
+  BrandingBody,
+  CreateConversationBody,
+  ReceiptBody,
+  RegisterBody,
+  SendMessageBody,
+} from '../../shared/api'
+import type {
+  AuthResult,
+  Branding,
+  Conversation,
+  Message,
+  MessagePage,
+  Person,
+  User,
+} from '../../shared/models'
+import { CoreError } from './coreError'
+
+/**
+ * A failed REST call. `status` is the HTTP status, or 0 when no response arrived at all (server
+ * down, network gone, timeout): callers such as the outbox treat 0 as "try again later".
+ */
+export class ApiRequestError extends CoreError {
+  readonly status: number
+
+  constructor(status: number, code: string, message: string) {
+    super(code, message)
+    this.name = 'ApiRequestError'
+    this.status = status
+  }
+
+  /** True when repeating the same request later may succeed. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500
+  }
+}
+
+export const NETWORK_ERROR_CODE = 'network_error'
+
+export interface AuthStatus {
+  needs_first_account: boolean
+  open_registration: boolean
+}
+
+export interface RestClientOptions {
+  /** Base URL of the server, e.g. http://127.0.0.1:7400 (no trailing path). */
+  baseUrl: string
+  /** The current session token, read on every call so a login takes effect at once. */
+  getToken: () => string | null
+  /** Requests that take longer than this fail as network errors. */
+  timeoutMs?: number
+  fetchImpl?: typeof fetch
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** Typed calls to the Tidings REST API; unwraps the `{status, data}` envelope. */
+export class RestClient {
+  private readonly baseUrl: string
+  private readonly getToken: () => string | null
+  private readonly timeoutMs: number
+  private readonly fetchImpl: typeof fetch
+
+  constructor(options: RestClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.getToken = options.getToken
+    this.timeoutMs = options.timeoutMs ?? 15_000
+    this.fetchImpl = options.fetchImpl ?? fetch
+  }
+
+  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    const token = this.getToken()
+    if (token) headers.authorization = `Bearer ${token}`
+    if (body !== undefined) headers['content-type'] = 'application/json'
+
+    let response: Response
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new ApiRequestError(0, NETWORK_ERROR_CODE, `Cannot reach the server: ${reason}`)
+    }
+
+    let parsed: unknown
+    try {
+      parsed = await response.json()
+    } catch {
+      // A proxy error page or a cut-off body: no envelope to unwrap.
+      throw new ApiRequestError(
+        response.status,
+        response.ok ? 'invalid_response' : 'http_error',
+        `The server answered ${response.status} without a valid JSON body`,
+      )
+    }
+    return unwrapEnvelope<T>(response.status, parsed)
+  }
+
+  authStatus(): Promise<AuthStatus> {
+    return this.request('GET', '/auth/status')
+  }
+  register(body: RegisterBody): Promise<AuthResult> {
+    return this.request('POST', '/auth/register', body)
+  }
+  login(username: string, password: string): Promise<AuthResult> {
+    return this.request('POST', '/auth/login', { username, password })
+  }
+  logout(): Promise<unknown> {
+    return this.request('POST', '/auth/logout')
+  }
+  me(): Promise<User> {
+    return this.request('GET', '/users/me')
+  }
+  updateProfile(displayName: string): Promise<User> {
+    return this.request('PATCH', '/users/me', { display_name: displayName })
+  }
+  users(): Promise<Person[]> {
+    return this.request('GET', '/users')
+  }
+  createInvite(): Promise<{ code: string; expires_at: string }> {
+    return this.request('POST', '/admin/invites', {})
+  }
+  broadcast(
+    title: string,
+    body: string,
+    level?: 'info' | 'warning' | 'critical',
+  ): Promise<unknown> {
+    return this.request(
+      'POST',
+      '/admin/notifications',
+      level ? { title, body, level } : { title, body },
+    )
+  }
+  branding(): Promise<Branding> {
+    return this.request('GET', '/branding')
+  }
+  setBranding(body: BrandingBody): Promise<Branding> {
+    return this.request('PUT', '/branding', body)
+  }
+  conversations(): Promise<Conversation[]> {
+    return this.request('GET', '/conversations')
+  }
+  conversation(id: number): Promise<Conversation> {
+    return this.request('GET', `/conversations/${id}`)
+  }
+  createConversation(body: CreateConversationBody): Promise<Conversation> {
+    return this.request('POST', '/conversations', body)
+  }
+  renameConversation(id: number, title: string): Promise<Conversation> {
+    return this.request('PATCH', `/conversations/${id}`, { title })
+  }
+  addMembers(id: number, userIds: number[]): Promise<Conversation> {
+    return this.request('POST', `/conversations/${id}/members`, { user_ids: userIds })
+  }
+  removeMember(id: number, userId: number): Promise<Conversation> {
+    return this.request('DELETE', `/conversations/${id}/members/${userId}`)
+  }
+  history(id: number, options: { before?: number; limit?: number } = {}): Promise<MessagePage> {
+    const query = new URLSearchParams()
+    if (options.before !== undefined) query.set('before', String(options.before))
+    if (options.limit !== undefined) query.set('limit', String(options.limit))
+    const suffix = query.size > 0 ? `?${query.toString()}` : ''
+    return this.request('GET', `/conversations/${id}/messages${suffix}`)
+  }
+  sendMessage(conversationId: number, body: SendMessageBody): Promise<Message> {
+    return this.request('POST', `/conversations/${conversationId}/messages`, body)
+  }
+  editMessage(messageId: number, text: string): Promise<Message> {
+    return this.request('PATCH', `/messages/${messageId}`, { text })
+  }
+  deleteMessage(messageId: number): Promise<Message> {
+    return this.request('DELETE', `/messages/${messageId}`)
+  }
+  sendReceipt(conversationId: number, body: ReceiptBody): Promise<unknown> {
+    return this.request('POST', `/conversations/${conversationId}/receipts`, body)
+  }
+}
+
+function unwrapEnvelope<T>(httpStatus: number, parsed: unknown): T {
+  if (typeof parsed === 'object' && parsed !== null && 'status' in parsed) {
+    const envelope = parsed as { status: unknown; data?: unknown; error?: unknown }
+    if (envelope.status === 'success' && httpStatus < 400) return envelope.data as T
+    if (envelope.status === 'error') {
+      const error = (envelope.error ?? {}) as { code?: unknown; message?: unknown }
+      throw new ApiRequestError(
+        httpStatus,
+        typeof error.code === 'string' ? error.code : 'http_error',
+        typeof error.message === 'string' ? error.message : `Request failed (${httpStatus})`,
+      )
+    }
+  }
+  throw new ApiRequestError(
+    httpStatus,
+    httpStatus >= 400 ? 'http_error' : 'invalid_response',
+    `The server answered ${httpStatus} with an unexpected body`,
+  )
+}

@@ -1,0 +1,93 @@
+import type { Conversation, Message } from '../../shared/models'
+
+interface ConversationUnread {
+  /** The server's unread_count at the last REST load. */
+  base: number
+  /** Newest message id the base already accounts for. */
+  baseLastMessageId: number
+  /** Messages from others that arrived as events after the load and are not read yet. */
+  live: Set<number>
+}
+
+/**
+ * The unread total for the dock badge. The server's counts from REST are the starting point;
+ * events move them between loads. Messages the REST load already counted are recognized by id,
+ * so events replayed after a restart (which predate the load) are not counted twice.
+ */
+export class UnreadCounts {
+  private readonly conversations = new Map<number, ConversationUnread>()
+
+  /** Replaces everything with a fresh REST listing. */
+  load(conversations: Conversation[]): void {
+    const previous = new Map(this.conversations)
+    this.conversations.clear()
+    for (const conversation of conversations) {
+      const baseLastMessageId = conversation.last_message?.id ?? 0
+      const live = new Set(
+        [...(previous.get(conversation.id)?.live ?? [])].filter((id) => id > baseLastMessageId),
+      )
+      this.conversations.set(conversation.id, {
+        base: conversation.unread_count,
+        baseLastMessageId,
+        live,
+      })
+    }
+  }
+
+  /** A conversation the user just joined or created (its events carry unread_count 0). */
+  addConversation(conversation: Conversation): void {
+    if (this.conversations.has(conversation.id)) return
+    this.conversations.set(conversation.id, {
+      base: conversation.unread_count,
+      baseLastMessageId: conversation.last_message?.id ?? 0,
+      live: new Set(),
+    })
+  }
+
+  removeConversation(conversationId: number): void {
+    this.conversations.delete(conversationId)
+  }
+
+  /** A message from someone else arrived. */
+  messageReceived(message: Message): void {
+    const entry = this.entry(message.conversation_id)
+    if (message.id <= entry.baseLastMessageId) return
+    entry.live.add(message.id)
+  }
+
+  messageDeleted(conversationId: number, messageId: number): void {
+    this.conversations.get(conversationId)?.live.delete(messageId)
+  }
+
+  /** The user read everything up to `upToMessageId` (on any of their devices). */
+  readUpTo(conversationId: number, upToMessageId: number): void {
+    const entry = this.conversations.get(conversationId)
+    if (!entry) return
+    for (const id of entry.live) if (id <= upToMessageId) entry.live.delete(id)
+    if (upToMessageId >= entry.baseLastMessageId) entry.base = 0
+  }
+
+  of(conversationId: number): number {
+    const entry = this.conversations.get(conversationId)
+    return entry ? entry.base + entry.live.size : 0
+  }
+
+  total(): number {
+    let sum = 0
+    for (const entry of this.conversations.values()) sum += entry.base + entry.live.size
+    return sum
+  }
+
+  clear(): void {
+    this.conversations.clear()
+  }
+
+  private entry(conversationId: number): ConversationUnread {
+    let entry = this.conversations.get(conversationId)
+    if (!entry) {
+      entry = { base: 0, baseLastMessageId: 0, live: new Set() }
+      this.conversations.set(conversationId, entry)
+    }
+    return entry
+  }
+}

@@ -1,0 +1,180 @@
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { ConnectionStatus } from '../../shared/ipc'
+
+/**
+ * Electron-free path and URL rules for the desktop shell, kept pure so they are tested without
+ * Electron. `appPath` is `app.getAppPath()`: the project root in development (the folder holding
+ * package.json) and `<resources>/app.asar` in a packaged build.
+ */
+
+export interface AppLayout {
+  appPath: string
+  isPackaged: boolean
+  /** `process.resourcesPath`: the folder holding app.asar (and app.asar.unpacked) when packaged. */
+  resourcesPath: string
+}
+
+/** The built files, relative to the app root (see electron.vite.config.ts). */
+export const BUILT = {
+  mainDir: 'out/main',
+  serverEntry: 'out/main/serverProcess.js',
+  preload: 'out/preload/index.cjs',
+  rendererDir: 'out/renderer',
+} as const
+
+/** The renderer pages, one per window. */
+export type RendererPage = 'index.html' | 'settings.html'
+export const RENDERER_PAGES: readonly RendererPage[] = ['index.html', 'settings.html']
+
+/**
+ * Where the bundled-server entry lives. In development it is `out/main/serverProcess.js` under the
+ * project root. Packaged, it is inside app.asar, unless the packager unpacked it, in which case the
+ * `app.asar.unpacked` copy wins (`exists` tells which is present).
+ */
+export function resolveServerEntry(
+  layout: AppLayout,
+  exists: (path: string) => boolean = () => false,
+): string {
+  if (!layout.isPackaged) return join(layout.appPath, BUILT.serverEntry)
+  const unpacked = join(unpackedAppPath(layout.appPath), BUILT.serverEntry)
+  if (exists(unpacked)) return unpacked
+  return join(layout.appPath, BUILT.serverEntry)
+}
+
+/** `/x/resources/app.asar` → `/x/resources/app.asar.unpacked`; other paths are returned as is. */
+export function unpackedAppPath(appPath: string): string {
+  return appPath.replace(/app\.asar(?=$|[\\/])/, 'app.asar.unpacked')
+}
+
+export function resolvePreloadPath(layout: AppLayout): string {
+  return join(layout.appPath, BUILT.preload)
+}
+
+export function resolveRendererDir(layout: AppLayout): string {
+  return join(layout.appPath, BUILT.rendererDir)
+}
+
+/**
+ * Icons and tray images ship next to app.asar (electron-builder `extraResources`), so the OS can
+ * read them as plain files; in development they are in `resources/` under the project root.
+ */
+export function resolveResourcesDir(layout: AppLayout): string {
+  return layout.isPackaged ? layout.resourcesPath : join(layout.appPath, 'resources')
+}
+
+export type TrayState = 'connected' | 'reconnecting' | 'offline'
+
+/** The tray image for a connection status: three pictures cover the five statuses. */
+export function trayStateFor(status: ConnectionStatus): TrayState {
+  switch (status) {
+    case 'connected':
+      return 'connected'
+    case 'connecting':
+    case 'reconnecting':
+      return 'reconnecting'
+    case 'offline':
+    case 'signed_out':
+      return 'offline'
+  }
+}
+
+export function trayIconPath(resourcesDir: string, state: TrayState): string {
+  // Electron picks `<name>@2x.png` next to it on high-density screens.
+  return join(resourcesDir, 'tray', `${state}.png`)
+}
+
+/**
+ * The URL a window loads: the dev server's page while `electron-vite dev` runs (it sets
+ * ELECTRON_RENDERER_URL), else the built file.
+ */
+export function rendererPageUrl(
+  page: RendererPage,
+  rendererDir: string,
+  devServerUrl: string | null,
+): string {
+  if (devServerUrl) return new URL(page, ensureTrailingSlash(devServerUrl)).href
+  return pathToFileURL(join(rendererDir, page)).href
+}
+
+export interface TrustedRenderer {
+  rendererDir: string
+  devServerUrl: string | null
+}
+
+/**
+ * Whether an IPC sender's frame URL is one of our own pages: a file URL of a built page under
+ * out/renderer, or a page of the dev server's origin while developing. Query and fragment are
+ * ignored; anything else (remote pages, other files, about:blank, data:) is refused.
+ */
+export function isOwnRendererUrl(
+  url: string | null | undefined,
+  trusted: TrustedRenderer,
+): boolean {
+  if (!url) return false
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return false
+  }
+  if (parsed.protocol === 'file:') {
+    const bare = `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+    return RENDERER_PAGES.some((page) => bare === rendererPageUrl(page, trusted.rendererDir, null))
+  }
+  if (trusted.devServerUrl && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
+    let dev: URL
+    try {
+      dev = new URL(trusted.devServerUrl)
+    } catch {
+      return false
+    }
+    return parsed.origin === dev.origin
+  }
+  return false
+}
+
+/**
+ * Links the app may hand to the system browser: absolute http(s) URLs without credentials. Every
+ * other scheme (file:, javascript:, custom protocol handlers, smb:) is refused.
+ */
+export function isSafeExternalUrl(url: string): boolean {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return false
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false
+  if (parsed.username || parsed.password) return false
+  return parsed.hostname.length > 0
+}
+
+/**
+ * The remote server chosen on the command line: `--server-url=<url>` or `--server-url <url>`.
+ * Returns null when absent; throws when the value is not an http(s) URL.
+ */
+export function parseServerUrlArg(argv: readonly string[]): string | null {
+  let value: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === undefined) continue
+    if (arg.startsWith('--server-url=')) value = arg.slice('--server-url='.length)
+    else if (arg === '--server-url') value = argv[i + 1]
+  }
+  if (value === undefined || value === '') return null
+  let parsed: URL
+  try {
+    parsed = new URL(value)
+  } catch {
+    throw new Error(`--server-url is not a valid URL: ${value}`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`--server-url must be an http(s) URL: ${value}`)
+  }
+  return parsed.origin + parsed.pathname.replace(/\/+$/, '')
+}
+
+function ensureTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`
+}

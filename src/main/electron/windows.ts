@@ -1,0 +1,195 @@
+import { BrowserWindow, shell } from 'electron'
+import type { Session, WebContents, WebPreferences } from 'electron'
+import type { PushChannel, PushMap } from '../../shared/ipc'
+import { isSafeExternalUrl, rendererPageUrl } from './paths'
+import type { RendererPage } from './paths'
+
+/** The only permission a page may get; everything else (camera, geolocation, …) is refused. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications'])
+
+/** Locked-down preferences shared by every window. */
+export function secureWebPreferences(preloadPath: string): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: true,
+  }
+}
+
+/**
+ * No page may open windows or navigate away: new-window requests are denied and http(s) links go
+ * to the system browser instead; navigations are cancelled (a link clicked in place opens
+ * externally too); <webview> attachment is refused.
+ */
+export function lockDownWebContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternalIfSafe(url)
+    return { action: 'deny' }
+  })
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault()
+    openExternalIfSafe(url)
+  })
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault()
+  })
+}
+
+function openExternalIfSafe(url: string): void {
+  if (!isSafeExternalUrl(url)) return
+  shell.openExternal(url).catch((error: unknown) => {
+    console.error('Could not open link in the browser', error)
+  })
+}
+
+/** Deny every permission request and check except notifications. */
+export function installPermissionHandlers(session: Session): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    callback(ALLOWED_PERMISSIONS.has(permission))
+  })
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission))
+}
+
+export interface WindowManagerOptions {
+  preloadPath: string
+  rendererDir: string
+  /** ELECTRON_RENDERER_URL while `electron-vite dev` runs; null for built files. */
+  devServerUrl: string | null
+  iconPath?: string
+  /** True once the app is quitting: closing the main window then really closes it. */
+  isQuitting(): boolean
+  /** When true (a tray icon exists), closing the main window hides it instead. */
+  hideOnClose(): boolean
+}
+
+export interface WindowManager {
+  getMainWindow(): BrowserWindow | null
+  createMainWindow(): BrowserWindow
+  /** Show, restore (if minimized or hidden in the tray) and focus the main window. */
+  showMainWindow(): BrowserWindow
+  openSettings(): BrowserWindow
+  /** Push to every open renderer. */
+  sendToAll<C extends PushChannel>(channel: C, payload: PushMap[C]): void
+  /** Push to the main window once its page has loaded. */
+  sendToMain<C extends PushChannel>(channel: C, payload: PushMap[C]): void
+  isAnyFocused(): boolean
+}
+
+export function createWindowManager(options: WindowManagerOptions): WindowManager {
+  let main: BrowserWindow | null = null
+  let settings: BrowserWindow | null = null
+
+  function live(win: BrowserWindow | null): BrowserWindow | null {
+    return win && !win.isDestroyed() ? win : null
+  }
+
+  function load(win: BrowserWindow, page: RendererPage): void {
+    const url = rendererPageUrl(page, options.rendererDir, options.devServerUrl)
+    win.loadURL(url).catch((error: unknown) => {
+      console.error(`Could not load ${page}`, error)
+    })
+  }
+
+  function createMainWindow(): BrowserWindow {
+    const win = new BrowserWindow({
+      title: 'Tidings',
+      width: 1100,
+      height: 720,
+      minWidth: 640,
+      minHeight: 420,
+      show: false,
+      backgroundColor: '#ffffff',
+      ...(options.iconPath ? { icon: options.iconPath } : {}),
+      webPreferences: secureWebPreferences(options.preloadPath),
+    })
+    main = win
+    lockDownWebContents(win.webContents)
+    win.once('ready-to-show', () => win.show())
+    win.on('close', (event) => {
+      if (!options.isQuitting() && options.hideOnClose()) {
+        event.preventDefault()
+        win.hide()
+      }
+    })
+    win.on('closed', () => {
+      if (main === win) main = null
+    })
+    load(win, 'index.html')
+    return win
+  }
+
+  function showMainWindow(): BrowserWindow {
+    const win = live(main) ?? createMainWindow()
+    if (win.isMinimized()) win.restore()
+    if (!win.isVisible()) win.show()
+    win.focus()
+    return win
+  }
+
+  function openSettings(): BrowserWindow {
+    const existing = live(settings)
+    if (existing) {
+      if (existing.isMinimized()) existing.restore()
+      existing.show()
+      existing.focus()
+      return existing
+    }
+    const win = new BrowserWindow({
+      title: 'Tidings Settings',
+      width: 560,
+      height: 680,
+      minWidth: 420,
+      minHeight: 420,
+      show: false,
+      backgroundColor: '#ffffff',
+      ...(options.iconPath ? { icon: options.iconPath } : {}),
+      webPreferences: secureWebPreferences(options.preloadPath),
+    })
+    settings = win
+    lockDownWebContents(win.webContents)
+    win.once('ready-to-show', () => win.show())
+    win.on('closed', () => {
+      if (settings === win) settings = null
+    })
+    load(win, 'settings.html')
+    return win
+  }
+
+  function sendToAll<C extends PushChannel>(channel: C, payload: PushMap[C]): void {
+    for (const win of [live(main), live(settings)]) {
+      if (win && !win.webContents.isDestroyed()) win.webContents.send(channel, payload)
+    }
+  }
+
+  function sendToMain<C extends PushChannel>(channel: C, payload: PushMap[C]): void {
+    const win = live(main)
+    if (!win) return
+    const contents = win.webContents
+    if (contents.isLoading()) {
+      contents.once('did-finish-load', () => contents.send(channel, payload))
+    } else {
+      contents.send(channel, payload)
+    }
+  }
+
+  function isAnyFocused(): boolean {
+    return [live(main), live(settings)].some((win) => win?.isFocused() === true)
+  }
+
+  return {
+    getMainWindow: () => live(main),
+    createMainWindow,
+    showMainWindow,
+    openSettings,
+    sendToAll,
+    sendToMain,
+    isAnyFocused,
+  }
+}

@@ -1,0 +1,239 @@
+// Electron main entry: the thin shell around the Electron-free core. It owns the process
+// lifecycle (single instance, embedded server, windows, tray, quit) and nothing else.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { app, dialog, session } from 'electron'
+import type { PushChannel, PushMap } from '../shared/ipc'
+import type { Preferences } from '../shared/preferences'
+import { createAppCore } from './core/appCore'
+import type { CoreOutputs } from './core/coreHost'
+import { createBadge } from './electron/badge'
+import { registerIpcHandlers } from './electron/ipcHandlers'
+import { createNotifier } from './electron/notifications'
+import {
+  isOwnRendererUrl,
+  parseServerUrlArg,
+  resolvePreloadPath,
+  resolveRendererDir,
+  resolveResourcesDir,
+  resolveServerEntry,
+  trayIconPath,
+} from './electron/paths'
+import type { AppLayout } from './electron/paths'
+import { watchPowerEvents } from './electron/powerEvents'
+import { createSecretStore } from './electron/secretStore'
+import { createServerSupervisor } from './electron/serverSupervisor'
+import type { ServerSupervisor } from './electron/serverSupervisor'
+import { claimSingleInstance } from './electron/singleInstance'
+import { createAppTray, doNotDisturbToggled, isDoNotDisturbOn } from './electron/tray'
+import type { AppTray } from './electron/tray'
+import { createWindowManager, installPermissionHandlers } from './electron/windows'
+import type { WindowManager } from './electron/windows'
+
+export const APP_USER_MODEL_ID = 'app.tidings.desktop'
+
+let windows: WindowManager | null = null
+
+async function main(): Promise<void> {
+  // A separate profile (tests, a second account): must be set before the single-instance lock,
+  // which is scoped to the userData folder.
+  const userDataOverride = process.env.TIDINGS_USER_DATA_DIR
+  if (userDataOverride) app.setPath('userData', userDataOverride)
+
+  if (!claimSingleInstance(() => windows?.showMainWindow())) return
+
+  // Windows shows no notification (and groups no taskbar entry) without an AppUserModelID.
+  app.setAppUserModelId(APP_USER_MODEL_ID)
+
+  let serverUrl: string | null
+  try {
+    serverUrl = parseServerUrlArg(process.argv) ?? parseServerUrlArg(envServerUrl())
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error)
+    app.exit(2)
+    return
+  }
+
+  let quitting = false
+  let cleanedUp = false
+  let shutdown: () => Promise<void> = async () => {}
+  app.on('before-quit', (event) => {
+    quitting = true
+    if (cleanedUp) return
+    event.preventDefault()
+    void shutdown().finally(() => {
+      cleanedUp = true
+      app.quit()
+    })
+  })
+
+  await app.whenReady()
+  if (quitting) return
+
+  const layout: AppLayout = {
+    appPath: app.getAppPath(),
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+  }
+  const resourcesDir = resolveResourcesDir(layout)
+  const rendererDir = resolveRendererDir(layout)
+  const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null
+  const iconPath = join(resourcesDir, 'icon.png')
+  installPermissionHandlers(session.defaultSession)
+
+  let supervisor: ServerSupervisor | null = null
+  if (serverUrl === null) {
+    supervisor = createServerSupervisor({
+      entryPath: resolveServerEntry(layout, existsSync),
+      dataDir: join(app.getPath('userData'), 'server'),
+      onUnexpectedExit: (code) => console.error(`The bundled server stopped (code ${code})`),
+    })
+    try {
+      serverUrl = (await supervisor.start()).url
+    } catch (error) {
+      dialog.showErrorBox(
+        'Tidings could not start',
+        `The built-in server did not start.\n\n${error instanceof Error ? error.message : error}`,
+      )
+      cleanedUp = true
+      await supervisor.stop()
+      app.exit(1)
+      return
+    }
+  }
+
+  let tray: AppTray | null = null
+  const wm = createWindowManager({
+    preloadPath: resolvePreloadPath(layout),
+    rendererDir,
+    devServerUrl,
+    iconPath,
+    isQuitting: () => quitting,
+    hideOnClose: () => tray !== null,
+  })
+  windows = wm
+
+  const notifier = createNotifier({
+    showMainWindow: () => wm.showMainWindow(),
+    sendToMain: (channel, payload) => wm.sendToMain(channel, payload),
+    iconPath,
+  })
+  const badge = createBadge({
+    platform: process.platform,
+    getMainWindow: () => wm.getMainWindow(),
+    overlayIconPath: join(resourcesDir, 'badge-overlay.png'),
+  })
+
+  let preferences: Preferences | null = null
+  const outputs: CoreOutputs = {
+    push<C extends PushChannel>(channel: C, payload: PushMap[C]) {
+      wm.sendToAll(channel, payload)
+      if (channel === 'connection/state') {
+        tray?.setConnection((payload as PushMap['connection/state']).status)
+      } else if (channel === 'settings/changed') {
+        preferences = payload as Preferences
+        tray?.setDoNotDisturb(isDoNotDisturbOn(preferences.dnd))
+      }
+    },
+    notify: (request) => notifier.show(request),
+    unreadCount(count) {
+      badge.setUnread(count)
+      tray?.setUnread(count)
+    },
+  }
+
+  const core = createAppCore({
+    host: {
+      userDataDir: app.getPath('userData'),
+      secretStore: createSecretStore(),
+      isWindowFocused: () => wm.isAnyFocused(),
+    },
+    outputs,
+    serverUrl,
+    embedded: supervisor !== null,
+  })
+
+  const unregisterIpc = registerIpcHandlers({
+    core,
+    isTrustedSender: (url) => isOwnRendererUrl(url, { rendererDir, devServerUrl }),
+    openSettings: () => wm.openSettings(),
+  })
+
+  try {
+    tray = createAppTray({
+      iconPath: (state) => trayIconPath(resourcesDir, state),
+      onOpen: () => wm.showMainWindow(),
+      onSettings: () => wm.openSettings(),
+      onDoNotDisturb: (enabled) => {
+        void setDoNotDisturb(enabled)
+      },
+      onQuit: () => app.quit(),
+    })
+  } catch (error) {
+    // Some Linux desktops have no status area; the app then quits when its window closes.
+    console.warn('No tray icon available', error)
+    tray = null
+  }
+
+  async function setDoNotDisturb(enabled: boolean): Promise<void> {
+    try {
+      const current = preferences ?? (await core.handle('settings/get', undefined))
+      const updated = await core.handle('settings/set', {
+        dnd: doNotDisturbToggled(current.dnd, enabled),
+      })
+      preferences = updated
+      tray?.setDoNotDisturb(isDoNotDisturbOn(updated.dnd))
+    } catch (error) {
+      console.error('Could not change do-not-disturb', error)
+    }
+  }
+
+  const stopWatchingPower = watchPowerEvents({
+    reconnectNow: () => core.reconnectNow(),
+    // The bundled server is on 127.0.0.1: losing the network must not take the app offline.
+    ...(supervisor === null
+      ? { setNetworkOnline: (online: boolean) => core.setNetworkOnline(online) }
+      : {}),
+  })
+
+  shutdown = async () => {
+    stopWatchingPower()
+    notifier.closeAll()
+    unregisterIpc()
+    try {
+      await core.stop()
+    } catch (error) {
+      console.error('Core did not stop cleanly', error)
+    }
+    await supervisor?.stop()
+    tray?.destroy()
+    tray = null
+  }
+
+  app.on('window-all-closed', () => {
+    // With a tray (or on macOS) the app keeps running; otherwise closing the window quits.
+    if (tray === null && process.platform !== 'darwin') app.quit()
+  })
+  app.on('activate', () => wm.showMainWindow())
+
+  const started = core.start()
+  wm.createMainWindow()
+  try {
+    await started
+    const prefs = await core.handle('settings/get', undefined)
+    preferences ??= prefs
+    tray?.setDoNotDisturb(isDoNotDisturbOn(prefs.dnd))
+  } catch (error) {
+    console.error('The app core did not start', error)
+  }
+}
+
+function envServerUrl(): string[] {
+  const value = process.env.TIDINGS_SERVER_URL
+  return value ? [`--server-url=${value}`] : []
+}
+
+void main().catch((error: unknown) => {
+  console.error('Tidings failed to start', error)
+  app.exit(1)
+})

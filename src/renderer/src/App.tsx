@@ -1,0 +1,163 @@
+import { useEffect, useState } from 'react'
+import { ConnectionStatus } from './components/ConnectionStatus'
+import { ConversationList } from './components/ConversationList'
+import { EventMonitor } from './components/EventMonitor'
+import { LoginView } from './components/LoginView'
+import { NewConversationDialog } from './components/NewConversationDialog'
+import { Thread } from './components/Thread'
+import { Toasts } from './components/Toasts'
+import { api } from './api'
+import { initMainWindow, setWindowFocused } from './stores/actions'
+import { useBranding } from './stores/branding'
+import { useConversations } from './stores/conversations'
+import { useSession } from './stores/session'
+import { useUi } from './stores/ui'
+
+/** The main window: sign-in, or the conversation list, thread, toasts and event monitor. */
+export function App() {
+  const session = useSession((s) => s.session)
+  const monitorOpen = useUi((s) => s.monitorOpen)
+
+  useEffect(() => initMainWindow(), [])
+
+  useEffect(() => {
+    const onFocus = () => setWindowFocused(true)
+    const onBlur = () => setWindowFocused(false)
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'e') {
+        e.preventDefault()
+        useUi.getState().toggleMonitor()
+      }
+    }
+    setWindowFocused(document.hasFocus())
+    window.addEventListener('focus', onFocus)
+    window.addEventListener('blur', onBlur)
+    window.addEventListener('keydown', onKey)
+    return () => {
+      window.removeEventListener('focus', onFocus)
+      window.removeEventListener('blur', onBlur)
+      window.removeEventListener('keydown', onKey)
+    }
+  }, [])
+
+  const signedIn = Boolean(session?.user)
+  return (
+    <div className={`app${monitorOpen ? ' app--monitor' : ''}`}>
+      <TopBar />
+      {session === null ? (
+        <main className="loading muted" aria-busy="true">
+          Loading…
+        </main>
+      ) : signedIn ? (
+        <Workspace />
+      ) : (
+        <main className="app__login">
+          <LoginView />
+        </main>
+      )}
+      {monitorOpen && <EventMonitor />}
+      <Toasts />
+    </div>
+  )
+}
+
+function TopBar() {
+  const user = useSession((s) => s.session?.user ?? null)
+  const signOut = useSession((s) => s.signOut)
+  const org = useBranding((s) => s.branding.organization_name)
+  const monitorOpen = useUi((s) => s.monitorOpen)
+  const [invite, setInvite] = useState<string | null>(null)
+  async function createInvite() {
+    try {
+      setInvite((await api()['admin/createInvite']()).code)
+    } catch {
+      setInvite(null)
+    }
+  }
+  return (
+    <header className="topbar">
+      <span className="topbar__brand">{org}</span>
+      <ConnectionStatus />
+      <nav className="topbar__actions" aria-label="Application">
+        {invite && (
+          <output className="invite small" data-testid="invite-code">
+            Invite code: <code>{invite}</code>
+          </output>
+        )}
+        {user?.role === 'admin' && (
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => void createInvite()}
+          >
+            Create invite
+          </button>
+        )}
+        <button
+          type="button"
+          className="button button--small"
+          aria-pressed={monitorOpen}
+          aria-keyshortcuts="Control+Shift+E"
+          data-testid="toggle-event-monitor"
+          onClick={() => useUi.getState().toggleMonitor()}
+        >
+          Events
+        </button>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="open-settings"
+          onClick={() => void api()['window/openSettings']()}
+        >
+          Settings
+        </button>
+        {user && (
+          <>
+            <span className="topbar__user small" data-testid="current-user">
+              {user.display_name}
+            </span>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="sign-out"
+              onClick={() => void signOut()}
+            >
+              Sign out
+            </button>
+          </>
+        )}
+      </nav>
+    </header>
+  )
+}
+
+function Workspace() {
+  const activeId = useConversations((s) => s.activeId)
+  const [dialogOpen, setDialogOpen] = useState(false)
+  return (
+    <div className="workspace">
+      <nav className="sidebar" aria-label="Conversations">
+        <div className="sidebar__header">
+          <h1 className="sidebar__title">Conversations</h1>
+          <button
+            type="button"
+            className="button button--primary button--small"
+            data-testid="new-conversation"
+            onClick={() => setDialogOpen(true)}
+          >
+            New conversation
+          </button>
+        </div>
+        <ConversationList />
+      </nav>
+      <main className="main">
+        {activeId !== null ? (
+          <Thread key={activeId} conversationId={activeId} />
+        ) : (
+          <p className="empty muted">Choose a conversation, or start a new one.</p>
+        )}
+      </main>
+      {dialogOpen && <NewConversationDialog onClose={() => setDialogOpen(false)} />}
+    </div>
+  )
+}

@@ -1,0 +1,97 @@
+import { formatRelative } from '../../../shared/time'
+import { useNow, useTimeSettings } from '../hooks'
+import { openConversation } from '../stores/actions'
+import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
+import { isOwnMessage } from '../stores/messages'
+import { usePresence } from '../stores/presence'
+import { useSession } from '../stores/session'
+
+/** The conversations, most recent first, with presence, preview, time and unread count. */
+export function ConversationList() {
+  const order = useConversations((s) => s.order)
+  const loaded = useConversations((s) => s.loaded)
+  if (loaded && order.length === 0) {
+    return <p className="empty muted">No conversations yet. Start one with “New conversation”.</p>
+  }
+  return (
+    <ul className="conversation-list" aria-label="Conversation list">
+      {order.map((id) => (
+        <ConversationItem key={id} id={id} />
+      ))}
+    </ul>
+  )
+}
+
+function ConversationItem({ id }: { id: number }) {
+  const conversation = useConversations((s) => s.byId[id])
+  const active = useConversations((s) => s.activeId === id)
+  const me = useSession((s) => s.session?.user?.id ?? null)
+  const people = usePresence((s) => s.people)
+  const { zone, clock } = useTimeSettings()
+  const now = useNow(30_000)
+  if (!conversation) return null
+  const title = conversationTitle(conversation, me, people)
+  const peer = directPeer(conversation, me)
+  const online = peer !== null ? (people[peer]?.online ?? false) : null
+  const last = conversation.last_message
+  const preview = last
+    ? last.deleted_at
+      ? 'Message deleted'
+      : `${isOwnMessage(last, me) ? 'You' : last.sender_name}: ${last.text}`
+    : 'No messages yet'
+  const unread = conversation.unread_count
+  return (
+    <li>
+      <button
+        type="button"
+        className={`conversation${active ? ' conversation--active' : ''}`}
+        data-testid="conversation-item"
+        data-conversation-id={id}
+        aria-current={active ? 'true' : undefined}
+        onClick={() => void openConversation(id)}
+      >
+        <span className="conversation__avatar" aria-hidden="true">
+          {title.slice(0, 1).toUpperCase()}
+          {online !== null && (
+            <span
+              className={`presence-dot presence-dot--${online ? 'online' : 'offline'}`}
+              data-testid="presence-dot"
+              data-online={online}
+            />
+          )}
+        </span>
+        <span className="conversation__body">
+          <span className="conversation__top">
+            <span className="conversation__title" data-testid="conversation-title">
+              {title}
+            </span>
+            {last && (
+              <time
+                className="conversation__time"
+                dateTime={last.created_at}
+                data-testid="conversation-time"
+              >
+                {formatRelative(last.created_at, zone, { now, clock })}
+              </time>
+            )}
+          </span>
+          <span className="conversation__bottom">
+            <span className="conversation__preview">{preview}</span>
+            {unread > 0 && (
+              <span
+                className="unread-badge"
+                data-testid="unread-badge"
+                aria-label={`${unread} unread message${unread === 1 ? '' : 's'}`}
+              >
+                {unread > 99 ? '99+' : unread}
+              </span>
+            )}
+          </span>
+          {online !== null && (
+            <span className="visually-hidden">{online ? 'Online' : 'Offline'}</span>
+          )}
+        </span>
+      </button>
+    </li>
+  )
+}

@@ -1,0 +1,181 @@
+import { memo, useId, useState, type FormEvent } from 'react'
+import type { ClockStyle } from '../../../shared/preferences'
+import { formatTimestamp } from '../../../shared/time'
+import { useMessages, type ThreadEntry } from '../stores/messages'
+
+interface Props {
+  entry: ThreadEntry
+  zone: string
+  clock: ClockStyle
+  /** "Read by Jane" / "Delivered" under the newest own message; null elsewhere. */
+  receipt: string | null
+}
+
+/** One message: sender, time, text, edited/deleted marks, send status and own-message actions. */
+export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt }: Props) {
+  const [editing, setEditing] = useState(false)
+  const [confirmDelete, setConfirmDelete] = useState(false)
+  const retry = useMessages((s) => s.retry)
+  const remove = useMessages((s) => s.remove)
+  const deleted = entry.deleted_at !== null
+  const time = formatTimestamp(entry.created_at, zone, { format: 'time', clock })
+  const full = formatTimestamp(entry.created_at, zone, {
+    format: 'datetime',
+    clock,
+    withZone: true,
+  })
+  const canChange = entry.own && entry.id !== null && !deleted
+
+  return (
+    <article
+      className={`message${entry.own ? ' message--own' : ''}${deleted ? ' message--deleted' : ''}`}
+      data-testid="message-item"
+      data-message-id={entry.id ?? undefined}
+      data-client-id={entry.client_id}
+      data-status={entry.status ?? undefined}
+      aria-label={`${entry.own ? 'You' : entry.sender_name} at ${time}`}
+    >
+      <header className="message__meta">
+        <span className="message__sender">{entry.own ? 'You' : entry.sender_name}</span>
+        <time className="message__time" dateTime={entry.created_at} title={full}>
+          {time}
+        </time>
+        {entry.edited_at && !deleted && (
+          <span className="message__mark" data-testid="edited-mark">
+            (edited)
+          </span>
+        )}
+        {canChange && !editing && (
+          <span className={`message__actions${confirmDelete ? ' message__actions--open' : ''}`}>
+            {confirmDelete ? (
+              <>
+                <span className="small">Delete this message?</span>
+                <button
+                  type="button"
+                  className="button button--small button--danger"
+                  data-testid="confirm-delete"
+                  onClick={() => {
+                    setConfirmDelete(false)
+                    if (entry.id !== null) void remove(entry.id)
+                  }}
+                >
+                  Delete
+                </button>
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => setConfirmDelete(false)}
+                >
+                  Keep
+                </button>
+              </>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  className="button button--small button--ghost"
+                  data-testid="edit-message"
+                  aria-label={`Edit message sent at ${time}`}
+                  onClick={() => setEditing(true)}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="button button--small button--ghost"
+                  data-testid="delete-message"
+                  aria-label={`Delete message sent at ${time}`}
+                  onClick={() => setConfirmDelete(true)}
+                >
+                  Delete
+                </button>
+              </>
+            )}
+          </span>
+        )}
+      </header>
+      {deleted ? (
+        <p className="message__text message__text--deleted" data-testid="deleted-mark">
+          Message deleted
+        </p>
+      ) : editing && entry.id !== null ? (
+        <EditForm id={entry.id} text={entry.text} onDone={() => setEditing(false)} />
+      ) : (
+        <p className="message__text">{entry.text}</p>
+      )}
+      {entry.own && !deleted && (entry.status !== 'sent' || receipt) && (
+        <footer className="message__footer">
+          {entry.status === 'pending' && (
+            <span className="message__status" data-testid="message-status">
+              Sending…
+            </span>
+          )}
+          {entry.status === 'failed' && (
+            <>
+              <span
+                className="message__status message__status--failed"
+                data-testid="message-status"
+              >
+                Not sent{entry.error ? `: ${entry.error}` : ''}
+              </span>
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="retry-button"
+                onClick={() => void retry(entry.client_id)}
+              >
+                Retry
+              </button>
+            </>
+          )}
+          {entry.status === 'sent' && receipt && (
+            <span className="message__status" data-testid="read-receipt">
+              {receipt}
+            </span>
+          )}
+        </footer>
+      )}
+    </article>
+  )
+})
+
+function EditForm({ id, text, onDone }: { id: number; text: string; onDone: () => void }) {
+  const [value, setValue] = useState(text)
+  const edit = useMessages((s) => s.edit)
+  const inputId = useId()
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    const body = value.trim()
+    if (body && body !== text) await edit(id, body)
+    onDone()
+  }
+  return (
+    <form className="message__edit" onSubmit={(e) => void submit(e)}>
+      <label htmlFor={inputId} className="visually-hidden">
+        Edit message
+      </label>
+      <textarea
+        id={inputId}
+        data-testid="edit-input"
+        value={value}
+        autoFocus
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onDone()
+          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault()
+            e.currentTarget.form?.requestSubmit()
+          }
+        }}
+      />
+      <div className="message__edit-actions">
+        <button type="submit" className="button button--small button--primary">
+          Save
+        </button>
+        <button type="button" className="button button--small" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}

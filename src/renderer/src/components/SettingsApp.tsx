@@ -1,0 +1,339 @@
+import { useEffect, useId, useState, type FormEvent } from 'react'
+import type { DoNotDisturb, NotificationPrivacy } from '../../../shared/preferences'
+import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
+import { useTimeSettings } from '../hooks'
+import { initSettingsWindow } from '../stores/actions'
+import { useBranding } from '../stores/branding'
+import { conversationTitle, useConversations } from '../stores/conversations'
+import { usePreferences } from '../stores/preferences'
+import { useSession } from '../stores/session'
+import { TimezonePicker } from './TimezonePicker'
+
+/** The settings window: organization timezone, clock, notifications, mutes, DND, server. */
+export function SettingsApp() {
+  useEffect(() => initSettingsWindow(), [])
+  const error = usePreferences((s) => s.error)
+  return (
+    <div className="settings">
+      <header className="settings__header">
+        <h1>Settings</h1>
+      </header>
+      <main className="settings__main">
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <TimezoneSection />
+        <ClockSection />
+        <NotificationSection />
+        <MuteSection />
+        <DndSection />
+        <ServerSection />
+      </main>
+    </div>
+  )
+}
+
+function TimezoneSection() {
+  const branding = useBranding((s) => s.branding)
+  const saving = useBranding((s) => s.saving)
+  const error = useBranding((s) => s.error)
+  const save = useBranding((s) => s.save)
+  const isAdmin = useSession((s) => s.session?.user?.role === 'admin')
+  const { clock } = useTimeSettings()
+  const [draft, setDraft] = useState<string | null>(null)
+  const [saved, setSaved] = useState(false)
+  const chosen = draft ?? branding.timezone
+  const id = useId()
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    setSaved(false)
+    if (await save(chosen)) {
+      setDraft(null)
+      setSaved(true)
+    }
+  }
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Organization time zone</h2>
+      <p className="muted small">
+        Every time in Tidings is shown in this zone.
+        {!isAdmin && ' Only an administrator can change it.'}
+      </p>
+      <form onSubmit={(e) => void submit(e)}>
+        <TimezonePicker
+          value={chosen}
+          disabled={!isAdmin}
+          clock={clock}
+          onChange={(zone) => {
+            setSaved(false)
+            setDraft(zone)
+          }}
+        />
+        {isAdmin && (
+          <div className="row">
+            <button
+              type="submit"
+              className="button button--primary"
+              disabled={saving || chosen === branding.timezone}
+              data-testid="timezone-save"
+            >
+              Save time zone
+            </button>
+            <span role="status" className="small">
+              {saved ? 'Saved.' : ''}
+            </span>
+          </div>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  )
+}
+
+function ClockSection() {
+  const clock = usePreferences((s) => s.prefs.clock)
+  const update = usePreferences((s) => s.update)
+  const id = useId()
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Clock</h2>
+      <fieldset className="radios" data-testid="clock-setting">
+        <legend className="visually-hidden">Clock style</legend>
+        {(['12h', '24h'] as const).map((style) => (
+          <label key={style}>
+            <input
+              type="radio"
+              name="clock"
+              value={style}
+              checked={clock === style}
+              onChange={() => void update({ clock: style })}
+            />
+            {style === '12h' ? '12-hour (2:30 PM)' : '24-hour (14:30)'}
+          </label>
+        ))}
+      </fieldset>
+    </section>
+  )
+}
+
+function NotificationSection() {
+  const prefs = usePreferences((s) => s.prefs)
+  const update = usePreferences((s) => s.update)
+  const id = useId()
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Notifications</h2>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="notifications-enabled"
+          checked={prefs.notifications_enabled}
+          onChange={(e) => void update({ notifications_enabled: e.target.checked })}
+        />
+        Show desktop notifications
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="notification-sound"
+          checked={prefs.notification_sound}
+          onChange={(e) => void update({ notification_sound: e.target.checked })}
+        />
+        Play a sound
+      </label>
+      <label htmlFor={`${id}-privacy`}>What notifications show</label>
+      <select
+        id={`${id}-privacy`}
+        data-testid="notification-privacy"
+        value={prefs.notification_privacy}
+        onChange={(e) =>
+          void update({ notification_privacy: e.target.value as NotificationPrivacy })
+        }
+      >
+        <option value="full">Sender and message</option>
+        <option value="sender_only">Sender only</option>
+        <option value="hidden">Nothing (just “New message”)</option>
+      </select>
+    </section>
+  )
+}
+
+function MuteSection() {
+  const order = useConversations((s) => s.order)
+  const byId = useConversations((s) => s.byId)
+  const me = useSession((s) => s.session?.user?.id ?? null)
+  const muted = usePreferences((s) => s.prefs.muted_conversation_ids)
+  const update = usePreferences((s) => s.update)
+  const id = useId()
+  function toggle(cid: number, on: boolean) {
+    const next = on ? [...new Set([...muted, cid])] : muted.filter((x) => x !== cid)
+    void update({ muted_conversation_ids: next })
+  }
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Muted conversations</h2>
+      {order.length === 0 ? (
+        <p className="muted small">No conversations.</p>
+      ) : (
+        <ul className="mute-list" data-testid="mute-list">
+          {order.map((cid) => {
+            const c = byId[cid]
+            if (!c) return null
+            return (
+              <li key={cid}>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    data-testid="mute-checkbox"
+                    data-conversation-id={cid}
+                    checked={muted.includes(cid)}
+                    onChange={(e) => toggle(cid, e.target.checked)}
+                  />
+                  Mute {conversationTitle(c, me)}
+                </label>
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+function DndSection() {
+  const dnd = usePreferences((s) => s.prefs.dnd)
+  const update = usePreferences((s) => s.update)
+  const { zone } = useTimeSettings()
+  const id = useId()
+  const set = (change: Partial<DoNotDisturb>) => void update({ dnd: { ...dnd, ...change } })
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Do not disturb</h2>
+      <label htmlFor={`${id}-mode`}>Mode</label>
+      <select
+        id={`${id}-mode`}
+        data-testid="dnd-mode"
+        value={dnd.mode}
+        onChange={(e) => {
+          const mode = e.target.value as DoNotDisturb['mode']
+          if (mode === 'until' && !dnd.until) {
+            set({ mode, until: new Date(Date.now() + 3600_000).toISOString() })
+          } else {
+            set({ mode })
+          }
+        }}
+      >
+        <option value="off">Off</option>
+        <option value="on">On until I turn it off</option>
+        <option value="until">On until a time</option>
+        <option value="schedule">Every day on a schedule</option>
+      </select>
+      {dnd.mode === 'until' && (
+        <>
+          <label htmlFor={`${id}-until`}>Until ({zone.replace(/_/g, ' ')})</label>
+          <input
+            id={`${id}-until`}
+            type="datetime-local"
+            data-testid="dnd-until"
+            value={dnd.until ? instantToZonedLocal(dnd.until, zone) : ''}
+            onChange={(e) => {
+              const until = zonedLocalToInstant(e.target.value, zone)
+              if (until) set({ until })
+            }}
+          />
+        </>
+      )}
+      {dnd.mode === 'schedule' && (
+        <div className="row">
+          <span>
+            <label htmlFor={`${id}-start`}>From</label>
+            <input
+              id={`${id}-start`}
+              type="time"
+              data-testid="dnd-start"
+              value={dnd.schedule_start}
+              onChange={(e) => e.target.value && set({ schedule_start: e.target.value })}
+            />
+          </span>
+          <span>
+            <label htmlFor={`${id}-end`}>To</label>
+            <input
+              id={`${id}-end`}
+              type="time"
+              data-testid="dnd-end"
+              value={dnd.schedule_end}
+              onChange={(e) => e.target.value && set({ schedule_end: e.target.value })}
+            />
+          </span>
+          <span className="muted small">Times in {zone.replace(/_/g, ' ')}</span>
+        </div>
+      )}
+    </section>
+  )
+}
+
+function ServerSection() {
+  const serverUrl = usePreferences((s) => s.prefs.server_url)
+  const loaded = usePreferences((s) => s.loaded)
+  const update = usePreferences((s) => s.update)
+  const [draft, setDraft] = useState<string | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+  const [saved, setSaved] = useState(false)
+  const id = useId()
+  const value = draft ?? serverUrl ?? ''
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    setSaved(false)
+    const url = value.trim()
+    if (url) {
+      const parsed = URL.canParse(url) ? new URL(url) : null
+      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+        setProblem('Enter an http:// or https:// address.')
+        return
+      }
+    }
+    setProblem(null)
+    if (await update({ server_url: url || null })) {
+      setDraft(null)
+      setSaved(true)
+    }
+  }
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Server</h2>
+      <form onSubmit={(e) => void submit(e)}>
+        <label htmlFor={`${id}-url`}>Server address (leave empty for the built-in server)</label>
+        <input
+          id={`${id}-url`}
+          type="url"
+          data-testid="server-url"
+          placeholder="https://chat.example.com"
+          value={value}
+          disabled={!loaded}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? `${id}-problem` : undefined}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        {problem && (
+          <p id={`${id}-problem`} className="form-error" role="alert">
+            {problem}
+          </p>
+        )}
+        <div className="row">
+          <button type="submit" className="button button--primary" data-testid="server-save">
+            Save server
+          </button>
+          <span role="status" className="small">
+            {saved ? 'Saved. Tidings reconnects to the new server.' : ''}
+          </span>
+        </div>
+      </form>
+    </section>
+  )
+}

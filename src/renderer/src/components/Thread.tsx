@@ -1,0 +1,235 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
+import type { Conversation } from '../../../shared/models'
+import { dayKey, formatDayLabel } from '../../../shared/time'
+import { useNow, useTimeSettings } from '../hooks'
+import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
+import { buildThread, useMessages, type ThreadEntry } from '../stores/messages'
+import { usePresence } from '../stores/presence'
+import { useSession } from '../stores/session'
+import { typingText, useTyping } from '../stores/typing'
+import { Composer } from './Composer'
+import { MessageRow } from './MessageRow'
+
+type Row =
+  { type: 'day'; key: string; ts: string } | { type: 'message'; key: string; entry: ThreadEntry }
+
+/** Start loading the previous page when the view is this close to the top. */
+const LOAD_OLDER_PX = 400
+
+/** Day separators (in the organization timezone) between messages. */
+export function buildRows(entries: ThreadEntry[], zone: string): Row[] {
+  const rows: Row[] = []
+  let lastDay = ''
+  for (const entry of entries) {
+    const day = dayKey(entry.created_at, zone)
+    if (day !== lastDay) {
+      rows.push({ type: 'day', key: `day:${day}`, ts: entry.created_at })
+      lastDay = day
+    }
+    rows.push({ type: 'message', key: entry.key, entry })
+  }
+  return rows
+}
+
+/** "Read by Jane, Bob" / "Delivered" / "Sent" for an own message, from members' markers. */
+export function receiptText(
+  conversation: Conversation,
+  messageId: number,
+  selfId: number | null,
+): string {
+  const others = conversation.members.filter((m) => m.user_id !== selfId)
+  const readers = others.filter((m) => m.last_read_message_id >= messageId)
+  if (readers.length > 0) {
+    if (conversation.kind === 'group' && readers.length === others.length && others.length > 3) {
+      return 'Read by everyone'
+    }
+    return `Read by ${readers.map((m) => m.display_name).join(', ')}`
+  }
+  if (others.some((m) => m.last_delivered_message_id >= messageId)) return 'Delivered'
+  return 'Sent'
+}
+
+export function Thread({ conversationId }: { conversationId: number }) {
+  const conversation = useConversations((s) => s.byId[conversationId])
+  const user = useSession((s) => s.session?.user ?? null)
+  const people = usePresence((s) => s.people)
+  const thread = useMessages((s) => s.threads[conversationId])
+  const outbox = useMessages((s) => s.outbox)
+  const loadOlder = useMessages((s) => s.loadOlder)
+  const { zone, clock } = useTimeSettings()
+  const now = useNow(60_000)
+  const me = user?.id ?? null
+
+  const entries = useMemo(
+    () => buildThread(thread, outbox, conversationId, me, user?.display_name),
+    [thread, outbox, conversationId, me, user?.display_name],
+  )
+  const rows = useMemo(() => buildRows(entries, zone), [entries, zone])
+  const lastOwnId = useMemo(() => {
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i]
+      if (e && e.own && e.id !== null && !e.deleted_at) return e.id
+    }
+    return null
+  }, [entries])
+
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const atBottom = useRef(true)
+  const scrolledFor = useRef<number | null>(null)
+  const anchor = useRef<{ firstKey: string; total: number; top: number } | null>(null)
+  const lastKey = useRef<string | null>(null)
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read in render by design
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.type === 'day' ? 40 : 72),
+    getItemKey: (i) => rows[i]?.key ?? i,
+    overscan: 12,
+  })
+
+  function requestOlder() {
+    const el = scrollRef.current
+    if (!el || !thread || thread.nextBefore === null || thread.loadingOlder || !thread.loaded)
+      return
+    anchor.current = {
+      firstKey: rows[0]?.key ?? '',
+      total: virtualizer.getTotalSize(),
+      top: el.scrollTop,
+    }
+    void loadOlder(conversationId)
+  }
+
+  function onScroll() {
+    const el = scrollRef.current
+    if (!el) return
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
+    if (el.scrollTop < LOAD_OLDER_PX) requestOlder()
+  }
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    if (!el || rows.length === 0) return
+    const last = rows[rows.length - 1]?.key ?? null
+    if (scrolledFor.current !== conversationId) {
+      // First paint of the loaded conversation: start at the newest message.
+      if (!thread?.loaded) return
+      scrolledFor.current = conversationId
+      lastKey.current = last
+      virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })
+      return
+    }
+    const held = anchor.current
+    if (held && rows[0]?.key !== held.firstKey) {
+      // Older messages were prepended: keep the same message under the reader's eyes.
+      anchor.current = null
+      el.scrollTop = held.top + (virtualizer.getTotalSize() - held.total)
+    }
+    if (last !== lastKey.current) {
+      lastKey.current = last
+      const newest = rows[rows.length - 1]
+      const mine = newest?.type === 'message' && newest.entry.own
+      if (atBottom.current || mine) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })
+    }
+  }, [rows, conversationId, virtualizer, thread?.loaded])
+
+  useEffect(() => {
+    // A short history that does not fill the view cannot be scrolled up: fetch more directly.
+    const el = scrollRef.current
+    if (el && thread?.loaded && thread.nextBefore !== null && el.scrollHeight <= el.clientHeight) {
+      requestOlder()
+    }
+  })
+
+  if (!conversation) return null
+  const title = conversationTitle(conversation, me, people)
+  const peer = directPeer(conversation, me)
+  const peerOnline = peer !== null ? (people[peer]?.online ?? false) : null
+  const memberNames = conversation.members
+    .map((m) => (m.user_id === me ? 'You' : (people[m.user_id]?.display_name ?? m.display_name)))
+    .join(', ')
+
+  return (
+    <section className="thread" aria-labelledby="thread-title" data-testid="thread">
+      <header className="thread__header">
+        <h2 id="thread-title" className="thread__title">
+          {title}
+        </h2>
+        <p className="thread__subtitle muted small">
+          {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
+        </p>
+      </header>
+      <div
+        ref={scrollRef}
+        className="thread__scroll"
+        onScroll={onScroll}
+        tabIndex={0}
+        role="log"
+        aria-label={`Messages in ${title}`}
+        data-testid="message-list"
+      >
+        {thread?.loadingOlder && (
+          <p className="thread__loading muted small" role="status">
+            Loading older messages…
+          </p>
+        )}
+        {thread?.loaded && thread.nextBefore === null && rows.length > 0 && (
+          <p className="thread__start muted small">Start of the conversation</p>
+        )}
+        {thread?.loaded && rows.length === 0 && (
+          <p className="empty muted">No messages yet. Say hello!</p>
+        )}
+        <div className="thread__canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index]
+            if (!row) return null
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="thread__row"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {row.type === 'day' ? (
+                  <div className="day-separator" data-testid="day-separator">
+                    <span>{formatDayLabel(row.ts, zone, now)}</span>
+                  </div>
+                ) : (
+                  <MessageRow
+                    entry={row.entry}
+                    zone={zone}
+                    clock={clock}
+                    receipt={
+                      row.entry.id !== null && row.entry.id === lastOwnId
+                        ? receiptText(conversation, row.entry.id, me)
+                        : null
+                    }
+                  />
+                )}
+              </div>
+            )
+          })}
+        </div>
+      </div>
+      {thread?.error && (
+        <p className="form-error thread__error" role="alert">
+          {thread.error}
+        </p>
+      )}
+      <TypingIndicator conversationId={conversationId} />
+      <Composer key={conversationId} conversationId={conversationId} />
+    </section>
+  )
+}
+
+function TypingIndicator({ conversationId }: { conversationId: number }) {
+  const typing = useTyping((s) => s.byConversation[conversationId])
+  const text = typingText(typing ? Object.values(typing) : [])
+  return (
+    <div className="typing" data-testid="typing-indicator" aria-live="polite">
+      {text}
+    </div>
+  )
+}

@@ -1,0 +1,12 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { SettingsApp } from './components/SettingsApp'
+import './styles.css'
+
+const root = document.getElementById('root')
+if (!root) throw new Error('#root is missing from settings.html')
+createRoot(root).render(
+  <StrictMode>
+    <SettingsApp />
+  </StrictMode>,
+)

@@ -1,0 +1,361 @@
+import type { AnyTidingsEvent } from '../../../shared/events'
+import type { OutboxItem, SessionState } from '../../../shared/ipc'
+import { Limits } from '../../../shared/limits'
+import { api } from '../api'
+import { useBranding } from './branding'
+import { useConnection } from './connection'
+import { conversationTitle, useConversations } from './conversations'
+import { useEventLog } from './eventLog'
+import { isOwnMessage, useMessages } from './messages'
+import { usePreferences } from './preferences'
+import { usePresence } from './presence'
+import { selfId, useSession } from './session'
+import { useToasts } from './toasts'
+import { useTyping } from './typing'
+import { useUi } from './ui'
+
+/**
+ * Cross-store actions: the one event dispatch, opening a conversation, read marking, resync and
+ * the push wiring of each window. Stores stay independent; only this module coordinates them.
+ */
+
+/** Highest message id already reported read per conversation (avoids repeating markRead). */
+const markedRead = new Map<number, number>()
+
+function isMuted(conversationId: number): boolean {
+  return usePreferences.getState().prefs.muted_conversation_ids.includes(conversationId)
+}
+
+function isActiveAndFocused(conversationId: number): boolean {
+  return useConversations.getState().activeId === conversationId && useUi.getState().windowFocused
+}
+
+let reloadQueued = false
+/** Reloads the conversation list once for a burst of events about unknown conversations. */
+function reloadConversationsSoon(): void {
+  if (reloadQueued) return
+  reloadQueued = true
+  queueMicrotask(() => {
+    reloadQueued = false
+    void useConversations.getState().load()
+  })
+}
+
+/** Applies one stream event to every store it concerns. */
+export function applyEvent(event: AnyTidingsEvent): void {
+  useEventLog.getState().add(event)
+  const me = selfId()
+  const conversations = useConversations.getState()
+  const messages = useMessages.getState()
+  switch (event.type) {
+    case 'message_sent':
+    case 'message_received': {
+      const { message } = event.data
+      const cid = message.conversation_id
+      const own = isOwnMessage(message, me)
+      const active = isActiveAndFocused(cid)
+      messages.upsert(message)
+      if (!(cid in conversations.byId)) reloadConversationsSoon()
+      conversations.applyMessage(message, { countUnread: !own && !active })
+      if (own) break
+      useTyping.getState().clear(cid, message.sender_id)
+      if (active) {
+        markActiveRead()
+      } else if (!isMuted(cid)) {
+        const conversation = useConversations.getState().byId[cid]
+        const privacy = usePreferences.getState().prefs.notification_privacy
+        const group = conversation?.kind === 'group' || (event.data.conversation_title ?? '') !== ''
+        const title =
+          privacy === 'hidden'
+            ? 'New message'
+            : group
+              ? `${event.data.sender_name} in ${
+                  conversation
+                    ? conversationTitle(conversation, me, usePresence.getState().people)
+                    : (event.data.conversation_title ?? 'a group')
+                }`
+              : event.data.sender_name
+        useToasts.getState().push({
+          kind: 'message_received',
+          title,
+          body: privacy === 'full' ? message.text : 'New message',
+          conversation_id: cid,
+          timestamp: message.created_at,
+        })
+      }
+      break
+    }
+    case 'message_updated': {
+      const { message, receipt, conversation_id } = event.data
+      if (message) {
+        messages.upsert(message, false)
+        conversations.applyMessageChange(message)
+      }
+      if (receipt) conversations.applyReceipt(conversation_id, receipt)
+      break
+    }
+    case 'message_deleted': {
+      messages.upsert(event.data.message, false)
+      conversations.applyMessageChange(event.data.message)
+      break
+    }
+    case 'conversation_created':
+    case 'conversation_updated': {
+      const { conversation, removed, change } = event.data
+      const known = conversation.id in conversations.byId
+      const title = conversationTitle(conversation, me, usePresence.getState().people)
+      if (removed) {
+        const wasActive = conversations.activeId === conversation.id
+        conversations.remove(conversation.id)
+        messages.dropConversation(conversation.id)
+        if (wasActive) void openConversation(null)
+        useToasts.getState().push({
+          kind: 'conversation_updated',
+          title: 'Removed from conversation',
+          body: `You are no longer a member of ${title}.`,
+          conversation_id: null,
+          timestamp: event.timestamp,
+        })
+        break
+      }
+      conversations.upsert(conversation)
+      const addedByOther =
+        !known &&
+        (event.type === 'conversation_created' || change === 'members_added') &&
+        conversation.created_by !== me
+      if (addedByOther) {
+        useToasts.getState().push({
+          kind: event.type,
+          title: 'New conversation',
+          body: `You were added to ${title}.`,
+          conversation_id: conversation.id,
+          timestamp: event.timestamp,
+        })
+      }
+      break
+    }
+    case 'user_online':
+    case 'user_offline':
+      usePresence.getState().setOnline(event.data.user, event.type === 'user_online')
+      break
+    case 'typing_indicator': {
+      const { conversation_id, user_id, display_name, is_typing } = event.data
+      if (user_id !== me)
+        useTyping.getState().set(conversation_id, user_id, display_name, is_typing)
+      break
+    }
+    case 'system_notification': {
+      const { kind, timezone, title, body, level } = event.data
+      if (kind === 'timezone_changed' && timezone) useBranding.getState().setTimezone(timezone)
+      useToasts.getState().push({
+        kind: 'system_notification',
+        title,
+        body,
+        level,
+        conversation_id: null,
+        timestamp: event.timestamp,
+      })
+      break
+    }
+    default:
+      // contact, account and email events are only listed in the event monitor for now.
+      break
+  }
+}
+
+/** An own send changed state in main's outbox. */
+export function applyOutboxChange(item: OutboxItem): void {
+  const previous = useMessages.getState().outbox[item.client_id]
+  useMessages.getState().applyOutbox(item)
+  if (item.message) {
+    useConversations.getState().applyMessage(item.message, { countUnread: false })
+  }
+  if (item.status === 'failed' && previous?.status !== 'failed') {
+    useToasts.getState().push({
+      kind: 'send_failed',
+      title: 'Message not sent',
+      body: item.error ?? 'The message could not be delivered. Open the conversation to retry.',
+      conversation_id: item.conversation_id,
+      timestamp: new Date().toISOString(),
+      level: 'warning',
+    })
+  }
+}
+
+/**
+ * Reports the open conversation read up to its newest message, when the window has focus.
+ * Skips the call when nothing new arrived since the last report.
+ */
+export function markActiveRead(): void {
+  const { activeId, byId } = useConversations.getState()
+  if (activeId === null || !useUi.getState().windowFocused) return
+  const conversation = byId[activeId]
+  const thread = useMessages.getState().threads[activeId]
+  const newestLoaded = thread?.messages[thread.messages.length - 1]?.id ?? 0
+  const upTo = Math.max(conversation?.last_message?.id ?? 0, newestLoaded)
+  if (upTo <= 0) return
+  useConversations.getState().setUnread(activeId, 0)
+  const me = selfId()
+  const ownMarker = conversation?.members.find((m) => m.user_id === me)?.last_read_message_id ?? 0
+  if ((markedRead.get(activeId) ?? 0) >= upTo || ownMarker >= upTo) return
+  markedRead.set(activeId, upTo)
+  const tidings = api()
+  tidings['messages/markRead']({ conversation_id: activeId, up_to_message_id: upTo }).catch(() => {
+    if (markedRead.get(activeId) === upTo) markedRead.delete(activeId)
+  })
+}
+
+/** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
+export async function openConversation(id: number | null): Promise<void> {
+  const conversations = useConversations.getState()
+  conversations.setActive(id)
+  const tidings = api()
+  tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
+  if (id === null) return
+  if (!(id in conversations.byId)) await useConversations.getState().load()
+  if (useConversations.getState().activeId !== id) return
+  const thread = useMessages.getState().threads[id]
+  if (!thread?.loaded) await useMessages.getState().loadLatest(id)
+  markActiveRead()
+}
+
+/** The window gained or lost focus. */
+export function setWindowFocused(focused: boolean): void {
+  useUi.getState().setWindowFocused(focused)
+  if (focused) markActiveRead()
+}
+
+/** Events were missed beyond replay: reload everything from the server. */
+export async function resync(): Promise<void> {
+  markedRead.clear()
+  useMessages.getState().clearThreads()
+  const activeId = useConversations.getState().activeId
+  await Promise.all([
+    useConversations.getState().load(),
+    usePresence.getState().load(),
+    activeId !== null ? useMessages.getState().loadLatest(activeId) : Promise.resolve(),
+  ])
+  if (activeId !== null && !(activeId in useConversations.getState().byId)) {
+    await openConversation(null)
+  }
+}
+
+/** Loads what a signed-in window shows. */
+export async function loadSignedIn(): Promise<void> {
+  const tidings = api()
+  await Promise.all([
+    useConversations.getState().load(),
+    usePresence.getState().load(),
+    tidings['outbox/list']()
+      .then((items) => useMessages.getState().setOutbox(items))
+      .catch(() => undefined),
+  ])
+}
+
+/** Forgets everything of the previous user. */
+export function resetUserData(): void {
+  markedRead.clear()
+  useConversations.getState().reset()
+  useMessages.getState().reset()
+  usePresence.getState().reset()
+  useTyping.getState().reset()
+  useToasts.getState().reset()
+  useEventLog.getState().clear()
+}
+
+/** A new session state: resets on sign-out or user switch, loads on sign-in. */
+export async function applySession(session: SessionState): Promise<void> {
+  const before = useSession.getState().session?.user?.id ?? null
+  useSession.getState().set(session)
+  const after = session.user?.id ?? null
+  if (before !== after) {
+    resetUserData()
+    if (after !== null) await loadSignedIn()
+  }
+}
+
+/** Wires the main window: initial loads and every push. Returns the unsubscribe. */
+export function initMainWindow(): () => void {
+  const tidings = api()
+  const unsubscribe = [
+    tidings.on('*', applyEvent),
+    tidings.subscribe('events/resync', () => void resync()),
+    tidings.subscribe('outbox/changed', applyOutboxChange),
+    tidings.subscribe('connection/state', (state) => useConnection.getState().set(state)),
+    tidings.subscribe('settings/changed', (prefs) => usePreferences.getState().set(prefs)),
+    tidings.subscribe('branding/changed', (branding) => useBranding.getState().set(branding)),
+    tidings.subscribe('session/changed', (session) => void applySession(session)),
+    tidings.subscribe(
+      'navigation/openConversation',
+      ({ conversation_id }) => void openConversation(conversation_id),
+    ),
+  ]
+  void (async () => {
+    const loads = [
+      useConnection.getState().load(),
+      useBranding.getState().load(),
+      usePreferences.getState().load(),
+    ]
+    const session = await tidings['session/get']().catch(() => null)
+    if (session) await applySession(session)
+    await Promise.all(loads)
+  })()
+  return () => {
+    for (const off of unsubscribe) off()
+  }
+}
+
+/** Wires the settings window: it shows session, branding, preferences and the conversations. */
+export function initSettingsWindow(): () => void {
+  const tidings = api()
+  const unsubscribe = [
+    tidings.subscribe('settings/changed', (prefs) => usePreferences.getState().set(prefs)),
+    tidings.subscribe('branding/changed', (branding) => useBranding.getState().set(branding)),
+    tidings.subscribe('session/changed', (session) => {
+      useSession.getState().set(session)
+      void useConversations.getState().load()
+    }),
+    tidings.on('system_notification', (event) => {
+      if (event.data.kind === 'timezone_changed' && event.data.timezone) {
+        useBranding.getState().setTimezone(event.data.timezone)
+      }
+    }),
+    tidings.on('conversation_created', (event) =>
+      useConversations.getState().upsert(event.data.conversation),
+    ),
+    tidings.on('conversation_updated', (event) =>
+      event.data.removed
+        ? useConversations.getState().remove(event.data.conversation.id)
+        : useConversations.getState().upsert(event.data.conversation),
+    ),
+  ]
+  void Promise.all([
+    useSession.getState().load(),
+    useBranding.getState().load(),
+    usePreferences.getState().load(),
+    useConversations.getState().load(),
+  ])
+  return () => {
+    for (const off of unsubscribe) off()
+  }
+}
+
+/** Last time a "typing" notice went to main, per conversation (throttled like the server). */
+const typingSentAt = new Map<number, number>()
+
+/**
+ * Tells main the user is (or stopped) typing. "Typing" is sent at most once per
+ * `Limits.typingThrottleMs`; "stopped" only after a "typing" was sent.
+ */
+export function notifyTyping(conversationId: number, isTyping: boolean, now = Date.now()): void {
+  const last = typingSentAt.get(conversationId)
+  if (isTyping) {
+    if (last !== undefined && now - last < Limits.typingThrottleMs) return
+    typingSentAt.set(conversationId, now)
+  } else {
+    if (last === undefined) return
+    typingSentAt.delete(conversationId)
+  }
+  const tidings = api()
+  tidings['typing/set']({ conversation_id: conversationId, is_typing: isTyping }).catch(() => {})
+}

@@ -1,0 +1,157 @@
+import { create } from 'zustand'
+import type { Receipt } from '../../../shared/events'
+import type { Conversation, Message, Person } from '../../../shared/models'
+import { api, errorMessage } from '../api'
+
+interface ConversationsStore {
+  byId: Record<number, Conversation>
+  /** Ids, most recent activity first. */
+  order: number[]
+  /** The conversation shown in the thread pane. */
+  activeId: number | null
+  loaded: boolean
+  error: string | null
+  load(): Promise<void>
+  /** Inserts or replaces one; `unread_count` is kept (events always carry 0). */
+  upsert(conversation: Conversation): void
+  remove(id: number): void
+  setActive(id: number | null): void
+  /** A new message: becomes the last message when newer; optionally counts as unread. */
+  applyMessage(message: Message, options: { countUnread: boolean }): void
+  /** An edited or deleted message: refreshes the preview when it is the last message. */
+  applyMessageChange(message: Message): void
+  applyReceipt(conversationId: number, receipt: Receipt): void
+  setUnread(id: number, count: number): void
+  create(memberIds: number[], title?: string): Promise<Conversation | null>
+  reset(): void
+}
+
+function activity(c: Conversation): number {
+  const last = c.last_message ? Date.parse(c.last_message.created_at) : 0
+  return Math.max(last, Date.parse(c.updated_at) || 0, Date.parse(c.created_at) || 0)
+}
+
+export function sortConversations(byId: Record<number, Conversation>): number[] {
+  return Object.values(byId)
+    .sort((a, b) => activity(b) - activity(a) || b.id - a.id)
+    .map((c) => c.id)
+}
+
+export const useConversations = create<ConversationsStore>()((set, get) => {
+  function put(byId: Record<number, Conversation>): void {
+    set({ byId, order: sortConversations(byId) })
+  }
+  function patch(id: number, change: (c: Conversation) => Conversation | null): void {
+    const current = get().byId[id]
+    if (!current) return
+    const next = change(current)
+    if (next && next !== current) put({ ...get().byId, [id]: next })
+  }
+  return {
+    byId: {},
+    order: [],
+    activeId: null,
+    loaded: false,
+    error: null,
+    load: async () => {
+      try {
+        const list = await api()['conversations/list']()
+        const byId: Record<number, Conversation> = {}
+        for (const c of list) byId[c.id] = c
+        set({ loaded: true, error: null })
+        put(byId)
+      } catch (error) {
+        set({ error: errorMessage(error) })
+      }
+    },
+    upsert: (conversation) => {
+      const known = get().byId[conversation.id]
+      const merged: Conversation = {
+        ...conversation,
+        unread_count: known ? known.unread_count : conversation.unread_count,
+        last_message: newerMessage(known?.last_message ?? null, conversation.last_message),
+      }
+      put({ ...get().byId, [conversation.id]: merged })
+    },
+    remove: (id) => {
+      if (!(id in get().byId)) return
+      const byId = { ...get().byId }
+      delete byId[id]
+      put(byId)
+      if (get().activeId === id) set({ activeId: null })
+    },
+    setActive: (activeId) => set({ activeId }),
+    applyMessage: (message, { countUnread }) =>
+      patch(message.conversation_id, (c) => {
+        const isNew = !c.last_message || message.id > c.last_message.id
+        if (!isNew) return c.last_message?.id === message.id ? { ...c, last_message: message } : c
+        return {
+          ...c,
+          last_message: message,
+          updated_at: c.updated_at > message.created_at ? c.updated_at : message.created_at,
+          unread_count: countUnread ? c.unread_count + 1 : c.unread_count,
+        }
+      }),
+    applyMessageChange: (message) =>
+      patch(message.conversation_id, (c) =>
+        c.last_message?.id === message.id ? { ...c, last_message: message } : c,
+      ),
+    applyReceipt: (conversationId, receipt) =>
+      patch(conversationId, (c) => ({
+        ...c,
+        members: c.members.map((m) => {
+          if (m.user_id !== receipt.user_id) return m
+          const next = { ...m }
+          // Reading implies delivery; markers only move forward.
+          next.last_delivered_message_id = Math.max(
+            m.last_delivered_message_id,
+            receipt.up_to_message_id,
+          )
+          if (receipt.kind === 'read') {
+            next.last_read_message_id = Math.max(m.last_read_message_id, receipt.up_to_message_id)
+          }
+          return next
+        }),
+      })),
+    setUnread: (id, count) =>
+      patch(id, (c) => (c.unread_count === count ? c : { ...c, unread_count: count })),
+    create: async (memberIds, title) => {
+      try {
+        const request: { member_ids: number[]; title?: string } = { member_ids: memberIds }
+        if (title && title.trim()) request.title = title.trim()
+        const conversation = await api()['conversations/create'](request)
+        get().upsert(conversation)
+        set({ error: null })
+        return conversation
+      } catch (error) {
+        set({ error: errorMessage(error) })
+        return null
+      }
+    },
+    reset: () => set({ byId: {}, order: [], activeId: null, loaded: false, error: null }),
+  }
+})
+
+function newerMessage(a: Message | null, b: Message | null): Message | null {
+  if (!a) return b
+  if (!b) return a
+  return b.id >= a.id ? b : a
+}
+
+/** The title to show: the set title, else the other members' names, else "Just you". */
+export function conversationTitle(
+  c: Conversation,
+  selfId: number | null,
+  people: Record<number, Person> = {},
+): string {
+  if (c.title) return c.title
+  const others = c.members.filter((m) => m.user_id !== selfId)
+  if (others.length === 0) return 'Just you'
+  return others.map((m) => people[m.user_id]?.display_name ?? m.display_name).join(', ')
+}
+
+/** For a direct conversation, the other member's id (for the presence dot). */
+export function directPeer(c: Conversation, selfId: number | null): number | null {
+  if (c.kind !== 'direct') return null
+  return c.members.find((m) => m.user_id !== selfId)?.user_id ?? null
+}

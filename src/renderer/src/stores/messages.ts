@@ -1,0 +1,264 @@
+import { create } from 'zustand'
+import type { OutboxItem, OutboxStatus } from '../../../shared/ipc'
+import { Limits } from '../../../shared/limits'
+import type { Message } from '../../../shared/models'
+import { api, errorMessage } from '../api'
+
+export interface ThreadState {
+  /** Ascending by id, no duplicates. */
+  messages: Message[]
+  /** Pass as `before` for the next older page; null at the start of history. */
+  nextBefore: number | null
+  /** True once the newest page was fetched (live messages may arrive before that). */
+  loaded: boolean
+  loadingOlder: boolean
+  error: string | null
+}
+
+interface MessagesStore {
+  threads: Record<number, ThreadState>
+  /** The user's own sends by client_id, as main's outbox reports them. */
+  outbox: Record<string, OutboxItem>
+  loadLatest(conversationId: number): Promise<void>
+  loadOlder(conversationId: number): Promise<void>
+  /** Inserts or replaces a message; `create` false ignores it when the thread is not cached. */
+  upsert(message: Message, create?: boolean): void
+  applyOutbox(item: OutboxItem): void
+  setOutbox(items: OutboxItem[]): void
+  dropConversation(conversationId: number): void
+  /** Forgets cached threads (after a resync), keeping the outbox. */
+  clearThreads(): void
+  send(conversationId: number, text: string): Promise<boolean>
+  retry(clientId: string): Promise<void>
+  edit(messageId: number, text: string): Promise<boolean>
+  remove(messageId: number): Promise<boolean>
+  reset(): void
+}
+
+const EMPTY_THREAD: ThreadState = {
+  messages: [],
+  nextBefore: null,
+  loaded: false,
+  loadingOlder: false,
+  error: null,
+}
+
+/** Of two copies of one message, the later state (deleted beats edited beats original). */
+function later(a: Message, b: Message): Message {
+  if (a.deleted_at && !b.deleted_at) return a
+  if (!a.deleted_at && b.deleted_at) return b
+  if ((a.edited_at ?? '') > (b.edited_at ?? '')) return a
+  return b
+}
+
+/** Merges two id-ascending lists into one, without duplicates. */
+export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
+  if (incoming.length === 0) return current
+  const byId = new Map<number, Message>()
+  for (const m of current) byId.set(m.id, m)
+  for (const m of incoming) {
+    const known = byId.get(m.id)
+    byId.set(m.id, known ? later(known, m) : m)
+  }
+  return [...byId.values()].sort((a, b) => a.id - b.id)
+}
+
+export const useMessages = create<MessagesStore>()((set, get) => {
+  function patchThread(id: number, change: (t: ThreadState) => ThreadState): void {
+    const current = get().threads[id] ?? EMPTY_THREAD
+    set({ threads: { ...get().threads, [id]: change(current) } })
+  }
+  return {
+    threads: {},
+    outbox: {},
+    loadLatest: async (conversationId) => {
+      try {
+        const page = await api()['messages/history']({
+          conversation_id: conversationId,
+          limit: Limits.historyPageSize,
+        })
+        patchThread(conversationId, (t) => ({
+          ...t,
+          messages: mergeMessages(t.messages, page.messages),
+          nextBefore: t.loaded ? t.nextBefore : page.next_before,
+          loaded: true,
+          error: null,
+        }))
+      } catch (error) {
+        patchThread(conversationId, (t) => ({ ...t, error: errorMessage(error) }))
+      }
+    },
+    loadOlder: async (conversationId) => {
+      const thread = get().threads[conversationId]
+      if (!thread || !thread.loaded || thread.loadingOlder || thread.nextBefore === null) return
+      const before = thread.nextBefore
+      patchThread(conversationId, (t) => ({ ...t, loadingOlder: true }))
+      try {
+        const page = await api()['messages/history']({
+          conversation_id: conversationId,
+          before,
+          limit: Limits.historyPageSize,
+        })
+        patchThread(conversationId, (t) => ({
+          ...t,
+          messages: mergeMessages(t.messages, page.messages),
+          nextBefore: page.next_before,
+          loadingOlder: false,
+          error: null,
+        }))
+      } catch (error) {
+        patchThread(conversationId, (t) => ({
+          ...t,
+          loadingOlder: false,
+          error: errorMessage(error),
+        }))
+      }
+    },
+    upsert: (message, create = true) => {
+      if (!create && !get().threads[message.conversation_id]) return
+      patchThread(message.conversation_id, (t) => ({
+        ...t,
+        messages: mergeMessages(t.messages, [message]),
+      }))
+    },
+    applyOutbox: (item) => {
+      set({ outbox: { ...get().outbox, [item.client_id]: item } })
+      if (item.message) get().upsert(item.message)
+    },
+    setOutbox: (items) => {
+      const outbox: Record<string, OutboxItem> = {}
+      for (const item of items) outbox[item.client_id] = item
+      set({ outbox })
+    },
+    dropConversation: (conversationId) => {
+      const threads = { ...get().threads }
+      delete threads[conversationId]
+      const outbox: Record<string, OutboxItem> = {}
+      for (const item of Object.values(get().outbox)) {
+        if (item.conversation_id !== conversationId) outbox[item.client_id] = item
+      }
+      set({ threads, outbox })
+    },
+    clearThreads: () => set({ threads: {} }),
+    send: async (conversationId, text) => {
+      try {
+        get().applyOutbox(await api()['messages/send']({ conversation_id: conversationId, text }))
+        return true
+      } catch (error) {
+        patchThread(conversationId, (t) => ({ ...t, error: errorMessage(error) }))
+        return false
+      }
+    },
+    retry: async (clientId) => {
+      try {
+        get().applyOutbox(await api()['messages/retry']({ client_id: clientId }))
+      } catch (error) {
+        const item = get().outbox[clientId]
+        if (item) get().applyOutbox({ ...item, status: 'failed', error: errorMessage(error) })
+      }
+    },
+    edit: async (messageId, text) => {
+      try {
+        get().upsert(await api()['messages/edit']({ message_id: messageId, text }), false)
+        return true
+      } catch {
+        return false
+      }
+    },
+    remove: async (messageId) => {
+      try {
+        get().upsert(await api()['messages/delete']({ message_id: messageId }), false)
+        return true
+      } catch {
+        return false
+      }
+    },
+    reset: () => set({ threads: {}, outbox: {} }),
+  }
+})
+
+/**
+ * True for the user's own messages. A message from a connected platform (an email) carries the
+ * account owner as `sender_id` but an `external_sender`: it was received, not sent.
+ */
+export function isOwnMessage(message: Message, selfId: number | null): boolean {
+  return selfId !== null && message.sender_id === selfId && !message.external_sender
+}
+
+/** One row of a thread: a stored message, or an own send not stored yet. */
+export interface ThreadEntry {
+  /** Stable across pending → sent, so the row is not re-created. */
+  key: string
+  id: number | null
+  sender_id: number
+  sender_name: string
+  text: string
+  created_at: string
+  edited_at: string | null
+  deleted_at: string | null
+  own: boolean
+  /** For own messages: pending, sent or failed; null for others' messages. */
+  status: OutboxStatus | null
+  error: string | null
+  client_id: string
+  message: Message | null
+}
+
+/**
+ * The rows of one thread: stored messages ascending by id, then own sends still pending or
+ * failed (by creation time). An outbox item is dropped once its message (same client_id) is in
+ * the list, so nothing shows twice.
+ */
+export function buildThread(
+  thread: ThreadState | undefined,
+  outbox: Record<string, OutboxItem>,
+  conversationId: number,
+  selfId: number | null,
+  selfName = 'You',
+): ThreadEntry[] {
+  const messages = thread?.messages ?? []
+  const ownClientIds = new Set<string>()
+  const entries: ThreadEntry[] = []
+  for (const m of messages) {
+    const own = isOwnMessage(m, selfId)
+    if (own && m.client_id) ownClientIds.add(m.client_id)
+    const item = own && m.client_id ? outbox[m.client_id] : undefined
+    entries.push({
+      key: m.client_id ? `${m.sender_id}:${m.client_id}` : `m:${m.id}`,
+      id: m.id,
+      sender_id: m.sender_id,
+      sender_name: m.sender_name,
+      text: m.text,
+      created_at: m.created_at,
+      edited_at: m.edited_at,
+      deleted_at: m.deleted_at,
+      own,
+      status: own ? 'sent' : null,
+      error: item?.error ?? null,
+      client_id: m.client_id,
+      message: m,
+    })
+  }
+  const waiting = Object.values(outbox)
+    .filter((o) => o.conversation_id === conversationId && !ownClientIds.has(o.client_id))
+    .filter((o) => o.status !== 'sent' || o.message === null)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at))
+  for (const o of waiting) {
+    entries.push({
+      key: `${selfId ?? 0}:${o.client_id}`,
+      id: null,
+      sender_id: selfId ?? 0,
+      sender_name: selfName,
+      text: o.text,
+      created_at: o.created_at,
+      edited_at: null,
+      deleted_at: null,
+      own: true,
+      status: o.status,
+      error: o.error,
+      client_id: o.client_id,
+      message: null,
+    })
+  }
+  return entries
+}

@@ -1,0 +1,42 @@
+import { create } from 'zustand'
+import { DEFAULT_PREFERENCES, type Preferences } from '../../../shared/preferences'
+import { api, errorMessage } from '../api'
+
+interface PreferencesStore {
+  prefs: Preferences
+  loaded: boolean
+  error: string | null
+  set(prefs: Preferences): void
+  load(): Promise<void>
+  /** Persists a change through main; the store shows it at once and reverts on failure. */
+  update(change: Partial<Preferences>): Promise<boolean>
+}
+
+export const usePreferences = create<PreferencesStore>()((set, get) => ({
+  prefs: DEFAULT_PREFERENCES,
+  loaded: false,
+  error: null,
+  set: (prefs) => set({ prefs, loaded: true }),
+  load: async () => {
+    try {
+      set({ prefs: await api()['settings/get'](), loaded: true })
+    } catch (error) {
+      set({ error: errorMessage(error) })
+    }
+  },
+  update: async (change) => {
+    const before = get().prefs
+    set({ prefs: { ...before, ...change }, error: null })
+    try {
+      set({ prefs: await api()['settings/set'](change) })
+      return true
+    } catch (error) {
+      set({ prefs: before, error: errorMessage(error) })
+      return false
+    }
+  },
+}))
+
+export function useClock(): Preferences['clock'] {
+  return usePreferences((s) => s.prefs.clock)
+}

@@ -1,0 +1,42 @@
+import { create } from 'zustand'
+import type { Person, User } from '../../../shared/models'
+import { api, errorMessage } from '../api'
+
+interface PresenceStore {
+  /** Everyone the user may talk to, by id. */
+  people: Record<number, Person>
+  loaded: boolean
+  error: string | null
+  load(): Promise<void>
+  setOnline(user: User | Person, online: boolean): void
+  reset(): void
+}
+
+export const usePresence = create<PresenceStore>()((set, get) => ({
+  people: {},
+  loaded: false,
+  error: null,
+  load: async () => {
+    try {
+      const list = await api()['users/list']()
+      const people: Record<number, Person> = {}
+      for (const person of list) people[person.id] = person
+      set({ people, loaded: true, error: null })
+    } catch (error) {
+      set({ error: errorMessage(error) })
+    }
+  },
+  setOnline: (user, online) => {
+    const known = get().people[user.id]
+    const person: Person = {
+      id: user.id,
+      username: user.username,
+      display_name: user.display_name,
+      role: user.role,
+      online,
+    }
+    if (known && known.online === online && known.display_name === user.display_name) return
+    set({ people: { ...get().people, [user.id]: person } })
+  },
+  reset: () => set({ people: {}, loaded: false, error: null }),
+}))

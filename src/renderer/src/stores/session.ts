@@ -1,0 +1,68 @@
+import { create } from 'zustand'
+import type { SessionState } from '../../../shared/ipc'
+import { api, errorMessage } from '../api'
+
+export interface RegisterInput {
+  username: string
+  password: string
+  display_name?: string
+  invite_code?: string
+}
+
+interface SessionStore {
+  session: SessionState | null
+  busy: boolean
+  error: string | null
+  set(session: SessionState): void
+  load(): Promise<SessionState | null>
+  signIn(username: string, password: string): Promise<boolean>
+  register(input: RegisterInput): Promise<boolean>
+  signOut(): Promise<void>
+  clearError(): void
+}
+
+export const useSession = create<SessionStore>()((set) => {
+  async function run(call: () => Promise<SessionState>): Promise<boolean> {
+    set({ busy: true, error: null })
+    try {
+      const session = await call()
+      set({ session, busy: false })
+      return true
+    } catch (error) {
+      set({ busy: false, error: errorMessage(error) })
+      return false
+    }
+  }
+  return {
+    session: null,
+    busy: false,
+    error: null,
+    set: (session) => set({ session }),
+    load: async () => {
+      try {
+        const session = await api()['session/get']()
+        set({ session })
+        return session
+      } catch (error) {
+        set({ error: errorMessage(error) })
+        return null
+      }
+    },
+    signIn: (username, password) => run(() => api()['session/login']({ username, password })),
+    register: (input) => {
+      const request: RegisterInput = { username: input.username, password: input.password }
+      if (input.display_name) request.display_name = input.display_name
+      if (input.invite_code) request.invite_code = input.invite_code
+      return run(() => api()['session/register'](request))
+    },
+    signOut: async () => {
+      await run(() => api()['session/logout']())
+    },
+    clearError: () => set({ error: null }),
+  }
+})
+
+/** The signed-in user's id, or null. */
+export function selfId(): number | null {
+  return useSession.getState().session?.user?.id ?? null
+}

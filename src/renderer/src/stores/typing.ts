@@ -1,0 +1,87 @@
+import { create } from 'zustand'
+
+/** A typing notice lapses after this long without a refresh (the sender repeats every ~2 s). */
+export const TYPING_EXPIRY_MS = 6_000
+
+export interface TypingEntry {
+  user_id: number
+  display_name: string
+  expires_at: number
+}
+
+interface TypingStore {
+  /** conversation id → user id → entry */
+  byConversation: Record<number, Record<number, TypingEntry>>
+  set(
+    conversationId: number,
+    userId: number,
+    displayName: string,
+    isTyping: boolean,
+    now?: number,
+  ): void
+  clear(conversationId: number, userId: number): void
+  reset(): void
+}
+
+const timers = new Map<string, ReturnType<typeof setTimeout>>()
+
+function cancel(key: string): void {
+  const timer = timers.get(key)
+  if (timer !== undefined) clearTimeout(timer)
+  timers.delete(key)
+}
+
+export const useTyping = create<TypingStore>()((set, get) => {
+  function remove(conversationId: number, userId: number): void {
+    cancel(`${conversationId}:${userId}`)
+    const current = get().byConversation[conversationId]
+    if (!current || !(userId in current)) return
+    const rest = { ...current }
+    delete rest[userId]
+    const byConversation = { ...get().byConversation }
+    if (Object.keys(rest).length === 0) delete byConversation[conversationId]
+    else byConversation[conversationId] = rest
+    set({ byConversation })
+  }
+  return {
+    byConversation: {},
+    set: (conversationId, userId, displayName, isTyping, now = Date.now()) => {
+      if (!isTyping) {
+        remove(conversationId, userId)
+        return
+      }
+      const key = `${conversationId}:${userId}`
+      cancel(key)
+      timers.set(
+        key,
+        setTimeout(() => remove(conversationId, userId), TYPING_EXPIRY_MS),
+      )
+      const entry: TypingEntry = {
+        user_id: userId,
+        display_name: displayName,
+        expires_at: now + TYPING_EXPIRY_MS,
+      }
+      const byConversation = get().byConversation
+      set({
+        byConversation: {
+          ...byConversation,
+          [conversationId]: { ...byConversation[conversationId], [userId]: entry },
+        },
+      })
+    },
+    clear: remove,
+    reset: () => {
+      for (const key of [...timers.keys()]) cancel(key)
+      set({ byConversation: {} })
+    },
+  }
+})
+
+/** "Jane is typing…", "Jane and Bob are typing…", "Several people are typing…", or ''. */
+export function typingText(entries: TypingEntry[]): string {
+  const names = entries.map((e) => e.display_name).sort((a, b) => a.localeCompare(b))
+  if (names.length === 0) return ''
+  if (names.length === 1) return `${names[0]} is typing…`
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`
+  return 'Several people are typing…'
+}

@@ -1,0 +1,252 @@
+import { DateTime, IANAZone, type Zone } from 'luxon'
+import type { ClockStyle } from './preferences'
+
+/**
+ * Time formatting shared by main (notifications) and the renderers. Every time Tidings shows is an
+ * RFC 3339 instant rendered in an IANA zone (the organization timezone) with the user's clock
+ * style. An unknown zone falls back to UTC rather than throwing.
+ */
+
+export type TimeFormat = 'date' | 'time' | 'datetime'
+
+export interface FormatOptions {
+  /** What to show; default 'datetime'. */
+  format?: TimeFormat
+  /** Default '12h'. */
+  clock?: ClockStyle
+  /** Append the zone's abbreviation (or GMT offset) to times, e.g. "10:30 AM EST". */
+  withZone?: boolean
+  /** Show seconds in times, e.g. "10:30:05 AM" (live clocks). */
+  withSeconds?: boolean
+}
+
+export interface RelativeOptions {
+  /** The current instant; default the system clock. */
+  now?: Date | number | string
+  clock?: ClockStyle
+  /** Beyond this age the absolute date/time is shown instead; default one hour. */
+  cutoffMs?: number
+  /**
+   * What to show past the cutoff: 'auto' (the time when on the same day in `zone`, else the
+   * date), or a fixed format. Default 'auto'.
+   */
+  fallback?: TimeFormat | 'auto'
+}
+
+export interface ZoneInfo {
+  /** IANA name, e.g. "Asia/Kolkata". */
+  zone: string
+  /** Current offset from UTC in minutes (330 for UTC+05:30). */
+  offset: number
+  /** "UTC+05:30" */
+  offsetLabel: string
+}
+
+const LOCALE = 'en-US'
+const MAX_CACHE = 64
+/** Under this age a timestamp reads "just now". */
+const JUST_NOW_MS = 45_000
+
+const zoneCache = new Map<string, Zone>()
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= MAX_CACHE) {
+    const oldest = cache.keys().next()
+    if (!oldest.done) cache.delete(oldest.value)
+  }
+  cache.set(key, value)
+  return value
+}
+
+/** The luxon zone for `name`, cached; UTC when the name is not a valid IANA zone. */
+function zoneFor(name: string): Zone {
+  const cached = zoneCache.get(name)
+  if (cached) return cached
+  const zone = IANAZone.isValidZone(name) ? IANAZone.create(name) : IANAZone.create('UTC')
+  return remember(zoneCache, name, zone)
+}
+
+/** True when `zone` names an IANA time zone this runtime knows (including "UTC"). */
+export function isValidZone(zone: unknown): zone is string {
+  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone)
+}
+
+/** `zone` when valid, else 'UTC'. */
+export function resolveZone(zone: string | null | undefined): string {
+  return zone && isValidZone(zone) ? zone : 'UTC'
+}
+
+function toDateTime(ts: Date | number | string, zone: string): DateTime {
+  const z = zoneFor(zone)
+  if (ts instanceof Date) return DateTime.fromJSDate(ts, { zone: z }).setLocale(LOCALE)
+  if (typeof ts === 'number') return DateTime.fromMillis(ts, { zone: z, locale: LOCALE })
+  return DateTime.fromISO(ts, { zone: z, locale: LOCALE, setZone: false })
+}
+
+function timePattern(clock: ClockStyle, withZone: boolean, withSeconds = false): string {
+  const minutes = withSeconds ? 'mm:ss' : 'mm'
+  const base = clock === '24h' ? `HH:${minutes}` : `h:${minutes} a`
+  return withZone ? `${base} ZZZZ` : base
+}
+
+const DATE_PATTERN = 'LLL d, yyyy'
+
+/**
+ * Formats an instant in `zone`: 'date' → "Jan 15, 2026", 'time' → "10:30 AM" / "10:30",
+ * 'datetime' → "Jan 15, 2026, 10:30 AM". Returns '' for an unparseable timestamp.
+ */
+export function formatTimestamp(
+  ts: Date | number | string,
+  zone: string,
+  options: FormatOptions = {},
+): string {
+  const { format = 'datetime', clock = '12h', withZone = false, withSeconds = false } = options
+  const dt = toDateTime(ts, zone)
+  if (!dt.isValid) return ''
+  switch (format) {
+    case 'date':
+      return dt.toFormat(DATE_PATTERN)
+    case 'time':
+      return dt.toFormat(timePattern(clock, withZone, withSeconds))
+    case 'datetime':
+      return dt.toFormat(`${DATE_PATTERN}, ${timePattern(clock, withZone, withSeconds)}`)
+  }
+}
+
+function millisOf(value: Date | number | string | undefined): number {
+  if (value === undefined) return Date.now()
+  if (value instanceof Date) return value.getTime()
+  if (typeof value === 'number') return value
+  return DateTime.fromISO(value).toMillis()
+}
+
+/**
+ * "just now", "5 minutes ago", "2 hours ago" while younger than the cutoff; after it, the time
+ * (same day in `zone`) or the date. Timestamps slightly in the future (clock skew) read "just now".
+ */
+export function formatRelative(ts: string, zone: string, options: RelativeOptions = {}): string {
+  const { clock = '12h', cutoffMs = 60 * 60_000, fallback = 'auto' } = options
+  const dt = toDateTime(ts, zone)
+  if (!dt.isValid) return ''
+  const now = millisOf(options.now)
+  const age = now - dt.toMillis()
+  if (age < cutoffMs) {
+    if (age < JUST_NOW_MS) return 'just now'
+    return dt.toRelative({ base: toDateTime(now, zone), locale: LOCALE, round: true }) ?? ''
+  }
+  if (fallback !== 'auto') return formatTimestamp(ts, zone, { format: fallback, clock })
+  return isSameDay(ts, now, zone)
+    ? formatTimestamp(ts, zone, { format: 'time', clock })
+    : formatTimestamp(ts, zone, { format: 'date', clock })
+}
+
+/** The calendar day of an instant in `zone`, as "yyyy-MM-dd" (for grouping messages by day). */
+export function dayKey(ts: Date | number | string, zone: string): string {
+  const dt = toDateTime(ts, zone)
+  return dt.isValid ? dt.toFormat('yyyy-MM-dd') : ''
+}
+
+/** True when both instants fall on the same calendar day in `zone`. */
+export function isSameDay(
+  a: Date | number | string,
+  b: Date | number | string,
+  zone: string,
+): boolean {
+  const ka = dayKey(a, zone)
+  return ka !== '' && ka === dayKey(b, zone)
+}
+
+/** "Today", "Yesterday", or e.g. "Thursday, January 15, 2026" for a day separator. */
+export function formatDayLabel(
+  ts: Date | number | string,
+  zone: string,
+  now: Date | number | string = Date.now(),
+): string {
+  const dt = toDateTime(ts, zone)
+  if (!dt.isValid) return ''
+  const today = toDateTime(millisOf(now), zone).startOf('day')
+  const day = dt.startOf('day')
+  const diffDays = Math.round(today.diff(day, 'days').days)
+  if (diffDays === 0) return 'Today'
+  if (diffDays === 1) return 'Yesterday'
+  return dt.toFormat('cccc, LLLL d, yyyy')
+}
+
+/** "UTC+05:30", "UTC-03:00", "UTC+00:00" for an offset in minutes. */
+export function formatOffset(offsetMinutes: number): string {
+  const sign = offsetMinutes < 0 ? '-' : '+'
+  const abs = Math.abs(offsetMinutes)
+  const hours = String(Math.floor(abs / 60)).padStart(2, '0')
+  const minutes = String(abs % 60).padStart(2, '0')
+  return `UTC${sign}${hours}:${minutes}`
+}
+
+/** The current offset label of `zone` at `now`. */
+export function zoneOffsetLabel(zone: string, now: Date | number = Date.now()): string {
+  return formatOffset(zoneFor(zone).offset(millisOf(now)))
+}
+
+/**
+ * Current IANA names of zones that V8's `Intl.supportedValuesOf` still lists under their legacy
+ * CLDR ids (e.g. Asia/Calcutta). Both spellings are offered so either one can be picked and found.
+ */
+const MODERN_ZONE_NAMES = [
+  'Africa/Asmara',
+  'America/Argentina/Buenos_Aires',
+  'America/Argentina/Catamarca',
+  'America/Argentina/Cordoba',
+  'America/Argentina/Jujuy',
+  'America/Argentina/Mendoza',
+  'America/Atikokan',
+  'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville',
+  'America/Nuuk',
+  'Asia/Ho_Chi_Minh',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'Asia/Yangon',
+  'Atlantic/Faroe',
+  'Europe/Kyiv',
+  'Pacific/Chuuk',
+  'Pacific/Kanton',
+  'Pacific/Pohnpei',
+]
+
+let zoneListCache: { minute: number; zones: ZoneInfo[] } | null = null
+
+/**
+ * Every IANA zone this runtime supports, plus "UTC" (and the current names of renamed zones), with its offset at `now`, sorted by offset
+ * then name. The list is cached per minute of `now`.
+ */
+export function listZones(now: Date | number = Date.now()): ZoneInfo[] {
+  const ms = millisOf(now)
+  const minute = Math.floor(ms / 60_000)
+  if (zoneListCache && zoneListCache.minute === minute) return zoneListCache.zones
+  const names = new Set<string>(Intl.supportedValuesOf('timeZone'))
+  names.add('UTC')
+  for (const name of MODERN_ZONE_NAMES) names.add(name)
+  const zones: ZoneInfo[] = []
+  for (const name of names) {
+    if (!IANAZone.isValidZone(name)) continue
+    const offset = zoneFor(name).offset(ms)
+    zones.push({ zone: name, offset, offsetLabel: formatOffset(offset) })
+  }
+  zones.sort((a, b) => a.offset - b.offset || a.zone.localeCompare(b.zone))
+  zoneListCache = { minute, zones }
+  return zones
+}
+
+/**
+ * A wall-clock "yyyy-MM-ddTHH:mm" in `zone` as an RFC 3339 UTC instant (for date-time inputs that
+ * are edited in the organization timezone). Null when the input is not a valid local time.
+ */
+export function zonedLocalToInstant(local: string, zone: string): string | null {
+  const dt = DateTime.fromISO(local, { zone: zoneFor(zone) })
+  return dt.isValid ? dt.toUTC().toISO({ suppressMilliseconds: true }) : null
+}
+
+/** An instant as the "yyyy-MM-ddTHH:mm" wall-clock of `zone` (the inverse of the above). */
+export function instantToZonedLocal(ts: Date | number | string, zone: string): string {
+  const dt = toDateTime(ts, zone)
+  return dt.isValid ? dt.toFormat("yyyy-MM-dd'T'HH:mm") : ''
+}

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { Script } from 'node:vm'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+// A sandboxed preload cannot be an ES module, and under "type": "module" a .js file would be
+// read as one: the build must emit out/preload/index.cjs as plain CommonJS.
+const root = resolve(import.meta.dirname, '../..')
+const preload = resolve(root, 'out/preload/index.cjs')
+let source = ''
+
+beforeAll(async () => {
+  if (!existsSync(preload)) {
+    await promisify(execFile)('npx', ['electron-vite', 'build'], { cwd: root, timeout: 120_000 })
+  }
+  source = await readFile(preload, 'utf8')
+}, 150_000)
+
+describe('built preload', () => {
+  it('is CommonJS: requires electron and has no top-level import or export', () => {
+    expect(source).toMatch(/\brequire\(["']electron["']\)/)
+    expect(source).not.toMatch(/^\s*import\s[^(]/m)
+    expect(source).not.toMatch(/^\s*export\s/m)
+    expect(source).not.toMatch(/\bimport\.meta\b/)
+  })
+
+  it('parses as a classic script, the way Electron wraps a sandboxed preload', () => {
+    expect(() => new Script(`(function (exports, require, module) {\n${source}\n})`)).not.toThrow()
+  })
+
+  it('requires nothing but electron (a sandboxed preload cannot load other modules)', () => {
+    const required = [...source.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1])
+    expect(new Set(required)).toEqual(new Set(['electron']))
+  })
+
+  it('exposes window.tidings', () => {
+    expect(source).toMatch(/exposeInMainWorld\(["']tidings["']/)
+  })
+})

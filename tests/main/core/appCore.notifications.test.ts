@@ -1,0 +1,222 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { RestClient } from '../../../src/main/core/restClient'
+import type { NativeNotificationRequest } from '../../../src/main/core/coreHost'
+import type { Conversation } from '../../../src/shared/models'
+import { DEFAULT_PREFERENCES } from '../../../src/shared/preferences'
+import {
+  CoreFixture,
+  FAST_TUNING,
+  ServerFixture,
+  registerPeer,
+  removeDir,
+  tempDir,
+  type Peer,
+} from './support/coreFixture'
+
+/**
+ * Notifications, unread badge and timezone tracking through the whole core: real events from the
+ * real server in, native notification requests out.
+ */
+describe('app core: notifications and unread badge (real server)', () => {
+  let server: ServerFixture
+  let userDataDir: string
+  let app: CoreFixture
+  let jane: Peer
+  let direct: Conversation
+  let other: Conversation
+  let aliceRest: RestClient
+
+  beforeEach(async () => {
+    server = new ServerFixture()
+    await server.start()
+    userDataDir = tempDir('tidings-user-')
+    // A window wide enough that three sequential REST sends always fall into one burst.
+    app = new CoreFixture(userDataDir, server.url, { ...FAST_TUNING, coalesceWindowMs: 1_000 })
+    await app.core.start()
+    const session = await app.core.handle('session/register', {
+      username: 'alice',
+      password: 'correct horse battery',
+    })
+    await app.waitForStatus('connected')
+    jane = await registerPeer(server.url, 'jane')
+    direct = await jane.rest.createConversation({ member_ids: [session.user!.id] })
+    other = await jane.rest.createConversation({
+      member_ids: [session.user!.id],
+      title: 'Launch plan',
+    })
+    let aliceToken: string | null = null
+    aliceRest = new RestClient({ baseUrl: server.url, getToken: () => aliceToken })
+    aliceToken = (await aliceRest.login('alice', 'correct horse battery')).token
+    await app.core.handle('branding/set', { timezone: 'America/New_York' })
+    await app.outputs.waitFor(
+      () => app.events().filter((e) => e.type === 'conversation_created').length === 2,
+      'both conversations',
+    )
+  })
+
+  afterEach(async () => {
+    await app.core.stop()
+    await server.dispose()
+    removeDir(userDataDir)
+  })
+
+  async function send(conversation: Conversation, text: string): Promise<void> {
+    await jane.rest.sendMessage(conversation.id, { text, client_id: `${text}-${Math.random()}` })
+  }
+
+  /** Waits for the next notification after the current ones. */
+  async function nextNotification(): Promise<NativeNotificationRequest> {
+    const seen = app.outputs.notifications.length
+    await app.outputs.waitFor(() => app.outputs.notifications.length > seen, 'a notification')
+    return app.outputs.notifications[seen]!
+  }
+
+  /** Sends a message elsewhere and returns every notification up to and including its own. */
+  async function notificationsUntilSentinel(): Promise<NativeNotificationRequest[]> {
+    const seen = app.outputs.notifications.length
+    await send(other, 'sentinel')
+    await app.outputs.waitFor(
+      () => app.outputs.notifications.slice(seen).some((n) => n.tag === `conversation:${other.id}`),
+      'sentinel notification',
+    )
+    return app.outputs.notifications.slice(seen)
+  }
+
+  it('coalesces a burst into "3 new messages from jane" with the conversation tag', async () => {
+    const pending = nextNotification()
+    await send(direct, 'one')
+    await send(direct, 'two')
+    await send(direct, 'three')
+    const notification = await pending
+    expect(notification).toMatchObject({
+      tag: `conversation:${direct.id}`,
+      title: 'jane',
+      conversation_id: direct.id,
+      silent: false,
+    })
+    expect(notification.body).toMatch(/^\d{1,2}:\d{2} (AM|PM) E[SD]T · 3 new messages from jane$/)
+    expect(app.outputs.unreadCounts.at(-1)).toBe(3)
+
+    const single = nextNotification()
+    await send(other, 'Ship it Friday?')
+    expect(await single).toMatchObject({
+      tag: `conversation:${other.id}`,
+      title: 'jane in Launch plan',
+      body: expect.stringMatching(/ · Ship it Friday\?$/),
+    })
+    expect(app.outputs.unreadCounts.at(-1)).toBe(4)
+
+    const lastInDirect = app
+      .received()
+      .filter((e) => e.data.conversation_id === direct.id)
+      .at(-1)!.data.message.id
+    await app.core.handle('messages/markRead', {
+      conversation_id: direct.id,
+      up_to_message_id: lastInDirect,
+    })
+    expect(app.outputs.unreadCounts.at(-1)).toBe(1)
+  })
+
+  it('stays quiet for the conversation open in the focused window', async () => {
+    await app.core.handle('conversations/focus', { conversation_id: direct.id })
+    app.windowFocused = true
+    await send(direct, 'you are looking at this')
+    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    const shown = await notificationsUntilSentinel()
+    expect(shown.map((n) => n.tag)).toEqual([`conversation:${other.id}`])
+
+    // Same conversation, but the window is in the background: notify.
+    app.windowFocused = false
+    const pending = nextNotification()
+    await send(direct, 'now in the background')
+    expect((await pending).tag).toBe(`conversation:${direct.id}`)
+  })
+
+  it('respects mute, do-not-disturb and notifications off', async () => {
+    await app.core.handle('settings/set', { muted_conversation_ids: [direct.id] })
+    await send(direct, 'muted')
+    expect((await notificationsUntilSentinel()).map((n) => n.tag)).toEqual([
+      `conversation:${other.id}`,
+    ])
+
+    await app.core.handle('settings/set', {
+      muted_conversation_ids: [],
+      dnd: { ...DEFAULT_PREFERENCES.dnd, mode: 'on' },
+    })
+    await send(direct, 'during dnd')
+    await send(other, 'also during dnd')
+    await app.core.handle('settings/set', { dnd: DEFAULT_PREFERENCES.dnd })
+    expect((await notificationsUntilSentinel()).map((n) => n.body)).toEqual([
+      expect.stringMatching(/sentinel$/),
+    ])
+
+    await app.core.handle('settings/set', { notifications_enabled: false })
+    await send(direct, 'off')
+    await app.outputs.waitFor(
+      () => app.received().some((e) => e.data.message.text === 'off'),
+      'off',
+    )
+    await app.core.handle('settings/set', { notifications_enabled: true })
+    expect((await notificationsUntilSentinel()).map((n) => n.body)).toEqual([
+      expect.stringMatching(/sentinel$/),
+    ])
+  })
+
+  it('applies privacy and the clock preference', async () => {
+    await app.core.handle('settings/set', { notification_privacy: 'hidden' })
+    let pending = nextNotification()
+    await send(other, 'secret plans')
+    expect(await pending).toMatchObject({ title: 'Tidings', body: 'New message' })
+
+    await app.core.handle('settings/set', {
+      notification_privacy: 'sender_only',
+      clock: '24h',
+      notification_sound: false,
+    })
+    pending = nextNotification()
+    await send(other, 'more secret plans')
+    const notification = await pending
+    expect(notification).toMatchObject({ title: 'jane in Launch plan', silent: true })
+    expect(notification.body).toMatch(/^\d{2}:\d{2} E[SD]T · New message$/)
+  })
+
+  it('shows the new organization timezone right after a timezone change event', async () => {
+    // Another admin session changes the timezone; the core learns it from the event stream.
+    const mark = app.pushCount
+    await aliceRest.setBranding({ timezone: 'Asia/Tokyo' })
+    await app.outputs.waitFor(
+      () =>
+        app.outputs.pushes
+          .slice(mark)
+          .some((p) => p.channel === 'branding/changed' && p.payload.timezone === 'Asia/Tokyo'),
+      'branding/changed to Tokyo',
+    )
+    // The change is applied, not announced with a pop-up.
+    expect(app.outputs.notifications.some((n) => n.tag.startsWith('system:'))).toBe(false)
+
+    const pending = nextNotification()
+    await send(direct, 'what time is it there?')
+    expect((await pending).body).toMatch(/^\d{1,2}:\d{2} (AM|PM) GMT\+9 · what time is it there\?$/)
+  })
+
+  it('raises admin broadcasts', async () => {
+    const pending = nextNotification()
+    await aliceRest.broadcast('Maintenance', 'The server restarts at 22:00', 'warning')
+    const notification = await pending
+    expect(notification).toMatchObject({ title: 'Maintenance', conversation_id: null })
+    expect(notification.tag).toMatch(/^system:\d+$/)
+    expect(notification.body).toMatch(/ E[SD]T · The server restarts at 22:00$/)
+  })
+
+  it('drops a gathering burst when its conversation is opened', async () => {
+    await send(direct, 'about to be read')
+    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    app.windowFocused = true
+    await app.core.handle('conversations/focus', { conversation_id: direct.id })
+    app.windowFocused = false
+    await app.core.handle('conversations/focus', { conversation_id: null })
+    expect((await notificationsUntilSentinel()).map((n) => n.tag)).toEqual([
+      `conversation:${other.id}`,
+    ])
+  })
+})

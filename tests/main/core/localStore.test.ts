@@ -1,0 +1,117 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LOCAL_DB_FILE, LocalStore } from '../../../src/main/core/localStore'
+import type { OutboxItem } from '../../../src/shared/ipc'
+import { fakeSecretStore } from './support/fakeSecretStore'
+
+function item(clientId: string, text: string): OutboxItem {
+  return {
+    client_id: clientId,
+    conversation_id: 3,
+    text,
+    status: 'pending',
+    error: null,
+    created_at: '2026-01-15T15:30:00Z',
+    message: null,
+  }
+}
+
+describe('local store', () => {
+  let dir: string
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tidings-local-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  function rawSecrets(): { key: string; value: Buffer; encrypted: number }[] {
+    const db = new Database(join(dir, LOCAL_DB_FILE), { readonly: true })
+    try {
+      return db.prepare('SELECT key, value, encrypted FROM secrets').all() as never
+    } finally {
+      db.close()
+    }
+  }
+
+  it('uses WAL mode', () => {
+    const store = new LocalStore(dir, fakeSecretStore())
+    store.close()
+    const db = new Database(join(dir, LOCAL_DB_FILE), { readonly: true })
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    db.close()
+  })
+
+  it('encrypts secrets when the OS offers secure storage', () => {
+    const secrets = fakeSecretStore(true)
+    const store = new LocalStore(dir, secrets)
+    store.setSecret('token', 'tok-123')
+    expect(store.getSecret('token')).toBe('tok-123')
+    expect(store.secureStorage).toBe(true)
+    store.close()
+    const [row] = rawSecrets()
+    expect(row?.encrypted).toBe(1)
+    expect(row?.value.toString('utf8')).not.toContain('tok-123')
+  })
+
+  it('keeps secrets plainly, and says so, without secure storage', () => {
+    const store = new LocalStore(dir, fakeSecretStore(false))
+    store.setSecret('token', 'tok-123')
+    expect(store.secureStorage).toBe(false)
+    expect(store.getSecret('token')).toBe('tok-123')
+    store.close()
+    expect(rawSecrets()[0]?.encrypted).toBe(0)
+  })
+
+  it('treats an encrypted secret it can no longer decrypt as absent', () => {
+    const first = new LocalStore(dir, fakeSecretStore(true))
+    first.setSecret('token', 'tok-123')
+    first.close()
+    const later = new LocalStore(dir, fakeSecretStore(false))
+    expect(later.getSecret('token')).toBeNull()
+    later.close()
+  })
+
+  it('keeps the resume position per server and account across reopen', () => {
+    const store = new LocalStore(dir, fakeSecretStore())
+    store.setResumePosition('http://a', 1, 10)
+    store.setResumePosition('http://a', 1, 42)
+    store.setResumePosition('http://b', 1, 7)
+    store.close()
+    const reopened = new LocalStore(dir, fakeSecretStore())
+    expect(reopened.getResumePosition('http://a', 1)).toBe(42)
+    expect(reopened.getResumePosition('http://b', 1)).toBe(7)
+    expect(reopened.getResumePosition('http://a', 2)).toBeNull()
+    reopened.close()
+  })
+
+  it('hands out pending sends in creation order, per account', () => {
+    const store = new LocalStore(dir, fakeSecretStore())
+    store.insertOutboxItem('acct-1', item('c1', 'first'))
+    store.insertOutboxItem('acct-2', item('x1', 'other account'))
+    store.insertOutboxItem('acct-1', item('c2', 'second'))
+    expect(store.nextPendingOutboxItem('acct-1')?.client_id).toBe('c1')
+    store.updateOutboxItem('c1', 'failed', 'nope', null)
+    expect(store.nextPendingOutboxItem('acct-1')?.client_id).toBe('c2')
+    expect(store.listOutboxItems('acct-1').map((i) => [i.client_id, i.status, i.error])).toEqual([
+      ['c1', 'failed', 'nope'],
+      ['c2', 'pending', null],
+    ])
+    expect(store.getOutboxItem('acct-2', 'c1')).toBeNull()
+    store.close()
+  })
+
+  it('prunes old delivered sends but keeps pending and failed ones', () => {
+    const store = new LocalStore(dir, fakeSecretStore())
+    for (let i = 0; i < 5; i++) {
+      store.insertOutboxItem('a', item(`s${i}`, `t${i}`))
+      store.updateOutboxItem(`s${i}`, 'sent', null, null)
+    }
+    store.insertOutboxItem('a', item('p', 'pending'))
+    store.pruneSentOutboxItems('a', 2)
+    expect(store.listOutboxItems('a').map((i) => i.client_id)).toEqual(['s3', 's4', 'p'])
+    store.close()
+  })
+})

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LocalStore } from '../../../src/main/core/localStore'
+import { PreferencesStore, completePreferences } from '../../../src/main/core/preferencesStore'
+import { DEFAULT_PREFERENCES } from '../../../src/shared/preferences'
+import { fakeSecretStore } from './support/fakeSecretStore'
+
+describe('preferences store', () => {
+  let dir: string
+  let store: LocalStore
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tidings-prefs-'))
+    store = new LocalStore(dir, fakeSecretStore())
+  })
+  afterEach(() => {
+    store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('starts from the defaults', () => {
+    expect(new PreferencesStore(store).get()).toEqual(DEFAULT_PREFERENCES)
+  })
+
+  it('merges partial updates, including a partial do-not-disturb, and persists them', () => {
+    const preferences = new PreferencesStore(store)
+    preferences.set({ clock: '24h', muted_conversation_ids: [4, 4, 9] })
+    const result = preferences.set({ dnd: { mode: 'schedule', schedule_start: '23:15' } })
+    expect(result).toEqual({
+      ...DEFAULT_PREFERENCES,
+      clock: '24h',
+      muted_conversation_ids: [4, 9],
+      dnd: { mode: 'schedule', until: null, schedule_start: '23:15', schedule_end: '07:00' },
+    })
+    store.close()
+    store = new LocalStore(dir, fakeSecretStore())
+    expect(new PreferencesStore(store).get()).toEqual(result)
+  })
+
+  it.each([
+    [{ clock: '36h' }, '/clock'],
+    [{ notification_privacy: 'secret' }, '/notification_privacy'],
+    [{ dnd: { schedule_start: '25:00' } }, '/dnd/schedule_start'],
+    [{ muted_conversation_ids: [0] }, '/muted_conversation_ids/0'],
+    [{ surprise: true }, '/'],
+  ])('rejects %j naming the field', (patch, where) => {
+    const preferences = new PreferencesStore(store)
+    expect(() => preferences.set(patch)).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    )
+    expect(() => preferences.set(patch)).toThrow(where)
+    expect(preferences.get()).toEqual(DEFAULT_PREFERENCES)
+  })
+
+  it('rejects values only a finer check catches', () => {
+    const preferences = new PreferencesStore(store)
+    expect(() => preferences.set({ dnd: { mode: 'until', until: 'tomorrow' } })).toThrow(/RFC 3339/)
+    expect(() => preferences.set({ dnd: { mode: 'until' } })).toThrow(/needs dnd.until/)
+    expect(() => preferences.set({ server_url: 'ftp://x' })).toThrow(/http/)
+    expect(preferences.set({ server_url: 'https://chat.example.com' }).server_url).toBe(
+      'https://chat.example.com',
+    )
+  })
+
+  it('completes stored values from an older version and drops unreadable fields', () => {
+    expect(
+      completePreferences({ clock: '24h', notification_privacy: 'loud', dnd: { mode: 'on' } }),
+    ).toEqual({
+      ...DEFAULT_PREFERENCES,
+      clock: '24h',
+      dnd: { ...DEFAULT_PREFERENCES.dnd, mode: 'on' },
+    })
+    expect(completePreferences('garbage')).toEqual(DEFAULT_PREFERENCES)
+  })
+})

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServer, type RunningServer } from '../../../../server/startServer'
+import { createAppCore, type AppCore, type CoreTuning } from '../../../../src/main/core/appCore'
+import { RestClient } from '../../../../src/main/core/restClient'
+import type { ConnectionStatus } from '../../../../src/shared/ipc'
+import type { AnyTidingsEvent } from '../../../../src/shared/events'
+import type { User } from '../../../../src/shared/models'
+import { fakeSecretStore } from './fakeSecretStore'
+import { RecordingOutputs } from './recordingOutputs'
+
+/** Fast, deterministic timing for integration tests (real sockets, real server). */
+export const FAST_TUNING: CoreTuning = {
+  backoff: { baseMs: 50, capMs: 400 },
+  coalesceWindowMs: 300,
+  requestTimeoutMs: 5_000,
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+/** The real events server on a free port with its own data folder; restartable on that port. */
+export class ServerFixture {
+  readonly dataDir = tempDir('tidings-server-')
+  server: RunningServer | null = null
+  port = 0
+
+  async start(): Promise<RunningServer> {
+    this.server = await startServer({
+      port: this.port,
+      host: '127.0.0.1',
+      dataDir: this.dataDir,
+      openRegistration: true,
+      presenceGraceMs: 0,
+      authAttemptsPerMinute: 1000,
+    })
+    this.port = this.server.port
+    return this.server
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error('server not started')
+    return this.server.url
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    this.server = null
+    await server?.close()
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop()
+    removeDir(this.dataDir)
+  }
+}
+
+/** A second person, driven straight over REST (the other side of a conversation). */
+export interface Peer {
+  user: User
+  rest: RestClient
+}
+
+export async function registerPeer(serverUrl: string, username: string): Promise<Peer> {
+  let token: string | null = null
+  const rest = new RestClient({ baseUrl: serverUrl, getToken: () => token })
+  const result = await rest.register({
+    username,
+    password: 'correct horse battery',
+    display_name: username,
+  })
+  token = result.token
+  return { user: result.user, rest }
+}
+
+/** One app instance: a core on a user data folder, with recorded outputs. */
+export class CoreFixture {
+  readonly outputs = new RecordingOutputs()
+  readonly secrets = fakeSecretStore()
+  readonly core: AppCore
+  windowFocused = false
+
+  constructor(
+    readonly userDataDir: string,
+    serverUrl: string,
+    tuning: CoreTuning = FAST_TUNING,
+  ) {
+    this.core = createAppCore({
+      host: {
+        userDataDir,
+        secretStore: this.secrets,
+        isWindowFocused: () => this.windowFocused,
+      },
+      outputs: this.outputs,
+      serverUrl,
+      embedded: false,
+      tuning,
+    })
+  }
+
+  events(): AnyTidingsEvent[] {
+    return this.outputs.payloads('events/event')
+  }
+
+  received(): Extract<AnyTidingsEvent, { type: 'message_received' }>[] {
+    return this.events().filter(
+      (e): e is Extract<AnyTidingsEvent, { type: 'message_received' }> =>
+        e.type === 'message_received',
+    )
+  }
+
+  /** Waits until the connection state pushed after the n-th push so far reaches `status`. */
+  waitForStatus(status: ConnectionStatus, after = 0, timeoutMs = 10_000): Promise<void> {
+    return this.outputs.waitFor(
+      () =>
+        this.outputs.pushes
+          .slice(after)
+          .some((p) => p.channel === 'connection/state' && p.payload.status === status),
+      `connection status ${status}`,
+      timeoutMs,
+    )
+  }
+
+  get pushCount(): number {
+    return this.outputs.pushes.length
+  }
+}

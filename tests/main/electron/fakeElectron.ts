@@ -1,0 +1,282 @@
+// A stand-in for the `electron` module in main-process tests (the real package would try to
+// download a binary). Each fake records what the code under test did, in the shape tests assert
+// on. Use: vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
+import { EventEmitter } from 'node:events'
+import { vi } from 'vitest'
+import type { Mock } from 'vitest'
+
+export interface FakeEvent {
+  defaultPrevented: boolean
+  preventDefault(): void
+}
+
+export function fakeEvent(): FakeEvent {
+  return {
+    defaultPrevented: false,
+    preventDefault() {
+      this.defaultPrevented = true
+    },
+  }
+}
+
+type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' }
+
+export class FakeWebContents extends EventEmitter {
+  windowOpenHandler: WindowOpenHandler | null = null
+  loading = true
+  destroyed = false
+  send: Mock<(channel: string, payload: unknown) => void> = vi.fn()
+  setWindowOpenHandler(handler: WindowOpenHandler): void {
+    this.windowOpenHandler = handler
+  }
+  isLoading(): boolean {
+    return this.loading
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+  /** Simulates the page finishing its load. */
+  finishLoad(): void {
+    this.loading = false
+    this.emit('did-finish-load')
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  static instances: FakeBrowserWindow[] = []
+  readonly options: Record<string, unknown>
+  readonly webContents = new FakeWebContents()
+  visible = false
+  minimized = false
+  focused = false
+  destroyed = false
+  loadedUrl: string | null = null
+  setOverlayIcon: Mock<(image: unknown, description: string) => void> = vi.fn()
+
+  constructor(options: Record<string, unknown>) {
+    super()
+    this.options = options
+    FakeBrowserWindow.instances.push(this)
+  }
+  static getFocusedWindow(): FakeBrowserWindow | null {
+    return FakeBrowserWindow.instances.find((w) => w.focused && !w.destroyed) ?? null
+  }
+  loadURL(url: string): Promise<void> {
+    this.loadedUrl = url
+    return Promise.resolve()
+  }
+  show(): void {
+    this.visible = true
+    this.minimized = false
+  }
+  hide(): void {
+    this.visible = false
+    this.focused = false
+  }
+  focus(): void {
+    this.focused = true
+  }
+  blur(): void {
+    this.focused = false
+  }
+  minimize(): void {
+    this.minimized = true
+    this.focused = false
+  }
+  restore(): void {
+    this.minimized = false
+    this.visible = true
+  }
+  isMinimized(): boolean {
+    return this.minimized
+  }
+  isVisible(): boolean {
+    return this.visible
+  }
+  isFocused(): boolean {
+    return this.focused
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+  /** Like BrowserWindow.close(): 'close' may be cancelled; otherwise 'closed' follows. */
+  close(): void {
+    const event = fakeEvent()
+    this.emit('close', event)
+    if (event.defaultPrevented) return
+    this.destroyed = true
+    this.webContents.destroyed = true
+    this.emit('closed')
+  }
+}
+
+export class FakeNotification extends EventEmitter {
+  static instances: FakeNotification[] = []
+  static isSupported = vi.fn(() => true)
+  readonly options: Record<string, unknown>
+  shown = false
+  closed = false
+  constructor(options: Record<string, unknown>) {
+    super()
+    this.options = options
+    FakeNotification.instances.push(this)
+  }
+  show(): void {
+    this.shown = true
+  }
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.emit('close', fakeEvent())
+  }
+  click(): void {
+    this.emit('click', fakeEvent())
+  }
+}
+
+export interface FakeMenuItem {
+  id?: string
+  label?: string
+  type?: string
+  checked?: boolean
+  click?: (item: { checked: boolean }) => void
+}
+
+export class FakeTray extends EventEmitter {
+  static instances: FakeTray[] = []
+  image: unknown
+  tooltip = ''
+  menu: { items: FakeMenuItem[] } | null = null
+  destroyed = false
+  constructor(image: unknown) {
+    super()
+    this.image = image
+    FakeTray.instances.push(this)
+  }
+  setImage(image: unknown): void {
+    this.image = image
+  }
+  setToolTip(tooltip: string): void {
+    this.tooltip = tooltip
+  }
+  setContextMenu(menu: { items: FakeMenuItem[] }): void {
+    this.menu = menu
+  }
+  destroy(): void {
+    this.destroyed = true
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+}
+
+export class FakeUtilityProcess extends EventEmitter {
+  readonly modulePath: string
+  readonly args: string[]
+  readonly options: Record<string, unknown>
+  readonly posted: unknown[] = []
+  killed = false
+  pid: number | undefined = 4242
+  constructor(modulePath: string, args: string[], options: Record<string, unknown>) {
+    super()
+    this.modulePath = modulePath
+    this.args = args
+    this.options = options
+  }
+  postMessage(message: unknown): void {
+    this.posted.push(message)
+    this.emit('posted', message)
+  }
+  kill(): boolean {
+    this.killed = true
+    return true
+  }
+}
+
+class FakeApp extends EventEmitter {
+  requestSingleInstanceLock = vi.fn(() => true)
+  quit: Mock<() => void> = vi.fn()
+  exit: Mock<(code?: number) => void> = vi.fn()
+  setBadgeCount = vi.fn(() => true)
+  setAppUserModelId: Mock<(id: string) => void> = vi.fn()
+}
+
+class FakeIpcMain extends EventEmitter {
+  readonly handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>()
+  handle = vi.fn((channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => {
+    // Like Electron: a second handler for one channel is an error.
+    if (this.handlers.has(channel))
+      throw new Error(`Attempted to register a second handler for '${channel}'`)
+    this.handlers.set(channel, handler)
+  })
+  removeHandler = vi.fn((channel: string) => {
+    this.handlers.delete(channel)
+  })
+}
+
+export const app = new FakeApp()
+export const ipcMain = new FakeIpcMain()
+export const shell = { openExternal: vi.fn(() => Promise.resolve()) }
+export const powerMonitor = new EventEmitter()
+export const net = { isOnline: vi.fn(() => true) }
+export const safeStorage = {
+  isEncryptionAvailable: vi.fn(() => true),
+  getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
+  encryptString: vi.fn((plain: string) => Buffer.from(`sealed:${plain}`)),
+  decryptString: vi.fn((cipher: Buffer) => cipher.toString().replace(/^sealed:/, '')),
+}
+export const nativeImage = { createFromPath: vi.fn((path: string) => ({ path })) }
+export const Menu = {
+  buildFromTemplate: vi.fn((items: FakeMenuItem[]) => ({ items })),
+}
+export const utilityProcess = {
+  fork: vi.fn(
+    (modulePath: string, args: string[] = [], options: Record<string, unknown> = {}) =>
+      new FakeUtilityProcess(modulePath, args, options),
+  ),
+}
+
+export interface FakeSession {
+  setPermissionRequestHandler: Mock<(handler: unknown) => void>
+  setPermissionCheckHandler: Mock<(handler: unknown) => void>
+}
+
+export function fakeSession(): FakeSession {
+  return {
+    setPermissionRequestHandler: vi.fn(),
+    setPermissionCheckHandler: vi.fn(),
+  }
+}
+
+export const electronModule: Record<string, unknown> = {
+  app,
+  ipcMain,
+  shell,
+  powerMonitor,
+  net,
+  safeStorage,
+  nativeImage,
+  Menu,
+  utilityProcess,
+  BrowserWindow: FakeBrowserWindow,
+  Notification: FakeNotification,
+  Tray: FakeTray,
+  session: { defaultSession: fakeSession() },
+  dialog: { showErrorBox: vi.fn() },
+}
+
+/** Clears every recorded call and instance between tests. */
+export function resetFakeElectron(): void {
+  vi.clearAllMocks()
+  FakeBrowserWindow.instances = []
+  FakeNotification.instances = []
+  FakeTray.instances = []
+  FakeNotification.isSupported.mockImplementation(() => true)
+  app.removeAllListeners()
+  app.requestSingleInstanceLock.mockImplementation(() => true)
+  ipcMain.handlers.clear()
+  powerMonitor.removeAllListeners()
+  net.isOnline.mockImplementation(() => true)
+  safeStorage.isEncryptionAvailable.mockImplementation(() => true)
+  safeStorage.getSelectedStorageBackend.mockImplementation(() => 'gnome_libsecret')
+}

@@ -1,0 +1,133 @@
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { INVOKE_CHANNELS } from '../../../src/shared/ipc'
+import type { InvokeChannel, InvokeResult } from '../../../src/shared/ipc'
+import type { CoreApi } from '../../../src/main/core/coreHost'
+import { isOwnRendererUrl } from '../../../src/main/electron/paths'
+import { ipcMain, resetFakeElectron } from './fakeElectron'
+
+vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
+
+const { registerIpcHandlers, toIpcError, UNTRUSTED_SENDER } =
+  await import('../../../src/main/electron/ipcHandlers')
+
+const rendererDir = '/app/out/renderer'
+const ownUrl = pathToFileURL(join(rendererDir, 'index.html')).href
+
+/** A CoreApi through the seam: answers with the channel and request it received. */
+function recordingCore() {
+  const calls: { channel: InvokeChannel; request: unknown }[] = []
+  const core: CoreApi = {
+    handle: (async (channel: InvokeChannel, request: unknown) => {
+      calls.push({ channel, request })
+      if (channel === 'messages/edit') {
+        throw Object.assign(new Error('Only the sender may edit'), { code: 'forbidden' })
+      }
+      if (channel === 'messages/delete') throw new Error('boom')
+      return { echoed: channel }
+    }) as CoreApi['handle'],
+  }
+  return { core, calls }
+}
+
+function setup() {
+  const { core, calls } = recordingCore()
+  const openSettings = vi.fn()
+  const dispose = registerIpcHandlers({
+    core,
+    isTrustedSender: (url) => isOwnRendererUrl(url, { rendererDir, devServerUrl: null }),
+    openSettings,
+  })
+  async function invoke(
+    channel: string,
+    request: unknown,
+    senderFrame: { url: string } | null = { url: ownUrl },
+  ): Promise<InvokeResult<unknown>> {
+    const handler = ipcMain.handlers.get(channel)
+    if (!handler) throw new Error(`no handler for ${channel}`)
+    return (await handler({ senderFrame }, request)) as InvokeResult<unknown>
+  }
+  return { calls, openSettings, dispose, invoke }
+}
+
+beforeEach(() => resetFakeElectron())
+
+describe('registerIpcHandlers', () => {
+  it('registers exactly one handler per invoke channel', () => {
+    setup()
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort())
+    expect(ipcMain.handle).toHaveBeenCalledTimes(INVOKE_CHANNELS.length)
+  })
+
+  it('passes trusted calls to the core and wraps the result', async () => {
+    const { invoke, calls } = setup()
+    const request = { conversation_id: 7, text: 'hello' }
+    expect(await invoke('messages/send', request)).toEqual({
+      ok: true,
+      data: { echoed: 'messages/send' },
+    })
+    expect(calls).toEqual([{ channel: 'messages/send', request }])
+  })
+
+  it('answers every channel but window/openSettings from the core', async () => {
+    const { invoke, calls, openSettings } = setup()
+    for (const channel of INVOKE_CHANNELS) await invoke(channel, undefined)
+    expect(calls.map((c) => c.channel)).toEqual(
+      INVOKE_CHANNELS.filter((c) => c !== 'window/openSettings'),
+    )
+    expect(openSettings).toHaveBeenCalledTimes(1)
+  })
+
+  it('opens the settings window itself', async () => {
+    const { invoke, openSettings, calls } = setup()
+    expect(await invoke('window/openSettings', undefined)).toEqual({ ok: true, data: undefined })
+    expect(openSettings).toHaveBeenCalledTimes(1)
+    expect(calls).toEqual([])
+  })
+
+  it('refuses calls from frames that are not our pages, without reaching the core', async () => {
+    const { invoke, calls, openSettings } = setup()
+    for (const frame of [
+      { url: 'https://evil.example/' },
+      { url: 'file:///tmp/other.html' },
+      { url: 'about:blank' },
+      null,
+    ]) {
+      const result = await invoke('session/login', { username: 'a', password: 'b' }, frame)
+      expect(result).toMatchObject({ ok: false, error: { code: UNTRUSTED_SENDER } })
+      expect(await invoke('window/openSettings', undefined, frame)).toMatchObject({ ok: false })
+    }
+    expect(calls).toEqual([])
+    expect(openSettings).not.toHaveBeenCalled()
+  })
+
+  it('turns thrown errors into InvokeResult errors, keeping their code', async () => {
+    const { invoke } = setup()
+    expect(await invoke('messages/edit', { message_id: 1, text: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'Only the sender may edit' },
+    })
+    expect(await invoke('messages/delete', { message_id: 1 })).toEqual({
+      ok: false,
+      error: { code: 'internal_error', message: 'boom' },
+    })
+  })
+
+  it('removes its handlers when disposed', () => {
+    const { dispose } = setup()
+    dispose()
+    expect(ipcMain.handlers.size).toBe(0)
+    expect(ipcMain.removeHandler).toHaveBeenCalledTimes(INVOKE_CHANNELS.length)
+  })
+})
+
+describe('toIpcError', () => {
+  it('normalises odd values', () => {
+    expect(toIpcError('text')).toEqual({ code: 'internal_error', message: 'text' })
+    expect(toIpcError({ code: 42 })).toEqual({
+      code: 'internal_error',
+      message: 'Unexpected error',
+    })
+  })
+})

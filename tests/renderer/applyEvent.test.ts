@@ -1,0 +1,510 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { EventDataMap } from '../../src/shared/events'
+import type { SessionState } from '../../src/shared/ipc'
+import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
+import {
+  applyEvent,
+  applySession,
+  markActiveRead,
+  openConversation,
+  resetUserData,
+  setWindowFocused,
+} from '../../src/renderer/src/stores/actions'
+import { useBranding, DEFAULT_BRANDING } from '../../src/renderer/src/stores/branding'
+import { conversationTitle, useConversations } from '../../src/renderer/src/stores/conversations'
+import { useEventLog } from '../../src/renderer/src/stores/eventLog'
+import { buildThread, useMessages } from '../../src/renderer/src/stores/messages'
+import { usePreferences } from '../../src/renderer/src/stores/preferences'
+import { usePresence } from '../../src/renderer/src/stores/presence'
+import { useSession } from '../../src/renderer/src/stores/session'
+import { useToasts } from '../../src/renderer/src/stores/toasts'
+import { useTyping } from '../../src/renderer/src/stores/typing'
+import { receiptText } from '../../src/renderer/src/components/Thread'
+import {
+  BOB,
+  JANE,
+  ME,
+  conversation,
+  event,
+  installFakeTidings,
+  message,
+  until,
+  type FakeTidings,
+} from './fakeTidings'
+
+const SESSION: SessionState = {
+  user: ME,
+  server_url: 'http://127.0.0.1:1',
+  embedded: true,
+  needs_first_account: false,
+  secure_storage: true,
+}
+
+let fake: FakeTidings
+
+async function signIn(
+  conversations = [
+    conversation(10, [JANE], { updated_at: '2026-01-02T00:00:00Z' }),
+    conversation(20, [JANE, BOB]),
+  ],
+) {
+  fake.handlers['conversations/list'] = () => conversations
+  fake.handlers['users/list'] = () => [
+    { ...JANE, online: false },
+    { ...BOB, online: true },
+  ]
+  fake.handlers['outbox/list'] = () => []
+  fake.handlers['conversations/focus'] = () => undefined
+  fake.handlers['messages/markRead'] = () => undefined
+  fake.handlers['messages/history'] = () => ({ messages: [], next_before: null })
+  await applySession(SESSION)
+}
+
+beforeEach(async () => {
+  fake = installFakeTidings()
+  useSession.setState({ session: null, busy: false, error: null })
+  resetUserData()
+  useBranding.setState({ branding: DEFAULT_BRANDING })
+  usePreferences.setState({ prefs: DEFAULT_PREFERENCES })
+  setWindowFocused(true)
+  await signIn()
+})
+
+describe('session', () => {
+  it('loads conversations and people on sign-in and forgets them on sign-out', async () => {
+    expect(useConversations.getState().order).toHaveLength(2)
+    expect(usePresence.getState().people[BOB.id]?.online).toBe(true)
+    await applySession({ ...SESSION, user: null })
+    expect(useConversations.getState().order).toEqual([])
+    expect(usePresence.getState().people).toEqual({})
+  })
+
+  it('keeps the error message of a failed sign-in', async () => {
+    fake.handlers['session/login'] = () => {
+      throw new Error("Error invoking remote method 'session/login': Error: invalid_credentials")
+    }
+    expect(await useSession.getState().signIn('me', 'wrong-password')).toBe(false)
+    expect(useSession.getState().error).toBe('Error: invalid_credentials')
+    expect(fake.callsTo('session/login')).toEqual([{ username: 'me', password: 'wrong-password' }])
+  })
+
+  it('registers with an invite code and without empty optional fields', async () => {
+    fake.handlers['session/register'] = () => SESSION
+    await useSession
+      .getState()
+      .register({ username: 'new', password: 'password1', invite_code: 'X', display_name: '' })
+    expect(fake.callsTo('session/register')).toEqual([
+      { username: 'new', password: 'password1', invite_code: 'X' },
+    ])
+  })
+})
+
+describe('messages and unread counts', () => {
+  it('counts messages from others in inactive conversations and reorders the list', () => {
+    expect(useConversations.getState().order[0]).not.toBe(20)
+    applyEvent(
+      event('message_received', {
+        conversation_id: 20,
+        conversation_title: null,
+        sender_name: 'Bob',
+        message: message(5, 20, BOB, 'hello group'),
+      }),
+    )
+    const c = useConversations.getState().byId[20]
+    expect(c?.unread_count).toBe(1)
+    expect(c?.last_message?.text).toBe('hello group')
+    expect(useConversations.getState().order[0]).toBe(20)
+    expect(useMessages.getState().threads[20]?.messages.map((m) => m.id)).toEqual([5])
+    // The same event again (e.g. a replay) is not counted twice.
+    applyEvent(
+      event('message_received', {
+        conversation_id: 20,
+        conversation_title: null,
+        sender_name: 'Bob',
+        message: message(5, 20, BOB, 'hello group'),
+      }),
+    )
+    expect(useConversations.getState().byId[20]?.unread_count).toBe(1)
+    expect(useMessages.getState().threads[20]?.messages).toHaveLength(1)
+    expect(useToasts.getState().toasts).toHaveLength(2)
+    expect(useToasts.getState().toasts[0]?.kind).toBe('message_received')
+    expect(useToasts.getState().toasts[0]?.conversation_id).toBe(20)
+  })
+
+  it('marks the open conversation read instead of counting, only while focused', async () => {
+    await openConversation(10)
+    expect(fake.callsTo('conversations/focus')).toEqual([{ conversation_id: 10 }])
+    applyEvent(
+      event('message_received', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: 'Jane',
+        message: message(7, 10, JANE, 'hi'),
+      }),
+    )
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(0)
+    expect(fake.callsTo('messages/markRead')).toEqual([
+      { conversation_id: 10, up_to_message_id: 7 },
+    ])
+    expect(useToasts.getState().toasts).toHaveLength(0)
+
+    setWindowFocused(false)
+    applyEvent(
+      event('message_received', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: 'Jane',
+        message: message(8, 10, JANE, 'are you there?'),
+      }),
+    )
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+    expect(fake.callsTo('messages/markRead')).toHaveLength(1)
+    setWindowFocused(true)
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(0)
+    expect(fake.callsTo('messages/markRead')).toEqual([
+      { conversation_id: 10, up_to_message_id: 7 },
+      { conversation_id: 10, up_to_message_id: 8 },
+    ])
+    // Nothing new: no repeated call.
+    markActiveRead()
+    expect(fake.callsTo('messages/markRead')).toHaveLength(2)
+  })
+
+  it('does not count or toast own messages and muted conversations', () => {
+    applyEvent(
+      event('message_sent', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: ME.display_name,
+        message: message(9, 10, ME, 'from my phone'),
+      }),
+    )
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(0)
+    expect(useConversations.getState().byId[10]?.last_message?.id).toBe(9)
+    usePreferences.setState({ prefs: { ...DEFAULT_PREFERENCES, muted_conversation_ids: [10] } })
+    applyEvent(
+      event('message_received', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: 'Jane',
+        message: message(11, 10, JANE, 'muted'),
+      }),
+    )
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+    expect(useToasts.getState().toasts).toHaveLength(0)
+  })
+
+  it('treats a message from a connected platform as received, not own', () => {
+    const email = {
+      ...message(13, 10, ME, 'Invoice attached'),
+      sender_name: 'Acme Billing',
+      external_sender: { handle: 'billing@acme.test', name: 'Acme Billing' },
+    }
+    applyEvent(
+      event('message_received', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: 'Acme Billing',
+        message: email,
+      }),
+    )
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+    const rows = buildThread(
+      useMessages.getState().threads[10],
+      useMessages.getState().outbox,
+      10,
+      ME.id,
+    )
+    expect(rows[0]?.own).toBe(false)
+    expect(rows[0]?.sender_name).toBe('Acme Billing')
+  })
+
+  it('hides message text in toasts according to notification privacy', () => {
+    usePreferences.setState({ prefs: { ...DEFAULT_PREFERENCES, notification_privacy: 'hidden' } })
+    applyEvent(
+      event('message_received', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: 'Jane',
+        message: message(12, 10, JANE, 'secret'),
+      }),
+    )
+    const toast = useToasts.getState().toasts[0]
+    expect(toast?.title).toBe('New message')
+    expect(toast?.body).not.toContain('secret')
+  })
+
+  it('applies edits, deletions and receipts', () => {
+    applyEvent(
+      event('message_sent', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: ME.display_name,
+        message: message(30, 10, ME, 'original'),
+      }),
+    )
+    const edited = { ...message(30, 10, ME, 'edited'), edited_at: '2026-01-15T15:40:00Z' }
+    applyEvent(event('message_updated', { conversation_id: 10, message: edited }))
+    expect(useMessages.getState().threads[10]?.messages[0]?.text).toBe('edited')
+    expect(useConversations.getState().byId[10]?.last_message?.text).toBe('edited')
+
+    const c = () => useConversations.getState().byId[10]!
+    expect(receiptText(c(), 30, ME.id)).toBe('Sent')
+    applyEvent(
+      event('message_updated', {
+        conversation_id: 10,
+        receipt: { user_id: JANE.id, kind: 'delivered', up_to_message_id: 30 },
+      }),
+    )
+    expect(receiptText(c(), 30, ME.id)).toBe('Delivered')
+    applyEvent(
+      event('message_updated', {
+        conversation_id: 10,
+        receipt: { user_id: JANE.id, kind: 'read', up_to_message_id: 30 },
+      }),
+    )
+    expect(receiptText(c(), 30, ME.id)).toBe('Read by Jane')
+    // Markers never move backwards.
+    applyEvent(
+      event('message_updated', {
+        conversation_id: 10,
+        receipt: { user_id: JANE.id, kind: 'read', up_to_message_id: 3 },
+      }),
+    )
+    expect(c().members.find((m) => m.user_id === JANE.id)?.last_read_message_id).toBe(30)
+
+    const deleted = { ...edited, text: '', deleted_at: '2026-01-15T15:45:00Z' }
+    applyEvent(event('message_deleted', { conversation_id: 10, message_id: 30, message: deleted }))
+    expect(useMessages.getState().threads[10]?.messages[0]?.deleted_at).not.toBeNull()
+    expect(useConversations.getState().byId[10]?.last_message?.deleted_at).not.toBeNull()
+    // A late copy of the edit does not resurrect the deleted message.
+    applyEvent(event('message_updated', { conversation_id: 10, message: edited }))
+    expect(useMessages.getState().threads[10]?.messages[0]?.deleted_at).not.toBeNull()
+  })
+
+  it('ignores edits for threads that were never loaded', () => {
+    const edited = { ...message(40, 20, BOB, 'x'), edited_at: '2026-01-15T15:40:00Z' }
+    applyEvent(event('message_updated', { conversation_id: 20, message: edited }))
+    expect(useMessages.getState().threads[20]).toBeUndefined()
+  })
+})
+
+describe('outbox merge', () => {
+  it('shows a pending send once and keeps its row key when it becomes a stored message', async () => {
+    fake.handlers['messages/send'] = (request) => ({
+      client_id: 'cid-1',
+      conversation_id: (request as { conversation_id: number }).conversation_id,
+      text: (request as { text: string }).text,
+      status: 'pending',
+      error: null,
+      created_at: '2026-01-15T15:50:00Z',
+      message: null,
+    })
+    await useMessages.getState().send(10, 'on its way')
+    const rows = () =>
+      buildThread(useMessages.getState().threads[10], useMessages.getState().outbox, 10, ME.id)
+    expect(rows()).toHaveLength(1)
+    expect(rows()[0]?.status).toBe('pending')
+    const key = rows()[0]?.key
+
+    const stored = message(50, 10, ME, 'on its way', '2026-01-15T15:50:01Z', 'cid-1')
+    // The stream copy can arrive before the outbox update; neither duplicates the row.
+    applyEvent(
+      event('message_sent', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: ME.display_name,
+        message: stored,
+      }),
+    )
+    // The stream copy arrived before the outbox update: the stored message replaces the row.
+    expect(rows()).toHaveLength(1)
+    expect(rows()[0]?.key).toBe(key)
+    expect(rows()[0]?.id).toBe(50)
+    useMessages.getState().applyOutbox({
+      ...useMessages.getState().outbox['cid-1']!,
+      status: 'sent',
+      message: stored,
+    })
+    const after = rows()
+    expect(after).toHaveLength(1)
+    expect(after[0]?.status).toBe('sent')
+    expect(after[0]?.id).toBe(50)
+    expect(after[0]?.key).toBe(key)
+  })
+
+  it('keeps failed sends after stored messages and retries them', async () => {
+    useMessages.getState().upsert(message(60, 10, JANE, 'earlier'))
+    useMessages.getState().applyOutbox({
+      client_id: 'cid-f',
+      conversation_id: 10,
+      text: 'did not go',
+      status: 'failed',
+      error: 'offline',
+      created_at: '2026-01-15T15:55:00Z',
+      message: null,
+    })
+    const rows = buildThread(
+      useMessages.getState().threads[10],
+      useMessages.getState().outbox,
+      10,
+      ME.id,
+    )
+    expect(rows.map((r) => [r.text, r.status])).toEqual([
+      ['earlier', null],
+      ['did not go', 'failed'],
+    ])
+    fake.handlers['messages/retry'] = () => ({
+      ...useMessages.getState().outbox['cid-f']!,
+      status: 'pending',
+      error: null,
+    })
+    await useMessages.getState().retry('cid-f')
+    expect(fake.callsTo('messages/retry')).toEqual([{ client_id: 'cid-f' }])
+    expect(useMessages.getState().outbox['cid-f']?.status).toBe('pending')
+  })
+})
+
+describe('history paging', () => {
+  it('loads the newest page, then older pages ascending without duplicates', async () => {
+    const all = Array.from({ length: 120 }, (_, i) => message(i + 1, 10, JANE, `m${i + 1}`))
+    fake.handlers['messages/history'] = (request) => {
+      const { before, limit = 50 } = request as { before?: number; limit?: number }
+      const older = all.filter((m) => before === undefined || m.id < before)
+      const page = older.slice(-limit)
+      return { messages: page, next_before: older.length > limit ? page[0]!.id : null }
+    }
+    // A live message arrives before the first page.
+    useMessages.getState().upsert(message(120, 10, JANE, 'm120'))
+    await openConversation(10)
+    const ids = () => useMessages.getState().threads[10]!.messages.map((m) => m.id)
+    expect(ids()).toEqual(all.slice(70).map((m) => m.id))
+    expect(fake.callsTo('messages/markRead')).toEqual([
+      { conversation_id: 10, up_to_message_id: 120 },
+    ])
+    // Two scroll events at once fetch one page.
+    await Promise.all([useMessages.getState().loadOlder(10), useMessages.getState().loadOlder(10)])
+    expect(ids()).toEqual(all.slice(20).map((m) => m.id))
+    await useMessages.getState().loadOlder(10)
+    expect(ids()).toEqual(all.map((m) => m.id))
+    expect(useMessages.getState().threads[10]?.nextBefore).toBeNull()
+    await useMessages.getState().loadOlder(10)
+    expect(fake.callsTo('messages/history')).toHaveLength(3)
+  })
+})
+
+describe('conversations, presence, typing and system events', () => {
+  it('adds conversations created by others with a toast, and removes on removal', async () => {
+    const created = conversation(30, [JANE], { created_by: JANE.id, title: 'Plans' })
+    applyEvent(event('conversation_created', { conversation: created, change: 'created' }))
+    expect(useConversations.getState().byId[30]?.title).toBe('Plans')
+    expect(useToasts.getState().toasts.at(-1)?.kind).toBe('conversation_created')
+
+    // Events carry unread_count 0: the local count survives a rename.
+    useConversations.getState().setUnread(30, 4)
+    applyEvent(
+      event('conversation_updated', {
+        conversation: { ...created, title: 'Better plans' },
+        change: 'renamed',
+      }),
+    )
+    expect(useConversations.getState().byId[30]?.unread_count).toBe(4)
+    expect(useConversations.getState().byId[30]?.title).toBe('Better plans')
+
+    await openConversation(30)
+    applyEvent(
+      event('conversation_updated', {
+        conversation: created,
+        change: 'members_removed',
+        removed: true,
+      }),
+    )
+    expect(useConversations.getState().byId[30]).toBeUndefined()
+    expect(useConversations.getState().activeId).toBeNull()
+    expect(fake.callsTo('conversations/focus').at(-1)).toEqual({ conversation_id: null })
+  })
+
+  it('does not toast conversations the user created', () => {
+    applyEvent(
+      event('conversation_created', { conversation: conversation(31, [BOB]), change: 'created' }),
+    )
+    expect(useConversations.getState().byId[31]).toBeDefined()
+    expect(useToasts.getState().toasts).toHaveLength(0)
+  })
+
+  it('tracks presence', () => {
+    applyEvent(event('user_online', { user: { ...JANE, online: true } }))
+    expect(usePresence.getState().people[JANE.id]?.online).toBe(true)
+    applyEvent(event('user_offline', { user: { ...JANE, online: false } }))
+    expect(usePresence.getState().people[JANE.id]?.online).toBe(false)
+  })
+
+  it('tracks typing of others and clears it when their message arrives', () => {
+    applyEvent(
+      event('typing_indicator', {
+        conversation_id: 10,
+        user_id: JANE.id,
+        display_name: 'Jane',
+        is_typing: true,
+      }),
+    )
+    applyEvent(
+      event('typing_indicator', {
+        conversation_id: 10,
+        user_id: ME.id,
+        display_name: 'Me',
+        is_typing: true,
+      }),
+    )
+    expect(Object.keys(useTyping.getState().byConversation[10] ?? {})).toEqual([String(JANE.id)])
+    applyEvent(
+      event('message_received', {
+        conversation_id: 10,
+        conversation_title: null,
+        sender_name: 'Jane',
+        message: message(70, 10, JANE, 'done typing'),
+      }),
+    )
+    expect(useTyping.getState().byConversation[10]).toBeUndefined()
+  })
+
+  it('switches the timezone on timezone_changed and logs every event', () => {
+    applyEvent(
+      event('system_notification', {
+        kind: 'timezone_changed',
+        title: 'Time zone changed',
+        body: 'Now Asia/Kolkata',
+        level: 'info',
+        timezone: 'Asia/Kolkata',
+      }),
+    )
+    expect(useBranding.getState().branding.timezone).toBe('Asia/Kolkata')
+    expect(useToasts.getState().toasts.at(-1)?.kind).toBe('system_notification')
+    // Types the renderer does not act on are still listed in the monitor.
+    applyEvent(event('email_received', {} as EventDataMap['email_received']))
+    expect(useEventLog.getState().entries.map((e) => e.event.type)).toEqual([
+      'email_received',
+      'system_notification',
+    ])
+  })
+
+  it('titles conversations by title or by the other members', () => {
+    expect(conversationTitle(conversation(1, [JANE, BOB]), ME.id)).toBe('Jane, Bob')
+    expect(conversationTitle(conversation(1, [JANE], { title: 'T' }), ME.id)).toBe('T')
+    expect(conversationTitle(conversation(1, []), ME.id)).toBe('Just you')
+  })
+
+  it('reloads the list for a message in an unknown conversation', async () => {
+    const fresh = conversation(99, [BOB], { created_by: BOB.id })
+    fake.handlers['conversations/list'] = () => [fresh]
+    applyEvent(
+      event('message_received', {
+        conversation_id: 99,
+        conversation_title: null,
+        sender_name: 'Bob',
+        message: message(80, 99, BOB, 'hey'),
+      }),
+    )
+    await until(() => useConversations.getState().byId[99] !== undefined)
+  })
+})

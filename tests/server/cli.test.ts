@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { registerAdmin } from '../support/accounts'
+import { RestClient } from '../support/restClient'
+import { makeDataDir } from '../support/serverHarness'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const CLI = path.join(ROOT, 'server/cli.ts')
+
+interface Cli {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Runs the CLI with this Node (through tsx's loader, so signals reach the server itself). */
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Cli {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  return { child, output: () => output, exited }
+}
+
+/** Resolves with the first match of `pattern` in the output, or rejects on exit or timeout. */
+function waitForOutput(cli: Cli, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(cli.output())
+      if (match) {
+        done()
+        resolve(match)
+      }
+    }
+    const timer = setTimeout(() => {
+      done()
+      reject(new Error(`No ${pattern} within ${timeoutMs} ms. Output:\n${cli.output()}`))
+    }, timeoutMs)
+    const onExit = () => {
+      done()
+      reject(new Error(`The CLI exited before printing ${pattern}. Output:\n${cli.output()}`))
+    }
+    const done = () => {
+      clearTimeout(timer)
+      cli.child.stdout!.off('data', check)
+      cli.child.stderr!.off('data', check)
+      cli.child.off('exit', onExit)
+    }
+    cli.child.stdout!.on('data', check)
+    cli.child.stderr!.on('data', check)
+    cli.child.once('exit', onExit)
+    check()
+  })
+}
+
+const children: ChildProcess[] = []
+const dirs: string[] = []
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+  await Promise.all(dirs.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })))
+})
+
+// Each case starts Node + tsx (a few seconds of CPU on a busy machine): allow a generous timeout.
+describe('server CLI', { timeout: 90_000 }, () => {
+  it('prints the bound URL for --port 0, serves, and stops cleanly on SIGTERM', async () => {
+    const dataDir = await makeDataDir('tidings-cli-')
+    dirs.push(dataDir)
+    const cli = runCli(['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'])
+    children.push(cli.child)
+    const [, url] = await waitForOutput(cli, /listening on (http:\/\/127\.0\.0\.1:(\d+))/)
+    expect(url).not.toMatch(/:0$/)
+    expect(cli.output()).toContain(dataDir)
+
+    const health = await new RestClient(url!).get<{ ok: boolean }>('/healthz')
+    expect(health.status).toBe(200)
+    expect(health.data.ok).toBe(true)
+    await fs.access(path.join(dataDir, 'tidings.db'))
+
+    const admin = await registerAdmin(url!)
+    const socket = await admin.connect()
+
+    cli.child.kill('SIGTERM')
+    expect((await socket.waitForClose(30_000)).code).toBe(1001)
+    expect(await cli.exited).toEqual({ code: 0, signal: null })
+    expect(cli.output()).toMatch(/SIGTERM: shutting down/)
+  })
+
+  it('prints help and exits 0; rejects an invalid port with exit code 2', async () => {
+    const help = runCli(['--help'])
+    const bad = runCli(['--port', 'eighty'])
+    children.push(help.child, bad.child)
+    expect((await help.exited).code).toBe(0)
+    expect(help.output()).toMatch(/--port <n>/)
+    expect((await bad.exited).code).toBe(2)
+    expect(bad.output()).toMatch(/Invalid port: eighty/)
+  })
+
+  it('reads its settings from the environment', async () => {
+    const dataDir = await makeDataDir('tidings-cli-env-')
+    dirs.push(dataDir)
+    const cli = runCli([], {
+      TIDINGS_PORT: '0',
+      TIDINGS_DATA_DIR: dataDir,
+      TIDINGS_OPEN_REGISTRATION: '1',
+      TIDINGS_LOG_LEVEL: 'warn',
+    })
+    children.push(cli.child)
+    const [, url] = await waitForOutput(cli, /listening on (http:\/\/\S+) /)
+    const status = await new RestClient(url!).get('/auth/status')
+    expect(status.data).toEqual({ needs_first_account: true, open_registration: true })
+    cli.child.kill('SIGINT')
+    expect((await cli.exited).code).toBe(0)
+  })
+})

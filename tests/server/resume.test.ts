@@ -1,0 +1,207 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Message, MessagePage } from '../../src/shared/models'
+import type { AnyTidingsEvent } from '../../src/shared/events'
+import {
+  createConversation,
+  nextClientId,
+  registerTeam,
+  sendMessage,
+  type TestAccount,
+} from '../support/accounts'
+import { startHarness, type TestServer } from '../support/serverHarness'
+import { eventsIn, type WsTestClient } from '../support/wsTestClient'
+
+const messageIdOf = (event: AnyTidingsEvent) =>
+  (event.data as { message?: Message }).message?.id ?? null
+
+const sockets: WsTestClient[] = []
+let server: TestServer | undefined
+
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((s) => s.close()))
+  await server?.stop()
+  server = undefined
+})
+
+async function connect(account: TestAccount, since?: number): Promise<WsTestClient> {
+  const socket = await account.connect(since === undefined ? {} : { since })
+  sockets.push(socket)
+  return socket
+}
+
+describe('resume', () => {
+  it('replays exactly the missed events in order, then replay_complete, then live events', async () => {
+    server = await startHarness()
+    const { admin, members } = await registerTeam(server.url, ['alice'])
+    const alice = members[0]!
+    const conversation = await createConversation(admin, [alice], 'Busy')
+
+    // Alice's second device stays connected throughout: it sees the reference stream.
+    const witness = await connect(alice)
+    const first = await connect(alice)
+    await sendMessage(admin, conversation.id, 'before the gap')
+    await first.waitForEvent('message_received')
+    const since = first.lastEventId()
+    expect(since).toBeGreaterThan(0)
+    await first.close()
+
+    const witnessMark = witness.mark()
+    const sent: Message[] = []
+    for (let i = 0; i < 300; i++) sent.push(await sendMessage(admin, conversation.id, `m${i}`))
+    await admin.rest.patch(`/conversations/${conversation.id}`, { title: 'Busier' })
+    await admin.rest.patch(`/messages/${sent[10]!.id}`, { text: 'm10 (edited)' })
+    await admin.rest.delete(`/messages/${sent[20]!.id}`)
+    await witness.waitForEvent('message_deleted', { after: witnessMark })
+    const reference = witness.events(witnessMark)
+    expect(reference).toHaveLength(303)
+
+    const resumed = await connect(alice, since)
+    const complete = await resumed.waitForFrame('replay_complete')
+    const completeIndex = resumed.frames.indexOf(complete)
+    const replayed = eventsIn(resumed.frames.slice(0, completeIndex))
+    expect(replayed).toEqual(reference)
+    expect(replayed.slice(0, 300).map(messageIdOf)).toEqual(sent.map((m) => m.id))
+    expect(new Set(replayed.map((e) => e.id)).size).toBe(replayed.length)
+    expect(complete).toEqual({
+      type: 'replay_complete',
+      last_id: reference.at(-1)!.id,
+      replayed: 303,
+    })
+    expect(resumed.frames[0]?.type).toBe('connection_established')
+    expect(resumed.greeting.latest_event_id).toBe(reference.at(-1)!.id)
+
+    // Live events continue after the replay, without repeats.
+    const live = await sendMessage(admin, conversation.id, 'live again')
+    const liveEvent = await resumed.waitForEvent('message_received', {
+      after: completeIndex,
+      where: (e) => e.data.message.id === live.id,
+    })
+    expect(liveEvent.id!).toBeGreaterThan(complete.last_id)
+    expect(eventsIn(await resumed.sync(completeIndex + 1))).toEqual([liveEvent])
+  })
+
+  it('replays nothing from the newest id and asks for a resync beyond it', async () => {
+    server = await startHarness()
+    const { admin, members } = await registerTeam(server.url, ['alice'])
+    const conversation = await createConversation(admin, members, 'Quiet')
+    await sendMessage(admin, conversation.id, 'hello')
+    const probe = await connect(members[0]!)
+    const latest = probe.greeting.latest_event_id
+    expect(latest).toBeGreaterThan(0)
+
+    const upToDate = await connect(members[0]!, latest)
+    expect(await upToDate.waitForFrame('replay_complete')).toEqual({
+      type: 'replay_complete',
+      last_id: latest,
+      replayed: 0,
+    })
+
+    const fromZero = await connect(members[0]!, 0)
+    const all = await fromZero.waitForFrame('replay_complete')
+    expect(all.replayed).toBe(fromZero.events().length)
+    expect(all.replayed).toBeGreaterThanOrEqual(2)
+
+    const beyond = await connect(members[0]!, latest + 1000)
+    const resync = await beyond.waitForFrame('resync_required')
+    expect(resync).toMatchObject({ reason: 'unknown_position', latest_id: latest })
+    expect(resync.message).toEqual(expect.any(String))
+    // The stream continues live after a resync.
+    const next = await sendMessage(admin, conversation.id, 'after resync')
+    await beyond.waitForEvent('message_received', {
+      where: (e) => e.data.message.id === next.id,
+    })
+    expect(beyond.frames.some((f) => f.type === 'replay_complete')).toBe(false)
+  })
+
+  it('asks for a resync when the missed events are past retention, across restarts', async () => {
+    server = await startHarness()
+    const { admin, members } = await registerTeam(server.url, ['alice'])
+    const alice = members[0]!
+    const conversation = await createConversation(admin, [alice], 'Old')
+    const early = await connect(alice)
+    for (let i = 0; i < 3; i++) await sendMessage(admin, conversation.id, `old ${i}`)
+    const oldId = (await early.waitForCount(3, () => true)).at(0)!.id!
+    const newestBefore = (await connect(alice)).greeting.latest_event_id
+    await Promise.all(sockets.splice(0).map((s) => s.close()))
+
+    // Everything older than 1 ms is pruned at start-up.
+    await server.restart({ retentionMs: 1 })
+    const expired = await connect(alice, oldId)
+    const resync = await expired.waitForFrame('resync_required')
+    expect(resync).toMatchObject({ reason: 'retention', latest_id: expect.any(Number) })
+    expect(eventsIn(expired.frames)).toEqual([])
+
+    // History itself is not subject to event retention.
+    const history = (
+      await alice.rest.get<MessagePage>(`/conversations/${conversation.id}/messages`)
+    ).data
+    expect(history.messages.map((m) => m.text)).toEqual(['old 0', 'old 1', 'old 2'])
+
+    // Pruned once more while nobody is connected (the event log is now empty), then restarted with
+    // the default retention: ids keep growing and an old position still means "retention".
+    await Promise.all(sockets.splice(0).map((s) => s.close()))
+    await server.restart({ retentionMs: 1 })
+    await server.restart({ retentionMs: 30 * 24 * 3600_000 })
+    const again = await connect(alice, oldId)
+    expect((await again.waitForFrame('resync_required')).reason).toBe('retention')
+    const fresh = await sendMessage(admin, conversation.id, 'new era', nextClientId())
+    const event = await again.waitForEvent('message_received', {
+      where: (e) => e.data.message.id === fresh.id,
+    })
+    expect(event.id!).toBeGreaterThan(newestBefore)
+  })
+})
+
+describe('restart mid-conversation', () => {
+  it('closes sockets with 1001, and resuming after the restart loses and doubles nothing', async () => {
+    server = await startHarness()
+    const { admin, members } = await registerTeam(server.url, ['alice'])
+    const alice = members[0]!
+    const conversation = await createConversation(admin, [alice])
+    const port = server.port
+
+    const aliceWs = await connect(alice)
+    const adminWs = await connect(admin)
+    const beforeClientId = nextClientId()
+    const before: Message[] = [await sendMessage(admin, conversation.id, 'one', beforeClientId)]
+    before.push(await sendMessage(alice, conversation.id, 'two'))
+    await aliceWs.waitForEvent('message_sent', {
+      where: (e) => e.data.message.id === before[1]!.id,
+    })
+    const aliceSince = aliceWs.lastEventId()
+
+    await server.close()
+    expect((await aliceWs.waitForClose()).code).toBe(1001)
+    expect((await adminWs.waitForClose()).code).toBe(1001)
+
+    await server.start()
+    expect(server.port).toBe(port)
+
+    // Tokens survive; a retried send (same client_id) is recognized, not doubled.
+    const retried = await admin.rest.post<Message>(`/conversations/${conversation.id}/messages`, {
+      text: 'one',
+      client_id: beforeClientId,
+    })
+    expect(retried.status).toBe(200)
+    expect(retried.data).toEqual(before[0])
+
+    // Sends continue while alice is still away; she gets them on resume.
+    const during = await sendMessage(admin, conversation.id, 'three')
+    const resumed = await connect(alice, aliceSince)
+    const complete = await resumed.waitForFrame('replay_complete')
+    const replayed = eventsIn(resumed.frames)
+    expect(replayed.map(messageIdOf)).toEqual([during.id])
+    expect(replayed[0]!.id!).toBeGreaterThan(aliceSince)
+    expect(complete.replayed).toBe(1)
+
+    const after = await sendMessage(admin, conversation.id, 'four')
+    await resumed.waitForEvent('message_received', { where: (e) => e.data.message.id === after.id })
+    const all = eventsIn(await resumed.sync(0))
+    expect(all.map(messageIdOf)).toEqual([during.id, after.id])
+
+    const history = (
+      await alice.rest.get<MessagePage>(`/conversations/${conversation.id}/messages`)
+    ).data
+    expect(history.messages.map((m) => m.text)).toEqual(['one', 'two', 'three', 'four'])
+  })
+})
