@@ -110,6 +110,9 @@ async function scenarioConnect(): Promise<ConnectResult> {
   let failures = 0
   const started = nowMs()
   const cpu = loadgenCpu()
+  const progress = setInterval(() => {
+    log(`connect: ${times.length} ready, ${failures} failed after ${((nowMs() - started) / 1000).toFixed(0)} s`)
+  }, 10_000)
   await pool(clients, 200, async (client) => {
     try {
       times.push(await connectWithRetry(client, false, 5))
@@ -117,6 +120,7 @@ async function scenarioConnect(): Promise<ConnectResult> {
       failures += 1
     }
   })
+  clearInterval(progress)
   const rampMs = nowMs() - started
   const ramp = await serverStats(true)
   const loadgenCores = cpu()

@@ -6,7 +6,7 @@ import { build } from 'esbuild'
 import sirv from 'sirv'
 import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/startServer'
-import { createAppCore, type AppCore } from '../../src/main/core/appCore'
+import { createAppCore, type AppCore, type CoreTuning } from '../../src/main/core/appCore'
 import type { NativeNotificationRequest, SecretStore } from '../../src/main/core/coreHost'
 import type { InvokeChannel, InvokeResult, PushChannel, PushMap } from '../../src/shared/ipc'
 
@@ -102,11 +102,14 @@ export class DesktopClient {
   readonly userDataDir = tempDir('userdata')
   /** What the stand-in for BrowserWindow.isFocused() answers. */
   windowFocused = true
+  /** Where open() found the renderer; window/openSettings opens settings.html from there. */
+  private rendererUrl: string | null = null
   private pushQueue: Promise<unknown> = Promise.resolve()
 
   constructor(
     readonly context: BrowserContext,
     serverUrl: string,
+    tuning?: CoreTuning,
   ) {
     this.core = createAppCore({
       host: {
@@ -121,17 +124,24 @@ export class DesktopClient {
       },
       serverUrl,
       embedded: true,
+      tuning,
     })
   }
 
-  static async launch(browser: Browser, serverUrl: string): Promise<DesktopClient> {
+  static async launch(
+    browser: Browser,
+    serverUrl: string,
+    options: { tuning?: CoreTuning } = {},
+  ): Promise<DesktopClient> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    const client = new DesktopClient(context, serverUrl)
+    const client = new DesktopClient(context, serverUrl, options.tuning)
     await context.exposeBinding(
       '__tidingsInvoke',
       async (_source, channel: InvokeChannel, request: unknown): Promise<InvokeResult<unknown>> => {
         if (channel === 'window/openSettings') {
+          // Like the Electron layer: record it and open the settings window (a page here).
           client.settingsOpened.push(Date.now())
+          if (client.rendererUrl !== null) void client.open(client.rendererUrl, 'settings.html')
           return { ok: true, data: undefined }
         }
         try {
@@ -149,11 +159,22 @@ export class DesktopClient {
 
   /** Opens a window (index.html or settings.html) of this app. */
   async open(rendererUrl: string, page: 'index.html' | 'settings.html' = 'index.html'): Promise<Page> {
+    this.rendererUrl ??= rendererUrl
     const tab = await this.context.newPage()
     this.pages.add(tab)
     tab.on('close', () => this.pages.delete(tab))
     await tab.goto(`${rendererUrl}/${page}`)
     return tab
+  }
+
+  /**
+   * The OS focus of the app's window: what main reads (BrowserWindow.isFocused()) and the window
+   * focus/blur events the page gets. Headless Chromium keeps every page "focused", so the events
+   * are dispatched here, as the OS would on switching apps.
+   */
+  async setWindowFocused(page: Page, focused: boolean): Promise<void> {
+    this.windowFocused = focused
+    await page.evaluate((f) => window.dispatchEvent(new Event(f ? 'focus' : 'blur')), focused)
   }
 
   /** webContents.send to every window, in order. */

@@ -29,7 +29,8 @@ default_internal_user = dovecot"
 else
   MAIL_USER=$(id -un)
   PRIV_LINES="default_login_user = $MAIL_USER
-default_internal_user = $MAIL_USER"
+default_internal_user = $MAIL_USER
+default_internal_group = $(id -gn)"
 fi
 MAIL_UID=$(id -u "$MAIL_USER")
 MAIL_GID=$(id -g "$MAIL_USER")
@@ -68,6 +69,8 @@ auth_failure_delay = 0
 $PRIV_LINES
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
+# Tell IDLE clients about new mail within a second even where inotify is unavailable.
+mailbox_idle_check_interval = 1 secs
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $WORK/passwd
@@ -76,7 +79,12 @@ userdb {
   driver = static
   args = uid=$MAIL_UID gid=$MAIL_GID home=$WORK/home/%u
 }
+# No chroots: an unprivileged master cannot chroot (and a test server does not need it).
+service anvil {
+  chroot =
+}
 service imap-login {
+  chroot =
   inet_listener imap {
     address = 127.0.0.1
     port = $PORT

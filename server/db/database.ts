@@ -8,6 +8,7 @@ import {
   type Compilable,
 } from 'kysely'
 import type { DB } from './schema'
+import { startCheckpointer, type Checkpointer } from './checkpointer'
 import { runMigrations } from './migrations'
 
 /**
@@ -23,6 +24,7 @@ export class Database {
   /** Query builder only: it compiles, it never executes (DummyDriver). */
   readonly q: Kysely<DB>
   private readonly statements = new Map<string, BetterSqlite3.Statement>()
+  private readonly checkpointer: Checkpointer | undefined
 
   constructor(file: string) {
     this.sqlite = new BetterSqlite3(file)
@@ -41,6 +43,12 @@ export class Database {
       },
     })
     runMigrations(this)
+    // Checkpoints run on a worker thread so no request waits for their fsyncs (see checkpointer).
+    this.checkpointer = this.sqlite.memory
+      ? undefined
+      : startCheckpointer(file, (pages) => {
+          if (this.sqlite.open) this.sqlite.pragma(`wal_autocheckpoint = ${pages}`)
+        })
   }
 
   private prepare(sql: string): BetterSqlite3.Statement {
@@ -76,6 +84,7 @@ export class Database {
   }
 
   close(): void {
+    this.checkpointer?.stop()
     this.statements.clear()
     if (this.sqlite.open) {
       this.sqlite.pragma('optimize')

@@ -120,6 +120,8 @@ function pickTextPart(
  */
 export class ImapWorker {
   private client: ImapFlow | null = null
+  /** A connection still logging in, closed at once by stop(). */
+  private pending: ImapFlow | null = null
   private stopped = false
   private retryTimer: NodeJS.Timeout | null = null
   private pollTimer: NodeJS.Timeout | null = null
@@ -168,6 +170,8 @@ export class ImapWorker {
     this.pollTimer = null
     const client = this.client
     this.client = null
+    // Abort a login in progress rather than wait out its timeouts.
+    this.pending?.close()
     await this.connecting?.catch(() => undefined)
     if (client) {
       await Promise.race([
@@ -222,22 +226,29 @@ export class ImapWorker {
     })
     // Errors surface through connect() or the close event; without a listener they would throw.
     client.on('error', (error: unknown) => this.hooks.onError('IMAP connection error', error))
+    this.pending = client
     try {
       await client.connect()
+      if (this.stopped) {
+        await client.logout().catch(() => undefined)
+        return
+      }
+      try {
+        await client.mailboxOpen('INBOX')
+      } catch (error) {
+        client.close()
+        this.fail(`Cannot open INBOX: ${(error as Error).message}`)
+        return
+      }
     } catch (error) {
       client.close()
       this.fail(imapFailureReason(error, server))
       return
+    } finally {
+      this.pending = null
     }
     if (this.stopped) {
-      await client.logout().catch(() => undefined)
-      return
-    }
-    try {
-      await client.mailboxOpen('INBOX')
-    } catch (error) {
       client.close()
-      this.fail(`Cannot open INBOX: ${(error as Error).message}`)
       return
     }
     this.client = client

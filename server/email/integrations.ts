@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type {
   BridgeInboundBody,
+  BridgeOutboxResultBody,
   BridgeStatusBody,
   CreateAccountBody,
   StartEmailThreadBody,
   UpdateAccountBody,
 } from '../../src/shared/api'
 import type {
+  BridgeOutboxItem,
   Conversation,
   CreatedPlatformAccount,
   ExternalMessageRecord,
@@ -100,9 +102,7 @@ export class Integrations {
   // ---- accounts ------------------------------------------------------------------------------
 
   createAccount(ownerId: number, body: CreateAccountBody): CreatedPlatformAccount {
-    const created = this.ctx.unitOfWork.run((events) =>
-      this.accounts.create(events, ownerId, body),
-    )
+    const created = this.ctx.unitOfWork.run((events) => this.accounts.create(events, ownerId, body))
     if (created.platform === 'email') this.startWorker(created.id)
     return created
   }
@@ -371,7 +371,10 @@ export class Integrations {
     // Shutting down: the row stays 'sending' and the next start marks it for a retry.
     if (this.stopped) return
     if (!result.ok) {
-      this.log.warn({ account_id: account.id, message_id: messageId }, 'email delivery failed')
+      this.log.warn(
+        { account_id: account.id, message_id: messageId, reason: result.reason },
+        'email delivery failed',
+      )
     }
     this.ctx.unitOfWork.run((events) => {
       this.accounts.transition(
@@ -403,7 +406,11 @@ export class Integrations {
   }
 
   /** Sends a failed mail again; returns its record after the attempt. */
-  async retry(ownerId: number, accountId: number, messageId: number): Promise<ExternalMessageRecord> {
+  async retry(
+    ownerId: number,
+    accountId: number,
+    messageId: number,
+  ): Promise<ExternalMessageRecord> {
     const account = this.accounts.requireOwned(ownerId, accountId)
     const row = this.accounts.externalRow(messageId)
     if (!row || row.account_id !== account.id || row.direction !== 'out') {
@@ -453,16 +460,54 @@ export class Integrations {
     })
   }
 
+  /** Messages written in the account's conversations that the bridge has yet to deliver. */
+  bridgeOutbox(account: AccountRow): BridgeOutboxItem[] {
+    return this.accounts.queuedForBridge(account.id).flatMap((row) => {
+      const message = this.ctx.messages.get(row.message_id)
+      const record = this.accounts.record(row.message_id)
+      if (!message || !record) return []
+      return [
+        {
+          message_id: row.message_id,
+          conversation_id: row.conversation_id,
+          external_thread_id: row.thread_key?.startsWith('thread:')
+            ? row.thread_key.slice('thread:'.length)
+            : null,
+          to: record.to,
+          text: message.text,
+          created_at: message.created_at,
+        },
+      ]
+    })
+  }
+
+  /** The bridge delivered a queued message, or gave up on it. */
+  bridgeOutboxResult(
+    account: AccountRow,
+    messageId: number,
+    body: BridgeOutboxResultBody,
+  ): ExternalMessageRecord {
+    const row = this.accounts.externalRow(messageId)
+    if (!row || row.account_id !== account.id || row.direction !== 'out') {
+      throw notFound('Outgoing message')
+    }
+    const reason =
+      body.state === 'failed' ? body.reason || 'The bridge could not deliver it.' : null
+    if (!this.accounts.transition(messageId, ['queued'], body.state, reason, true)) {
+      throw wrongState(`This message is already ${row.state}.`)
+    }
+    return this.accounts.record(messageId)!
+  }
+
   /** A bridge reports its link to the platform as up or down. */
   bridgeStatus(account: AccountRow, body: BridgeStatusBody): PlatformAccount {
-    return this.ctx.unitOfWork.run(
-      (events) =>
-        this.accounts.setState(
-          events,
-          account.id,
-          body.state,
-          body.state === 'error' ? body.reason || 'The bridge lost its connection.' : null,
-        )!,
+    return this.ctx.unitOfWork.run((events) =>
+      this.accounts.setState(
+        events,
+        account.id,
+        body.state,
+        body.state === 'error' ? body.reason || 'The bridge lost its connection.' : null,
+      )!,
     )
   }
 }

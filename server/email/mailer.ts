@@ -13,8 +13,7 @@ export interface OutgoingMail {
 }
 
 export type SendResult =
-  | { ok: true; accepted: string[]; response: string }
-  | { ok: false; reason: string }
+  { ok: true; accepted: string[]; response: string } | { ok: false; reason: string }
 
 /** Timeouts short enough that a dead server fails an attempt instead of hanging it. */
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 }
@@ -63,16 +62,18 @@ export function smtpFailureReason(error: unknown, server: { host: string; port: 
   const err = error as { code?: string; responseCode?: number; response?: string; message?: string }
   const where = `${server.host}:${server.port}`
   // nodemailer wraps socket errors (ESOCKET/ECONNECTION); the system code is in the message.
-  const system = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)\b/.exec(err.message ?? '')?.[1]
+  const system = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)\b/.exec(
+    err.message ?? '',
+  )?.[1]
   switch (system ?? err.code) {
     case 'ECONNRESET':
       return `The SMTP server ${where} closed the connection.`
-    case 'EAI_AGAIN':
     case 'EAUTH':
       return `The SMTP server refused the username or password${err.response ? ` (${err.response})` : ''}.`
     case 'ECONNREFUSED':
       return `Cannot reach the SMTP server ${where}: connection refused.`
     case 'ENOTFOUND':
+    case 'EAI_AGAIN':
     case 'EDNS':
       return `Cannot find the SMTP server ${server.host}.`
     case 'ETIMEDOUT':

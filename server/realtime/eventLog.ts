@@ -3,6 +3,9 @@ import type { EventDataMap } from '../../src/shared/events'
 import type { Database } from '../db/database'
 import { nowIso } from '../clock'
 
+/** Recipient rows per multi-row insert (2 parameters each, well under SQLite's limit). */
+const RECIPIENT_BATCH = 100
+
 /** An event ready for delivery: serialized once, sent as the same string to every recipient. */
 export interface OutgoingEvent {
   type: EventType
@@ -26,6 +29,7 @@ export class EventLog {
   private nextId: number
   private readonly insertEvent
   private readonly insertRecipient
+  private readonly insertRecipientBatch
 
   /** `floor`: the highest id ever pruned; ids continue above it even when the log is empty. */
   constructor(
@@ -40,6 +44,9 @@ export class EventLog {
     )
     this.insertRecipient = db.sqlite.prepare(
       'insert into event_recipients (user_id, event_id) values (?, ?)',
+    )
+    this.insertRecipientBatch = db.sqlite.prepare(
+      `insert into event_recipients (user_id, event_id) values ${Array(RECIPIENT_BATCH).fill('(?, ?)').join(', ')}`,
     )
   }
 
@@ -60,9 +67,25 @@ export class EventLog {
     const json = JSON.stringify({ type, id, timestamp, timezone: this.timezone(), data })
     if (persist && id !== null) {
       this.insertEvent.run(id, type, timestamp, json)
-      for (const userId of audience) this.insertRecipient.run(userId, id)
+      this.insertRecipients(audience, id)
     }
     return { type, id, json, audience }
+  }
+
+  /** One row per recipient, written RECIPIENT_BATCH rows per statement for large audiences. */
+  private insertRecipients(audience: readonly number[], eventId: number): void {
+    let i = 0
+    if (audience.length >= RECIPIENT_BATCH) {
+      const params = new Array<number>(RECIPIENT_BATCH * 2)
+      for (; i + RECIPIENT_BATCH <= audience.length; i += RECIPIENT_BATCH) {
+        for (let j = 0; j < RECIPIENT_BATCH; j += 1) {
+          params[j * 2] = audience[i + j]!
+          params[j * 2 + 1] = eventId
+        }
+        this.insertRecipientBatch.run(params)
+      }
+    }
+    for (; i < audience.length; i += 1) this.insertRecipient.run(audience[i]!, eventId)
   }
 
   /** The user's newest event id, 0 when their stream is empty. */

@@ -11,11 +11,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
 ) => {
   app.addHook('onRequest', authenticate(ctx))
 
-  app.post('/admin/invites', { schema: { body: InviteBody } }, async (request, reply) => {
-    const admin = requireAdmin(request)
-    const invite = ctx.accounts.createInvite(admin.user.id, request.body?.expires_in_hours)
-    return reply.code(201).send(ok(invite))
-  })
+  app.post(
+    '/admin/invites',
+    {
+      schema: { body: InviteBody },
+      // The body is optional: no body means the default lifetime.
+      preValidation: async (request) => {
+        request.body ??= {}
+      },
+    },
+    async (request, reply) => {
+      const admin = requireAdmin(request)
+      const invite = ctx.accounts.createInvite(admin.user.id, request.body?.expires_in_hours)
+      return reply.code(201).send(ok(invite))
+    },
+  )
 
   app.post('/admin/notifications', { schema: { body: BroadcastBody } }, async (request, reply) => {
     requireAdmin(request)

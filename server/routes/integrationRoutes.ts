@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { BridgeInboundBody, BridgeStatusBody } from '../../src/shared/api'
+import { BridgeInboundBody, BridgeOutboxResultBody, BridgeStatusBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import type { Integrations } from '../email/integrations'
 import { ok, unauthorized } from '../http/httpError'
@@ -9,6 +9,11 @@ import type { AccountRow } from '../services/platformAccounts'
 
 const PlatformParams = Type.Object({
   platform: Type.Union([Type.Literal('email'), Type.Literal('whatsapp'), Type.Literal('telegram')]),
+})
+
+const OutboxParams = Type.Object({
+  platform: PlatformParams.properties.platform,
+  messageId: Type.Integer({ minimum: 1 }),
 })
 
 function bridgeSecret(request: FastifyRequest): string | undefined {
@@ -49,6 +54,21 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{
       const { message, created } = integrations.inbound(accountOf(request), request.body)
       return reply.code(created ? 201 : 200).send(ok({ message, created }))
     },
+  )
+
+  app.get(
+    '/integrations/:platform/outbox',
+    { schema: { params: PlatformParams } },
+    async (request) => ok(integrations.bridgeOutbox(accountOf(request))),
+  )
+
+  app.post(
+    '/integrations/:platform/outbox/:messageId',
+    { schema: { params: OutboxParams, body: BridgeOutboxResultBody } },
+    async (request) =>
+      ok(
+        integrations.bridgeOutboxResult(accountOf(request), request.params.messageId, request.body),
+      ),
   )
 
   app.post(

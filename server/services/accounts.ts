@@ -3,7 +3,7 @@ import type { AuthResult, User } from '../../src/shared/models'
 import type { RegisterBody } from '../../src/shared/api'
 import type { Database } from '../db/database'
 import { nowIso } from '../clock'
-import { HttpError, forbidden, unauthorized } from '../http/httpError'
+import { HttpError, badRequest, forbidden, unauthorized } from '../http/httpError'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords'
 import { hashSecret, newToken } from './tokens'
 
@@ -156,11 +156,10 @@ export class Accounts {
   }
 
   updateDisplayName(userId: number, displayName: string): User {
+    const trimmed = displayName.trim()
+    if (!trimmed) throw badRequest('A display name cannot be blank.')
     this.db.run(
-      this.db.q
-        .updateTable('users')
-        .set({ display_name: displayName.trim() })
-        .where('id', '=', userId),
+      this.db.q.updateTable('users').set({ display_name: trimmed }).where('id', '=', userId),
     )
     const user = this.getUser(userId)
     if (!user) throw unauthorized()

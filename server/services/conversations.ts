@@ -185,6 +185,7 @@ export class Conversations {
     title: string | undefined,
     platform: Platform = 'tidings',
   ): { conversation: Conversation; created: boolean } {
+    title = normalizeTitle(title)
     const members = [...new Set([creatorId, ...memberIds])]
     this.assertUsersExist(members)
     const kind = members.length === 2 && !title ? 'direct' : 'group'
@@ -232,7 +233,14 @@ export class Conversations {
     }
   }
 
-  rename(events: EventSink, conversationId: number, userId: number, title: string): Conversation {
+  rename(
+    events: EventSink,
+    conversationId: number,
+    userId: number,
+    rawTitle: string,
+  ): Conversation {
+    const title = normalizeTitle(rawTitle)
+    if (title === undefined) throw badRequest('A conversation title cannot be blank.')
     this.requireMember(conversationId, userId)
     this.db.run(
       this.db.q
@@ -339,4 +347,10 @@ export class Conversations {
     )
     return row?.max ?? 0
   }
+}
+
+/** Titles are trimmed; a blank title counts as none. */
+function normalizeTitle(title: string | undefined): string | undefined {
+  const trimmed = title?.trim()
+  return trimmed ? trimmed : undefined
 }

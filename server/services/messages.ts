@@ -93,15 +93,24 @@ export class Messages {
     if (!inserted) throw new Error('message insert returned nothing')
     this.conversations.touch(conversationId, now)
     const message = this.get(inserted.id)!
-    const conversation = this.conversations.get(conversationId, null)
-    if (conversation.platform !== 'tidings') this.platformSend?.(events, message, conversation)
+    // A Tidings send needs only the title and the member ids: the full Conversation view (members
+    // joined to users, sorted, and the last message) is built only for bridged platforms.
+    const head = this.db.first(
+      this.db.q
+        .selectFrom('conversations')
+        .select(['title', 'platform'])
+        .where('id', '=', conversationId),
+    )
+    if (head && head.platform !== 'tidings') {
+      this.platformSend?.(events, message, this.conversations.get(conversationId, null))
+    }
     const data = {
       conversation_id: conversationId,
-      conversation_title: conversation.title,
+      conversation_title: head?.title ?? null,
       sender_name: message.sender_name,
       message,
     }
-    const others = conversation.members.map((m) => m.user_id).filter((id) => id !== senderId)
+    const others = this.conversations.memberIds(conversationId).filter((id) => id !== senderId)
     events.emit('message_sent', data, [senderId])
     events.emit('message_received', data, others)
     return { message, created: true }

@@ -154,9 +154,7 @@ export class PlatformAccounts {
   /** Ids of every email account, for starting their mail connections. */
   emailAccountIds(): number[] {
     return this.db
-      .all(
-        this.db.q.selectFrom('platform_accounts').select('id').where('platform', '=', 'email'),
-      )
+      .all(this.db.q.selectFrom('platform_accounts').select('id').where('platform', '=', 'email'))
       .map((row) => row.id)
   }
 
@@ -284,8 +282,9 @@ export class PlatformAccounts {
 
   /**
    * Records a connection state. Entering 'connected' announces account_connected; entering
-   * 'error' (or a new reason while in error) announces account_disconnected. Repeating the same
-   * state is silent, so automatic retries do not flood the owner's devices.
+   * 'error' announces account_disconnected. Staying in a state is silent (a new reason while in
+   * error is stored and shown by GET /accounts), so automatic retries do not flood the owner's
+   * devices.
    */
   setState(
     events: EventSink,
@@ -307,7 +306,7 @@ export class PlatformAccounts {
     const account = this.toAccount(this.row(accountId)!)
     if (state === 'connected' && row.state !== 'connected') {
       events.emit('account_connected', this.eventData(account), [row.owner_id])
-    } else if (state === 'error') {
+    } else if (state === 'error' && row.state !== 'error') {
       events.emit('account_disconnected', this.eventData(account), [row.owner_id])
     }
     return account
@@ -645,6 +644,23 @@ export class PlatformAccounts {
         .where('state', 'in', from),
     )
     return result.changes === 1
+  }
+
+  /** Queued outgoing messages of a bridged account, oldest first, with their thread key. */
+  queuedForBridge(
+    accountId: number,
+  ): { message_id: number; conversation_id: number; thread_key: string | null }[] {
+    return this.db.all(
+      this.db.q
+        .selectFrom('external_messages as x')
+        .leftJoin('external_threads as t', 't.conversation_id', 'x.conversation_id')
+        .select(['x.message_id', 'x.conversation_id', 't.thread_key'])
+        .where('x.account_id', '=', accountId)
+        .where('x.direction', '=', 'out')
+        .where('x.state', '=', 'queued')
+        .orderBy('x.message_id')
+        .limit(500),
+    )
   }
 
   /** Outgoing messages left queued or sending by a previous run, to deliver again. */

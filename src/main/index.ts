@@ -27,7 +27,11 @@ import type { ServerSupervisor } from './electron/serverSupervisor'
 import { claimSingleInstance } from './electron/singleInstance'
 import { createAppTray, doNotDisturbToggled, isDoNotDisturbOn } from './electron/tray'
 import type { AppTray } from './electron/tray'
-import { createWindowManager, installPermissionHandlers } from './electron/windows'
+import {
+  createWindowManager,
+  guardAllWebContents,
+  installPermissionHandlers,
+} from './electron/windows'
 import type { WindowManager } from './electron/windows'
 
 export const APP_USER_MODEL_ID = 'app.tidings.desktop'
@@ -54,17 +58,22 @@ async function main(): Promise<void> {
     return
   }
 
+  // Quitting is held once until the core and the bundled server have stopped; the app.quit()
+  // that follows goes through.
   let quitting = false
   let cleanedUp = false
+  let shuttingDown: Promise<void> | null = null
   let shutdown: () => Promise<void> = async () => {}
   app.on('before-quit', (event) => {
     quitting = true
     if (cleanedUp) return
     event.preventDefault()
-    void shutdown().finally(() => {
-      cleanedUp = true
-      app.quit()
-    })
+    shuttingDown ??= shutdown()
+      .catch((error: unknown) => console.error('Shutdown failed', error))
+      .finally(() => {
+        cleanedUp = true
+        app.quit()
+      })
   })
 
   await app.whenReady()
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
   const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null
   const iconPath = join(resourcesDir, 'icon.png')
   installPermissionHandlers(session.defaultSession)
+  guardAllWebContents()
 
   let supervisor: ServerSupervisor | null = null
   if (serverUrl === null) {

@@ -223,6 +223,16 @@ export const BridgeStatusBody = Type.Object(
 )
 export type BridgeStatusBody = Static<typeof BridgeStatusBody>
 
+/** A bridge reports the outcome of delivering one outgoing message to its platform. */
+export const BridgeOutboxResultBody = Type.Object(
+  {
+    state: Type.Union([Type.Literal('sent'), Type.Literal('failed')]),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+)
+export type BridgeOutboxResultBody = Static<typeof BridgeOutboxResultBody>
+
 /** The envelope of every JSON response. */
 export type ApiSuccess<T> = { status: 'success'; data: T }
 export type ApiError = { status: 'error'; error: { code: string; message: string } }

@@ -176,3 +176,14 @@ export interface ExternalMessageRecord {
   created_at: string
   updated_at: string
 }
+
+/** An outgoing message waiting for a bridge to deliver it (GET /integrations/:platform/outbox). */
+export interface BridgeOutboxItem {
+  message_id: number
+  conversation_id: number
+  /** The bridge's own id of the chat, as it posted it with its inbound messages. */
+  external_thread_id: string | null
+  to: string[]
+  text: string
+  created_at: string
+}

@@ -48,6 +48,8 @@ const MAX_CACHE = 64
 const JUST_NOW_MS = 45_000
 
 const zoneCache = new Map<string, Zone>()
+const validityCache = new Map<string, boolean>()
+const zoneNameFormatters = new Map<string, Intl.DateTimeFormat>()
 
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
   if (cache.size >= MAX_CACHE) {
@@ -62,13 +64,16 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
 function zoneFor(name: string): Zone {
   const cached = zoneCache.get(name)
   if (cached) return cached
-  const zone = IANAZone.isValidZone(name) ? IANAZone.create(name) : IANAZone.create('UTC')
+  const zone = isValidZone(name) ? IANAZone.create(name) : IANAZone.create('UTC')
   return remember(zoneCache, name, zone)
 }
 
 /** True when `zone` names an IANA time zone this runtime knows (including "UTC"). */
 export function isValidZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone)
+  if (typeof zone !== 'string' || zone.length === 0) return false
+  const known = validityCache.get(zone)
+  if (known !== undefined) return known
+  return remember(validityCache, zone, IANAZone.isValidZone(zone))
 }
 
 /** `zone` when valid, else 'UTC'. */
@@ -83,10 +88,29 @@ function toDateTime(ts: Date | number | string, zone: string): DateTime {
   return DateTime.fromISO(ts, { zone: z, locale: LOCALE, setZone: false })
 }
 
-function timePattern(clock: ClockStyle, withZone: boolean, withSeconds = false): string {
+function timePattern(clock: ClockStyle, withSeconds: boolean): string {
   const minutes = withSeconds ? 'mm:ss' : 'mm'
-  const base = clock === '24h' ? `HH:${minutes}` : `h:${minutes} a`
-  return withZone ? `${base} ZZZZ` : base
+  return clock === '24h' ? `HH:${minutes}` : `h:${minutes} a`
+}
+
+/**
+ * The short name of the zone at that instant ("EST", "GMT+5:30", "UTC"), from one cached
+ * Intl formatter per zone (luxon's `ZZZZ` builds a new formatter on every call).
+ */
+function zoneAbbreviation(dt: DateTime): string {
+  const zone = dt.zoneName ?? 'UTC'
+  let formatter = zoneNameFormatters.get(zone)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(LOCALE, { timeZone: zone, timeZoneName: 'short' })
+    remember(zoneNameFormatters, zone, formatter)
+  }
+  const part = formatter.formatToParts(dt.toJSDate()).find((p) => p.type === 'timeZoneName')
+  return part?.value ?? dt.toFormat('ZZ')
+}
+
+function formatTime(dt: DateTime, clock: ClockStyle, withZone: boolean, withSeconds: boolean) {
+  const time = dt.toFormat(timePattern(clock, withSeconds))
+  return withZone ? `${time} ${zoneAbbreviation(dt)}` : time
 }
 
 const DATE_PATTERN = 'LLL d, yyyy'
@@ -107,9 +131,9 @@ export function formatTimestamp(
     case 'date':
       return dt.toFormat(DATE_PATTERN)
     case 'time':
-      return dt.toFormat(timePattern(clock, withZone, withSeconds))
+      return formatTime(dt, clock, withZone, withSeconds)
     case 'datetime':
-      return dt.toFormat(`${DATE_PATTERN}, ${timePattern(clock, withZone, withSeconds)}`)
+      return `${dt.toFormat(DATE_PATTERN)}, ${formatTime(dt, clock, withZone, withSeconds)}`
   }
 }
 
@@ -227,7 +251,7 @@ export function listZones(now: Date | number = Date.now()): ZoneInfo[] {
   for (const name of MODERN_ZONE_NAMES) names.add(name)
   const zones: ZoneInfo[] = []
   for (const name of names) {
-    if (!IANAZone.isValidZone(name)) continue
+    if (!isValidZone(name)) continue
     const offset = zoneFor(name).offset(ms)
     zones.push({ zone: name, offset, offsetLabel: formatOffset(offset) })
   }

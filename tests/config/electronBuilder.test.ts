@@ -18,6 +18,7 @@ interface BuilderConfig {
   directories?: { output?: string }
   files?: ({ filter?: string[] } | string)[]
   asarUnpack?: string[]
+  npmRebuild?: boolean
   extraResources?: { from: string; to: string }[]
   extraMetadata?: Record<string, unknown>
   electronFuses?: Record<string, boolean>
@@ -56,8 +57,9 @@ describe('electron-builder.yml', () => {
     expect(patterns.some((p) => p?.startsWith('src'))).toBe(false)
   })
 
-  it('unpacks better-sqlite3 from the archive', () => {
+  it('unpacks better-sqlite3 from the archive and keeps its Node-API prebuilds as they are', () => {
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**')
+    expect(config.npmRebuild).toBe(false)
   })
 
   it('sets every hardening fuse', () => {

@@ -39,7 +39,8 @@ export interface Session {
 
 export interface ApiAnswer<T> {
   status: number
-  body: { status: 'success'; data: T } | { status: 'error'; error: { code: string; message: string } }
+  body:
+    { status: 'success'; data: T } | { status: 'error'; error: { code: string; message: string } }
   data: T
 }
 
@@ -47,12 +48,19 @@ export interface TidingsHarness {
   server: RunningServer
   dataDir: string
   register(username: string): Promise<Session>
-  close(): Promise<void>
+  login(username: string): Promise<Session>
+  /** Stops the server and removes its data folder unless `keepData`. */
+  close(keepData?: boolean): Promise<void>
 }
 
 export async function startTidings(dataDir?: string): Promise<TidingsHarness> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-email-'))
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, openRegistration: true })
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: dir,
+    openRegistration: true,
+  })
   const call = async <T>(
     method: string,
     url: string,
@@ -88,7 +96,25 @@ export async function startTidings(dataDir?: string): Promise<TidingsHarness> {
         request: (method, url, body) => call(method, url, body, token),
       }
     },
-    close: () => server.close(),
+    async login(username) {
+      const answer = await call<{ token: string; user: { id: number } }>(
+        'POST',
+        '/auth/login',
+        { username, password: 'correct horse battery' },
+        undefined,
+      )
+      if (answer.status !== 200) throw new Error(`login failed: ${JSON.stringify(answer.body)}`)
+      const { token, user } = answer.data
+      return {
+        token,
+        userId: user.id,
+        request: (method, url, body) => call(method, url, body, token),
+      }
+    },
+    async close(keepData = false) {
+      await server.close()
+      if (!keepData) fs.rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
 
@@ -252,10 +278,7 @@ export async function startDovecot(users: Record<string, string>): Promise<Dovec
     },
     async stop() {
       await run(stopScript, [dir])
-      await eventually(
-        async () => !(await portOpen(port)),
-        'dovecot to stop listening',
-      )
+      await eventually(async () => !(await portOpen(port)), 'dovecot to stop listening')
     },
     async restart() {
       await run(script, [dir], { env: { ...env, DOVECOT_PORT: String(port) } })

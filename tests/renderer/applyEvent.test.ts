@@ -7,8 +7,11 @@ import {
   applySession,
   markActiveRead,
   openConversation,
+  register,
   resetUserData,
   setWindowFocused,
+  signIn,
+  signOut,
 } from '../../src/renderer/src/stores/actions'
 import { useBranding, DEFAULT_BRANDING } from '../../src/renderer/src/stores/branding'
 import { conversationTitle, useConversations } from '../../src/renderer/src/stores/conversations'
@@ -42,7 +45,7 @@ const SESSION: SessionState = {
 
 let fake: FakeTidings
 
-async function signIn(
+async function startSignedIn(
   conversations = [
     conversation(10, [JANE], { updated_at: '2026-01-02T00:00:00Z' }),
     conversation(20, [JANE, BOB]),
@@ -67,32 +70,45 @@ beforeEach(async () => {
   useBranding.setState({ branding: DEFAULT_BRANDING })
   usePreferences.setState({ prefs: DEFAULT_PREFERENCES })
   setWindowFocused(true)
-  await signIn()
+  await startSignedIn()
 })
 
 describe('session', () => {
   it('loads conversations and people on sign-in and forgets them on sign-out', async () => {
     expect(useConversations.getState().order).toHaveLength(2)
     expect(usePresence.getState().people[BOB.id]?.online).toBe(true)
-    await applySession({ ...SESSION, user: null })
+    fake.handlers['session/logout'] = () => ({ ...SESSION, user: null })
+    await signOut()
+    expect(useSession.getState().session?.user).toBeNull()
     expect(useConversations.getState().order).toEqual([])
     expect(usePresence.getState().people).toEqual({})
+    // The push that follows changes nothing more.
+    await applySession({ ...SESSION, user: null })
+    fake.handlers['session/login'] = () => SESSION
+    expect(await signIn('me', 'password1')).toBe(true)
+    expect(useConversations.getState().order).toHaveLength(2)
   })
 
   it('keeps the error message of a failed sign-in', async () => {
     fake.handlers['session/login'] = () => {
       throw new Error("Error invoking remote method 'session/login': Error: invalid_credentials")
     }
-    expect(await useSession.getState().signIn('me', 'wrong-password')).toBe(false)
+    expect(await signIn('me', 'wrong-password')).toBe(false)
     expect(useSession.getState().error).toBe('Error: invalid_credentials')
     expect(fake.callsTo('session/login')).toEqual([{ username: 'me', password: 'wrong-password' }])
   })
 
   it('registers with an invite code and without empty optional fields', async () => {
-    fake.handlers['session/register'] = () => SESSION
-    await useSession
-      .getState()
-      .register({ username: 'new', password: 'password1', invite_code: 'X', display_name: '' })
+    fake.handlers['session/register'] = () => ({ ...SESSION, user: { ...ME, id: 5 } })
+    expect(
+      await register({
+        username: 'new',
+        password: 'password1',
+        invite_code: 'X',
+        display_name: '',
+      }),
+    ).toBe(true)
+    expect(useSession.getState().session?.user?.id).toBe(5)
     expect(fake.callsTo('session/register')).toEqual([
       { username: 'new', password: 'password1', invite_code: 'X' },
     ])

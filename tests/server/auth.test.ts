@@ -101,7 +101,12 @@ describe('health, registration, login and profile', () => {
   })
 
   it('refuses a taken username without consuming the invite', async () => {
-    const invite = await admin.rest.post<{ code: string }>('/admin/invites', {})
+    // No body at all is allowed: the invite gets the default lifetime of 72 hours.
+    const invite = await admin.rest.post<{ code: string; expires_at: string }>('/admin/invites')
+    expect(invite.status).toBe(201)
+    const lifetimeHours = (Date.parse(invite.data.expires_at) - Date.now()) / 3_600_000
+    expect(lifetimeHours).toBeGreaterThan(71)
+    expect(lifetimeHours).toBeLessThanOrEqual(72)
     const taken = await anonymous.post('/auth/register', {
       username: 'BOB',
       password: TEST_PASSWORD,
@@ -152,8 +157,11 @@ describe('health, registration, login and profile', () => {
     expect(patched.data).toEqual({ ...bob.user, display_name: 'Bobby B' })
     expect((await bob.rest.get<User>('/users/me')).data.display_name).toBe('Bobby B')
 
-    const empty = await bob.rest.patch('/users/me', { display_name: '' })
-    expect(empty.status).toBe(400)
+    for (const display_name of ['', '   ']) {
+      const blank = await bob.rest.patch('/users/me', { display_name })
+      expect(blank.status).toBe(400)
+    }
+    expect((await bob.rest.get<User>('/users/me')).data.display_name).toBe('Bobby B')
   })
 
   it('lists users with their online flag', async () => {

@@ -153,6 +153,9 @@ describe('conversations', () => {
     )
     expect((await bob.rest.patch('/conversations/424242', { title: 'Nope' })).status).toBe(404)
     expect((await bob.rest.patch(`/conversations/${group.id}`, { title: '' })).status).toBe(400)
+    const blank = await bob.rest.patch(`/conversations/${group.id}`, { title: '   ' })
+    expect(blank.status).toBe(400)
+    expect(blank.error.message).toMatch(/blank/)
   })
 
   it('adds members to a group: the newcomer gets conversation_created, the rest an update', async () => {

@@ -219,6 +219,22 @@ describe('event audiences and envelope', () => {
       expect(event.data).toMatchObject({ kind: 'broadcast', title: 'All hands', level: 'info' })
     }
   })
+
+  it('tells people who share a conversation about a profile change, and no one else', async () => {
+    const marks = [adminPhone, aliceWs, bobWs, carolWs].map((s) => s.mark())
+    await alice.rest.patch('/users/me', { display_name: 'Alice Renamed' })
+    for (const [socket, mark] of [
+      [adminPhone, marks[0]],
+      [bobWs, marks[2]],
+    ] as const) {
+      const event = await socket.waitForEvent('contact_updated', { after: mark })
+      expect(event.data).toMatchObject({
+        user: { id: alice.user.id, display_name: 'Alice Renamed' },
+      })
+    }
+    expect(eventsIn(await carolWs.sync(marks[3]))).toEqual([])
+    expect(eventsIn(await aliceWs.sync(marks[1]))).toEqual([])
+  })
 })
 
 describe('presence', () => {
@@ -273,5 +289,30 @@ describe('presence', () => {
     // Frank shares no conversation with dave: he heard nothing.
     expect(eventsIn(await frankWs.sync(frankMark))).toEqual([])
     await Promise.all([erinWs.close(), frankWs.close()])
+  })
+})
+
+describe('heartbeat', () => {
+  let server: TestServer
+  afterAll(() => server.stop())
+
+  it('keeps answering peers and drops one that ignores pings with 4010', async () => {
+    server = await startHarness({ heartbeatIntervalMs: 250 })
+    const { admin } = await registerTeam(server.url, [])
+    const alive = await admin.connect()
+    const pinged = new Promise<void>((resolve) => {
+      let pings = 0
+      alive.socket.on('ping', () => {
+        pings += 1
+        if (pings === 3) resolve()
+      })
+    })
+    const dead = await admin.connect({ autoPong: false })
+    expect(dead.greeting.heartbeat_interval_ms).toBe(250)
+    expect((await dead.waitForClose()).code).toBe(4010)
+    await pinged
+    expect(alive.isOpen).toBe(true)
+    await alive.sync()
+    await alive.close()
   })
 })

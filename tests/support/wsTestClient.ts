@@ -45,6 +45,8 @@ export interface ConnectOptions {
   /** Resolve only once `connection_established` arrived. Default true. */
   waitForGreeting?: boolean
   timeoutMs?: number
+  /** Answer the server's protocol pings (ws default true); false simulates a dead peer. */
+  autoPong?: boolean
 }
 
 interface Waiter {
@@ -126,7 +128,9 @@ export class WsTestClient {
     token: string,
     options: ConnectOptions = {},
   ): Promise<WsTestClient> {
-    const socket = new WebSocket(eventsUrl(baseUrl, token, options.since))
+    const socket = new WebSocket(eventsUrl(baseUrl, token, options.since), {
+      autoPong: options.autoPong ?? true,
+    })
     const client = new WsTestClient(socket)
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve())

@@ -1,4 +1,4 @@
-import { BrowserWindow, shell } from 'electron'
+import { BrowserWindow, app, shell } from 'electron'
 import type { Session, WebContents, WebPreferences } from 'electron'
 import type { PushChannel, PushMap } from '../../shared/ipc'
 import { isSafeExternalUrl, rendererPageUrl } from './paths'
@@ -39,6 +39,19 @@ export function lockDownWebContents(contents: WebContents): void {
   })
   contents.on('will-attach-webview', (event) => {
     event.preventDefault()
+  })
+}
+
+/**
+ * A floor for every web contents the app ever creates (including any we did not create
+ * ourselves): no popups, no <webview>. Our own windows then add lockDownWebContents on top.
+ */
+export function guardAllWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    contents.on('will-attach-webview', (event) => {
+      event.preventDefault()
+    })
   })
 }
 

@@ -7,7 +7,7 @@ import { NewConversationDialog } from './components/NewConversationDialog'
 import { Thread } from './components/Thread'
 import { Toasts } from './components/Toasts'
 import { api } from './api'
-import { initMainWindow, setWindowFocused } from './stores/actions'
+import { initMainWindow, setWindowFocused, signOut } from './stores/actions'
 import { useBranding } from './stores/branding'
 import { useConversations } from './stores/conversations'
 import { useSession } from './stores/session'
@@ -63,7 +63,6 @@ export function App() {
 
 function TopBar() {
   const user = useSession((s) => s.session?.user ?? null)
-  const signOut = useSession((s) => s.signOut)
   const org = useBranding((s) => s.branding.organization_name)
   const monitorOpen = useUi((s) => s.monitorOpen)
   const [invite, setInvite] = useState<string | null>(null)

@@ -122,6 +122,20 @@ describe('app core: connection, resume and outbox (real server)', () => {
     expectStrictlyIncreasingIds(app)
   })
 
+  it('waits while the OS reports no network and reconnects when it is back', async () => {
+    const { app, jane, conversation } = await aliceAndJane()
+    const mark = app.pushCount
+    app.core.setNetworkOnline(false)
+    await app.waitForStatus('offline', mark)
+    expect(app.core.connectionState()).toMatchObject({ status: 'offline', next_attempt_at: null })
+    await janeSends(jane, conversation.id, ['sent while offline'])
+
+    app.core.setNetworkOnline(true)
+    await app.waitForStatus('connected', mark)
+    await app.outputs.waitFor(() => texts(app).length === 1, 'missed message replayed')
+    expect(texts(app)).toEqual(['sent while offline'])
+  })
+
   it('resumes across a client restart with nothing lost or doubled', async () => {
     const { app, jane, conversation } = await aliceAndJane()
     const early = ['e0', 'e1', 'e2', 'e3', 'e4']
@@ -272,6 +286,20 @@ describe('app core: connection, resume and outbox (real server)', () => {
     expect(after.slice(after.indexOf('signed_out'))).not.toContain('connecting')
     expect(after.slice(after.indexOf('signed_out'))).not.toContain('reconnecting')
     expect(app.core.connectionState().status).toBe('signed_out')
+  })
+
+  it('starts afresh after an explicit sign-out instead of replaying from the old position', async () => {
+    const { app, jane, conversation } = await aliceAndJane()
+    await app.core.handle('session/logout', undefined)
+    await janeSends(jane, conversation.id, ['while signed out'])
+    const mark = app.pushCount
+    await app.core.handle('session/login', { username: 'alice', password: 'correct horse battery' })
+    await app.waitForStatus('connected', mark)
+    await janeSends(jane, conversation.id, ['after sign-in'])
+    await app.outputs.waitFor(() => texts(app).includes('after sign-in'), 'live message')
+    // The message from the signed-out period is in history (and the unread count), not replayed.
+    expect(texts(app)).toEqual(['after sign-in'])
+    await app.outputs.waitFor(() => app.outputs.unreadCounts.at(-1) === 2, 'unread count 2')
   })
 
   function sentTexts(app: CoreFixture): string[] {

@@ -194,6 +194,18 @@ export class FakeUtilityProcess extends EventEmitter {
 }
 
 class FakeApp extends EventEmitter {
+  readonly paths = new Map<string, string>([['userData', '/tmp/tidings-fake-user-data']])
+  isPackaged = false
+  whenReady: Mock<() => Promise<void>> = vi.fn(() => Promise.resolve())
+  getAppPath: Mock<() => string> = vi.fn(() => '/app')
+  getPath: Mock<(name: string) => string> = vi.fn((name: string) => {
+    const path = this.paths.get(name)
+    if (!path) throw new Error(`no fake path for ${name}`)
+    return path
+  })
+  setPath: Mock<(name: string, path: string) => void> = vi.fn((name: string, path: string) => {
+    this.paths.set(name, path)
+  })
   requestSingleInstanceLock = vi.fn(() => true)
   quit: Mock<() => void> = vi.fn()
   exit: Mock<(code?: number) => void> = vi.fn()

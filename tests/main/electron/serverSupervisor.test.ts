@@ -4,8 +4,10 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startServer } from '../../../server/startServer'
 import { readDataDir, runServerChild } from '../../../src/main/electron/serverChild'
-import type { ParentPortLike, ServerChildMessage } from '../../../src/main/electron/serverChild'
-import { FakeUtilityProcess, resetFakeElectron, utilityProcess } from './fakeElectron'
+import type { ServerChildMessage } from '../../../src/main/electron/serverChild'
+import type { FakeUtilityProcess } from './fakeElectron'
+import { resetFakeElectron, utilityProcess } from './fakeElectron'
+import { inProcessFork } from './inProcessServer'
 
 vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
@@ -152,37 +154,12 @@ describe('supervisor and child with the real server', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  /**
-   * A utility process whose "child side" runs runServerChild in this process with the real
-   * startServer: messages cross between a fake parent handle and a fake parentPort.
-   */
-  function inProcessFork(modulePath: string, args: string[], options: object) {
-    const child = new FakeUtilityProcess(modulePath, args, options as Record<string, unknown>)
-    const parentListeners: ((event: { data: unknown }) => void)[] = []
-    const parentPort: ParentPortLike = {
-      postMessage: (message) => queueMicrotask(() => child.emit('message', message)),
-      on: (_event, listener) => parentListeners.push(listener),
-    }
-    child.postMessage = (message: unknown) => {
-      child.posted.push(message)
-      for (const listener of parentListeners) listener({ data: message })
-    }
-    void runServerChild({
-      argv: args,
-      env: {},
-      parentPort,
-      startServer,
-      exit: (code) => queueMicrotask(() => child.emit('exit', code)),
-    })
-    return child as never
-  }
-
   it('starts the server on 127.0.0.1, serves requests, and closes it on stop', async () => {
     const dataDir = join(dir, 'server')
     const supervisor = createServerSupervisor({
       entryPath: '/unused.js',
       dataDir,
-      fork: inProcessFork,
+      fork: inProcessFork as never,
     })
     const running = await supervisor.start()
     expect(running.port).toBeGreaterThan(0)
@@ -203,7 +180,7 @@ describe('supervisor and child with the real server', () => {
     const supervisor = createServerSupervisor({
       entryPath: '/unused.js',
       dataDir: join(blocker, 'server'),
-      fork: inProcessFork,
+      fork: inProcessFork as never,
     })
     await expect(supervisor.start()).rejects.toThrow(/failed to start/)
   })

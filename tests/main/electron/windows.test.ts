@@ -1,9 +1,17 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { FakeBrowserWindow, fakeEvent, fakeSession, resetFakeElectron, shell } from './fakeElectron'
+import {
+  FakeBrowserWindow,
+  FakeWebContents,
+  app,
+  fakeEvent,
+  fakeSession,
+  resetFakeElectron,
+  shell,
+} from './fakeElectron'
 
 vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
-const { createWindowManager, installPermissionHandlers, lockDownWebContents } =
+const { createWindowManager, guardAllWebContents, installPermissionHandlers, lockDownWebContents } =
   await import('../../../src/main/electron/windows')
 
 function manager(overrides: { quitting?: boolean; tray?: boolean } = {}) {
@@ -79,6 +87,19 @@ describe('window security settings', () => {
     expect(shell.openExternal).toHaveBeenCalledTimes(1)
     const webview = fakeEvent()
     win.webContents.emit('will-attach-webview', webview, {}, {})
+    expect(webview.defaultPrevented).toBe(true)
+  })
+
+  it('denies popups and webviews in every web contents the app creates', () => {
+    guardAllWebContents()
+    const contents = new FakeWebContents()
+    app.emit('web-contents-created', fakeEvent(), contents)
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({
+      action: 'deny',
+    })
+    expect(shell.openExternal).not.toHaveBeenCalled()
+    const webview = fakeEvent()
+    contents.emit('will-attach-webview', webview, {}, {})
     expect(webview.defaultPrevented).toBe(true)
   })
 

@@ -10,25 +10,26 @@ import { useSession } from '../stores/session'
 export function ConversationList() {
   const order = useConversations((s) => s.order)
   const loaded = useConversations((s) => s.loaded)
+  // One clock for the whole list keeps relative times ("5 minutes ago") current.
+  const now = useNow(30_000)
   if (loaded && order.length === 0) {
     return <p className="empty muted">No conversations yet. Start one with “New conversation”.</p>
   }
   return (
     <ul className="conversation-list" aria-label="Conversation list">
       {order.map((id) => (
-        <ConversationItem key={id} id={id} />
+        <ConversationItem key={id} id={id} now={now} />
       ))}
     </ul>
   )
 }
 
-function ConversationItem({ id }: { id: number }) {
+function ConversationItem({ id, now }: { id: number; now: number }) {
   const conversation = useConversations((s) => s.byId[id])
   const active = useConversations((s) => s.activeId === id)
   const me = useSession((s) => s.session?.user?.id ?? null)
   const people = usePresence((s) => s.people)
   const { zone, clock } = useTimeSettings()
-  const now = useNow(30_000)
   if (!conversation) return null
   const title = conversationTitle(conversation, me, people)
   const peer = directPeer(conversation, me)

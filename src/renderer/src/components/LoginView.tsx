@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react'
+import { register, signIn } from '../stores/actions'
 import { useSession } from '../stores/session'
 
 type Mode = 'signin' | 'register'
@@ -8,8 +9,6 @@ export function LoginView() {
   const session = useSession((s) => s.session)
   const busy = useSession((s) => s.busy)
   const error = useSession((s) => s.error)
-  const signIn = useSession((s) => s.signIn)
-  const register = useSession((s) => s.register)
   const clearError = useSession((s) => s.clearError)
   const [mode, setMode] = useState<Mode>('signin')
   const [username, setUsername] = useState('')

@@ -12,14 +12,16 @@ import { Composer } from './Composer'
 import { MessageRow } from './MessageRow'
 
 type Row =
-  { type: 'day'; key: string; ts: string } | { type: 'message'; key: string; entry: ThreadEntry }
+  | { type: 'start'; key: string }
+  | { type: 'day'; key: string; ts: string }
+  | { type: 'message'; key: string; entry: ThreadEntry }
 
 /** Start loading the previous page when the view is this close to the top. */
 const LOAD_OLDER_PX = 400
 
-/** Day separators (in the organization timezone) between messages. */
-export function buildRows(entries: ThreadEntry[], zone: string): Row[] {
-  const rows: Row[] = []
+/** Day separators (in the organization timezone) between messages; a start mark at the top. */
+export function buildRows(entries: ThreadEntry[], zone: string, atStart: boolean): Row[] {
+  const rows: Row[] = atStart && entries.length > 0 ? [{ type: 'start', key: 'start' }] : []
   let lastDay = ''
   for (const entry of entries) {
     const day = dayKey(entry.created_at, zone)
@@ -65,7 +67,8 @@ export function Thread({ conversationId }: { conversationId: number }) {
     () => buildThread(thread, outbox, conversationId, me, user?.display_name),
     [thread, outbox, conversationId, me, user?.display_name],
   )
-  const rows = useMemo(() => buildRows(entries, zone), [entries, zone])
+  const atStart = Boolean(thread?.loaded && thread.nextBefore === null)
+  const rows = useMemo(() => buildRows(entries, zone, atStart), [entries, zone, atStart])
   const lastOwnId = useMemo(() => {
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i]
@@ -84,7 +87,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (rows[i]?.type === 'day' ? 40 : 72),
+    estimateSize: (i) => (rows[i]?.type === 'message' ? 72 : 40),
     getItemKey: (i) => rows[i]?.key ?? i,
     overscan: 12,
   })
@@ -134,6 +137,15 @@ export function Thread({ conversationId }: { conversationId: number }) {
     }
   }, [rows, conversationId, virtualizer, thread?.loaded])
 
+  const totalSize = virtualizer.getTotalSize()
+  useLayoutEffect(() => {
+    // Rows measured taller than estimated push the newest message down: stay pinned to it.
+    const el = scrollRef.current
+    if (el && scrolledFor.current === conversationId && atBottom.current) {
+      el.scrollTop = el.scrollHeight
+    }
+  }, [totalSize, conversationId])
+
   useEffect(() => {
     // A short history that does not fill the view cannot be scrolled up: fetch more directly.
     const el = scrollRef.current
@@ -160,27 +172,24 @@ export function Thread({ conversationId }: { conversationId: number }) {
           {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
         </p>
       </header>
+      {thread?.loadingOlder && (
+        <p className="thread__loading small" role="status">
+          Loading older messages…
+        </p>
+      )}
       <div
         ref={scrollRef}
         className="thread__scroll"
         onScroll={onScroll}
         tabIndex={0}
-        role="log"
+        role="region"
         aria-label={`Messages in ${title}`}
         data-testid="message-list"
       >
-        {thread?.loadingOlder && (
-          <p className="thread__loading muted small" role="status">
-            Loading older messages…
-          </p>
-        )}
-        {thread?.loaded && thread.nextBefore === null && rows.length > 0 && (
-          <p className="thread__start muted small">Start of the conversation</p>
-        )}
         {thread?.loaded && rows.length === 0 && (
           <p className="empty muted">No messages yet. Say hello!</p>
         )}
-        <div className="thread__canvas" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="thread__canvas" style={{ height: totalSize }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index]
             if (!row) return null
@@ -192,7 +201,9 @@ export function Thread({ conversationId }: { conversationId: number }) {
                 className="thread__row"
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                {row.type === 'day' ? (
+                {row.type === 'start' ? (
+                  <p className="thread__start muted small">Start of the conversation</p>
+                ) : row.type === 'day' ? (
                   <div className="day-separator" data-testid="day-separator">
                     <span>{formatDayLabel(row.ts, zone, now)}</span>
                   </div>

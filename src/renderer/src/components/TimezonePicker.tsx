@@ -37,6 +37,35 @@ export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
     return matches
   }, [zones, query, value, now])
 
+  const preview = (
+    <p className="tz-picker__preview" data-testid="timezone-preview" aria-live="off">
+      Now in {value.replace(/_/g, ' ')}:{' '}
+      <strong>
+        {formatTimestamp(now, value, {
+          format: 'datetime',
+          clock,
+          withZone: true,
+          withSeconds: true,
+        })}
+      </strong>
+    </p>
+  )
+
+  if (disabled) {
+    // Read-only for members: the current zone and its clock, no picker.
+    return (
+      <div className="tz-picker" data-testid="timezone-picker" data-readonly="true">
+        <p className="tz-picker__current" data-testid="timezone-readonly">
+          <span className="muted">Time zone:</span>{' '}
+          <strong>
+            ({zoneOffsetLabel(value, now)}) {value.replace(/_/g, ' ')}
+          </strong>
+        </p>
+        {preview}
+      </div>
+    )
+  }
+
   return (
     <div className="tz-picker" data-testid="timezone-picker">
       <label htmlFor={`${id}-search`}>Search time zones</label>
@@ -46,7 +75,6 @@ export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
         data-testid="timezone-search"
         placeholder="e.g. Tokyo, New York, UTC+05:30"
         value={query}
-        disabled={disabled}
         onChange={(e) => setQuery(e.target.value)}
       />
       <label htmlFor={`${id}-select`}>Organization time zone</label>
@@ -55,7 +83,6 @@ export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
         size={8}
         data-testid="timezone-select"
         value={value}
-        disabled={disabled}
         onChange={(e) => onChange(e.target.value)}
       >
         {shown.map((z) => (
@@ -64,17 +91,7 @@ export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
           </option>
         ))}
       </select>
-      <p className="tz-picker__preview" data-testid="timezone-preview" aria-live="off">
-        Now in {value.replace(/_/g, ' ')}:{' '}
-        <strong>
-          {formatTimestamp(now, value, {
-            format: 'datetime',
-            clock,
-            withZone: true,
-            withSeconds: true,
-          })}
-        </strong>
-      </p>
+      {preview}
     </div>
   )
 }

@@ -9,7 +9,7 @@ import { useEventLog } from './eventLog'
 import { isOwnMessage, useMessages } from './messages'
 import { usePreferences } from './preferences'
 import { usePresence } from './presence'
-import { selfId, useSession } from './session'
+import { selfId, useSession, type RegisterInput } from './session'
 import { useToasts } from './toasts'
 import { useTyping } from './typing'
 import { useUi } from './ui'
@@ -272,6 +272,26 @@ export async function applySession(session: SessionState): Promise<void> {
     resetUserData()
     if (after !== null) await loadSignedIn()
   }
+}
+
+/** Signs in; on success the new session is applied (stores reset and reload). */
+export async function signIn(username: string, password: string): Promise<boolean> {
+  const session = await useSession.getState().signIn(username, password)
+  if (session) await applySession(session)
+  return session !== null
+}
+
+/** Registers (first admin, invite code, or open registration) and applies the session. */
+export async function register(input: RegisterInput): Promise<boolean> {
+  const session = await useSession.getState().register(input)
+  if (session) await applySession(session)
+  return session !== null
+}
+
+/** Signs out and forgets the user's data in this window. */
+export async function signOut(): Promise<void> {
+  const session = await useSession.getState().signOut()
+  if (session) await applySession(session)
 }
 
 /** Wires the main window: initial loads and every push. Returns the unsubscribe. */

@@ -15,22 +15,26 @@ interface SessionStore {
   error: string | null
   set(session: SessionState): void
   load(): Promise<SessionState | null>
-  signIn(username: string, password: string): Promise<boolean>
-  register(input: RegisterInput): Promise<boolean>
-  signOut(): Promise<void>
+  /**
+   * The calls below resolve with the new session (null on failure, with `error` set). They do not
+   * apply it: `applySession` in actions.ts does, so that a user change resets the other stores.
+   */
+  signIn(username: string, password: string): Promise<SessionState | null>
+  register(input: RegisterInput): Promise<SessionState | null>
+  signOut(): Promise<SessionState | null>
   clearError(): void
 }
 
 export const useSession = create<SessionStore>()((set) => {
-  async function run(call: () => Promise<SessionState>): Promise<boolean> {
+  async function run(call: () => Promise<SessionState>): Promise<SessionState | null> {
     set({ busy: true, error: null })
     try {
       const session = await call()
-      set({ session, busy: false })
-      return true
+      set({ busy: false })
+      return session
     } catch (error) {
       set({ busy: false, error: errorMessage(error) })
-      return false
+      return null
     }
   }
   return {
@@ -55,9 +59,7 @@ export const useSession = create<SessionStore>()((set) => {
       if (input.invite_code) request.invite_code = input.invite_code
       return run(() => api()['session/register'](request))
     },
-    signOut: async () => {
-      await run(() => api()['session/logout']())
-    },
+    signOut: () => run(() => api()['session/logout']()),
     clearError: () => set({ error: null }),
   }
 })

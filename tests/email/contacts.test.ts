@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Contact, Conversation } from '../../src/shared/models'
-import { EventStream, startTidings, type Session, type TidingsHarness } from '../email/harness'
+import { EventStream, startTidings, type Session, type TidingsHarness } from './harness'
 
 describe('contacts', () => {
   let tidings: TidingsHarness

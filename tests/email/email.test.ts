@@ -19,7 +19,7 @@ import {
   type Session,
   type SmtpHarness,
   type TidingsHarness,
-} from '../email/harness'
+} from './harness'
 
 /**
  * Email end to end against real servers on loopback: smtp-server receives what Tidings sends, a
@@ -150,7 +150,10 @@ describe('email accounts against real SMTP and IMAP servers', () => {
       }),
     )
     // Announced by IDLE: no explicit sync.
-    const event = await stream.next('email_received', (e) => e.data.subject === 'Re: Quarterly report')
+    const event = await stream.next(
+      'email_received',
+      (e) => e.data.subject === 'Re: Quarterly report',
+    )
     expect(event.data).toMatchObject({
       account_id: account.id,
       conversation_id: threadId,
@@ -210,7 +213,10 @@ describe('email accounts against real SMTP and IMAP servers', () => {
       'conversation_created',
       (e) => e.data.conversation.id === lunch.data.conversation_id,
     )
-    expect(created.data.conversation).toMatchObject({ platform: 'email', title: 'Lunch on Friday?' })
+    expect(created.data.conversation).toMatchObject({
+      platform: 'email',
+      title: 'Lunch on Friday?',
+    })
 
     // No headers at all, but the same subject behind a reply prefix: threaded by subject.
     await dovecot.append(
@@ -223,7 +229,10 @@ describe('email accounts against real SMTP and IMAP servers', () => {
         body: 'Or sushi.',
       }),
     )
-    const bySubject = await stream.next('email_received', (e) => e.data.email.external_id === '<lunch-2@example.test>')
+    const bySubject = await stream.next(
+      'email_received',
+      (e) => e.data.email.external_id === '<lunch-2@example.test>',
+    )
     expect(bySubject.data.conversation_id).toBe(lunch.data.conversation_id)
 
     // Replying in the first thread answers the newest mail and names the whole chain.
@@ -276,7 +285,8 @@ describe('email accounts against real SMTP and IMAP servers', () => {
     })
     expect(patched.status).toBe(200)
     await eventually(
-      () => stream.of('account_connected').filter((e) => e.data.account_id === account.id).length >= 2,
+      () =>
+        stream.of('account_connected').filter((e) => e.data.account_id === account.id).length >= 2,
       'the account to reconnect',
     )
     const synced = await ann.request<PlatformAccount>('POST', `/accounts/${account.id}/sync`)
@@ -335,9 +345,16 @@ describe('email accounts against real SMTP and IMAP servers', () => {
     expect(smtp.refusedLogins).toBeGreaterThan(refusedBefore)
     expect(smtp.mails).toHaveLength(mailsBefore)
 
-    const outbox = await ann.request<ExternalMessageRecord[]>('GET', `/accounts/${account.id}/outbox`)
+    const outbox = await ann.request<ExternalMessageRecord[]>(
+      'GET',
+      `/accounts/${account.id}/outbox`,
+    )
     expect(outbox.data).toEqual([
-      expect.objectContaining({ message_id: sent.data.id, state: 'failed', reason: failed.data.reason }),
+      expect.objectContaining({
+        message_id: sent.data.id,
+        state: 'failed',
+        reason: failed.data.reason,
+      }),
     ])
 
     // Retrying with the wrong password fails again, visibly.
@@ -366,7 +383,9 @@ describe('email accounts against real SMTP and IMAP servers', () => {
     const again = await ann.request('POST', `/accounts/${account.id}/outbox/${sent.data.id}/retry`)
     expect(again.status).toBe(409)
     expect(smtp.mails).toHaveLength(mailsBefore + 1)
-    expect((await ann.request<ExternalMessageRecord[]>('GET', `/accounts/${account.id}/outbox`)).data).toEqual([])
+    expect(
+      (await ann.request<ExternalMessageRecord[]>('GET', `/accounts/${account.id}/outbox`)).data,
+    ).toEqual([])
     // The message itself exists once.
     const history = await ann.request<MessagePage>('GET', `/conversations/${threadId}/messages`)
     expect(history.data.messages.filter((m) => m.text === 'This one has to wait.')).toHaveLength(1)
@@ -383,7 +402,9 @@ describe('email accounts against real SMTP and IMAP servers', () => {
     })
     const failed = await stream.next('email_sent', (e) => e.data.message_id === sent.data.id)
     expect(failed.data.state).toBe('failed')
-    expect(failed.data.reason).toMatch(/Cannot reach the SMTP server 127\.0\.0\.1:\d+: connection refused/)
+    expect(failed.data.reason).toMatch(
+      /Cannot reach the SMTP server 127\.0\.0\.1:\d+: connection refused/,
+    )
     await ann.request('PATCH', `/accounts/${account.id}`, {
       smtp: server(smtp.port, 'ann-smtp', SMTP_USERS['ann-smtp']),
     })
@@ -398,7 +419,10 @@ describe('email accounts against real SMTP and IMAP servers', () => {
       imap: server(dovecot.port, 'dan', 'wrong-password'),
     })
     expect(created.status).toBe(201)
-    const down = await stream.next('account_disconnected', (e) => e.data.account_id === created.data.id)
+    const down = await stream.next(
+      'account_disconnected',
+      (e) => e.data.account_id === created.data.id,
+    )
     expect(down.data.state).toBe('error')
     expect(down.data.reason).toMatch(/IMAP server refused the username or password/)
     expect(down.data.reason).not.toContain('wrong-password')
@@ -444,4 +468,38 @@ describe('email accounts against real SMTP and IMAP servers', () => {
     )
     await stream.next('email_received', (e) => e.data.subject === 'Back online')
   }, 60_000)
+
+  it('picks the mailbox up again after a server restart, with the stored key, importing nothing twice', async () => {
+    const before = (await records('?direction=in')).length
+    stream.close()
+    const dataDir = tidings.dataDir
+    await tidings.close(true)
+    tidings = await startTidings(dataDir)
+    ann = await tidings.login('ann')
+    stream = await EventStream.open(tidings.server, ann.token)
+    const state = await eventually(async () => {
+      const shown = await ann.request<PlatformAccount>('GET', `/accounts/${account.id}`)
+      return shown.data.state === 'connected' && shown.data
+    }, 'the account to reconnect after the restart')
+    expect(state.state_reason).toBeNull()
+    await dovecot.append(
+      'ann',
+      IMAP_USERS.ann,
+      mail({
+        from: 'Hal <hal@example.test>',
+        subject: 'After the restart',
+        messageId: '<after-restart@example.test>',
+        body: 'Still in sync.',
+      }),
+    )
+    await stream.next('email_received', (e) => e.data.subject === 'After the restart')
+    expect((await records('?direction=in')).length).toBe(before + 1)
+    // Sending still works: the SMTP password was decrypted with the key file.
+    const sent = await ann.request<Message>('POST', `/conversations/${threadId}/messages`, {
+      text: 'Sent after the restart.',
+      client_id: 'mail-5',
+    })
+    const outcome = await stream.next('email_sent', (e) => e.data.message_id === sent.data.id)
+    expect(outcome.data.state).toBe('sent')
+  })
 })

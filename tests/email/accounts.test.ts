@@ -17,7 +17,7 @@ import {
   startTidings,
   type Session,
   type TidingsHarness,
-} from '../email/harness'
+} from './harness'
 
 const SMTP_PASSWORD = 'smtp-Pa55word-unique'
 const IMAP_PASSWORD = 'imap-Pa55word-unique'
@@ -76,7 +76,9 @@ describe('connected platform accounts', () => {
         display_name: 'Ann at work',
         state: 'error',
       })
-      expect(event.data.reason).toMatch(/Cannot reach the IMAP server 127\.0\.0\.1:\d+: connection refused/)
+      expect(event.data.reason).toMatch(
+        /Cannot reach the IMAP server 127\.0\.0\.1:\d+: connection refused/,
+      )
       const listed = await ann.request<PlatformAccount[]>('GET', '/accounts')
       expect(listed.data).toHaveLength(1)
       expect(listed.data[0]).toMatchObject({ state: 'error', state_reason: event.data.reason })
@@ -182,16 +184,15 @@ describe('connected platform accounts', () => {
       const chat = conversations.data.find((c) => c.platform === 'whatsapp')!
       expect(chat.unread_count).toBe(2)
       expect(chat.id).toBe(message.conversation_id)
-      const history = await ann.request<MessagePage>(
-        'GET',
-        `/conversations/${chat.id}/messages`,
-      )
+      const history = await ann.request<MessagePage>('GET', `/conversations/${chat.id}/messages`)
       expect(history.data.messages.map((m) => [m.sender_name, m.text])).toEqual([
         ['Carla', 'Hi Ann!'],
         ['Carla', 'Are you there?'],
       ])
       // A bridged message is not the owner's to edit.
-      expect((await ann.request('PATCH', `/messages/${message.id}`, { text: 'x' })).status).toBe(403)
+      expect((await ann.request('PATCH', `/messages/${message.id}`, { text: 'x' })).status).toBe(
+        403,
+      )
 
       // The bridge reports its link down and up again.
       const status = (state: string, reason?: string) =>
@@ -204,7 +205,59 @@ describe('connected platform accounts', () => {
       const down = await stream.next('account_disconnected')
       expect(down.data).toMatchObject({ state: 'error', reason: 'phone offline' })
       expect((await status('connected')).status).toBe(200)
-      await eventually(() => stream.of("account_connected").length === 2, "account_connected")
+      await eventually(() => stream.of('account_connected').length === 2, 'account_connected')
+
+      // Ann answers: the message waits in the bridge's outbox until the bridge reports back.
+      const bridge = (method: string, url: string, body?: unknown) =>
+        fetch(`${tidings.server.url}/integrations/whatsapp${url}`, {
+          method,
+          headers: {
+            authorization: `Bridge ${secret}`,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        })
+      const answer = await ann.request<Message>('POST', `/conversations/${chat.id}/messages`, {
+        text: 'Yes, here!',
+        client_id: 'wa-1',
+      })
+      expect(answer.status).toBe(201)
+      const outbox = await bridge('GET', '/outbox')
+      expect(outbox.status).toBe(200)
+      expect(((await outbox.json()) as { data: unknown }).data).toEqual([
+        {
+          message_id: answer.data.id,
+          conversation_id: chat.id,
+          external_thread_id: 'chat-42',
+          to: ['+1 555 0199'],
+          text: 'Yes, here!',
+          created_at: answer.data.created_at,
+        },
+      ])
+      const delivered = await bridge('POST', `/outbox/${answer.data.id}`, { state: 'sent' })
+      expect(delivered.status).toBe(200)
+      expect(((await delivered.json()) as { data: { state: string } }).data.state).toBe('sent')
+      expect((await bridge('POST', `/outbox/${answer.data.id}`, { state: 'sent' })).status).toBe(
+        409,
+      )
+      expect(((await (await bridge('GET', '/outbox')).json()) as { data: unknown[] }).data).toEqual(
+        [],
+      )
+
+      // Once the account is removed, its conversation keeps its history but takes no new sends.
+      expect((await ann.request('DELETE', `/accounts/${created.data.id}`)).status).toBe(200)
+      const orphan = await ann.request('POST', `/conversations/${chat.id}/messages`, {
+        text: 'Hello?',
+        client_id: 'wa-2',
+      })
+      expect(orphan.status).toBe(409)
+      const after = await ann.request<MessagePage>('GET', `/conversations/${chat.id}/messages`)
+      expect(after.data.messages.map((m) => m.text)).toEqual([
+        'Hi Ann!',
+        'Are you there?',
+        'Yes, here!',
+      ])
+      expect((await post('whatsapp', `Bridge ${secret}`, body)).status).toBe(401)
     } finally {
       stream.close()
     }

@@ -1,0 +1,90 @@
+import { test as base, expect, type Page } from '@playwright/test'
+import type { CoreTuning } from '../../src/main/core/appCore'
+import {
+  ALICE,
+  BOB,
+  RestUser,
+  createFirstAccount,
+  createInvite,
+  registerWithInvite,
+  startDirectConversation,
+  openConversation,
+} from './flows'
+import { Backend, DesktopClient, serveRenderer } from './harness'
+
+/**
+ * Per-test world: its own server (fresh SQLite file), its own renderer server and the desktop
+ * clients the test launches. Everything is closed after the test, passed or failed.
+ */
+export interface World {
+  backend: Backend
+  rendererUrl: string
+  launch(options?: { tuning?: CoreTuning }): Promise<DesktopClient>
+}
+
+export const test = base.extend<{ world: World }>({
+  world: async ({ browser }, use) => {
+    const backend = new Backend()
+    await backend.start()
+    const renderer = await serveRenderer()
+    const clients: DesktopClient[] = []
+    try {
+      await use({
+        backend,
+        rendererUrl: renderer.url,
+        launch: async (options) => {
+          const client = await DesktopClient.launch(browser, backend.url, options)
+          clients.push(client)
+          return client
+        },
+      })
+    } finally {
+      for (const client of clients) await client.close().catch(() => undefined)
+      await renderer.close()
+      await backend.stop().catch(() => undefined)
+    }
+  },
+})
+
+export { expect }
+
+/** Two signed-in users of one server, each in their own app, with a direct conversation. */
+export interface Pair {
+  alice: DesktopClient
+  bob: DesktopClient
+  alicePage: Page
+  bobPage: Page
+  aliceRest: RestUser
+  conversationId: number
+}
+
+/**
+ * Alice creates the admin account on first run and an invite; Bob registers with it; Alice
+ * starts a direct conversation with Bob, which Bob then opens. All through the UI.
+ */
+export async function signUpPair(world: World, options: { tuning?: CoreTuning } = {}) {
+  const alice = await world.launch(options)
+  const alicePage = await alice.open(world.rendererUrl)
+  await createFirstAccount(alicePage, ALICE)
+  const code = await createInvite(alicePage)
+
+  const bob = await world.launch(options)
+  const bobPage = await bob.open(world.rendererUrl)
+  await registerWithInvite(bobPage, BOB, code)
+
+  await startDirectConversation(alicePage, BOB)
+  const conversationId = Number(
+    await alicePage
+      .getByTestId('conversation-item')
+      .and(alicePage.locator('[aria-current="true"]'))
+      .getAttribute('data-conversation-id'),
+  )
+  expect(conversationId).toBeGreaterThan(0)
+  const aliceRest = await RestUser.login(world.backend.url, ALICE)
+  return { alice, bob, alicePage, bobPage, aliceRest, conversationId } satisfies Pair
+}
+
+/** Bob opens the conversation with Alice (it reaches his list through conversation_created). */
+export async function bobOpensConversation(pair: Pair): Promise<void> {
+  await openConversation(pair.bobPage, ALICE.displayName)
+}
