@@ -148,7 +148,10 @@ export class DesktopClient {
           return { ok: true, data: await client.core.handle(channel, request as never) }
         } catch (error) {
           const e = error as { code?: string; message?: string }
-          return { ok: false, error: { code: e.code ?? 'internal', message: e.message ?? String(error) } }
+          return {
+            ok: false,
+            error: { code: e.code ?? 'internal', message: e.message ?? String(error) },
+          }
         }
       },
     )
@@ -158,7 +161,10 @@ export class DesktopClient {
   }
 
   /** Opens a window (index.html or settings.html) of this app. */
-  async open(rendererUrl: string, page: 'index.html' | 'settings.html' = 'index.html'): Promise<Page> {
+  async open(
+    rendererUrl: string,
+    page: 'index.html' | 'settings.html' = 'index.html',
+  ): Promise<Page> {
     this.rendererUrl ??= rendererUrl
     const tab = await this.context.newPage()
     this.pages.add(tab)
