@@ -30,7 +30,7 @@ const argValue = (name: string) => {
   const index = args.indexOf(name)
   return index >= 0 ? args[index + 1] : undefined
 }
-const requested = Number(argValue('--connections') ?? (quick ? 500 : 10_000))
+const requested = Number(argValue('--connections') ?? (quick ? 400 : 10_000))
 const only = (argValue('--only')?.split(',') ?? SERVER_KINDS) as ServerKind[]
 const TOTAL_DEADLINE_MS = quick ? 58_000 : 9.5 * 60_000
 
@@ -105,7 +105,8 @@ async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
   const config: BenchConfig = {
     kind,
     users: connections,
-    bigSize: 1000,
+    // --quick keeps the large room small so the whole run fits in a minute.
+    bigSize: quick ? 200 : 1000,
     smallSize: 10,
     seed,
     quick,
@@ -150,7 +151,7 @@ async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
         (m as LoadgenMessage).type === 'result'
           ? ((m as { result: KindResult }).result as KindResult)
           : undefined,
-      quick ? 55_000 : 200_000,
+      quick ? 50_000 : 200_000,
       `${kind} load generator`,
     )
   } finally {

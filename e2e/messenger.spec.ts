@@ -1,4 +1,6 @@
+import fs from 'node:fs'
 import path from 'node:path'
+import type { Page } from '@playwright/test'
 import { DateTime } from 'luxon'
 import { bobOpensConversation, expect, signUpPair, test } from './support/fixtures'
 import {
@@ -16,9 +18,23 @@ import {
 } from './support/flows'
 
 // The messenger end to end: the real server, the real main-process core and the built renderer
-// in Chromium, driven by clicks and keystrokes like a user.
+// in Chromium, driven by clicks and keystrokes like a user. Each test has its own server and apps.
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../docs/screenshots')
+fs.mkdirSync(SCREENSHOTS, { recursive: true })
+
+/** The timezone change reaches a page as a system notification toast; waits for it and closes it. */
+async function dismissTimezoneToast(page: Page): Promise<void> {
+  const toast = page.getByTestId('toast').and(page.locator('[data-kind="system_notification"]'))
+  await expect(toast).toBeVisible()
+  await toast.getByTestId('toast-dismiss').click()
+  await expect(toast).toHaveCount(0)
+}
+
+/** The time a message row shows. */
+function shownTime(page: Page, text: string) {
+  return messageWithText(page, text).locator('.message__time')
+}
 
 test.describe('Tidings renderer in Chromium', () => {
   test('first run creates the administrator and opens the main window', async ({ world }) => {
@@ -49,20 +65,267 @@ test.describe('Tidings renderer in Chromium', () => {
     await send(alicePage, 'Lunch at noon?')
     await expect(messageWithText(bobPage, 'Lunch at noon?')).toBeVisible()
 
-    const expected = ['Hi Bob, welcome to Tidings!', 'Thanks Alice, glad to be here.', 'Lunch at noon?']
+    const expected = [
+      'Hi Bob, welcome to Tidings!',
+      'Thanks Alice, glad to be here.',
+      'Lunch at noon?',
+    ]
     await expect.poll(() => threadTexts(alicePage)).toEqual(expected)
     await expect.poll(() => threadTexts(bobPage)).toEqual(expected)
     await expect(messageWithText(alicePage, 'Lunch at noon?')).toHaveAttribute('data-status', 'sent')
-    // The sender's side marks its own messages; the other side shows the sender's name.
-    await expect(messageWithText(alicePage, 'Lunch at noon?').locator('.message__sender')).toHaveText(
-      'You',
-    )
+    // Own messages read "You"; the other side shows the sender's name.
+    await expect(
+      messageWithText(alicePage, 'Lunch at noon?').locator('.message__sender'),
+    ).toHaveText('You')
     await expect(messageWithText(bobPage, 'Lunch at noon?').locator('.message__sender')).toHaveText(
       ALICE.displayName,
+    )
+    // The list previews the newest message on both sides.
+    await expect(conversationItem(alicePage, BOB.displayName)).toContainText('You: Lunch at noon?')
+    await expect(conversationItem(bobPage, ALICE.displayName)).toContainText(
+      `${ALICE.displayName}: Lunch at noon?`,
     )
 
     await alicePage.screenshot({ path: path.join(SCREENSHOTS, 'main-window.png') })
   })
-})
 
-export { BOB, DateTime, messageItems, bobOpensConversation, clockTime }
+  test('an unfocused receiver gets a toast, an unread count and a native notification in the organization timezone', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { bob, alicePage, bobPage, aliceRest, conversationId } = pair
+    const zone = 'America/New_York'
+    await aliceRest.setTimezone(zone)
+    await dismissTimezoneToast(bobPage)
+    await bobOpensConversation(pair)
+
+    // Bob switches to another app: the thread stays on screen, the window loses focus.
+    await bob.setWindowFocused(bobPage, false)
+    const text = 'Are you there, Bob?'
+    await send(alicePage, text)
+
+    const [message] = (await aliceRest.messages(conversationId)).filter((m) => m.text === text)
+    expect(message).toBeDefined()
+    const createdAt = DateTime.fromISO(message!.created_at, { zone }).setLocale('en-US')
+    const abbreviation = createdAt.offsetNameShort
+    expect(abbreviation).toMatch(/^E[SD]T$/)
+    const time = `${createdAt.toFormat('h:mm a')} ${abbreviation}`
+
+    // In-app toast, with the time in the organization zone.
+    const toast = bobPage
+      .getByTestId('toast')
+      .and(bobPage.locator('[data-kind="message_received"]'))
+    await expect(toast).toBeVisible()
+    await expect(toast.locator('.toast__title')).toHaveText(ALICE.displayName)
+    await expect(toast.locator('.toast__body')).toHaveText(text)
+    await expect(toast.locator('.toast__time')).toHaveText(time)
+    // The unread count in the list and the app badge.
+    await expect(
+      conversationItem(bobPage, ALICE.displayName).getByTestId('unread-badge'),
+    ).toHaveText('1')
+    await expect.poll(() => bob.unreadCounts.at(-1)).toBe(1)
+    // The native notification main raises (after its coalescing window).
+    await expect.poll(() => bob.notifications.length).toBe(1)
+    expect(bob.notifications[0]).toMatchObject({
+      title: ALICE.displayName,
+      body: `${time} · ${text}`,
+      conversation_id: conversationId,
+      tag: `conversation:${conversationId}`,
+    })
+    // The thread shows the same wall-clock time.
+    await expect(shownTime(bobPage, text)).toHaveText(clockTime(message!.created_at, zone))
+
+    // Hovering keeps the toast on screen for the picture.
+    await toast.hover()
+    await expect(toast).toHaveAttribute('data-paused', 'true')
+    await bobPage.screenshot({ path: path.join(SCREENSHOTS, 'thread-with-toast.png') })
+
+    // Back in the window: the message counts as read, on both sides.
+    await bob.setWindowFocused(bobPage, true)
+    await expect(
+      conversationItem(bobPage, ALICE.displayName).getByTestId('unread-badge'),
+    ).toHaveCount(0)
+    await expect.poll(() => bob.unreadCounts.at(-1)).toBe(0)
+    await expect(messageWithText(alicePage, text).getByTestId('read-receipt')).toHaveText(
+      `Read by ${BOB.displayName}`,
+    )
+    expect(bob.notifications).toHaveLength(1)
+  })
+
+  test('a message for a conversation not on screen notifies even with the window focused', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { bob, alicePage, bobPage } = pair
+    // Bob's window has focus but shows no conversation.
+    await expect(conversationItem(bobPage, ALICE.displayName)).toBeVisible()
+    await expect(bobPage.getByTestId('thread')).toHaveCount(0)
+
+    await send(alicePage, 'Ping from Alice')
+    const toast = bobPage.getByTestId('toast').filter({ hasText: 'Ping from Alice' })
+    await expect(toast).toBeVisible()
+    await expect(
+      conversationItem(bobPage, ALICE.displayName).getByTestId('unread-badge'),
+    ).toHaveText('1')
+    await expect.poll(() => bob.notifications.length).toBe(1)
+    expect(bob.notifications[0]!.body).toMatch(/^\d{1,2}:\d{2} [AP]M UTC · Ping from Alice$/)
+
+    // Clicking the toast opens the conversation and reads it.
+    await toast.getByTestId('toast-open').click()
+    await expect(bobPage.getByTestId('thread').getByRole('heading', { level: 2 })).toHaveText(
+      ALICE.displayName,
+    )
+    await expect(messageWithText(bobPage, 'Ping from Alice')).toBeVisible()
+    await expect(
+      conversationItem(bobPage, ALICE.displayName).getByTestId('unread-badge'),
+    ).toHaveCount(0)
+  })
+
+  test('the admin changes the timezone in settings and times change at once for everyone', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { alice, alicePage, bobPage, aliceRest, conversationId } = pair
+    await aliceRest.setTimezone('America/New_York')
+    await dismissTimezoneToast(bobPage)
+    await dismissTimezoneToast(alicePage)
+    await bobOpensConversation(pair)
+    const text = 'What time is it over there?'
+    await send(alicePage, text)
+    await expect(messageWithText(bobPage, text)).toBeVisible()
+    const [message] = (await aliceRest.messages(conversationId)).filter((m) => m.text === text)
+    const before = clockTime(message!.created_at, 'America/New_York')
+    const after = clockTime(message!.created_at, 'Asia/Tokyo')
+    expect(after).not.toBe(before)
+    await expect(shownTime(bobPage, text)).toHaveText(before)
+
+    // Alice opens the settings window from the top bar.
+    const settingsOpened = alice.context.waitForEvent('page')
+    await alicePage.getByTestId('open-settings').click()
+    const settings = await settingsOpened
+    await expect(settings.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+    const select = settings.getByTestId('timezone-select')
+    await expect(select).toHaveValue('America/New_York')
+    await expect(settings.getByTestId('timezone-save')).toBeDisabled()
+
+    await settings.getByTestId('timezone-search').fill('Tokyo')
+    const tokyo = select.locator('option[value="Asia/Tokyo"]')
+    await expect(tokyo).toHaveText('(UTC+09:00) Asia/Tokyo')
+    // The search narrows the list (the current choice stays listed).
+    await expect(select.locator('option')).toHaveCount(2)
+    await select.selectOption('Asia/Tokyo')
+    await expect(settings.getByTestId('timezone-preview')).toContainText('Now in Asia/Tokyo')
+    await expect(settings.getByTestId('timezone-preview')).toContainText('GMT+9')
+    await settings.screenshot({ path: path.join(SCREENSHOTS, 'settings.png'), fullPage: true })
+    await settings.getByTestId('timezone-save').click()
+    await expect(settings.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible()
+
+    // Bob's open thread and Alice's follow at once.
+    await expect(shownTime(bobPage, text)).toHaveText(after)
+    await expect(shownTime(alicePage, text)).toHaveText(after)
+    const rest = await RestUser.login(world.backend.url, BOB)
+    expect(await rest.call('GET', '/branding')).toMatchObject({ timezone: 'Asia/Tokyo' })
+    // The settings window of a member shows the zone read-only.
+    const bobSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
+    await expect(bobSettings.getByTestId('timezone-readonly')).toContainText('Asia/Tokyo')
+    await expect(bobSettings.getByTestId('timezone-select')).toHaveCount(0)
+  })
+
+  test('after a server restart, messages queued on both sides arrive once each, in order', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { alicePage, bobPage } = pair
+    await bobOpensConversation(pair)
+    await send(alicePage, 'Before the restart')
+    await expect(messageWithText(bobPage, 'Before the restart')).toBeVisible()
+
+    await world.backend.stop()
+    for (const page of [alicePage, bobPage]) {
+      await expect(page.getByTestId('connection-status')).toHaveAttribute(
+        'data-status',
+        'reconnecting',
+      )
+      await expect(page.getByTestId('connection-status')).toContainText('Reconnecting')
+    }
+
+    // Both keep writing while the server is away: the sends wait in each outbox.
+    const fromAlice = ['Alice offline 1', 'Alice offline 2', 'Alice offline 3']
+    const fromBob = ['Bob offline 1', 'Bob offline 2']
+    for (const text of fromAlice) await send(alicePage, text)
+    for (const text of fromBob) await send(bobPage, text)
+    for (const text of fromAlice) {
+      await expect(messageWithText(alicePage, text)).toHaveAttribute('data-status', 'pending')
+      await expect(messageWithText(alicePage, text).getByTestId('message-status')).toHaveText(
+        'Sending…',
+      )
+    }
+    for (const text of fromBob) {
+      await expect(messageWithText(bobPage, text)).toHaveAttribute('data-status', 'pending')
+    }
+
+    await world.backend.start()
+    for (const page of [alicePage, bobPage]) {
+      // Reconnecting follows the real backoff (up to 30 s between attempts).
+      await expect(page.getByTestId('connection-status')).toHaveAttribute(
+        'data-status',
+        'connected',
+        { timeout: 45_000 },
+      )
+      await expect(page.getByTestId('connection-status')).toHaveText('Connected')
+    }
+
+    const all = ['Before the restart', ...fromAlice, ...fromBob]
+    for (const page of [alicePage, bobPage]) {
+      for (const text of all) await expect(messageWithText(page, text)).toHaveCount(1)
+      await expect(messageItems(page)).toHaveCount(all.length)
+      await expect(messageItems(page).and(page.locator('[data-status="pending"]'))).toHaveCount(0)
+    }
+    // Same order on both sides, ordered by server id, and each sender's own order kept.
+    const aliceOrder = await threadTexts(alicePage)
+    expect(await threadTexts(bobPage)).toEqual(aliceOrder)
+    expect(aliceOrder.filter((t) => fromAlice.includes(t))).toEqual(fromAlice)
+    expect(aliceOrder.filter((t) => fromBob.includes(t))).toEqual(fromBob)
+    const ids = await messageItems(alicePage).evaluateAll((items) =>
+      items.map((item) => Number(item.getAttribute('data-message-id'))),
+    )
+    expect(ids).toEqual([...ids].sort((a, b) => a - b))
+    expect(new Set(ids).size).toBe(all.length)
+    // And the server stored each exactly once.
+    const stored = (await pair.aliceRest.messages(pair.conversationId)).map((m) => m.text)
+    expect(stored).toEqual(aliceOrder)
+  })
+
+  test('typing indicator and read receipts show', async ({ world }) => {
+    const pair = await signUpPair(world)
+    const { alicePage, bobPage } = pair
+    await bobOpensConversation(pair)
+
+    const indicator = alicePage.getByTestId('typing-indicator')
+    await expect(indicator).toHaveText('')
+    await bobPage.getByTestId('composer').pressSequentially('Hold on, I am wri', { delay: 20 })
+    await expect(indicator).toHaveText(`${BOB.displayName} is typing…`)
+    // Clearing the draft stops it.
+    await bobPage.getByTestId('composer').fill('')
+    await expect(indicator).toHaveText('')
+
+    await send(alicePage, 'Did you get this?')
+    const receipt = messageWithText(alicePage, 'Did you get this?').getByTestId('read-receipt')
+    // Bob has the conversation open and focused: it is read at once.
+    await expect(messageWithText(bobPage, 'Did you get this?')).toBeVisible()
+    await expect(receipt).toHaveText(`Read by ${BOB.displayName}`)
+
+    // A sent message clears the sender's typing notice on the other side.
+    await bobPage.getByTestId('composer').pressSequentially('Yes, got it', { delay: 20 })
+    await expect(indicator).toHaveText(`${BOB.displayName} is typing…`)
+    await bobPage.getByTestId('composer').press('Enter')
+    await expect(messageWithText(alicePage, 'Yes, got it')).toBeVisible()
+    await expect(indicator).toHaveText('')
+    // The receipt moves to Alice's newest own message only.
+    await send(alicePage, 'Great')
+    await expect(
+      messageWithText(alicePage, 'Great').getByTestId('read-receipt'),
+    ).toHaveText(`Read by ${BOB.displayName}`)
+    await expect(alicePage.getByTestId('read-receipt')).toHaveCount(1)
+  })
+})

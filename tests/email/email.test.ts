@@ -326,6 +326,69 @@ describe('email accounts against real SMTP and IMAP servers', () => {
     expect((await fetch(`${tidings.server.url}/healthz`)).status).toBe(200)
   })
 
+  it('decodes MIME: picks the text part of multipart mail, decodes charsets and encodings, renders HTML-only mail', async () => {
+    const multipart = [
+      'From: =?utf-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.test>',
+      'To: ann@example.test',
+      'Subject: =?iso-8859-1?Q?Gr=FC=DFe?=',
+      'Message-ID: <mime-1@example.test>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=iso-8859-1',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Viele Gr=FC=DFe aus K=F6ln',
+      '--b1',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>HTML version</p>',
+      '--b1--',
+      '',
+    ].join('\r\n')
+    await dovecot.append('ann', IMAP_USERS.ann, multipart)
+    const decoded = await stream.next(
+      'email_received',
+      (e) => e.data.email.external_id === '<mime-1@example.test>',
+    )
+    expect(decoded.data).toMatchObject({
+      subject: 'Grüße',
+      from_name: 'Jürgen Müller',
+      state: 'received',
+    })
+    const text = await stream.next(
+      'message_received',
+      (e) => e.data.message.id === decoded.data.message_id,
+    )
+    expect(text.data.message.text).toBe('Viele Grüße aus Köln')
+
+    const htmlOnly = [
+      'From: Web Shop <shop@example.test>',
+      'To: ann@example.test',
+      'Subject: Your order',
+      'Message-ID: <html-1@example.test>',
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from(
+        '<html><body><p>Order <b>#42</b> &amp; more</p><p>Thanks</p></body></html>',
+      ).toString('base64'),
+      '',
+    ].join('\r\n')
+    await dovecot.append('ann', IMAP_USERS.ann, htmlOnly)
+    const html = await stream.next(
+      'email_received',
+      (e) => e.data.email.external_id === '<html-1@example.test>',
+    )
+    const htmlText = await stream.next(
+      'message_received',
+      (e) => e.data.message.id === html.data.message_id,
+    )
+    expect(htmlText.data.message.text).toBe('Order #42 & more\nThanks')
+  })
+
   it('reports a refused SMTP login as a failure that can be retried once fixed, never doubled', async () => {
     const wrong = await ann.request('PATCH', `/accounts/${account.id}`, {
       smtp: server(smtp.port, 'ann-smtp', 'not-the-password'),

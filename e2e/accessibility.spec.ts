@@ -1,0 +1,161 @@
+import AxeBuilder from '@axe-core/playwright'
+import type { Locator, Page } from '@playwright/test'
+import { expect, signUpPair, test } from './support/fixtures'
+import { ALICE, messageWithText, openConversation, send } from './support/flows'
+
+// Every screen passes axe without serious or critical violations, and the main paths work from
+// the keyboard alone.
+
+/**
+ * Runs axe on the page as it is now and lists its serious and critical violations. A soft
+ * assertion: the test goes on to the other screens and fails at the end with all of them.
+ */
+async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze()
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }))
+  expect.soft(serious, `${screen}: serious or critical axe violations`).toEqual([])
+  // axe must actually have looked at something on this screen.
+  expect(results.passes.length, `${screen}: axe ran no passing rule`).toBeGreaterThan(10)
+}
+
+/** Presses Tab until `target` has focus (at most `limit` presses); fails otherwise. */
+async function tabTo(page: Page, target: Locator, limit = 40): Promise<number> {
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press('Tab')
+    if (await target.evaluate((el) => el === document.activeElement)) return presses
+  }
+  throw new Error(`not reachable with ${limit} Tab presses`)
+}
+
+test.describe('Accessibility', () => {
+  test('axe finds no serious or critical violations on any screen', async ({ world }) => {
+    // Login (first-run mode).
+    const client = await world.launch()
+    const page = await client.open(world.rendererUrl)
+    await expect(page.getByTestId('login-form')).toHaveAttribute('data-mode', 'first_account')
+    await expectNoSeriousViolations(page, 'login (first account)')
+    await client.close()
+
+    const pair = await signUpPair(world)
+    const { alicePage, bobPage } = pair
+    // Login (sign-in mode), on a fresh app.
+    const third = await world.launch()
+    const thirdPage = await third.open(world.rendererUrl)
+    await expect(thirdPage.getByTestId('login-form')).toHaveAttribute('data-mode', 'signin')
+    await expectNoSeriousViolations(thirdPage, 'login (sign in)')
+
+    // Main window with a thread, messages, a receipt and a toast.
+    await openConversation(bobPage, ALICE.displayName)
+    await send(alicePage, 'Hello Bob')
+    await send(bobPage, 'Hello Alice')
+    await expect(messageWithText(alicePage, 'Hello Alice')).toBeVisible()
+    await expect(messageWithText(alicePage, 'Hello Bob').getByTestId('read-receipt')).toBeVisible()
+    await expectNoSeriousViolations(alicePage, 'main window with a thread')
+    await pair.bob.setWindowFocused(bobPage, false)
+    await send(alicePage, 'Still there?')
+    const toast = bobPage.getByTestId('toast').filter({ hasText: 'Still there?' })
+    await expect(toast).toBeVisible()
+    await toast.hover()
+    await expectNoSeriousViolations(bobPage, 'main window with a toast and an unread count')
+
+    // Event monitor.
+    await alicePage.getByTestId('toggle-event-monitor').click()
+    await expect(alicePage.getByTestId('event-monitor')).toBeVisible()
+    await expect(alicePage.getByTestId('event-entry').first()).toBeVisible()
+    await expectNoSeriousViolations(alicePage, 'event monitor')
+    await alicePage.getByTestId('toggle-event-monitor').click()
+    await expect(alicePage.getByTestId('event-monitor')).toHaveCount(0)
+
+    // New conversation dialog.
+    await alicePage.getByTestId('new-conversation').click()
+    const dialog = alicePage.getByTestId('new-conversation-dialog')
+    await expect(dialog.getByTestId('person-option')).toHaveCount(1)
+    await expectNoSeriousViolations(alicePage, 'new conversation dialog')
+    await alicePage.keyboard.press('Escape')
+    await expect(dialog).toHaveCount(0)
+
+    // Settings, as an admin (picker) and as a member (read-only zone).
+    const settings = await pair.alice.open(world.rendererUrl, 'settings.html')
+    await expect(settings.getByTestId('timezone-select')).toBeVisible()
+    await expect(settings.getByTestId('mute-checkbox')).toHaveCount(1)
+    await expectNoSeriousViolations(settings, 'settings (admin)')
+    const memberSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
+    await expect(memberSettings.getByTestId('timezone-readonly')).toBeVisible()
+    await expectNoSeriousViolations(memberSettings, 'settings (member)')
+  })
+
+  test('the keyboard alone opens a conversation, sends, opens dialogs and changes settings', async ({ world }) => {
+    const pair = await signUpPair(world)
+    const { alice, alicePage, bobPage } = pair
+
+    // Bob opens the conversation from the list with the keyboard.
+    const item = bobPage.getByTestId('conversation-item')
+    await expect(item).toHaveCount(1)
+    await tabTo(bobPage, item)
+    await bobPage.keyboard.press('Enter')
+    await expect(bobPage.getByTestId('thread').getByRole('heading', { level: 2 })).toHaveText(
+      ALICE.displayName,
+    )
+
+    // Alice tabs to the composer, types and sends with Enter.
+    await alicePage.locator('body').focus()
+    await tabTo(alicePage, alicePage.getByTestId('composer'))
+    await alicePage.keyboard.type('Sent without a mouse')
+    await alicePage.keyboard.press('Enter')
+    await expect(messageWithText(bobPage, 'Sent without a mouse')).toBeVisible()
+    await expect(alicePage.getByTestId('composer')).toHaveValue('')
+    await expect(alicePage.getByTestId('composer')).toBeFocused()
+    // Shift+Enter makes a new line instead of sending.
+    await alicePage.keyboard.type('line one')
+    await alicePage.keyboard.press('Shift+Enter')
+    await alicePage.keyboard.type('line two')
+    await expect(alicePage.getByTestId('composer')).toHaveValue('line one\nline two')
+    await alicePage.keyboard.press('Enter')
+    await expect(messageWithText(bobPage, 'line one\nline two')).toBeVisible()
+
+    // The event monitor toggles with its shortcut.
+    await alicePage.keyboard.press('Control+Shift+E')
+    await expect(alicePage.getByTestId('event-monitor')).toBeVisible()
+    await alicePage.keyboard.press('Control+Shift+E')
+    await expect(alicePage.getByTestId('event-monitor')).toHaveCount(0)
+
+    // The new-conversation dialog: reachable, operable, and Escape closes it.
+    await alicePage.locator('body').focus()
+    await tabTo(alicePage, alicePage.getByTestId('new-conversation'))
+    await alicePage.keyboard.press('Enter')
+    const dialog = alicePage.getByTestId('new-conversation-dialog')
+    await expect(dialog).toBeVisible()
+    await expect(dialog.getByRole('searchbox', { name: 'Find people' })).toBeFocused()
+    await alicePage.keyboard.press('Escape')
+    await expect(dialog).toHaveCount(0)
+
+    // Settings open from the top bar with the keyboard.
+    await alicePage.locator('body').focus()
+    await tabTo(alicePage, alicePage.getByTestId('open-settings'))
+    const opened = alice.context.waitForEvent('page')
+    await alicePage.keyboard.press('Enter')
+    const settings = await opened
+    expect(alice.settingsOpened).toHaveLength(1)
+    await expect(settings.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+    // The timezone picker works from the keyboard: search, arrow through the list, save.
+    await settings.locator('body').focus()
+    await tabTo(settings, settings.getByTestId('timezone-search'))
+    await settings.keyboard.type('Kolkata')
+    await settings.keyboard.press('Tab')
+    await expect(settings.getByTestId('timezone-select')).toBeFocused()
+    await settings.keyboard.press('ArrowDown')
+    await expect(settings.getByTestId('timezone-select')).toHaveValue('Asia/Kolkata')
+    await settings.keyboard.press('Tab')
+    await expect(settings.getByTestId('timezone-save')).toBeFocused()
+    await settings.keyboard.press('Enter')
+    await expect(settings.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible()
+    await expect(bobPage.getByTestId('toast').filter({ hasText: 'Asia/Kolkata' })).toBeVisible()
+  })
+})
