@@ -101,8 +101,21 @@ function stop(proc: ChildProcess, ms: number): Promise<void> {
   })
 }
 
+const startedAt = Date.now()
+
+/** This server's share of what is left of the total deadline (Tidings, first, gets the most). */
+function budgetFor(kind: ServerKind): number {
+  const left = only.slice(only.indexOf(kind))
+  const remaining = TOTAL_DEADLINE_MS - (Date.now() - startedAt) - 25_000 * left.length
+  const weight = (k: ServerKind) => (k === 'tidings' ? 1.4 : 1)
+  const share = weight(kind) / left.reduce((sum, k) => sum + weight(k), 0)
+  return Math.max(quick ? 8_000 : 30_000, Math.round(remaining * share))
+}
+
 async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
+  const budgetMs = budgetFor(kind)
   const config: BenchConfig = {
+    budgetMs,
     kind,
     users: connections,
     // --quick keeps the large room small so the whole run fits in a minute.
@@ -115,7 +128,9 @@ async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
     cpuProf && kind === 'tidings'
       ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`]
       : []
-  console.log(`\n== ${SERVER_LABELS[kind]}: ${connections} users`)
+  console.log(
+    `\n== ${SERVER_LABELS[kind]}: ${connections} users, ${Math.round(budgetMs / 1000)} s budget`,
+  )
   const server = child(`bench/servers/${serverFile(kind)}`, 1, config, profileFlags)
   let loadgen: ChildProcess | undefined
   try {
@@ -151,7 +166,7 @@ async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
         (m as LoadgenMessage).type === 'result'
           ? ((m as { result: KindResult }).result as KindResult)
           : undefined,
-      quick ? 50_000 : 200_000,
+      budgetMs + 60_000,
       `${kind} load generator`,
     )
   } finally {

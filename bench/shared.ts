@@ -24,6 +24,8 @@ export interface BenchConfig {
   seed: string
   quick: boolean
   port?: number
+  /** Time the load generator may spend on this server; it reports what it finished by then. */
+  budgetMs?: number
 }
 
 export const CONFIG_ENV = 'TIDINGS_BENCH_CONFIG'

@@ -16,6 +16,12 @@ const sender = createSender(kind, layout, port)
 const clients: BenchClient[] = []
 for (let id = 1; id <= config.users; id += 1) clients.push(createClient(kind, id, layout, port))
 const notes: string[] = []
+const incomplete: string[] = []
+const budgetEnd = nowMs() + (config.budgetMs ?? (quick ? 50_000 : 190_000))
+/** Milliseconds left of this server's budget. */
+const timeLeft = () => budgetEnd - nowMs()
+/** Kept for the storm and resume at the end of the run. */
+const RESERVE_MS = quick ? 12_000 : 50_000
 const TEXT_PAD = 'The quick brown fox jumps over the lazy dog. '
 
 let nextRequest = 1
@@ -74,12 +80,17 @@ async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Pr
   await Promise.all(workers)
 }
 
-async function connectWithRetry(client: BenchClient, resume: boolean, attempts: number) {
+async function connectWithRetry(
+  client: BenchClient,
+  resume: boolean,
+  attempts: number,
+  until = budgetEnd,
+) {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await client.connect(resume)
     } catch (error) {
-      if (attempt + 1 >= attempts) throw error
+      if (attempt + 1 >= attempts || nowMs() > until) throw error
       await delay(Math.min(4000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2))
     }
   }
@@ -310,6 +321,10 @@ async function scenarioFanout(room: 'small' | 'big'): Promise<FanoutStep[]> {
   await runStep(room === 'small' ? 100 : 5, 1000, pick, drainMs, 50)
   const steps: FanoutStep[] = []
   for (const rate of rates) {
+    if (timeLeft() < RESERVE_MS + durationMs + drainMs) {
+      incomplete.push(`fan-out ${room} from ${rate} msg/s (time budget)`)
+      break
+    }
     const step = await runStep(rate, durationMs, pick, drainMs, inFlightFor(rate))
     log(
       `fan-out ${room} ${rate} msg/s: ${Math.round(step.deliveriesPerSec)} deliveries/s, p50 ${step.latency.p50.toFixed(1)} p99 ${step.latency.p99.toFixed(1)} ms, missing ${step.missing}, server cpu ${(step.serverCpuCores * 100).toFixed(0)}%`,
@@ -340,7 +355,8 @@ async function resumeRound(count: number): Promise<ResumeResult> {
     lastAt = nowMs()
   })
   away.drop()
-  await delay(300)
+  // Give the server time to see the drop (Socket.IO stores the session for recovery then).
+  await delay(1000)
   const seqs = Array.from({ length: count }, (_, i) => i + 1)
   let failed = 0
   await pool(seqs, 50, async (seq) => {
@@ -382,7 +398,7 @@ async function scenarioResume(): Promise<ResumeResult | null> {
   await settle(200, 3000)
   const result = await resumeRound(1000)
   log(
-    `resume 1000: ${result.totalMs.toFixed(1)} ms, missing ${result.missing}, doubled ${result.doubled}`,
+    `resume 1000: ${result.totalMs.toFixed(1)} ms, missing ${result.missing}, doubled ${result.doubled}, recovered ${result.recovered}`,
   )
   return result
 }
@@ -410,13 +426,15 @@ async function scenarioStorm(): Promise<StormResult> {
   log(`storm: dropping ${clients.length} clients, ${messages} messages while they are away`)
   await serverStats(true)
   const started = nowMs()
+  // Bounded by the budget: what has not caught up by then counts as not caught up.
+  const stormEnd = Math.min(started + (quick ? 15_000 : 60_000), budgetEnd - 3000)
   for (const client of clients) client.drop()
   let reconnectFailures = 0
   let resyncs = 0
   const reconnects = clients.map(async (client) => {
     await delay(50 + Math.random() * jitterMs)
     try {
-      await connectWithRetry(client, kind !== 'rawws', 8)
+      await connectWithRetry(client, kind !== 'rawws', 8, stormEnd)
       if (kind === 'tidings' && !client.recovered) resyncs += 1
     } catch {
       reconnectFailures += 1
@@ -442,7 +460,7 @@ async function scenarioStorm(): Promise<StormResult> {
       failed += 1
     }
   })
-  await Promise.all(reconnects)
+  await Promise.race([Promise.all(reconnects), delay(Math.max(0, stormEnd - nowMs()))])
   const backMs = nowMs() - started
   const caughtUp = (client: BenchClient) => {
     if (doneAt.has(client)) return true
@@ -454,9 +472,10 @@ async function scenarioStorm(): Promise<StormResult> {
   const expectLoss = kind === 'rawws'
   const all = await until(
     () => clients.every((c) => caughtUp(c)),
-    expectLoss ? 2000 : quick ? 15_000 : 30_000,
+    expectLoss ? 2000 : Math.max(0, stormEnd - nowMs()),
     20,
   )
+  const notBack = clients.filter((c) => !caughtUp(c)).length
   const stats = await serverStats(true)
   perClient.delete(tag)
   let missing = 0
@@ -472,6 +491,7 @@ async function scenarioStorm(): Promise<StormResult> {
   const lastDone = Math.max(started, ...doneAt.values())
   const result: StormResult = {
     clients: clients.length,
+    notCaughtUp: expectLoss ? 0 : notBack,
     messages,
     failedSends: failed,
     reconnectFailures,
@@ -492,32 +512,49 @@ async function scenarioStorm(): Promise<StormResult> {
   return result
 }
 
-async function main(): Promise<void> {
-  const deadline = setTimeout(
-    () => {
-      log('load generator deadline reached; giving up')
-      process.exit(3)
-    },
-    quick ? 60_000 : 190_000,
-  )
-  const result: KindResult = {
-    kind,
-    users: config.users,
-    bigSize: Math.min(config.bigSize, config.users),
-    connect: await scenarioConnect(),
-    fanoutSmall: await scenarioFanout('small'),
-    fanoutBig: await scenarioFanout('big'),
-    resume: await scenarioResume(),
-    storm: await scenarioStorm(),
-    notes,
-  }
-  clearTimeout(deadline)
+const result: KindResult = {
+  kind,
+  users: config.users,
+  bigSize: Math.min(config.bigSize, config.users),
+  connect: null,
+  fanoutSmall: [],
+  fanoutBig: [],
+  resume: null,
+  storm: null,
+  notes,
+  incomplete,
+}
+
+function report(code: number): void {
   process.send?.({ type: 'result', result } satisfies LoadgenMessage, () => {
     for (const client of clients) client.drop()
     sender.close()
-    setTimeout(() => process.exit(0), 200).unref()
+    setTimeout(() => process.exit(code), 200).unref()
   })
 }
+
+async function main(): Promise<void> {
+  const deadline = setTimeout(() => {
+    log('time budget spent; reporting what finished')
+    const names = ['connect', 'fan-out small', 'fan-out big', 'resume', 'storm']
+    for (const name of names.slice(stage)) incomplete.push(`${name} (time budget)`)
+    report(0)
+  }, timeLeft())
+  deadline.unref()
+  result.connect = await scenarioConnect()
+  stage = 1
+  result.fanoutSmall = await scenarioFanout('small')
+  stage = 2
+  result.fanoutBig = await scenarioFanout('big')
+  stage = 3
+  result.resume = await scenarioResume()
+  stage = 4
+  result.storm = await scenarioStorm()
+  stage = 5
+  clearTimeout(deadline)
+  report(0)
+}
+let stage = 0
 
 process.on('disconnect', () => process.exit(5))
 main().catch((error: unknown) => {

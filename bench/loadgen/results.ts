@@ -53,6 +53,8 @@ export interface ResumeResult {
 
 export interface StormResult {
   clients: number
+  /** Clients not back and caught up when the storm's time bound ran out. */
+  notCaughtUp: number
   messages: number
   failedSends: number
   reconnectFailures: number
@@ -74,10 +76,12 @@ export interface KindResult {
   kind: ServerKind
   users: number
   bigSize: number
-  connect: ConnectResult
+  connect: ConnectResult | null
   fanoutSmall: FanoutStep[]
   fanoutBig: FanoutStep[]
   resume: ResumeResult | null
-  storm: StormResult
+  storm: StormResult | null
   notes: string[]
+  /** Scenarios (or steps) cut short by the time budget. */
+  incomplete: string[]
 }

@@ -109,7 +109,7 @@ export function chartSvg(report: BenchReport): string {
 ${latencyPanel(report.results, 70, 60, 540, 400)}
 ${throughputPanel(report.results, 700, 60, 460, 400)}
 ${legend}
-<text x="${W - 20}" y="${H - 14}" font-size="11" text-anchor="end">${esc(`${report.results[0]?.connect.connections ?? 0} idle connections, ${m.cpu}, Node ${m.node}, ${report.date}`)}</text>
+<text x="${W - 20}" y="${H - 14}" font-size="11" text-anchor="end">${esc(`${report.results[0]?.connect?.connections ?? 0} idle connections, ${m.cpu}, Node ${m.node}, ${report.date}`)}</text>
 </svg>`
 }
 

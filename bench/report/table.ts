@@ -54,36 +54,36 @@ function per(report: BenchReport, pick: (r: KindResult) => number | undefined) {
 export function headlineRows(report: BenchReport): Row[] {
   const smallRate = report.quick ? 200 : 1000
   const bigRate = report.quick ? 20 : 50
-  const n = report.results[0]?.connect.connections ?? 0
+  const n = report.results[0]?.connect?.connections ?? 0
   return [
     {
       metric: 'connections held',
-      values: per(report, (r) => r.connect.connections),
+      values: per(report, (r) => r.connect?.connections),
       lowerIsBetter: false,
       digits: 0,
     },
     {
       metric: 'connect p50 (ms)',
-      values: per(report, (r) => r.connect.p50Ms),
+      values: per(report, (r) => r.connect?.p50Ms),
       lowerIsBetter: true,
       digits: 1,
     },
     {
       metric: 'connect p99 (ms)',
-      values: per(report, (r) => r.connect.p99Ms),
+      values: per(report, (r) => r.connect?.p99Ms),
       lowerIsBetter: true,
       digits: 1,
     },
     {
       metric: 'server RSS per connection (KB)',
-      values: per(report, (r) => r.connect.rssPerConnBytes / 1024),
+      values: per(report, (r) => (r.connect?.rssPerConnBytes ?? NaN) / 1024),
       lowerIsBetter: true,
       digits: 1,
       target: { text: `<= 8 KB at ${n}`, met: (t) => t <= 8 },
     },
     {
       metric: 'server heap+external per conn (KB)',
-      values: per(report, (r) => r.connect.heapPerConnBytes / 1024),
+      values: per(report, (r) => (r.connect?.heapPerConnBytes ?? NaN) / 1024),
       lowerIsBetter: true,
       digits: 1,
     },
@@ -159,20 +159,22 @@ export function headlineRows(report: BenchReport): Row[] {
     },
     {
       metric: 'storm: all reconnected (s)',
-      values: per(report, (r) => r.storm.allBackMs / 1000),
+      values: per(report, (r) => (r.storm?.allBackMs ?? NaN) / 1000),
       lowerIsBetter: true,
       digits: 2,
     },
     {
       metric: 'storm: all back and caught up (s)',
-      values: per(report, (r) => (r.storm.lossExpected ? undefined : r.storm.caughtUpMs / 1000)),
+      values: per(report, (r) =>
+        !r.storm || r.storm.lossExpected ? undefined : r.storm.caughtUpMs / 1000,
+      ),
       lowerIsBetter: true,
       digits: 2,
       target: { text: `<= 15 s (${n} clients)`, met: (t) => t <= 15 },
     },
     {
       metric: 'storm: deliveries missing',
-      values: per(report, (r) => r.storm.missing),
+      values: per(report, (r) => r.storm?.missing),
       lowerIsBetter: true,
       digits: 0,
     },
@@ -300,10 +302,14 @@ export function printTable(report: BenchReport): void {
       )
     }
     const s = result.storm
-    console.log(
-      `${SERVER_LABELS[result.kind]} storm: ${s.clients} clients, ${s.messages} msgs while away, back ${(s.allBackMs / 1000).toFixed(2)} s, caught up ${(s.caughtUpMs / 1000).toFixed(2)} s, missing ${s.missing}${s.lossExpected ? ' (no replay: loss expected)' : ''}, doubled ${s.doubled}, reconnect failures ${s.reconnectFailures}, resyncs ${s.resyncs}, loop delay max ${s.loopDelayMaxMs.toFixed(0)} ms`,
-    )
+    if (s)
+      console.log(
+        `${SERVER_LABELS[result.kind]} storm: ${s.clients} clients, ${s.messages} msgs while away, back ${(s.allBackMs / 1000).toFixed(2)} s, caught up ${(s.caughtUpMs / 1000).toFixed(2)} s, missing ${s.missing}${s.lossExpected ? ' (no replay: loss expected)' : ''}, doubled ${s.doubled}, reconnect failures ${s.reconnectFailures}, resyncs ${s.resyncs}, loop delay max ${s.loopDelayMaxMs.toFixed(0)} ms`,
+      )
     for (const note of result.notes) console.log(`${SERVER_LABELS[result.kind]} note: ${note}`)
+    for (const cut of result.incomplete) {
+      console.log(`${SERVER_LABELS[result.kind]} NOT COMPLETED: ${cut}`)
+    }
   }
   for (const note of report.notes) console.log(`note: ${note}`)
 }
@@ -317,9 +323,11 @@ export function checkQuick(report: BenchReport, kinds: readonly ServerKind[]): s
       problems.push(`${kind}: no result`)
       continue
     }
-    if (r.connect.failures > 0 || r.connect.connections < r.users) {
+    if (!r.connect) problems.push(`${kind}: connect did not complete`)
+    else if (r.connect.failures > 0 || r.connect.connections < r.users) {
       problems.push(`${kind}: ${r.connect.failures} connections failed`)
     }
+    for (const cut of r.incomplete) problems.push(`${kind}: not completed: ${cut}`)
     for (const step of [...r.fanoutSmall, ...r.fanoutBig]) {
       if (step.missing > 0 || step.doubled > 0 || step.failed > 0) {
         problems.push(
@@ -334,10 +342,16 @@ export function checkQuick(report: BenchReport, kinds: readonly ServerKind[]): s
       }
     }
     const s = r.storm
+    if (!s) {
+      problems.push(`${kind}: storm did not run`)
+      continue
+    }
     if (s.reconnectFailures > 0)
       problems.push(`${kind}: ${s.reconnectFailures} storm reconnects failed`)
-    if (!s.lossExpected && (s.missing > 0 || s.doubled > 0 || !Number.isFinite(s.caughtUpMs))) {
-      problems.push(`${kind}: storm missing ${s.missing}, doubled ${s.doubled}`)
+    if (!s.lossExpected && (s.missing > 0 || s.doubled > 0 || s.notCaughtUp > 0)) {
+      problems.push(
+        `${kind}: storm missing ${s.missing}, doubled ${s.doubled}, not caught up ${s.notCaughtUp}`,
+      )
     }
   }
   return problems

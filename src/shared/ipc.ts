@@ -1,6 +1,15 @@
+import type { MailServerBody } from './api'
 import type { EventType } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
-import type { Branding, Conversation, Message, MessagePage, Person, User } from './models'
+import type {
+  Branding,
+  Conversation,
+  Message,
+  MessagePage,
+  Person,
+  PlatformAccount,
+  User,
+} from './models'
 import type { Preferences } from './preferences'
 
 /**
@@ -44,6 +53,14 @@ export interface OutboxItem {
   message: Message | null
 }
 
+/** Connecting an email account: SMTP sends, IMAP receives. Passwords go to the server only. */
+export interface ConnectEmailRequest {
+  display_name: string
+  email_address: string
+  smtp: MailServerBody
+  imap: MailServerBody
+}
+
 /** Renderer -> main calls: `ipcRenderer.invoke(channel, request)` resolves with the response. */
 export interface InvokeMap {
   'session/get': { request: void; response: SessionState }
@@ -82,6 +99,11 @@ export interface InvokeMap {
   'branding/get': { request: void; response: Branding }
   'branding/set': { request: { timezone: string }; response: Branding }
   'admin/createInvite': { request: void; response: { code: string } }
+  'accounts/list': { request: void; response: PlatformAccount[] }
+  'accounts/connectEmail': { request: ConnectEmailRequest; response: PlatformAccount }
+  'accounts/disconnect': { request: { account_id: number }; response: void }
+  /** Fetches new mail now, or retries the connection at once when it is down. */
+  'accounts/sync': { request: { account_id: number }; response: PlatformAccount }
   'settings/get': { request: void; response: Preferences }
   'settings/set': { request: Partial<Preferences>; response: Preferences }
   'window/openSettings': { request: void; response: void }
@@ -96,6 +118,8 @@ export interface PushMap {
   'outbox/changed': OutboxItem
   'settings/changed': Preferences
   'branding/changed': Branding
+  /** An account's latest state; `state: 'disconnected'` means it was removed. */
+  'accounts/changed': PlatformAccount
   'navigation/openConversation': { conversation_id: number }
 }
 
@@ -130,6 +154,10 @@ export const INVOKE_CHANNELS = [
   'branding/get',
   'branding/set',
   'admin/createInvite',
+  'accounts/list',
+  'accounts/connectEmail',
+  'accounts/disconnect',
+  'accounts/sync',
   'settings/get',
   'settings/set',
   'window/openSettings',
@@ -143,6 +171,7 @@ export const PUSH_CHANNELS = [
   'outbox/changed',
   'settings/changed',
   'branding/changed',
+  'accounts/changed',
   'navigation/openConversation',
 ] as const satisfies readonly PushChannel[]
 

@@ -6,7 +6,13 @@ import type {
   InvokeResponse,
   SessionState,
 } from '../../shared/ipc'
-import type { AuthResult, Branding, User } from '../../shared/models'
+import type {
+  AuthResult,
+  Branding,
+  CreatedPlatformAccount,
+  PlatformAccount,
+  User,
+} from '../../shared/models'
 import type { BackoffPolicy } from './backoff'
 import { systemClock, type Clock } from './clock'
 import { CoreError, CoreErrorCode } from './coreError'
@@ -293,6 +299,29 @@ class ApplicationCore implements AppCore {
       }
       case 'admin/createInvite':
         return this.authed(async () => ({ code: (await this.rest.createInvite()).code }))
+      case 'accounts/list':
+        return this.authed(() => this.rest.accounts())
+      case 'accounts/connectEmail': {
+        const body = request as InvokeRequest<'accounts/connectEmail'>
+        return this.authed(async () => {
+          const created = await this.rest.createAccount({ platform: 'email', ...body })
+          return this.publishAccount(withoutBridgeSecret(created))
+        })
+      }
+      case 'accounts/disconnect': {
+        const body = request as InvokeRequest<'accounts/disconnect'>
+        return this.authed(async () => {
+          // The server also announces it (account_disconnected), which every window applies.
+          this.publishAccount(await this.rest.deleteAccount(body.account_id))
+          return undefined
+        })
+      }
+      case 'accounts/sync': {
+        const body = request as InvokeRequest<'accounts/sync'>
+        return this.authed(async () =>
+          this.publishAccount(await this.rest.syncAccount(body.account_id)),
+        )
+      }
       case 'settings/get':
         return this.preferences.get()
       case 'settings/set': {
@@ -463,6 +492,12 @@ class ApplicationCore implements AppCore {
     }
   }
 
+  /** Tells every window an account's latest state (connected, error, removed...). */
+  private publishAccount(account: PlatformAccount): PlatformAccount {
+    if (!this.stopped) this.outputs.push('accounts/changed', account)
+    return account
+  }
+
   private pushSession(): void {
     if (!this.stopped) this.outputs.push('session/changed', this.sessionState())
   }
@@ -554,6 +589,10 @@ class ApplicationCore implements AppCore {
         else this.unread.addConversation(event.data.conversation)
         this.publishUnread()
         return
+      case 'account_connected':
+      case 'account_disconnected':
+        this.publishAccount(event.data.account)
+        return
       case 'system_notification':
         if (event.data.kind === 'timezone_changed' && event.data.timezone) {
           this.updateBranding({
@@ -599,4 +638,10 @@ class ApplicationCore implements AppCore {
       }),
     )
   }
+}
+
+/** The bridge secret is for bridge processes; an email account never needs it in a window. */
+function withoutBridgeSecret(created: CreatedPlatformAccount): PlatformAccount {
+  const { bridge_secret: _secret, ...account } = created
+  return account
 }

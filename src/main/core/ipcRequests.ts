@@ -1,6 +1,6 @@
 import { Type, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import { LoginBody, RegisterBody } from '../../shared/api'
+import { EmailAddress, LoginBody, MailServerBody, RegisterBody } from '../../shared/api'
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc'
 import { Limits } from '../../shared/limits'
 import { CoreError, CoreErrorCode } from './coreError'
@@ -73,6 +73,18 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { additionalProperties: false },
   ),
   'admin/createInvite': NoPayload,
+  'accounts/list': NoPayload,
+  'accounts/connectEmail': Type.Object(
+    {
+      display_name: Type.String({ minLength: 1, maxLength: 128 }),
+      email_address: EmailAddress,
+      smtp: MailServerBody,
+      imap: MailServerBody,
+    },
+    { additionalProperties: false },
+  ),
+  'accounts/disconnect': Type.Object({ account_id: Id }, { additionalProperties: false }),
+  'accounts/sync': Type.Object({ account_id: Id }, { additionalProperties: false }),
   'settings/get': NoPayload,
   'settings/set': Type.Object({}),
   'window/openSettings': NoPayload,

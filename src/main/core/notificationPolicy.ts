@@ -61,8 +61,8 @@ export interface NotificationContext {
 
 /**
  * The subject of an event that is worth the user's attention, or null. New messages, emails,
- * disconnected accounts and system notices are; contact changes, connected accounts and the
- * user's own activity are not; nor is a timezone change (it is applied, not announced).
+ * accounts that lost their connection and system notices are; contact changes, connected or
+ * removed accounts and the user's own activity are not; nor is a timezone change (it is applied, not announced).
  */
 export function notificationSubject(event: AnyTidingsEvent): NotificationSubject | null {
   switch (event.type) {
@@ -101,6 +101,8 @@ export function notificationSubject(event: AnyTidingsEvent): NotificationSubject
         timestamp: event.timestamp,
       }
     case 'account_disconnected':
+      // Removed by its owner: they did it themselves, on this or another device.
+      if (event.data.state === 'disconnected') return null
       return {
         kind: 'account_disconnected',
         account: event.data.display_name || event.data.platform || null,

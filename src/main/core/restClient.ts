@@ -1,5 +1,6 @@
 import type {
   BrandingBody,
+  CreateAccountBody,
   CreateConversationBody,
   ReceiptBody,
   RegisterBody,
@@ -9,9 +10,11 @@ import type {
   AuthResult,
   Branding,
   Conversation,
+  CreatedPlatformAccount,
   Message,
   MessagePage,
   Person,
+  PlatformAccount,
   User,
 } from '../../shared/models'
 import { CoreError } from './coreError'
@@ -178,6 +181,18 @@ export class RestClient {
   }
   sendReceipt(conversationId: number, body: ReceiptBody): Promise<unknown> {
     return this.request('POST', `/conversations/${conversationId}/receipts`, body)
+  }
+  accounts(): Promise<PlatformAccount[]> {
+    return this.request('GET', '/accounts')
+  }
+  createAccount(body: CreateAccountBody): Promise<CreatedPlatformAccount> {
+    return this.request('POST', '/accounts', body)
+  }
+  deleteAccount(id: number): Promise<PlatformAccount> {
+    return this.request('DELETE', `/accounts/${id}`)
+  }
+  syncAccount(id: number): Promise<PlatformAccount> {
+    return this.request('POST', `/accounts/${id}/sync`)
   }
 }
 

@@ -99,7 +99,7 @@ describe('which events are worth a notification', () => {
     })
   })
 
-  it('stays quiet for contact changes, connected accounts and the stream bookkeeping', () => {
+  it('stays quiet for contact changes, connected or removed accounts and the stream bookkeeping', () => {
     expect(
       notificationSubject(
         envelope('contact_updated', {
@@ -110,6 +110,19 @@ describe('which events are worth a notification', () => {
       ),
     ).toBeNull()
     expect(notificationSubject(accountEvent('account_connected'))).toBeNull()
+    // Removed by its owner: nothing the user needs to be told.
+    expect(
+      notificationSubject(
+        envelope('account_disconnected', {
+          account_id: 3,
+          platform: 'email',
+          display_name: 'Work mail',
+          state: 'disconnected',
+          reason: 'Removed by its owner.',
+          account: {} as never,
+        }),
+      ),
+    ).toBeNull()
     expect(
       notificationSubject(
         envelope('message_sent', {

@@ -5,6 +5,7 @@ import { conversationTitle, directPeer, useConversations } from '../stores/conve
 import { isOwnMessage } from '../stores/messages'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
+import { PlatformTag } from './PlatformTag'
 
 /** The conversations, most recent first, with presence, preview, time and unread count. */
 export function ConversationList() {
@@ -38,7 +39,7 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
   const preview = last
     ? last.deleted_at
       ? 'Message deleted'
-      : `${isOwnMessage(last, me) ? 'You' : last.sender_name}: ${last.text}`
+      : `${isOwnMessage(last, me) ? 'You' : last.external_sender?.name || last.sender_name}: ${last.text}`
     : 'No messages yet'
   const unread = conversation.unread_count
   return (
@@ -66,6 +67,7 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
             <span className="conversation__title" data-testid="conversation-title">
               {title}
             </span>
+            <PlatformTag platform={conversation.platform} />
             {last && (
               <time
                 className="conversation__time"

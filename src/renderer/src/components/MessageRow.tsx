@@ -25,6 +25,8 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
     withZone: true,
   })
   const canChange = entry.own && entry.id !== null && !deleted
+  /** Who sent it on a connected platform (an email's From), when it came from one. */
+  const external = entry.message?.external_sender
 
   return (
     <article
@@ -33,10 +35,12 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
       data-message-id={entry.id ?? undefined}
       data-client-id={entry.client_id}
       data-status={entry.status ?? undefined}
-      aria-label={`${entry.own ? 'You' : entry.sender_name} at ${time}`}
+      aria-label={`${entry.own ? 'You' : external?.name || entry.sender_name} at ${time}`}
     >
       <header className="message__meta">
-        <span className="message__sender">{entry.own ? 'You' : entry.sender_name}</span>
+        <span className="message__sender" title={external?.handle}>
+          {entry.own ? 'You' : external?.name || entry.sender_name}
+        </span>
         <time className="message__time" dateTime={entry.created_at} title={full}>
           {time}
         </time>

@@ -7,9 +7,13 @@ import { useBranding } from '../stores/branding'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
+import { AccountsSection } from './AccountsSection'
 import { TimezonePicker } from './TimezonePicker'
 
-/** The settings window: organization timezone, clock, notifications, mutes, DND, server. */
+/**
+ * The settings window: organization timezone, clock, notifications, mutes, DND, connected
+ * accounts, server.
+ */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
   const error = usePreferences((s) => s.error)
@@ -29,6 +33,7 @@ export function SettingsApp() {
         <NotificationSection />
         <MuteSection />
         <DndSection />
+        <AccountsSection />
         <ServerSection />
       </main>
     </div>

@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
-import type { Conversation } from '../../../shared/models'
+import type { Conversation, Message } from '../../../shared/models'
 import { dayKey, formatDayLabel } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
+import { platformLabel } from '../platformLabel'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
 import { buildThread, useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
@@ -10,6 +11,7 @@ import { useSession } from '../stores/session'
 import { typingText, useTyping } from '../stores/typing'
 import { Composer } from './Composer'
 import { MessageRow } from './MessageRow'
+import { PlatformTag } from './PlatformTag'
 
 type Row =
   | { type: 'start'; key: string }
@@ -158,15 +160,22 @@ export function Thread({ conversationId }: { conversationId: number }) {
   const title = conversationTitle(conversation, me, people)
   const peer = directPeer(conversation, me)
   const peerOnline = peer !== null ? (people[peer]?.online ?? false) : null
-  const memberNames = conversation.members
-    .map((m) => (m.user_id === me ? 'You' : (people[m.user_id]?.display_name ?? m.display_name)))
-    .join(', ')
+  const memberNames =
+    conversation.platform === 'tidings'
+      ? conversation.members
+          .map((m) =>
+            m.user_id === me ? 'You' : (people[m.user_id]?.display_name ?? m.display_name),
+          )
+          .join(', ')
+      : externalPeople(thread?.messages ?? []) ||
+        `${platformLabel(conversation.platform)} conversation`
 
   return (
     <section className="thread" aria-labelledby="thread-title" data-testid="thread">
       <header className="thread__header">
         <h2 id="thread-title" className="thread__title">
           {title}
+          <PlatformTag platform={conversation.platform} />
         </h2>
         <p className="thread__subtitle muted small">
           {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
@@ -233,6 +242,23 @@ export function Thread({ conversationId }: { conversationId: number }) {
       <Composer key={conversationId} conversationId={conversationId} />
     </section>
   )
+}
+
+/** Who takes part from outside in a platform conversation: "Carol Chen <carol@example.test>". */
+function externalPeople(messages: Message[]): string {
+  const seen = new Map<string, string>()
+  for (const m of messages) {
+    const sender = m.external_sender
+    if (sender && !seen.has(sender.handle.toLowerCase())) {
+      seen.set(
+        sender.handle.toLowerCase(),
+        sender.name && sender.name !== sender.handle
+          ? `${sender.name} <${sender.handle}>`
+          : sender.handle,
+      )
+    }
+  }
+  return [...seen.values()].join(', ')
 }
 
 function TypingIndicator({ conversationId }: { conversationId: number }) {
