@@ -106,7 +106,8 @@ const startedAt = Date.now()
 /** This server's share of what is left of the total deadline (Tidings, first, gets the most). */
 function budgetFor(kind: ServerKind): number {
   const left = only.slice(only.indexOf(kind))
-  const remaining = TOTAL_DEADLINE_MS - (Date.now() - startedAt) - 25_000 * left.length
+  const remaining =
+    TOTAL_DEADLINE_MS - (Date.now() - startedAt) - (quick ? 1_000 : 25_000) * left.length
   const weight = (k: ServerKind) => (k === 'tidings' ? 1.4 : 1)
   const share = weight(kind) / left.reduce((sum, k) => sum + weight(k), 0)
   return Math.max(quick ? 8_000 : 30_000, Math.round(remaining * share))
@@ -175,6 +176,18 @@ async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
   }
 }
 
+/** Linux PSI: share of the last 60/300 s in which some runnable task waited for a CPU. */
+function cpuPressure(): string {
+  try {
+    const line = fs.readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0] ?? ''
+    const avg60 = /avg60=([\d.]+)/.exec(line)?.[1]
+    const avg300 = /avg300=([\d.]+)/.exec(line)?.[1]
+    return `some avg60=${avg60}% avg300=${avg300}%`
+  } catch {
+    return 'unavailable'
+  }
+}
+
 function serverFile(kind: ServerKind): string {
   if (kind === 'tidings') return 'tidingsServer.ts'
   if (kind === 'socketio') return 'socketioServer.ts'
@@ -206,6 +219,7 @@ async function main(): Promise<number> {
       pinned: hasTaskset,
       fdLimit,
       loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+      cpuPressure: cpuPressure(),
     },
     connectionsRequested: requested,
     results,

@@ -91,7 +91,9 @@ test.describe('Accessibility', () => {
     await expectNoSeriousViolations(memberSettings, 'settings (member)')
   })
 
-  test('the keyboard alone opens a conversation, sends, opens dialogs and changes settings', async ({ world }) => {
+  test('the keyboard alone opens a conversation, sends, opens dialogs and changes settings', async ({
+    world,
+  }) => {
     const pair = await signUpPair(world)
     const { alice, alicePage, bobPage } = pair
 

@@ -72,7 +72,10 @@ test.describe('Tidings renderer in Chromium', () => {
     ]
     await expect.poll(() => threadTexts(alicePage)).toEqual(expected)
     await expect.poll(() => threadTexts(bobPage)).toEqual(expected)
-    await expect(messageWithText(alicePage, 'Lunch at noon?')).toHaveAttribute('data-status', 'sent')
+    await expect(messageWithText(alicePage, 'Lunch at noon?')).toHaveAttribute(
+      'data-status',
+      'sent',
+    )
     // Own messages read "You"; the other side shows the sender's name.
     await expect(
       messageWithText(alicePage, 'Lunch at noon?').locator('.message__sender'),
@@ -323,9 +326,65 @@ test.describe('Tidings renderer in Chromium', () => {
     await expect(indicator).toHaveText('')
     // The receipt moves to Alice's newest own message only.
     await send(alicePage, 'Great')
-    await expect(
-      messageWithText(alicePage, 'Great').getByTestId('read-receipt'),
-    ).toHaveText(`Read by ${BOB.displayName}`)
+    await expect(messageWithText(alicePage, 'Great').getByTestId('read-receipt')).toHaveText(
+      `Read by ${BOB.displayName}`,
+    )
     await expect(alicePage.getByTestId('read-receipt')).toHaveCount(1)
+  })
+
+  test('scrolling up loads the older history page by page, up to the start', async ({ world }) => {
+    const pair = await signUpPair(world)
+    const { bobPage, aliceRest, conversationId } = pair
+    // 180 messages: the newest page (50) plus three older pages. Bob's open window receives
+    // them live, before he opens the conversation.
+    const total = 180
+    for (let i = 1; i <= total; i++) {
+      await aliceRest.call('POST', `/conversations/${conversationId}/messages`, {
+        text: `History ${i}`,
+        client_id: `history-${i}`,
+      })
+    }
+    const list = bobPage.getByTestId('message-list')
+    const start = bobPage.getByText('Start of the conversation')
+
+    /** Wheels upwards over the messages, as a reader would, until the start shows. */
+    async function wheelToStart(): Promise<void> {
+      await list.hover()
+      await expect(async () => {
+        await bobPage.mouse.wheel(0, -1500)
+        await expect(start).toBeInViewport({ timeout: 1_000 })
+      }).toPass({ timeout: 60_000 })
+      await expect(messageWithText(bobPage, 'History 1')).toBeInViewport()
+      const numbers = (await threadTexts(bobPage)).map((t) => Number(t.replace('History ', '')))
+      expect(numbers[0]).toBe(1)
+      expect(numbers).toEqual(numbers.map((_, i) => i + 1))
+    }
+
+    // With the messages already received live, the pages add nothing new on screen: the thread
+    // must still page back to the start of the history.
+    await bobOpensConversation(pair)
+    await expect(messageWithText(bobPage, `History ${total}`)).toBeInViewport()
+    await wheelToStart()
+
+    // A fresh window knows only the newest page.
+    await bobPage.reload()
+    await bobOpensConversation(pair)
+    await expect(messageWithText(bobPage, `History ${total}`)).toBeInViewport()
+    await expect(messageWithText(bobPage, `History ${total - 50}`)).toHaveCount(0)
+    // Wheel up slowly until the older page arrives above the messages the reader is looking at.
+    await list.hover()
+    await expect(async () => {
+      await bobPage.mouse.wheel(0, -300)
+      await expect(messageWithText(bobPage, `History ${total - 50}`)).toBeAttached({
+        timeout: 500,
+      })
+    }).toPass({ timeout: 30_000 })
+    // The new page went above the view: the view moved down by about its height (50 rows)
+    // instead of staying at the top, which would fetch page after page.
+    await expect
+      .poll(() => list.evaluate((el) => el.scrollTop), { timeout: 5_000 })
+      .toBeGreaterThan(40 * 50)
+    await expect(start).toHaveCount(0)
+    await wheelToStart()
   })
 })

@@ -21,7 +21,7 @@ const budgetEnd = nowMs() + (config.budgetMs ?? (quick ? 50_000 : 190_000))
 /** Milliseconds left of this server's budget. */
 const timeLeft = () => budgetEnd - nowMs()
 /** Kept for the storm and resume at the end of the run. */
-const RESERVE_MS = quick ? 12_000 : 50_000
+const RESERVE_MS = quick ? 6_000 : 75_000
 const TEXT_PAD = 'The quick brown fox jumps over the lazy dog. '
 
 let nextRequest = 1
@@ -321,7 +321,7 @@ async function scenarioFanout(room: 'small' | 'big'): Promise<FanoutStep[]> {
   await runStep(room === 'small' ? 100 : 5, 1000, pick, drainMs, 50)
   const steps: FanoutStep[] = []
   for (const rate of rates) {
-    if (timeLeft() < RESERVE_MS + durationMs + drainMs) {
+    if (timeLeft() < RESERVE_MS + durationMs + (quick ? 1000 : drainMs)) {
       incomplete.push(`fan-out ${room} from ${rate} msg/s (time budget)`)
       break
     }
@@ -427,10 +427,11 @@ async function scenarioStorm(): Promise<StormResult> {
   await serverStats(true)
   const started = nowMs()
   // Bounded by the budget: what has not caught up by then counts as not caught up.
-  const stormEnd = Math.min(started + (quick ? 15_000 : 60_000), budgetEnd - 3000)
+  const stormEnd = Math.min(started + (quick ? 10_000 : 45_000), budgetEnd - (quick ? 2500 : 8000))
   for (const client of clients) client.drop()
   let reconnectFailures = 0
   let resyncs = 0
+  let reconnectsSettled = 0
   const reconnects = clients.map(async (client) => {
     await delay(50 + Math.random() * jitterMs)
     try {
@@ -439,6 +440,7 @@ async function scenarioStorm(): Promise<StormResult> {
     } catch {
       reconnectFailures += 1
     }
+    reconnectsSettled += 1
   })
   const seqs = Array.from({ length: messages }, (_, i) => i + 1)
   let failed = 0
@@ -461,7 +463,7 @@ async function scenarioStorm(): Promise<StormResult> {
     }
   })
   await Promise.race([Promise.all(reconnects), delay(Math.max(0, stormEnd - nowMs()))])
-  const backMs = nowMs() - started
+  const backMs = reconnectsSettled === clients.length ? nowMs() - started : null
   const caughtUp = (client: BenchClient) => {
     if (doneAt.has(client)) return true
     if (!client.connected) return false
@@ -497,7 +499,7 @@ async function scenarioStorm(): Promise<StormResult> {
     reconnectFailures,
     resyncs,
     allBackMs: backMs,
-    caughtUpMs: all ? lastDone - started : NaN,
+    caughtUpMs: all ? lastDone - started : null,
     expectedDeliveries: expectedTotal,
     missing,
     doubled,
@@ -507,7 +509,7 @@ async function scenarioStorm(): Promise<StormResult> {
     loopDelayMaxMs: stats.loopDelayMaxMs,
   }
   log(
-    `storm: all back in ${(backMs / 1000).toFixed(2)} s, caught up in ${(result.caughtUpMs / 1000).toFixed(2)} s, missing ${missing}, doubled ${doubled}`,
+    `storm: all back in ${backMs === null ? 'n/a' : (backMs / 1000).toFixed(2)} s, caught up in ${result.caughtUpMs === null ? 'n/a' : (result.caughtUpMs / 1000).toFixed(2)} s, not caught up ${result.notCaughtUp}, missing ${missing}, doubled ${doubled}`,
   )
   return result
 }

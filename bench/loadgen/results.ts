@@ -60,8 +60,10 @@ export interface StormResult {
   reconnectFailures: number
   /** Tidings clients answered with resync_required instead of a replay. */
   resyncs: number
-  allBackMs: number
-  caughtUpMs: number
+  /** Until every reconnect attempt ended; null when some were still trying at the time bound. */
+  allBackMs: number | null
+  /** Until every client was back with everything; null when some were not by the time bound. */
+  caughtUpMs: number | null
   expectedDeliveries: number
   missing: number
   doubled: number

@@ -14,6 +14,8 @@ export interface BenchReport {
     fdLimit: number
     /** 1, 5 and 15 minute load averages when the run ended (other work on the machine). */
     loadAverage: number[]
+    /** Linux CPU pressure (PSI) when the run ended: time runnable tasks waited for a CPU. */
+    cpuPressure?: string
   }
   connectionsRequested: number
   results: KindResult[]
@@ -28,6 +30,8 @@ export interface Row {
   lowerIsBetter: boolean
   digits: number
   target?: { text: string; met: (tidings: number, row: Row) => boolean }
+  /** Set when Tidings did not get a figure because it failed the scenario (target not met). */
+  tidingsFailed?: string
 }
 
 export function bestStep(steps: FanoutStep[]): FanoutStep | undefined {
@@ -166,8 +170,11 @@ export function headlineRows(report: BenchReport): Row[] {
     {
       metric: 'storm: all back and caught up (s)',
       values: per(report, (r) =>
-        !r.storm || r.storm.lossExpected ? undefined : r.storm.caughtUpMs / 1000,
+        !r.storm || r.storm.lossExpected || r.storm.notCaughtUp > 0 || r.storm.caughtUpMs === null
+          ? undefined
+          : r.storm.caughtUpMs / 1000,
       ),
+      tidingsFailed: stormFailure(report),
       lowerIsBetter: true,
       digits: 2,
       target: { text: `<= 15 s (${n} clients)`, met: (t) => t <= 15 },
@@ -179,6 +186,14 @@ export function headlineRows(report: BenchReport): Row[] {
       digits: 0,
     },
   ]
+}
+
+function stormFailure(report: BenchReport): string | undefined {
+  const storm = report.results.find((r) => r.kind === 'tidings')?.storm
+  if (!storm) return undefined
+  if (storm.notCaughtUp > 0) return `${storm.notCaughtUp} clients not caught up in time`
+  if (storm.missing > 0) return `${storm.missing} deliveries missing`
+  return undefined
 }
 
 function meetsThroughput(tidings: number, row: Row): boolean {
@@ -217,11 +232,13 @@ export function headlineTable(report: BenchReport): string {
   const rows = headlineRows(report).map((row) => {
     const t = row.values.tidings
     const verdict = row.target
-      ? t === undefined
-        ? 'n/a'
-        : row.target.met(t, row)
-          ? 'met'
-          : 'NOT met'
+      ? row.tidingsFailed
+        ? `NOT met (${row.tidingsFailed})`
+        : t === undefined
+          ? 'n/a'
+          : row.target.met(t, row)
+            ? 'met'
+            : 'NOT met'
       : ''
     return [
       row.metric,
@@ -289,7 +306,7 @@ export function stepsTable(report: BenchReport): string {
 export function printTable(report: BenchReport): void {
   const m = report.machine
   console.log(
-    `\nTidings benchmark ${report.quick ? '(quick) ' : ''}${report.date}\n${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}, pinned: ${m.pinned}, load average ${m.loadAverage.join(' ')}\n`,
+    `\nTidings benchmark ${report.quick ? '(quick) ' : ''}${report.date}\n${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}, pinned: ${m.pinned}, load average ${m.loadAverage.join(' ')}, CPU pressure ${m.cpuPressure ?? 'n/a'}\n`,
   )
   console.log(headlineTable(report))
   console.log('\nFan-out steps (latency in ms, send to receive):\n')
@@ -304,7 +321,7 @@ export function printTable(report: BenchReport): void {
     const s = result.storm
     if (s)
       console.log(
-        `${SERVER_LABELS[result.kind]} storm: ${s.clients} clients, ${s.messages} msgs while away, back ${(s.allBackMs / 1000).toFixed(2)} s, caught up ${(s.caughtUpMs / 1000).toFixed(2)} s, missing ${s.missing}${s.lossExpected ? ' (no replay: loss expected)' : ''}, doubled ${s.doubled}, reconnect failures ${s.reconnectFailures}, resyncs ${s.resyncs}, loop delay max ${s.loopDelayMaxMs.toFixed(0)} ms`,
+        `${SERVER_LABELS[result.kind]} storm: ${s.clients} clients, ${s.messages} msgs while away, back ${s.allBackMs === null ? 'n/a (time bound)' : `${(s.allBackMs / 1000).toFixed(2)} s`}, caught up ${s.caughtUpMs === null ? `n/a (${s.notCaughtUp} not caught up)` : `${(s.caughtUpMs / 1000).toFixed(2)} s`}, missing ${s.missing}${s.lossExpected ? ' (no replay: loss expected)' : ''}, doubled ${s.doubled}, reconnect failures ${s.reconnectFailures}, resyncs ${s.resyncs}, loop delay max ${s.loopDelayMaxMs.toFixed(0)} ms`,
       )
     for (const note of result.notes) console.log(`${SERVER_LABELS[result.kind]} note: ${note}`)
     for (const cut of result.incomplete) {

@@ -18,7 +18,11 @@ export const ALICE: Account = {
   password: 'alice-password-1',
   displayName: 'Alice Admin',
 }
-export const BOB: Account = { username: 'bob', password: 'bob-password-1', displayName: 'Bob Member' }
+export const BOB: Account = {
+  username: 'bob',
+  password: 'bob-password-1',
+  displayName: 'Bob Member',
+}
 
 /** The login form in first-run mode: create the administrator account. */
 export async function createFirstAccount(page: Page, account: Account): Promise<void> {
@@ -140,7 +144,8 @@ export class RestUser {
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const json = (await response.json()) as { data: T }
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
     return json.data
   }
 

@@ -2,13 +2,28 @@ import type { Person } from '../../src/shared/models'
 import type { ConnectionHub } from './connectionHub'
 import type { UnitOfWork } from './unitOfWork'
 
+type PresenceType = 'user_online' | 'user_offline'
+
+/** Stream rows (peers summed over users) written per batch; the rest continues on the next turn. */
+const BATCH_MAX_RECIPIENTS = 20_000
+
 /**
  * Online/offline per user, not per socket: user_online on the first connection, user_offline only
  * after the last one has been closed for a grace period, so a reconnecting client (a network blip,
  * a reload) does not flap its presence for everyone who shares a conversation with it.
+ *
+ * Announcements are batched per turn of the event loop: the changes made by all the connections
+ * opened and closed in one I/O phase are written as one unit of work (setImmediate, so before any
+ * later frame or request is handled). Each event still goes to every peer's stream, but a thousand
+ * users reconnecting at once into a large conversation then cost a few commits instead of a
+ * thousand (each commit rewrites the same index pages of the peers' streams). Every event is still
+ * stored and delivered in the same tick.
  */
 export class Presence {
   private readonly offlineTimers = new Map<number, NodeJS.Timeout>()
+  /** Changes not yet announced, in arrival order. */
+  private readonly pending = new Map<number, PresenceType>()
+  private flushScheduled: NodeJS.Immediate | undefined
   /** Set by stop(): sockets closed by the shutdown must not schedule announcements. */
   private stopped = false
 
@@ -33,15 +48,25 @@ export class Presence {
       this.offlineTimers.delete(userId)
       return
     }
-    this.announce(userId, 'user_online')
+    if (this.pending.get(userId) === 'user_offline') {
+      // Their offline was not announced yet: peers still see them online.
+      this.pending.delete(userId)
+      return
+    }
+    this.queue(userId, 'user_online')
   }
 
   /** The user's last connection closed. */
   disconnected(userId: number): void {
     if (this.stopped || this.offlineTimers.has(userId)) return
+    if (this.pending.get(userId) === 'user_online') {
+      // Gone again before anyone was told they came: there is nothing to take back.
+      this.pending.delete(userId)
+      return
+    }
     const timer = setTimeout(() => {
       this.offlineTimers.delete(userId)
-      if (!this.hub.isConnected(userId)) this.announce(userId, 'user_offline')
+      if (!this.hub.isConnected(userId)) this.queue(userId, 'user_offline')
     }, this.graceMs)
     timer.unref()
     this.offlineTimers.set(userId, timer)
@@ -52,15 +77,46 @@ export class Presence {
     this.stopped = true
     for (const timer of this.offlineTimers.values()) clearTimeout(timer)
     this.offlineTimers.clear()
+    if (this.flushScheduled) clearImmediate(this.flushScheduled)
+    this.flushScheduled = undefined
+    this.pending.clear()
   }
 
-  private announce(userId: number, type: 'user_online' | 'user_offline'): void {
-    const person = this.personOf(userId)
-    if (!person) return
-    const peers = this.peersOf(userId)
-    if (peers.length === 0) return
-    this.unitOfWork.run((events) => {
-      events.emit(type, { user: { ...person, online: type === 'user_online' } }, peers)
+  private queue(userId: number, type: PresenceType): void {
+    if (this.stopped) return
+    this.pending.delete(userId)
+    this.pending.set(userId, type)
+    this.schedule()
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = setImmediate(() => {
+      this.flushScheduled = undefined
+      this.flush()
     })
+  }
+
+  /**
+   * Announces pending changes in one unit of work, up to BATCH_MAX_RECIPIENTS stream rows so one
+   * batch never holds the event loop for long; the rest follows on the next turn.
+   */
+  private flush(): void {
+    let rows = 0
+    this.unitOfWork.run((events) => {
+      for (const [userId, type] of this.pending) {
+        if (rows >= BATCH_MAX_RECIPIENTS) break
+        this.pending.delete(userId)
+        // The state may have moved on since the change was queued.
+        if (this.hub.isConnected(userId) !== (type === 'user_online')) continue
+        const person = this.personOf(userId)
+        if (!person) continue
+        const peers = this.peersOf(userId)
+        if (peers.length === 0) continue
+        rows += peers.length
+        events.emit(type, { user: { ...person, online: type === 'user_online' } }, peers)
+      }
+    })
+    if (this.pending.size > 0) this.schedule()
   }
 }

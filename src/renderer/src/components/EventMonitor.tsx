@@ -45,7 +45,8 @@ export function EventMonitor() {
       <p className="muted small">
         {shown.length} event{shown.length === 1 ? '' : 's'}
       </p>
-      <ol className="monitor__list">
+      {/* Focusable so the scrolling list can be read with the keyboard. */}
+      <ol className="monitor__list" tabIndex={0} aria-label="Stream events">
         {shown.map(({ seq, event }) => (
           <li key={seq} className="monitor__item" data-testid="event-entry" data-type={event.type}>
             <div className="monitor__line">

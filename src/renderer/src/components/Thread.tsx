@@ -21,6 +21,14 @@ type Row =
 /** Start loading the previous page when the view is this close to the top. */
 const LOAD_OLDER_PX = 400
 
+/**
+ * The key of the oldest message row: what changes when older messages are prepended (the first
+ * row is often a day separator, which stays the same when the older page is from the same day).
+ */
+function firstMessageKey(rows: Row[]): string {
+  return rows.find((r) => r.type === 'message')?.key ?? ''
+}
+
 /** Day separators (in the organization timezone) between messages; a start mark at the top. */
 export function buildRows(entries: ThreadEntry[], zone: string, atStart: boolean): Row[] {
   const rows: Row[] = atStart && entries.length > 0 ? [{ type: 'start', key: 'start' }] : []
@@ -99,7 +107,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
     if (!el || !thread || thread.nextBefore === null || thread.loadingOlder || !thread.loaded)
       return
     anchor.current = {
-      firstKey: rows[0]?.key ?? '',
+      firstKey: firstMessageKey(rows),
       total: virtualizer.getTotalSize(),
       top: el.scrollTop,
     }
@@ -126,7 +134,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
       return
     }
     const held = anchor.current
-    if (held && rows[0]?.key !== held.firstKey) {
+    if (held && firstMessageKey(rows) !== held.firstKey) {
       // Older messages were prepended: keep the same message under the reader's eyes.
       anchor.current = null
       el.scrollTop = held.top + (virtualizer.getTotalSize() - held.total)
@@ -149,11 +157,13 @@ export function Thread({ conversationId }: { conversationId: number }) {
   }, [totalSize, conversationId])
 
   useEffect(() => {
-    // A short history that does not fill the view cannot be scrolled up: fetch more directly.
+    // Fetch more without a scroll event when none will come: a short history that does not fill
+    // the view, or a view still near the top after a page that added nothing new (messages that
+    // arrived live are already shown, so the position does not move).
     const el = scrollRef.current
-    if (el && thread?.loaded && thread.nextBefore !== null && el.scrollHeight <= el.clientHeight) {
-      requestOlder()
-    }
+    if (!el || !thread?.loaded || thread.nextBefore === null) return
+    const nearTop = scrolledFor.current === conversationId && el.scrollTop < LOAD_OLDER_PX
+    if (el.scrollHeight <= el.clientHeight || nearTop) requestOlder()
   })
 
   if (!conversation) return null
