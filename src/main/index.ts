@@ -6,6 +6,7 @@ import { app, dialog, session } from 'electron'
 import type { PushChannel, PushMap } from '../shared/ipc'
 import type { Preferences } from '../shared/preferences'
 import { createAppCore } from './core/appCore'
+import { readStoredServerUrl, serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { createBadge } from './electron/badge'
 import { registerIpcHandlers } from './electron/ipcHandlers'
@@ -79,6 +80,18 @@ async function main(): Promise<void> {
   await app.whenReady()
   if (quitting) return
 
+  // Flag and environment win; otherwise the server chosen in the settings window; else bundled.
+  const secretStore = createSecretStore()
+  const fromCommandLine = serverUrl !== null
+  if (!fromCommandLine) {
+    try {
+      serverUrl = readStoredServerUrl(app.getPath('userData'), secretStore)
+    } catch (error) {
+      console.error('Could not read the stored server choice; using the bundled server', error)
+    }
+  }
+  const preferredServerAtStart = serverUrl
+
   const layout: AppLayout = {
     appPath: app.getAppPath(),
     isPackaged: app.isPackaged,
@@ -143,6 +156,12 @@ async function main(): Promise<void> {
       } else if (channel === 'settings/changed') {
         preferences = payload as Preferences
         tray?.setDoNotDisturb(isDoNotDisturbOn(preferences.dnd))
+        if (
+          !fromCommandLine &&
+          serverChoiceChanged(preferredServerAtStart, preferences.server_url)
+        ) {
+          void offerRestartForServer(preferences.server_url)
+        }
       }
     },
     notify: (request) => notifier.show(request),
@@ -155,7 +174,7 @@ async function main(): Promise<void> {
   const core = createAppCore({
     host: {
       userDataDir: app.getPath('userData'),
-      secretStore: createSecretStore(),
+      secretStore,
       isWindowFocused: () => wm.isAnyFocused(),
     },
     outputs,
@@ -205,6 +224,25 @@ async function main(): Promise<void> {
       ? { setNetworkOnline: (online: boolean) => core.setNetworkOnline(online) }
       : {}),
   })
+
+  /** The server is chosen at start-up; switching it means a restart, offered once per change. */
+  let restartOffered: string | null | undefined
+  async function offerRestartForServer(url: string | null): Promise<void> {
+    if (restartOffered === url) return
+    restartOffered = url
+    const { response } = await dialog.showMessageBox({
+      type: 'question',
+      buttons: ['Restart now', 'Later'],
+      defaultId: 0,
+      cancelId: 1,
+      message: 'Restart Tidings to switch servers?',
+      detail: url ? `Tidings will connect to ${url}.` : 'Tidings will use its built-in server.',
+    })
+    if (response === 0) {
+      app.relaunch()
+      app.quit()
+    }
+  }
 
   shutdown = async () => {
     stopWatchingPower()

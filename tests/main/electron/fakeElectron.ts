@@ -208,6 +208,7 @@ class FakeApp extends EventEmitter {
   })
   requestSingleInstanceLock = vi.fn(() => true)
   quit: Mock<() => void> = vi.fn()
+  relaunch: Mock<() => void> = vi.fn()
   exit: Mock<(code?: number) => void> = vi.fn()
   setBadgeCount = vi.fn(() => true)
   setAppUserModelId: Mock<(id: string) => void> = vi.fn()
@@ -240,6 +241,15 @@ export const safeStorage = {
 export const nativeImage = { createFromPath: vi.fn((path: string) => ({ path })) }
 export const Menu = {
   buildFromTemplate: vi.fn((items: FakeMenuItem[]) => ({ items })),
+}
+export const dialog: {
+  showErrorBox: Mock<(title: string, content: string) => void>
+  showMessageBox: Mock<
+    (options: { detail?: string }) => Promise<{ response: number; checkboxChecked: boolean }>
+  >
+} = {
+  showErrorBox: vi.fn(),
+  showMessageBox: vi.fn(() => Promise.resolve({ response: 0, checkboxChecked: false })),
 }
 export const utilityProcess = {
   fork: vi.fn(
@@ -274,7 +284,7 @@ export const electronModule: Record<string, unknown> = {
   Notification: FakeNotification,
   Tray: FakeTray,
   session: { defaultSession: fakeSession() },
-  dialog: { showErrorBox: vi.fn() },
+  dialog,
 }
 
 /** Clears every recorded call and instance between tests. */
