@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { test as base, expect, type Page } from '@playwright/test'
 import type { CoreTuning } from '../../src/main/core/appCore'
 import {
@@ -39,9 +40,13 @@ export const test = base.extend<{ world: World }>({
         },
       })
     } finally {
-      for (const client of clients) await client.close().catch(() => undefined)
+      for (const client of clients) {
+        await client.close().catch(() => undefined)
+        fs.rmSync(client.userDataDir, { recursive: true, force: true })
+      }
       await renderer.close()
       await backend.stop().catch(() => undefined)
+      fs.rmSync(backend.dataDir, { recursive: true, force: true })
     }
   },
 })
