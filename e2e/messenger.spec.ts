@@ -232,6 +232,8 @@ test.describe('Tidings renderer in Chromium', () => {
     const bobSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
     await expect(bobSettings.getByTestId('timezone-readonly')).toContainText('Asia/Tokyo')
     await expect(bobSettings.getByTestId('timezone-select')).toHaveCount(0)
+    // The harness has no OS keyring (like Linux without one): the window says so.
+    await expect(bobSettings.getByTestId('insecure-storage')).toContainText('unencrypted')
   })
 
   test('after a server restart, messages queued on both sides arrive once each, in order', async ({

@@ -524,3 +524,24 @@ describe('conversations, presence, typing and system events', () => {
     await until(() => useConversations.getState().byId[99] !== undefined)
   })
 })
+
+describe("editing and deleting one's own messages", () => {
+  it('keeps why an edit or a delete failed, and clears it on the next success', async () => {
+    await openConversation(10)
+    fake.handlers['messages/edit'] = () => {
+      throw new Error(
+        "Error invoking remote method 'messages/edit': Error: The message was deleted.",
+      )
+    }
+    expect(await useMessages.getState().edit(1, 'new text')).toBe(false)
+    expect(useMessages.getState().actionError).toBe(
+      'The message was not edited: Error: The message was deleted.',
+    )
+    fake.handlers['messages/delete'] = () => ({
+      ...message(1, 10, ME, ''),
+      deleted_at: '2026-01-03T00:00:00Z',
+    })
+    expect(await useMessages.getState().remove(1)).toBe(true)
+    expect(useMessages.getState().actionError).toBeNull()
+  })
+})

@@ -286,6 +286,7 @@ function DndSection() {
 function ServerSection() {
   const serverUrl = usePreferences((s) => s.prefs.server_url)
   const loaded = usePreferences((s) => s.loaded)
+  const secureStorage = useSession((s) => s.session?.secure_storage)
   const update = usePreferences((s) => s.update)
   const [draft, setDraft] = useState<string | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
@@ -335,10 +336,16 @@ function ServerSection() {
             Save server
           </button>
           <span role="status" className="small">
-            {saved ? 'Saved. Tidings reconnects to the new server.' : ''}
+            {saved ? 'Saved. Tidings offers to restart to switch servers.' : ''}
           </span>
         </div>
       </form>
+      {secureStorage === false && (
+        <p className="muted small" role="note" data-testid="insecure-storage">
+          This system offers no keyring, so your sign-in is kept unencrypted in Tidings&apos;
+          profile folder. Sign out on shared computers.
+        </p>
+      )}
     </section>
   )
 }

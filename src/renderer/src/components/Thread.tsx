@@ -249,6 +249,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
         </p>
       )}
       <TypingIndicator conversationId={conversationId} />
+      <ActionError />
       <Composer key={conversationId} conversationId={conversationId} />
     </section>
   )
@@ -278,5 +279,20 @@ function TypingIndicator({ conversationId }: { conversationId: number }) {
     <div className="typing" data-testid="typing-indicator" aria-live="polite">
       {text}
     </div>
+  )
+}
+
+/** A failed edit or delete of one's own message, until dismissed. */
+function ActionError() {
+  const message = useMessages((s) => s.actionError)
+  const clear = useMessages((s) => s.clearActionError)
+  if (!message) return null
+  return (
+    <p className="form-error row" role="alert" data-testid="message-action-error">
+      <span>{message}</span>
+      <button type="button" className="button button--link" onClick={clear}>
+        Dismiss
+      </button>
+    </p>
   )
 }

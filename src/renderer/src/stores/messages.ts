@@ -32,6 +32,9 @@ interface MessagesStore {
   retry(clientId: string): Promise<void>
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
+  /** Why the last edit or delete of one's own message failed; null once cleared. */
+  actionError: string | null
+  clearActionError(): void
   reset(): void
 }
 
@@ -160,20 +163,26 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     edit: async (messageId, text) => {
       try {
         get().upsert(await api()['messages/edit']({ message_id: messageId, text }), false)
+        set({ actionError: null })
         return true
-      } catch {
+      } catch (error) {
+        set({ actionError: `The message was not edited: ${errorMessage(error)}` })
         return false
       }
     },
     remove: async (messageId) => {
       try {
         get().upsert(await api()['messages/delete']({ message_id: messageId }), false)
+        set({ actionError: null })
         return true
-      } catch {
+      } catch (error) {
+        set({ actionError: `The message was not deleted: ${errorMessage(error)}` })
         return false
       }
     },
-    reset: () => set({ threads: {}, outbox: {} }),
+    actionError: null,
+    clearActionError: () => set({ actionError: null }),
+    reset: () => set({ threads: {}, outbox: {}, actionError: null }),
   }
 })
 
