@@ -29,7 +29,8 @@ export interface Row {
   /** Lower is better (latency, memory, time). */
   lowerIsBetter: boolean
   digits: number
-  target?: { text: string; met: (tidings: number, row: Row) => boolean }
+  /** `met` answers undefined when the target cannot be judged (a comparison server did not run). */
+  target?: { text: string; met: (tidings: number, row: Row) => boolean | undefined }
   /** Set when Tidings did not get a figure because it failed the scenario (target not met). */
   tidingsFailed?: string
 }
@@ -196,10 +197,17 @@ function stormFailure(report: BenchReport): string | undefined {
   return undefined
 }
 
-function meetsThroughput(tidings: number, row: Row): boolean {
+/** The throughput target compares with both baselines; without either it cannot be judged. */
+function meetsThroughput(tidings: number, row: Row): boolean | undefined {
   const sio = row.values.socketio
   const raw = row.values.rawws
-  return (sio === undefined || tidings >= 2 * sio) && (raw === undefined || tidings >= 0.7 * raw)
+  if (sio === undefined || raw === undefined) return undefined
+  return tidings >= 2 * sio && tidings >= 0.7 * raw
+}
+
+function verdictText(met: boolean | undefined): string {
+  if (met === undefined) return 'n/a (needs all three servers)'
+  return met ? 'met' : 'NOT met'
 }
 
 function fmt(value: number | undefined, digits: number): string {
@@ -236,9 +244,7 @@ export function headlineTable(report: BenchReport): string {
         ? `NOT met (${row.tidingsFailed})`
         : t === undefined
           ? 'n/a'
-          : row.target.met(t, row)
-            ? 'met'
-            : 'NOT met'
+          : verdictText(row.target.met(t, row))
       : ''
     return [
       row.metric,
