@@ -15,16 +15,8 @@ export const MESSAGE_COLUMNS = [
   'm.external_sender_name',
 ] as const
 
-export interface MessageRow {
-  id: number
-  conversation_id: number
-  sender_id: number
-  sender_name: string
-  client_id: string
-  text: string
-  created_at: string
-  edited_at: string | null
-  deleted_at: string | null
+/** A row selected with MESSAGE_COLUMNS: the wire Message plus who sent it on another platform. */
+export interface MessageRow extends Omit<Message, 'external_sender'> {
   external_sender_handle: string | null
   external_sender_name: string | null
 }

@@ -3,7 +3,7 @@ import type { ConnectEmailRequest } from '../../../src/shared/ipc'
 import type { AnyTidingsEvent } from '../../../src/shared/events'
 import type { PlatformAccount } from '../../../src/shared/models'
 import { CoreFixture, ServerFixture, removeDir, tempDir } from './support/coreFixture'
-import { closedPort, startDovecot, type Dovecot } from './support/mailServers'
+import { closedPort, startDovecot, type DovecotHarness } from '../../support/mailServers'
 
 /**
  * Connected platform accounts through the core: the accounts/* channels against the real server,
@@ -191,7 +191,7 @@ describe('app core: connected accounts (real server)', () => {
 describe('app core: an email account on a real IMAP server', () => {
   // One mailbox per test: a new server reads its INBOX from the start.
   const MAILBOXES = ['alice', 'alice.quiet']
-  let dovecot: Dovecot
+  let dovecot: DovecotHarness
   let server: ServerFixture
   let userDataDir: string
   let app: CoreFixture
@@ -252,7 +252,7 @@ describe('app core: an email account on a real IMAP server', () => {
       state_reason: null,
     })
 
-    await dovecot.deliver(
+    await dovecot.append(
       IMAP_USER,
       IMAP_PASSWORD,
       [
@@ -330,7 +330,7 @@ describe('app core: an email account on a real IMAP server', () => {
         '',
       ].join('\r\n')
     const stamp = Date.now()
-    await dovecot.deliver(IMAP_USER, IMAP_PASSWORD, raw(`first-${stamp}`, `Lunch ${stamp}`))
+    await dovecot.append(IMAP_USER, IMAP_PASSWORD, raw(`first-${stamp}`, `Lunch ${stamp}`))
     await app.outputs.waitFor(() => emailReceived().length === 1, 'first email', 20_000)
     const conversationId = emailReceived()[0]!.data.conversation_id
     await app.outputs.waitFor(
@@ -341,13 +341,13 @@ describe('app core: an email account on a real IMAP server', () => {
     app.windowFocused = true
     await app.core.handle('conversations/focus', { conversation_id: conversationId })
     const before = app.outputs.notifications.length
-    await dovecot.deliver(IMAP_USER, IMAP_PASSWORD, raw(`second-${stamp}`, `Re: Lunch ${stamp}`))
+    await dovecot.append(IMAP_USER, IMAP_PASSWORD, raw(`second-${stamp}`, `Re: Lunch ${stamp}`))
     await app.outputs.waitFor(() => emailReceived().length === 2, 'second email', 20_000)
     expect(emailReceived()[1]!.data.conversation_id).toBe(conversationId)
     // A later, unrelated email still notifies: proof the quiet one was suppressed, not slow.
     app.windowFocused = false
     await app.core.handle('conversations/focus', { conversation_id: null })
-    await dovecot.deliver(IMAP_USER, IMAP_PASSWORD, raw(`third-${stamp}`, `Other ${stamp}`))
+    await dovecot.append(IMAP_USER, IMAP_PASSWORD, raw(`third-${stamp}`, `Other ${stamp}`))
     await app.outputs.waitFor(() => emailReceived().length === 3, 'third email', 20_000)
     const third = emailReceived()[2]!.data.conversation_id
     await app.outputs.waitFor(
