@@ -64,63 +64,76 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * Opens a raw WebSocket for a bench client: every text frame goes to `onText`, which answers
+ * whether the connection is now ready; resolves with the ms until then, or rejects on an error,
+ * an early close or the handshake timeout (terminating the socket).
+ */
+function openReadySocket(
+  client: BenchClient,
+  url: string,
+  what: string,
+  onText: (text: string) => boolean,
+): { socket: WebSocket; ready: Promise<number> } {
+  const started = nowMs()
+  const socket = new WebSocket(url, { perMessageDeflate: false })
+  const ready = new Promise<number>((resolve, reject) => {
+    let done = false
+    const finish = (error?: Error) => {
+      if (done) return
+      done = true
+      if (error) reject(error)
+      else {
+        client.connected = true
+        resolve(nowMs() - started)
+      }
+    }
+    socket.on('message', (data: Buffer) => {
+      if (onText(data.toString('utf8'))) finish()
+    })
+    socket.on('error', (error) => finish(error))
+    socket.on('close', () => {
+      client.connected = false
+      finish(new Error('closed before ready'))
+    })
+  })
+  return {
+    socket,
+    ready: withTimeout(ready, HANDSHAKE_TIMEOUT_MS, what).catch((error: unknown) => {
+      socket.terminate()
+      throw error
+    }),
+  }
+}
+
 /** Tidings: /events/ws/connect?token=&since=, ready on connection_established or replay_complete. */
 class TidingsClient extends BenchClient {
   private socket: WebSocket | undefined
 
   connect(resume: boolean): Promise<number> {
-    const started = nowMs()
     const since = resume ? `&since=${this.lastEventId}` : ''
     const url = `ws://127.0.0.1:${this.port}/events/ws/connect?token=${this.layout.token(this.userId)}${since}`
-    const socket = new WebSocket(url, { perMessageDeflate: false })
-    this.socket = socket
     this.recovered = false
-    const ready = new Promise<number>((resolve, reject) => {
-      let done = false
-      socket.on('message', (data: Buffer) => {
-        const text = data.toString('utf8')
-        if (text.charCodeAt(2) === 116 && text.startsWith('{"type":"')) {
-          const typeEnd = text.indexOf('"', 9)
-          const type = text.slice(9, typeEnd)
-          if (text.startsWith('","id":', typeEnd)) {
-            const id = Number.parseInt(text.slice(typeEnd + 7, typeEnd + 27), 10)
-            if (id > this.lastEventId) this.lastEventId = id
-          }
-          if (!done && type === 'connection_established' && !resume) {
-            done = true
-            this.connected = true
-            resolve(nowMs() - started)
-          } else if (!done && type === 'replay_complete') {
-            done = true
-            this.connected = true
-            this.recovered = true
-            resolve(nowMs() - started)
-          } else if (!done && type === 'resync_required') {
-            done = true
-            this.connected = true
-            resolve(nowMs() - started)
-          }
+    const { socket, ready } = openReadySocket(this, url, 'tidings connect', (text) => {
+      let isReady = false
+      if (text.charCodeAt(2) === 116 && text.startsWith('{"type":"')) {
+        const typeEnd = text.indexOf('"', 9)
+        const type = text.slice(9, typeEnd)
+        if (text.startsWith('","id":', typeEnd)) {
+          const id = Number.parseInt(text.slice(typeEnd + 7, typeEnd + 27), 10)
+          if (id > this.lastEventId) this.lastEventId = id
         }
-        this.frame(text)
-      })
-      socket.on('error', (error) => {
-        if (!done) {
-          done = true
-          reject(error)
-        }
-      })
-      socket.on('close', () => {
-        this.connected = false
-        if (!done) {
-          done = true
-          reject(new Error('closed before ready'))
-        }
-      })
+        if (type === 'replay_complete') this.recovered = true
+        isReady =
+          (type === 'connection_established' && !resume) ||
+          type === 'replay_complete' ||
+          type === 'resync_required'
+      }
+      this.frame(text)
+      return isReady
     })
-    return withTimeout(ready, HANDSHAKE_TIMEOUT_MS, 'tidings connect').catch((error: unknown) => {
-      socket.terminate()
-      throw error
-    })
+    this.socket = socket
+    return ready
   }
 
   drop(): void {
@@ -134,39 +147,13 @@ class RawClient extends BenchClient {
   private socket: WebSocket | undefined
 
   connect(): Promise<number> {
-    const started = nowMs()
     const url = `ws://127.0.0.1:${this.port}/?token=${this.layout.token(this.userId)}`
-    const socket = new WebSocket(url, { perMessageDeflate: false })
+    const { socket, ready } = openReadySocket(this, url, 'raw connect', (text) => {
+      this.frame(text)
+      return true
+    })
     this.socket = socket
-    const ready = new Promise<number>((resolve, reject) => {
-      let done = false
-      socket.on('message', (data: Buffer) => {
-        const text = data.toString('utf8')
-        if (!done) {
-          done = true
-          this.connected = true
-          resolve(nowMs() - started)
-        }
-        this.frame(text)
-      })
-      socket.on('error', (error) => {
-        if (!done) {
-          done = true
-          reject(error)
-        }
-      })
-      socket.on('close', () => {
-        this.connected = false
-        if (!done) {
-          done = true
-          reject(new Error('closed before ready'))
-        }
-      })
-    })
-    return withTimeout(ready, HANDSHAKE_TIMEOUT_MS, 'raw connect').catch((error: unknown) => {
-      socket.terminate()
-      throw error
-    })
+    return ready
   }
 
   drop(): void {
