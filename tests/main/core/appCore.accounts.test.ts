@@ -35,22 +35,32 @@ function emailRequest(imapPort: number, smtpPort: number, imapUser = 'alice') {
   } satisfies ConnectEmailRequest
 }
 
+/** A real server and a core signed in to it as the first account, connected. */
+async function signedInCore(): Promise<{
+  server: ServerFixture
+  userDataDir: string
+  app: CoreFixture
+}> {
+  const server = new ServerFixture()
+  await server.start()
+  const userDataDir = tempDir('tidings-user-')
+  const app = new CoreFixture(userDataDir, server.url)
+  await app.core.start()
+  await app.core.handle('session/register', {
+    username: 'alice',
+    password: 'correct horse battery',
+  })
+  await app.waitForStatus('connected')
+  return { server, userDataDir, app }
+}
+
 describe('app core: connected accounts (real server)', () => {
   let server: ServerFixture
   let userDataDir: string
   let app: CoreFixture
 
   beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
-    userDataDir = tempDir('tidings-user-')
-    app = new CoreFixture(userDataDir, server.url)
-    await app.core.start()
-    await app.core.handle('session/register', {
-      username: 'alice',
-      password: 'correct horse battery',
-    })
-    await app.waitForStatus('connected')
+    ;({ server, userDataDir, app } = await signedInCore())
   })
 
   afterEach(async () => {
@@ -205,16 +215,7 @@ describe('app core: an email account on a real IMAP server', () => {
   })
 
   beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
-    userDataDir = tempDir('tidings-user-')
-    app = new CoreFixture(userDataDir, server.url)
-    await app.core.start()
-    await app.core.handle('session/register', {
-      username: 'alice',
-      password: 'correct horse battery',
-    })
-    await app.waitForStatus('connected')
+    ;({ server, userDataDir, app } = await signedInCore())
   })
 
   afterEach(async () => {
