@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EventDataMap } from '../../src/shared/events'
-import type { SessionState } from '../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import {
   applyEvent,
@@ -27,6 +26,7 @@ import {
   BOB,
   JANE,
   ME,
+  SESSION,
   conversation,
   event,
   installFakeTidings,
@@ -34,14 +34,6 @@ import {
   until,
   type FakeTidings,
 } from './fakeTidings'
-
-const SESSION: SessionState = {
-  user: ME,
-  server_url: 'http://127.0.0.1:1',
-  embedded: true,
-  needs_first_account: false,
-  secure_storage: true,
-}
 
 let fake: FakeTidings
 

@@ -1,4 +1,9 @@
-import { INVOKE_CHANNELS, type InvokeChannel, type TidingsApi } from '../../src/shared/ipc'
+import {
+  INVOKE_CHANNELS,
+  type InvokeChannel,
+  type SessionState,
+  type TidingsApi,
+} from '../../src/shared/ipc'
 import type { AnyTidingsEvent, EventDataMap } from '../../src/shared/events'
 import type { EventType } from '../../src/shared/eventTypes'
 import type { Conversation, Member, Message } from '../../src/shared/models'
@@ -137,4 +142,13 @@ export async function until(check: () => boolean, timeoutMs = 2000): Promise<voi
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time')
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
+}
+
+/** A signed-in session of ME on the bundled server. */
+export const SESSION: SessionState = {
+  user: ME,
+  server_url: 'http://127.0.0.1:1',
+  embedded: true,
+  needs_first_account: false,
+  secure_storage: true,
 }

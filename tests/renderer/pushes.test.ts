@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ConnectionState, SessionState } from '../../src/shared/ipc'
+import type { ConnectionState } from '../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import { initMainWindow, notifyTyping, resetUserData } from '../../src/renderer/src/stores/actions'
 import { useBranding } from '../../src/renderer/src/stores/branding'
@@ -13,6 +13,7 @@ import { TYPING_EXPIRY_MS, typingText, useTyping } from '../../src/renderer/src/
 import {
   JANE,
   ME,
+  SESSION,
   conversation,
   event,
   installFakeTidings,
@@ -20,14 +21,6 @@ import {
   until,
   type FakeTidings,
 } from './fakeTidings'
-
-const SESSION: SessionState = {
-  user: ME,
-  server_url: 'http://127.0.0.1:1',
-  embedded: true,
-  needs_first_account: false,
-  secure_storage: true,
-}
 
 let fake: FakeTidings
 
