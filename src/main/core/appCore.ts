@@ -628,6 +628,15 @@ class ApplicationCore implements AppCore {
     // Read everything again: the user may have opened the conversation or changed settings (or
     // the organization timezone) while the burst was gathering.
     if (suppressionReason(burst.latest, this.notificationContext()) !== null) return
+    // Read on another device meanwhile (its receipt arrived while the burst gathered, as after a
+    // resume, when the missed messages and the user's own read receipts are replayed together).
+    const latest = burst.latest
+    if (
+      latest.kind === 'message' &&
+      !this.unread.isUnread(latest.conversation_id, latest.message_id)
+    ) {
+      return
+    }
     const preferences = this.preferences.get()
     this.outputs.notify(
       composeNotification(burst, {

@@ -67,6 +67,17 @@ export class UnreadCounts {
     if (upToMessageId >= entry.baseLastMessageId) entry.base = 0
   }
 
+  /**
+   * Whether a received message still counts as unread: false once the user read up to it on any
+   * device. Messages older than the loaded state count as unread while the conversation has any.
+   */
+  isUnread(conversationId: number, messageId: number): boolean {
+    const entry = this.conversations.get(conversationId)
+    if (!entry) return false
+    if (entry.live.has(messageId)) return true
+    return messageId <= entry.baseLastMessageId && entry.base > 0
+  }
+
   of(conversationId: number): number {
     const entry = this.conversations.get(conversationId)
     return entry ? entry.base + entry.live.size : 0

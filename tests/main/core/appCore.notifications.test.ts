@@ -208,6 +208,18 @@ describe('app core: notifications and unread badge (real server)', () => {
     expect(notification.body).toMatch(/ E[SD]T · The server restarts at 22:00$/)
   })
 
+  it('stays quiet for a message read on another device while the burst gathered', async () => {
+    await send(direct, 'read on my phone')
+    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    const messageId = app.received()[0]!.data.message.id
+    // Alice's other device reads it before the burst's window closes.
+    await aliceRest.sendReceipt(direct.id, { kind: 'read', up_to_message_id: messageId })
+    expect((await notificationsUntilSentinel()).map((n) => n.tag)).toEqual([
+      `conversation:${other.id}`,
+    ])
+    expect(app.outputs.unreadCounts.at(-1)).toBe(1)
+  })
+
   it('drops a gathering burst when its conversation is opened', async () => {
     await send(direct, 'about to be read')
     await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
