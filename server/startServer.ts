@@ -122,6 +122,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     bodyLimit: 256 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.decorateRequest('caller', null)
+  // Group commit (see UnitOfWork): no response leaves before what its request wrote is committed.
+  app.addHook('onSend', async () => {
+    await unitOfWork.durable()
+  })
   installErrorHandling(app)
   await app.register(rateLimit, {
     global: false,
@@ -167,6 +171,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
       await integrations.stop()
       await app.close()
+      // Flush: whatever the last requests wrote is committed before the database closes.
+      unitOfWork.flush()
       db.close()
     })()
     return closing

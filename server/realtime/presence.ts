@@ -117,6 +117,8 @@ export class Presence {
         events.emit(type, { user: { ...person, online: type === 'user_online' } }, peers)
       }
     })
+    // Already batched per turn: commit and deliver now rather than one more turn later.
+    this.unitOfWork.flush()
     if (this.pending.size > 0) this.schedule()
   }
 }

@@ -19,6 +19,9 @@ export function openStream(
   since: number | undefined,
   typingGate: TypingGate,
 ): void {
+  // Commit and deliver what the current batch holds first: the replay below must read only
+  // committed events, and those events must not also reach this socket live.
+  ctx.unitOfWork.flush()
   const userId = caller.user.id
   const connection = new ClientConnection(socket, userId, caller.tokenHash, (conn, frame) =>
     handleFrame(ctx, conn, frame, typingGate),
