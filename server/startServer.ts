@@ -66,11 +66,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Ids continue above the retention floor, so a fully pruned log never hands out old ids again.
   const eventLog = new EventLog(db, () => branding.timezone, retentionFloor)
   const hub = new ConnectionHub()
-  const unitOfWork = new UnitOfWork(db, eventLog, hub)
+  const unitOfWork = new UnitOfWork(db, eventLog, hub, conversations)
   const presence = new Presence(
     hub,
     unitOfWork,
-    (userId) => conversations.peersOf(userId),
     (userId) => {
       const user = accounts.getUser(userId)
       return user && { ...user, online: true }

@@ -8,7 +8,8 @@ import type { Database } from './database'
 interface Migration {
   version: number
   name: string
-  up(db: Database): Compilable<unknown>[]
+  /** Builder statements, or plain SQL strings for what the builder cannot express (triggers). */
+  up(db: Database): (Compilable<unknown> | string)[]
 }
 
 const migrations: Migration[] = [
@@ -195,6 +196,61 @@ const migrations: Migration[] = [
       q.schema.alterTable('messages').addColumn('external_sender_name', 'text'),
     ],
   },
+  {
+    version: 3,
+    name: 'event streams stored once: conversation and peer streams, membership spans',
+    up: ({ q }) => [
+      // An event is stored once. Besides the per-user rows of event_recipients (direct events), it
+      // may name a stream whose audience is derived at replay from who was a member when: the
+      // members of a conversation (minus one user, the sender of a message_received), or the
+      // peers of a user (everyone sharing a conversation with them: presence, profile changes).
+      q.schema.alterTable('events').addColumn('conversation_id', 'integer'),
+      q.schema.alterTable('events').addColumn('except_user_id', 'integer'),
+      q.schema.alterTable('events').addColumn('peers_of_user_id', 'integer'),
+      q.schema
+        .createIndex('events_conversation_stream')
+        .on('events')
+        .columns(['conversation_id', 'id'])
+        .where(sql.ref('conversation_id'), 'is not', null),
+      q.schema
+        .createIndex('events_peer_stream')
+        .on('events')
+        .columns(['peers_of_user_id', 'id'])
+        .where(sql.ref('peers_of_user_id'), 'is not', null),
+      // Who was a member of which conversation between which events: a member sees the stream
+      // events with from_event_id < id <= to_event_id (open while still a member).
+      q.schema
+        .createTable('conversation_member_spans')
+        .addColumn('user_id', 'integer', (c) => c.notNull())
+        .addColumn('conversation_id', 'integer', (c) => c.notNull())
+        .addColumn('from_event_id', 'integer', (c) => c.notNull())
+        .addColumn('to_event_id', 'integer')
+        .addPrimaryKeyConstraint('conversation_member_spans_pk', [
+          'user_id',
+          'conversation_id',
+          'from_event_id',
+        ])
+        .modifyEnd(sql`without rowid`),
+      q.schema
+        .createIndex('conversation_member_spans_conversation')
+        .on('conversation_member_spans')
+        .columns(['conversation_id', 'user_id']),
+      // The spans follow conversation_members in the database itself, so no writer (services,
+      // imports, cascades) can forget them. A span starts at the newest event written so far (in
+      // this transaction too); leaving and re-joining with no event in between reuses the start.
+      `create trigger conversation_member_joined after insert on conversation_members begin
+        insert or replace into conversation_member_spans (user_id, conversation_id, from_event_id, to_event_id)
+        values (new.user_id, new.conversation_id, (select coalesce(max(id), 0) from events), null);
+      end`,
+      `create trigger conversation_member_left after delete on conversation_members begin
+        update conversation_member_spans set to_event_id = (select coalesce(max(id), 0) from events)
+        where user_id = old.user_id and conversation_id = old.conversation_id and to_event_id is null;
+      end`,
+      `insert into conversation_member_spans (user_id, conversation_id, from_event_id, to_event_id)
+        select user_id, conversation_id, (select coalesce(max(id), 0) from events), null
+        from conversation_members`,
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0
@@ -209,7 +265,10 @@ export function runMigrations(db: Database): void {
   for (const migration of migrations) {
     if (migration.version <= current) continue
     db.transaction(() => {
-      for (const statement of migration.up(db)) db.run(statement)
+      for (const statement of migration.up(db)) {
+        if (typeof statement === 'string') db.sqlite.exec(statement)
+        else db.run(statement)
+      }
       db.sqlite.pragma(`user_version = ${migration.version}`)
     })
   }

@@ -71,6 +71,21 @@ export interface EventsTable {
   created_at: string
   /** The complete serialized envelope, sent as-is on replay. */
   payload: string
+  /** Stream of a conversation: its members at the time (see conversation_member_spans). */
+  conversation_id: number | null
+  /** A member of that conversation who is not in the audience (the sender of a message). */
+  except_user_id: number | null
+  /** Stream of the peers of this user: everyone sharing a conversation with them at the time. */
+  peers_of_user_id: number | null
+}
+
+export interface ConversationMemberSpansTable {
+  user_id: number
+  conversation_id: number
+  /** The member sees stream events after this id ... */
+  from_event_id: number
+  /** ... up to and including this one; null while still a member. */
+  to_event_id: number | null
 }
 
 export interface EventRecipientsTable {
@@ -159,6 +174,7 @@ export interface DB {
   messages: MessagesTable
   events: EventsTable
   event_recipients: EventRecipientsTable
+  conversation_member_spans: ConversationMemberSpansTable
   contacts: ContactsTable
   platform_accounts: PlatformAccountsTable
   external_threads: ExternalThreadsTable

@@ -14,22 +14,101 @@ export interface OutgoingEvent {
   audience: readonly number[]
 }
 
+/**
+ * Where a stored event is filed, which decides what its storage costs. A direct event gets a row
+ * per recipient; a stream event is one row whatever its audience, which replay derives from the
+ * membership history (conversation_member_spans) so it equals the audience at the time of emit.
+ */
+export type EventStream =
+  | { kind: 'direct' }
+  /** The conversation's members, without `exceptUserId` when given. */
+  | { kind: 'conversation'; conversationId: number; exceptUserId?: number }
+  /** Everyone sharing a conversation with `userId`, not `userId` itself. */
+  | { kind: 'peers'; userId: number }
+
+const DIRECT: EventStream = { kind: 'direct' }
+
 /** Collects the events of one unit of work; they are delivered only after it commits. */
 export interface EventSink {
-  emit<T extends EventType>(type: T, data: EventDataMap[T], audience: Iterable<number>): void
+  /** To these users: a stored row per recipient. Each method returns the audience's size. */
+  emit<T extends EventType>(type: T, data: EventDataMap[T], audience: Iterable<number>): number
+  /** To the conversation's current members (but `exceptUserId`): stored once. */
+  toConversation<T extends EventType>(
+    type: T,
+    data: EventDataMap[T],
+    conversationId: number,
+    exceptUserId?: number,
+  ): number
+  /** To everyone who shares a conversation with `userId`: stored once. */
+  toPeers<T extends EventType>(type: T, data: EventDataMap[T], userId: number): number
 }
 
+/** Stream ids have no upper bound while a member stays: this stands for "open". */
+const OPEN = Number.MAX_SAFE_INTEGER
+
 /**
- * The persisted, per-user event streams. Each event is stored once with its serialized envelope
- * and one recipient row per user; a user's stream is their recipient rows in id order, so ids only
- * grow within every stream. Ids are assigned here rather than by SQLite so the stored JSON can carry
- * its own id and replay can send rows untouched.
+ * A user's stream, in id order: their direct rows, the streams of the conversations they were a
+ * member of at each event's time, and the peer streams of users they then shared a conversation
+ * with. UNION removes the copies a peer event gets from two shared conversations. Each branch
+ * walks an index range that starts after both `since` and the start of the membership.
+ */
+const STREAM_AFTER = `
+  select e.id, e.payload from event_recipients r join events e on e.id = r.event_id
+  where r.user_id = :user and r.event_id > :since
+  union
+  select e.id, e.payload from conversation_member_spans s
+  join events e on e.conversation_id = s.conversation_id
+    and e.id > max(s.from_event_id, :since) and e.id <= coalesce(s.to_event_id, ${OPEN})
+  where s.user_id = :user and coalesce(s.to_event_id, ${OPEN}) > :since
+    and (e.except_user_id is null or e.except_user_id <> :user)
+  union
+  select e.id, e.payload from conversation_member_spans mine
+  join conversation_member_spans theirs
+    on theirs.conversation_id = mine.conversation_id and theirs.user_id <> mine.user_id
+  join events e on e.peers_of_user_id = theirs.user_id
+    and e.id > max(mine.from_event_id, theirs.from_event_id, :since)
+    and e.id <= min(coalesce(mine.to_event_id, ${OPEN}), coalesce(theirs.to_event_id, ${OPEN}))
+  where mine.user_id = :user and coalesce(mine.to_event_id, ${OPEN}) > :since
+  order by 1
+  limit :limit`
+
+/** The newest id of the same stream: each branch reads one index entry per stream, newest first. */
+const STREAM_LATEST = `
+  select max(latest) as latest from (
+    select max(event_id) as latest from event_recipients where user_id = :user
+    union all
+    select (select e.id from events e
+            where e.conversation_id = s.conversation_id and e.id > s.from_event_id
+              and e.id <= coalesce(s.to_event_id, ${OPEN})
+              and (e.except_user_id is null or e.except_user_id <> :user)
+            order by e.id desc limit 1)
+    from conversation_member_spans s where s.user_id = :user
+    union all
+    select (select e.id from events e
+            where e.peers_of_user_id = theirs.user_id
+              and e.id > max(mine.from_event_id, theirs.from_event_id)
+              and e.id <= min(coalesce(mine.to_event_id, ${OPEN}), coalesce(theirs.to_event_id, ${OPEN}))
+            order by e.id desc limit 1)
+    from conversation_member_spans mine
+    join conversation_member_spans theirs
+      on theirs.conversation_id = mine.conversation_id and theirs.user_id <> mine.user_id
+    where mine.user_id = :user
+  )`
+
+/**
+ * The persisted, per-user event streams. Each event is stored once with its serialized envelope,
+ * filed either as direct (one recipient row per user) or in a conversation or peer stream (no row
+ * per recipient); see EventStream. Ids are assigned here rather than by SQLite so the stored JSON
+ * can carry its own id and replay can send rows untouched; they only grow, so they also order
+ * every user's stream.
  */
 export class EventLog {
   private nextId: number
   private readonly insertEvent
   private readonly insertRecipient
   private readonly insertRecipientBatch
+  private readonly selectAfter
+  private readonly selectLatest
 
   /** `floor`: the highest id ever pruned; ids continue above it even when the log is empty. */
   constructor(
@@ -40,13 +119,20 @@ export class EventLog {
     const row = db.first(db.q.selectFrom('events').select((eb) => eb.fn.max('id').as('max')))
     this.nextId = Math.max(row?.max ?? 0, floor) + 1
     this.insertEvent = db.sqlite.prepare(
-      'insert into events (id, type, created_at, payload) values (?, ?, ?, ?)',
+      'insert into events (id, type, created_at, payload, conversation_id, except_user_id, peers_of_user_id) values (?, ?, ?, ?, ?, ?, ?)',
     )
     this.insertRecipient = db.sqlite.prepare(
       'insert into event_recipients (user_id, event_id) values (?, ?)',
     )
     this.insertRecipientBatch = db.sqlite.prepare(
       `insert into event_recipients (user_id, event_id) values ${Array(RECIPIENT_BATCH).fill('(?, ?)').join(', ')}`,
+    )
+    this.selectAfter = db.sqlite.prepare<
+      { user: number; since: number; limit: number },
+      { id: number; payload: string }
+    >(STREAM_AFTER)
+    this.selectLatest = db.sqlite.prepare<{ user: number }, { latest: number | null }>(
+      STREAM_LATEST,
     )
   }
 
@@ -55,19 +141,31 @@ export class EventLog {
     return this.nextId - 1
   }
 
-  /** Builds an event; persists it unless ephemeral. Call inside the unit of work's transaction. */
+  /**
+   * Builds an event; persists it unless ephemeral. Call inside the unit of work's transaction.
+   * `audience` is who receives it live; for a stream event it must equal the stream's audience.
+   */
   create<T extends EventType>(
     type: T,
     data: EventDataMap[T],
     audience: readonly number[],
     persist: boolean,
+    stream: EventStream = DIRECT,
   ): OutgoingEvent {
     const timestamp = nowIso()
     const id = persist ? this.nextId++ : null
     const json = JSON.stringify({ type, id, timestamp, timezone: this.timezone(), data })
     if (persist && id !== null) {
-      this.insertEvent.run(id, type, timestamp, json)
-      this.insertRecipients(audience, id)
+      this.insertEvent.run(
+        id,
+        type,
+        timestamp,
+        json,
+        stream.kind === 'conversation' ? stream.conversationId : null,
+        stream.kind === 'conversation' ? (stream.exceptUserId ?? null) : null,
+        stream.kind === 'peers' ? stream.userId : null,
+      )
+      if (stream.kind === 'direct') this.insertRecipients(audience, id)
     }
     return { type, id, json, audience }
   }
@@ -90,27 +188,12 @@ export class EventLog {
 
   /** The user's newest event id, 0 when their stream is empty. */
   latestIdFor(userId: number): number {
-    const row = this.db.first(
-      this.db.q
-        .selectFrom('event_recipients')
-        .select((eb) => eb.fn.max('event_id').as('max'))
-        .where('user_id', '=', userId),
-    )
-    return row?.max ?? 0
+    return this.selectLatest.get({ user: userId })?.latest ?? 0
   }
 
   /** The user's events after `sinceId`, oldest first, at most `limit`. */
   after(userId: number, sinceId: number, limit: number): { id: number; payload: string }[] {
-    return this.db.all(
-      this.db.q
-        .selectFrom('event_recipients as r')
-        .innerJoin('events as e', 'e.id', 'r.event_id')
-        .select(['e.id', 'e.payload'])
-        .where('r.user_id', '=', userId)
-        .where('r.event_id', '>', sinceId)
-        .orderBy('r.event_id')
-        .limit(limit),
-    )
+    return this.selectAfter.all({ user: userId, since: sinceId, limit })
   }
 
   /**
@@ -129,6 +212,10 @@ export class EventLog {
       if (floor > 0) {
         this.db.run(this.db.q.deleteFrom('event_recipients').where('event_id', '<=', floor))
         this.db.run(this.db.q.deleteFrom('events').where('id', '<=', floor))
+        // Spans that ended before the oldest remaining event can no longer match any of them.
+        this.db.run(
+          this.db.q.deleteFrom('conversation_member_spans').where('to_event_id', '<=', floor),
+        )
       }
       return floor
     })

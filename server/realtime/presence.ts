@@ -4,7 +4,7 @@ import type { UnitOfWork } from './unitOfWork'
 
 type PresenceType = 'user_online' | 'user_offline'
 
-/** Stream rows (peers summed over users) written per batch; the rest continues on the next turn. */
+/** Deliveries (peers summed over users) per batch; the rest continues on the next turn. */
 const BATCH_MAX_RECIPIENTS = 20_000
 
 /**
@@ -30,7 +30,6 @@ export class Presence {
   constructor(
     private readonly hub: ConnectionHub,
     private readonly unitOfWork: UnitOfWork,
-    private readonly peersOf: (userId: number) => number[],
     private readonly personOf: (userId: number) => Person | undefined,
     private readonly graceMs: number,
   ) {}
@@ -98,7 +97,7 @@ export class Presence {
   }
 
   /**
-   * Announces pending changes in one unit of work, up to BATCH_MAX_RECIPIENTS stream rows so one
+   * Announces pending changes in one unit of work, up to BATCH_MAX_RECIPIENTS deliveries so one
    * batch never holds the event loop for long; the rest follows on the next turn.
    */
   private flush(): void {
@@ -111,10 +110,11 @@ export class Presence {
         if (this.hub.isConnected(userId) !== (type === 'user_online')) continue
         const person = this.personOf(userId)
         if (!person) continue
-        const peers = this.peersOf(userId)
-        if (peers.length === 0) continue
-        rows += peers.length
-        events.emit(type, { user: { ...person, online: type === 'user_online' } }, peers)
+        rows += events.toPeers(
+          type,
+          { user: { ...person, online: type === 'user_online' } },
+          userId,
+        )
       }
     })
     // Already batched per turn: commit and deliver now rather than one more turn later.

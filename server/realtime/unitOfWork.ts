@@ -1,9 +1,15 @@
 import type { Database } from '../db/database'
-import type { EventLog, EventSink, OutgoingEvent } from './eventLog'
+import type { EventLog, EventSink, EventStream, OutgoingEvent } from './eventLog'
 
 /** Something that sends events to connected sockets (the connection hub). */
 export interface EventDelivery {
   deliver(event: OutgoingEvent): void
+}
+
+/** Who is in a stream right now (the live audience of a stream event). */
+export interface StreamAudiences {
+  memberIds(conversationId: number): number[]
+  peersOf(userId: number): number[]
 }
 
 /**
@@ -29,16 +35,30 @@ export class UnitOfWork {
     private readonly db: Database,
     private readonly log: EventLog,
     private readonly delivery: EventDelivery,
+    private readonly audiences: StreamAudiences,
   ) {}
 
   run<T>(work: (events: EventSink) => T): T {
     const pending: OutgoingEvent[] = []
+    const add = (
+      type: Parameters<EventSink['emit']>[0],
+      data: Parameters<EventSink['emit']>[1],
+      audience: readonly number[],
+      stream?: EventStream,
+    ) => {
+      if (audience.length > 0) pending.push(this.log.create(type, data, audience, true, stream))
+      return audience.length
+    }
     const sink: EventSink = {
-      emit: (type, data, audience) => {
-        const recipients = [...new Set(audience)]
-        if (recipients.length === 0) return
-        pending.push(this.log.create(type, data, recipients, true))
+      emit: (type, data, audience) => add(type, data, [...new Set(audience)]),
+      toConversation: (type, data, conversationId, exceptUserId) => {
+        const members = this.audiences.memberIds(conversationId)
+        const audience =
+          exceptUserId === undefined ? members : members.filter((id) => id !== exceptUserId)
+        return add(type, data, audience, { kind: 'conversation', conversationId, exceptUserId })
       },
+      toPeers: (type, data, userId) =>
+        add(type, data, this.audiences.peersOf(userId), { kind: 'peers', userId }),
     }
     this.openBatch()
     // Inside the open transaction better-sqlite3 runs this as a savepoint: a unit that throws

@@ -21,8 +21,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
         const user = ctx.accounts.updateDisplayName(caller.user.id, request.body.display_name)
         // Everyone who shares a conversation sees the new name: their contact_updated says so.
         if (user.display_name !== caller.user.display_name) {
-          const peers = ctx.conversations.peersOf(user.id)
-          events.emit('contact_updated', { kind: 'profile', action: 'updated', user }, peers)
+          events.toPeers('contact_updated', { kind: 'profile', action: 'updated', user }, user.id)
         }
         return user
       }),

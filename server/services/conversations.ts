@@ -212,7 +212,11 @@ export class Conversations {
     if (!row) throw new Error('conversation insert returned nothing')
     this.insertMembers(row.id, members, now)
     const neutral = this.get(row.id, null)
-    events.emit('conversation_created', { conversation: neutral, change: 'created' }, members)
+    events.toConversation(
+      'conversation_created',
+      { conversation: neutral, change: 'created' },
+      row.id,
+    )
     return { conversation: this.get(row.id, creatorId), created: true }
   }
 
@@ -249,10 +253,10 @@ export class Conversations {
         .where('id', '=', conversationId),
     )
     const neutral = this.get(conversationId, null)
-    events.emit(
+    events.toConversation(
       'conversation_updated',
       { conversation: neutral, change: 'renamed' },
-      this.memberIds(conversationId),
+      conversationId,
     )
     return this.get(conversationId, userId)
   }
@@ -281,6 +285,7 @@ export class Conversations {
           .where('id', '=', conversationId),
       )
       const neutral = this.get(conversationId, null)
+      // Direct, not the conversation stream: the added members are already in that.
       events.emit('conversation_updated', { conversation: neutral, change: 'members_added' }, [
         ...before,
       ])
@@ -315,10 +320,10 @@ export class Conversations {
         .where('id', '=', conversationId),
     )
     const neutral = this.get(conversationId, null)
-    events.emit(
+    events.toConversation(
       'conversation_updated',
       { conversation: neutral, change: 'members_removed' },
-      this.memberIds(conversationId),
+      conversationId,
     )
     events.emit(
       'conversation_updated',

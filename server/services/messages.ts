@@ -110,9 +110,8 @@ export class Messages {
       sender_name: message.sender_name,
       message,
     }
-    const others = this.conversations.memberIds(conversationId).filter((id) => id !== senderId)
     events.emit('message_sent', data, [senderId])
-    events.emit('message_received', data, others)
+    events.toConversation('message_received', data, conversationId, senderId)
     return { message, created: true }
   }
 
@@ -160,10 +159,10 @@ export class Messages {
         .where('id', '=', messageId),
     )
     const message = this.get(messageId)!
-    events.emit(
+    events.toConversation(
       'message_updated',
       { conversation_id: before.conversation_id, message },
-      this.conversations.memberIds(before.conversation_id),
+      before.conversation_id,
     )
     return message
   }
@@ -174,10 +173,10 @@ export class Messages {
       this.db.q.updateTable('messages').set({ deleted_at: nowIso() }).where('id', '=', messageId),
     )
     const message = this.get(messageId)!
-    events.emit(
+    events.toConversation(
       'message_deleted',
       { conversation_id: before.conversation_id, message_id: messageId, message },
-      this.conversations.memberIds(before.conversation_id),
+      before.conversation_id,
     )
     return message
   }
@@ -213,13 +212,13 @@ export class Messages {
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId),
     )
-    events.emit(
+    events.toConversation(
       'message_updated',
       {
         conversation_id: conversationId,
         receipt: { user_id: userId, kind: body.kind, up_to_message_id: upTo },
       },
-      this.conversations.memberIds(conversationId),
+      conversationId,
     )
     return true
   }

@@ -569,7 +569,7 @@ export class PlatformAccounts {
     this.conversations.touch(inbound.conversationId, now)
     const message = this.messages.get(inserted.id)!
     const conversation = this.conversations.get(inbound.conversationId, null)
-    events.emit(
+    events.toConversation(
       'message_received',
       {
         conversation_id: conversation.id,
@@ -577,7 +577,7 @@ export class PlatformAccounts {
         sender_name: message.sender_name,
         message,
       },
-      conversation.members.map((m) => m.user_id),
+      conversation.id,
     )
     return { message, record: toExternalRecord(this.externalRow(inserted.id)!), created: true }
   }
