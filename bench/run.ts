@@ -8,16 +8,19 @@ import { renderChart } from './report/chart'
 import { checkQuick, printTable, type BenchReport } from './report/table'
 import {
   CONFIG_ENV,
+  SCENARIOS,
   SERVER_KINDS,
   SERVER_LABELS,
   type BenchConfig,
   type LoadgenMessage,
+  type Scenario,
   type ServerKind,
   type ServerMessage,
 } from './shared'
 
 /**
- * `npm run bench [-- --quick] [--connections N] [--only tidings,socketio] [--cpu-prof]`: starts
+ * `npm run bench [-- --quick] [--connections N] [--only tidings,socketio]
+ * [--scenarios small,big,resume,storm] [--cpu-prof]`: starts
  * each server in its own child process (core 1), then the load generator in another (core 0), runs
  * every scenario, and writes bench/results/bench-<stamp>.{json,svg,png} plus latest.*.
  */
@@ -32,6 +35,10 @@ const argValue = (name: string) => {
 }
 const requested = Number(argValue('--connections') ?? (quick ? 400 : 10_000))
 const only = (argValue('--only')?.split(',') ?? SERVER_KINDS) as ServerKind[]
+const scenarios = argValue('--scenarios')?.split(',') as Scenario[] | undefined
+if (scenarios?.some((s) => !SCENARIOS.includes(s))) {
+  throw new Error(`--scenarios takes a list of: ${SCENARIOS.join(', ')}`)
+}
 const TOTAL_DEADLINE_MS = quick ? 58_000 : 9.5 * 60_000
 
 const shell = (command: string) =>
@@ -124,6 +131,7 @@ async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
     smallSize: 10,
     seed,
     quick,
+    ...(scenarios ? { scenarios } : {}),
   }
   const profileFlags =
     cpuProf && kind === 'tidings'

@@ -26,7 +26,12 @@ export interface BenchConfig {
   port?: number
   /** Time the load generator may spend on this server; it reports what it finished by then. */
   budgetMs?: number
+  /** Scenarios to run after connect (all when absent): for profiling one of them. */
+  scenarios?: readonly Scenario[]
 }
+
+export const SCENARIOS = ['small', 'big', 'resume', 'storm'] as const
+export type Scenario = (typeof SCENARIOS)[number]
 
 export const CONFIG_ENV = 'TIDINGS_BENCH_CONFIG'
 

@@ -1,5 +1,5 @@
 import { Layout, delay, nowMs, readConfig, summarize, type LatencySummary } from '../shared'
-import type { LoadgenMessage, ServerStats } from '../shared'
+import type { LoadgenMessage, Scenario, ServerStats } from '../shared'
 import { BenchClient, benchClientId, createClient, createSender } from './clients'
 import type { ConnectResult, FanoutStep, KindResult, ResumeResult, StormResult } from './results'
 
@@ -543,15 +543,16 @@ async function main(): Promise<void> {
     report(0)
   }, timeLeft())
   deadline.unref()
+  const wanted = (scenario: Scenario) => config.scenarios?.includes(scenario) ?? true
   result.connect = await scenarioConnect()
   stage = 1
-  result.fanoutSmall = await scenarioFanout('small')
+  if (wanted('small')) result.fanoutSmall = await scenarioFanout('small')
   stage = 2
-  result.fanoutBig = await scenarioFanout('big')
+  if (wanted('big')) result.fanoutBig = await scenarioFanout('big')
   stage = 3
-  result.resume = await scenarioResume()
+  if (wanted('resume')) result.resume = await scenarioResume()
   stage = 4
-  result.storm = await scenarioStorm()
+  if (wanted('storm')) result.storm = await scenarioStorm()
   stage = 5
   clearTimeout(deadline)
   report(0)

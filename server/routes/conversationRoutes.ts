@@ -101,13 +101,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     async (request, reply) => {
       const { user } = callerOf(request)
       const { message, created } = unitOfWork.run((events) =>
-        messages.send(
-          events,
-          user.id,
-          request.params.id,
-          request.body.text,
-          request.body.client_id,
-        ),
+        messages.send(events, user, request.params.id, request.body.text, request.body.client_id),
       )
       return reply.code(created ? 201 : 200).send(ok(message))
     },

@@ -5,6 +5,7 @@ import type { Database } from '../db/database'
 import { nowIso } from '../clock'
 import { HttpError, badRequest, forbidden, unauthorized } from '../http/httpError'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords'
+import { SessionCache } from './sessionCache'
 import { hashSecret, newToken } from './tokens'
 
 const TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000
@@ -18,6 +19,8 @@ export interface Caller {
 
 /** Accounts, sessions (bearer tokens) and invites. */
 export class Accounts {
+  private readonly cache = new SessionCache()
+
   constructor(
     private readonly db: Database,
     private readonly openRegistration: boolean,
@@ -31,12 +34,16 @@ export class Accounts {
   }
 
   getUser(id: number): User | undefined {
-    return this.db.first(
+    const cached = this.cache.user(id)
+    if (cached) return cached
+    const user = this.db.first(
       this.db.q
         .selectFrom('users')
         .select(['id', 'username', 'display_name', 'role'])
         .where('id', '=', id),
     )
+    if (user) this.cache.rememberUser(user)
+    return user
   }
 
   listUsers(): User[] {
@@ -119,21 +126,28 @@ export class Accounts {
 
   logout(tokenHash: string): void {
     this.db.run(this.db.q.deleteFrom('tokens').where('token_hash', '=', tokenHash))
+    this.cache.forgetToken(tokenHash)
   }
 
   /** Resolves a bearer token to its user, or undefined when unknown or expired. */
   authenticate(token: string | undefined): Caller | undefined {
     if (!token || token.length > 128) return undefined
     const tokenHash = hashSecret(token)
-    const user = this.db.first(
+    const now = Date.now()
+    const cached = this.cache.userFor(tokenHash, now)
+    if (cached) return { user: cached, tokenHash }
+    const row = this.db.first(
       this.db.q
         .selectFrom('tokens as t')
         .innerJoin('users as u', 'u.id', 't.user_id')
-        .select(['u.id', 'u.username', 'u.display_name', 'u.role'])
+        .select(['u.id', 'u.username', 'u.display_name', 'u.role', 't.expires_at'])
         .where('t.token_hash', '=', tokenHash)
-        .where('t.expires_at', '>', nowIso()),
+        .where('t.expires_at', '>', new Date(now).toISOString()),
     )
-    return user ? { user, tokenHash } : undefined
+    if (!row) return undefined
+    const { expires_at: expiresAt, ...user } = row
+    this.cache.remember(tokenHash, user, Date.parse(expiresAt))
+    return { user, tokenHash }
   }
 
   createInvite(
@@ -161,6 +175,7 @@ export class Accounts {
     this.db.run(
       this.db.q.updateTable('users').set({ display_name: trimmed }).where('id', '=', userId),
     )
+    this.cache.forgetUser(userId)
     const user = this.getUser(userId)
     if (!user) throw unauthorized()
     return user

@@ -7,28 +7,33 @@ import { MESSAGE_COLUMNS, toMessage } from './messageRows'
 
 /** Conversations, their members, and who may see what. */
 export class Conversations {
-  constructor(private readonly db: Database) {}
+  /** Run for every message and typing frame: prepared once rather than built per call. */
+  private readonly hot
+
+  constructor(private readonly db: Database) {
+    const s = db.sqlite
+    this.hot = {
+      memberIds: s
+        .prepare<[number], number>(
+          'select user_id from conversation_members where conversation_id = ?',
+        )
+        .pluck(),
+      isMember: s
+        .prepare<[number, number], number>(
+          'select 1 from conversation_members where conversation_id = ? and user_id = ?',
+        )
+        .pluck(),
+      touch: s.prepare<[string, number]>('update conversations set updated_at = ? where id = ?'),
+    }
+  }
 
   /** Member ids of a conversation. */
   memberIds(conversationId: number): number[] {
-    return this.db
-      .all(
-        this.db.q
-          .selectFrom('conversation_members')
-          .select('user_id')
-          .where('conversation_id', '=', conversationId),
-      )
-      .map((row) => row.user_id)
+    return this.hot.memberIds.all(conversationId)
   }
 
   isMember(conversationId: number, userId: number): boolean {
-    return !!this.db.first(
-      this.db.q
-        .selectFrom('conversation_members')
-        .select('user_id')
-        .where('conversation_id', '=', conversationId)
-        .where('user_id', '=', userId),
-    )
+    return this.hot.isMember.get(conversationId, userId) !== undefined
   }
 
   /** Throws 404 when the conversation does not exist, 403 when the user is not a member. */
@@ -334,12 +339,7 @@ export class Conversations {
   }
 
   touch(conversationId: number, at: string): void {
-    this.db.run(
-      this.db.q
-        .updateTable('conversations')
-        .set({ updated_at: at })
-        .where('id', '=', conversationId),
-    )
+    this.hot.touch.run(at, conversationId)
   }
 
   /** Helper for messages: the newest message id, 0 when empty. */

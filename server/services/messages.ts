@@ -1,4 +1,4 @@
-import type { Conversation, Message, MessagePage } from '../../src/shared/models'
+import type { Conversation, Message, MessagePage, User } from '../../src/shared/models'
 import type { ReceiptBody } from '../../src/shared/api'
 import { Limits } from '../../src/shared/limits'
 import type { Database } from '../db/database'
@@ -6,7 +6,7 @@ import type { EventSink } from '../realtime/eventLog'
 import { nowIso } from '../clock'
 import { badRequest, conflict, forbidden, notFound } from '../http/httpError'
 import type { Conversations } from './conversations'
-import { MESSAGE_COLUMNS, toMessage } from './messageRows'
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messageRows'
 
 /**
  * Called inside the unit of work of a send into a conversation of another platform (email, a
@@ -18,14 +18,41 @@ export type PlatformSendHook = (
   conversation: Conversation,
 ) => void
 
+const MESSAGE_SELECT = `select ${MESSAGE_COLUMNS.join(', ')} from messages m join users u on u.id = m.sender_id`
+
 /** Messages: idempotent sends, history, edits, deletes and receipts. */
 export class Messages {
   private platformSend: PlatformSendHook | undefined
+  /**
+   * The statements of a send, the hottest path of the server, prepared once: building them with
+   * the query builder on every call would cost as much as running them.
+   */
+  private readonly sendStatements
 
   constructor(
     private readonly db: Database,
     private readonly conversations: Conversations,
-  ) {}
+  ) {
+    const s = db.sqlite
+    this.sendStatements = {
+      target: s.prepare<
+        [number, number],
+        { title: string | null; platform: string; member: 0 | 1 }
+      >(
+        `select c.title, c.platform, exists (select 1 from conversation_members
+           where conversation_id = c.id and user_id = ?) as member
+         from conversations c where c.id = ?`,
+      ),
+      insert: s.prepare<[number, number, string, string, string], { id: number }>(
+        `insert into messages (conversation_id, sender_id, client_id, text, created_at)
+         values (?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing returning id`,
+      ),
+      byId: s.prepare<[number], MessageRow>(`${MESSAGE_SELECT} where m.id = ?`),
+      bySenderClientId: s.prepare<[number, string], MessageRow>(
+        `${MESSAGE_SELECT} where m.sender_id = ? and m.client_id = ?`,
+      ),
+    }
+  }
 
   /** Installs the delivery of messages sent into platform conversations (server/email). */
   onPlatformSend(hook: PlatformSendHook): void {
@@ -33,25 +60,7 @@ export class Messages {
   }
 
   get(messageId: number): Message | undefined {
-    const row = this.db.first(
-      this.db.q
-        .selectFrom('messages as m')
-        .innerJoin('users as u', 'u.id', 'm.sender_id')
-        .select(MESSAGE_COLUMNS)
-        .where('m.id', '=', messageId),
-    )
-    return row ? toMessage(row) : undefined
-  }
-
-  private bySenderClientId(senderId: number, clientId: string): Message | undefined {
-    const row = this.db.first(
-      this.db.q
-        .selectFrom('messages as m')
-        .innerJoin('users as u', 'u.id', 'm.sender_id')
-        .select(MESSAGE_COLUMNS)
-        .where('m.sender_id', '=', senderId)
-        .where('m.client_id', '=', clientId),
-    )
+    const row = this.sendStatements.byId.get(messageId)
     return row ? toMessage(row) : undefined
   }
 
@@ -61,52 +70,48 @@ export class Messages {
    */
   send(
     events: EventSink,
-    senderId: number,
+    sender: Pick<User, 'id' | 'display_name'>,
     conversationId: number,
     text: string,
     clientId: string,
   ): { message: Message; created: boolean } {
-    this.conversations.requireMember(conversationId, senderId)
-    const existing = this.bySenderClientId(senderId, clientId)
-    if (existing) {
+    const senderId = sender.id
+    const statements = this.sendStatements
+    const target = statements.target.get(senderId, conversationId)
+    if (!target) throw notFound('Conversation')
+    if (!target.member) throw forbidden('You are not a member of this conversation.')
+    if (text.trim().length === 0) throw badRequest('A message cannot be blank.')
+    const now = nowIso()
+    // The unique (sender_id, client_id) makes a retried send a no-op that returns the original.
+    const inserted = statements.insert.get(conversationId, senderId, clientId, text, now)
+    if (!inserted) {
+      const existing = toMessage(statements.bySenderClientId.get(senderId, clientId)!)
       if (existing.conversation_id !== conversationId) {
         throw conflict('That client_id was already used for a message in another conversation.')
       }
       return { message: existing, created: false }
     }
-    if (text.trim().length === 0) throw badRequest('A message cannot be blank.')
-    const now = nowIso()
-    const inserted = this.db.first(
-      this.db.q
-        .insertInto('messages')
-        .values({
-          conversation_id: conversationId,
-          sender_id: senderId,
-          client_id: clientId,
-          text,
-          created_at: now,
-          edited_at: null,
-          deleted_at: null,
-        })
-        .returning('id'),
-    )
-    if (!inserted) throw new Error('message insert returned nothing')
     this.conversations.touch(conversationId, now)
-    const message = this.get(inserted.id)!
+    // Everything the stored row holds is known here: no need to read it back.
+    const message: Message = {
+      id: inserted.id,
+      conversation_id: conversationId,
+      sender_id: senderId,
+      sender_name: sender.display_name,
+      client_id: clientId,
+      text,
+      created_at: now,
+      edited_at: null,
+      deleted_at: null,
+    }
     // A Tidings send needs only the title and the member ids: the full Conversation view (members
     // joined to users, sorted, and the last message) is built only for bridged platforms.
-    const head = this.db.first(
-      this.db.q
-        .selectFrom('conversations')
-        .select(['title', 'platform'])
-        .where('id', '=', conversationId),
-    )
-    if (head && head.platform !== 'tidings') {
+    if (target.platform !== 'tidings') {
       this.platformSend?.(events, message, this.conversations.get(conversationId, null))
     }
     const data = {
       conversation_id: conversationId,
-      conversation_title: head?.title ?? null,
+      conversation_title: target.title,
       sender_name: message.sender_name,
       message,
     }
