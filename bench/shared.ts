@@ -26,6 +26,8 @@ export interface BenchConfig {
   port?: number
   /** Time the load generator may spend on this server; it reports what it finished by then. */
   budgetMs?: number
+  /** Tidings sends over REST instead of its events socket. */
+  restSend?: boolean
   /** Scenarios to run after connect (all when absent): for profiling one of them. */
   scenarios?: readonly Scenario[]
 }

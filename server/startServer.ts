@@ -133,7 +133,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       new HttpError(429, 'rate_limited', `Too many attempts; try again in ${context.after}.`),
   })
   await app.register(websocket, {
-    options: { maxPayload: Limits.maxFrameBytes, perMessageDeflate: false, clientTracking: true },
+    options: {
+      maxPayload: Limits.maxFrameBytes,
+      // No compression: it would cost a zlib context per socket and CPU per frame.
+      perMessageDeflate: false,
+      // The hub already tracks every open connection (and close() ends them); ws's own Set would
+      // cost an entry and a 'close' closure per socket.
+      clientTracking: false,
+    },
   })
   for (const plugin of [
     healthRoutes,

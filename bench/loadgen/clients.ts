@@ -221,7 +221,7 @@ export interface Sender {
   close(): void
 }
 
-/** Tidings: REST POST /conversations/:id/messages over keep-alive HTTP/1.1 connections. */
+/** Tidings: REST POST /conversations/:id/messages over keep-alive HTTP/1.1 connections (--rest-send). */
 class RestSender implements Sender {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
 
@@ -262,6 +262,73 @@ class RestSender implements Sender {
 
   close(): void {
     this.agent.destroy()
+  }
+}
+
+/**
+ * Tidings over its events socket: a socket per sending user that subscribes to one rare event type
+ * (so it does not also receive the fan-out), `send_message` frames answered by `message_ack`.
+ */
+class TidingsSocketSender implements Sender {
+  private readonly sockets = new Map<number, Promise<WebSocket>>()
+  private readonly pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>()
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly port: number,
+  ) {}
+
+  private socketOf(userId: number): Promise<WebSocket> {
+    let socket = this.sockets.get(userId)
+    if (!socket) {
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${this.port}/events/ws/connect?token=${this.layout.token(userId)}`,
+        { perMessageDeflate: false },
+      )
+      socket = new Promise((resolve, reject) => {
+        ws.on('message', (data: Buffer) => {
+          const text = data.toString('utf8')
+          if (text.startsWith('{"type":"connection_established"')) {
+            ws.send(JSON.stringify({ type: 'subscribe', event_types: ['system_notification'] }))
+            resolve(ws)
+            return
+          }
+          const ack = text.startsWith('{"type":"message_ack"')
+          if (!ack && !text.startsWith('{"type":"error"')) return
+          const frame = JSON.parse(text) as { client_id?: string; message?: string }
+          if (frame.client_id === undefined) return
+          const waiter = this.pending.get(frame.client_id)
+          this.pending.delete(frame.client_id)
+          if (ack) waiter?.resolve()
+          else waiter?.reject(new Error(`send refused: ${frame.message}`))
+        })
+        ws.once('error', reject)
+      })
+      this.sockets.set(userId, socket)
+    }
+    return socket
+  }
+
+  async send(senderId: number, conversationId: number, text: string, clientId: string) {
+    const ws = await this.socketOf(senderId)
+    const acked = new Promise<void>((resolve, reject) => {
+      this.pending.set(clientId, { resolve, reject })
+      ws.send(
+        JSON.stringify({
+          type: 'send_message',
+          conversation_id: conversationId,
+          text,
+          client_id: clientId,
+        }),
+      )
+    })
+    await withTimeout(acked, 30_000, `send ${clientId}`).finally(() =>
+      this.pending.delete(clientId),
+    )
+  }
+
+  close(): void {
+    for (const socket of this.sockets.values()) void socket.then((ws) => ws.terminate())
   }
 }
 
@@ -370,8 +437,16 @@ export function createClient(kind: ServerKind, userId: number, layout: Layout, p
   return new RawClient(userId, layout, port)
 }
 
-export function createSender(kind: ServerKind, layout: Layout, port: number): Sender {
-  if (kind === 'tidings') return new RestSender(layout, port)
+/** `restSend`: Tidings sends over REST (as the desktop app does) instead of its socket. */
+export function createSender(
+  kind: ServerKind,
+  layout: Layout,
+  port: number,
+  restSend = false,
+): Sender {
+  if (kind === 'tidings') {
+    return restSend ? new RestSender(layout, port) : new TidingsSocketSender(layout, port)
+  }
   if (kind === 'socketio') return new SocketIoSender(layout, port)
   return new RawSender(layout, port)
 }

@@ -12,7 +12,7 @@ const layout = new Layout(config)
 const kind = config.kind
 const port = config.port ?? 0
 const quick = config.quick
-const sender = createSender(kind, layout, port)
+const sender = createSender(kind, layout, port, config.restSend)
 const clients: BenchClient[] = []
 for (let id = 1; id <= config.users; id += 1) clients.push(createClient(kind, id, layout, port))
 const notes: string[] = []
@@ -310,12 +310,16 @@ async function scenarioFanout(room: 'small' | 'big'): Promise<FanoutStep[]> {
   const pick =
     room === 'small'
       ? (seq: number) => {
+          // Each conversation's sends rotate over three of its members, the large one's over 20
+          // members: every sender stays well under a server's per-connection frame rate limit.
           const conversationId = ((seq - 1) % layout.smallCount) + 1
-          return { conversationId, senderId: layout.members(conversationId)[0]! }
+          const round = Math.floor((seq - 1) / layout.smallCount)
+          const members = layout.members(conversationId)
+          return { conversationId, senderId: members[round % Math.min(3, members.length)]! }
         }
       : (seq: number) => ({
           conversationId: layout.bigId,
-          senderId: bigMembers[seq % Math.min(10, bigMembers.length)]!,
+          senderId: bigMembers[seq % Math.min(20, bigMembers.length)]!,
         })
   log(`fan-out ${room}: warm-up`)
   await runStep(room === 'small' ? 100 : 5, 1000, pick, drainMs, 50)

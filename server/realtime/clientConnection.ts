@@ -1,4 +1,5 @@
-import { WebSocket } from 'ws'
+import type { Duplex } from 'node:stream'
+import { WebSocket, type RawData } from 'ws'
 import { Compile } from 'typebox/compile'
 import { CloseCode } from '../../src/shared/closeCodes'
 import type { EventType } from '../../src/shared/eventTypes'
@@ -7,11 +8,46 @@ import { Limits } from '../../src/shared/limits'
 import type { OutgoingEvent } from './eventLog'
 
 const validateFrame = Compile(ClientFrame)
-const KNOWN_FRAME_TYPES = new Set(['ping', 'typing', 'subscribe'])
+const KNOWN_FRAME_TYPES = new Set(['ping', 'typing', 'subscribe', 'send_message'])
+/** Every frame the server sends is a text frame, also when the payload is an encoded Buffer. */
+const TEXT = { binary: false } as const
 
-/** What a connection asks of the server when a valid client frame arrives. */
-export interface FrameHandler {
-  (connection: ClientConnection, frame: ClientFrame): void
+/**
+ * What the connections of one server share: the frame handler and the close hook. One object for
+ * all connections, so that an idle connection holds no closures of its own.
+ */
+export interface ConnectionOwner {
+  /** A valid client frame arrived. */
+  frame(connection: ClientConnection, frame: ClientFrame): void
+  /** The socket closed (once per connection). */
+  closed(connection: ClientConnection): void
+}
+
+/**
+ * The connection of each socket, for the socket listeners below. They are shared functions (ws
+ * calls a listener with `this` set to the socket) instead of closures per connection: at 10,000
+ * idle connections, five closures and their context each cost more than this table's entries.
+ */
+const connectionOf = new WeakMap<WebSocket, ClientConnection>()
+
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connectionOf.get(this)?.receive(data, isBinary)
+}
+
+function onSocketPong(this: WebSocket): void {
+  const connection = connectionOf.get(this)
+  if (connection) connection.alive = true
+}
+
+function onSocketError(this: WebSocket): void {
+  this.terminate()
+}
+
+function onSocketClose(this: WebSocket): void {
+  const connection = connectionOf.get(this)
+  if (!connection) return
+  connectionOf.delete(this)
+  connection.owner.closed(connection)
 }
 
 /**
@@ -27,35 +63,64 @@ export class ClientConnection {
   private refilledAt = Date.now()
   private violations = 0
 
+  /**
+   * `transport` is the TCP socket under `socket` (the upgrade request's `req.socket`): corking it
+   * makes the frames of one delivery batch leave in one write. Listeners are attached at once.
+   */
   constructor(
     readonly socket: WebSocket,
+    private readonly transport: Duplex,
     readonly userId: number,
     readonly tokenHash: string,
-    private readonly onFrame: FrameHandler,
-  ) {}
+    readonly owner: ConnectionOwner,
+  ) {
+    connectionOf.set(socket, this)
+    socket.on('message', onSocketMessage)
+    socket.on('pong', onSocketPong)
+    socket.on('error', onSocketError)
+    socket.on('close', onSocketClose)
+  }
 
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN
   }
 
-  /** Sends a stored or ephemeral event unless this connection filtered its type out. */
-  sendEvent(event: OutgoingEvent): void {
+  /**
+   * Holds this socket's writes in memory until `uncork()`, so that several frames go out in one
+   * syscall. Nests (Node counts cork depth); bufferedAmount still counts the held bytes.
+   */
+  cork(): void {
+    this.transport.cork()
+  }
+
+  uncork(): void {
+    this.transport.uncork()
+  }
+
+  /**
+   * Sends a stored or ephemeral event unless this connection filtered its type out. `payload` is
+   * `event.json` encoded once for all recipients (see ConnectionHub).
+   */
+  sendEvent(event: OutgoingEvent, payload: Buffer): void {
     if (this.filter && !this.filter.has(event.type)) return
-    this.sendRaw(event.json)
+    this.sendRaw(payload)
   }
 
   sendFrame(frame: ControlFrame): void {
     this.sendRaw(JSON.stringify(frame))
   }
 
-  /** Sends pre-serialized JSON, closing the socket if the peer stopped reading. */
-  sendRaw(json: string): void {
+  /**
+   * Sends pre-serialized JSON (a string, or its UTF-8 bytes) as a text frame, closing the socket
+   * if the peer stopped reading.
+   */
+  sendRaw(json: string | Buffer): void {
     if (!this.isOpen) return
     if (this.socket.bufferedAmount > Limits.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume')
       return
     }
-    this.socket.send(json)
+    this.socket.send(json, TEXT)
   }
 
   setFilter(types: readonly EventType[]): void {
@@ -72,7 +137,7 @@ export class ClientConnection {
   }
 
   /** Parses, rate-limits and validates one client frame; errors are answered, never thrown. */
-  receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  receive(data: RawData, isBinary: boolean): void {
     this.alive = true
     if (!this.takeToken()) {
       this.reject('rate_limited', `Too many frames: at most ${Limits.framesPerSecond} per second.`)
@@ -103,7 +168,7 @@ export class ClientConnection {
       )
       return
     }
-    this.onFrame(this, frame)
+    this.owner.frame(this, frame)
   }
 
   /** Answers a bad frame; a client that keeps sending them is disconnected. */

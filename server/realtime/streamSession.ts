@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import { CloseCode } from '../../src/shared/closeCodes'
 import type { ClientFrame } from '../../src/shared/frames'
@@ -5,27 +6,42 @@ import { Limits } from '../../src/shared/limits'
 import type { ServerContext } from '../context'
 import type { Caller } from '../services/accounts'
 import { nowIso } from '../clock'
-import { ClientConnection } from './clientConnection'
+import { sendOverSocket } from './socketSend'
+import { ClientConnection, type ConnectionOwner } from './clientConnection'
+
+/**
+ * What every connection of one server shares (create it once, with the route): answering frames
+ * and unregistering on close. Connections hold this object instead of closures of their own.
+ */
+export function streamOwner(ctx: ServerContext): ConnectionOwner {
+  const typingGate = new TypingGate()
+  return {
+    frame: (connection, frame) => handleFrame(ctx, connection, frame, typingGate),
+    closed: (connection) => {
+      if (ctx.hub.remove(connection)) ctx.presence.disconnected(connection.userId)
+    },
+  }
+}
 
 /**
  * Opens an authenticated event stream on a socket: greets, replays what the client missed since
  * `since`, and registers the connection for live events, all in one synchronous step so that no
- * event can fall between the replay and the live stream, or arrive in both.
+ * event can fall between the replay and the live stream, or arrive in both. `transport` is the
+ * TCP socket under `socket` (the upgrade request's `req.socket`).
  */
 export function openStream(
   ctx: ServerContext,
+  owner: ConnectionOwner,
   socket: WebSocket,
+  transport: Duplex,
   caller: Caller,
   since: number | undefined,
-  typingGate: TypingGate,
 ): void {
   // Commit and deliver what the current batch holds first: the replay below must read only
   // committed events, and those events must not also reach this socket live.
   ctx.unitOfWork.flush()
   const userId = caller.user.id
-  const connection = new ClientConnection(socket, userId, caller.tokenHash, (conn, frame) =>
-    handleFrame(ctx, conn, frame, typingGate),
-  )
+  const connection = new ClientConnection(socket, transport, userId, caller.tokenHash, owner)
   connection.sendFrame({
     type: 'connection_established',
     user_id: userId,
@@ -37,16 +53,7 @@ export function openStream(
   })
   if (since !== undefined) replay(ctx, connection, since)
 
-  const first = ctx.hub.add(connection)
-  socket.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary))
-  socket.on('pong', () => {
-    connection.alive = true
-  })
-  socket.on('error', () => socket.terminate())
-  socket.on('close', () => {
-    if (ctx.hub.remove(connection)) ctx.presence.disconnected(userId)
-  })
-  if (first) ctx.presence.connected(userId)
+  if (ctx.hub.add(connection)) ctx.presence.connected(userId)
 }
 
 function replay(ctx: ServerContext, connection: ClientConnection, since: number): void {
@@ -119,6 +126,9 @@ function handleFrame(
   switch (frame.type) {
     case 'ping':
       connection.sendFrame({ type: 'pong', server_time: nowIso() })
+      return
+    case 'send_message':
+      sendOverSocket(ctx, connection, frame)
       return
     case 'subscribe':
       connection.setFilter(frame.event_types)

@@ -4,6 +4,8 @@ import type { EventLog, EventSink, EventStream, OutgoingEvent } from './eventLog
 /** Something that sends events to connected sockets (the connection hub). */
 export interface EventDelivery {
   deliver(event: OutgoingEvent): void
+  /** Delivers a committed batch in order, coalescing each socket's frames into one write. */
+  deliverAll(events: readonly OutgoingEvent[]): void
 }
 
 /** Who is in a stream right now (the live audience of a stream event). */
@@ -89,7 +91,7 @@ export class UnitOfWork {
       for (const waiter of waiters) waiter.reject(error)
       return
     }
-    for (const event of events) this.delivery.deliver(event)
+    this.delivery.deliverAll(events)
     for (const waiter of waiters) waiter.resolve()
   }
 

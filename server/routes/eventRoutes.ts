@@ -1,10 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { EVENT_TYPES } from '../../src/shared/eventTypes'
 import type { ServerContext } from '../context'
 import { authenticate } from '../http/authentication'
 import { ok, unauthorized } from '../http/httpError'
-import { TypingGate, openStream } from '../realtime/streamSession'
+import { openStream, streamOwner } from '../realtime/streamSession'
 
 const StreamQuery = Type.Object({
   // No length bound here: an overlong token is a bad token (401 from authenticate), not a 400.
@@ -17,7 +18,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
   app,
   { ctx },
 ) => {
-  const typingGate = new TypingGate()
+  const owner = streamOwner(ctx)
+  // The response object @fastify/websocket made for each upgrade request (see the handler).
+  const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>()
 
   app.get('/events/', { onRequest: authenticate(ctx) }, async () =>
     ok({
@@ -34,14 +37,25 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
       websocket: true,
       schema: { querystring: StreamQuery },
       // Runs before the upgrade: a bad or missing token is refused with HTTP 401, never a socket.
-      preHandler: async (request) => {
+      preHandler: async (request, reply) => {
         const caller = ctx.accounts.authenticate(request.query.token)
         if (!caller) throw unauthorized('A valid token query parameter is required.')
         request.caller = caller
+        upgradeResponses.set(request.raw, reply.raw)
       },
     },
     (socket, request) => {
-      openStream(ctx, socket, request.caller!, request.query.since, typingGate)
+      const transport = request.raw.socket
+      // Let the HTTP exchange go once the socket is upgraded: @fastify/websocket leaves its
+      // ServerResponse attached to the TCP socket and an 'error' listener on the WebSocket that
+      // holds the Fastify request and reply; both would keep the request, its headers, logger and
+      // response alive for as long as the connection (kilobytes of heap per idle socket). The
+      // connection installs its own 'error' listener (terminate) in openStream.
+      const response = upgradeResponses.get(request.raw)
+      upgradeResponses.delete(request.raw)
+      if (response?.socket === transport) response.detachSocket(transport)
+      socket.removeAllListeners('error')
+      openStream(ctx, owner, socket, transport, request.caller!, request.query.since)
     },
   )
 }

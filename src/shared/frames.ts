@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox'
 import { EVENT_TYPES } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
+import { Limits } from './limits'
+import type { Message } from './models'
 
 /** Frames a client may send. The server validates each against these schemas. */
 export const PingFrame = Type.Object(
@@ -28,7 +30,22 @@ export const SubscribeFrame = Type.Object(
   { additionalProperties: false },
 )
 
-export const ClientFrame = Type.Union([PingFrame, TypingFrame, SubscribeFrame])
+/**
+ * Sends a message over the socket instead of `POST /conversations/:id/messages`: the same rules
+ * (membership, idempotent `client_id`), answered by `message_ack` once stored, or by an error frame
+ * that carries the `client_id`.
+ */
+export const SendMessageFrame = Type.Object(
+  {
+    type: Type.Literal('send_message'),
+    conversation_id: Type.Integer({ minimum: 1 }),
+    text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
+    client_id: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+)
+
+export const ClientFrame = Type.Union([PingFrame, TypingFrame, SubscribeFrame, SendMessageFrame])
 export type ClientFrame = Static<typeof ClientFrame>
 
 /** Frames the server sends besides events. */
@@ -67,16 +84,43 @@ export interface PongFrame {
 }
 
 export type ErrorCode =
-  'invalid_json' | 'invalid_frame' | 'unknown_type' | 'rate_limited' | 'forbidden' | 'not_found'
+  | 'invalid_json'
+  | 'invalid_frame'
+  | 'unknown_type'
+  | 'rate_limited'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid_request'
+  | 'conflict'
+  | 'internal_error'
 
 export interface ErrorFrame {
   type: 'error'
   code: ErrorCode
   message: string
+  /** Set when the frame answers a `send_message`: which one failed (nothing was stored). */
+  client_id?: string
+}
+
+/**
+ * A `send_message` is stored (committed): `created` is false when the `client_id` had already
+ * been used for this message, which is then the one stored the first time. The sender's
+ * `message_sent` event reaches this socket before the ack.
+ */
+export interface MessageAckFrame {
+  type: 'message_ack'
+  client_id: string
+  created: boolean
+  message: Message
 }
 
 export type ControlFrame =
-  ConnectionEstablishedFrame | ReplayCompleteFrame | ResyncRequiredFrame | PongFrame | ErrorFrame
+  | ConnectionEstablishedFrame
+  | ReplayCompleteFrame
+  | ResyncRequiredFrame
+  | PongFrame
+  | ErrorFrame
+  | MessageAckFrame
 
 export type ServerFrame = ControlFrame | AnyTidingsEvent
 
@@ -86,6 +130,7 @@ const CONTROL_TYPES: ReadonlySet<string> = new Set([
   'resync_required',
   'pong',
   'error',
+  'message_ack',
 ])
 
 export function isControlFrame(frame: ServerFrame): frame is ControlFrame {

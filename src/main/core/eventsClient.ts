@@ -308,6 +308,8 @@ export class EventsClient {
       case 'resync_required':
         this.handleResync(frame)
         return
+      // The desktop app sends through its REST outbox, never with send_message: no acks come.
+      case 'message_ack':
       case 'pong':
       case 'error':
         return

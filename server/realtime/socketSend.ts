@@ -1,0 +1,65 @@
+import type { Static } from 'typebox'
+import { CloseCode } from '../../src/shared/closeCodes'
+import type { ErrorCode, SendMessageFrame } from '../../src/shared/frames'
+import type { ServerContext } from '../context'
+import { HttpError } from '../http/httpError'
+import type { ClientConnection } from './clientConnection'
+
+/**
+ * `send_message` over the events socket: the same unit of work as `POST
+ * /conversations/:id/messages`, acknowledged once its batch is committed (and its events, among
+ * them this sender's message_sent, delivered), so an ack means stored exactly as a 201 does.
+ * Refusals are error frames that carry the client_id; they are the caller's mistakes about the
+ * world (not a member, no such conversation), not protocol violations, so they do not count
+ * toward closing the connection.
+ */
+export function sendOverSocket(
+  ctx: ServerContext,
+  connection: ClientConnection,
+  frame: Static<typeof SendMessageFrame>,
+): void {
+  const clientId = frame.client_id
+  const sender = ctx.accounts.getUser(connection.userId)
+  if (!sender) {
+    connection.close(CloseCode.Unauthorized, 'account no longer exists')
+    return
+  }
+  let result
+  try {
+    result = ctx.unitOfWork.run((events) =>
+      ctx.messages.send(events, sender, frame.conversation_id, frame.text, clientId),
+    )
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error
+    connection.sendFrame({
+      type: 'error',
+      code: toErrorCode(error.code),
+      message: error.message,
+      client_id: clientId,
+    })
+    return
+  }
+  const { message, created } = result
+  ctx.unitOfWork.durable().then(
+    () => connection.sendFrame({ type: 'message_ack', client_id: clientId, created, message }),
+    () =>
+      connection.sendFrame({
+        type: 'error',
+        code: 'internal_error',
+        message: 'The message could not be stored; send it again.',
+        client_id: clientId,
+      }),
+  )
+}
+
+const SEND_ERRORS: ReadonlySet<string> = new Set([
+  'forbidden',
+  'not_found',
+  'invalid_request',
+  'conflict',
+])
+
+/** The refusals a send can meet, under the same codes as their HTTP answers. */
+function toErrorCode(code: string): ErrorCode {
+  return SEND_ERRORS.has(code) ? (code as ErrorCode) : 'invalid_request'
+}
