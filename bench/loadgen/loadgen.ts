@@ -13,6 +13,9 @@ const kind = config.kind
 const port = config.port ?? 0
 const quick = config.quick
 const sender = createSender(kind, layout, port, config.restSend)
+// The resume scenario sends 1,000 messages from one user as fast as it can: over Tidings' socket
+// that user would meet the per-connection frame limit (20/s), so those go over REST.
+const bulkSender = kind === 'tidings' ? createSender(kind, layout, port, true) : sender
 const clients: BenchClient[] = []
 for (let id = 1; id <= config.users; id += 1) clients.push(createClient(kind, id, layout, port))
 const notes: string[] = []
@@ -365,7 +368,7 @@ async function resumeRound(count: number): Promise<ResumeResult> {
   let failed = 0
   await pool(seqs, 50, async (seq) => {
     try {
-      await sender.send(
+      await bulkSender.send(
         senderId,
         conversationId,
         `${TEXT_PAD}#${seq}`,
@@ -535,6 +538,7 @@ function report(code: number): void {
   process.send?.({ type: 'result', result } satisfies LoadgenMessage, () => {
     for (const client of clients) client.drop()
     sender.close()
+    if (bulkSender !== sender) bulkSender.close()
     setTimeout(() => process.exit(code), 200).unref()
   })
 }
