@@ -10,7 +10,11 @@ export interface ServerOptions {
   dataDir?: string
   /** Let anyone register without an invite. Default false. */
   openRegistration?: boolean
-  /** How long a user stays online after their last connection closes. Default 5 s. */
+  /**
+   * How long a user stays online after their last connection closes. Default 15 s: long enough
+   * that a network blip, a laptop waking up or a server restart (clients back within their first
+   * few backoff retries) does not flap everyone's presence, short enough to read as "just left".
+   */
   presenceGraceMs?: number
   /** How long events are kept for resume. Default 30 days. */
   retentionMs?: number
@@ -32,7 +36,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     host: options.host ?? '127.0.0.1',
     dataDir: path.resolve(options.dataDir ?? './data'),
     openRegistration: options.openRegistration ?? false,
-    presenceGraceMs: options.presenceGraceMs ?? 5_000,
+    presenceGraceMs: options.presenceGraceMs ?? 15_000,
     retentionMs: options.retentionMs ?? 30 * DAY_MS,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,

@@ -218,7 +218,18 @@ class SocketIoClient extends BenchClient {
 /** Sends messages the way each server's real clients do. Resolves once the server accepted it. */
 export interface Sender {
   send(senderId: number, conversationId: number, text: string, clientId: string): Promise<void>
+  /** Opens the sending sockets of these users ahead of a measured step (no-op over REST). */
+  prepare(userIds: readonly number[]): Promise<void>
   close(): void
+}
+
+/** Opens `open(id)` for every id, at most 200 at a time. */
+async function openAll(ids: readonly number[], open: (id: number) => Promise<unknown>) {
+  let next = 0
+  const worker = async () => {
+    while (next < ids.length) await open(ids[next++]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(200, ids.length) }, worker))
 }
 
 /** Tidings: REST POST /conversations/:id/messages over keep-alive HTTP/1.1 connections (--rest-send). */
@@ -259,6 +270,8 @@ class RestSender implements Sender {
       request.end(body)
     })
   }
+
+  async prepare(): Promise<void> {}
 
   close(): void {
     this.agent.destroy()
@@ -327,6 +340,10 @@ class TidingsSocketSender implements Sender {
     )
   }
 
+  prepare(userIds: readonly number[]): Promise<void> {
+    return openAll(userIds, (id) => this.socketOf(id))
+  }
+
   close(): void {
     for (const socket of this.sockets.values()) void socket.then((ws) => ws.terminate())
   }
@@ -366,6 +383,10 @@ class SocketIoSender implements Sender {
       status: string
     }
     if (reply.status !== 'success') throw new Error(`send refused: ${JSON.stringify(reply)}`)
+  }
+
+  prepare(userIds: readonly number[]): Promise<void> {
+    return openAll(userIds, (id) => this.socketOf(id))
   }
 
   close(): void {
@@ -424,6 +445,10 @@ class RawSender implements Sender {
         }),
       )
     })
+  }
+
+  prepare(userIds: readonly number[]): Promise<void> {
+    return openAll(userIds, (id) => this.socketOf(id))
   }
 
   close(): void {

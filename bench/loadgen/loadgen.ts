@@ -324,6 +324,13 @@ async function scenarioFanout(room: 'small' | 'big'): Promise<FanoutStep[]> {
           conversationId: layout.bigId,
           senderId: bigMembers[seq % Math.min(20, bigMembers.length)]!,
         })
+  // Every sending socket is open before anything is measured (they would otherwise connect
+  // during the first steps, for every server alike).
+  const senders = new Set<number>()
+  for (let seq = 1; seq <= (room === 'small' ? layout.smallCount * 3 : 20); seq += 1) {
+    senders.add(pick(seq).senderId)
+  }
+  await sender.prepare([...senders])
   log(`fan-out ${room}: warm-up`)
   await runStep(room === 'small' ? 100 : 5, 1000, pick, drainMs, 50)
   const steps: FanoutStep[] = []

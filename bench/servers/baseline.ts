@@ -89,7 +89,7 @@ export class BaselineState {
   }
 }
 
-/** Per-user online/offline with the same 5 s grace Tidings uses. */
+/** Per-user online/offline with the same 15 s grace Tidings uses. */
 export class BaselinePresence {
   private readonly counts = new Map<number, number>()
   private readonly timers = new Map<number, NodeJS.Timeout>()
@@ -119,7 +119,7 @@ export class BaselinePresence {
     const timer = setTimeout(() => {
       this.timers.delete(userId)
       if (!this.counts.has(userId)) this.announce(userId, false)
-    }, 5_000)
+    }, 15_000)
     timer.unref()
     this.timers.set(userId, timer)
   }

@@ -23,6 +23,9 @@ export function streamOwner(ctx: ServerContext): ConnectionOwner {
   }
 }
 
+/** Replayed bytes per write (corked together); far below Limits.maxBufferedBytes. */
+const REPLAY_CHUNK_BYTES = 256 * 1024
+
 /**
  * Opens an authenticated event stream on a socket: greets, replays what the client missed since
  * `since`, and registers the connection for live events, all in one synchronous step so that no
@@ -87,7 +90,23 @@ function replay(ctx: ServerContext, connection: ClientConnection, since: number)
     })
     return
   }
-  for (const row of rows) connection.sendRaw(row.payload)
+  // Corked in chunks: a chunk of events leaves in one write instead of one write each, while the
+  // bytes held at once stay far below the slow-consumer cap that sendRaw checks.
+  let held = 0
+  connection.cork()
+  try {
+    for (const row of rows) {
+      connection.sendRaw(row.payload)
+      held += row.payload.length
+      if (held >= REPLAY_CHUNK_BYTES) {
+        connection.uncork()
+        connection.cork()
+        held = 0
+      }
+    }
+  } finally {
+    connection.uncork()
+  }
   connection.sendFrame({
     type: 'replay_complete',
     last_id: rows.at(-1)?.id ?? since,
