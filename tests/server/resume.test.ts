@@ -80,6 +80,28 @@ describe('resume', () => {
     expect(eventsIn(await resumed.sync(completeIndex + 1))).toEqual([liveEvent])
   })
 
+  it('replays a backlog of long messages (megabytes, written in chunks) whole and in order', async () => {
+    server = await startHarness()
+    const { admin, members } = await registerTeam(server.url, ['alice'])
+    const alice = members[0]!
+    const conversation = await createConversation(admin, [alice], 'Long reads')
+    const since = (await connect(alice)).greeting.latest_event_id
+    const sent: Message[] = []
+    for (let i = 0; i < 200; i++) {
+      sent.push(await sendMessage(admin, conversation.id, `${i} ${'x'.repeat(9_000)}`))
+    }
+
+    const resumed = await connect(alice, since)
+    const complete = await resumed.waitForFrame('replay_complete')
+    const replayed = eventsIn(resumed.frames.slice(0, resumed.frames.indexOf(complete)))
+    expect(replayed.map(messageIdOf)).toEqual(sent.map((m) => m.id))
+    expect(replayed.map((e) => (e.data as { message: Message }).message.text)).toEqual(
+      sent.map((m) => m.text),
+    )
+    expect(complete.replayed).toBe(200)
+    expect(resumed.binaryFrames).toBe(0)
+  })
+
   it('replays nothing from the newest id and asks for a resync beyond it', async () => {
     server = await startHarness()
     const { admin, members } = await registerTeam(server.url, ['alice'])
