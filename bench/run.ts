@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SERVER_NODE_FLAGS } from '../server/runtimeFlags'
 import type { KindResult } from './loadgen/results'
 import { renderChart } from './report/chart'
 import { checkQuick, printTable, type BenchReport } from './report/table'
@@ -134,10 +135,14 @@ async function runKind(kind: ServerKind, seed: string): Promise<KindResult> {
     ...(scenarios ? { scenarios } : {}),
     ...(args.includes('--rest-send') ? { restSend: true } : {}),
   }
-  const profileFlags =
-    cpuProf && kind === 'tidings'
+  // Tidings runs with the flags it ships with (server/runtimeFlags.ts); the baselines with Node's
+  // defaults, as their authors would run them.
+  const profileFlags = [
+    ...(kind === 'tidings' ? SERVER_NODE_FLAGS : []),
+    ...(cpuProf && kind === 'tidings'
       ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`]
-      : []
+      : []),
+  ]
   console.log(
     `\n== ${SERVER_LABELS[kind]}: ${connections} users, ${Math.round(budgetMs / 1000)} s budget`,
   )

@@ -1,5 +1,6 @@
 import { utilityProcess } from 'electron'
 import type { UtilityProcess } from 'electron'
+import { SERVER_NODE_FLAGS } from '../../../server/runtimeFlags'
 import { isServerChildMessage } from './serverChild'
 
 /**
@@ -44,6 +45,7 @@ export function createServerSupervisor(options: ServerSupervisorOptions): Server
     stopping = false
     const proc = fork(options.entryPath, [`--data-dir=${options.dataDir}`], {
       serviceName: 'Tidings server',
+      execArgv: [...SERVER_NODE_FLAGS],
       stdio: 'inherit',
       env: { ...process.env, TIDINGS_DATA_DIR: options.dataDir },
     })

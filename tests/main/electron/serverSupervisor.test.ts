@@ -34,7 +34,10 @@ describe('server supervisor with a fake utility process', () => {
     const child = lastChild()
     expect(child.modulePath).toBe('/app/out/main/serverProcess.js')
     expect(child.args).toContain('--data-dir=/data/server')
-    expect(child.options).toMatchObject({ serviceName: 'Tidings server' })
+    expect(child.options).toMatchObject({
+      serviceName: 'Tidings server',
+      execArgv: ['--max-semi-space-size=16'],
+    })
     child.emit('message', { type: 'something-else' })
     child.emit('message', { type: 'ready', port: 40123 })
     await expect(started).resolves.toEqual({ port: 40123, url: 'http://127.0.0.1:40123' })
