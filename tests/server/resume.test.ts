@@ -1,33 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message, MessagePage } from '../../src/shared/models'
 import type { AnyTidingsEvent } from '../../src/shared/events'
-import {
-  createConversation,
-  nextClientId,
-  registerTeam,
-  sendMessage,
-  type TestAccount,
-} from '../support/accounts'
+import { createConversation, nextClientId, registerTeam, sendMessage } from '../support/accounts'
 import { startHarness, type TestServer } from '../support/serverHarness'
-import { eventsIn, type WsTestClient } from '../support/wsTestClient'
+import { trackedSockets } from '../support/trackedSockets'
+import { eventsIn } from '../support/wsTestClient'
 
 const messageIdOf = (event: AnyTidingsEvent) =>
   (event.data as { message?: Message }).message?.id ?? null
 
-const sockets: WsTestClient[] = []
+const sockets = trackedSockets()
+const connect = sockets.connect
 let server: TestServer | undefined
 
 afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
+  await sockets.closeAll()
   await server?.stop()
   server = undefined
 })
-
-async function connect(account: TestAccount, since?: number): Promise<WsTestClient> {
-  const socket = await account.connect(since === undefined ? {} : { since })
-  sockets.push(socket)
-  return socket
-}
 
 describe('resume', () => {
   it('replays exactly the missed events in order, then replay_complete, then live events', async () => {
@@ -144,7 +134,7 @@ describe('resume', () => {
     for (let i = 0; i < 3; i++) await sendMessage(admin, conversation.id, `old ${i}`)
     const oldId = (await early.waitForCount(3, () => true)).at(0)!.id!
     const newestBefore = (await connect(alice)).greeting.latest_event_id
-    await Promise.all(sockets.splice(0).map((s) => s.close()))
+    await sockets.closeAll()
 
     // Everything older than 1 ms is pruned at start-up.
     await server.restart({ retentionMs: 1 })
@@ -161,7 +151,7 @@ describe('resume', () => {
 
     // Pruned once more while nobody is connected (the event log is now empty), then restarted with
     // the default retention: ids keep growing and an old position still means "retention".
-    await Promise.all(sockets.splice(0).map((s) => s.close()))
+    await sockets.closeAll()
     await server.restart({ retentionMs: 1 })
     await server.restart({ retentionMs: 30 * 24 * 3600_000 })
     const again = await connect(alice, oldId)

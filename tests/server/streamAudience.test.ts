@@ -7,6 +7,7 @@ import {
   type TestAccount,
 } from '../support/accounts'
 import { startHarness, type TestServer } from '../support/serverHarness'
+import { trackedSockets } from '../support/trackedSockets'
 import { eventsIn, type WsTestClient } from '../support/wsTestClient'
 
 /**
@@ -16,20 +17,15 @@ import { eventsIn, type WsTestClient } from '../support/wsTestClient'
  * with exactly the same events, for every user, while members join, leave and re-join.
  */
 
-const sockets: WsTestClient[] = []
+const sockets = trackedSockets()
+const connect = sockets.connect
 let server: TestServer | undefined
 
 afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
+  await sockets.closeAll()
   await server?.stop()
   server = undefined
 })
-
-async function connect(account: TestAccount, since?: number): Promise<WsTestClient> {
-  const socket = await account.connect(since === undefined ? {} : { since })
-  sockets.push(socket)
-  return socket
-}
 
 async function replayOf(account: TestAccount, since: number): Promise<AnyTidingsEvent[]> {
   const resumed = await connect(account, since)
