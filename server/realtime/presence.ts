@@ -14,10 +14,9 @@ const BATCH_MAX_RECIPIENTS = 20_000
  *
  * Announcements are batched per turn of the event loop: the changes made by all the connections
  * opened and closed in one I/O phase are written as one unit of work (setImmediate, so before any
- * later frame or request is handled). Each event still goes to every peer's stream, but a thousand
- * users reconnecting at once into a large conversation then cost a few commits instead of a
- * thousand (each commit rewrites the same index pages of the peers' streams). Every event is still
- * stored and delivered in the same tick.
+ * later frame or request is handled) and committed at once, so a thousand users reconnecting
+ * together cost one commit, and their events reach each peer's socket in one write. Each event is
+ * stored once, in the user's peer stream (see EventStream).
  */
 export class Presence {
   private readonly offlineTimers = new Map<number, NodeJS.Timeout>()

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import { CloseCode } from '../../src/shared/closeCodes'
-import type { ErrorCode, SendMessageFrame } from '../../src/shared/frames'
+import type { ErrorCode, ErrorFrame, SendMessageFrame } from '../../src/shared/frames'
 import type { ServerContext } from '../context'
 import { HttpError } from '../http/httpError'
 import type { ClientConnection } from './clientConnection'
@@ -17,6 +17,7 @@ export function sendOverSocket(
   ctx: ServerContext,
   connection: ClientConnection,
   frame: Static<typeof SendMessageFrame>,
+  reportError: ErrorReporter,
 ): void {
   const clientId = frame.client_id
   const sender = ctx.accounts.getUser(connection.userId)
@@ -30,26 +31,41 @@ export function sendOverSocket(
       ctx.messages.send(events, sender, frame.conversation_id, frame.text, clientId),
     )
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error
-    connection.sendFrame({
-      type: 'error',
-      code: toErrorCode(error.code),
-      message: error.message,
-      client_id: clientId,
-    })
+    // A refusal is the client's to know; anything else (the database failing) is logged, and the
+    // client is told only that nothing was stored. The process and the connection stay up.
+    if (error instanceof HttpError) {
+      connection.sendFrame({
+        type: 'error',
+        code: toErrorCode(error.code),
+        message: error.message,
+        client_id: clientId,
+      })
+    } else {
+      reportError(error, 'send_message failed')
+      connection.sendFrame(notStored(clientId))
+    }
     return
   }
   const { message, created } = result
   ctx.unitOfWork.durable().then(
     () => connection.sendFrame({ type: 'message_ack', client_id: clientId, created, message }),
-    () =>
-      connection.sendFrame({
-        type: 'error',
-        code: 'internal_error',
-        message: 'The message could not be stored; send it again.',
-        client_id: clientId,
-      }),
+    (error: unknown) => {
+      reportError(error, 'send_message commit failed')
+      connection.sendFrame(notStored(clientId))
+    },
   )
+}
+
+/** Where unexpected failures go (the server's logger). */
+export type ErrorReporter = (error: unknown, message: string) => void
+
+function notStored(clientId: string): ErrorFrame {
+  return {
+    type: 'error',
+    code: 'internal_error',
+    message: 'The message could not be stored; send it again.',
+    client_id: clientId,
+  }
 }
 
 const SEND_ERRORS: ReadonlySet<string> = new Set([

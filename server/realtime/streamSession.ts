@@ -6,17 +6,17 @@ import { Limits } from '../../src/shared/limits'
 import type { ServerContext } from '../context'
 import type { Caller } from '../services/accounts'
 import { nowIso } from '../clock'
-import { sendOverSocket } from './socketSend'
+import { sendOverSocket, type ErrorReporter } from './socketSend'
 import { ClientConnection, type ConnectionOwner } from './clientConnection'
 
 /**
  * What every connection of one server shares (create it once, with the route): answering frames
  * and unregistering on close. Connections hold this object instead of closures of their own.
  */
-export function streamOwner(ctx: ServerContext): ConnectionOwner {
+export function streamOwner(ctx: ServerContext, reportError: ErrorReporter): ConnectionOwner {
   const typingGate = new TypingGate()
   return {
-    frame: (connection, frame) => handleFrame(ctx, connection, frame, typingGate),
+    frame: (connection, frame) => handleFrame(ctx, connection, frame, typingGate, reportError),
     closed: (connection) => {
       if (ctx.hub.remove(connection)) ctx.presence.disconnected(connection.userId)
     },
@@ -141,13 +141,14 @@ function handleFrame(
   connection: ClientConnection,
   frame: ClientFrame,
   typingGate: TypingGate,
+  reportError: ErrorReporter,
 ): void {
   switch (frame.type) {
     case 'ping':
       connection.sendFrame({ type: 'pong', server_time: nowIso() })
       return
     case 'send_message':
-      sendOverSocket(ctx, connection, frame)
+      sendOverSocket(ctx, connection, frame, reportError)
       return
     case 'subscribe':
       connection.setFilter(frame.event_types)

@@ -3,7 +3,6 @@ import type { EventLog, EventSink, EventStream, OutgoingEvent } from './eventLog
 
 /** Something that sends events to connected sockets (the connection hub). */
 export interface EventDelivery {
-  deliver(event: OutgoingEvent): void
   /** Delivers a committed batch in order, coalescing each socket's frames into one write. */
   deliverAll(events: readonly OutgoingEvent[]): void
 }

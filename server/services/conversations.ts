@@ -5,6 +5,12 @@ import { nowIso } from '../clock'
 import { badRequest, forbidden, notFound } from '../http/httpError'
 import { MESSAGE_COLUMNS, toMessage } from './messageRows'
 
+/** What a member may read of a conversation without building its full view. */
+export interface ConversationHead {
+  title: string | null
+  platform: Platform
+}
+
 /** Conversations, their members, and who may see what. */
 export class Conversations {
   /** Run for every message and typing frame: prepared once rather than built per call. */
@@ -24,6 +30,11 @@ export class Conversations {
         )
         .pluck(),
       touch: s.prepare<[string, number]>('update conversations set updated_at = ? where id = ?'),
+      head: s.prepare<[number, number], ConversationHead & { member: 0 | 1 }>(
+        `select c.title, c.platform, exists (select 1 from conversation_members
+           where conversation_id = c.id and user_id = ?) as member
+         from conversations c where c.id = ?`,
+      ),
     }
   }
 
@@ -36,15 +47,15 @@ export class Conversations {
     return this.hot.isMember.get(conversationId, userId) !== undefined
   }
 
-  /** Throws 404 when the conversation does not exist, 403 when the user is not a member. */
-  requireMember(conversationId: number, userId: number): void {
-    const exists = this.db.first(
-      this.db.q.selectFrom('conversations').select('id').where('id', '=', conversationId),
-    )
-    if (!exists) throw notFound('Conversation')
-    if (!this.isMember(conversationId, userId)) {
-      throw forbidden('You are not a member of this conversation.')
-    }
+  /**
+   * Throws 404 when the conversation does not exist, 403 when the user is not a member; else
+   * returns the conversation's title and platform (all a send needs). One statement.
+   */
+  requireMember(conversationId: number, userId: number): ConversationHead {
+    const row = this.hot.head.get(userId, conversationId)
+    if (!row) throw notFound('Conversation')
+    if (!row.member) throw forbidden('You are not a member of this conversation.')
+    return { title: row.title, platform: row.platform }
   }
 
   /** Users who share at least one conversation with `userId` (not counting themselves). */

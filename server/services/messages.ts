@@ -35,14 +35,6 @@ export class Messages {
   ) {
     const s = db.sqlite
     this.sendStatements = {
-      target: s.prepare<
-        [number, number],
-        { title: string | null; platform: string; member: 0 | 1 }
-      >(
-        `select c.title, c.platform, exists (select 1 from conversation_members
-           where conversation_id = c.id and user_id = ?) as member
-         from conversations c where c.id = ?`,
-      ),
       insert: s.prepare<[number, number, string, string, string], { id: number }>(
         `insert into messages (conversation_id, sender_id, client_id, text, created_at)
          values (?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing returning id`,
@@ -77,9 +69,7 @@ export class Messages {
   ): { message: Message; created: boolean } {
     const senderId = sender.id
     const statements = this.sendStatements
-    const target = statements.target.get(senderId, conversationId)
-    if (!target) throw notFound('Conversation')
-    if (!target.member) throw forbidden('You are not a member of this conversation.')
+    const target = this.conversations.requireMember(conversationId, senderId)
     if (text.trim().length === 0) throw badRequest('A message cannot be blank.')
     const now = nowIso()
     // The unique (sender_id, client_id) makes a retried send a no-op that returns the original.

@@ -1,3 +1,5 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ErrorFrame, MessageAckFrame } from '../../src/shared/frames'
 import type { Conversation, MessagePage } from '../../src/shared/models'
@@ -138,5 +140,29 @@ describe('sending over the socket', () => {
     const ok = nextClientId('ok')
     send(outsiderWs, other.id, 'still here', ok)
     expect((await ackFor(outsiderWs, ok, schemaMark)).created).toBe(true)
+  })
+
+  it('answers a storage failure with internal_error for that send, and keeps the connection', async () => {
+    // Another connection to the same file takes the messages table away: the server's insert
+    // then fails inside SQLite, the way a broken disk would make it fail.
+    const other = new Database(join(server.dataDir, 'tidings.db'))
+    other.pragma('busy_timeout = 5000')
+    other.exec('alter table messages rename to messages_away')
+    try {
+      const clientId = nextClientId('broken')
+      const mark = adminWs.mark()
+      send(adminWs, direct.id, 'into the void', clientId)
+      expect(await errorFor(adminWs, clientId, mark)).toMatchObject({
+        code: 'internal_error',
+        client_id: clientId,
+      })
+    } finally {
+      other.exec('alter table messages_away rename to messages')
+      other.close()
+    }
+    const again = nextClientId('ws')
+    const mark = adminWs.mark()
+    send(adminWs, direct.id, 'stored again', again)
+    expect((await ackFor(adminWs, again, mark)).created).toBe(true)
   })
 })

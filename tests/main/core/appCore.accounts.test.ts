@@ -233,12 +233,11 @@ describe('app core: an email account on a real IMAP server', () => {
       )
   }
 
-  it('shows the account connected, and raises one native notification per new email', async () => {
-    const IMAP_USER = MAILBOXES[0]!
-    const smtpPort = await closedPort()
+  /** Connects the mailbox through the core and waits until the settings window sees it connected. */
+  async function connectEmail(imapUser: string) {
     const created = await app.core.handle(
       'accounts/connectEmail',
-      emailRequest(dovecot.port, smtpPort, IMAP_USER),
+      emailRequest(dovecot.port, await closedPort(), imapUser),
     )
     await app.outputs.waitFor(
       () =>
@@ -247,6 +246,12 @@ describe('app core: an email account on a real IMAP server', () => {
           .some((a) => a.id === created.id && a.state === 'connected'),
       'accounts/changed with the connected state',
     )
+    return created
+  }
+
+  it('shows the account connected, and raises one native notification per new email', async () => {
+    const IMAP_USER = MAILBOXES[0]!
+    const created = await connectEmail(IMAP_USER)
     expect((await app.core.handle('accounts/list', undefined))[0]).toMatchObject({
       id: created.id,
       state: 'connected',
@@ -307,18 +312,7 @@ describe('app core: an email account on a real IMAP server', () => {
 
   it('stays quiet about a new email in the conversation the user is reading', async () => {
     const IMAP_USER = MAILBOXES[1]!
-    const smtpPort = await closedPort()
-    const created = await app.core.handle(
-      'accounts/connectEmail',
-      emailRequest(dovecot.port, smtpPort, IMAP_USER),
-    )
-    await app.outputs.waitFor(
-      () =>
-        app.outputs
-          .payloads('accounts/changed')
-          .some((a) => a.id === created.id && a.state === 'connected'),
-      'connected',
-    )
+    await connectEmail(IMAP_USER)
     const raw = (id: string, subject: string) =>
       [
         'From: Dan <dan@example.test>',
