@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Layout, delay, nowMs, readConfig, summarize, type LatencySummary } from '../shared'
 import type { LoadgenMessage, Scenario, ServerStats } from '../shared'
 import { BenchClient, benchClientId, createClient, createSender } from './clients'
@@ -98,6 +99,14 @@ async function connectWithRetry(
     }
   }
 }
+
+/**
+ * The load generator's own event-loop delay: a stall here (its GC, say) delays the receipt of
+ * frames the server already sent, and shows up as send-to-receive latency. Reported per step so
+ * that such latency is not taken for the server's.
+ */
+const ownLoop = monitorEventLoopDelay({ resolution: 5 })
+ownLoop.enable()
 
 function loadgenCpu() {
   let base = process.cpuUsage()
@@ -221,6 +230,7 @@ async function runStep(
   let seq = 0
   await serverStats(true)
   const cpu = loadgenCpu()
+  ownLoop.reset()
   const started = nowMs()
   const sends: Promise<void>[] = []
   const total = Math.round((rate * durationMs) / 1000)
@@ -292,6 +302,7 @@ async function runStep(
     loopDelayP99Ms: stats.loopDelayP99Ms,
     loopDelayMaxMs: stats.loopDelayMaxMs,
     loadgenCores,
+    loadgenLoopDelayMaxMs: ownLoop.max / 1e6,
   }
 }
 
@@ -300,7 +311,7 @@ async function scenarioFanout(room: 'small' | 'big'): Promise<FanoutStep[]> {
     room === 'small'
       ? quick
         ? [200]
-        : [250, 500, 1000, 2000, 4000]
+        : [250, 500, 1000, 2000, 4000, 6000, 8000]
       : quick
         ? [20]
         : [10, 25, 50, 100, 200]

@@ -36,6 +36,8 @@ export interface FanoutStep {
   loopDelayP99Ms: number
   loopDelayMaxMs: number
   loadgenCores: number
+  /** The generator's own longest event-loop stall in the step (absent in older results). */
+  loadgenLoopDelayMaxMs?: number
 }
 
 export interface ResumeResult {

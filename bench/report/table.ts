@@ -283,7 +283,9 @@ export function stepsTable(report: BenchReport): string {
           fmt(s.latency.max, 1),
           fmt(s.serverCpuCores * 100, 0),
           fmt(s.loopDelayP99Ms, 1),
+          fmt(s.loopDelayMaxMs, 0),
           fmt(s.loadgenCores * 100, 0),
+          s.loadgenLoopDelayMaxMs === undefined ? 'n/a' : fmt(s.loadgenLoopDelayMaxMs, 0),
           `${s.missing}/${s.doubled}/${s.skipped}`,
         ])
       }
@@ -302,7 +304,9 @@ export function stepsTable(report: BenchReport): string {
       'max',
       'srv CPU%',
       'ELD p99',
+      'ELD max',
       'gen CPU%',
+      'gen ELD max',
       'miss/dup/skip',
     ],
     rows,

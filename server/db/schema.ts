@@ -75,6 +75,8 @@ export interface EventsTable {
   conversation_id: number | null
   /** A member of that conversation who is not in the audience (the sender of a message). */
   except_user_id: number | null
+  /** The one member of that conversation who is the audience (the sender's message_sent). */
+  only_user_id: number | null
   /** Stream of the peers of this user: everyone sharing a conversation with them at the time. */
   peers_of_user_id: number | null
 }

@@ -48,10 +48,11 @@ export class ConnectionHub implements EventDelivery {
   /**
    * Delivers a committed batch of events, in order. Every socket that receives any of them is
    * corked for the batch and uncorked once at the end, so k events for one socket leave in one
-   * write (one syscall) instead of k.
+   * write (one syscall) instead of k. `then` runs before the uncork: what it sends to a socket of
+   * the batch (a sender's ack after its message_sent) leaves in that same write.
    */
-  deliverAll(events: readonly OutgoingEvent[]): void {
-    if (events.length === 1) {
+  deliverAll(events: readonly OutgoingEvent[], then?: () => void): void {
+    if (events.length === 1 && !then) {
       // One frame per socket: ws already writes its header and payload together.
       this.send(events[0]!, undefined)
       return
@@ -59,6 +60,7 @@ export class ConnectionHub implements EventDelivery {
     const corked = new Set<ClientConnection>()
     try {
       for (const event of events) this.send(event, corked)
+      then?.()
     } finally {
       for (const connection of corked) connection.uncork()
     }

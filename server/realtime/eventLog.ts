@@ -21,8 +21,12 @@ export interface OutgoingEvent {
  */
 export type EventStream =
   | { kind: 'direct' }
-  /** The conversation's members, without `exceptUserId` when given. */
-  | { kind: 'conversation'; conversationId: number; exceptUserId?: number }
+  /**
+   * The conversation's members, without `exceptUserId` when given; only `onlyUserId` when given
+   * (who must be a member at the time: the sender's own message_sent). Such a one-member event
+   * costs no recipient row, and its index entry lands beside its message_received's.
+   */
+  | { kind: 'conversation'; conversationId: number; exceptUserId?: number; onlyUserId?: number }
   /** Everyone sharing a conversation with `userId`, not `userId` itself. */
   | { kind: 'peers'; userId: number }
 
@@ -38,6 +42,16 @@ export interface EventSink {
     data: EventDataMap[T],
     conversationId: number,
     exceptUserId?: number,
+  ): number
+  /**
+   * To one member of the conversation, filed in its stream: stored once, with no recipient row.
+   * The caller has checked that `userId` is a member now (as a send's requireMember does).
+   */
+  toMember<T extends EventType>(
+    type: T,
+    data: EventDataMap[T],
+    conversationId: number,
+    userId: number,
   ): number
   /** To everyone who shares a conversation with `userId`: stored once. */
   toPeers<T extends EventType>(type: T, data: EventDataMap[T], userId: number): number
@@ -61,6 +75,7 @@ const STREAM_AFTER = `
     and e.id > max(s.from_event_id, :since) and e.id <= coalesce(s.to_event_id, ${OPEN})
   where s.user_id = :user and coalesce(s.to_event_id, ${OPEN}) > :since
     and (e.except_user_id is null or e.except_user_id <> :user)
+    and (e.only_user_id is null or e.only_user_id = :user)
   union
   select e.id, e.payload from conversation_member_spans mine
   join conversation_member_spans theirs
@@ -81,6 +96,7 @@ const STREAM_LATEST = `
             where e.conversation_id = s.conversation_id and e.id > s.from_event_id
               and e.id <= coalesce(s.to_event_id, ${OPEN})
               and (e.except_user_id is null or e.except_user_id <> :user)
+              and (e.only_user_id is null or e.only_user_id = :user)
             order by e.id desc limit 1)
     from conversation_member_spans s where s.user_id = :user
     union all
@@ -119,7 +135,7 @@ export class EventLog {
     const row = db.first(db.q.selectFrom('events').select((eb) => eb.fn.max('id').as('max')))
     this.nextId = Math.max(row?.max ?? 0, floor) + 1
     this.insertEvent = db.sqlite.prepare(
-      'insert into events (id, type, created_at, payload, conversation_id, except_user_id, peers_of_user_id) values (?, ?, ?, ?, ?, ?, ?)',
+      'insert into events (id, type, created_at, payload, conversation_id, except_user_id, only_user_id, peers_of_user_id) values (?, ?, ?, ?, ?, ?, ?, ?)',
     )
     this.insertRecipient = db.sqlite.prepare(
       'insert into event_recipients (user_id, event_id) values (?, ?)',
@@ -163,6 +179,7 @@ export class EventLog {
         json,
         stream.kind === 'conversation' ? stream.conversationId : null,
         stream.kind === 'conversation' ? (stream.exceptUserId ?? null) : null,
+        stream.kind === 'conversation' ? (stream.onlyUserId ?? null) : null,
         stream.kind === 'peers' ? stream.userId : null,
       )
       if (stream.kind === 'direct') this.insertRecipients(audience, id)
@@ -202,13 +219,7 @@ export class EventLog {
    */
   prune(olderThanIso: string): number {
     return this.db.transaction(() => {
-      const row = this.db.first(
-        this.db.q
-          .selectFrom('events')
-          .select((eb) => eb.fn.max('id').as('max'))
-          .where('created_at', '<', olderThanIso),
-      )
-      const floor = row?.max ?? 0
+      const floor = this.lastIdBefore(olderThanIso)
       if (floor > 0) {
         this.db.run(this.db.q.deleteFrom('event_recipients').where('event_id', '<=', floor))
         this.db.run(this.db.q.deleteFrom('events').where('id', '<=', floor))
@@ -219,5 +230,29 @@ export class EventLog {
       }
       return floor
     })
+  }
+
+  /**
+   * The highest id of an event created before `iso`, 0 when there is none. Ids are handed out in
+   * creation order, so the events older than an instant are a prefix of the id order, and a binary
+   * search over the primary key finds its end in about 30 lookups. An index on created_at would
+   * find it in one, but every event written would pay for it (migration 4 dropped it). Should the
+   * clock step back, the boundary moves by at most that step: pruning is by days.
+   */
+  private lastIdBefore(iso: string): number {
+    const firstFrom = this.db.sqlite.prepare<[number], { id: number; created_at: string }>(
+      'select id, created_at from events where id >= ? order by id limit 1',
+    )
+    // Invariant: every event with id <= older was created before `iso` (0: none known yet), and
+    // none with id >= newer was.
+    let older = 0
+    let newer = this.nextId
+    while (older + 1 < newer) {
+      const middle = Math.floor((older + newer) / 2)
+      const row = firstFrom.get(middle)
+      if (!row || row.id >= newer || row.created_at >= iso) newer = middle
+      else older = row.id
+    }
+    return older
   }
 }

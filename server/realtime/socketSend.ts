@@ -7,8 +7,9 @@ import type { ClientConnection } from './clientConnection'
 
 /**
  * `send_message` over the events socket: the same unit of work as `POST
- * /conversations/:id/messages`, acknowledged once its batch is committed (and its events, among
- * them this sender's message_sent, delivered), so an ack means stored exactly as a 201 does.
+ * /conversations/:id/messages`, acknowledged once its batch is committed (right after its events,
+ * among them this sender's message_sent, and in the same socket write), so an ack means stored
+ * exactly as a 201 does.
  * Refusals are error frames that carry the client_id; they are the caller's mistakes about the
  * world (not a member, no such conversation), not protocol violations, so they do not count
  * toward closing the connection.
@@ -47,13 +48,15 @@ export function sendOverSocket(
     return
   }
   const { message, created } = result
-  ctx.unitOfWork.durable().then(
-    () => connection.sendFrame({ type: 'message_ack', client_id: clientId, created, message }),
-    (error: unknown) => {
+  // Acked inside the batch's delivery: after this sender's message_sent and in the same write.
+  ctx.unitOfWork.whenCommitted({
+    committed: () =>
+      connection.sendFrame({ type: 'message_ack', client_id: clientId, created, message }),
+    failed: (error) => {
       reportError(error, 'send_message commit failed')
       connection.sendFrame(notStored(clientId))
     },
-  )
+  })
 }
 
 /** Where unexpected failures go (the server's logger). */

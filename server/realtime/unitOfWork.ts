@@ -3,8 +3,18 @@ import type { EventLog, EventSink, EventStream, OutgoingEvent } from './eventLog
 
 /** Something that sends events to connected sockets (the connection hub). */
 export interface EventDelivery {
-  /** Delivers a committed batch in order, coalescing each socket's frames into one write. */
-  deliverAll(events: readonly OutgoingEvent[]): void
+  /**
+   * Delivers a committed batch in order, coalescing each socket's frames into one write. `then`
+   * runs after the last event and before those writes go out, so the frames it sends to the same
+   * sockets (acks) join them.
+   */
+  deliverAll(events: readonly OutgoingEvent[], then?: () => void): void
+}
+
+/** Told the outcome of the batch a unit of work joined, synchronously at commit. */
+export interface CommitListener {
+  committed(): void
+  failed(error: unknown): void
 }
 
 /** Who is in a stream right now (the live audience of a stream event). */
@@ -30,7 +40,7 @@ export interface StreamAudiences {
 export class UnitOfWork {
   private batchOpen = false
   private pendingEvents: OutgoingEvent[] = []
-  private waiters: { resolve(): void; reject(error: unknown): void }[] = []
+  private listeners: CommitListener[] = []
 
   constructor(
     private readonly db: Database,
@@ -58,6 +68,8 @@ export class UnitOfWork {
           exceptUserId === undefined ? members : members.filter((id) => id !== exceptUserId)
         return add(type, data, audience, { kind: 'conversation', conversationId, exceptUserId })
       },
+      toMember: (type, data, conversationId, userId) =>
+        add(type, data, [userId], { kind: 'conversation', conversationId, onlyUserId: userId }),
       toPeers: (type, data, userId) =>
         add(type, data, this.audiences.peersOf(userId), { kind: 'peers', userId }),
     }
@@ -72,7 +84,19 @@ export class UnitOfWork {
   /** Resolves once everything written so far is committed (at once when nothing is pending). */
   durable(): Promise<void> {
     if (!this.batchOpen) return Promise.resolve()
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))
+    return new Promise((resolve, reject) =>
+      this.listeners.push({ committed: resolve, failed: reject }),
+    )
+  }
+
+  /**
+   * Tells `listener` when everything written so far is committed (at once when nothing is
+   * pending). Unlike `durable()`, `committed` runs inside the batch's delivery, after its events
+   * were sent and before the sockets' writes go out: a frame it sends shares their syscall.
+   */
+  whenCommitted(listener: CommitListener): void {
+    if (this.batchOpen) this.listeners.push(listener)
+    else listener.committed()
   }
 
   /** Commits the open batch and delivers its events; a no-op without one. */
@@ -80,18 +104,18 @@ export class UnitOfWork {
     if (!this.batchOpen) return
     this.batchOpen = false
     const events = this.pendingEvents
-    const waiters = this.waiters
+    const listeners = this.listeners
     this.pendingEvents = []
-    this.waiters = []
+    this.listeners = []
     try {
       this.db.sqlite.exec('COMMIT')
     } catch (error) {
       if (this.db.sqlite.inTransaction) this.db.sqlite.exec('ROLLBACK')
-      for (const waiter of waiters) waiter.reject(error)
+      for (const listener of listeners) listener.failed(error)
       return
     }
-    this.delivery.deliverAll(events)
-    for (const waiter of waiters) waiter.resolve()
+    if (listeners.length === 0) this.delivery.deliverAll(events)
+    else this.delivery.deliverAll(events, () => notifyCommitted(listeners))
   }
 
   private openBatch(): void {
@@ -100,4 +124,17 @@ export class UnitOfWork {
     this.batchOpen = true
     setImmediate(() => this.flush())
   }
+}
+
+/** A listener that throws must not keep the others from hearing of the commit. */
+function notifyCommitted(listeners: readonly CommitListener[]): void {
+  let firstError: unknown
+  for (const listener of listeners) {
+    try {
+      listener.committed()
+    } catch (error) {
+      firstError ??= error
+    }
+  }
+  if (firstError !== undefined) throw firstError
 }

@@ -105,7 +105,7 @@ export class Messages {
       sender_name: message.sender_name,
       message,
     }
-    events.emit('message_sent', data, [senderId])
+    events.toMember('message_sent', data, conversationId, senderId)
     events.toConversation('message_received', data, conversationId, senderId)
     return { message, created: true }
   }

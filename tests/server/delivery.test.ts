@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import { CloseCode } from '../../src/shared/closeCodes'
 import type { EventType } from '../../src/shared/eventTypes'
+import type { ErrorFrame } from '../../src/shared/frames'
 import { Limits } from '../../src/shared/limits'
 import type { Conversation } from '../../src/shared/models'
 import { ClientConnection, type ConnectionOwner } from '../../server/realtime/clientConnection'
@@ -143,6 +144,31 @@ describe('ConnectionHub.deliverAll over real sockets', () => {
     expect(bystander.received).toEqual([])
     expect(bystander.writes).toEqual({ writev: [], write: 0 })
     for (const pair of [phone, laptop, other]) expect(pair.transport.writableCorked).toBe(0)
+  })
+
+  it("sends what `then` sends after the batch's events, in the same write", async () => {
+    const [sender, member] = await Promise.all([connect(7), connect(8)])
+    const batch = [
+      event('message_sent', [7], { text: 'mine' }),
+      event('message_received', [8], { text: 'yours' }),
+    ]
+    const ack: ErrorFrame = {
+      type: 'error',
+      code: 'internal_error',
+      message: 'after',
+      client_id: 'c',
+    }
+    hub.deliverAll(batch, () => sender.connection.sendFrame(ack))
+
+    await waitUntil(() => sender.received.length >= 2, 'event and ack')
+    expect(sender.received).toEqual([
+      { text: batch[0]!.json, isBinary: false },
+      { text: JSON.stringify(ack), isBinary: false },
+    ])
+    // Event and ack, header and payload each, in one writev.
+    expect(sender.writes).toEqual({ writev: [4], write: 0 })
+    await waitUntil(() => member.received.length >= 1, 'member event')
+    expect(member.writes).toEqual({ writev: [2], write: 0 })
   })
 
   it('closes a slow consumer with 4009 once the bytes held for it pass the limit', async () => {
