@@ -12,6 +12,10 @@ export type DeliveryHandler = (
 ) => void
 
 const CLIENT_ID_MARK = '"client_id":"b:'
+/** The same inside an event JSON that travels as a string (Socket.IO's event argument). */
+const ESCAPED_CLIENT_ID_MARK = '\\"client_id\\":\\"b:'
+/** How every Tidings `message_ack` begins (server/realtime/socketSend.ts builds it in this order). */
+const ACK_PREFIX = '{"type":"message_ack","client_id":"'
 const HANDSHAKE_TIMEOUT_MS = 15_000
 
 /** The bench's client_id: tag, sequence number and send time (load generator clock, ms). */
@@ -41,12 +45,16 @@ export abstract class BenchClient {
   /** Whether the last connect restored missed events (Socket.IO recovery / Tidings replay). */
   recovered = false
 
-  protected frame(text: string): void {
+  /**
+   * Counts a frame and reports the bench message in it, if any. `mark` and `close` delimit the
+   * client_id: plain JSON by default, escaped when the event JSON travels inside a string.
+   */
+  protected frame(text: string, mark = CLIENT_ID_MARK, close = '"'): void {
     BenchClient.framesReceived += 1
-    const mark = text.indexOf(CLIENT_ID_MARK)
-    if (mark < 0) return
-    const start = mark + CLIENT_ID_MARK.length
-    const end = text.indexOf('"', start)
+    const at = text.indexOf(mark)
+    if (at < 0) return
+    const start = at + mark.length
+    const end = text.indexOf(close, start)
     const parts = text.slice(start, end).split(':')
     const [tag, seq, sentAt] = parts
     if (tag === undefined || seq === undefined || sentAt === undefined) return
@@ -162,56 +170,82 @@ class RawClient extends BenchClient {
   }
 }
 
-/** Socket.IO: websocket only, no automatic reconnection (the bench schedules reconnects). */
+/**
+ * Socket.IO, received the way the other two servers' clients are: a raw `ws` socket that speaks
+ * the wire format itself (Engine.IO 4 over websocket, Socket.IO protocol 5), so every server's
+ * frames cost the load generator the same. socket.io-client would parse each packet into arguments
+ * and dispatch it through its emitters: at the top fan-out steps that made the generator, not the
+ * server, the limit of Socket.IO's figure. What it does is what socket.io-client does for this
+ * job: answer pings, send the CONNECT packet with the token, and on reconnection with the
+ * session's pid and the offset of the last event (connection state recovery), which the server
+ * appends to every broadcast event.
+ */
 class SocketIoClient extends BenchClient {
-  private socket: Socket | undefined
+  private socket: WebSocket | undefined
+  /** The session id that recovery restores (set by the server's CONNECT answer). */
+  private pid: string | undefined
+  private offset: string | undefined
 
   connect(): Promise<number> {
-    const started = nowMs()
-    let socket = this.socket
-    if (!socket) {
-      socket = io(`http://127.0.0.1:${this.port}`, {
-        transports: ['websocket'],
-        auth: { token: this.layout.token(this.userId) },
-        reconnection: false,
-        forceNew: true,
-        autoConnect: false,
-        timeout: HANDSHAKE_TIMEOUT_MS,
-      })
-      socket.on('event', (json: string) => this.frame(json))
-      socket.on('disconnect', () => {
-        this.connected = false
-      })
-      this.socket = socket
-    }
-    const current = socket
-    const ready = new Promise<number>((resolve, reject) => {
-      const onConnect = () => {
-        current.off('connect_error', onError)
-        this.connected = true
-        this.recovered = current.recovered
-        resolve(nowMs() - started)
-      }
-      const onError = (error: Error) => {
-        current.off('connect', onConnect)
-        reject(error)
-      }
-      current.once('connect', onConnect)
-      current.once('connect_error', onError)
-    })
-    current.connect()
-    return withTimeout(ready, HANDSHAKE_TIMEOUT_MS + 1000, 'socket.io connect').catch(
-      (error: unknown) => {
-        current.io.engine?.close()
-        throw error
-      },
+    const url = `ws://127.0.0.1:${this.port}/socket.io/?EIO=4&transport=websocket`
+    this.recovered = false
+    const { socket, ready } = openReadySocket(this, url, 'socket.io connect', (text) =>
+      this.packet(text),
     )
+    this.socket = socket
+    return ready
+  }
+
+  /** One Engine.IO packet (a websocket message holds exactly one); true once connected. */
+  private packet(text: string): boolean {
+    switch (text.charCodeAt(0)) {
+      case 48: // '0' open: ask for the default namespace, with recovery data when there is any
+        this.socket?.send(
+          `40${JSON.stringify({
+            token: this.layout.token(this.userId),
+            ...(this.pid ? { pid: this.pid, offset: this.offset } : {}),
+          })}`,
+        )
+        return false
+      case 50: // '2' ping
+        this.socket?.send('3')
+        return false
+      case 52: // '4' message: a Socket.IO packet
+        return this.socketIoPacket(text)
+      default:
+        return false
+    }
+  }
+
+  private socketIoPacket(text: string): boolean {
+    const type = text.charCodeAt(1)
+    if (type === 50) {
+      // '2' EVENT: 42["event","<event JSON as a string>","<offset>"]
+      this.frame(text, ESCAPED_CLIENT_ID_MARK, '\\')
+      const offsetStart = text.lastIndexOf(',"')
+      if (offsetStart > 0 && text.endsWith('"]')) {
+        this.offset = text.slice(offsetStart + 2, -2)
+      }
+      return false
+    }
+    if (type === 48) {
+      // '0' CONNECT answered: {"sid":…,"pid":…}; the same pid means the session was recovered.
+      const { pid } = JSON.parse(text.slice(2)) as { sid: string; pid?: string }
+      this.recovered = pid !== undefined && pid === this.pid
+      this.pid = pid
+      return true
+    }
+    if (type === 52) {
+      // '4' CONNECT_ERROR (the middleware refused the token)
+      this.socket?.terminate()
+    }
+    return false
   }
 
   drop(): void {
     this.connected = false
-    // Closing the transport (not socket.disconnect()) is a network-style loss: recoverable.
-    this.socket?.io.engine?.close()
+    // A network-style loss (no DISCONNECT packet): the server keeps the session for recovery.
+    this.socket?.terminate()
   }
 }
 
@@ -306,14 +340,20 @@ class TidingsSocketSender implements Sender {
             resolve(ws)
             return
           }
-          const ack = text.startsWith('{"type":"message_ack"')
-          if (!ack && !text.startsWith('{"type":"error"')) return
+          if (text.startsWith(ACK_PREFIX)) {
+            // An ack carries the whole stored message; only its client_id (which the server
+            // writes first) matters here, so it is read without parsing the rest.
+            const end = text.indexOf('"', ACK_PREFIX.length)
+            const clientId = text.slice(ACK_PREFIX.length, end)
+            this.pending.get(clientId)?.resolve()
+            this.pending.delete(clientId)
+            return
+          }
+          if (!text.startsWith('{"type":"error"')) return
           const frame = JSON.parse(text) as { client_id?: string; message?: string }
           if (frame.client_id === undefined) return
-          const waiter = this.pending.get(frame.client_id)
+          this.pending.get(frame.client_id)?.reject(new Error(`send refused: ${frame.message}`))
           this.pending.delete(frame.client_id)
-          if (ack) waiter?.resolve()
-          else waiter?.reject(new Error(`send refused: ${frame.message}`))
         })
         ws.once('error', reject)
       })

@@ -339,6 +339,34 @@ export function printTable(report: BenchReport): void {
     }
   }
   for (const note of report.notes) console.log(`note: ${note}`)
+  for (const note of generatorBoundNotes(report)) console.log(`note: ${note}`)
+}
+
+/** At or above this share of its core, the load generator rather than the server set the pace. */
+const GENERATOR_BOUND = 0.9
+
+/**
+ * The best steps that the load generator, not the server, limited: the generator ran at 90 % of
+ * its core or more while the server had room left. Such a figure is a lower bound for that server,
+ * and a ratio built on it is not a measurement of the servers.
+ */
+export function generatorBoundNotes(report: BenchReport): string[] {
+  const notes: string[] = []
+  for (const result of report.results) {
+    for (const [room, steps] of [
+      ['10', result.fanoutSmall],
+      [String(result.bigSize), result.fanoutBig],
+    ] as const) {
+      const best = bestStep(steps)
+      if (!best || best.loadgenCores < GENERATOR_BOUND || best.serverCpuCores >= GENERATOR_BOUND) {
+        continue
+      }
+      notes.push(
+        `${SERVER_LABELS[result.kind]}, ${room}-member fan-out: the best step (${best.targetRate} msg/s) had the load generator at ${Math.round(best.loadgenCores * 100)} % of its core and the server at ${Math.round(best.serverCpuCores * 100)} %: ${Math.round(best.deliveriesPerSec).toLocaleString('en-US')} deliveries/s is a lower bound set by the generator`,
+      )
+    }
+  }
+  return notes
 }
 
 /** What --quick (and every run) requires: every scenario ran and nothing was lost or doubled. */

@@ -35,7 +35,8 @@ export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 export const BOUNDED_AUTOCHECKPOINT_PAGES = 10_000
 
 export interface Checkpointer {
-  stop(): void
+  /** Asks the worker to stop; resolves once it has exited (no checkpoint can run after that). */
+  stop(): Promise<void>
 }
 
 /**
@@ -62,11 +63,14 @@ export function startCheckpointer(
   }
   worker.on('error', fallBack)
   worker.on('exit', fallBack)
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   return {
     stop() {
-      if (stopped) return
-      stopped = true
-      worker.postMessage('stop')
+      if (!stopped) {
+        stopped = true
+        worker.postMessage('stop')
+      }
+      return exited
     },
   }
 }

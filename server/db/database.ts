@@ -83,8 +83,17 @@ export class Database {
     return this.sqlite.transaction(fn)()
   }
 
+  /**
+   * Stops the background checkpointer and resolves once its worker is gone; the WAL then grows
+   * until SQLite's own auto-checkpoint (if enabled). For measurements that read the WAL
+   * (bench/sendStorage.ts); the server never calls it.
+   */
+  async stopCheckpointer(): Promise<void> {
+    await this.checkpointer?.stop()
+  }
+
   close(): void {
-    this.checkpointer?.stop()
+    void this.checkpointer?.stop()
     this.statements.clear()
     if (this.sqlite.open) {
       this.sqlite.pragma('optimize')
