@@ -8,16 +8,26 @@ import type { EventDelivery } from './unitOfWork'
  */
 export class ConnectionHub implements EventDelivery {
   private readonly byUser = new Map<number, ClientConnection | Set<ClientConnection>>()
+  /** Open connections, kept as they come and go (the heartbeat reads it every tick). */
+  private count = 0
 
   /** Registers a connection; true when it is the user's first. */
   add(connection: ClientConnection): boolean {
     const held = this.byUser.get(connection.userId)
     if (held === undefined) {
       this.byUser.set(connection.userId, connection)
+      this.count += 1
       return true
     }
-    if (held instanceof Set) held.add(connection)
-    else if (held !== connection) this.byUser.set(connection.userId, new Set([held, connection]))
+    if (held instanceof Set) {
+      if (!held.has(connection)) {
+        held.add(connection)
+        this.count += 1
+      }
+    } else if (held !== connection) {
+      this.byUser.set(connection.userId, new Set([held, connection]))
+      this.count += 1
+    }
     return false
   }
 
@@ -26,9 +36,11 @@ export class ConnectionHub implements EventDelivery {
     const held = this.byUser.get(connection.userId)
     if (held === connection) {
       this.byUser.delete(connection.userId)
+      this.count -= 1
       return true
     }
     if (!(held instanceof Set) || !held.delete(connection)) return false
+    this.count -= 1
     if (held.size === 1) {
       const [last] = held
       this.byUser.set(connection.userId, last!)
@@ -91,9 +103,7 @@ export class ConnectionHub implements EventDelivery {
   }
 
   get size(): number {
-    let count = 0
-    for (const held of this.byUser.values()) count += held instanceof Set ? held.size : 1
-    return count
+    return this.count
   }
 
   /** Closes every connection authenticated with a token (after logout). */
