@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import { CloseCode } from '../../src/shared/closeCodes'
-import type { ClientFrame } from '../../src/shared/frames'
+import type { ClientFrame, ResyncRequiredFrame } from '../../src/shared/frames'
 import { Limits } from '../../src/shared/limits'
 import type { ServerContext } from '../context'
 import type { Caller } from '../services/accounts'
@@ -45,51 +45,70 @@ export function openStream(
   ctx.unitOfWork.flush()
   const userId = caller.user.id
   const connection = new ClientConnection(socket, transport, userId, caller.tokenHash, owner)
+  const missed = since === undefined ? undefined : missedEvents(ctx, userId, since)
+  // A complete replay ends with the newest event of the user's stream, which is what the greeting
+  // announces: a reconnecting client (a storm is 10,000 of them) then costs no second query.
+  const latest =
+    missed?.rows && missed.rows.length > 0
+      ? missed.rows[missed.rows.length - 1]!.id
+      : ctx.eventLog.latestIdFor(userId)
   connection.sendFrame({
     type: 'connection_established',
     user_id: userId,
     timezone: ctx.branding.timezone,
     message: 'Connected to real-time events',
     server_time: nowIso(),
-    latest_event_id: ctx.eventLog.latestIdFor(userId),
+    latest_event_id: latest,
     heartbeat_interval_ms: ctx.options.heartbeatIntervalMs,
   })
-  if (since !== undefined) replay(ctx, connection, since)
+  if (missed?.rows) replay(connection, missed.rows, since!)
+  else if (missed) connection.sendFrame({ ...missed.resync, latest_id: latest })
 
   if (ctx.hub.add(connection)) ctx.presence.connected(userId)
 }
 
-function replay(ctx: ServerContext, connection: ClientConnection, since: number): void {
-  const userId = connection.userId
-  const latest = ctx.eventLog.latestId
-  if (since > latest) {
-    connection.sendFrame({
-      type: 'resync_required',
-      reason: 'unknown_position',
-      latest_id: ctx.eventLog.latestIdFor(userId),
-      message: `Event ${since} is unknown to this server; reload your conversations.`,
-    })
-    return
+/** What a client resuming from `since` gets: every event it missed, or why it must resync. */
+type Missed =
+  | { rows: { id: number; payload: string }[]; resync?: undefined }
+  | { rows?: undefined; resync: Omit<ResyncRequiredFrame, 'latest_id'> }
+
+function missedEvents(ctx: ServerContext, userId: number, since: number): Missed {
+  if (since > ctx.eventLog.latestId) {
+    return {
+      resync: {
+        type: 'resync_required',
+        reason: 'unknown_position',
+        message: `Event ${since} is unknown to this server; reload your conversations.`,
+      },
+    }
   }
   if (since < ctx.retentionFloor()) {
-    connection.sendFrame({
-      type: 'resync_required',
-      reason: 'retention',
-      latest_id: ctx.eventLog.latestIdFor(userId),
-      message: 'Events since then are past the retention window; reload your conversations.',
-    })
-    return
+    return {
+      resync: {
+        type: 'resync_required',
+        reason: 'retention',
+        message: 'Events since then are past the retention window; reload your conversations.',
+      },
+    }
   }
   const rows = ctx.eventLog.after(userId, since, Limits.maxReplayEvents + 1)
   if (rows.length > Limits.maxReplayEvents) {
-    connection.sendFrame({
-      type: 'resync_required',
-      reason: 'too_many',
-      latest_id: ctx.eventLog.latestIdFor(userId),
-      message: `More than ${Limits.maxReplayEvents} events were missed; reload your conversations.`,
-    })
-    return
+    return {
+      resync: {
+        type: 'resync_required',
+        reason: 'too_many',
+        message: `More than ${Limits.maxReplayEvents} events were missed; reload your conversations.`,
+      },
+    }
   }
+  return { rows }
+}
+
+function replay(
+  connection: ClientConnection,
+  rows: readonly { id: number; payload: string }[],
+  since: number,
+): void {
   // Corked in chunks: a chunk of events leaves in one write instead of one write each, while the
   // bytes held at once stay far below the slow-consumer cap that sendRaw checks.
   let held = 0
