@@ -266,6 +266,46 @@ async function openAll(ids: readonly number[], open: (id: number) => Promise<unk
   await Promise.all(Array.from({ length: Math.min(200, ids.length) }, worker))
 }
 
+/**
+ * A sender with one socket per sending user, opened on first use (or ahead of a step by
+ * `prepare`) and kept: what the three socket senders share. Subclasses open and close a socket.
+ */
+abstract class SocketPerUserSender<S> implements Sender {
+  private readonly sockets = new Map<number, Promise<S>>()
+
+  constructor(
+    protected readonly layout: Layout,
+    protected readonly port: number,
+  ) {}
+
+  abstract send(
+    senderId: number,
+    conversationId: number,
+    text: string,
+    clientId: string,
+  ): Promise<void>
+  /** Opens this user's sending socket; resolves once it can send. */
+  protected abstract open(userId: number): Promise<S>
+  protected abstract closeSocket(socket: S): void
+
+  protected socketOf(userId: number): Promise<S> {
+    let socket = this.sockets.get(userId)
+    if (!socket) {
+      socket = this.open(userId)
+      this.sockets.set(userId, socket)
+    }
+    return socket
+  }
+
+  prepare(userIds: readonly number[]): Promise<void> {
+    return openAll(userIds, (id) => this.socketOf(id))
+  }
+
+  close(): void {
+    for (const socket of this.sockets.values()) void socket.then((s) => this.closeSocket(s))
+  }
+}
+
 /** Tidings: REST POST /conversations/:id/messages over keep-alive HTTP/1.1 connections (--rest-send). */
 class RestSender implements Sender {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
@@ -316,50 +356,43 @@ class RestSender implements Sender {
  * Tidings over its events socket: a socket per sending user that subscribes to one rare event type
  * (so it does not also receive the fan-out), `send_message` frames answered by `message_ack`.
  */
-class TidingsSocketSender implements Sender {
-  private readonly sockets = new Map<number, Promise<WebSocket>>()
+class TidingsSocketSender extends SocketPerUserSender<WebSocket> {
   private readonly pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>()
 
-  constructor(
-    private readonly layout: Layout,
-    private readonly port: number,
-  ) {}
-
-  private socketOf(userId: number): Promise<WebSocket> {
-    let socket = this.sockets.get(userId)
-    if (!socket) {
-      const ws = new WebSocket(
-        `ws://127.0.0.1:${this.port}/events/ws/connect?token=${this.layout.token(userId)}`,
-        { perMessageDeflate: false },
-      )
-      socket = new Promise((resolve, reject) => {
-        ws.on('message', (data: Buffer) => {
-          const text = data.toString('utf8')
-          if (text.startsWith('{"type":"connection_established"')) {
-            ws.send(JSON.stringify({ type: 'subscribe', event_types: ['system_notification'] }))
-            resolve(ws)
-            return
-          }
-          if (text.startsWith(ACK_PREFIX)) {
-            // An ack carries the whole stored message; only its client_id (which the server
-            // writes first) matters here, so it is read without parsing the rest.
-            const end = text.indexOf('"', ACK_PREFIX.length)
-            const clientId = text.slice(ACK_PREFIX.length, end)
-            this.pending.get(clientId)?.resolve()
-            this.pending.delete(clientId)
-            return
-          }
-          if (!text.startsWith('{"type":"error"')) return
-          const frame = JSON.parse(text) as { client_id?: string; message?: string }
-          if (frame.client_id === undefined) return
-          this.pending.get(frame.client_id)?.reject(new Error(`send refused: ${frame.message}`))
-          this.pending.delete(frame.client_id)
-        })
-        ws.once('error', reject)
+  protected open(userId: number): Promise<WebSocket> {
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${this.port}/events/ws/connect?token=${this.layout.token(userId)}`,
+      { perMessageDeflate: false },
+    )
+    return new Promise((resolve, reject) => {
+      ws.on('message', (data: Buffer) => {
+        const text = data.toString('utf8')
+        if (text.startsWith('{"type":"connection_established"')) {
+          ws.send(JSON.stringify({ type: 'subscribe', event_types: ['system_notification'] }))
+          resolve(ws)
+          return
+        }
+        if (text.startsWith(ACK_PREFIX)) {
+          // An ack carries the whole stored message; only its client_id (which the server
+          // writes first) matters here, so it is read without parsing the rest.
+          const end = text.indexOf('"', ACK_PREFIX.length)
+          const clientId = text.slice(ACK_PREFIX.length, end)
+          this.pending.get(clientId)?.resolve()
+          this.pending.delete(clientId)
+          return
+        }
+        if (!text.startsWith('{"type":"error"')) return
+        const frame = JSON.parse(text) as { client_id?: string; message?: string }
+        if (frame.client_id === undefined) return
+        this.pending.get(frame.client_id)?.reject(new Error(`send refused: ${frame.message}`))
+        this.pending.delete(frame.client_id)
       })
-      this.sockets.set(userId, socket)
-    }
-    return socket
+      ws.once('error', reject)
+    })
+  }
+
+  protected closeSocket(ws: WebSocket): void {
+    ws.terminate()
   }
 
   async send(senderId: number, conversationId: number, text: string, clientId: string) {
@@ -379,40 +412,24 @@ class TidingsSocketSender implements Sender {
       this.pending.delete(clientId),
     )
   }
-
-  prepare(userIds: readonly number[]): Promise<void> {
-    return openAll(userIds, (id) => this.socketOf(id))
-  }
-
-  close(): void {
-    for (const socket of this.sockets.values()) void socket.then((ws) => ws.terminate())
-  }
 }
 
 /** Socket.IO: a send-only socket per sending user, `send` event with an ack. */
-class SocketIoSender implements Sender {
-  private readonly sockets = new Map<number, Promise<Socket>>()
+class SocketIoSender extends SocketPerUserSender<Socket> {
+  protected open(userId: number): Promise<Socket> {
+    const s = io(`http://127.0.0.1:${this.port}`, {
+      transports: ['websocket'],
+      auth: { token: this.layout.token(userId), sendOnly: true },
+      forceNew: true,
+    })
+    return new Promise((resolve, reject) => {
+      s.once('connect', () => resolve(s))
+      s.once('connect_error', reject)
+    })
+  }
 
-  constructor(
-    private readonly layout: Layout,
-    private readonly port: number,
-  ) {}
-
-  private socketOf(userId: number): Promise<Socket> {
-    let socket = this.sockets.get(userId)
-    if (!socket) {
-      const s = io(`http://127.0.0.1:${this.port}`, {
-        transports: ['websocket'],
-        auth: { token: this.layout.token(userId), sendOnly: true },
-        forceNew: true,
-      })
-      socket = new Promise((resolve, reject) => {
-        s.once('connect', () => resolve(s))
-        s.once('connect_error', reject)
-      })
-      this.sockets.set(userId, socket)
-    }
-    return socket
+  protected closeSocket(socket: Socket): void {
+    socket.disconnect()
   }
 
   async send(senderId: number, conversationId: number, text: string, clientId: string) {
@@ -424,50 +441,35 @@ class SocketIoSender implements Sender {
     }
     if (reply.status !== 'success') throw new Error(`send refused: ${JSON.stringify(reply)}`)
   }
-
-  prepare(userIds: readonly number[]): Promise<void> {
-    return openAll(userIds, (id) => this.socketOf(id))
-  }
-
-  close(): void {
-    for (const socket of this.sockets.values()) void socket.then((s) => s.disconnect())
-  }
 }
 
 /** The floor: a send-only ws per sending user, `send` frames answered by `ack` frames. */
-class RawSender implements Sender {
-  private readonly sockets = new Map<number, Promise<WebSocket>>()
+class RawSender extends SocketPerUserSender<WebSocket> {
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
   private nextReq = 1
 
-  constructor(
-    private readonly layout: Layout,
-    private readonly port: number,
-  ) {}
+  protected open(userId: number): Promise<WebSocket> {
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${this.port}/?send_only=1&token=${this.layout.token(userId)}`,
+      { perMessageDeflate: false },
+    )
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString('utf8')
+      if (!text.startsWith('{"type":"ack"')) return
+      const frame = JSON.parse(text) as { req: number; status: string }
+      const waiter = this.pending.get(frame.req)
+      this.pending.delete(frame.req)
+      if (frame.status === 'success') waiter?.resolve()
+      else waiter?.reject(new Error('send refused'))
+    })
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(ws))
+      ws.once('error', reject)
+    })
+  }
 
-  private socketOf(userId: number): Promise<WebSocket> {
-    let socket = this.sockets.get(userId)
-    if (!socket) {
-      const ws = new WebSocket(
-        `ws://127.0.0.1:${this.port}/?send_only=1&token=${this.layout.token(userId)}`,
-        { perMessageDeflate: false },
-      )
-      ws.on('message', (data: Buffer) => {
-        const text = data.toString('utf8')
-        if (!text.startsWith('{"type":"ack"')) return
-        const frame = JSON.parse(text) as { req: number; status: string }
-        const waiter = this.pending.get(frame.req)
-        this.pending.delete(frame.req)
-        if (frame.status === 'success') waiter?.resolve()
-        else waiter?.reject(new Error('send refused'))
-      })
-      socket = new Promise((resolve, reject) => {
-        ws.once('open', () => resolve(ws))
-        ws.once('error', reject)
-      })
-      this.sockets.set(userId, socket)
-    }
-    return socket
+  protected closeSocket(ws: WebSocket): void {
+    ws.terminate()
   }
 
   async send(senderId: number, conversationId: number, text: string, clientId: string) {
@@ -485,14 +487,6 @@ class RawSender implements Sender {
         }),
       )
     })
-  }
-
-  prepare(userIds: readonly number[]): Promise<void> {
-    return openAll(userIds, (id) => this.socketOf(id))
-  }
-
-  close(): void {
-    for (const socket of this.sockets.values()) void socket.then((ws) => ws.terminate())
   }
 }
 

@@ -61,7 +61,7 @@ export function openStream(
     latest_event_id: latest,
     heartbeat_interval_ms: ctx.options.heartbeatIntervalMs,
   })
-  if (missed?.rows) replay(connection, missed.rows, since!)
+  if (missed?.rows) replay(connection, missed.rows, missed.since)
   else if (missed) connection.sendFrame({ ...missed.resync, latest_id: latest })
 
   if (ctx.hub.add(connection)) ctx.presence.connected(userId)
@@ -69,7 +69,7 @@ export function openStream(
 
 /** What a client resuming from `since` gets: every event it missed, or why it must resync. */
 type Missed =
-  | { rows: { id: number; payload: string }[]; resync?: undefined }
+  | { rows: { id: number; payload: string }[]; since: number; resync?: undefined }
   | { rows?: undefined; resync: Omit<ResyncRequiredFrame, 'latest_id'> }
 
 function missedEvents(ctx: ServerContext, userId: number, since: number): Missed {
@@ -101,7 +101,7 @@ function missedEvents(ctx: ServerContext, userId: number, since: number): Missed
       },
     }
   }
-  return { rows }
+  return { rows, since }
 }
 
 function replay(

@@ -85,7 +85,7 @@ export class UnitOfWork {
   durable(): Promise<void> {
     if (!this.batchOpen) return Promise.resolve()
     return new Promise((resolve, reject) =>
-      this.listeners.push({ committed: resolve, failed: reject }),
+      this.whenCommitted({ committed: resolve, failed: reject }),
     )
   }
 
