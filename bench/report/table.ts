@@ -46,6 +46,16 @@ export function stepAt(steps: FanoutStep[], rate: number): FanoutStep | undefine
   return steps.find((step) => step.targetRate === rate)
 }
 
+/**
+ * Server CPU time per delivered frame, in microseconds: what a delivery costs the server whatever
+ * rate the step reached, so servers compare even where the generator, not the server, set the
+ * rate.
+ */
+export function cpuMicrosPerDelivery(step: FanoutStep | undefined): number | undefined {
+  if (!step || step.deliveriesPerSec <= 0) return undefined
+  return (step.serverCpuCores * 1e6) / step.deliveriesPerSec
+}
+
 function per(report: BenchReport, pick: (r: KindResult) => number | undefined) {
   const values: Partial<Record<ServerKind, number>> = {}
   for (const result of report.results) {
@@ -100,6 +110,12 @@ export function headlineRows(report: BenchReport): Row[] {
       target: { text: '>= 2x SIO, >= 0.7x raw', met: (t, row) => meetsThroughput(t, row) },
     },
     {
+      metric: 'fan-out 10: server CPU µs/delivery, best step',
+      values: per(report, (r) => cpuMicrosPerDelivery(bestStep(r.fanoutSmall))),
+      lowerIsBetter: true,
+      digits: 1,
+    },
+    {
       metric: `fan-out 10: p50 ms @${smallRate} msg/s`,
       values: per(report, (r) => stepAt(r.fanoutSmall, smallRate)?.latency.p50),
       lowerIsBetter: true,
@@ -142,6 +158,12 @@ export function headlineRows(report: BenchReport): Row[] {
       lowerIsBetter: false,
       digits: 0,
       target: { text: '>= 2x SIO, >= 0.7x raw', met: (t, row) => meetsThroughput(t, row) },
+    },
+    {
+      metric: 'fan-out 1000: server CPU µs/delivery, best step',
+      values: per(report, (r) => cpuMicrosPerDelivery(bestStep(r.fanoutBig))),
+      lowerIsBetter: true,
+      digits: 1,
     },
     {
       metric: `fan-out 1000: p50 ms @${bigRate} msg/s`,
@@ -282,6 +304,7 @@ export function stepsTable(report: BenchReport): string {
           fmt(s.latency.p99, 2),
           fmt(s.latency.max, 1),
           fmt(s.serverCpuCores * 100, 0),
+          fmt(cpuMicrosPerDelivery(s), 1),
           fmt(s.loopDelayP99Ms, 1),
           fmt(s.loopDelayMaxMs, 0),
           fmt(s.loadgenCores * 100, 0),
@@ -303,6 +326,7 @@ export function stepsTable(report: BenchReport): string {
       'p99',
       'max',
       'srv CPU%',
+      'srv µs/dlv',
       'ELD p99',
       'ELD max',
       'gen CPU%',
