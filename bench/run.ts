@@ -23,7 +23,8 @@ import {
  * `npm run bench [-- --quick] [--connections N] [--only tidings,socketio]
  * [--scenarios small,big,resume,storm] [--rest-send] [--cpu-prof]`: starts
  * each server in its own child process (core 1), then the load generator in another (core 0), runs
- * every scenario, and writes bench/results/bench-<stamp>.{json,svg,png} plus latest.*.
+ * every scenario, and writes bench/results/bench-<stamp>.json, plus bench-latest.{json,svg,png}
+ * when the run compared every server in every scenario (otherwise the chart is bench-<stamp>.*).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const resultsDir = path.join(root, 'bench', 'results')
@@ -250,11 +251,16 @@ async function main(): Promise<number> {
   const base = quick ? 'quick' : 'bench'
   const jsonPath = path.join(resultsDir, `${base}-${stamp}.json`)
   fs.writeFileSync(jsonPath, JSON.stringify(report, null, 2))
-  fs.copyFileSync(jsonPath, path.join(resultsDir, `${base}-latest.json`))
+  // Only a complete comparison replaces the published bench-latest.* (the README's figures); a
+  // quick, partial or profiled run keeps to its timestamped files, which git ignores.
+  const complete =
+    !quick && !cpuProf && scenarios === undefined && SERVER_KINDS.every((k) => only.includes(k))
+  const chartBase = complete ? `${base}-latest` : `${base}-${stamp}`
+  if (complete) fs.copyFileSync(jsonPath, path.join(resultsDir, `${base}-latest.json`))
   console.log(`\nJSON: ${path.relative(root, jsonPath)}`)
   if (!quick) {
     try {
-      const png = await renderChart(report, path.join(resultsDir, `${base}-latest`))
+      const png = await renderChart(report, path.join(resultsDir, chartBase))
       console.log(`Chart: ${path.relative(root, png)}`)
     } catch (error) {
       console.error(`chart not rendered: ${String(error)}`)
