@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   dayKey,
+  dayKeyer,
   formatDayLabel,
   formatOffset,
   formatRelative,
@@ -247,5 +248,79 @@ describe('live clock format', () => {
     expect(formatTimestamp(ts, 'UTC', { format: 'time', clock: '24h', withSeconds: true })).toBe(
       '15:30:05',
     )
+  })
+})
+
+describe('dayKeyer', () => {
+  // Zones with DST changes at midnight (Santiago, Havana), half-hour shifts (Lord Howe), a
+  // skipped calendar day (Apia, 2011-12-30), a quarter-hour offset (Kathmandu), and UTC.
+  const zones = [
+    'America/New_York',
+    'America/Santiago',
+    'America/Havana',
+    'Australia/Lord_Howe',
+    'Pacific/Apia',
+    'Asia/Kathmandu',
+    'UTC',
+    'Not/AZone',
+  ]
+  const from = Date.parse('2011-01-01T00:00:00Z')
+  const to = Date.parse('2013-01-01T00:00:00Z')
+
+  /** A deterministic walk: mostly small steps forward, some jumps back (edits, imports). */
+  function instants(count: number, seed: number): string[] {
+    let state = seed
+    const random = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+      return state / 2_147_483_648
+    }
+    const out: string[] = []
+    let t = from
+    for (let i = 0; i < count; i += 1) {
+      const r = random()
+      t = r < 0.05 ? from + random() * (to - from) : t + random() * 6 * 3_600_000
+      if (t > to) t = from
+      out.push(new Date(Math.floor(t)).toISOString())
+    }
+    return out
+  }
+
+  it.each(zones)('agrees with dayKey for every instant in %s', (zone) => {
+    const dayOf = dayKeyer(zone)
+    const mismatches = instants(20_000, zones.indexOf(zone) + 1)
+      .map((ts) => [ts, dayOf(ts), dayKey(ts, zone)] as const)
+      .filter(([, fast, slow]) => fast !== slow)
+    expect(mismatches).toEqual([])
+  })
+
+  it('agrees with dayKey on the last millisecond of a day and the first of the next', () => {
+    const dayOf = dayKeyer('America/New_York')
+    // Fall-back day (25 hours): 2012-11-04 runs from 04:00Z to 05:00Z the next day.
+    for (const ts of [
+      '2012-11-04T04:00:00.000Z',
+      '2012-11-05T04:59:59.999Z',
+      '2012-11-05T05:00:00.000Z',
+      '2012-11-04T03:59:59.999Z',
+    ]) {
+      expect(dayOf(ts)).toBe(dayKey(ts, 'America/New_York'))
+    }
+    expect(dayOf('2012-11-05T04:59:59.999Z')).toBe('2012-11-04')
+    // Spring-forward day (23 hours): 2012-03-11 runs from 05:00Z to 04:00Z the next day, so the
+    // hour after it is already 2012-03-12.
+    expect(dayOf('2012-03-11T12:00:00Z')).toBe('2012-03-11')
+    expect(dayOf('2012-03-12T04:30:00Z')).toBe('2012-03-12')
+  })
+
+  it('reads offsets and offset-less strings as dayKey does', () => {
+    const dayOf = dayKeyer('Asia/Kolkata')
+    for (const ts of [
+      '2026-01-15T23:30:00+05:30',
+      '2026-01-15T18:29:59-00:00',
+      '2026-01-15T23:30:00',
+      'not a time',
+      '',
+    ]) {
+      expect(dayOf(ts)).toBe(dayKey(ts, 'Asia/Kolkata'))
+    }
   })
 })

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import type { Conversation, Message } from '../../../shared/models'
-import { dayKey, formatDayLabel } from '../../../shared/time'
+import { dayKeyer, formatDayLabel } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { platformLabel } from '../platformLabel'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
@@ -32,9 +32,10 @@ function firstMessageKey(rows: Row[]): string {
 /** Day separators (in the organization timezone) between messages; a start mark at the top. */
 export function buildRows(entries: ThreadEntry[], zone: string, atStart: boolean): Row[] {
   const rows: Row[] = atStart && entries.length > 0 ? [{ type: 'start', key: 'start' }] : []
+  const dayOf = dayKeyer(zone)
   let lastDay = ''
   for (const entry of entries) {
-    const day = dayKey(entry.created_at, zone)
+    const day = dayOf(entry.created_at)
     if (day !== lastDay) {
       rows.push({ type: 'day', key: `day:${day}`, ts: entry.created_at })
       lastDay = day

@@ -54,9 +54,26 @@ function later(a: Message, b: Message): Message {
   return b
 }
 
-/** Merges two id-ascending lists into one, without duplicates. */
+/**
+ * Merges two id-ascending lists into one, without duplicates. The common cases (a live message
+ * after the newest, an older page before the oldest, a new state of one known message) cost one
+ * copy of the list; only overlapping lists take the general merge and sort.
+ */
 export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
   if (incoming.length === 0) return current
+  if (isStrictlyAscending(incoming)) {
+    if (current.length === 0) return incoming
+    const first = incoming[0]!.id
+    const last = incoming[incoming.length - 1]!.id
+    if (first > current[current.length - 1]!.id) return current.concat(incoming)
+    if (last < current[0]!.id) return incoming.concat(current)
+    const at = incoming.length === 1 ? indexOfId(current, first) : -1
+    if (at >= 0) {
+      const next = current.slice()
+      next[at] = later(current[at]!, incoming[0]!)
+      return next
+    }
+  }
   const byId = new Map<number, Message>()
   for (const m of current) byId.set(m.id, m)
   for (const m of incoming) {
@@ -64,6 +81,27 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
     byId.set(m.id, known ? later(known, m) : m)
   }
   return [...byId.values()].sort((a, b) => a.id - b.id)
+}
+
+function isStrictlyAscending(messages: Message[]): boolean {
+  for (let i = 1; i < messages.length; i += 1) {
+    if (messages[i]!.id <= messages[i - 1]!.id) return false
+  }
+  return true
+}
+
+/** The index of the message with `id` in an id-ascending list, or -1. */
+function indexOfId(messages: Message[], id: number): number {
+  let low = 0
+  let high = messages.length - 1
+  while (low <= high) {
+    const mid = (low + high) >>> 1
+    const at = messages[mid]!.id
+    if (at === id) return mid
+    if (at < id) low = mid + 1
+    else high = mid - 1
+  }
+  return -1
 }
 
 export const useMessages = create<MessagesStore>()((set, get) => {
