@@ -25,6 +25,11 @@ export class Database {
   readonly q: Kysely<DB>
   private readonly statements = new Map<string, BetterSqlite3.Statement>()
   private readonly checkpointer: Checkpointer | undefined
+  /**
+   * One better-sqlite3 transaction function for every call: building one per call (four wrapper
+   * closures and their properties) cost about 2 % of the server's CPU on the send path.
+   */
+  private readonly runInTransaction: (fn: () => unknown) => unknown
 
   constructor(file: string) {
     this.sqlite = new BetterSqlite3(file)
@@ -42,6 +47,7 @@ export class Database {
         createQueryCompiler: () => new SqliteQueryCompiler(),
       },
     })
+    this.runInTransaction = this.sqlite.transaction((fn: () => unknown) => fn())
     runMigrations(this)
     // Checkpoints run on a worker thread so no request waits for their fsyncs (see checkpointer).
     this.checkpointer = this.sqlite.memory
@@ -80,7 +86,7 @@ export class Database {
 
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)()
+    return this.runInTransaction(fn) as T
   }
 
   /**
