@@ -266,7 +266,22 @@ async function main(): Promise<number> {
       console.error(`chart not rendered: ${String(error)}`)
     }
   }
-  const problems = [...failures, ...checkQuick(report, only)]
+  // --quick checks that the bench works for every server. In a full run a baseline that loses or
+  // strands clients under load (Socket.IO's storm at 10,000) is a measurement, reported, while
+  // Tidings falling short fails the run.
+  const judged = quick ? only : only.filter((kind) => kind === 'tidings')
+  const ran = scenarios ?? SCENARIOS
+  const problems = [...failures, ...checkQuick(report, judged, ran)]
+  const shortfalls = checkQuick(
+    report,
+    only.filter((kind) => !judged.includes(kind)),
+    ran,
+  )
+  if (shortfalls.length > 0) {
+    console.log(
+      `\nBaselines fell short (measured, not a failure of the run):\n- ${shortfalls.join('\n- ')}`,
+    )
+  }
   if (problems.length > 0) {
     console.error(`\nFAILED:\n- ${problems.join('\n- ')}`)
     return 1

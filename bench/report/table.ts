@@ -1,5 +1,5 @@
 import type { FanoutStep, KindResult } from '../loadgen/results'
-import { SERVER_LABELS, type ServerKind } from '../shared'
+import { SCENARIOS, SERVER_LABELS, type Scenario, type ServerKind } from '../shared'
 
 export interface BenchReport {
   date: string
@@ -393,8 +393,15 @@ export function generatorBoundNotes(report: BenchReport): string[] {
   return notes
 }
 
-/** What --quick (and every run) requires: every scenario ran and nothing was lost or doubled. */
-export function checkQuick(report: BenchReport, kinds: readonly ServerKind[]): string[] {
+/**
+ * What --quick (and every run) requires: every scenario asked for ran and nothing was lost or
+ * doubled.
+ */
+export function checkQuick(
+  report: BenchReport,
+  kinds: readonly ServerKind[],
+  scenarios: readonly Scenario[] = SCENARIOS,
+): string[] {
   const problems: string[] = []
   for (const kind of kinds) {
     const r = report.results.find((x) => x.kind === kind)
@@ -414,13 +421,14 @@ export function checkQuick(report: BenchReport, kinds: readonly ServerKind[]): s
         )
       }
     }
-    if (kind !== 'rawws') {
+    if (kind !== 'rawws' && scenarios.includes('resume')) {
       if (!r.resume) problems.push(`${kind}: resume did not run`)
       else if (r.resume.missing > 0 || r.resume.doubled > 0 || r.resume.failedSends > 0) {
         problems.push(`${kind}: resume missing ${r.resume.missing}, doubled ${r.resume.doubled}`)
       }
     }
     const s = r.storm
+    if (!scenarios.includes('storm')) continue
     if (!s) {
       problems.push(`${kind}: storm did not run`)
       continue

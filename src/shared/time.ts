@@ -171,7 +171,10 @@ export function dayKey(ts: Date | number | string, zone: string): string {
   return dt.isValid ? dt.toFormat('yyyy-MM-dd') : ''
 }
 
-/** An RFC 3339 instant with its offset: `Date.parse` reads it exactly as luxon does. */
+/**
+ * A timestamp that ends in its offset. The server's RFC 3339 instants all do, and for those
+ * `Date.parse` gives the instant luxon gives; an offset-less one would be read in different zones.
+ */
 const WITH_OFFSET = /(?:Z|[+-]\d\d:?\d\d)$/i
 
 /** Per zone, the calendar days already bounded, shared by every thread's rebuild. */
