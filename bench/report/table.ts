@@ -427,8 +427,8 @@ export function checkQuick(
         problems.push(`${kind}: resume missing ${r.resume.missing}, doubled ${r.resume.doubled}`)
       }
     }
-    const s = r.storm
     if (!scenarios.includes('storm')) continue
+    const s = r.storm
     if (!s) {
       problems.push(`${kind}: storm did not run`)
       continue
