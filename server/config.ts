@@ -24,6 +24,13 @@ export interface ServerOptions {
   authAttemptsPerMinute?: number
   /** pino level; default 'info' for the CLI, 'warn' from code. */
   logLevel?: string
+  /** Where the JSON log lines go; default standard output. */
+  logDestination?: LogDestination
+}
+
+/** Anything pino can write its lines to (a file stream, a pipe, a collector in tests). */
+export interface LogDestination {
+  write(line: string): unknown
 }
 
 export type ResolvedOptions = Required<ServerOptions>
@@ -41,5 +48,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
     logLevel: options.logLevel ?? 'warn',
+    logDestination: options.logDestination ?? process.stdout,
   }
 }

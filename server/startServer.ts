@@ -111,6 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const app = Fastify({
     logger: {
       level: opts.logLevel,
+      stream: opts.logDestination,
       // Logs must never carry tokens: a request is logged as its method and path only.
       serializers: {
         req: (request: { method: string; url: string }) => ({

@@ -21,6 +21,11 @@ export interface ConnectionOwner {
   frame(connection: ClientConnection, frame: ClientFrame): void
   /** The socket closed (once per connection). */
   closed(connection: ClientConnection): void
+  /**
+   * The client broke the WebSocket protocol (an oversized or malformed frame, text that is not
+   * UTF-8); ws has already sent the close code that says which, and the socket is then dropped.
+   */
+  protocolError(connection: ClientConnection, error: Error): void
 }
 
 /**
@@ -39,7 +44,9 @@ function onSocketPong(this: WebSocket): void {
   if (connection) connection.alive = true
 }
 
-function onSocketError(this: WebSocket): void {
+function onSocketError(this: WebSocket, error: Error): void {
+  const connection = connectionOf.get(this)
+  if (connection) connection.owner.protocolError(connection, error)
   this.terminate()
 }
 

@@ -9,17 +9,35 @@ import { nowIso } from '../clock'
 import { sendOverSocket, type ErrorReporter } from './socketSend'
 import { ClientConnection, type ConnectionOwner } from './clientConnection'
 
+/** The part of the server's logger (pino) the event stream writes to. */
+export interface StreamLog {
+  error(details: object, message: string): void
+  warn(details: object, message: string): void
+}
+
 /**
- * What every connection of one server shares (create it once, with the route): answering frames
- * and unregistering on close. Connections hold this object instead of closures of their own.
+ * What every connection of one server shares (create it once, with the route): answering frames,
+ * unregistering on close and logging protocol errors. Connections hold this object instead of
+ * closures of their own.
  */
-export function streamOwner(ctx: ServerContext, reportError: ErrorReporter): ConnectionOwner {
+export function streamOwner(ctx: ServerContext, log: StreamLog): ConnectionOwner {
   const typingGate = new TypingGate()
+  const reportError: ErrorReporter = (error, message) => log.error({ err: error }, message)
   return {
     frame: (connection, frame) => handleFrame(ctx, connection, frame, typingGate, reportError),
     closed: (connection) => {
       if (ctx.hub.remove(connection)) ctx.presence.disconnected(connection.userId)
     },
+    // A warning, not an error: the server is fine, a client (or something posing as one) is not.
+    protocolError: (connection, error) =>
+      log.warn(
+        {
+          user_id: connection.userId,
+          code: (error as { code?: unknown }).code,
+          reason: error.message,
+        },
+        'event stream client broke the WebSocket protocol; connection dropped',
+      ),
   }
 }
 

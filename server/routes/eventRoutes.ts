@@ -18,7 +18,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
   app,
   { ctx },
 ) => {
-  const owner = streamOwner(ctx, (error, message) => app.log.error({ err: error }, message))
+  const owner = streamOwner(ctx, app.log)
   // The response object @fastify/websocket made for each upgrade request (see the handler).
   const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>()
 

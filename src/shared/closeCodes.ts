@@ -7,6 +7,10 @@ export const CloseCode = {
   Normal: 1000,
   /** The server is shutting down or restarting. Reconnect with backoff and resume. */
   GoingAway: 1001,
+  /** A malformed frame (bad opcode, reserved bits, unmasked; sent by `ws` itself). Backoff. */
+  ProtocolError: 1002,
+  /** A text frame that is not valid UTF-8 (sent by `ws` itself). Reconnect with backoff. */
+  InvalidPayload: 1007,
   /** A frame exceeded the 64 KiB limit (sent by `ws` itself). Reconnect with backoff. */
   MessageTooBig: 1009,
   /** Unexpected server error. Reconnect with backoff. */

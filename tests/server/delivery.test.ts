@@ -47,6 +47,7 @@ describe('ConnectionHub.deliverAll over real sockets', () => {
     closed: (connection) => {
       hub.remove(connection)
     },
+    protocolError: () => {},
   }
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   const httpServer = http.createServer()
