@@ -125,6 +125,7 @@ export class EventLog {
   private readonly insertRecipientBatch
   private readonly selectAfter
   private readonly selectLatest
+  private readonly selectFirstFrom
 
   /** `floor`: the highest id ever pruned; ids continue above it even when the log is empty. */
   constructor(
@@ -147,6 +148,9 @@ export class EventLog {
       { user: number; since: number; limit: number },
       { id: number; payload: string }
     >(STREAM_AFTER)
+    this.selectFirstFrom = db.sqlite.prepare<[number], { id: number; created_at: string }>(
+      'select id, created_at from events where id >= ? order by id limit 1',
+    )
     this.selectLatest = db.sqlite.prepare<{ user: number }, { latest: number | null }>(
       STREAM_LATEST,
     )
@@ -240,16 +244,13 @@ export class EventLog {
    * clock step back, the boundary moves by at most that step: pruning is by days.
    */
   private lastIdBefore(iso: string): number {
-    const firstFrom = this.db.sqlite.prepare<[number], { id: number; created_at: string }>(
-      'select id, created_at from events where id >= ? order by id limit 1',
-    )
     // Invariant: every event with id <= older was created before `iso` (0: none known yet), and
     // none with id >= newer was.
     let older = 0
     let newer = this.nextId
     while (older + 1 < newer) {
       const middle = Math.floor((older + newer) / 2)
-      const row = firstFrom.get(middle)
+      const row = this.selectFirstFrom.get(middle)
       if (!row || row.id >= newer || row.created_at >= iso) newer = middle
       else older = row.id
     }

@@ -43,11 +43,17 @@ describe('heartbeat', () => {
     vi.useRealTimers()
   })
 
-  it('pings every connection once per interval, a few per tick instead of all at once', () => {
+  /** A real hub holding `connections`, with the heartbeat running on it. */
+  function heartbeatOver(connections: ClientConnection[], intervalMs: number): ConnectionHub {
     const hub = new ConnectionHub()
-    const connections = Array.from({ length: 1000 }, (_, i) => probe(i + 1))
     for (const c of connections) hub.add(c)
-    stop = startHeartbeat(hub, 30_000)
+    stop = startHeartbeat(hub, intervalMs)
+    return hub
+  }
+
+  it('pings every connection once per interval, a few per tick instead of all at once', () => {
+    const connections = Array.from({ length: 1000 }, (_, i) => probe(i + 1))
+    heartbeatOver(connections, 30_000)
 
     vi.advanceTimersByTime(100)
     // 1,000 connections over 300 ticks: 4 per tick.
@@ -62,11 +68,8 @@ describe('heartbeat', () => {
   })
 
   it('closes with 4010 a connection silent since its last ping, and keeps the others', () => {
-    const hub = new ConnectionHub()
     const [answering, silent] = [probe(1), probe(2)]
-    hub.add(answering)
-    hub.add(silent)
-    stop = startHeartbeat(hub, 1_000)
+    heartbeatOver([answering, silent], 1_000)
 
     vi.advanceTimersByTime(1_000)
     expect([answering.pings.length, silent.pings.length]).toEqual([1, 1])
@@ -80,10 +83,8 @@ describe('heartbeat', () => {
   })
 
   it('serves connections opened during a round in that round, and skips closed ones', () => {
-    const hub = new ConnectionHub()
     const first = Array.from({ length: 10 }, (_, i) => probe(i + 1))
-    for (const c of first) hub.add(c)
-    stop = startHeartbeat(hub, 1_000)
+    const hub = heartbeatOver(first, 1_000)
 
     vi.advanceTimersByTime(100)
     const late = probe(99)
