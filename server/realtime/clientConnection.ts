@@ -6,11 +6,10 @@ import type { EventType } from '../../src/shared/eventTypes'
 import { ClientFrame, type ControlFrame, type ErrorCode } from '../../src/shared/frames'
 import { Limits } from '../../src/shared/limits'
 import type { OutgoingEvent } from './eventLog'
+import { textFrame } from './textFrame'
 
 const validateFrame = Compile(ClientFrame)
 const KNOWN_FRAME_TYPES = new Set(['ping', 'typing', 'subscribe', 'send_message'])
-/** Every frame the server sends is a text frame, also when the payload is an encoded Buffer. */
-const TEXT = { binary: false } as const
 
 /**
  * What the connections of one server share: the frame handler and the close hook. One object for
@@ -105,29 +104,37 @@ export class ClientConnection {
   }
 
   /**
-   * Sends a stored or ephemeral event unless this connection filtered its type out. `payload` is
-   * `event.json` encoded once for all recipients (see ConnectionHub).
+   * Sends a stored or ephemeral event unless this connection filtered its type out. `frame` is the
+   * event framed once for all recipients (see ConnectionHub).
    */
-  sendEvent(event: OutgoingEvent, payload: Buffer): void {
+  sendEvent(event: OutgoingEvent, frame: Buffer): void {
     if (this.filter && !this.filter.has(event.type)) return
-    this.sendRaw(payload)
+    this.sendFramed(frame)
   }
 
   sendFrame(frame: ControlFrame): void {
-    this.sendRaw(JSON.stringify(frame))
+    this.sendFramed(textFrame(JSON.stringify(frame)))
+  }
+
+  /** Sends pre-serialized JSON (a stored event's payload) as a text frame. */
+  sendRaw(json: string): void {
+    this.sendFramed(textFrame(json))
   }
 
   /**
-   * Sends pre-serialized JSON (a string, or its UTF-8 bytes) as a text frame, closing the socket
-   * if the peer stopped reading.
+   * Writes one complete text frame (`textFrame`) to the TCP socket, closing the connection instead
+   * if the peer stopped reading. Writing beside ws is safe here: permessage-deflate is off
+   * (startServer), so ws's sender never holds frames back in a queue of its own, every write is a
+   * whole frame, so it cannot split one of ws's (a ping, the close), and `bufferedAmount` counts
+   * what the TCP socket holds.
    */
-  sendRaw(json: string | Buffer): void {
+  sendFramed(frame: Buffer): void {
     if (!this.isOpen) return
     if (this.socket.bufferedAmount > Limits.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume')
       return
     }
-    this.socket.send(json, TEXT)
+    this.transport.write(frame)
   }
 
   setFilter(types: readonly EventType[]): void {

@@ -1,5 +1,6 @@
 import type { ClientConnection } from './clientConnection'
 import type { OutgoingEvent } from './eventLog'
+import { textFrame } from './textFrame'
 import type { EventDelivery } from './unitOfWork'
 
 /**
@@ -65,7 +66,7 @@ export class ConnectionHub implements EventDelivery {
    */
   deliverAll(events: readonly OutgoingEvent[], then?: () => void): void {
     if (events.length === 1 && !then) {
-      // One frame per socket: ws already writes its header and payload together.
+      // One frame per socket: each socket gets it in one write without being corked.
       this.send(events[0]!, undefined)
       return
     }
@@ -80,17 +81,16 @@ export class ConnectionHub implements EventDelivery {
 
   /** Sends to the event's audience; corks each socket first when given the batch's cork set. */
   private send(event: OutgoingEvent, corked: Set<ClientConnection> | undefined): void {
-    // Encoded once for all recipients (ws would encode a string again for every socket); it still
-    // goes out as a text frame.
-    let payload: Buffer | undefined
+    // Framed once for all recipients, and only if one of them is connected.
+    let frame: Buffer | undefined
     for (const userId of event.audience) {
       const held = this.byUser.get(userId)
       if (held === undefined) continue
-      payload ??= Buffer.from(event.json)
+      frame ??= textFrame(event.json)
       if (held instanceof Set) {
-        for (const connection of held) sendCorked(connection, event, payload, corked)
+        for (const connection of held) sendCorked(connection, event, frame, corked)
       } else {
-        sendCorked(held, event, payload, corked)
+        sendCorked(held, event, frame, corked)
       }
     }
   }
@@ -117,12 +117,12 @@ export class ConnectionHub implements EventDelivery {
 function sendCorked(
   connection: ClientConnection,
   event: OutgoingEvent,
-  payload: Buffer,
+  frame: Buffer,
   corked: Set<ClientConnection> | undefined,
 ): void {
   if (corked && !corked.has(connection)) {
     corked.add(connection)
     connection.cork()
   }
-  connection.sendEvent(event, payload)
+  connection.sendEvent(event, frame)
 }
