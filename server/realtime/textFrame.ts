@@ -30,9 +30,7 @@ const TEXT_FRAME: FrameOptions = {
  * once and the same bytes are written to every socket of its audience: `ws.send` would build a
  * header and its option objects per socket and hand the socket two chunks to write.
  */
-export function textFrame(json: string | Buffer): Buffer {
+export function textFrame(json: string): Buffer {
   // The header, then the payload unless it is empty.
-  return Buffer.concat(
-    Sender.frame(typeof json === 'string' ? Buffer.from(json) : json, TEXT_FRAME),
-  )
+  return Buffer.concat(Sender.frame(Buffer.from(json), TEXT_FRAME))
 }

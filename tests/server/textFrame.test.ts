@@ -30,16 +30,16 @@ describe('textFrame', () => {
     'frames %i bytes as one final, unmasked text frame',
     (bytes) => {
       const json = 'x'.repeat(bytes)
-      for (const input of [json, Buffer.from(json)]) {
-        expect(parseFrame(textFrame(input))).toEqual({ fin: true, rsv: 0, opcode: 1, text: json })
-      }
+      expect(parseFrame(textFrame(json))).toEqual({ fin: true, rsv: 0, opcode: 1, text: json })
     },
   )
 
   it('counts bytes, not characters, in the length', () => {
-    const json = JSON.stringify({ text: 'für dich ✓ 🚀'.repeat(12) })
+    // 115 UTF-16 code units, 155 bytes: a length taken from the characters would pick the one-byte
+    // form, which cannot hold 155.
+    const json = JSON.stringify({ text: 'für dich ✓ 🚀'.repeat(8) })
+    expect(json.length).toBeLessThanOrEqual(125)
     expect(Buffer.byteLength(json)).toBeGreaterThan(125)
-    expect(json.length).toBeLessThanOrEqual(125 * 2)
     expect(parseFrame(textFrame(json)).text).toBe(json)
   })
 })
