@@ -68,6 +68,9 @@ export function startCheckpointer(
     stop() {
       if (!stopped) {
         stopped = true
+        // Unreferenced, the worker would not keep the process alive until its exit: a caller that
+        // awaits this with nothing else pending would see the process end first, unresolved.
+        worker.ref()
         worker.postMessage('stop')
       }
       return exited
