@@ -79,22 +79,23 @@ export function openStream(
     latest_event_id: latest,
     heartbeat_interval_ms: ctx.options.heartbeatIntervalMs,
   })
-  if (missed?.rows) replay(connection, missed.rows, missed.since)
-  else if (missed) connection.sendFrame({ ...missed.resync, latest_id: latest })
+  if (since !== undefined && missed?.rows) replay(connection, missed.rows, since)
+  else if (missed?.resync) {
+    connection.sendFrame({ type: 'resync_required', ...missed.resync, latest_id: latest })
+  }
 
   if (ctx.hub.add(connection)) ctx.presence.connected(userId)
 }
 
 /** What a client resuming from `since` gets: every event it missed, or why it must resync. */
 type Missed =
-  | { rows: { id: number; payload: string }[]; since: number; resync?: undefined }
-  | { rows?: undefined; resync: Omit<ResyncRequiredFrame, 'latest_id'> }
+  | { rows: { id: number; payload: string }[]; resync?: undefined }
+  | { rows?: undefined; resync: Pick<ResyncRequiredFrame, 'reason' | 'message'> }
 
 function missedEvents(ctx: ServerContext, userId: number, since: number): Missed {
   if (since > ctx.eventLog.latestId) {
     return {
       resync: {
-        type: 'resync_required',
         reason: 'unknown_position',
         message: `Event ${since} is unknown to this server; reload your conversations.`,
       },
@@ -103,7 +104,6 @@ function missedEvents(ctx: ServerContext, userId: number, since: number): Missed
   if (since < ctx.retentionFloor()) {
     return {
       resync: {
-        type: 'resync_required',
         reason: 'retention',
         message: 'Events since then are past the retention window; reload your conversations.',
       },
@@ -113,13 +113,12 @@ function missedEvents(ctx: ServerContext, userId: number, since: number): Missed
   if (rows.length > Limits.maxReplayEvents) {
     return {
       resync: {
-        type: 'resync_required',
         reason: 'too_many',
         message: `More than ${Limits.maxReplayEvents} events were missed; reload your conversations.`,
       },
     }
   }
-  return { rows, since }
+  return { rows }
 }
 
 function replay(
