@@ -50,7 +50,12 @@ async function runClients(port: number): Promise<void> {
 async function runServer(): Promise<void> {
   pin(process.pid, 1)
   const hub = new ConnectionHub()
-  const owner: ConnectionOwner = { frame: () => {}, closed: () => {}, protocolError: () => {} }
+  const owner: ConnectionOwner = {
+    frame: () => {},
+    closed: () => {},
+    protocolError: () => {},
+    replayFailed: () => {},
+  }
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   const server = http.createServer()
   const byUser: ClientConnection[] = []

@@ -25,6 +25,8 @@ export interface ConnectionOwner {
    * UTF-8); ws has already sent the close code that says which, and the socket is then dropped.
    */
   protocolError(connection: ClientConnection, error: Error): void
+  /** A replay paced by the client's reading threw (storage failed); the connection must close. */
+  replayFailed(connection: ClientConnection, error: unknown): void
 }
 
 /**
@@ -64,6 +66,11 @@ function onSocketClose(this: WebSocket): void {
 export class ClientConnection {
   /** Cleared by each heartbeat round; set again by a pong or any frame. */
   alive = true
+  /**
+   * False while the connection's replay is still being written (see streamSession): live events
+   * skip it then, and the replay reads them from the log after the ones the client missed.
+   */
+  live = true
   private filter: ReadonlySet<EventType> | null = null
   private tokens: number = Limits.frameBurst
   private refilledAt = Date.now()
@@ -108,7 +115,7 @@ export class ClientConnection {
    * event framed once for all recipients (see ConnectionHub).
    */
   sendEvent(event: OutgoingEvent, frame: Buffer): void {
-    if (this.filter && !this.filter.has(event.type)) return
+    if (!this.live || (this.filter && !this.filter.has(event.type))) return
     this.sendFramed(frame)
   }
 
@@ -135,6 +142,27 @@ export class ClientConnection {
       return
     }
     this.transport.write(frame)
+  }
+
+  /**
+   * Resolves true once the TCP socket has written out what it held (at once when it was not asked
+   * to wait), or false when the connection closed or began closing (a shutdown) first.
+   */
+  drained(): Promise<boolean> {
+    const transport = this.transport
+    if (!this.isOpen || transport.destroyed) return Promise.resolve(false)
+    if (!transport.writableNeedDrain) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const settle = (drained: boolean) => {
+        transport.off('drain', onDrain)
+        transport.off('close', onClose)
+        resolve(drained)
+      }
+      const onDrain = () => settle(this.isOpen)
+      const onClose = () => settle(false)
+      transport.on('drain', onDrain)
+      transport.on('close', onClose)
+    })
   }
 
   setFilter(types: readonly EventType[]): void {

@@ -38,17 +38,31 @@ export function streamOwner(ctx: ServerContext, log: StreamLog): ConnectionOwner
         },
         'event stream client broke the WebSocket protocol; connection dropped',
       ),
+    replayFailed: (connection, error) => {
+      log.error({ err: error, user_id: connection.userId }, 'event stream replay failed')
+      connection.close(CloseCode.InternalError, 'replay failed: reconnect and resume')
+    },
   }
 }
 
 /** Replayed bytes per write (corked together); far below Limits.maxBufferedBytes. */
 const REPLAY_CHUNK_BYTES = 256 * 1024
+/**
+ * Bytes the socket may hold before the replay waits for it to drain. With one chunk on top this
+ * stays far below the slow-consumer cap, so a backlog of any size reaches a client that reads
+ * slowly instead of closing its connection with 4009 on every attempt.
+ */
+const REPLAY_HIGH_WATER = 1024 * 1024
+/** Events read from the log per query when a paced replay catches up. */
+const REPLAY_PAGE = 1000
 
 /**
  * Opens an authenticated event stream on a socket: greets, replays what the client missed since
- * `since`, and registers the connection for live events, all in one synchronous step so that no
- * event can fall between the replay and the live stream, or arrive in both. `transport` is the
- * TCP socket under `socket` (the upgrade request's `req.socket`).
+ * `since`, and then delivers live events, so that no event falls between the replay and the live
+ * stream or arrives in both. A replay that fits in the socket's buffer is written in the same
+ * synchronous step as everything else here. A larger one is paced by the client's reading; while
+ * it waits, live events skip the connection and the replay reads them from the log instead (see
+ * replayPaced). `transport` is the TCP socket under `socket` (the upgrade request's `req.socket`).
  */
 export function openStream(
   ctx: ServerContext,
@@ -79,12 +93,13 @@ export function openStream(
     latest_event_id: latest,
     heartbeat_interval_ms: ctx.options.heartbeatIntervalMs,
   })
-  if (since !== undefined && missed?.rows) replay(connection, missed.rows, since)
-  else if (missed?.resync) {
+  if (missed?.resync) {
     connection.sendFrame({ type: 'resync_required', ...missed.resync, latest_id: latest })
   }
-
+  // Registered before the replay, so that the heartbeat and a shutdown reach a paced one too.
+  if (missed?.rows) connection.live = false
   if (ctx.hub.add(connection)) ctx.presence.connected(userId)
+  if (since !== undefined && missed?.rows) replay(ctx, connection, missed.rows, since)
 }
 
 /** What a client resuming from `since` gets: every event it missed, or why it must resync. */
@@ -121,33 +136,99 @@ function missedEvents(ctx: ServerContext, userId: number, since: number): Missed
   return { rows }
 }
 
+/** How far a replay has got: the last event written and how many so far. */
+interface ReplayProgress {
+  lastId: number
+  replayed: number
+}
+
 function replay(
+  ctx: ServerContext,
   connection: ClientConnection,
   rows: readonly { id: number; payload: string }[],
   since: number,
 ): void {
-  // Corked in chunks: a chunk of events leaves in one write instead of one write each, while the
-  // bytes held at once stay far below the slow-consumer cap that sendRaw checks.
+  const progress: ReplayProgress = { lastId: since, replayed: 0 }
+  const next = writeRows(connection, rows, 0, progress)
+  // Written in the step whose query found them, so nothing newer is committed yet.
+  if (next === rows.length) finishReplay(connection, progress)
+  else {
+    replayPaced(ctx, connection, rows, next, progress).catch((error: unknown) =>
+      connection.owner.replayFailed(connection, error),
+    )
+  }
+}
+
+/**
+ * The rest of a replay that filled the socket's buffer: each wait for it to drain lets other work
+ * commit events that skipped this connection (it is not live yet), so once the missed events are
+ * written it reads on from the last one written, committing the open batch first, until a query
+ * finds nothing more; the switch to live follows in that same step.
+ */
+async function replayPaced(
+  ctx: ServerContext,
+  connection: ClientConnection,
+  rows: readonly { id: number; payload: string }[],
+  next: number,
+  progress: ReplayProgress,
+): Promise<void> {
+  let page = rows
+  for (;;) {
+    if (!(await connection.drained())) return
+    next = writeRows(connection, page, next, progress)
+    if (next < page.length) continue
+    ctx.unitOfWork.flush()
+    page = ctx.eventLog.after(connection.userId, progress.lastId, REPLAY_PAGE)
+    next = writeRows(connection, page, 0, progress)
+    if (next === page.length && page.length < REPLAY_PAGE) {
+      finishReplay(connection, progress)
+      return
+    }
+  }
+}
+
+/**
+ * Writes rows from `from` on, corked in chunks so that a chunk leaves in one write, until all are
+ * written or the socket holds REPLAY_HIGH_WATER bytes; returns the index of the first row not
+ * written. Replayed events are never filtered by `subscribe`.
+ */
+function writeRows(
+  connection: ClientConnection,
+  rows: readonly { id: number; payload: string }[],
+  from: number,
+  progress: ReplayProgress,
+): number {
   let held = 0
+  let next = from
   connection.cork()
   try {
-    for (const row of rows) {
+    while (next < rows.length) {
+      const row = rows[next]!
       connection.sendRaw(row.payload)
+      progress.lastId = row.id
+      progress.replayed += 1
+      next += 1
       held += row.payload.length
       if (held >= REPLAY_CHUNK_BYTES) {
         connection.uncork()
         connection.cork()
         held = 0
+        if (connection.socket.bufferedAmount >= REPLAY_HIGH_WATER) break
       }
     }
   } finally {
     connection.uncork()
   }
+  return next
+}
+
+function finishReplay(connection: ClientConnection, progress: ReplayProgress): void {
   connection.sendFrame({
     type: 'replay_complete',
-    last_id: rows.at(-1)?.id ?? since,
-    replayed: rows.length,
+    last_id: progress.lastId,
+    replayed: progress.replayed,
   })
+  connection.live = true
 }
 
 /** Throttles typing_indicator per user and conversation; is_typing=false always passes. */

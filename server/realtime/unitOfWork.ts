@@ -34,8 +34,8 @@ export interface StreamAudiences {
  * rewrites every page the units dirtied, and units in one turn share most of them).
  *
  * Two rules keep the guarantees: an HTTP response waits for `durable()` (an onSend hook), so no
- * client is told "stored" before the commit; and a connecting socket calls `flush()` before its
- * replay, so replay-then-register still happens in one synchronous step on committed data.
+ * client is told "stored" before the commit; and a connecting socket calls `flush()` before each read
+ * of its replay, so it replays committed data only (see streamSession).
  */
 export class UnitOfWork {
   private batchOpen = false

@@ -48,6 +48,7 @@ describe('ConnectionHub.deliverAll over real sockets', () => {
       hub.remove(connection)
     },
     protocolError: () => {},
+    replayFailed: () => {},
   }
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   const httpServer = http.createServer()

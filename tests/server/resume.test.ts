@@ -1,7 +1,13 @@
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { CloseCode } from '../../src/shared/closeCodes'
+import { Limits } from '../../src/shared/limits'
+import { Database } from '../../server/db/database'
+import { EventLog } from '../../server/realtime/eventLog'
 import type { Message, MessagePage } from '../../src/shared/models'
 import type { AnyTidingsEvent } from '../../src/shared/events'
 import { createConversation, nextClientId, registerTeam, sendMessage } from '../support/accounts'
+import type { ServerOptions } from '../../server/config'
 import { startHarness, type TestServer } from '../support/serverHarness'
 import { trackedSockets } from '../support/trackedSockets'
 import { eventsIn } from '../support/wsTestClient'
@@ -18,6 +24,57 @@ afterEach(async () => {
   await server?.stop()
   server = undefined
 })
+
+/** True when every event's id is greater than the one before it (none doubled or reordered). */
+const inIdOrder = (events: readonly AnyTidingsEvent[]) =>
+  events.every((e, i) => i === 0 || e.id! > events[i - 1]!.id!)
+
+/**
+ * Stores `count` system notifications for one user through the server's own event log, while the
+ * server is down: sending this many through the API would take minutes, and the stream is the
+ * same either way.
+ */
+async function storeNotifications(
+  harness: TestServer,
+  userId: number,
+  count: number,
+  body = '',
+): Promise<void> {
+  await harness.close()
+  const db = new Database(path.join(harness.dataDir, 'tidings.db'))
+  const log = new EventLog(db, () => 'UTC')
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const data = { kind: 'broadcast', title: `n${i}`, body, level: 'info' } as const
+      log.create('system_notification', data, [userId], true)
+    }
+  })
+  db.close()
+  await harness.start()
+}
+
+/** 2 KB bodies: 20,000 of them are more than the socket buffers on both ends hold. */
+const LONG = 'x'.repeat(2000)
+
+/**
+ * Starts a server with admin, alice and a conversation of theirs, then stores `count`
+ * notifications for alice; `since` is her position before them.
+ */
+async function awayWhileStored(
+  title: string,
+  count: number,
+  body = '',
+  options: ServerOptions = {},
+) {
+  server = await startHarness(options)
+  const { admin, members } = await registerTeam(server.url, ['alice'])
+  const alice = members[0]!
+  const conversation = await createConversation(admin, [alice], title)
+  const since = (await connect(alice)).greeting.latest_event_id
+  await sockets.closeAll()
+  await storeNotifications(server, alice.user.id, count, body)
+  return { admin, alice, conversation, since }
+}
 
 describe('resume', () => {
   it('replays exactly the missed events in order, then replay_complete, then live events', async () => {
@@ -162,6 +219,92 @@ describe('resume', () => {
     })
     expect(event.id!).toBeGreaterThan(newestBefore)
   })
+
+  it(`replays ${Limits.maxReplayEvents} missed events, and asks for a resync (too_many) past that`, async () => {
+    const { admin, alice, conversation, since } = await awayWhileStored(
+      'Busy',
+      Limits.maxReplayEvents,
+    )
+    const atLimit = await connect(alice, since)
+    const complete = await atLimit.waitForFrame('replay_complete', { timeoutMs: 60_000 })
+    expect(complete.replayed).toBe(Limits.maxReplayEvents)
+    const replayed = atLimit.events()
+    expect(replayed).toHaveLength(Limits.maxReplayEvents)
+    expect(inIdOrder(replayed)).toBe(true)
+    expect(replayed.at(-1)!.id).toBe(complete.last_id)
+    await sockets.closeAll()
+
+    await storeNotifications(server!, alice.user.id, 1)
+    const fromLast = await connect(alice, complete.last_id)
+    await fromLast.waitForFrame('replay_complete')
+    const [newest] = fromLast.events()
+    expect(newest).toMatchObject({ type: 'system_notification', data: { title: 'n0' } })
+    const overLimit = await connect(alice, since)
+    const resync = await overLimit.waitForFrame('resync_required', { timeoutMs: 60_000 })
+    expect(resync).toMatchObject({ reason: 'too_many', latest_id: newest!.id })
+    expect(overLimit.events()).toEqual([])
+    // The stream continues live after the resync.
+    const next = await sendMessage(admin, conversation.id, 'after resync')
+    await overLimit.waitForEvent('message_received', {
+      where: (e) => e.data.message.id === next.id,
+    })
+    expect(overLimit.frames.some((f) => f.type === 'replay_complete')).toBe(false)
+  }, 120_000)
+
+  it('paces a replay by the reading of the client, and replays what was sent meanwhile once', async () => {
+    const { admin, alice, conversation, since } = await awayWhileStored('Backlog', 20_000, LONG)
+
+    const slow = await connect(alice, since)
+    slow.socket.pause()
+    const during: Message[] = []
+    for (let i = 0; i < 3; i++)
+      during.push(await sendMessage(admin, conversation.id, `during ${i}`))
+    slow.socket.resume()
+
+    const complete = await slow.waitForFrame('replay_complete', { timeoutMs: 60_000 })
+    const replayed = slow.events()
+    // Sent while the replay waited, they come within it, after the backlog: once, in order.
+    expect(replayed).toHaveLength(20_003)
+    expect(complete).toMatchObject({ replayed: 20_003, last_id: replayed.at(-1)!.id })
+    expect(inIdOrder(replayed)).toBe(true)
+    expect(replayed.slice(-3).map(messageIdOf)).toEqual(during.map((m) => m.id))
+
+    const after = await sendMessage(admin, conversation.id, 'after')
+    const live = await slow.waitForEvent('message_received', {
+      where: (e) => e.data.message.id === after.id,
+    })
+    expect(slow.frames.indexOf(live)).toBeGreaterThan(slow.frames.indexOf(complete))
+    expect(slow.events().filter((e) => e.type === 'message_received')).toHaveLength(4)
+  }, 120_000)
+
+  it('drops a paced replay whose client stopped reading, at the heartbeat', async () => {
+    const { admin, alice, since } = await awayWhileStored('Stalled', 20_000, LONG, {
+      heartbeatIntervalMs: 300,
+    })
+
+    const watcher = await connect(admin)
+    const mark = watcher.mark()
+    const stalled = await connect(alice, since)
+    stalled.socket.pause()
+    // Its pings wait behind the replay, unread: the heartbeat closes it and alice goes offline.
+    await watcher.waitForEvent('user_online', {
+      after: mark,
+      where: (e) => e.data.user.id === alice.user.id,
+    })
+    await watcher.waitForEvent('user_offline', {
+      after: mark,
+      where: (e) => e.data.user.id === alice.user.id,
+      timeoutMs: 10_000,
+    })
+    stalled.socket.resume()
+    // Terminated by the server: the close frame, if it got out at all, sat behind the backlog.
+    expect([CloseCode.HeartbeatTimeout, 1006]).toContain((await stalled.closed).code)
+    // The server carries on: a client that reads gets the whole backlog.
+    const reader = await connect(alice, since)
+    const complete = await reader.waitForFrame('replay_complete', { timeoutMs: 60_000 })
+    expect(complete.replayed).toBe(reader.events().length)
+    expect(reader.events().filter((e) => e.type === 'system_notification')).toHaveLength(20_000)
+  }, 120_000)
 })
 
 describe('restart mid-conversation', () => {
