@@ -29,7 +29,6 @@ export class Conversations {
           'select 1 from conversation_members where conversation_id = ? and user_id = ?',
         )
         .pluck(),
-      touch: s.prepare<[string, number]>('update conversations set updated_at = ? where id = ?'),
       head: s.prepare<[number, number], ConversationHead & { member: 0 | 1 }>(
         `select c.title, c.platform, exists (select 1 from conversation_members
            where conversation_id = c.id and user_id = ?) as member
@@ -114,7 +113,8 @@ export class Conversations {
       platform: row.platform as Platform,
       created_by: row.created_by,
       created_at: row.created_at,
-      updated_at: row.updated_at,
+      // Latest activity. A message is not written to the conversation's row (see Messages.send).
+      updated_at: last && last.created_at > row.updated_at ? last.created_at : row.updated_at,
       members,
       last_message: last ? toMessage(last) : null,
       unread_count: viewerId === null ? 0 : this.unreadCount(conversationId, viewerId, members),
@@ -138,17 +138,19 @@ export class Conversations {
     return row?.n ?? 0
   }
 
+  /** The user's conversations, latest activity first. */
   listFor(userId: number): Conversation[] {
     const ids = this.db.all(
       this.db.q
-        .selectFrom('conversations as c')
-        .innerJoin('conversation_members as m', 'm.conversation_id', 'c.id')
-        .select('c.id')
-        .where('m.user_id', '=', userId)
-        .orderBy('c.updated_at', 'desc')
-        .orderBy('c.id', 'desc'),
+        .selectFrom('conversation_members')
+        .select('conversation_id')
+        .where('user_id', '=', userId),
     )
-    return ids.map((row) => this.get(row.id, userId))
+    return ids
+      .map((row) => this.get(row.conversation_id, userId))
+      .sort((a, b) =>
+        a.updated_at === b.updated_at ? b.id - a.id : a.updated_at < b.updated_at ? 1 : -1,
+      )
   }
 
   private assertUsersExist(userIds: number[]): void {
@@ -347,10 +349,6 @@ export class Conversations {
       [userId],
     )
     return neutral
-  }
-
-  touch(conversationId: number, at: string): void {
-    this.hot.touch.run(at, conversationId)
   }
 
   /** Helper for messages: the newest message id, 0 when empty. */

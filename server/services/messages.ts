@@ -81,7 +81,8 @@ export class Messages {
       }
       return { message: existing, created: false }
     }
-    this.conversations.touch(conversationId, now)
+    // The conversation's row is not touched: its latest activity is read off its last message
+    // (Conversations.get), which saves every send a write to one more page.
     // Everything the stored row holds is known here: no need to read it back.
     const message: Message = {
       id: inserted.id,

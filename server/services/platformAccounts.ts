@@ -566,7 +566,6 @@ export class PlatformAccounts {
         updated_at: now,
       }),
     )
-    this.conversations.touch(inbound.conversationId, now)
     const message = this.messages.get(inserted.id)!
     const conversation = this.conversations.get(inbound.conversationId, null)
     events.toConversation(

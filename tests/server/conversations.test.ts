@@ -113,7 +113,13 @@ describe('conversations', () => {
     list = (await admin.rest.get<Conversation[]>('/conversations')).data
     expect(list.map((c) => c.id)).toEqual([direct.id, group.id])
     expect(list[0]!.last_message?.text).toBe('bump')
+    expect(list[0]!.updated_at).toBe(list[0]!.last_message!.created_at)
     expect(list[0]!.unread_count).toBe(1)
+    // A change to the conversation itself counts as activity too.
+    await admin.rest.patch(`/conversations/${group.id}`, { title: 'Renamed' })
+    list = (await admin.rest.get<Conversation[]>('/conversations')).data
+    expect(list.map((c) => c.id)).toEqual([group.id, direct.id])
+    expect(list[0]!.updated_at > list[1]!.updated_at).toBe(true)
     const carolList = (await carol.rest.get<Conversation[]>('/conversations')).data
     expect(carolList).toEqual([])
   })
