@@ -17,7 +17,7 @@ import type {
 } from '../../src/shared/models'
 import type { ServerContext } from '../context'
 import type { EventSink } from '../realtime/eventLog'
-import { conflict, notFound } from '../http/httpError'
+import { conflict, forbidden, notFound } from '../http/httpError'
 import { Contacts } from '../services/contacts'
 import { PlatformAccounts, wrongState, type AccountRow } from '../services/platformAccounts'
 import { SecretBox } from '../services/secretBox'
@@ -294,6 +294,11 @@ export class Integrations {
       throw conflict(
         'This conversation is no longer connected to an account, so nothing can be sent into it.',
       )
+    }
+    // Only the owner speaks under the account's identity (a second guard: such a conversation
+    // cannot have other members, see Conversations.addMembers).
+    if (message.sender_id !== account.owner_id) {
+      throw forbidden('Only the owner of the connected account can send in this conversation.')
     }
     const own = account.address?.toLowerCase()
     const to = thread.participants.filter((a) => a.toLowerCase() !== own)

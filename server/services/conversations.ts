@@ -290,6 +290,13 @@ export class Conversations {
     if (conversation.kind === 'direct') {
       throw badRequest('A direct conversation has exactly two members; create a group instead.')
     }
+    // What is written in an email thread or a bridged chat goes out under its account owner's
+    // name, and its history is the owner's mail: the owner stays its only member.
+    if (conversation.platform !== 'tidings') {
+      throw badRequest(
+        `A ${conversation.platform} conversation belongs to the account that connected it; it cannot have other members.`,
+      )
+    }
     this.assertUsersExist(userIds)
     const before = new Set(this.memberIds(conversationId))
     const added = [...new Set(userIds)].filter((id) => !before.has(id))

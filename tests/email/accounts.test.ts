@@ -244,6 +244,27 @@ describe('connected platform accounts', () => {
         [],
       )
 
+      // What is sent there goes out as Ann: nobody else can be added to the chat, and a member
+      // added behind the API's back (a database from before that rule) cannot send as her.
+      const addBob = await ann.request('POST', `/conversations/${chat.id}/members`, {
+        user_ids: [bob.userId],
+      })
+      expect(addBob.status).toBe(400)
+      expect((await bob.request('GET', `/conversations/${chat.id}/messages`)).status).toBe(403)
+      const db = new Database(path.join(tidings.dataDir, 'tidings.db'))
+      db.prepare(
+        'insert into conversation_members (conversation_id, user_id, joined_at, last_read_message_id, last_delivered_message_id) values (?, ?, ?, 0, 0)',
+      ).run(chat.id, bob.userId, new Date().toISOString())
+      db.close()
+      const asAnn = await bob.request('POST', `/conversations/${chat.id}/messages`, {
+        text: 'sent by Bob, delivered as Ann',
+        client_id: 'wa-bob',
+      })
+      expect(asAnn.status).toBe(403)
+      expect(((await (await bridge('GET', '/outbox')).json()) as { data: unknown[] }).data).toEqual(
+        [],
+      )
+
       // Once the account is removed, its conversation keeps its history but takes no new sends.
       expect((await ann.request('DELETE', `/accounts/${created.data.id}`)).status).toBe(200)
       const orphan = await ann.request('POST', `/conversations/${chat.id}/messages`, {
