@@ -4,7 +4,7 @@ import type { Database } from '../db/database'
 import type { ContactsTable } from '../db/schema'
 import type { EventSink } from '../realtime/eventLog'
 import { nowIso } from '../clock'
-import { notFound } from '../http/httpError'
+import { badRequest, notFound } from '../http/httpError'
 
 type ContactRow = Omit<ContactsTable, 'id'> & { id: number }
 
@@ -73,7 +73,7 @@ export class Contacts {
         .insertInto('contacts')
         .values({
           owner_id: ownerId,
-          name: body.name.trim(),
+          name: contactName(body.name),
           handles: JSON.stringify(normalizeHandles(body.handles ?? [])),
           notes: body.notes ?? '',
           created_at: now,
@@ -93,7 +93,7 @@ export class Contacts {
       this.db.q
         .updateTable('contacts')
         .set({
-          name: body.name?.trim() ?? before.name,
+          name: body.name === undefined ? before.name : contactName(body.name),
           handles: JSON.stringify(normalizeHandles(body.handles ?? before.handles)),
           notes: body.notes ?? before.notes,
           updated_at: nowIso(),
@@ -119,4 +119,11 @@ export class Contacts {
       contact.handles.some((handle) => handle.value.toLowerCase() === wanted),
     )
   }
+}
+
+/** A contact's name, trimmed; one of spaces only is refused (the schema counts the spaces). */
+function contactName(name: string): string {
+  const trimmed = name.trim()
+  if (trimmed.length === 0) throw badRequest('A contact name cannot be blank.')
+  return trimmed
 }

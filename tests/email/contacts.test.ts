@@ -75,6 +75,18 @@ describe('contacts', () => {
 
   it('rejects a contact without a name or with an unknown platform', async () => {
     expect((await ann.request('POST', '/contacts', { name: '' })).status).toBe(400)
+    const blank = await ann.request('POST', '/contacts', { name: '   ' })
+    expect(blank).toMatchObject({
+      status: 400,
+      body: { error: { message: 'A contact name cannot be blank.' } },
+    })
+    const kept = await ann.request<{ id: number }>('POST', '/contacts', { name: 'Kept' })
+    expect((await ann.request('PATCH', `/contacts/${kept.data.id}`, { name: ' ' })).status).toBe(
+      400,
+    )
+    expect(
+      (await ann.request<{ name: string }>('GET', `/contacts/${kept.data.id}`)).data.name,
+    ).toBe('Kept')
     const bad = await ann.request('POST', '/contacts', {
       name: 'X',
       handles: [{ platform: 'fax', kind: 'phone', value: '1' }],
