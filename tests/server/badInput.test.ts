@@ -172,6 +172,23 @@ describe('bad input', () => {
       })
       expect(wrongType.status).toBe(400)
       expect(wrongType.error.message).toContain('up_to_message_id')
+      // A value of another type is refused, not converted (as over the socket): nothing stored.
+      const sendPath = `/conversations/${conversation.id}/messages`
+      for (const body of [
+        { text: 123, client_id: 'typed-1' },
+        { text: true, client_id: 'typed-2' },
+        { text: ['a'], client_id: 'typed-3' },
+        { text: 'ok', client_id: 42 },
+      ]) {
+        const refused = await admin.rest.post(sendPath, body)
+        expect(refused.status).toBe(400)
+        expect(refused.body).toEqual(ERROR_ENVELOPE)
+      }
+      const titled = await admin.rest.post('/conversations', { member_ids: [], title: 5 })
+      expect(titled.status).toBe(400)
+      expect(titled.error.message).toContain('title')
+      const history = await admin.rest.get<MessagePage>(sendPath)
+      expect(history.data.messages.filter((m) => /^typed-|^42$/.test(m.client_id))).toEqual([])
       const shortPassword = await new RestClient(server.url).post('/auth/register', {
         username: 'shorty',
         password: 'short',
