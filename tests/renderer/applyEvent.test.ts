@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EventDataMap } from '../../src/shared/events'
+import type { Conversation } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import {
   applyEvent,
@@ -54,6 +55,22 @@ async function startSignedIn(
   fake.handlers['messages/history'] = () => ({ messages: [], next_before: null })
   await applySession(SESSION)
 }
+
+const received = (cid: number, m: ReturnType<typeof message>) =>
+  event('message_received', {
+    conversation_id: cid,
+    conversation_title: null,
+    sender_name: m.sender_name,
+    message: m,
+  })
+
+const sent = (cid: number, m: ReturnType<typeof message>) =>
+  event('message_sent', {
+    conversation_id: cid,
+    conversation_title: null,
+    sender_name: m.sender_name,
+    message: m,
+  })
 
 beforeEach(async () => {
   fake = installFakeTidings()
@@ -290,6 +307,82 @@ describe('messages and unread counts', () => {
     expect(useMessages.getState().threads[10]?.messages[0]?.deleted_at).not.toBeNull()
   })
 
+  it('clears the unread count when the user reads the conversation on another device', async () => {
+    fake.handlers['conversations/list'] = () => [
+      conversation(10, [JANE], { last_message: message(5, 10, JANE, 'hi'), unread_count: 1 }),
+    ]
+    await useConversations.getState().load()
+    applyEvent(received(10, message(6, 10, JANE, 'still there?')))
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(2)
+    // Own read receipt from another device (a phone) up to the newest message.
+    applyEvent(
+      event('message_updated', {
+        conversation_id: 10,
+        receipt: { user_id: ME.id, kind: 'read', up_to_message_id: 6 },
+      }),
+    )
+    // Main's badge drops to 0 on this receipt (UnreadCounts.readUpTo); the list agrees.
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(0)
+  })
+
+  it('after a partial read elsewhere, counts what is left in the loaded thread, else reloads', async () => {
+    const ownRead = (cid: number, upTo: number) =>
+      event('message_updated', {
+        conversation_id: cid,
+        receipt: { user_id: ME.id, kind: 'read', up_to_message_id: upTo },
+      })
+    // Conversation 10's whole history is loaded: 41 and 43 from Jane, 42 own.
+    await openConversation(10)
+    await openConversation(null)
+    applyEvent(received(10, message(41, 10, JANE, 'a')))
+    applyEvent(sent(10, message(42, 10, ME, 'b')))
+    applyEvent(received(10, message(43, 10, JANE, 'c')))
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(2)
+    applyEvent(ownRead(10, 41))
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+    expect(fake.callsTo('conversations/list')).toHaveLength(1)
+
+    // Conversation 20's thread is not loaded: only the server knows what is left.
+    applyEvent(received(20, message(51, 20, BOB, 'd')))
+    applyEvent(received(20, message(52, 20, BOB, 'e')))
+    fake.handlers['conversations/list'] = () => [
+      conversation(10, [JANE], { last_message: message(43, 10, JANE, 'c'), unread_count: 1 }),
+      conversation(20, [JANE, BOB], { last_message: message(52, 20, BOB, 'e'), unread_count: 1 }),
+    ]
+    applyEvent(ownRead(20, 51))
+    await until(() => useConversations.getState().byId[20]?.unread_count === 1)
+    expect(fake.callsTo('conversations/list')).toHaveLength(2)
+  })
+
+  it('stops counting an unread message that its sender deleted, once', () => {
+    const m = message(7, 10, JANE, 'oops wrong chat')
+    applyEvent(received(10, message(6, 10, JANE, 'hello')))
+    applyEvent(received(10, m))
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(2)
+    const tombstone = { ...m, text: '', deleted_at: '2026-01-15T15:50:00Z' }
+    const deleted = event('message_deleted', {
+      conversation_id: 10,
+      message_id: 7,
+      message: tombstone,
+    })
+    applyEvent(deleted)
+    // The server's unread_count excludes deleted messages.
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+    // The same deletion again (a replay) is not taken off twice.
+    applyEvent(deleted)
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+    // Nor are own messages, or messages already read.
+    const own = { ...message(8, 10, ME, 'mine'), deleted_at: '2026-01-15T15:51:00Z' }
+    applyEvent(event('message_deleted', { conversation_id: 10, message_id: 8, message: own }))
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+    useConversations
+      .getState()
+      .applyReceipt(10, { user_id: ME.id, kind: 'read', up_to_message_id: 5 })
+    const read = { ...message(5, 10, JANE, 'old'), deleted_at: '2026-01-15T15:52:00Z' }
+    applyEvent(event('message_deleted', { conversation_id: 10, message_id: 5, message: read }))
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
+  })
+
   it('ignores edits for threads that were never loaded', () => {
     const edited = { ...message(40, 20, BOB, 'x'), edited_at: '2026-01-15T15:40:00Z' }
     applyEvent(event('message_updated', { conversation_id: 20, message: edited }))
@@ -399,6 +492,38 @@ describe('history paging', () => {
     await useMessages.getState().loadOlder(10)
     expect(fake.callsTo('messages/history')).toHaveLength(3)
   })
+
+  it('does not splice an edit or a deletion of a message above the loaded pages into them', async () => {
+    const all = Array.from({ length: 120 }, (_, i) => message(i + 1, 10, JANE, `m${i + 1}`))
+    fake.handlers['messages/history'] = (request) => {
+      const { before, limit = 50 } = request as { before?: number; limit?: number }
+      const older = all.filter((m) => before === undefined || m.id < before)
+      const page = older.slice(-limit)
+      return { messages: page, next_before: older.length > limit ? page[0]!.id : null }
+    }
+    await openConversation(10)
+    const ids = () => useMessages.getState().threads[10]!.messages.map((m) => m.id)
+    expect(ids()[0]).toBe(71)
+    // Jane edits message 3 and deletes message 10, far above the loaded page (71..120).
+    const edited = { ...all[2]!, text: 'm3 (edited)', edited_at: '2026-01-15T16:00:00Z' }
+    applyEvent(event('message_updated', { conversation_id: 10, message: edited }))
+    const tomb = { ...all[9]!, text: '', deleted_at: '2026-01-15T16:00:00Z' }
+    applyEvent(event('message_deleted', { conversation_id: 10, message_id: 10, message: tomb }))
+    // They show once that part of history is loaded, not right above message 71 with 60-odd
+    // messages missing in between.
+    const rows = buildThread(
+      useMessages.getState().threads[10],
+      useMessages.getState().outbox,
+      10,
+      ME.id,
+    )
+    expect(rows[0]?.id).toBe(71)
+    expect(ids()).toEqual(all.slice(70).map((m) => m.id))
+    // An edit inside the loaded range still applies.
+    const inRange = { ...all[99]!, text: 'm100 (edited)', edited_at: '2026-01-15T16:01:00Z' }
+    applyEvent(event('message_updated', { conversation_id: 10, message: inRange }))
+    expect(useMessages.getState().threads[10]!.messages[29]?.text).toBe('m100 (edited)')
+  })
 })
 
 describe('conversations, presence, typing and system events', () => {
@@ -500,6 +625,40 @@ describe('conversations, presence, typing and system events', () => {
     expect(conversationTitle(conversation(1, [JANE, BOB]), ME.id)).toBe('Jane, Bob')
     expect(conversationTitle(conversation(1, [JANE], { title: 'T' }), ME.id)).toBe('T')
     expect(conversationTitle(conversation(1, []), ME.id)).toBe('Just you')
+  })
+
+  it('keeps what events changed while a list reload was in flight', async () => {
+    // The next answer is a snapshot taken before the events below.
+    let answer: (value: Conversation[]) => void = () => undefined
+    fake.handlers['conversations/list'] = () =>
+      new Promise<Conversation[]>((resolve) => {
+        answer = resolve
+      })
+    const reload = useConversations.getState().load()
+    applyEvent(received(10, message(50, 10, JANE, 'newest')))
+    const created = conversation(30, [BOB], { created_by: BOB.id })
+    applyEvent(event('conversation_created', { conversation: created, change: 'created' }))
+    answer([conversation(10, [JANE], { unread_count: 2 }), conversation(20, [JANE, BOB])])
+    await reload
+    const c = useConversations.getState().byId[10]
+    expect(c?.last_message?.id).toBe(50)
+    // The snapshot's count plus the message it predates.
+    expect(c?.unread_count).toBe(3)
+    expect(useConversations.getState().byId[30]).toBeDefined()
+
+    // A snapshot that already has the message does not count it again.
+    fake.handlers['conversations/list'] = () =>
+      new Promise<Conversation[]>((resolve) => {
+        answer = resolve
+      })
+    const again = useConversations.getState().load()
+    applyEvent(received(10, message(51, 10, JANE, 'newer')))
+    answer([
+      conversation(10, [JANE], { last_message: message(51, 10, JANE, 'newer'), unread_count: 4 }),
+    ])
+    await again
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(4)
+    expect(useConversations.getState().byId[20]).toBeUndefined()
   })
 
   it('reloads the list for a message in an unknown conversation', async () => {

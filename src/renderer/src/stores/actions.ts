@@ -1,12 +1,13 @@
 import type { AnyTidingsEvent } from '../../../shared/events'
 import type { OutboxItem, SessionState } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
+import type { Message } from '../../../shared/models'
 import { api } from '../api'
 import { useBranding } from './branding'
 import { useConnection } from './connection'
 import { conversationTitle, useConversations } from './conversations'
 import { useEventLog } from './eventLog'
-import { isOwnMessage, useMessages } from './messages'
+import { coversFrom, isOwnMessage, useMessages } from './messages'
 import { usePreferences } from './preferences'
 import { usePresence } from './presence'
 import { selfId, useSession, type RegisterInput } from './session'
@@ -21,6 +22,60 @@ import { useUi } from './ui'
 
 /** Highest message id already reported read per conversation (avoids repeating markRead). */
 const markedRead = new Map<number, number>()
+
+/**
+ * Ids of others' deleted messages already taken off an unread count, so a deletion delivered
+ * twice (a replay) is not taken off twice.
+ */
+const discounted = new Set<number>()
+
+/** The user's read marker in a conversation: the server's, or a newer read reported from here. */
+function readMarker(conversationId: number, me: number | null): number {
+  const conversation = useConversations.getState().byId[conversationId]
+  const own = conversation?.members.find((m) => m.user_id === me)?.last_read_message_id ?? 0
+  return Math.max(own, markedRead.get(conversationId) ?? 0)
+}
+
+/**
+ * The user read the conversation up to `upTo` on one of their devices. Main's dock badge drops on
+ * this receipt; the list's count must too. The count is the messages from others after the
+ * marker, deleted ones excluded (as the server counts). Read to the newest message, that is 0.
+ * After a partial read the count can only be taken from the thread when it holds every message
+ * after the marker; otherwise the list is reloaded for the server's count (no per-conversation
+ * call exists, and partial reads from another device are rare).
+ */
+function applyOwnRead(conversationId: number, upTo: number, me: number | null): void {
+  const conversation = useConversations.getState().byId[conversationId]
+  if (!conversation || conversation.unread_count === 0) return
+  if (upTo >= (conversation.last_message?.id ?? 0)) {
+    useConversations.getState().setUnread(conversationId, 0)
+    return
+  }
+  const marker = Math.max(upTo, readMarker(conversationId, me))
+  const thread = useMessages.getState().threads[conversationId]
+  if (!thread || !coversFrom(thread, marker + 1)) {
+    reloadConversationsSoon()
+    return
+  }
+  const unread = thread.messages.filter(
+    (m) => m.id > marker && !m.deleted_at && !isOwnMessage(m, me),
+  ).length
+  // Only lower: a read never adds unread messages.
+  useConversations.getState().setUnread(conversationId, Math.min(conversation.unread_count, unread))
+}
+
+/**
+ * Someone else's message was deleted: the server's count excludes deleted messages, so one after
+ * the user's read marker no longer counts (once, however often the deletion arrives).
+ */
+function applyDeletionToUnread(message: Message, me: number | null): void {
+  const cid = message.conversation_id
+  const conversation = useConversations.getState().byId[cid]
+  if (!conversation || conversation.unread_count === 0 || isOwnMessage(message, me)) return
+  if (discounted.has(message.id) || message.id <= readMarker(cid, me)) return
+  discounted.add(message.id)
+  useConversations.getState().setUnread(cid, conversation.unread_count - 1)
+}
 
 function isMuted(conversationId: number): boolean {
   return usePreferences.getState().prefs.muted_conversation_ids.includes(conversationId)
@@ -91,10 +146,16 @@ export function applyEvent(event: AnyTidingsEvent): void {
         messages.upsert(message, false)
         conversations.applyMessageChange(message)
       }
-      if (receipt) conversations.applyReceipt(conversation_id, receipt)
+      if (receipt) {
+        conversations.applyReceipt(conversation_id, receipt)
+        if (receipt.kind === 'read' && receipt.user_id === me) {
+          applyOwnRead(conversation_id, receipt.up_to_message_id, me)
+        }
+      }
       break
     }
     case 'message_deleted': {
+      applyDeletionToUnread(event.data.message, me)
       messages.upsert(event.data.message, false)
       conversations.applyMessageChange(event.data.message)
       break
@@ -255,6 +316,7 @@ export async function loadSignedIn(): Promise<void> {
 /** Forgets everything of the previous user. */
 export function resetUserData(): void {
   markedRead.clear()
+  discounted.clear()
   useConversations.getState().reset()
   useMessages.getState().reset()
   usePresence.getState().reset()

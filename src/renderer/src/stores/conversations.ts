@@ -37,7 +37,63 @@ export function sortConversations(byId: Record<number, Conversation>): number[] 
     .map((c) => c.id)
 }
 
+/**
+ * What events changed while one list request was in flight. Its answer is a snapshot taken at
+ * some moment of the flight, so on its own it would undo those changes.
+ */
+interface ChangesInFlight {
+  /** Conversations events added, removed or changed: merged, not just replaced. */
+  touched: Set<number>
+  /** Messages counted unread, by conversation; the snapshot counts those up to its last message. */
+  counted: Map<number, number[]>
+  /** Conversations whose count was set outright (a read, a deletion): the local count stands. */
+  unreadSet: Set<number>
+}
+
 export const useConversations = create<ConversationsStore>()((set, get) => {
+  const inFlight = new Set<ChangesInFlight>()
+  function touched(id: number): void {
+    for (const changes of inFlight) changes.touched.add(id)
+  }
+  function counted(message: Message): void {
+    const id = message.conversation_id
+    for (const changes of inFlight) {
+      changes.counted.set(id, [...(changes.counted.get(id) ?? []), message.id])
+    }
+  }
+  function unreadSet(id: number): void {
+    for (const changes of inFlight) {
+      changes.touched.add(id)
+      changes.unreadSet.add(id)
+    }
+  }
+  /** The answer of a list request, with the changes events made while it was in flight. */
+  function merge(list: Conversation[], changes: ChangesInFlight): Record<number, Conversation> {
+    const current = get().byId
+    const byId: Record<number, Conversation> = {}
+    for (const c of list) {
+      if (!changes.touched.has(c.id)) {
+        byId[c.id] = c
+        continue
+      }
+      const local = current[c.id]
+      if (!local) continue // removed by an event
+      const listedUpTo = c.last_message?.id ?? 0
+      const newer = (changes.counted.get(c.id) ?? []).filter((id) => id > listedUpTo).length
+      byId[c.id] = {
+        ...c,
+        // On the same id the local copy wins: it may carry an edit the snapshot predates.
+        last_message: newerMessage(c.last_message, local.last_message),
+        unread_count: changes.unreadSet.has(c.id) ? local.unread_count : c.unread_count + newer,
+      }
+    }
+    // Added by an event after the snapshot.
+    for (const id of changes.touched) {
+      const local = current[id]
+      if (local && !(id in byId)) byId[id] = local
+    }
+    return byId
+  }
   function put(byId: Record<number, Conversation>): void {
     set({ byId, order: sortConversations(byId) })
   }
@@ -45,7 +101,10 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     const current = get().byId[id]
     if (!current) return
     const next = change(current)
-    if (next && next !== current) put({ ...get().byId, [id]: next })
+    if (next && next !== current) {
+      touched(id)
+      put({ ...get().byId, [id]: next })
+    }
   }
   return {
     byId: {},
@@ -54,14 +113,20 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     loaded: false,
     error: null,
     load: async () => {
+      const changes: ChangesInFlight = {
+        touched: new Set(),
+        counted: new Map(),
+        unreadSet: new Set(),
+      }
+      inFlight.add(changes)
       try {
         const list = await api()['conversations/list']()
-        const byId: Record<number, Conversation> = {}
-        for (const c of list) byId[c.id] = c
         set({ loaded: true, error: null })
-        put(byId)
+        put(merge(list, changes))
       } catch (error) {
         set({ error: errorMessage(error) })
+      } finally {
+        inFlight.delete(changes)
       }
     },
     upsert: (conversation) => {
@@ -71,12 +136,14 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
         unread_count: known ? known.unread_count : conversation.unread_count,
         last_message: newerMessage(known?.last_message ?? null, conversation.last_message),
       }
+      touched(conversation.id)
       put({ ...get().byId, [conversation.id]: merged })
     },
     remove: (id) => {
       if (!(id in get().byId)) return
       const byId = { ...get().byId }
       delete byId[id]
+      touched(id)
       put(byId)
       if (get().activeId === id) set({ activeId: null })
     },
@@ -85,6 +152,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       patch(message.conversation_id, (c) => {
         const isNew = !c.last_message || message.id > c.last_message.id
         if (!isNew) return c.last_message?.id === message.id ? { ...c, last_message: message } : c
+        if (countUnread) counted(message)
         return {
           ...c,
           last_message: message,
@@ -113,8 +181,10 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
           return next
         }),
       })),
-    setUnread: (id, count) =>
-      patch(id, (c) => (c.unread_count === count ? c : { ...c, unread_count: count })),
+    setUnread: (id, count) => {
+      unreadSet(id)
+      patch(id, (c) => (c.unread_count === count ? c : { ...c, unread_count: count }))
+    },
     create: async (memberIds, title) => {
       try {
         const request: { member_ids: number[]; title?: string } = { member_ids: memberIds }
@@ -132,6 +202,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
   }
 })
 
+/** The message with the higher id; `b` on the same id. */
 function newerMessage(a: Message | null, b: Message | null): Message | null {
   if (!a) return b
   if (!b) return a

@@ -21,7 +21,10 @@ interface MessagesStore {
   outbox: Record<string, OutboxItem>
   loadLatest(conversationId: number): Promise<void>
   loadOlder(conversationId: number): Promise<void>
-  /** Inserts or replaces a message; `create` false ignores it when the thread is not cached. */
+  /**
+   * Inserts or replaces a message. `create` false (a new state of an existing message: an edit or
+   * a deletion) only replaces one in the cached thread or fills one in within its loaded range.
+   */
   upsert(message: Message, create?: boolean): void
   applyOutbox(item: OutboxItem): void
   setOutbox(items: OutboxItem[]): void
@@ -104,6 +107,16 @@ function indexOfId(messages: Message[], id: number): number {
   return -1
 }
 
+/**
+ * True when the thread holds every stored message with an id of `id` or more: its pages reach
+ * back to `id` (or to the start of history), and live messages keep it complete up to the newest.
+ */
+export function coversFrom(thread: ThreadState | undefined, id: number): boolean {
+  if (!thread?.loaded) return false
+  const first = thread.messages[0]
+  return thread.nextBefore === null || (first !== undefined && first.id <= id)
+}
+
 export const useMessages = create<MessagesStore>()((set, get) => {
   function patchThread(id: number, change: (t: ThreadState) => ThreadState): void {
     const current = get().threads[id] ?? EMPTY_THREAD
@@ -156,7 +169,11 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       }
     },
     upsert: (message, create = true) => {
-      if (!create && !get().threads[message.conversation_id]) return
+      const thread = get().threads[message.conversation_id]
+      // An edit of a message older than the loaded pages would otherwise sit right above the
+      // oldest loaded one, with everything in between missing; its page brings it when loaded.
+      const known = thread !== undefined && indexOfId(thread.messages, message.id) >= 0
+      if (!create && !known && !coversFrom(thread, message.id)) return
       patchThread(message.conversation_id, (t) => ({
         ...t,
         messages: mergeMessages(t.messages, [message]),
