@@ -117,6 +117,28 @@ describe('app core: notifications and unread badge (real server)', () => {
     expect(app.outputs.unreadCounts.at(-1)).toBe(1)
   })
 
+  it('takes a deleted unread message off the badge after the list was loaded', async () => {
+    await send(direct, 'oops')
+    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    // The window loads the list: the badge now counts this message in the loaded count.
+    await app.core.handle('conversations/list', undefined)
+    expect(app.outputs.unreadCounts.at(-1)).toBe(1)
+
+    await jane.rest.deleteMessage(app.received()[0]!.data.message.id)
+    await app.outputs.waitFor(() => app.outputs.unreadCounts.at(-1) === 0, 'badge 0')
+  })
+
+  it('lowers the badge when part of a conversation is read on another device', async () => {
+    for (const text of ['a', 'b', 'c']) await send(direct, text)
+    await app.outputs.waitFor(() => app.received().length === 3, 'three messages')
+    await app.core.handle('conversations/list', undefined)
+    expect(app.outputs.unreadCounts.at(-1)).toBe(3)
+
+    const firstId = app.received()[0]!.data.message.id
+    await aliceRest.sendReceipt(direct.id, { kind: 'read', up_to_message_id: firstId })
+    await app.outputs.waitFor(() => app.outputs.unreadCounts.at(-1) === 2, 'badge 2')
+  })
+
   it('stays quiet for the conversation open in the focused window', async () => {
     await app.core.handle('conversations/focus', { conversation_id: direct.id })
     app.windowFocused = true
