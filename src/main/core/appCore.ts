@@ -129,6 +129,7 @@ class ApplicationCore implements AppCore {
     })
     this.coalescer = new NotificationCoalescer({
       emit: (burst) => this.showBurst(burst),
+      stillNews: (subject) => this.stillUnread(subject),
       windowMs: this.tuning.coalesceWindowMs,
       clock: this.clock,
     })
@@ -614,7 +615,8 @@ class ApplicationCore implements AppCore {
         session?.outbox.confirmFromEvent(event.data.message)
         return
       case 'message_updated': {
-        const receipt = event.data.receipt
+        const { receipt, message } = event.data
+        if (message) this.coalescer.messageEdited(message.id, message.text)
         if (receipt && receipt.kind === 'read' && receipt.user_id === session?.user.id) {
           const conversationId = event.data.conversation_id
           this.unreadChanged(
@@ -626,6 +628,7 @@ class ApplicationCore implements AppCore {
       }
       case 'message_deleted': {
         const conversationId = event.data.conversation_id
+        this.coalescer.messageDeleted(event.data.message_id)
         this.unreadChanged(
           conversationId,
           this.unread.messageDeleted(conversationId, event.data.message_id),
@@ -672,20 +675,23 @@ class ApplicationCore implements AppCore {
     this.coalescer.add(notificationTag(subject), subject)
   }
 
+  /**
+   * Whether a gathered message still deserves its notification: not if it was read on another
+   * device meanwhile (its receipt arrived while the burst gathered, as after a resume, when the
+   * missed messages and the user's own read receipts are replayed together).
+   */
+  private stillUnread(subject: NotificationSubject): boolean {
+    return (
+      subject.kind !== 'message' ||
+      this.unread.isUnread(subject.conversation_id, subject.message_id)
+    )
+  }
+
   private showBurst(burst: NotificationBurst): void {
     if (this.stopped || !this.session) return
     // Read everything again: the user may have opened the conversation or changed settings (or
     // the organization timezone) while the burst was gathering.
     if (suppressionReason(burst.latest, this.notificationContext()) !== null) return
-    // Read on another device meanwhile (its receipt arrived while the burst gathered, as after a
-    // resume, when the missed messages and the user's own read receipts are replayed together).
-    const latest = burst.latest
-    if (
-      latest.kind === 'message' &&
-      !this.unread.isUnread(latest.conversation_id, latest.message_id)
-    ) {
-      return
-    }
     const preferences = this.preferences.get()
     this.outputs.notify(
       composeNotification(burst, {
