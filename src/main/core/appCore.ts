@@ -82,6 +82,8 @@ interface Session {
   outbox: Outbox
   /** True once conversations were loaded over REST for the unread badge. */
   stateLoaded: boolean
+  /** Conversations whose unread count is being re-fetched, with the number of the newest request. */
+  unreadRecounts: Map<number, number>
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
@@ -127,6 +129,7 @@ class ApplicationCore implements AppCore {
     })
     this.coalescer = new NotificationCoalescer({
       emit: (burst) => this.showBurst(burst),
+      stillNews: (subject) => this.stillUnread(subject),
       windowMs: this.tuning.coalesceWindowMs,
       clock: this.clock,
     })
@@ -275,8 +278,10 @@ class ApplicationCore implements AppCore {
             kind: 'read',
             up_to_message_id: body.up_to_message_id,
           })
-          this.unread.readUpTo(body.conversation_id, body.up_to_message_id)
-          this.publishUnread()
+          this.unreadChanged(
+            body.conversation_id,
+            this.unread.readUpTo(body.conversation_id, body.up_to_message_id),
+          )
           return undefined
         })
       }
@@ -430,7 +435,7 @@ class ApplicationCore implements AppCore {
       clock: this.tuning.clock,
       random: this.tuning.random,
     })
-    this.session = { user, token, events, outbox, stateLoaded: false }
+    this.session = { user, token, events, outbox, stateLoaded: false, unreadRecounts: new Map() }
     if (!this.networkOnline) events.setNetworkOnline(false)
     events.start()
     outbox.kick()
@@ -543,6 +548,44 @@ class ApplicationCore implements AppCore {
     return this.branding?.timezone ?? this.eventTimezone ?? 'UTC'
   }
 
+  /**
+   * After a read or a deletion: re-fetches the conversation's count when only the server can count
+   * the change, and also while a re-fetch is under way, whose answer may predate this change.
+   */
+  private unreadChanged(conversationId: number, needsServerCount: boolean): void {
+    if (needsServerCount || this.session?.unreadRecounts.has(conversationId)) {
+      this.recountUnread(conversationId)
+    }
+    this.publishUnread()
+  }
+
+  /** Loads one conversation's unread count; only the newest request per conversation applies. */
+  private recountUnread(conversationId: number): void {
+    const session = this.session
+    if (!session) return
+    const request = (session.unreadRecounts.get(conversationId) ?? 0) + 1
+    session.unreadRecounts.set(conversationId, request)
+    const current = () =>
+      this.session === session &&
+      !this.stopped &&
+      session.unreadRecounts.get(conversationId) === request
+    this.rest.conversation(conversationId).then(
+      (conversation) => {
+        if (!current()) return
+        session.unreadRecounts.delete(conversationId)
+        this.unread.reloadConversation(conversation)
+        this.publishUnread()
+      },
+      (error: unknown) => {
+        if (!current()) return
+        session.unreadRecounts.delete(conversationId)
+        if (error instanceof ApiRequestError && error.status === 401) this.forgetSession()
+        // Offline, or no longer a member: the next connection loads every count afresh.
+        else session.stateLoaded = false
+      },
+    )
+  }
+
   private publishUnread(): void {
     const total = this.unread.total()
     if (total === this.lastUnreadTotal) return
@@ -572,17 +615,26 @@ class ApplicationCore implements AppCore {
         session?.outbox.confirmFromEvent(event.data.message)
         return
       case 'message_updated': {
-        const receipt = event.data.receipt
+        const { receipt, message } = event.data
+        if (message) this.coalescer.messageEdited(message.id, message.text)
         if (receipt && receipt.kind === 'read' && receipt.user_id === session?.user.id) {
-          this.unread.readUpTo(event.data.conversation_id, receipt.up_to_message_id)
-          this.publishUnread()
+          const conversationId = event.data.conversation_id
+          this.unreadChanged(
+            conversationId,
+            this.unread.readUpTo(conversationId, receipt.up_to_message_id),
+          )
         }
         return
       }
-      case 'message_deleted':
-        this.unread.messageDeleted(event.data.conversation_id, event.data.message_id)
-        this.publishUnread()
+      case 'message_deleted': {
+        const conversationId = event.data.conversation_id
+        this.coalescer.messageDeleted(event.data.message_id)
+        this.unreadChanged(
+          conversationId,
+          this.unread.messageDeleted(conversationId, event.data.message_id),
+        )
         return
+      }
       case 'conversation_created':
       case 'conversation_updated':
         if (event.data.removed) this.unread.removeConversation(event.data.conversation.id)
@@ -623,20 +675,23 @@ class ApplicationCore implements AppCore {
     this.coalescer.add(notificationTag(subject), subject)
   }
 
+  /**
+   * Whether a gathered message still deserves its notification: not if it was read on another
+   * device meanwhile (its receipt arrived while the burst gathered, as after a resume, when the
+   * missed messages and the user's own read receipts are replayed together).
+   */
+  private stillUnread(subject: NotificationSubject): boolean {
+    return (
+      subject.kind !== 'message' ||
+      this.unread.isUnread(subject.conversation_id, subject.message_id)
+    )
+  }
+
   private showBurst(burst: NotificationBurst): void {
     if (this.stopped || !this.session) return
     // Read everything again: the user may have opened the conversation or changed settings (or
     // the organization timezone) while the burst was gathering.
     if (suppressionReason(burst.latest, this.notificationContext()) !== null) return
-    // Read on another device meanwhile (its receipt arrived while the burst gathered, as after a
-    // resume, when the missed messages and the user's own read receipts are replayed together).
-    const latest = burst.latest
-    if (
-      latest.kind === 'message' &&
-      !this.unread.isUnread(latest.conversation_id, latest.message_id)
-    ) {
-      return
-    }
     const preferences = this.preferences.get()
     this.outputs.notify(
       composeNotification(burst, {

@@ -22,16 +22,17 @@ export class UnreadCounts {
     const previous = new Map(this.conversations)
     this.conversations.clear()
     for (const conversation of conversations) {
-      const baseLastMessageId = conversation.last_message?.id ?? 0
-      const live = new Set(
-        [...(previous.get(conversation.id)?.live ?? [])].filter((id) => id > baseLastMessageId),
-      )
-      this.conversations.set(conversation.id, {
-        base: conversation.unread_count,
-        baseLastMessageId,
-        live,
-      })
+      this.conversations.set(conversation.id, counted(conversation, previous.get(conversation.id)))
     }
+  }
+
+  /**
+   * One conversation as the server counts it now, after a change only the server can count (see
+   * messageDeleted and readUpTo). Ignored once the user left the conversation.
+   */
+  reloadConversation(conversation: Conversation): void {
+    const current = this.conversations.get(conversation.id)
+    if (current) this.conversations.set(conversation.id, counted(conversation, current))
   }
 
   /** A conversation the user just joined or created (its events carry unread_count 0). */
@@ -55,16 +56,32 @@ export class UnreadCounts {
     entry.live.add(message.id)
   }
 
-  messageDeleted(conversationId: number, messageId: number): void {
-    this.conversations.get(conversationId)?.live.delete(messageId)
+  /**
+   * A message was deleted. Returns true when the loaded count may include it: whether it was
+   * counted (unread and from someone else) only the server knows, so the caller re-fetches the
+   * conversation's count. Lowering the count here would be wrong for a message already read or the
+   * user's own, and twice wrong for a deletion replayed after a restart.
+   */
+  messageDeleted(conversationId: number, messageId: number): boolean {
+    const entry = this.conversations.get(conversationId)
+    if (!entry || entry.live.delete(messageId)) return false
+    return messageId <= entry.baseLastMessageId && entry.base > 0
   }
 
-  /** The user read everything up to `upToMessageId` (on any of their devices). */
-  readUpTo(conversationId: number, upToMessageId: number): void {
+  /**
+   * The user read everything up to `upToMessageId` (on any of their devices). Returns true when the
+   * read ends inside the loaded count: how many of its messages are left unread only the server
+   * knows (the load has a count, not their ids), so the caller re-fetches the conversation's count.
+   */
+  readUpTo(conversationId: number, upToMessageId: number): boolean {
     const entry = this.conversations.get(conversationId)
-    if (!entry) return
+    if (!entry) return false
     for (const id of entry.live) if (id <= upToMessageId) entry.live.delete(id)
-    if (upToMessageId >= entry.baseLastMessageId) entry.base = 0
+    if (upToMessageId >= entry.baseLastMessageId) {
+      entry.base = 0
+      return false
+    }
+    return entry.base > 0
   }
 
   /**
@@ -100,5 +117,15 @@ export class UnreadCounts {
       this.conversations.set(conversationId, entry)
     }
     return entry
+  }
+}
+
+/** A conversation as the server counted it; live messages the count already includes are dropped. */
+function counted(conversation: Conversation, previous?: ConversationUnread): ConversationUnread {
+  const baseLastMessageId = conversation.last_message?.id ?? 0
+  return {
+    base: conversation.unread_count,
+    baseLastMessageId,
+    live: new Set([...(previous?.live ?? [])].filter((id) => id > baseLastMessageId)),
   }
 }

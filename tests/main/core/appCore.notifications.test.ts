@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { RestClient } from '../../../src/main/core/restClient'
 import type { NativeNotificationRequest } from '../../../src/main/core/coreHost'
-import type { Conversation } from '../../../src/shared/models'
+import type { AnyTidingsEvent } from '../../../src/shared/events'
+import type { Conversation, Message } from '../../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../../src/shared/preferences'
 import {
   CoreFixture,
@@ -12,6 +13,7 @@ import {
   tempDir,
   type Peer,
 } from './support/coreFixture'
+import { ManualClock } from './support/manualClock'
 
 /**
  * Notifications, unread badge and timezone tracking through the whole core: real events from the
@@ -115,6 +117,28 @@ describe('app core: notifications and unread badge (real server)', () => {
       up_to_message_id: lastInDirect,
     })
     expect(app.outputs.unreadCounts.at(-1)).toBe(1)
+  })
+
+  it('takes a deleted unread message off the badge after the list was loaded', async () => {
+    await send(direct, 'oops')
+    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    // The window loads the list: the badge now counts this message in the loaded count.
+    await app.core.handle('conversations/list', undefined)
+    expect(app.outputs.unreadCounts.at(-1)).toBe(1)
+
+    await jane.rest.deleteMessage(app.received()[0]!.data.message.id)
+    await app.outputs.waitFor(() => app.outputs.unreadCounts.at(-1) === 0, 'badge 0')
+  })
+
+  it('lowers the badge when part of a conversation is read on another device', async () => {
+    for (const text of ['a', 'b', 'c']) await send(direct, text)
+    await app.outputs.waitFor(() => app.received().length === 3, 'three messages')
+    await app.core.handle('conversations/list', undefined)
+    expect(app.outputs.unreadCounts.at(-1)).toBe(3)
+
+    const firstId = app.received()[0]!.data.message.id
+    await aliceRest.sendReceipt(direct.id, { kind: 'read', up_to_message_id: firstId })
+    await app.outputs.waitFor(() => app.outputs.unreadCounts.at(-1) === 2, 'badge 2')
   })
 
   it('stays quiet for the conversation open in the focused window', async () => {
@@ -229,6 +253,160 @@ describe('app core: notifications and unread badge (real server)', () => {
     await app.core.handle('conversations/focus', { conversation_id: null })
     expect((await notificationsUntilSentinel()).map((n) => n.tag)).toEqual([
       `conversation:${other.id}`,
+    ])
+  })
+})
+
+/**
+ * What a burst shows when its window closes, after reads, deletions and edits that arrived while
+ * it gathered (live, or replayed together after a restart). The window runs on a manual clock that
+ * the test moves once everything has arrived, so nothing depends on how fast the server answers.
+ */
+describe('app core: a burst shows what is still news when it is shown (real server)', () => {
+  const WINDOW_MS = 1_000
+  let server: ServerFixture
+  let userDataDir: string
+  let clock: ManualClock
+  const cores: CoreFixture[] = []
+  let jane: Peer
+  let direct: Conversation
+  let group: Conversation
+  let aliceRest: RestClient
+
+  beforeEach(async () => {
+    server = new ServerFixture()
+    await server.start()
+    userDataDir = tempDir('tidings-user-')
+    clock = new ManualClock()
+  })
+
+  afterEach(async () => {
+    for (const fixture of cores.splice(0)) await fixture.core.stop()
+    await server.dispose()
+    removeDir(userDataDir)
+  })
+
+  /** Starts the app (again) on the same user data folder, as after a restart. */
+  async function boot(): Promise<CoreFixture> {
+    const app = new CoreFixture(userDataDir, server.url, {
+      ...FAST_TUNING,
+      coalesceWindowMs: WINDOW_MS,
+      clock,
+    })
+    cores.push(app)
+    await app.core.start()
+    return app
+  }
+
+  async function setup(): Promise<CoreFixture> {
+    const app = await boot()
+    const session = await app.core.handle('session/register', {
+      username: 'alice',
+      password: 'correct horse battery',
+    })
+    await app.waitForStatus('connected')
+    jane = await registerPeer(server.url, 'jane')
+    direct = await jane.rest.createConversation({ member_ids: [session.user!.id] })
+    group = await jane.rest.createConversation({ member_ids: [session.user!.id], title: 'Ops' })
+    let aliceToken: string | null = null
+    aliceRest = new RestClient({ baseUrl: server.url, getToken: () => aliceToken })
+    aliceToken = (await aliceRest.login('alice', 'correct horse battery')).token
+    await app.outputs.waitFor(
+      () => app.events().filter((e) => e.type === 'conversation_created').length === 2,
+      'both conversations',
+    )
+    return app
+  }
+
+  function send(conversation: Conversation, text: string): Promise<Message> {
+    return jane.rest.sendMessage(conversation.id, { text, client_id: `${text}-${Math.random()}` })
+  }
+
+  function waitForEvent(app: CoreFixture, type: AnyTidingsEvent['type']): Promise<void> {
+    return app.outputs.waitFor(() => app.events().some((e) => e.type === type), type)
+  }
+
+  /** Closes every gathering burst; what it shows is notified before this returns. */
+  function closeWindow(): void {
+    clock.advance(WINDOW_MS)
+  }
+
+  it('raises one notification per conversation for a backlog replayed after a restart', async () => {
+    const app = await setup()
+    await app.core.stop()
+    for (let i = 0; i < 15; i++) await send(direct, `d${i}`)
+    for (let i = 0; i < 15; i++) await send(group, `g${i}`)
+    const restarted = await boot()
+    await restarted.outputs.waitFor(() => restarted.received().length === 30, 'replay')
+    closeWindow()
+    expect(restarted.outputs.notifications.map((n) => [n.tag, n.body.split(' · ')[1]])).toEqual([
+      [`conversation:${direct.id}`, '15 new messages from jane'],
+      [`conversation:${group.id}`, '15 new messages from jane'],
+    ])
+  })
+
+  it('counts only the messages left unread when part of the burst was read elsewhere', async () => {
+    const app = await setup()
+    for (const text of ['a', 'b', 'c']) await send(direct, text)
+    await app.outputs.waitFor(() => app.received().length === 3, 'three messages')
+    const secondId = app.received()[1]!.data.message.id
+    await aliceRest.sendReceipt(direct.id, { kind: 'read', up_to_message_id: secondId })
+    await app.outputs.waitFor(
+      () =>
+        app.events().some((e) => e.type === 'message_updated' && e.data.receipt?.kind === 'read'),
+      'own read receipt',
+    )
+    closeWindow()
+    expect(app.outputs.notifications.map((n) => n.body)).toEqual([expect.stringMatching(/ · c$/)])
+  })
+
+  it('still notifies the unread message when the newest of its burst is deleted', async () => {
+    const app = await setup()
+    await send(direct, 'hello, are you free tomorrow?')
+    const oops = await send(direct, 'oops wrong chat')
+    await jane.rest.deleteMessage(oops.id)
+    await waitForEvent(app, 'message_deleted')
+    closeWindow()
+    expect(app.outputs.notifications.map((n) => [n.tag, n.body.split(' · ')[1]])).toEqual([
+      [`conversation:${direct.id}`, 'hello, are you free tomorrow?'],
+    ])
+    expect(app.outputs.unreadCounts.at(-1)).toBe(1)
+  })
+
+  it('leaves out messages deleted while the app was closed, wherever they are in the burst', async () => {
+    const app = await setup()
+    await app.core.stop()
+    const wrong = await send(direct, 'meant for someone else')
+    await jane.rest.deleteMessage(wrong.id)
+    await send(direct, 'hello')
+    await send(group, 'hello, are you free tomorrow?')
+    const oops = await send(group, 'oops wrong chat')
+    await jane.rest.deleteMessage(oops.id)
+    const restarted = await boot()
+    await restarted.outputs.waitFor(
+      () => restarted.events().filter((e) => e.type === 'message_deleted').length === 2,
+      'both deletions replayed',
+    )
+    // The window loads the list: the deleted messages now lie inside the loaded counts, where the
+    // badge cannot tell them apart; the burst can.
+    await restarted.core.handle('conversations/list', undefined)
+    closeWindow()
+    expect(restarted.outputs.notifications.map((n) => [n.tag, n.body.split(' · ')[1]])).toEqual([
+      [`conversation:${direct.id}`, 'hello'],
+      [`conversation:${group.id}`, 'hello, are you free tomorrow?'],
+    ])
+  })
+
+  it('shows the edited text when the edit arrived before the notification was shown', async () => {
+    const app = await setup()
+    await app.core.stop()
+    const message = await send(direct, 'meet at 5')
+    await jane.rest.editMessage(message.id, 'meet at 6')
+    const restarted = await boot()
+    await waitForEvent(restarted, 'message_updated')
+    closeWindow()
+    expect(restarted.outputs.notifications.map((n) => n.body)).toEqual([
+      expect.stringMatching(/ · meet at 6$/),
     ])
   })
 })

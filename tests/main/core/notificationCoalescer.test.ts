@@ -18,15 +18,21 @@ function message(conversationId: number, sender: string, text: string): Notifica
   }
 }
 
-function setup() {
+function setup(stillNews?: (subject: NotificationSubject) => boolean) {
   const clock = new ManualClock()
   const bursts: NotificationBurst[] = []
   const coalescer = new NotificationCoalescer({
     emit: (burst) => bursts.push(burst),
+    stillNews,
     windowMs: 1500,
     clock,
   })
   return { clock, bursts, coalescer }
+}
+
+function messageId(subject: NotificationSubject): number {
+  if (subject.kind !== 'message') throw new Error('not a message')
+  return subject.message_id
 }
 
 describe('notification coalescing', () => {
@@ -105,5 +111,55 @@ describe('notification coalescing', () => {
       senders: ['Ann Example'],
       latest: { kind: 'email' },
     })
+  })
+
+  it('shows only what is still news when the window closes, and nothing if none is', () => {
+    const read = new Set<number>()
+    const { clock, bursts, coalescer } = setup(
+      (subject) => subject.kind !== 'message' || !read.has(subject.message_id),
+    )
+    const first = message(7, 'Ann', 'one')
+    coalescer.add('conversation:7', first)
+    coalescer.add('conversation:7', message(7, 'Jane', 'two'))
+    coalescer.add('conversation:8', message(8, 'Bob', 'elsewhere'))
+    // Read on another device while the burst gathered.
+    read.add(messageId(first))
+    read.add(nextMessageId - 1)
+    clock.advance(1500)
+    expect(bursts).toHaveLength(1)
+    expect(bursts[0]).toMatchObject({
+      tag: 'conversation:7',
+      count: 1,
+      senders: ['Jane'],
+      latest: { text: 'two' },
+    })
+  })
+
+  it('leaves out a message deleted while its burst gathered, and drops a burst left empty', () => {
+    const { clock, bursts, coalescer } = setup()
+    const kept = message(7, 'Jane', 'hello')
+    const oops = message(7, 'Ann', 'oops wrong chat')
+    const alone = message(8, 'Bob', 'only one')
+    coalescer.add('conversation:7', kept)
+    coalescer.add('conversation:7', oops)
+    coalescer.add('conversation:8', alone)
+    coalescer.messageDeleted(messageId(oops))
+    coalescer.messageDeleted(messageId(oops))
+    coalescer.messageDeleted(messageId(alone))
+    expect(coalescer.pendingTags).toEqual(['conversation:7'])
+    expect(clock.pendingTimers).toBe(1)
+    clock.advance(1500)
+    expect(bursts).toHaveLength(1)
+    expect(bursts[0]).toMatchObject({ count: 1, senders: ['Jane'], latest: { text: 'hello' } })
+  })
+
+  it('shows the words of a message edited while its burst gathered', () => {
+    const { clock, bursts, coalescer } = setup()
+    const subject = message(7, 'Jane', 'meet at 5')
+    coalescer.add('conversation:7', subject)
+    coalescer.messageEdited(messageId(subject), 'meet at 6')
+    coalescer.messageEdited(nextMessageId + 100, 'not in any burst')
+    clock.advance(1500)
+    expect(bursts[0]).toMatchObject({ count: 1, latest: { text: 'meet at 6' } })
   })
 })

@@ -62,6 +62,47 @@ describe('unread counts', () => {
     expect(unread.total()).toBe(1)
   })
 
+  it('asks for the server count when a read ends inside the loaded count', () => {
+    const unread = new UnreadCounts()
+    unread.load([conversation(1, 3, 30)])
+    // Which of the three counted messages are left is not known here: ask the server.
+    expect(unread.readUpTo(1, 10)).toBe(true)
+    expect(unread.of(1)).toBe(3)
+    unread.reloadConversation(conversation(1, 2, 30))
+    expect(unread.of(1)).toBe(2)
+    // Read to the end: nothing left, no need to ask.
+    expect(unread.readUpTo(1, 30)).toBe(false)
+    expect(unread.of(1)).toBe(0)
+  })
+
+  it('asks for the server count when a counted message is deleted, never guessing', () => {
+    const unread = new UnreadCounts()
+    unread.load([conversation(1, 1, 30)])
+    // Message 10 may have been read already, or be the user's own: the count stays as loaded.
+    expect(unread.messageDeleted(1, 10)).toBe(true)
+    expect(unread.messageDeleted(1, 10)).toBe(true)
+    expect(unread.of(1)).toBe(1)
+    unread.reloadConversation(conversation(1, 0, 30))
+    expect(unread.of(1)).toBe(0)
+    // Nothing counted is left to delete, and a live message is counted here by id.
+    expect(unread.messageDeleted(1, 20)).toBe(false)
+    unread.messageReceived(message(31))
+    expect(unread.messageDeleted(1, 31)).toBe(false)
+    expect(unread.total()).toBe(0)
+  })
+
+  it('keeps live messages newer than a reloaded conversation and ignores one the user left', () => {
+    const unread = new UnreadCounts()
+    unread.load([conversation(1, 1, 30), conversation(2, 1, 25)])
+    unread.messageReceived(message(31))
+    unread.messageReceived(message(32))
+    unread.reloadConversation(conversation(1, 2, 31))
+    expect(unread.of(1)).toBe(3)
+    unread.removeConversation(2)
+    unread.reloadConversation(conversation(2, 4, 25))
+    expect(unread.total()).toBe(3)
+  })
+
   it('forgets deleted messages and conversations the user left', () => {
     const unread = new UnreadCounts()
     unread.messageReceived(message(5, 1))
