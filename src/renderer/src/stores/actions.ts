@@ -424,22 +424,19 @@ export function initSettingsWindow(): () => void {
 
 /** Last time a "typing" notice went to main, per conversation (throttled like the server). */
 const typingSentAt = new Map<number, number>()
-/** Conversations told "typing" and not yet "stopped". */
-const typingShown = new Set<number>()
 
 /**
  * Tells main the user is (or stopped) typing. "Typing" is sent at most once per
- * `Limits.typingThrottleMs`, whatever "stopped" came between (the server drops the rest);
- * "stopped" only after a "typing".
+ * `Limits.typingThrottleMs`; "stopped" only after a "typing" was sent.
  */
 export function notifyTyping(conversationId: number, isTyping: boolean, now = Date.now()): void {
+  const last = typingSentAt.get(conversationId)
   if (isTyping) {
-    const last = typingSentAt.get(conversationId)
     if (last !== undefined && now - last < Limits.typingThrottleMs) return
     typingSentAt.set(conversationId, now)
-    typingShown.add(conversationId)
-  } else if (!typingShown.delete(conversationId)) {
-    return
+  } else {
+    if (last === undefined) return
+    typingSentAt.delete(conversationId)
   }
   const tidings = api()
   tidings['typing/set']({ conversation_id: conversationId, is_typing: isTyping }).catch(() => {})
