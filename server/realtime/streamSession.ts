@@ -231,7 +231,12 @@ function finishReplay(connection: ClientConnection, progress: ReplayProgress): v
   connection.live = true
 }
 
-/** Throttles typing_indicator per user and conversation; is_typing=false always passes. */
+/**
+ * Throttles typing_indicator per user and conversation: one is_typing=true per window while the
+ * user keeps typing. is_typing=false always passes and ends the window, so that typing again
+ * after stopping shows at once, as users expect; a client that alternates the two is bounded by
+ * the connection's frame rate limit, as any other frame is.
+ */
 export class TypingGate {
   private readonly last = new Map<string, number>()
 
