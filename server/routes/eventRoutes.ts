@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { EVENT_TYPES } from '../../src/shared/eventTypes'
 import type { ServerContext } from '../context'
 import { authenticate } from '../http/authentication'
-import { ok, unauthorized } from '../http/httpError'
+import { HttpError, ok, unauthorized } from '../http/httpError'
 import { openStream, streamOwner } from '../realtime/streamSession'
 
 const StreamQuery = Type.Object({
@@ -40,6 +40,15 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
       preHandler: async (request, reply) => {
         const caller = ctx.accounts.authenticate(request.query.token)
         if (!caller) throw unauthorized('A valid token query parameter is required.')
+        // A plain GET would otherwise get @fastify/websocket's bare 404 for a route that exists.
+        if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
+          reply.header('upgrade', 'websocket')
+          throw new HttpError(
+            426,
+            'upgrade_required',
+            'This endpoint is a WebSocket: connect with an Upgrade: websocket request.',
+          )
+        }
         request.caller = caller
         upgradeResponses.set(request.raw, reply.raw)
       },

@@ -64,6 +64,18 @@ describe('bad input', () => {
       }
     })
 
+    it('answers a plain HTTP request to the socket endpoint with 426 and an envelope', async () => {
+      const response = await fetch(`${server.url}/events/ws/connect?token=${alice.token}`)
+      expect(response.status).toBe(426)
+      expect(response.headers.get('upgrade')).toBe('websocket')
+      expect(await response.json()).toEqual({
+        status: 'error',
+        error: { code: 'upgrade_required', message: expect.stringContaining('WebSocket') },
+      })
+      // Without a token it is still the 401 of the handshake.
+      expect((await fetch(`${server.url}/events/ws/connect`)).status).toBe(401)
+    })
+
     it('surfaces the refusal as unexpected-response to a plain ws client', async () => {
       await expect(WsTestClient.connect(server.url, 'nope')).rejects.toThrow(/HTTP 401/)
     })
