@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EventDataMap } from '../../src/shared/events'
-import type { Conversation } from '../../src/shared/models'
+import type { Conversation, Message } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import {
   applyEvent,
@@ -466,15 +466,20 @@ describe('outbox merge', () => {
   })
 })
 
+/** A history handler that serves `all` newest first, page by page, as the server does. */
+function pagedHistory(all: Message[]) {
+  return (request: unknown) => {
+    const { before, limit = 50 } = request as { before?: number; limit?: number }
+    const older = all.filter((m) => before === undefined || m.id < before)
+    const page = older.slice(-limit)
+    return { messages: page, next_before: older.length > limit ? page[0]!.id : null }
+  }
+}
+
 describe('history paging', () => {
   it('loads the newest page, then older pages ascending without duplicates', async () => {
     const all = Array.from({ length: 120 }, (_, i) => message(i + 1, 10, JANE, `m${i + 1}`))
-    fake.handlers['messages/history'] = (request) => {
-      const { before, limit = 50 } = request as { before?: number; limit?: number }
-      const older = all.filter((m) => before === undefined || m.id < before)
-      const page = older.slice(-limit)
-      return { messages: page, next_before: older.length > limit ? page[0]!.id : null }
-    }
+    fake.handlers['messages/history'] = pagedHistory(all)
     // A live message arrives before the first page.
     useMessages.getState().upsert(message(120, 10, JANE, 'm120'))
     await openConversation(10)
@@ -495,12 +500,7 @@ describe('history paging', () => {
 
   it('does not splice an edit or a deletion of a message above the loaded pages into them', async () => {
     const all = Array.from({ length: 120 }, (_, i) => message(i + 1, 10, JANE, `m${i + 1}`))
-    fake.handlers['messages/history'] = (request) => {
-      const { before, limit = 50 } = request as { before?: number; limit?: number }
-      const older = all.filter((m) => before === undefined || m.id < before)
-      const page = older.slice(-limit)
-      return { messages: page, next_before: older.length > limit ? page[0]!.id : null }
-    }
+    fake.handlers['messages/history'] = pagedHistory(all)
     await openConversation(10)
     const ids = () => useMessages.getState().threads[10]!.messages.map((m) => m.id)
     expect(ids()[0]).toBe(71)

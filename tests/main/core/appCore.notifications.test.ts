@@ -326,6 +326,11 @@ describe('app core: a burst shows what is still news when it is shown (real serv
     return app.outputs.waitFor(() => app.events().some((e) => e.type === type), type)
   }
 
+  /** Each notification shown: its tag and what follows the title. */
+  function shown(app: CoreFixture): [string, string | undefined][] {
+    return app.outputs.notifications.map((n) => [n.tag, n.body.split(' · ')[1]])
+  }
+
   /** Closes every gathering burst; what it shows is notified before this returns. */
   function closeWindow(): void {
     clock.advance(WINDOW_MS)
@@ -339,7 +344,7 @@ describe('app core: a burst shows what is still news when it is shown (real serv
     const restarted = await boot()
     await restarted.outputs.waitFor(() => restarted.received().length === 30, 'replay')
     closeWindow()
-    expect(restarted.outputs.notifications.map((n) => [n.tag, n.body.split(' · ')[1]])).toEqual([
+    expect(shown(restarted)).toEqual([
       [`conversation:${direct.id}`, '15 new messages from jane'],
       [`conversation:${group.id}`, '15 new messages from jane'],
     ])
@@ -367,9 +372,7 @@ describe('app core: a burst shows what is still news when it is shown (real serv
     await jane.rest.deleteMessage(oops.id)
     await waitForEvent(app, 'message_deleted')
     closeWindow()
-    expect(app.outputs.notifications.map((n) => [n.tag, n.body.split(' · ')[1]])).toEqual([
-      [`conversation:${direct.id}`, 'hello, are you free tomorrow?'],
-    ])
+    expect(shown(app)).toEqual([[`conversation:${direct.id}`, 'hello, are you free tomorrow?']])
     expect(app.outputs.unreadCounts.at(-1)).toBe(1)
   })
 
@@ -391,7 +394,7 @@ describe('app core: a burst shows what is still news when it is shown (real serv
     // badge cannot tell them apart; the burst can.
     await restarted.core.handle('conversations/list', undefined)
     closeWindow()
-    expect(restarted.outputs.notifications.map((n) => [n.tag, n.body.split(' · ')[1]])).toEqual([
+    expect(shown(restarted)).toEqual([
       [`conversation:${direct.id}`, 'hello'],
       [`conversation:${group.id}`, 'hello, are you free tomorrow?'],
     ])
