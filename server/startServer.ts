@@ -56,6 +56,7 @@ export interface RunningServer {
 const FASTIFY_AJV_DEFAULTS = {
   useDefaults: true,
   removeAdditional: true,
+  addUsedSchema: false,
   allErrors: false,
 } as const
 const ajvForStrings = new Ajv({ ...FASTIFY_AJV_DEFAULTS, coerceTypes: 'array' })

@@ -201,6 +201,13 @@ describe('bad input', () => {
       expect(titled.error.message).toContain('title')
       const history = await admin.rest.get<MessagePage>(sendPath)
       expect(history.data.messages.filter((m) => /^typed-|^42$/.test(m.client_id))).toEqual([])
+      // Unknown body fields are dropped, not refused; query strings are still converted.
+      const extra = await admin.rest.post(sendPath, { text: 'ok', client_id: 'typed-ok', extra: 1 })
+      expect(extra.status).toBe(201)
+      expect((await admin.rest.get(`${sendPath}?limit=2`)).status).toBe(200)
+      const fractional = await admin.rest.get(`${sendPath}?limit=1.5`)
+      expect(fractional.status).toBe(400)
+      expect(fractional.error.message).toContain('limit')
       const shortPassword = await new RestClient(server.url).post('/auth/register', {
         username: 'shorty',
         password: 'short',
