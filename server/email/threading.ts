@@ -13,9 +13,15 @@ export function normalizeSubject(subject: string | null | undefined): string {
   return s.toLowerCase()
 }
 
-/** The subject of a reply in a thread: "Re: <subject>" unless it already starts like a reply. */
+/** "Re:" and its translations (Aw, Sv, Vs, Antw, Rif), but not the forward prefixes. */
+const ANSWER_PREFIX = /^\s*(re|aw|sv|vs|antw|rif)(\[\d+\])?\s*:/i
+
+/**
+ * The subject of a reply in a thread: "Re: <subject>" unless it already starts like a reply. A
+ * forward's subject gets it too ("Re: Fwd: Budget"): without it the answer reads as a forward.
+ */
 export function replySubject(subject: string): string {
-  return REPLY_PREFIX.test(subject) ? subject : `Re: ${subject}`
+  return ANSWER_PREFIX.test(subject) ? subject : `Re: ${subject}`
 }
 
 /** Every `<id>` in a Message-ID, In-Reply-To or References header value, in order. */

@@ -19,6 +19,9 @@ describe('mail threading helpers', () => {
   it('prefixes a reply subject once', () => {
     expect(replySubject('Lunch')).toBe('Re: Lunch')
     expect(replySubject('RE: Lunch')).toBe('RE: Lunch')
+    expect(replySubject('AW: Lunch')).toBe('AW: Lunch')
+    expect(replySubject('Fwd: Budget plan')).toBe('Re: Fwd: Budget plan')
+    expect(replySubject('WG: Budget plan')).toBe('Re: WG: Budget plan')
   })
 
   it('extracts message ids and folded header values', () => {
