@@ -12,20 +12,34 @@ const HELP = `Usage: npm run server -- [options]
   --data-dir <dir>       folder of tidings.db (default ./data, env TIDINGS_DATA_DIR)
   --open-registration    anyone may register without an invite (env TIDINGS_OPEN_REGISTRATION=1)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
-  --log-level <level>    fatal|error|warn|info|debug (default info, env TIDINGS_LOG_LEVEL)
+  --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
   --help                 show this help`
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'open-registration': { type: 'boolean' },
-    'retention-days': { type: 'string' },
-    'log-level': { type: 'string' },
-    help: { type: 'boolean' },
-  },
-})
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** Bad usage: the reason and the help on stderr, exit code 2 (no stack trace). */
+function usageError(reason: string): never {
+  console.error(`${reason}\n\n${HELP}`)
+  process.exit(2)
+}
+
+let parsed
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'open-registration': { type: 'boolean' },
+      'retention-days': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  })
+} catch (error) {
+  usageError((error as Error).message)
+}
+const { values } = parsed
 
 if (values.help) {
   console.log(HELP)
@@ -33,29 +47,55 @@ if (values.help) {
 }
 
 const env = process.env
-const number = (raw: string | undefined, name: string): number | undefined => {
+const number = (
+  raw: string | undefined,
+  name: string,
+  valid: (value: number) => boolean,
+): number | undefined => {
   if (raw === undefined || raw === '') return undefined
   const value = Number(raw)
-  if (!Number.isFinite(value) || value < 0) {
-    console.error(`Invalid ${name}: ${raw}\n\n${HELP}`)
-    process.exit(2)
-  }
+  if (!valid(value)) usageError(`Invalid ${name}: ${raw}`)
   return value
 }
 
+const port = number(
+  values.port ?? env.TIDINGS_PORT,
+  'port',
+  (value) => Number.isInteger(value) && value >= 0 && value <= 65_535,
+)
 const retentionDays = number(
   values['retention-days'] ?? env.TIDINGS_RETENTION_DAYS,
   'retention days',
+  (value) => Number.isFinite(value) && value >= 0,
 )
-const server = await startServer({
-  port: number(values.port ?? env.TIDINGS_PORT, 'port') ?? 8000,
-  host: values.host ?? env.TIDINGS_HOST ?? '127.0.0.1',
-  dataDir: values['data-dir'] ?? env.TIDINGS_DATA_DIR ?? './data',
-  openRegistration:
-    values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
-  ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),
-  logLevel: values['log-level'] ?? env.TIDINGS_LOG_LEVEL ?? 'info',
-})
+const logLevel = values['log-level'] ?? env.TIDINGS_LOG_LEVEL ?? 'info'
+if (!LOG_LEVELS.includes(logLevel)) usageError(`Invalid log level: ${logLevel}`)
+const host = values.host ?? env.TIDINGS_HOST ?? '127.0.0.1'
+const dataDir = values['data-dir'] ?? env.TIDINGS_DATA_DIR ?? './data'
+
+let server
+try {
+  server = await startServer({
+    port: port ?? 8000,
+    host,
+    dataDir,
+    openRegistration:
+      values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
+    ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),
+    logLevel,
+  })
+} catch (error) {
+  // Start-up fails on the machine, not in the code: one line that says what to change.
+  const { code, message } = error as NodeJS.ErrnoException
+  const reason =
+    code === 'EADDRINUSE'
+      ? `port ${port ?? 8000} on ${host} is already in use`
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? `permission denied (${message})`
+        : message
+  console.error(`Tidings server could not start: ${reason}`)
+  process.exit(1)
+}
 console.log(`Tidings server listening on ${server.url} (data in ${server.dataDir})`)
 
 let stopping = false

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs/promises'
+import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { registerAdmin } from '../support/accounts'
@@ -105,6 +106,47 @@ describe('server CLI', { timeout: 90_000 }, () => {
     expect(help.output()).toMatch(/--port <n>/)
     expect((await bad.exited).code).toBe(2)
     expect(bad.output()).toMatch(/Invalid port: eighty/)
+  })
+
+  it('refuses bad usage with exit code 2 and the help, never a stack trace', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--prot', '8000'], /Unknown option '--prot'/],
+      [['--port', '99999'], /Invalid port: 99999/],
+      [['--port', '1.5'], /Invalid port: 1\.5/],
+      [['--log-level', 'verbose'], /Invalid log level: verbose/],
+    ]
+    const runs = cases.map(([args]) => runCli(args))
+    children.push(...runs.map((run) => run.child))
+    for (const [index, run] of runs.entries()) {
+      expect((await run.exited).code).toBe(2)
+      expect(run.output()).toMatch(cases[index]![1])
+      expect(run.output()).toMatch(/Usage: npm run server/)
+      expect(run.output()).not.toMatch(/^\s+at /m)
+    }
+  })
+
+  it('says in one line why it could not start: a port in use, a data folder it cannot make', async () => {
+    const taken = net.createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as net.AddressInfo).port
+    const dataDir = await makeDataDir('tidings-cli-busy-')
+    dirs.push(dataDir)
+    const file = path.join(dataDir, 'a-file')
+    await fs.writeFile(file, '')
+    const busy = runCli(['--port', String(port), '--data-dir', dataDir])
+    const unusable = runCli(['--port', '0', '--data-dir', path.join(file, 'data')])
+    children.push(busy.child, unusable.child)
+    try {
+      expect((await busy.exited).code).toBe(1)
+      expect(busy.output()).toContain(
+        `could not start: port ${port} on 127.0.0.1 is already in use`,
+      )
+      expect((await unusable.exited).code).toBe(1)
+      expect(unusable.output()).toMatch(/could not start: .*a-file/)
+      for (const run of [busy, unusable]) expect(run.output()).not.toMatch(/^\s+at /m)
+    } finally {
+      taken.close()
+    }
   })
 
   it('reads its settings from the environment', async () => {
