@@ -98,6 +98,23 @@ describe('session', () => {
     expect(useConversations.getState().order).toHaveLength(2)
   })
 
+  it('drops answers the previous user asked for when they arrive after signing out', async () => {
+    const answers: (() => void)[] = []
+    const later = <T>(value: T) => new Promise<T>((resolve) => answers.push(() => resolve(value)))
+    fake.handlers['conversations/list'] = () => later([conversation(10, [JANE])])
+    fake.handlers['messages/history'] = () =>
+      later({ messages: [message(5, 10, JANE, 'private')], next_before: null })
+    const list = useConversations.getState().load()
+    const history = useMessages.getState().loadLatest(10)
+    fake.handlers['session/logout'] = () => ({ ...SESSION, user: null })
+    await signOut()
+    for (const answer of answers) answer()
+    await Promise.all([list, history])
+    expect(useConversations.getState().order).toEqual([])
+    expect(useConversations.getState().loaded).toBe(false)
+    expect(useMessages.getState().threads).toEqual({})
+  })
+
   it('keeps the error message of a failed sign-in', async () => {
     fake.handlers['session/login'] = () => {
       throw new Error("Error invoking remote method 'session/login': Error: invalid_credentials")

@@ -52,6 +52,8 @@ interface ChangesInFlight {
 
 export const useConversations = create<ConversationsStore>()((set, get) => {
   const inFlight = new Set<ChangesInFlight>()
+  /** Bumped by reset(): an answer to a request made before it belongs to the previous user. */
+  let generation = 0
   function touched(id: number): void {
     for (const changes of inFlight) changes.touched.add(id)
   }
@@ -119,12 +121,14 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
         unreadSet: new Set(),
       }
       inFlight.add(changes)
+      const asked = generation
       try {
         const list = await api()['conversations/list']()
+        if (asked !== generation) return
         set({ loaded: true, error: null })
         put(merge(list, changes))
       } catch (error) {
-        set({ error: errorMessage(error) })
+        if (asked === generation) set({ error: errorMessage(error) })
       } finally {
         inFlight.delete(changes)
       }
@@ -198,7 +202,10 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
         return null
       }
     },
-    reset: () => set({ byId: {}, order: [], activeId: null, loaded: false, error: null }),
+    reset: () => {
+      generation += 1
+      set({ byId: {}, order: [], activeId: null, loaded: false, error: null })
+    },
   }
 })
 

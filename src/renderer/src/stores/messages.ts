@@ -118,6 +118,8 @@ export function coversFrom(thread: ThreadState | undefined, id: number): boolean
 }
 
 export const useMessages = create<MessagesStore>()((set, get) => {
+  /** Bumped by reset(): a page asked for before it belongs to the previous user. */
+  let generation = 0
   function patchThread(id: number, change: (t: ThreadState) => ThreadState): void {
     const current = get().threads[id] ?? EMPTY_THREAD
     set({ threads: { ...get().threads, [id]: change(current) } })
@@ -126,11 +128,13 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     threads: {},
     outbox: {},
     loadLatest: async (conversationId) => {
+      const asked = generation
       try {
         const page = await api()['messages/history']({
           conversation_id: conversationId,
           limit: Limits.historyPageSize,
         })
+        if (asked !== generation) return
         patchThread(conversationId, (t) => ({
           ...t,
           messages: mergeMessages(t.messages, page.messages),
@@ -139,7 +143,9 @@ export const useMessages = create<MessagesStore>()((set, get) => {
           error: null,
         }))
       } catch (error) {
-        patchThread(conversationId, (t) => ({ ...t, error: errorMessage(error) }))
+        if (asked === generation) {
+          patchThread(conversationId, (t) => ({ ...t, error: errorMessage(error) }))
+        }
       }
     },
     loadOlder: async (conversationId) => {
@@ -147,12 +153,14 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       if (!thread || !thread.loaded || thread.loadingOlder || thread.nextBefore === null) return
       const before = thread.nextBefore
       patchThread(conversationId, (t) => ({ ...t, loadingOlder: true }))
+      const asked = generation
       try {
         const page = await api()['messages/history']({
           conversation_id: conversationId,
           before,
           limit: Limits.historyPageSize,
         })
+        if (asked !== generation) return
         patchThread(conversationId, (t) => ({
           ...t,
           messages: mergeMessages(t.messages, page.messages),
@@ -161,6 +169,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
           error: null,
         }))
       } catch (error) {
+        if (asked !== generation) return
         patchThread(conversationId, (t) => ({
           ...t,
           loadingOlder: false,
@@ -237,7 +246,10 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     },
     actionError: null,
     clearActionError: () => set({ actionError: null }),
-    reset: () => set({ threads: {}, outbox: {}, actionError: null }),
+    reset: () => {
+      generation += 1
+      set({ threads: {}, outbox: {}, actionError: null })
+    },
   }
 })
 
