@@ -1,12 +1,8 @@
-import fs from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../src/shared/closeCodes'
-import { startServer } from '../../server/startServer'
 import { WsTestClient } from '../support/wsTestClient'
-import { EventStream } from './harness'
+import { EventStream, startTidings } from './harness'
 
 /** An IMAP server that accepts everything but never answers LOGOUT: a slow mail shutdown. */
 async function imapWithSlowLogout(): Promise<{ port: number; close(): void }> {
@@ -41,43 +37,34 @@ async function imapWithSlowLogout(): Promise<{ port: number; close(): void }> {
 }
 
 describe('graceful shutdown', () => {
-  const cleanups: (() => void)[] = []
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup()
+  const cleanups: (() => unknown)[] = []
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup()
   })
 
   it('takes no new connection while the mail connections log out, and completes', async () => {
     const imap = await imapWithSlowLogout()
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-shutdown-'))
-    cleanups.push(imap.close, () => fs.rmSync(dataDir, { recursive: true, force: true }))
-    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' })
-    const registered = await fetch(`${server.url}/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'ann', password: 'correct horse battery' }),
-    })
-    const { token } = ((await registered.json()) as { data: { token: string } }).data
-    const stream = await EventStream.open(server, token)
+    const tidings = await startTidings()
+    cleanups.push(imap.close, () => tidings.close())
+    const ann = await tidings.register('ann')
+    const stream = await EventStream.open(tidings.server, ann.token)
     cleanups.push(() => stream.close())
-    const account = await fetch(`${server.url}/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        platform: 'email',
-        display_name: 'Ann',
-        email_address: 'ann@example.test',
-        smtp: { host: '127.0.0.1', port: 1, secure: false, username: 'u', password: 'p' },
-        imap: { host: '127.0.0.1', port: imap.port, secure: false, username: 'u', password: 'p' },
-      }),
+    const account = await ann.request('POST', '/accounts', {
+      platform: 'email',
+      display_name: 'Ann',
+      email_address: 'ann@example.test',
+      smtp: { host: '127.0.0.1', port: 1, secure: false, username: 'u', password: 'p' },
+      imap: { host: '127.0.0.1', port: imap.port, secure: false, username: 'u', password: 'p' },
     })
     expect(account.status).toBe(201)
     await stream.next('account_connected')
 
-    const connected = await WsTestClient.connect(server.url, token)
-    const closing = server.close()
+    const url = tidings.server.url
+    const connected = await WsTestClient.connect(url, ann.token)
+    const closing = tidings.server.close()
     expect((await connected.closed).code).toBe(CloseCode.GoingAway)
     // It reconnects at once, as 1001 tells it to: refused, not let into a server going away.
-    await expect(WsTestClient.connect(server.url, token)).rejects.toThrow()
+    await expect(WsTestClient.connect(url, ann.token)).rejects.toThrow()
     await closing
   })
 })

@@ -58,7 +58,8 @@ describe('resume from every position equals the live stream', () => {
     await eve.close()
     await alice.rest.post(`/conversations/${g.id}/members`, { user_ids: [carol.user.id] })
     const m = await sendMessage(carol, g.id, 'g3 (carol back)')
-    await bob.rest.patch(`/messages/${m.id}`, { text: 'nope' }) // 403, no event
+    // Not his message: refused, and no event.
+    expect((await bob.rest.patch(`/messages/${m.id}`, { text: 'nope' })).status).toBe(403)
     await carol.rest.patch(`/messages/${m.id}`, { text: 'g3 edited' })
     await dave.rest.post(`/conversations/${g.id}/receipts`, {
       kind: 'read',
@@ -81,7 +82,7 @@ describe('resume from every position equals the live stream', () => {
     await admin.rest.post('/admin/notifications', { title: 'Hi', body: 'all' })
     await admin.rest.put('/branding', { timezone: 'Europe/Berlin' })
     await sendMessage(alice, g.id, 'g4 in Berlin')
-    await alice.rest.delete(`/messages/${m.id}`).catch(() => undefined)
+    expect((await alice.rest.delete(`/messages/${m.id}`)).status).toBe(403)
     await carol.rest.delete(`/messages/${m.id}`)
 
     const problems: string[] = []
