@@ -213,6 +213,19 @@ export class ClientConnection {
     this.owner.frame(this, frame)
   }
 
+  /**
+   * Refuses a well-formed frame for a reason of the world, not of the protocol (not a member, no
+   * such conversation): the client may have acted on news it has not received yet, such as its
+   * removal from the conversation, so this does not count toward closing the connection.
+   */
+  refuse(code: ErrorCode, message: string, clientId?: string): void {
+    this.sendFrame(
+      clientId === undefined
+        ? { type: 'error', code, message }
+        : { type: 'error', code, message, client_id: clientId },
+    )
+  }
+
   /** Answers a bad frame; a client that keeps sending them is disconnected. */
   reject(code: ErrorCode, message: string): void {
     this.sendFrame({ type: 'error', code, message })

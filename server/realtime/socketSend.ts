@@ -10,9 +10,8 @@ import type { ClientConnection } from './clientConnection'
  * /conversations/:id/messages`, acknowledged once its batch is committed (right after its events,
  * among them this sender's message_sent, and in the same socket write), so an ack means stored
  * exactly as a 201 does.
- * Refusals are error frames that carry the client_id; they are the caller's mistakes about the
- * world (not a member, no such conversation), not protocol violations, so they do not count
- * toward closing the connection.
+ * Refusals are error frames that carry the client_id (`ClientConnection.refuse`): the caller's
+ * mistakes about the world (not a member, no such conversation), not protocol violations.
  */
 export function sendOverSocket(
   ctx: ServerContext,
@@ -35,12 +34,7 @@ export function sendOverSocket(
     // A refusal is the client's to know; anything else (the database failing) is logged, and the
     // client is told only that nothing was stored. The process and the connection stay up.
     if (error instanceof HttpError) {
-      connection.sendFrame({
-        type: 'error',
-        code: toErrorCode(error.code),
-        message: error.message,
-        client_id: clientId,
-      })
+      connection.refuse(toErrorCode(error.code), error.message, clientId)
     } else {
       reportError(error, 'send_message failed')
       connection.sendFrame(notStored(clientId))

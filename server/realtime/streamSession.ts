@@ -278,7 +278,7 @@ function handleFrame(
     case 'typing': {
       const userId = connection.userId
       if (!ctx.conversations.isMember(frame.conversation_id, userId)) {
-        connection.reject(
+        connection.refuse(
           'forbidden',
           `You are not a member of conversation ${frame.conversation_id}.`,
         )

@@ -3,7 +3,7 @@ import { BrandingBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, requireAdmin } from '../http/authentication'
 import { badRequest, ok } from '../http/httpError'
-import { isValidTimezone } from '../services/branding'
+import { isValidTimezone, zoneName } from '../services/branding'
 
 /** The organization's branding settings; the timezone is what every client formats times in. */
 export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
@@ -17,13 +17,14 @@ export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
     { onRequest: authenticate(ctx), schema: { body: BrandingBody } },
     async (request) => {
       requireAdmin(request)
-      const { timezone, organization_name } = request.body
-      if (!isValidTimezone(timezone)) {
+      const { organization_name } = request.body
+      if (!isValidTimezone(request.body.timezone)) {
         throw badRequest(
-          `"${timezone}" is not an IANA timezone (for example "America/New_York").`,
+          `"${request.body.timezone}" is not an IANA timezone (for example "America/New_York").`,
           'invalid_timezone',
         )
       }
+      const timezone = zoneName(request.body.timezone)
       const changed = timezone !== ctx.branding.timezone
       const branding = ctx.unitOfWork.run((events) => {
         const updated = ctx.branding.set(

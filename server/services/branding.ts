@@ -8,6 +8,17 @@ export function isValidTimezone(zone: string): boolean {
   return zone === 'UTC' || IANAZone.isValidZone(zone)
 }
 
+/**
+ * A valid zone's name in its usual case ("america/new_york" is "America/New_York"), so that the
+ * same zone typed in another case is no change; otherwise the name as given. Intl also maps
+ * aliases to the name its ICU version prefers (Node 24's turns Asia/Kolkata into Asia/Calcutta),
+ * which would rename an admin's choice, so only a difference of case is taken from it.
+ */
+export function zoneName(zone: string): string {
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone
+  return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone
+}
+
 /** The admin-configured branding settings, cached in memory and written through to SQLite. */
 export class BrandingSettings {
   private current: Branding

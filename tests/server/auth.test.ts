@@ -305,10 +305,22 @@ describe('branding and timezone', () => {
       'America/New_York',
     )
 
-    // Setting the same zone again announces nothing.
+    // Setting the same zone again announces nothing, nor does the same name in another case,
+    // which is stored in its usual case; a new zone typed in lower case is stored so too.
     const mark = fresh.mark()
-    expect((await admin.rest.put('/branding', { timezone: 'America/New_York' })).status).toBe(200)
+    for (const timezone of ['America/New_York', 'america/new_york']) {
+      const again = await admin.rest.put<Branding>('/branding', { timezone })
+      expect(again.status).toBe(200)
+      expect(again.data.timezone).toBe('America/New_York')
+    }
     expect(eventsIn(await fresh.sync(mark)).filter(isEventOf('system_notification'))).toEqual([])
+    const lowerCase = await admin.rest.put<Branding>('/branding', { timezone: 'europe/paris' })
+    expect(lowerCase.data.timezone).toBe('Europe/Paris')
+    const announced = await fresh.waitForEvent('system_notification', { after: mark })
+    expect(announced.data.timezone).toBe('Europe/Paris')
+    // An alias is kept as the admin chose it, not renamed to the one ICU prefers.
+    const alias = await admin.rest.put<Branding>('/branding', { timezone: 'Asia/Kolkata' })
+    expect(alias.data.timezone).toBe('Asia/Kolkata')
 
     await Promise.all([...sockets, fresh].map((s) => s.close()))
   })

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Limits } from '../../src/shared/limits'
 import type { AuthResult, Conversation, MessagePage } from '../../src/shared/models'
 import {
   accountFrom,
@@ -195,6 +196,24 @@ describe('authorization', () => {
     const replayed = eventsIn(resumed.frames.slice(0, resumed.frames.indexOf(complete)))
     expect(replayed.map((e) => e.type)).toEqual(['conversation_updated'])
     expect(replayed[0]).toEqual(last)
+  })
+
+  it("refuses a removed member's typing without counting it against the connection", async () => {
+    // The client may type on for a moment before the news of its removal reaches it: each refusal
+    // is answered, and more of them than the violation limit still leave the connection open.
+    const group = await createConversation(alice, [bob, carol], 'Typing after removal')
+    const carolWs = await sockets.connect(carol)
+    await alice.rest.delete(`/conversations/${group.id}/members/${carol.user.id}`)
+    const mark = carolWs.mark()
+    const refusals = Limits.maxViolations + 2
+    for (let i = 0; i < refusals; i++) {
+      carolWs.send({ type: 'typing', conversation_id: group.id, is_typing: i % 2 === 0 })
+    }
+    const answers = await carolWs.sync(mark)
+    expect(answers.filter((f) => f.type === 'error' && f.code === 'forbidden')).toHaveLength(
+      refusals,
+    )
+    expect(carolWs.isOpen).toBe(true)
   })
 
   it('re-joining gives conversation_created and nothing of the gap, live or on resume', async () => {
