@@ -400,6 +400,76 @@ describe('messages and unread counts', () => {
     expect(useConversations.getState().byId[10]?.unread_count).toBe(1)
   })
 
+  it('does not take a deletion off again when the loaded count already leaves it out', async () => {
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 20))
+    const unread = (cid: number) => useConversations.getState().byId[cid]?.unread_count
+    const listCalls = () => fake.callsTo('conversations/list').length
+    const tombstone = (m: Message): Message => ({
+      ...m,
+      text: '',
+      deleted_at: '2026-01-15T15:58:00Z',
+    })
+    const deletion = (m: Message) =>
+      event('message_deleted', {
+        conversation_id: m.conversation_id,
+        message_id: m.id,
+        message: tombstone(m),
+      })
+    // On the server Jane sent 6 and 7 and deleted 6, Bob sent 16 and 17 and deleted 16: the list
+    // counts 7 and 17 only.
+    let server = [
+      conversation(10, [JANE], { last_message: message(7, 10, JANE, 'b'), unread_count: 1 }),
+      conversation(20, [JANE, BOB], { last_message: message(17, 20, BOB, 'd'), unread_count: 1 }),
+    ]
+    fake.handlers['conversations/list'] = () => server
+    await useConversations.getState().load()
+    expect(unread(10)).toBe(1)
+    // The deletion of 6 reaches the window after the list answer (late, or replayed after a
+    // restart).
+    applyEvent(deletion(message(6, 10, JANE, 'a')))
+    await settled()
+    expect(unread(10)).toBe(1)
+
+    // The deletion of 16 arrives while a reload is in flight whose answer already leaves it out.
+    // (Only that answer is held; any later request is answered at once.)
+    let answer: (value: Conversation[]) => void = () => undefined
+    fake.handlers['conversations/list'] = () =>
+      new Promise<Conversation[]>((resolve) => {
+        answer = resolve
+        fake.handlers['conversations/list'] = () => server
+      })
+    const reload = useConversations.getState().load()
+    applyEvent(deletion(message(16, 20, BOB, 'c')))
+    answer(server)
+    await reload
+    await settled()
+    expect(unread(20)).toBe(1)
+
+    // A deletion the loaded count may predate still lowers it, to the server's count: Jane
+    // deletes 7 too. Once: a replay of it asks no more.
+    const seven = message(7, 10, JANE, 'b')
+    server = [
+      conversation(10, [JANE], { last_message: tombstone(seven), unread_count: 0 }),
+      server[1]!,
+    ]
+    const calls = listCalls()
+    applyEvent(deletion(seven))
+    await until(() => unread(10) === 0)
+    applyEvent(deletion(seven))
+    await settled()
+    expect(listCalls()).toBe(calls + 1)
+    expect(unread(10)).toBe(0)
+    expect(unread(20)).toBe(1)
+
+    // A message counted here from its event, above the list answer, is taken off directly.
+    applyEvent(received(20, message(18, 20, BOB, 'e')))
+    expect(unread(20)).toBe(2)
+    applyEvent(deletion(message(18, 20, BOB, 'e')))
+    await settled()
+    expect(unread(20)).toBe(1)
+    expect(listCalls()).toBe(calls + 1)
+  })
+
   it('ignores edits for threads that were never loaded', () => {
     const edited = { ...message(40, 20, BOB, 'x'), edited_at: '2026-01-15T15:40:00Z' }
     applyEvent(event('message_updated', { conversation_id: 20, message: edited }))

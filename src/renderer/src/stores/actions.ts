@@ -24,8 +24,8 @@ import { useUi } from './ui'
 const markedRead = new Map<number, number>()
 
 /**
- * Ids of others' deleted messages already taken off an unread count, so a deletion delivered
- * twice (a replay) is not taken off twice.
+ * Ids of others' deleted messages already taken off an unread count or recounted by the server, so
+ * a deletion delivered twice (a replay) is not taken off twice.
  */
 const discounted = new Set<number>()
 
@@ -67,14 +67,21 @@ function applyOwnRead(conversationId: number, upTo: number, me: number | null): 
 /**
  * Someone else's message was deleted: the server's count excludes deleted messages, so one after
  * the user's read marker no longer counts (once, however often the deletion arrives).
+ * Only a message counted here from its event is surely in the count: one above the list answer's
+ * last message (ids grow, so it was sent after that count). One the answer knew may have been
+ * deleted before the server counted it, as the event can reach this window after the answer
+ * (late, or replayed after a restart). Only the server knows then, so the list is reloaded; the
+ * reload is asked after the deletion, so its answer leaves the message out.
  */
 function applyDeletionToUnread(message: Message, me: number | null): void {
   const cid = message.conversation_id
-  const conversation = useConversations.getState().byId[cid]
+  const conversations = useConversations.getState()
+  const conversation = conversations.byId[cid]
   if (!conversation || conversation.unread_count === 0 || isOwnMessage(message, me)) return
   if (discounted.has(message.id) || message.id <= readMarker(cid, me)) return
   discounted.add(message.id)
-  useConversations.getState().setUnread(cid, conversation.unread_count - 1)
+  if (message.id <= (conversations.listedUpTo[cid] ?? 0)) reloadConversationsSoon()
+  else conversations.setUnread(cid, conversation.unread_count - 1)
 }
 
 function isMuted(conversationId: number): boolean {

@@ -9,6 +9,13 @@ interface ConversationsStore {
   order: number[]
   /** The conversation shown in the thread pane. */
   activeId: number | null
+  /**
+   * Per conversation, the newest message id the list answer its `unread_count` comes from knew
+   * (its last message, deleted ones included). That count covers the messages up to it as the
+   * server saw them then, so whether it still includes one deleted since is unknown here; the
+   * messages above it were counted one by one from events.
+   */
+  listedUpTo: Record<number, number>
   loaded: boolean
   error: string | null
   load(): Promise<void>
@@ -70,31 +77,43 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     }
   }
   /** The answer of a list request, with the changes events made while it was in flight. */
-  function merge(list: Conversation[], changes: ChangesInFlight): Record<number, Conversation> {
+  function merge(
+    list: Conversation[],
+    changes: ChangesInFlight,
+  ): Pick<ConversationsStore, 'byId' | 'listedUpTo'> {
     const current = get().byId
+    const currentUpTo = get().listedUpTo
     const byId: Record<number, Conversation> = {}
+    const listedUpTo: Record<number, number> = {}
     for (const c of list) {
+      const upTo = c.last_message?.id ?? 0
       if (!changes.touched.has(c.id)) {
         byId[c.id] = c
+        listedUpTo[c.id] = upTo
         continue
       }
       const local = current[c.id]
       if (!local) continue // removed by an event
-      const listedUpTo = c.last_message?.id ?? 0
-      const newer = (changes.counted.get(c.id) ?? []).filter((id) => id > listedUpTo).length
+      const newer = (changes.counted.get(c.id) ?? []).filter((id) => id > upTo).length
+      const keepCount = changes.unreadSet.has(c.id)
       byId[c.id] = {
         ...c,
         // On the same id the local copy wins: it may carry an edit the snapshot predates.
         last_message: newerMessage(c.last_message, local.last_message),
-        unread_count: changes.unreadSet.has(c.id) ? local.unread_count : c.unread_count + newer,
+        unread_count: keepCount ? local.unread_count : c.unread_count + newer,
       }
+      // A local count that stands keeps the bound of the answer it was counted from.
+      listedUpTo[c.id] = keepCount ? (currentUpTo[c.id] ?? upTo) : upTo
     }
     // Added by an event after the snapshot.
     for (const id of changes.touched) {
       const local = current[id]
-      if (local && !(id in byId)) byId[id] = local
+      if (local && !(id in byId)) {
+        byId[id] = local
+        listedUpTo[id] = currentUpTo[id] ?? local.last_message?.id ?? 0
+      }
     }
-    return byId
+    return { byId, listedUpTo }
   }
   function put(byId: Record<number, Conversation>): void {
     set({ byId, order: sortConversations(byId) })
@@ -112,6 +131,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     byId: {},
     order: [],
     activeId: null,
+    listedUpTo: {},
     loaded: false,
     error: null,
     load: async () => {
@@ -125,8 +145,9 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       try {
         const list = await api()['conversations/list']()
         if (asked !== generation) return
-        set({ loaded: true, error: null })
-        put(merge(list, changes))
+        const { byId, listedUpTo } = merge(list, changes)
+        set({ loaded: true, error: null, listedUpTo })
+        put(byId)
       } catch (error) {
         if (asked === generation) set({ error: errorMessage(error) })
       } finally {
@@ -141,6 +162,12 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
         last_message: newerMessage(known?.last_message ?? null, conversation.last_message),
       }
       touched(conversation.id)
+      if (!known) {
+        // Its count (0 in events) leaves out the messages it already has.
+        set({
+          listedUpTo: { ...get().listedUpTo, [conversation.id]: merged.last_message?.id ?? 0 },
+        })
+      }
       put({ ...get().byId, [conversation.id]: merged })
     },
     remove: (id) => {
@@ -204,7 +231,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     },
     reset: () => {
       generation += 1
-      set({ byId: {}, order: [], activeId: null, loaded: false, error: null })
+      set({ byId: {}, order: [], activeId: null, listedUpTo: {}, loaded: false, error: null })
     },
   }
 })
