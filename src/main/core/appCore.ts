@@ -41,6 +41,8 @@ export interface CoreTuning {
   clock?: Clock
   random?: () => number
   requestTimeoutMs?: number
+  /** The fetch the core's REST calls go through (tests count the requests it makes). */
+  fetchImpl?: typeof fetch
 }
 
 export interface AppCoreOptions {
@@ -82,8 +84,11 @@ interface Session {
   outbox: Outbox
   /** True once conversations were loaded over REST for the unread badge. */
   stateLoaded: boolean
-  /** Conversations whose unread count is being re-fetched, with the number of the newest request. */
-  unreadRecounts: Map<number, number>
+  /**
+   * Conversations whose unread count is being re-fetched (one request at a time each), with
+   * whether the count changed after that request was sent.
+   */
+  unreadRecounts: Map<number, boolean>
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
@@ -126,6 +131,7 @@ class ApplicationCore implements AppCore {
       baseUrl: this.serverUrl,
       getToken: () => this.session?.token ?? null,
       timeoutMs: this.tuning.requestTimeoutMs,
+      fetchImpl: this.tuning.fetchImpl,
     })
     this.coalescer = new NotificationCoalescer({
       emit: (burst) => this.showBurst(burst),
@@ -559,26 +565,36 @@ class ApplicationCore implements AppCore {
     this.publishUnread()
   }
 
-  /** Loads one conversation's unread count; only the newest request per conversation applies. */
+  /**
+   * Loads one conversation's unread count. One request at a time per conversation: a change while
+   * one is under way only marks it stale, and a stale answer (it may predate the change) is not
+   * applied but asked again, once however many changes came. A resume that replays many deletions
+   * or reads in one conversation thus costs two requests, not one per event.
+   */
   private recountUnread(conversationId: number): void {
     const session = this.session
     if (!session) return
-    const request = (session.unreadRecounts.get(conversationId) ?? 0) + 1
-    session.unreadRecounts.set(conversationId, request)
-    const current = () =>
-      this.session === session &&
-      !this.stopped &&
-      session.unreadRecounts.get(conversationId) === request
+    if (session.unreadRecounts.has(conversationId)) {
+      session.unreadRecounts.set(conversationId, true)
+      return
+    }
+    session.unreadRecounts.set(conversationId, false)
+    /** Ends this request; true when its answer still stands (not signed out, nothing changed). */
+    const settle = (): boolean => {
+      if (this.session !== session || this.stopped) return false
+      const stale = session.unreadRecounts.get(conversationId) === true
+      session.unreadRecounts.delete(conversationId)
+      if (stale) this.recountUnread(conversationId)
+      return !stale
+    }
     this.rest.conversation(conversationId).then(
       (conversation) => {
-        if (!current()) return
-        session.unreadRecounts.delete(conversationId)
+        if (!settle()) return
         this.unread.reloadConversation(conversation)
         this.publishUnread()
       },
       (error: unknown) => {
-        if (!current()) return
-        session.unreadRecounts.delete(conversationId)
+        if (!settle()) return
         if (error instanceof ApiRequestError && error.status === 401) this.forgetSession()
         // Offline, or no longer a member: the next connection loads every count afresh.
         else session.stateLoaded = false
