@@ -4,8 +4,12 @@ import type { PushChannel, PushMap } from '../../shared/ipc'
 import { isSafeExternalUrl, rendererPageUrl } from './paths'
 import type { RendererPage } from './paths'
 
-/** The only permission a page may get; everything else (camera, geolocation, …) is refused. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications'])
+/**
+ * Permissions a page may get: none. Desktop notifications are raised by main (Electron's
+ * Notification, see notifications.ts), which needs no web permission; granting 'notifications'
+ * would only let a page show its own, bypassing do-not-disturb, mutes and notification privacy.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set<string>()
 
 /** Locked-down preferences shared by every window. */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
@@ -62,7 +66,7 @@ function openExternalIfSafe(url: string): void {
   })
 }
 
-/** Deny every permission request and check except notifications. */
+/** Deny every permission request and check (ALLOWED_PERMISSIONS is empty). */
 export function installPermissionHandlers(session: Session): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => {
     callback(ALLOWED_PERMISSIONS.has(permission))

@@ -113,7 +113,7 @@ describe('window security settings', () => {
 })
 
 describe('permission handlers', () => {
-  it('grant notifications and deny everything else', () => {
+  it('deny every permission, notifications included (main raises those itself)', () => {
     const session = fakeSession()
     installPermissionHandlers(session as never)
     const request = session.setPermissionRequestHandler.mock.calls[0]?.[0] as (
@@ -140,7 +140,7 @@ describe('permission handlers', () => {
       })
     }
     expect(answers).toEqual({
-      notifications: true,
+      notifications: false,
       media: false,
       geolocation: false,
       'clipboard-read': false,
@@ -148,7 +148,7 @@ describe('permission handlers', () => {
       fullscreen: false,
       pointerLock: false,
     })
-    expect(check(null, 'notifications')).toBe(true)
+    expect(check(null, 'notifications')).toBe(false)
     expect(check(null, 'media')).toBe(false)
   })
 })
