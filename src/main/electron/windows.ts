@@ -29,8 +29,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 
 /**
  * No page may open windows or navigate away: new-window requests are denied and http(s) links go
- * to the system browser instead; navigations are cancelled (a link clicked in place opens
- * externally too); <webview> attachment is refused.
+ * to the system browser instead; navigations and redirects are cancelled (a link clicked in place
+ * opens externally too); <webview> attachment is refused.
  */
 export function lockDownWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
@@ -40,6 +40,11 @@ export function lockDownWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault()
     openExternalIfSafe(url)
+  })
+  // will-navigate misses navigations not started by the page's main frame (loadURL, subframes);
+  // none of ours is ever redirected, so a server redirect anywhere is refused, not followed.
+  contents.on('will-redirect', (event) => {
+    event.preventDefault()
   })
   contents.on('will-attach-webview', (event) => {
     event.preventDefault()

@@ -90,6 +90,19 @@ describe('window security settings', () => {
     expect(webview.defaultPrevented).toBe(true)
   })
 
+  it('refuses server redirects in both windows, without opening them externally', () => {
+    const wm = manager()
+    for (const win of [
+      wm.createMainWindow(),
+      wm.openSettings(),
+    ] as unknown as FakeBrowserWindow[]) {
+      const redirect = fakeEvent()
+      win.webContents.emit('will-redirect', redirect, 'https://evil.example/landing')
+      expect(redirect.defaultPrevented).toBe(true)
+    }
+    expect(shell.openExternal).not.toHaveBeenCalled()
+  })
+
   it('denies popups and webviews in every web contents the app creates', () => {
     guardAllWebContents()
     const contents = new FakeWebContents()
