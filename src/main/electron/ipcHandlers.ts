@@ -3,6 +3,8 @@ import type { IpcMainInvokeEvent } from 'electron'
 import { INVOKE_CHANNELS } from '../../shared/ipc'
 import type { InvokeChannel, InvokeRequest, InvokeResult } from '../../shared/ipc'
 import type { CoreApi } from '../core/coreHost'
+import { RENDERER_PAGES } from './paths'
+import type { RendererPage } from './paths'
 
 export interface IpcHandlerOptions {
   core: CoreApi
@@ -11,8 +13,30 @@ export interface IpcHandlerOptions {
   openSettings(): void
 }
 
-/** Error code for a call from a frame that is not one of our pages. */
+/** Error code for a call from a frame that is not one of our pages, or not one allowed it. */
 export const UNTRUSTED_SENDER = 'untrusted_sender'
+
+/**
+ * The channels each page may call. The main window is the messenger and may call them all; the
+ * settings window only shows and changes preferences, the organization time zone and connected
+ * accounts (plus the session and conversation list it reads), so a settings page gone wrong can
+ * neither send, edit or delete messages nor sign in, out or up.
+ */
+export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChannel>>> = {
+  'index.html': new Set(INVOKE_CHANNELS),
+  'settings.html': new Set<InvokeChannel>([
+    'session/get',
+    'conversations/list',
+    'branding/get',
+    'branding/set',
+    'settings/get',
+    'settings/set',
+    'accounts/list',
+    'accounts/connectEmail',
+    'accounts/disconnect',
+    'accounts/sync',
+  ]),
+}
 
 /**
  * Registers one `ipcMain.handle` per invoke channel. Each call is checked against the sender
@@ -37,7 +61,8 @@ async function answer(
   request: unknown,
 ): Promise<InvokeResult<unknown>> {
   const url = senderUrl(event)
-  if (!options.isTrustedSender(url)) {
+  const page = options.isTrustedSender(url) ? senderPage(url) : null
+  if (page === null || !PAGE_CHANNELS[page].has(channel)) {
     return {
       ok: false,
       error: { code: UNTRUSTED_SENDER, message: `Refused ${channel} from an untrusted page` },
@@ -62,6 +87,22 @@ function senderUrl(event: IpcMainInvokeEvent): string | null {
   } catch {
     return null
   }
+}
+
+/**
+ * Which of our pages a trusted sender URL is, by its file name (query and fragment aside). Called
+ * once isTrustedSender accepted the URL; any other name (a dev-server path that is no page of
+ * ours) is null, and gets no channel.
+ */
+function senderPage(url: string | null): RendererPage | null {
+  if (!url) return null
+  let name: string | undefined
+  try {
+    name = new URL(url).pathname.split('/').pop()
+  } catch {
+    return null
+  }
+  return RENDERER_PAGES.find((page) => page === name) ?? null
 }
 
 export function toIpcError(error: unknown): { code: string; message: string } {

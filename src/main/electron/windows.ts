@@ -4,8 +4,12 @@ import type { PushChannel, PushMap } from '../../shared/ipc'
 import { isSafeExternalUrl, rendererPageUrl } from './paths'
 import type { RendererPage } from './paths'
 
-/** The only permission a page may get; everything else (camera, geolocation, …) is refused. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications'])
+/**
+ * Permissions a page may get: none. Desktop notifications are raised by main (Electron's
+ * Notification, see notifications.ts), which needs no web permission; granting 'notifications'
+ * would only let a page show its own, bypassing do-not-disturb, mutes and notification privacy.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set<string>()
 
 /** Locked-down preferences shared by every window. */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
@@ -25,8 +29,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 
 /**
  * No page may open windows or navigate away: new-window requests are denied and http(s) links go
- * to the system browser instead; navigations are cancelled (a link clicked in place opens
- * externally too); <webview> attachment is refused.
+ * to the system browser instead; navigations and redirects are cancelled (a link clicked in place
+ * opens externally too); <webview> attachment is refused.
  */
 export function lockDownWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
@@ -36,6 +40,11 @@ export function lockDownWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault()
     openExternalIfSafe(url)
+  })
+  // will-navigate misses navigations not started by the page's main frame (loadURL, subframes);
+  // none of ours is ever redirected, so a server redirect anywhere is refused, not followed.
+  contents.on('will-redirect', (event) => {
+    event.preventDefault()
   })
   contents.on('will-attach-webview', (event) => {
     event.preventDefault()
@@ -62,7 +71,7 @@ function openExternalIfSafe(url: string): void {
   })
 }
 
-/** Deny every permission request and check except notifications. */
+/** Deny every permission request and check (ALLOWED_PERMISSIONS is empty). */
 export function installPermissionHandlers(session: Session): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => {
     callback(ALLOWED_PERMISSIONS.has(permission))

@@ -14,6 +14,7 @@ const { registerIpcHandlers, toIpcError, UNTRUSTED_SENDER } =
 
 const rendererDir = '/app/out/renderer'
 const ownUrl = pathToFileURL(join(rendererDir, 'index.html')).href
+const settingsUrl = pathToFileURL(join(rendererDir, 'settings.html')).href
 
 /** A CoreApi through the seam: answers with the channel and request it received. */
 function recordingCore() {
@@ -99,6 +100,34 @@ describe('registerIpcHandlers', () => {
       expect(await invoke('window/openSettings', undefined, frame)).toMatchObject({ ok: false })
     }
     expect(calls).toEqual([])
+    expect(openSettings).not.toHaveBeenCalled()
+  })
+
+  it('accepts the settings window only on the channels the settings page uses', async () => {
+    const { invoke, calls, openSettings } = setup()
+    const settingsChannels: InvokeChannel[] = [
+      'session/get',
+      'conversations/list',
+      'branding/get',
+      'branding/set',
+      'settings/get',
+      'settings/set',
+      'accounts/list',
+      'accounts/connectEmail',
+      'accounts/disconnect',
+      'accounts/sync',
+    ]
+    for (const channel of INVOKE_CHANNELS) {
+      const result = await invoke(channel, undefined, { url: `${settingsUrl}#section` })
+      if (settingsChannels.includes(channel)) {
+        expect(result, channel).toMatchObject({ ok: true })
+      } else {
+        expect(result, channel).toMatchObject({ ok: false, error: { code: UNTRUSTED_SENDER } })
+      }
+    }
+    expect(calls.map((c) => c.channel)).toEqual(
+      INVOKE_CHANNELS.filter((c) => settingsChannels.includes(c)),
+    )
     expect(openSettings).not.toHaveBeenCalled()
   })
 

@@ -90,6 +90,19 @@ describe('window security settings', () => {
     expect(webview.defaultPrevented).toBe(true)
   })
 
+  it('refuses server redirects in both windows, without opening them externally', () => {
+    const wm = manager()
+    for (const win of [
+      wm.createMainWindow(),
+      wm.openSettings(),
+    ] as unknown as FakeBrowserWindow[]) {
+      const redirect = fakeEvent()
+      win.webContents.emit('will-redirect', redirect, 'https://evil.example/landing')
+      expect(redirect.defaultPrevented).toBe(true)
+    }
+    expect(shell.openExternal).not.toHaveBeenCalled()
+  })
+
   it('denies popups and webviews in every web contents the app creates', () => {
     guardAllWebContents()
     const contents = new FakeWebContents()
@@ -113,7 +126,7 @@ describe('window security settings', () => {
 })
 
 describe('permission handlers', () => {
-  it('grant notifications and deny everything else', () => {
+  it('deny every permission, notifications included (main raises those itself)', () => {
     const session = fakeSession()
     installPermissionHandlers(session as never)
     const request = session.setPermissionRequestHandler.mock.calls[0]?.[0] as (
@@ -140,7 +153,7 @@ describe('permission handlers', () => {
       })
     }
     expect(answers).toEqual({
-      notifications: true,
+      notifications: false,
       media: false,
       geolocation: false,
       'clipboard-read': false,
@@ -148,7 +161,7 @@ describe('permission handlers', () => {
       fullscreen: false,
       pointerLock: false,
     })
-    expect(check(null, 'notifications')).toBe(true)
+    expect(check(null, 'notifications')).toBe(false)
     expect(check(null, 'media')).toBe(false)
   })
 })
