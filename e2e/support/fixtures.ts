@@ -48,6 +48,9 @@ export const test = base.extend<{ world: World }>({
       await backend.stop().catch(() => undefined)
       fs.rmSync(backend.dataDir, { recursive: true, force: true })
     }
+    // The pages' policy is strict (no inline script, no network of their own, no form posting):
+    // nothing the app does may need what it blocks.
+    expect(clients.flatMap((client) => client.policyViolations)).toEqual([])
   },
 })
 

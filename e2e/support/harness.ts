@@ -99,6 +99,8 @@ export class DesktopClient {
   readonly unreadCounts: number[] = []
   readonly settingsOpened: number[] = []
   readonly pages = new Set<Page>()
+  /** What Chromium reported as blocked by the pages' Content-Security-Policy. */
+  readonly policyViolations: string[] = []
   readonly userDataDir = tempDir('userdata')
   /** What the stand-in for BrowserWindow.isFocused() answers. */
   windowFocused = true
@@ -169,6 +171,11 @@ export class DesktopClient {
     const tab = await this.context.newPage()
     this.pages.add(tab)
     tab.on('close', () => this.pages.delete(tab))
+    tab.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+        this.policyViolations.push(`${page}: ${message.text()}`)
+      }
+    })
     await tab.goto(`${rendererUrl}/${page}`)
     return tab
   }
