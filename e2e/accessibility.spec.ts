@@ -51,11 +51,20 @@ test.describe('Accessibility', () => {
     await expect(thirdPage.getByTestId('login-form')).toHaveAttribute('data-mode', 'signin')
     await expectNoSeriousViolations(thirdPage, 'login (sign in)')
 
-    // Main window with a thread, messages, a receipt and a toast.
+    // Main window with a thread, messages with links, a receipt and a toast.
     await openConversation(bobPage, ALICE.displayName)
+    // Links in the text, in a received and in an own message.
+    await send(bobPage, 'Notes at https://example.com/notes')
+    await send(alicePage, 'Thanks, also www.example.org')
     await send(alicePage, 'Hello Bob')
     await send(bobPage, 'Hello Alice')
     await expect(messageWithText(alicePage, 'Hello Alice')).toBeVisible()
+    await expect(
+      messageWithText(alicePage, 'Notes at https://example.com/notes').getByRole('link'),
+    ).toBeVisible()
+    await expect(
+      messageWithText(alicePage, 'Thanks, also www.example.org').getByRole('link'),
+    ).toBeVisible()
     await expect(messageWithText(alicePage, 'Hello Bob').getByTestId('read-receipt')).toBeVisible()
     await expectNoSeriousViolations(alicePage, 'main window with a thread')
     await pair.bob.setWindowFocused(bobPage, false)

@@ -97,6 +97,51 @@ test.describe('Tidings renderer in Chromium', () => {
     await alicePage.screenshot({ path: path.join(SCREENSHOTS, 'main-window.png') })
   })
 
+  test('web links in a message are anchors that open outside the app; other schemes stay text', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { alicePage, bobPage } = pair
+    await bobOpensConversation(pair)
+
+    const text =
+      'Docs: https://example.com/docs?page=2 and www.example.org, but not javascript:alert(1)\nThanks'
+    await send(alicePage, text)
+    const message = messageWithText(bobPage, text)
+    await expect(message).toBeVisible()
+
+    // The text reads as it was written; two of its parts are links, named by their text.
+    const body = message.locator('.message__text')
+    await expect(body).toHaveText(text, { useInnerText: true })
+    const links = body.getByRole('link')
+    await expect(links).toHaveCount(2)
+    const https = body.getByRole('link', { name: 'https://example.com/docs?page=2', exact: true })
+    const www = body.getByRole('link', { name: 'www.example.org', exact: true })
+    await expect(https).toHaveAttribute('href', 'https://example.com/docs?page=2')
+    await expect(www).toHaveAttribute('href', 'https://www.example.org')
+    // target=_blank makes a click a window-open request, which main denies and hands to the
+    // system browser; no opener or referrer goes along. (No click here: there is no network.)
+    for (const link of [https, www]) {
+      await expect(link).toHaveAttribute('target', '_blank')
+      await expect(link).toHaveAttribute('rel', 'noopener noreferrer')
+    }
+    // The javascript: text is no link, anywhere on the page.
+    await expect(bobPage.locator('a[href^="javascript:" i]')).toHaveCount(0)
+    await expect(links.filter({ hasText: 'javascript' })).toHaveCount(0)
+    // Links are reachable from the keyboard.
+    await www.focus()
+    await expect(www).toBeFocused()
+
+    // The sender's own copy is linked too.
+    await expect(
+      messageWithText(alicePage, text).getByRole('link', { name: 'www.example.org' }),
+    ).toHaveAttribute('href', 'https://www.example.org')
+    // The list's preview is inside a button: it stays plain text, with no link nested in it.
+    const item = conversationItem(bobPage, ALICE.displayName)
+    await expect(item).toContainText(`${ALICE.displayName}: Docs: https://example.com/docs?page=2`)
+    await expect(item.locator('a')).toHaveCount(0)
+  })
+
   test('an unfocused receiver gets a toast, an unread count and a native notification in the organization timezone', async ({
     world,
   }) => {

@@ -134,21 +134,8 @@ export function isOwnRendererUrl(
   return false
 }
 
-/**
- * Links the app may hand to the system browser: absolute http(s) URLs without credentials. Every
- * other scheme (file:, javascript:, custom protocol handlers, smb:) is refused.
- */
-export function isSafeExternalUrl(url: string): boolean {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return false
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false
-  if (parsed.username || parsed.password) return false
-  return parsed.hostname.length > 0
-}
+// Shared with the renderer, which links only the URLs main will open.
+export { isSafeExternalUrl } from '../../shared/links'
 
 /**
  * The remote server chosen on the command line: `--server-url=<url>` or `--server-url <url>`.

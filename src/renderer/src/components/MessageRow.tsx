@@ -2,6 +2,7 @@ import { memo, useId, useState, type FormEvent } from 'react'
 import type { ClockStyle } from '../../../shared/preferences'
 import { formatTimestamp } from '../../../shared/time'
 import { useMessages, type ThreadEntry } from '../stores/messages'
+import { LinkifiedText } from './LinkifiedText'
 
 interface Props {
   entry: ThreadEntry
@@ -105,7 +106,9 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
       ) : editing && entry.id !== null ? (
         <EditForm id={entry.id} text={entry.text} onDone={() => setEditing(false)} />
       ) : (
-        <p className="message__text">{entry.text}</p>
+        <p className="message__text">
+          <LinkifiedText text={entry.text} />
+        </p>
       )}
       {entry.own && !deleted && (entry.status !== 'sent' || receipt) && (
         <footer className="message__footer">
