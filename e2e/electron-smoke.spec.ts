@@ -49,6 +49,8 @@ test.describe('Electron desktop app', () => {
       const window = await app.firstWindow()
       await window.waitForLoadState('domcontentloaded')
       await expect(window).toHaveTitle('Tidings')
+      // The built page comes from the app's own scheme, never from file://.
+      expect(window.url()).toBe('app://tidings/index.html')
       const form = window.getByTestId('login-form')
       await expect(form).toBeVisible()
       await expect(form).toHaveAttribute('data-mode', 'first_account')

@@ -8,6 +8,7 @@ import type { Preferences } from '../shared/preferences'
 import { createAppCore } from './core/appCore'
 import { readStoredServerUrl, serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
+import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { createBadge } from './electron/badge'
 import { registerIpcHandlers } from './electron/ipcHandlers'
 import { createNotifier } from './electron/notifications'
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
   if (userDataOverride) app.setPath('userData', userDataOverride)
 
   if (!claimSingleInstance(() => windows?.showMainWindow())) return
+
+  // The built pages load from app://tidings/ (not file://); Electron takes a scheme's privileges
+  // only before the app is ready. Its handler is installed once ready, below.
+  registerAppSchemePrivileges()
 
   // Windows shows no notification (and groups no taskbar entry) without an AppUserModelID.
   app.setAppUserModelId(APP_USER_MODEL_ID)
@@ -101,6 +106,7 @@ async function main(): Promise<void> {
   const rendererDir = resolveRendererDir(layout)
   const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null
   const iconPath = join(resourcesDir, 'icon.png')
+  handleAppScheme(rendererDir)
   installPermissionHandlers(session.defaultSession)
   guardAllWebContents()
 
@@ -128,7 +134,6 @@ async function main(): Promise<void> {
   let tray: AppTray | null = null
   const wm = createWindowManager({
     preloadPath: resolvePreloadPath(layout),
-    rendererDir,
     devServerUrl,
     iconPath,
     isQuitting: () => quitting,
@@ -184,7 +189,7 @@ async function main(): Promise<void> {
 
   const unregisterIpc = registerIpcHandlers({
     core,
-    isTrustedSender: (url) => isOwnRendererUrl(url, { rendererDir, devServerUrl }),
+    isTrustedSender: (url) => isOwnRendererUrl(url, { devServerUrl }),
     openSettings: () => wm.openSettings(),
   })
 

@@ -17,13 +17,44 @@ export interface IpcHandlerOptions {
 export const UNTRUSTED_SENDER = 'untrusted_sender'
 
 /**
- * The channels each page may call. The main window is the messenger and may call them all; the
- * settings window only shows and changes preferences, the organization time zone and connected
- * accounts (plus the session and conversation list it reads), so a settings page gone wrong can
- * neither send, edit or delete messages nor sign in, out or up.
+ * The channels each page may call: the ones its code calls (traced from main.tsx / settings.tsx
+ * through the stores in src/renderer/src/stores), and no others.
+ *
+ * The main window is the messenger: session (sign in, up and out), connection state, people,
+ * conversations, messages, the outbox, typing, invites, reading branding and preferences, and
+ * opening the settings window. Changing preferences, the organization time zone and mail
+ * accounts happen only in the settings window, so the main window may not call those.
+ *
+ * The settings window only shows and changes preferences, the organization time zone and
+ * connected accounts (plus the session and conversation list it reads), so a settings page gone
+ * wrong can neither send, edit or delete messages nor sign in, out or up.
+ *
+ * conversations/rename is called by no page and is open to neither.
  */
 export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChannel>>> = {
-  'index.html': new Set(INVOKE_CHANNELS),
+  'index.html': new Set<InvokeChannel>([
+    'session/get',
+    'session/register',
+    'session/login',
+    'session/logout',
+    'connection/get',
+    'users/list',
+    'conversations/list',
+    'conversations/create',
+    'conversations/focus',
+    'messages/history',
+    'messages/send',
+    'messages/retry',
+    'messages/edit',
+    'messages/delete',
+    'messages/markRead',
+    'outbox/list',
+    'typing/set',
+    'branding/get',
+    'admin/createInvite',
+    'settings/get',
+    'window/openSettings',
+  ]),
   'settings.html': new Set<InvokeChannel>([
     'session/get',
     'conversations/list',
@@ -90,7 +121,8 @@ function senderUrl(event: IpcMainInvokeEvent): string | null {
 }
 
 /**
- * Which of our pages a trusted sender URL is, by its file name (query and fragment aside). Called
+ * Which of our pages a trusted sender URL is, by its file name (query and fragment aside):
+ * `app://tidings/settings.html` (or the dev server's `/settings.html`) is 'settings.html'. Called
  * once isTrustedSender accepted the URL; any other name (a dev-server path that is no page of
  * ours) is null, and gets no channel.
  */

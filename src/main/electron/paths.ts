@@ -1,5 +1,6 @@
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { statSync } from 'node:fs'
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { contentType } from 'mime-types'
 import type { ConnectionStatus } from '../../shared/ipc'
 
 /**
@@ -85,27 +86,33 @@ export function trayIconPath(resourcesDir: string, state: TrayState): string {
 }
 
 /**
- * The URL a window loads: the dev server's page while `electron-vite dev` runs (it sets
- * ELECTRON_RENDERER_URL), else the built file.
+ * The built pages are served from a privileged custom scheme rather than file:// (Electron's
+ * security checklist): on a file:// page Chromium's CSP 'self' can match other local files, and
+ * any local file would carry a file URL. `app://tidings/<path>` is one origin of its own, served
+ * only from out/renderer (appProtocol.ts registers it; resolveRendererFile says what it serves).
  */
-export function rendererPageUrl(
-  page: RendererPage,
-  rendererDir: string,
-  devServerUrl: string | null,
-): string {
+export const APP_SCHEME = 'app'
+export const APP_HOST = 'tidings'
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
+
+/**
+ * The URL a window loads: the dev server's page while `electron-vite dev` runs (it sets
+ * ELECTRON_RENDERER_URL), else the built page on the app scheme, e.g. `app://tidings/index.html`.
+ */
+export function rendererPageUrl(page: RendererPage, devServerUrl: string | null): string {
   if (devServerUrl) return new URL(page, ensureTrailingSlash(devServerUrl)).href
-  return pathToFileURL(join(rendererDir, page)).href
+  return `${APP_ORIGIN}/${page}`
 }
 
 export interface TrustedRenderer {
-  rendererDir: string
   devServerUrl: string | null
 }
 
 /**
- * Whether an IPC sender's frame URL is one of our own pages: a file URL of a built page under
- * out/renderer, or a page of the dev server's origin while developing. Query and fragment are
- * ignored; anything else (remote pages, other files, about:blank, data:) is refused.
+ * Whether an IPC sender's frame URL is one of our own pages: exactly `app://tidings/index.html` or
+ * `app://tidings/settings.html`, or a page of the dev server's origin while developing. Query and
+ * fragment are ignored; anything else (file URLs, other app:// hosts or paths, remote pages,
+ * about:blank, data:) is refused.
  */
 export function isOwnRendererUrl(
   url: string | null | undefined,
@@ -118,9 +125,10 @@ export function isOwnRendererUrl(
   } catch {
     return false
   }
-  if (parsed.protocol === 'file:') {
+  if (parsed.protocol === `${APP_SCHEME}:`) {
+    if (parsed.username || parsed.password) return false
     const bare = `${parsed.protocol}//${parsed.host}${parsed.pathname}`
-    return RENDERER_PAGES.some((page) => bare === rendererPageUrl(page, trusted.rendererDir, null))
+    return RENDERER_PAGES.some((page) => bare === rendererPageUrl(page, null))
   }
   if (trusted.devServerUrl && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
     let dev: URL
@@ -132,6 +140,65 @@ export function isOwnRendererUrl(
     return parsed.origin === dev.origin
   }
   return false
+}
+
+/** Whether `path` is a regular file (not a folder, not missing). Works inside app.asar too. */
+export function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The file an app-scheme request is answered with, or null (the handler then answers 404). Only
+ * `app://tidings/<path>` is served, and only a regular file inside `rendererDir`:
+ * - another scheme or host (a port, credentials, `app://evil/…`) is refused;
+ * - the path is percent-decoded once, then every segment must be a plain name: no empty segment
+ *   (`//etc/passwd`, a trailing slash), no `.` or `..` (also when encoded, `..%2f`, `%2e%2e`), no
+ *   backslash, colon (a Windows drive or stream) or NUL;
+ * - the result must still resolve inside `rendererDir` (checked again after joining);
+ * - folders are never served, so `app://tidings/` and `app://tidings/assets` are refused.
+ * Chromium already removes dot segments from a standard scheme's URL; the checks here do not
+ * rely on that. `isFile` is the file-system check (a parameter for tests).
+ */
+export function resolveRendererFile(
+  url: string,
+  rendererDir: string,
+  isFile: (path: string) => boolean = isRegularFile,
+): string | null {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return null
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null
+  if (parsed.username || parsed.password) return null
+  let path: string
+  try {
+    path = decodeURIComponent(parsed.pathname)
+  } catch {
+    return null
+  }
+  if (!path.startsWith('/')) return null
+  const segments = path.slice(1).split('/')
+  if (segments.some((segment) => !isPlainSegment(segment))) return null
+  const root = resolve(rendererDir)
+  const file = resolve(root, ...segments)
+  const inside = relative(root, file)
+  if (!inside || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return null
+  return isFile(file) ? file : null
+}
+
+function isPlainSegment(segment: string): boolean {
+  return segment !== '' && segment !== '.' && segment !== '..' && !/[\\:\0]/.test(segment)
+}
+
+/** The Content-Type for a built renderer file, by extension (unknown ones are opaque bytes). */
+export function contentTypeFor(path: string): string {
+  return contentType(basename(path)) || 'application/octet-stream'
 }
 
 // Shared with the renderer, which links only the URLs main will open.

@@ -81,8 +81,10 @@ export function installPermissionHandlers(session: Session): void {
 
 export interface WindowManagerOptions {
   preloadPath: string
-  rendererDir: string
-  /** ELECTRON_RENDERER_URL while `electron-vite dev` runs; null for built files. */
+  /**
+   * ELECTRON_RENDERER_URL while `electron-vite dev` runs; null for the built pages, which load
+   * from the app scheme (`app://tidings/…`, see appProtocol.ts).
+   */
   devServerUrl: string | null
   iconPath?: string
   /** True once the app is quitting: closing the main window then really closes it. */
@@ -113,7 +115,7 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
   }
 
   function load(win: BrowserWindow, page: RendererPage): void {
-    const url = rendererPageUrl(page, options.rendererDir, options.devServerUrl)
+    const url = rendererPageUrl(page, options.devServerUrl)
     win.loadURL(url).catch((error: unknown) => {
       console.error(`Could not load ${page}`, error)
     })

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
-/** The Content-Security-Policy of a renderer page, by directive (its meta tag; pages load from files). */
+/**
+ * The Content-Security-Policy of a renderer page, by directive (its meta tag). The built pages load
+ * from app://tidings/, so 'self' is that origin and not every local file.
+ */
 function policyOf(page: string): Map<string, string[]> {
   const html = readFileSync(new URL(`../../../src/renderer/${page}`, import.meta.url), 'utf8')
   const content = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]

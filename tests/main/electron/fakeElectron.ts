@@ -196,7 +196,14 @@ export class FakeUtilityProcess extends EventEmitter {
 class FakeApp extends EventEmitter {
   readonly paths = new Map<string, string>([['userData', '/tmp/tidings-fake-user-data']])
   isPackaged = false
-  whenReady: Mock<() => Promise<void>> = vi.fn(() => Promise.resolve())
+  /** Becomes true when the promise whenReady() returned resolves, as 'ready' would. */
+  ready = false
+  isReady: Mock<() => boolean> = vi.fn(() => this.ready)
+  whenReady: Mock<() => Promise<void>> = vi.fn(() =>
+    Promise.resolve().then(() => {
+      this.ready = true
+    }),
+  )
   getAppPath: Mock<() => string> = vi.fn(() => '/app')
   getPath: Mock<(name: string) => string> = vi.fn((name: string) => {
     const path = this.paths.get(name)
@@ -227,7 +234,43 @@ class FakeIpcMain extends EventEmitter {
   })
 }
 
+type ProtocolHandler = (request: Request) => Response | Promise<Response>
+
+/**
+ * Like Electron's protocol module: schemes become privileged only before ready (and only once);
+ * handlers are installed only after ready, one per scheme. Each call records whether the app was
+ * ready at the time, so tests can check the order.
+ */
+class FakeProtocol {
+  readonly handlers = new Map<string, ProtocolHandler>()
+  readonly privileged: { scheme: string; privileges?: Record<string, boolean>; ready: boolean }[] =
+    []
+  readonly handledWhileReady = new Map<string, boolean>()
+  registerSchemesAsPrivileged = vi.fn(
+    (schemes: { scheme: string; privileges?: Record<string, boolean> }[]) => {
+      if (app.ready) throw new Error('registerSchemesAsPrivileged must be called before ready')
+      if (this.privileged.length > 0) throw new Error('registerSchemesAsPrivileged called twice')
+      for (const scheme of schemes) this.privileged.push({ ...scheme, ready: app.ready })
+    },
+  )
+  handle = vi.fn((scheme: string, handler: ProtocolHandler) => {
+    if (!app.ready) throw new Error('protocol.handle before the app is ready')
+    if (this.handlers.has(scheme)) throw new Error(`The scheme '${scheme}' is already handled`)
+    this.handlers.set(scheme, handler)
+    this.handledWhileReady.set(scheme, app.ready)
+  })
+  unhandle = vi.fn((scheme: string) => {
+    this.handlers.delete(scheme)
+  })
+  reset(): void {
+    this.handlers.clear()
+    this.privileged.length = 0
+    this.handledWhileReady.clear()
+  }
+}
+
 export const app = new FakeApp()
+export const protocol = new FakeProtocol()
 export const ipcMain = new FakeIpcMain()
 export const shell = { openExternal: vi.fn(() => Promise.resolve()) }
 export const powerMonitor = new EventEmitter()
@@ -276,6 +319,7 @@ export const electronModule: Record<string, unknown> = {
   shell,
   powerMonitor,
   net,
+  protocol,
   safeStorage,
   nativeImage,
   Menu,
@@ -295,6 +339,8 @@ export function resetFakeElectron(): void {
   FakeTray.instances = []
   FakeNotification.isSupported.mockImplementation(() => true)
   app.removeAllListeners()
+  app.ready = false
+  protocol.reset()
   app.requestSingleInstanceLock.mockImplementation(() => true)
   ipcMain.handlers.clear()
   powerMonitor.removeAllListeners()

@@ -1,5 +1,3 @@
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { INVOKE_CHANNELS } from '../../../src/shared/ipc'
 import type { InvokeChannel, InvokeResult } from '../../../src/shared/ipc'
@@ -12,9 +10,47 @@ vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 const { registerIpcHandlers, toIpcError, UNTRUSTED_SENDER } =
   await import('../../../src/main/electron/ipcHandlers')
 
-const rendererDir = '/app/out/renderer'
-const ownUrl = pathToFileURL(join(rendererDir, 'index.html')).href
-const settingsUrl = pathToFileURL(join(rendererDir, 'settings.html')).href
+const ownUrl = 'app://tidings/index.html'
+const settingsUrl = 'app://tidings/settings.html'
+
+/** What the main window's page calls (traced from main.tsx through the stores). */
+const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
+  'session/get',
+  'session/register',
+  'session/login',
+  'session/logout',
+  'connection/get',
+  'users/list',
+  'conversations/list',
+  'conversations/create',
+  'conversations/focus',
+  'messages/history',
+  'messages/send',
+  'messages/retry',
+  'messages/edit',
+  'messages/delete',
+  'messages/markRead',
+  'outbox/list',
+  'typing/set',
+  'branding/get',
+  'admin/createInvite',
+  'settings/get',
+  'window/openSettings',
+]
+
+/** What the settings window's page calls. */
+const SETTINGS_CHANNELS: InvokeChannel[] = [
+  'session/get',
+  'conversations/list',
+  'branding/get',
+  'branding/set',
+  'settings/get',
+  'settings/set',
+  'accounts/list',
+  'accounts/connectEmail',
+  'accounts/disconnect',
+  'accounts/sync',
+]
 
 /** A CoreApi through the seam: answers with the channel and request it received. */
 function recordingCore() {
@@ -37,7 +73,7 @@ function setup() {
   const openSettings = vi.fn()
   const dispose = registerIpcHandlers({
     core,
-    isTrustedSender: (url) => isOwnRendererUrl(url, { rendererDir, devServerUrl: null }),
+    isTrustedSender: (url) => isOwnRendererUrl(url, { devServerUrl: null }),
     openSettings,
   })
   async function invoke(
@@ -71,13 +107,33 @@ describe('registerIpcHandlers', () => {
     expect(calls).toEqual([{ channel: 'messages/send', request }])
   })
 
-  it('answers every channel but window/openSettings from the core', async () => {
+  it('answers every channel a page may call from the core, but window/openSettings', async () => {
     const { invoke, calls, openSettings } = setup()
-    for (const channel of INVOKE_CHANNELS) await invoke(channel, undefined)
+    for (const channel of INVOKE_CHANNELS) {
+      const url = MAIN_WINDOW_CHANNELS.includes(channel) ? ownUrl : settingsUrl
+      await invoke(channel, undefined, { url })
+    }
     expect(calls.map((c) => c.channel)).toEqual(
-      INVOKE_CHANNELS.filter((c) => c !== 'window/openSettings'),
+      INVOKE_CHANNELS.filter(
+        (c) =>
+          c !== 'window/openSettings' &&
+          (MAIN_WINDOW_CHANNELS.includes(c) || SETTINGS_CHANNELS.includes(c)),
+      ),
     )
     expect(openSettings).toHaveBeenCalledTimes(1)
+  })
+
+  it('opens conversations/rename to no page: none calls it', async () => {
+    const { invoke, calls } = setup()
+    for (const url of [ownUrl, settingsUrl]) {
+      const result = await invoke(
+        'conversations/rename',
+        { conversation_id: 1, title: 'x' },
+        { url },
+      )
+      expect(result).toMatchObject({ ok: false, error: { code: UNTRUSTED_SENDER } })
+    }
+    expect(calls).toEqual([])
   })
 
   it('opens the settings window itself', async () => {
@@ -92,6 +148,11 @@ describe('registerIpcHandlers', () => {
     for (const frame of [
       { url: 'https://evil.example/' },
       { url: 'file:///tmp/other.html' },
+      // The built pages' old file URLs, and app:// URLs that are not our pages.
+      { url: 'file:///app/out/renderer/index.html' },
+      { url: 'file:///app/out/renderer/settings.html' },
+      { url: 'app://evil/index.html' },
+      { url: 'app://tidings/other/index.html' },
       { url: 'about:blank' },
       null,
     ]) {
@@ -103,20 +164,45 @@ describe('registerIpcHandlers', () => {
     expect(openSettings).not.toHaveBeenCalled()
   })
 
-  it('accepts the settings window only on the channels the settings page uses', async () => {
+  it('accepts the main window only on the channels the main page uses', async () => {
     const { invoke, calls, openSettings } = setup()
-    const settingsChannels: InvokeChannel[] = [
-      'session/get',
-      'conversations/list',
-      'branding/get',
-      'branding/set',
-      'settings/get',
+    for (const channel of INVOKE_CHANNELS) {
+      const result = await invoke(channel, undefined, { url: `${ownUrl}#/conversations/3` })
+      if (MAIN_WINDOW_CHANNELS.includes(channel)) {
+        // Reaches the core (whose edit and delete fail on their own, see recordingCore).
+        expect(result, channel).not.toMatchObject({ error: { code: UNTRUSTED_SENDER } })
+      } else {
+        expect(result, channel).toMatchObject({ ok: false, error: { code: UNTRUSTED_SENDER } })
+      }
+    }
+    expect(calls.map((c) => c.channel)).toEqual(
+      INVOKE_CHANNELS.filter(
+        (c) => MAIN_WINDOW_CHANNELS.includes(c) && c !== 'window/openSettings',
+      ),
+    )
+    expect(openSettings).toHaveBeenCalledTimes(1)
+    // Named outright: the main window may not change preferences, the organization time zone or
+    // mail accounts (the settings window does), nor rename conversations (no page does).
+    for (const channel of [
       'settings/set',
+      'branding/set',
       'accounts/list',
       'accounts/connectEmail',
       'accounts/disconnect',
       'accounts/sync',
-    ]
+      'conversations/rename',
+    ]) {
+      expect(await invoke(channel, undefined, { url: ownUrl }), channel).toMatchObject({
+        ok: false,
+        error: { code: UNTRUSTED_SENDER },
+      })
+    }
+    expect(calls).toHaveLength(MAIN_WINDOW_CHANNELS.length - 1)
+  })
+
+  it('accepts the settings window only on the channels the settings page uses', async () => {
+    const { invoke, calls, openSettings } = setup()
+    const settingsChannels = SETTINGS_CHANNELS
     for (const channel of INVOKE_CHANNELS) {
       const result = await invoke(channel, undefined, { url: `${settingsUrl}#section` })
       if (settingsChannels.includes(channel)) {

@@ -42,7 +42,7 @@ it('forks the built server entry with userData/server as its data folder', () =>
 it('points the core at the bundled server, which has no account yet', async () => {
   const handler = ipcMain.handlers.get('session/get')
   const result = (await handler?.(
-    { senderFrame: { url: 'file:///app/out/renderer/index.html' } },
+    { senderFrame: { url: 'app://tidings/index.html' } },
     undefined,
   )) as InvokeResult<SessionState>
   expect(result).toMatchObject({
@@ -57,7 +57,7 @@ it('points the core at the bundled server, which has no account yet', async () =
 it('stops the bundled server when the app quits', async () => {
   const handler = ipcMain.handlers.get('session/get')
   const result = (await handler?.(
-    { senderFrame: { url: 'file:///app/out/renderer/index.html' } },
+    { senderFrame: { url: 'app://tidings/index.html' } },
     undefined,
   )) as InvokeResult<SessionState>
   if (!result.ok) throw new Error('session/get failed')

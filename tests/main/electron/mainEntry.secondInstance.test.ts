@@ -1,5 +1,5 @@
 import { expect, it, vi } from 'vitest'
-import { FakeBrowserWindow, app, utilityProcess } from './fakeElectron'
+import { FakeBrowserWindow, app, protocol, utilityProcess } from './fakeElectron'
 
 vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
@@ -9,6 +9,7 @@ it('a second launch quits before doing anything else', async () => {
   await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1))
   expect(app.whenReady).not.toHaveBeenCalled()
   expect(app.setAppUserModelId).not.toHaveBeenCalled()
+  expect(protocol.registerSchemesAsPrivileged).not.toHaveBeenCalled()
   expect(utilityProcess.fork).not.toHaveBeenCalled()
   expect(FakeBrowserWindow.instances).toHaveLength(0)
   expect(app.listenerCount('second-instance')).toBe(0)

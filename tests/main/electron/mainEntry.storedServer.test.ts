@@ -17,7 +17,7 @@ vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 let server: Awaited<ReturnType<typeof startServer>>
 let dir: string
 let forksAtStart = 0
-const OWN_PAGE = { senderFrame: { url: 'file:///app/out/renderer/settings.html' } }
+const OWN_PAGE = { senderFrame: { url: 'app://tidings/settings.html' } }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tidings-stored-server-'))

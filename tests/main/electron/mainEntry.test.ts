@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startServer } from '../../../server/startServer'
 import { INVOKE_CHANNELS } from '../../../src/shared/ipc'
@@ -11,6 +12,7 @@ import {
   app,
   fakeEvent,
   ipcMain,
+  protocol,
   utilityProcess,
 } from './fakeElectron'
 
@@ -20,6 +22,8 @@ vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 // server URL, so no utility process is forked); only Electron is faked.
 let server: Awaited<ReturnType<typeof startServer>>
 let dir: string
+/** app.getAppPath(): a folder with a built renderer page, for the app scheme to serve. */
+let appDir: string
 let startup: {
   lockCalls: number
   appUserModelIds: string[]
@@ -32,6 +36,12 @@ beforeAll(async () => {
   server = await startServer({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'server') })
   process.env.TIDINGS_SERVER_URL = server.url
   process.env.TIDINGS_USER_DATA_DIR = join(dir, 'user')
+  appDir = join(dir, 'app')
+  await mkdir(join(appDir, 'out', 'renderer', 'assets'), { recursive: true })
+  await writeFile(join(appDir, 'out', 'renderer', 'index.html'), '<!doctype html>')
+  await writeFile(join(appDir, 'out', 'renderer', 'assets', 'index.js'), 'export {}')
+  await writeFile(join(appDir, 'out', 'secret.txt'), 'secret')
+  app.getAppPath.mockReturnValue(appDir)
   await import('../../../src/main/index')
   await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1), { timeout: 10_000 })
   // Vitest clears mock calls before each test: keep what start-up did.
@@ -58,11 +68,41 @@ describe('main entry', () => {
     expect(startup.forks).toBe(0)
   })
 
+  it('makes app: a privileged scheme before ready, and handles it once ready', () => {
+    expect(protocol.privileged).toEqual([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true },
+        ready: false,
+      },
+    ])
+    expect([...protocol.handlers.keys()]).toEqual(['app'])
+    expect(protocol.handledWhileReady.get('app')).toBe(true)
+  })
+
+  it('serves the built renderer folder on app://tidings/, and nothing outside it', async () => {
+    const handler = protocol.handlers.get('app')
+    const get = async (url: string) => await handler!(new Request(url))
+    const page = await get('app://tidings/index.html')
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await page.text()).toBe('<!doctype html>')
+    const script = await get('app://tidings/assets/index.js')
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    for (const url of [
+      'app://tidings/..%2fsecret.txt',
+      'app://tidings/assets',
+      'app://other/index.html',
+    ]) {
+      expect((await get(url)).status, url).toBe(404)
+    }
+  })
+
   it('opens the main window on the built page with the CommonJS preload', () => {
     const win = FakeBrowserWindow.instances[0]
-    expect(win?.loadedUrl).toBe('file:///app/out/renderer/index.html')
+    expect(win?.loadedUrl).toBe('app://tidings/index.html')
     expect(win?.options.webPreferences).toMatchObject({
-      preload: '/app/out/preload/index.cjs',
+      preload: join(appDir, 'out', 'preload', 'index.cjs'),
       sandbox: true,
       contextIsolation: true,
     })
@@ -72,18 +112,23 @@ describe('main entry', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort())
     const handler = ipcMain.handlers.get('session/get')
     const own = (await handler?.(
-      { senderFrame: { url: 'file:///app/out/renderer/index.html' } },
+      { senderFrame: { url: 'app://tidings/index.html' } },
       undefined,
     )) as InvokeResult<SessionState>
     expect(own).toMatchObject({
       ok: true,
       data: { user: null, server_url: server.url, embedded: false },
     })
-    const foreign = (await handler?.(
-      { senderFrame: { url: 'https://example.com/' } },
-      undefined,
-    )) as InvokeResult<SessionState>
-    expect(foreign.ok).toBe(false)
+    for (const url of [
+      'https://example.com/',
+      pathToFileURL(join(appDir, 'out/renderer/index.html')).href,
+    ]) {
+      const foreign = (await handler?.(
+        { senderFrame: { url } },
+        undefined,
+      )) as InvokeResult<SessionState>
+      expect(foreign.ok, url).toBe(false)
+    }
   })
 
   it('brings the window forward on a second launch', () => {

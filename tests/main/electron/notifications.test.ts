@@ -22,7 +22,6 @@ function request(overrides: Partial<NativeNotificationRequest> = {}): NativeNoti
 function setup() {
   const wm = createWindowManager({
     preloadPath: '/p.cjs',
-    rendererDir: '/r',
     devServerUrl: null,
     isQuitting: () => false,
     hideOnClose: () => true,

@@ -1,12 +1,16 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import {
+  contentTypeFor,
   isOwnRendererUrl,
   isSafeExternalUrl,
   parseServerUrlArg,
   rendererPageUrl,
   resolvePreloadPath,
+  resolveRendererFile,
   resolveResourcesDir,
   resolveServerEntry,
   trayIconPath,
@@ -76,23 +80,46 @@ describe('other built paths', () => {
 
 describe('isOwnRendererUrl', () => {
   const rendererDir = '/home/me/tidings/out/renderer'
-  const built = { rendererDir, devServerUrl: null }
-  const devServer = { rendererDir, devServerUrl: 'http://localhost:5173' }
-  const indexUrl = pathToFileURL(join(rendererDir, 'index.html')).href
+  const built = { devServerUrl: null }
+  const devServer = { devServerUrl: 'http://localhost:5173' }
 
-  it('accepts the built pages, with or without query and hash', () => {
-    expect(isOwnRendererUrl(indexUrl, built)).toBe(true)
-    expect(isOwnRendererUrl(`${indexUrl}#/conversations/3`, built)).toBe(true)
-    expect(isOwnRendererUrl(pathToFileURL(join(rendererDir, 'settings.html')).href, built)).toBe(
-      true,
-    )
+  it('accepts the built pages on the app scheme, with or without query and hash', () => {
+    expect(isOwnRendererUrl('app://tidings/index.html', built)).toBe(true)
+    expect(isOwnRendererUrl('app://tidings/index.html#/conversations/3', built)).toBe(true)
+    expect(isOwnRendererUrl('app://tidings/index.html?x=1', built)).toBe(true)
+    expect(isOwnRendererUrl('app://tidings/settings.html', built)).toBe(true)
   })
 
-  it('refuses other files, remote pages and empty senders', () => {
+  it('refuses file URLs, even of the built pages themselves', () => {
+    for (const page of ['index.html', 'settings.html']) {
+      expect(isOwnRendererUrl(pathToFileURL(join(rendererDir, page)).href, built)).toBe(false)
+    }
+    expect(isOwnRendererUrl('file:///app/out/renderer/index.html', built)).toBe(false)
     expect(isOwnRendererUrl(pathToFileURL('/tmp/evil/index.html').href, built)).toBe(false)
-    expect(isOwnRendererUrl(pathToFileURL(join(rendererDir, 'other.html')).href, built)).toBe(false)
+  })
+
+  it('refuses other app:// hosts, paths, ports and credentials', () => {
+    for (const url of [
+      'app://evil/index.html',
+      'app://tidings.evil/index.html',
+      'app:///index.html',
+      'app://tidings:8080/index.html',
+      'app://user@tidings/index.html',
+      'app://tidings/',
+      'app://tidings/other.html',
+      'app://tidings/assets/index.html',
+      'app://tidings/index.html/',
+      'app://tidings/assets/index-P-bZj0w5.js',
+      'apps://tidings/index.html',
+    ]) {
+      expect(isOwnRendererUrl(url, built), url).toBe(false)
+    }
+  })
+
+  it('refuses remote pages and empty senders', () => {
     expect(isOwnRendererUrl('https://example.com/index.html', built)).toBe(false)
     expect(isOwnRendererUrl('http://localhost:5173/index.html', built)).toBe(false)
+    expect(isOwnRendererUrl('https://tidings/index.html', built)).toBe(false)
     expect(isOwnRendererUrl('about:blank', built)).toBe(false)
     expect(isOwnRendererUrl('', built)).toBe(false)
     expect(isOwnRendererUrl(null, built)).toBe(false)
@@ -103,16 +130,151 @@ describe('isOwnRendererUrl', () => {
     expect(isOwnRendererUrl('http://localhost:5173/settings.html', devServer)).toBe(true)
     expect(isOwnRendererUrl('http://localhost:5174/index.html', devServer)).toBe(false)
     expect(isOwnRendererUrl('http://127.0.0.1:5173/index.html', devServer)).toBe(false)
+    // The app pages stay ours while developing; file URLs do not.
+    expect(isOwnRendererUrl('app://tidings/index.html', devServer)).toBe(true)
+    expect(isOwnRendererUrl(pathToFileURL(join(rendererDir, 'index.html')).href, devServer)).toBe(
+      false,
+    )
   })
 
   it('builds page URLs that it accepts', () => {
-    expect(rendererPageUrl('index.html', rendererDir, null)).toBe(indexUrl)
-    expect(rendererPageUrl('settings.html', rendererDir, 'http://localhost:5173')).toBe(
+    expect(rendererPageUrl('index.html', null)).toBe('app://tidings/index.html')
+    expect(rendererPageUrl('settings.html', null)).toBe('app://tidings/settings.html')
+    expect(rendererPageUrl('settings.html', 'http://localhost:5173')).toBe(
       'http://localhost:5173/settings.html',
     )
     for (const page of ['index.html', 'settings.html'] as const) {
-      expect(isOwnRendererUrl(rendererPageUrl(page, rendererDir, null), built)).toBe(true)
+      expect(isOwnRendererUrl(rendererPageUrl(page, null), built)).toBe(true)
+      expect(isOwnRendererUrl(rendererPageUrl(page, devServer.devServerUrl), devServer)).toBe(true)
     }
+  })
+})
+
+describe('resolveRendererFile', () => {
+  // A real folder: <tmp>/out/renderer with the pages, an asset and a folder, and a secret file
+  // next to out/ that no request may reach.
+  const base = mkdtempSync(join(tmpdir(), 'tidings-renderer-'))
+  const rendererDir = join(base, 'out', 'renderer')
+  mkdirSync(join(rendererDir, 'assets', 'nested'), { recursive: true })
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html>')
+  writeFileSync(join(rendererDir, 'settings.html'), '<!doctype html>')
+  writeFileSync(join(rendererDir, 'assets', 'x.js'), 'export {}')
+  writeFileSync(join(rendererDir, 'assets', 'nested', 'y.css'), 'body{}')
+  writeFileSync(join(base, 'secret.txt'), 'secret')
+  writeFileSync(join(base, 'out', 'secret.txt'), 'secret')
+  afterAll(() => rmSync(base, { recursive: true, force: true }))
+
+  const resolveUrl = (url: string) => resolveRendererFile(url, rendererDir)
+
+  it('serves the pages and their assets from the renderer folder', () => {
+    expect(resolveUrl('app://tidings/index.html')).toBe(join(rendererDir, 'index.html'))
+    expect(resolveUrl('app://tidings/settings.html')).toBe(join(rendererDir, 'settings.html'))
+    expect(resolveUrl('app://tidings/assets/x.js')).toBe(join(rendererDir, 'assets', 'x.js'))
+    expect(resolveUrl('app://tidings/assets/nested/y.css')).toBe(
+      join(rendererDir, 'assets', 'nested', 'y.css'),
+    )
+    // Query and fragment are not part of the file.
+    expect(resolveUrl('app://tidings/index.html?v=1#/conversations/3')).toBe(
+      join(rendererDir, 'index.html'),
+    )
+    // Percent-encoded plain names are decoded once.
+    expect(resolveUrl('app://tidings/assets/%78.js')).toBe(join(rendererDir, 'assets', 'x.js'))
+  })
+
+  it('refuses paths that climb out of the folder, raw or encoded', () => {
+    for (const url of [
+      'app://tidings/../secret.txt',
+      'app://tidings/../../secret.txt',
+      'app://tidings/assets/../../secret.txt',
+      'app://tidings/%2e%2e/secret.txt',
+      'app://tidings/%2e%2e/%2e%2e/secret.txt',
+      'app://tidings/%2E%2E/%2E%2E/secret.txt',
+      'app://tidings/..%2fsecret.txt',
+      'app://tidings/..%2f..%2fsecret.txt',
+      'app://tidings/%2e%2e%2f%2e%2e%2fsecret.txt',
+      'app://tidings/assets/..%2f..%2f..%2fsecret.txt',
+      'app://tidings/..%5c..%5csecret.txt',
+      'app://tidings/assets%5c..%5c..%5c..%5csecret.txt',
+      'app://tidings/.%2findex.html',
+      'app://tidings/%252e%252e/secret.txt',
+    ]) {
+      expect(resolveUrl(url), url).toBeNull()
+    }
+  })
+
+  it('refuses absolute paths smuggled into the URL', () => {
+    for (const url of [
+      'app://tidings//etc/passwd',
+      'app://tidings/%2fetc%2fpasswd',
+      'app://tidings/%2Fetc/passwd',
+      `app://tidings/${encodeURIComponent(join(base, 'secret.txt'))}`,
+      `app://tidings//${join(base, 'secret.txt')}`,
+      'app://tidings/C:%5cWindows%5cwin.ini',
+      'app://tidings/C:/Windows/win.ini',
+      'app://tidings/%5c%5cserver%5cshare%5cfile',
+      'app://tidings/index.html%00.png',
+      'app:///etc/passwd',
+    ]) {
+      expect(resolveUrl(url), url).toBeNull()
+    }
+  })
+
+  it('refuses other hosts, schemes, ports and credentials', () => {
+    for (const url of [
+      'app://evil/index.html',
+      'app://tidings.evil/index.html',
+      'app://TIDINGS.example/index.html',
+      'app://tidings:443/index.html',
+      'app://user:pw@tidings/index.html',
+      'file:///index.html',
+      pathToFileURL(join(rendererDir, 'index.html')).href,
+      'https://tidings/index.html',
+      'not a url',
+      'app://tidings/%E0%A4%A',
+    ]) {
+      expect(resolveUrl(url), url).toBeNull()
+    }
+  })
+
+  it('never serves a folder, nor a file that is not there', () => {
+    for (const url of [
+      'app://tidings',
+      'app://tidings/',
+      'app://tidings/assets',
+      'app://tidings/assets/',
+      'app://tidings/assets/nested',
+      'app://tidings/.',
+      'app://tidings/missing.html',
+      'app://tidings/index.html/',
+    ]) {
+      expect(resolveUrl(url), url).toBeNull()
+    }
+  })
+
+  it('asks the file check only about paths inside the folder', () => {
+    const asked: string[] = []
+    const isFile = (path: string) => {
+      asked.push(path)
+      return true
+    }
+    expect(resolveRendererFile('app://tidings/assets/x.js', rendererDir, isFile)).toBe(
+      join(rendererDir, 'assets', 'x.js'),
+    )
+    expect(resolveRendererFile('app://tidings/..%2fsecret.txt', rendererDir, isFile)).toBeNull()
+    expect(resolveRendererFile('app://tidings/%2fetc%2fpasswd', rendererDir, isFile)).toBeNull()
+    expect(asked).toEqual([join(rendererDir, 'assets', 'x.js')])
+  })
+})
+
+describe('contentTypeFor', () => {
+  it('names the types of the built files', () => {
+    expect(contentTypeFor('/r/index.html')).toBe('text/html; charset=utf-8')
+    expect(contentTypeFor('/r/assets/index-P-bZj0w5.js')).toBe('text/javascript; charset=utf-8')
+    expect(contentTypeFor('/r/assets/styles.CSS')).toBe('text/css; charset=utf-8')
+    expect(contentTypeFor('/r/a.svg')).toBe('image/svg+xml')
+    expect(contentTypeFor('/r/a.woff2')).toBe('font/woff2')
+    expect(contentTypeFor('/r/LICENSE')).toBe('application/octet-stream')
+    expect(contentTypeFor('/r/a.tidings-unknown')).toBe('application/octet-stream')
   })
 })
 

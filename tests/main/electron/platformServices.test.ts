@@ -136,7 +136,6 @@ describe('single instance', () => {
   it('the first instance brings its window forward when launched again', () => {
     const wm = createWindowManager({
       preloadPath: '/p.cjs',
-      rendererDir: '/r',
       devServerUrl: null,
       isQuitting: () => false,
       hideOnClose: () => true,

@@ -17,7 +17,6 @@ const { createWindowManager, guardAllWebContents, installPermissionHandlers, loc
 function manager(overrides: { quitting?: boolean; tray?: boolean } = {}) {
   return createWindowManager({
     preloadPath: '/app/out/preload/index.cjs',
-    rendererDir: '/app/out/renderer',
     devServerUrl: null,
     iconPath: '/app/resources/icon.png',
     isQuitting: () => overrides.quitting ?? false,
@@ -46,14 +45,19 @@ describe('window security settings', () => {
       })
     }
     expect(FakeBrowserWindow.instances[0]?.options.title).toBe('Tidings')
-    expect(FakeBrowserWindow.instances[0]?.loadedUrl).toBe('file:///app/out/renderer/index.html')
-    expect(FakeBrowserWindow.instances[1]?.loadedUrl).toBe('file:///app/out/renderer/settings.html')
+  })
+
+  it('loads the built pages from the app scheme, never from file://', () => {
+    const wm = manager()
+    const main = wm.createMainWindow() as unknown as FakeBrowserWindow
+    const settings = wm.openSettings() as unknown as FakeBrowserWindow
+    expect(main.loadedUrl).toBe('app://tidings/index.html')
+    expect(settings.loadedUrl).toBe('app://tidings/settings.html')
   })
 
   it('loads pages from the dev server while developing', () => {
     const wm = createWindowManager({
       preloadPath: '/p.cjs',
-      rendererDir: '/app/out/renderer',
       devServerUrl: 'http://localhost:5173',
       isQuitting: () => false,
       hideOnClose: () => false,
@@ -84,6 +88,10 @@ describe('window security settings', () => {
     const local = fakeEvent()
     win.webContents.emit('will-navigate', local, 'file:///etc/passwd')
     expect(local.defaultPrevented).toBe(true)
+    // Our own scheme is no way out either: the page cannot move to another app:// page.
+    const own = fakeEvent()
+    win.webContents.emit('will-navigate', own, 'app://tidings/settings.html')
+    expect(own.defaultPrevented).toBe(true)
     expect(shell.openExternal).toHaveBeenCalledTimes(1)
     const webview = fakeEvent()
     win.webContents.emit('will-attach-webview', webview, {}, {})
@@ -178,7 +186,6 @@ describe('window lifecycle', () => {
     let quitting = false
     const wm = createWindowManager({
       preloadPath: '/p.cjs',
-      rendererDir: '/r',
       devServerUrl: null,
       isQuitting: () => quitting,
       hideOnClose: () => true,
