@@ -266,17 +266,16 @@ async function main(): Promise<number> {
       console.error(`chart not rendered: ${String(error)}`)
     }
   }
-  // --quick checks that the bench works for every server. In a full run a baseline that loses or
-  // strands clients under load (Socket.IO's storm at 10,000) is a measurement, reported, while
-  // Tidings falling short fails the run.
+  // --quick checks that the bench works for every server: each one connects, every scenario runs,
+  // and fan-out and resume lose nothing on any of them. A baseline's storm is measured, not
+  // judged, in every run: Socket.IO's recovery strands clients when a storm outruns its server (in
+  // every full run at 10,000 clients, and in a quick run on a machine busy with other work). In a
+  // full run only Tidings is judged; Tidings falling short fails any run.
+  const baselines = only.filter((kind) => kind !== 'tidings')
   const judged = quick ? only : only.filter((kind) => kind === 'tidings')
   const ran = scenarios ?? SCENARIOS
-  const problems = [...failures, ...checkQuick(report, judged, ran)]
-  const shortfalls = checkQuick(
-    report,
-    only.filter((kind) => !judged.includes(kind)),
-    ran,
-  )
+  const problems = [...failures, ...checkQuick(report, judged, ran, baselines)]
+  const shortfalls = checkQuick(report, baselines, ran).filter((p) => !problems.includes(p))
   if (shortfalls.length > 0) {
     console.log(
       `\nBaselines fell short (measured, not a failure of the run):\n- ${shortfalls.join('\n- ')}`,
@@ -286,7 +285,10 @@ async function main(): Promise<number> {
     console.error(`\nFAILED:\n- ${problems.join('\n- ')}`)
     return 1
   }
-  console.log(quick ? '\nquick check passed: every scenario completed, nothing lost' : '')
+  const exceptions = shortfalls.length > 0 ? " but in the baselines' storms above" : ''
+  console.log(
+    quick ? `\nquick check passed: every scenario completed, nothing lost${exceptions}` : '',
+  )
   return 0
 }
 
