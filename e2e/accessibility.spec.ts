@@ -106,12 +106,18 @@ test.describe('Accessibility', () => {
     const memberSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
     await expect(memberSettings.getByTestId('timezone-readonly')).toBeVisible()
     await expectNoSeriousViolations(memberSettings, 'settings (member)')
+  })
 
+  // Its own test: the screens above already take most of a test's time.
+  test('axe finds no serious or critical violations in the conversation details dialog', async ({
+    world,
+  }) => {
+    const { alicePage, aliceRest } = await signUpPair(world)
     // Conversation details of a group: members, rename, the add-people picker, then the leave
     // confirmation; Escape closes it and focus goes back to the button that opened it.
-    await pair.aliceRest.registerInvited(CAROL)
+    await aliceRest.registerInvited(CAROL)
     const bobId = (await RestUser.login(world.backend.url, BOB)).auth.user.id
-    await pair.aliceRest.createGroup('Design review', [bobId])
+    await aliceRest.createGroup('Design review', [bobId])
     await openConversation(alicePage, 'Design review')
     await alicePage.getByTestId('open-conversation-details').click()
     const details = alicePage.getByTestId('conversation-details-dialog')
