@@ -1,7 +1,15 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { expect, signUpPair, test } from './support/fixtures'
-import { ALICE, messageWithText, openConversation, send } from './support/flows'
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  RestUser,
+  messageWithText,
+  openConversation,
+  send,
+} from './support/flows'
 
 // Every screen passes axe without serious or critical violations, and the main paths work from
 // the keyboard alone.
@@ -98,6 +106,32 @@ test.describe('Accessibility', () => {
     const memberSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
     await expect(memberSettings.getByTestId('timezone-readonly')).toBeVisible()
     await expectNoSeriousViolations(memberSettings, 'settings (member)')
+  })
+
+  // Its own test: the screens above already take most of a test's time.
+  test('axe finds no serious or critical violations in the conversation details dialog', async ({
+    world,
+  }) => {
+    const { alicePage, aliceRest } = await signUpPair(world)
+    // Conversation details of a group: members, rename, the add-people picker, then the leave
+    // confirmation; Escape closes it and focus goes back to the button that opened it.
+    await aliceRest.registerInvited(CAROL)
+    const bobId = (await RestUser.login(world.backend.url, BOB)).auth.user.id
+    await aliceRest.createGroup('Design review', [bobId])
+    await openConversation(alicePage, 'Design review')
+    await alicePage.getByTestId('open-conversation-details').click()
+    const details = alicePage.getByTestId('conversation-details-dialog')
+    await expect(details.getByTestId('member-item')).toHaveCount(2)
+    await expect(details.getByTestId('add-person-option')).toHaveCount(1)
+    await expect(details.getByLabel('Title')).toHaveValue('Design review')
+    await expectNoSeriousViolations(alicePage, 'conversation details dialog')
+    await details.getByTestId('leave-conversation').click()
+    await expect(details.getByTestId('leave-confirm')).toBeVisible()
+    await expect(details.getByRole('button', { name: 'Stay' })).toBeFocused()
+    await expectNoSeriousViolations(alicePage, 'conversation details: leave confirmation')
+    await alicePage.keyboard.press('Escape')
+    await expect(details).toHaveCount(0)
+    await expect(alicePage.getByTestId('open-conversation-details')).toBeFocused()
   })
 
   test('the keyboard alone opens a conversation, sends, opens dialogs and changes settings', async ({

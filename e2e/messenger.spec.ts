@@ -6,6 +6,7 @@ import { bobOpensConversation, expect, signUpPair, test } from './support/fixtur
 import {
   ALICE,
   BOB,
+  CAROL,
   RestUser,
   clockTime,
   conversationItem,
@@ -438,5 +439,90 @@ test.describe('Tidings renderer in Chromium', () => {
       .toBeGreaterThan(40 * 50)
     await expect(start).toHaveCount(0)
     await wheelToStart()
+  })
+
+  test('conversation details: rename a group, add a member, and a member leaves', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { alicePage, bobPage, aliceRest } = pair
+    const carol = await aliceRest.registerInvited(CAROL)
+    const bobId = (await RestUser.login(world.backend.url, BOB)).auth.user.id
+    const group = await aliceRest.createGroup('Project', [bobId])
+    expect(group.kind).toBe('group')
+
+    await openConversation(alicePage, 'Project')
+    await openConversation(bobPage, 'Project')
+
+    // Alice opens the details from the thread header: the title and both members.
+    await alicePage.getByTestId('open-conversation-details').click()
+    const details = alicePage.getByTestId('conversation-details-dialog')
+    await expect(details).toBeVisible()
+    await expect(details.getByRole('heading', { name: 'Conversation details' })).toBeVisible()
+    await expect(details.getByTestId('details-title')).toHaveText('Project')
+    const members = details.getByTestId('member-item')
+    await expect(members).toHaveCount(2)
+    await expect(members.filter({ hasText: `${ALICE.displayName} (you)` })).toHaveCount(1)
+    // Bob's app is open: he shows online, as in the list.
+    await expect(members.filter({ hasText: BOB.displayName })).toContainText('(online)')
+
+    // Rename: Bob's list and thread show the new title live.
+    await details.getByLabel('Title').fill('Project Phoenix')
+    await details.getByTestId('details-rename').click()
+    await expect(details.getByTestId('details-title')).toHaveText('Project Phoenix')
+    await expect(conversationItem(bobPage, 'Project Phoenix')).toBeVisible()
+    await expect(bobPage.getByTestId('thread').getByRole('heading', { level: 2 })).toHaveText(
+      'Project Phoenix',
+    )
+
+    // Add Carol: only people not yet members are offered.
+    const options = details.getByTestId('add-person-option')
+    await expect(options).toHaveCount(1)
+    await options.filter({ hasText: CAROL.displayName }).click()
+    await details.getByTestId('details-add').click()
+    await expect(members).toHaveCount(3)
+    await expect(members.filter({ hasText: CAROL.displayName })).toContainText('(offline)')
+    await expect(options).toHaveCount(0)
+    expect((await carol.conversation(group.id)).members.map((m) => m.username)).toEqual([
+      ALICE.username,
+      BOB.username,
+      CAROL.username,
+    ])
+    // The creator (and admin) may remove the others.
+    await expect(details.getByTestId('remove-member')).toHaveCount(2)
+
+    // Bob sees Carol join live; as a plain member he may leave but not remove anyone.
+    await bobPage.getByTestId('open-conversation-details').click()
+    const bobDetails = bobPage.getByTestId('conversation-details-dialog')
+    await expect(bobDetails.getByTestId('member-item')).toHaveCount(3)
+    await expect(bobDetails.getByTestId('details-title')).toHaveText('Project Phoenix')
+    await expect(bobDetails.getByTestId('remove-member')).toHaveCount(0)
+
+    // Leaving asks first; staying keeps everything.
+    await bobDetails.getByTestId('leave-conversation').click()
+    await expect(bobDetails.getByTestId('leave-confirm')).toContainText('Leave Project Phoenix?')
+    await bobDetails.getByRole('button', { name: 'Stay' }).click()
+    await expect(bobDetails.getByTestId('leave-confirm')).toHaveCount(0)
+    await expect(bobDetails.getByTestId('leave-conversation')).toBeFocused()
+    await bobDetails.getByTestId('leave-conversation').click()
+    await bobDetails.getByTestId('leave-confirm-button').click()
+
+    // Bob left: the group is gone from his list and screen; Alice's open dialog updates.
+    await expect(bobDetails).toHaveCount(0)
+    await expect(conversationItem(bobPage, 'Project Phoenix')).toHaveCount(0)
+    await expect(bobPage.getByTestId('thread')).toHaveCount(0)
+    await expect(conversationItem(bobPage, ALICE.displayName)).toBeVisible()
+    await expect(members).toHaveCount(2)
+    await expect(members.filter({ hasText: BOB.displayName })).toHaveCount(0)
+
+    // Alice removes Carol; Escape closes the dialog and focus returns to its button.
+    await details.getByRole('button', { name: `Remove ${CAROL.displayName}` }).click()
+    await expect(members).toHaveCount(1)
+    expect((await aliceRest.conversation(group.id)).members.map((m) => m.username)).toEqual([
+      ALICE.username,
+    ])
+    await alicePage.keyboard.press('Escape')
+    await expect(details).toHaveCount(0)
+    await expect(alicePage.getByTestId('open-conversation-details')).toBeFocused()
   })
 })

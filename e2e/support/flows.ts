@@ -24,6 +24,12 @@ export const BOB: Account = {
   displayName: 'Bob Member',
 }
 
+export const CAROL: Account = {
+  username: 'carol',
+  password: 'carol-password-1',
+  displayName: 'Carol Member',
+}
+
 /** The login form in first-run mode: create the administrator account. */
 export async function createFirstAccount(page: Page, account: Account): Promise<void> {
   const form = page.getByTestId('login-form')
@@ -132,6 +138,33 @@ export class RestUser {
     const body = (await response.json()) as { status: string; data: AuthResult }
     if (!response.ok) throw new Error(`login ${account.username}: ${JSON.stringify(body)}`)
     return new RestUser(baseUrl, body.data)
+  }
+
+  /** Registers `account` with an invite code of this (admin) user, over REST: no app of theirs. */
+  async registerInvited(account: Account): Promise<RestUser> {
+    const { code } = await this.call<{ code: string }>('POST', '/admin/invites', {})
+    const response = await fetch(`${this.baseUrl}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: account.username,
+        password: account.password,
+        display_name: account.displayName,
+        invite_code: code,
+      }),
+    })
+    const body = (await response.json()) as { status: string; data: AuthResult }
+    if (!response.ok) throw new Error(`register ${account.username}: ${JSON.stringify(body)}`)
+    return new RestUser(this.baseUrl, body.data)
+  }
+
+  /** A titled group with these members (a titled conversation is a group even with two). */
+  createGroup(title: string, memberIds: number[]): Promise<Conversation> {
+    return this.call('POST', '/conversations', { member_ids: memberIds, title })
+  }
+
+  conversation(id: number): Promise<Conversation> {
+    return this.call('GET', `/conversations/${id}`)
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -81,6 +81,19 @@ export interface InvokeMap {
     request: { conversation_id: number; title: string }
     response: Conversation
   }
+  /** Adds people to a Tidings group (the server refuses direct, email and bridged ones). */
+  'conversations/addMembers': {
+    request: { conversation_id: number; user_ids: number[] }
+    response: Conversation
+  }
+  /**
+   * Removes a member; with the caller's own id, leaves. The server lets only the creator or an
+   * admin remove others. The response is the conversation as it is afterwards.
+   */
+  'conversations/removeMember': {
+    request: { conversation_id: number; user_id: number }
+    response: Conversation
+  }
   'conversations/focus': { request: { conversation_id: number | null }; response: void }
   'messages/history': {
     request: { conversation_id: number; before?: number; limit?: number }
@@ -142,6 +155,8 @@ export const INVOKE_CHANNELS = [
   'conversations/list',
   'conversations/create',
   'conversations/rename',
+  'conversations/addMembers',
+  'conversations/removeMember',
   'conversations/focus',
   'messages/history',
   'messages/send',

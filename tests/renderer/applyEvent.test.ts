@@ -6,6 +6,7 @@ import {
   applyEvent,
   applySession,
   markActiveRead,
+  leaveConversation,
   openConversation,
   register,
   resetUserData,
@@ -14,7 +15,11 @@ import {
   signOut,
 } from '../../src/renderer/src/stores/actions'
 import { useBranding, DEFAULT_BRANDING } from '../../src/renderer/src/stores/branding'
-import { conversationTitle, useConversations } from '../../src/renderer/src/stores/conversations'
+import {
+  conversationPermissions,
+  conversationTitle,
+  useConversations,
+} from '../../src/renderer/src/stores/conversations'
 import { useEventLog } from '../../src/renderer/src/stores/eventLog'
 import { buildThread, useMessages } from '../../src/renderer/src/stores/messages'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
@@ -644,6 +649,69 @@ describe('conversations, presence, typing and system events', () => {
     expect(useConversations.getState().byId[30]).toBeUndefined()
     expect(useConversations.getState().activeId).toBeNull()
     expect(fake.callsTo('conversations/focus').at(-1)).toEqual({ conversation_id: null })
+  })
+
+  it('leaving takes the conversation off the list at once, without a "removed" toast', async () => {
+    await openConversation(20)
+    const group = useConversations.getState().byId[20]!
+    fake.handlers['conversations/removeMember'] = () => ({
+      ...group,
+      members: group.members.filter((m) => m.user_id !== ME.id),
+    })
+    await leaveConversation(20)
+    expect(fake.callsTo('conversations/removeMember')).toEqual([
+      { conversation_id: 20, user_id: ME.id },
+    ])
+    expect(useConversations.getState().byId[20]).toBeUndefined()
+    expect(useConversations.getState().activeId).toBeNull()
+    // The server's removal event follows: nothing more to show.
+    applyEvent(
+      event('conversation_updated', {
+        conversation: group,
+        change: 'members_removed',
+        removed: true,
+      }),
+    )
+    expect(useToasts.getState().toasts).toHaveLength(0)
+  })
+
+  it('keeps the conversation when leaving is refused', async () => {
+    fake.handlers['conversations/removeMember'] = () => {
+      throw Object.assign(new Error('No'), { code: 'forbidden' })
+    }
+    await expect(leaveConversation(20)).rejects.toMatchObject({ code: 'forbidden' })
+    expect(useConversations.getState().byId[20]).toBeDefined()
+  })
+
+  it("offers only what the server allows: the creator's and an admin's removals, groups' adds", () => {
+    const group = conversation(40, [JANE, BOB], { created_by: JANE.id })
+    const direct = conversation(41, [JANE], { created_by: JANE.id })
+    const bob = { id: BOB.id, role: 'member' }
+    const jane = { id: JANE.id, role: 'member' }
+    const admin = { id: ME.id, role: 'admin' }
+    expect(conversationPermissions(group, bob)).toEqual({
+      rename: true,
+      addMembers: true,
+      leave: true,
+      removeOthers: false,
+    })
+    expect(conversationPermissions(group, jane).removeOthers).toBe(true)
+    expect(conversationPermissions(group, admin).removeOthers).toBe(true)
+    expect(conversationPermissions(direct, { id: ME.id, role: 'member' })).toEqual({
+      rename: true,
+      addMembers: false,
+      leave: true,
+      removeOthers: false,
+    })
+    const email = conversation(42, [BOB], { kind: 'group', platform: 'email' })
+    expect(conversationPermissions(email, admin).addMembers).toBe(false)
+    // Not a member (any more): nothing.
+    expect(conversationPermissions(group, { id: 99, role: 'admin' })).toEqual({
+      rename: false,
+      addMembers: false,
+      leave: false,
+      removeOthers: false,
+    })
   })
 
   it('does not toast conversations the user created', () => {

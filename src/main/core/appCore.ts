@@ -246,6 +246,22 @@ class ApplicationCore implements AppCore {
         const body = request as InvokeRequest<'conversations/rename'>
         return this.authed(() => this.rest.renameConversation(body.conversation_id, body.title))
       }
+      case 'conversations/addMembers': {
+        const body = request as InvokeRequest<'conversations/addMembers'>
+        return this.authed(() => this.rest.addMembers(body.conversation_id, body.user_ids))
+      }
+      case 'conversations/removeMember': {
+        const body = request as InvokeRequest<'conversations/removeMember'>
+        return this.authed(async () => {
+          const conversation = await this.rest.removeMember(body.conversation_id, body.user_id)
+          if (body.user_id === this.session?.user.id) {
+            // Left: its unread messages no longer count (the server's removed event says so too).
+            this.unread.removeConversation(body.conversation_id)
+            this.publishUnread()
+          }
+          return conversation
+        })
+      }
       case 'conversations/focus': {
         const body = request as InvokeRequest<'conversations/focus'>
         this.focusedConversationId = body.conversation_id

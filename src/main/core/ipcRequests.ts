@@ -33,6 +33,14 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { conversation_id: Id, title: Type.String({ minLength: 1, maxLength: 128 }) },
     { additionalProperties: false },
   ),
+  'conversations/addMembers': Type.Object(
+    { conversation_id: Id, user_ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }) },
+    { additionalProperties: false },
+  ),
+  'conversations/removeMember': Type.Object(
+    { conversation_id: Id, user_id: Id },
+    { additionalProperties: false },
+  ),
   'conversations/focus': Type.Object(
     { conversation_id: Type.Union([Id, Type.Null()]) },
     { additionalProperties: false },

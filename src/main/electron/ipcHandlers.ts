@@ -21,15 +21,14 @@ export const UNTRUSTED_SENDER = 'untrusted_sender'
  * through the stores in src/renderer/src/stores), and no others.
  *
  * The main window is the messenger: session (sign in, up and out), connection state, people,
- * conversations, messages, the outbox, typing, invites, reading branding and preferences, and
+ * conversations (list, create, focus, and from the details dialog rename, add and remove members
+ * or leave), messages, the outbox, typing, invites, reading branding and preferences, and
  * opening the settings window. Changing preferences, the organization time zone and mail
  * accounts happen only in the settings window, so the main window may not call those.
  *
  * The settings window only shows and changes preferences, the organization time zone and
  * connected accounts (plus the session and conversation list it reads), so a settings page gone
  * wrong can neither send, edit or delete messages nor sign in, out or up.
- *
- * conversations/rename is called by no page and is open to neither.
  */
 export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChannel>>> = {
   'index.html': new Set<InvokeChannel>([
@@ -41,6 +40,9 @@ export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChan
     'users/list',
     'conversations/list',
     'conversations/create',
+    'conversations/rename',
+    'conversations/addMembers',
+    'conversations/removeMember',
     'conversations/focus',
     'messages/history',
     'messages/send',

@@ -23,6 +23,9 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'users/list',
   'conversations/list',
   'conversations/create',
+  'conversations/rename',
+  'conversations/addMembers',
+  'conversations/removeMember',
   'conversations/focus',
   'messages/history',
   'messages/send',
@@ -123,17 +126,25 @@ describe('registerIpcHandlers', () => {
     expect(openSettings).toHaveBeenCalledTimes(1)
   })
 
-  it('opens conversations/rename to no page: none calls it', async () => {
+  it('opens renaming and changing members to the main window, not to the settings window', async () => {
     const { invoke, calls } = setup()
-    for (const url of [ownUrl, settingsUrl]) {
-      const result = await invoke(
-        'conversations/rename',
-        { conversation_id: 1, title: 'x' },
-        { url },
-      )
-      expect(result).toMatchObject({ ok: false, error: { code: UNTRUSTED_SENDER } })
+    const requests = [
+      ['conversations/rename', { conversation_id: 1, title: 'x' }],
+      ['conversations/addMembers', { conversation_id: 1, user_ids: [2] }],
+      ['conversations/removeMember', { conversation_id: 1, user_id: 2 }],
+    ] as const
+    for (const [channel, request] of requests) {
+      const refused = await invoke(channel, request, { url: settingsUrl })
+      expect(refused, channel).toMatchObject({ ok: false, error: { code: UNTRUSTED_SENDER } })
     }
     expect(calls).toEqual([])
+    for (const [channel, request] of requests) {
+      expect(await invoke(channel, request, { url: ownUrl }), channel).toEqual({
+        ok: true,
+        data: { echoed: channel },
+      })
+    }
+    expect(calls.map((c) => c.channel)).toEqual(requests.map(([channel]) => channel))
   })
 
   it('opens the settings window itself', async () => {
@@ -182,7 +193,7 @@ describe('registerIpcHandlers', () => {
     )
     expect(openSettings).toHaveBeenCalledTimes(1)
     // Named outright: the main window may not change preferences, the organization time zone or
-    // mail accounts (the settings window does), nor rename conversations (no page does).
+    // mail accounts (the settings window does).
     for (const channel of [
       'settings/set',
       'branding/set',
@@ -190,7 +201,6 @@ describe('registerIpcHandlers', () => {
       'accounts/connectEmail',
       'accounts/disconnect',
       'accounts/sync',
-      'conversations/rename',
     ]) {
       expect(await invoke(channel, undefined, { url: ownUrl }), channel).toMatchObject({
         ok: false,

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { Conversation, Message } from '../../../shared/models'
 import { dayKeyer, formatDayLabel } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
@@ -10,6 +10,7 @@ import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
 import { typingText, useTyping } from '../stores/typing'
 import { Composer } from './Composer'
+import { ConversationDetailsDialog } from './ConversationDetailsDialog'
 import { MessageRow } from './MessageRow'
 import { PlatformTag } from './PlatformTag'
 
@@ -87,6 +88,15 @@ export function Thread({ conversationId }: { conversationId: number }) {
     }
     return null
   }, [entries])
+
+  const [detailsOpen, setDetailsOpen] = useState(false)
+  const detailsButton = useRef<HTMLButtonElement>(null)
+  const detailsWereOpen = useRef(false)
+  useEffect(() => {
+    // Back to the button that opened the dialog once it closes, so keyboard users keep their place.
+    if (detailsWereOpen.current && !detailsOpen) detailsButton.current?.focus()
+    detailsWereOpen.current = detailsOpen
+  }, [detailsOpen])
 
   const scrollRef = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
@@ -182,77 +192,97 @@ export function Thread({ conversationId }: { conversationId: number }) {
         `${platformLabel(conversation.platform)} conversation`
 
   return (
-    <section className="thread" aria-labelledby="thread-title" data-testid="thread">
-      <header className="thread__header">
-        <h2 id="thread-title" className="thread__title">
-          {title}
-          <PlatformTag platform={conversation.platform} />
-        </h2>
-        <p className="thread__subtitle muted small">
-          {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
-        </p>
-      </header>
-      {thread?.loadingOlder && (
-        <p className="thread__loading small" role="status">
-          Loading older messages…
-        </p>
-      )}
-      <div
-        ref={scrollRef}
-        className="thread__scroll"
-        onScroll={onScroll}
-        tabIndex={0}
-        role="region"
-        aria-label={`Messages in ${title}`}
-        data-testid="message-list"
-      >
-        {thread?.loaded && rows.length === 0 && (
-          <p className="empty muted">No messages yet. Say hello!</p>
+    <>
+      <section className="thread" aria-labelledby="thread-title" data-testid="thread">
+        <header className="thread__header">
+          <div className="thread__heading">
+            <h2 id="thread-title" className="thread__title">
+              {title}
+              <PlatformTag platform={conversation.platform} />
+            </h2>
+            <p className="thread__subtitle muted small">
+              {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
+            </p>
+          </div>
+          <button
+            ref={detailsButton}
+            type="button"
+            className="button button--small"
+            aria-haspopup="dialog"
+            data-testid="open-conversation-details"
+            onClick={() => setDetailsOpen(true)}
+          >
+            Details
+          </button>
+        </header>
+        {thread?.loadingOlder && (
+          <p className="thread__loading small" role="status">
+            Loading older messages…
+          </p>
         )}
-        <div className="thread__canvas" style={{ height: totalSize }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const row = rows[item.index]
-            if (!row) return null
-            return (
-              <div
-                key={item.key}
-                data-index={item.index}
-                ref={virtualizer.measureElement}
-                className="thread__row"
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                {row.type === 'start' ? (
-                  <p className="thread__start muted small">Start of the conversation</p>
-                ) : row.type === 'day' ? (
-                  <div className="day-separator" data-testid="day-separator">
-                    <span>{formatDayLabel(row.ts, zone, now)}</span>
-                  </div>
-                ) : (
-                  <MessageRow
-                    entry={row.entry}
-                    zone={zone}
-                    clock={clock}
-                    receipt={
-                      row.entry.id !== null && row.entry.id === lastOwnId
-                        ? receiptText(conversation, row.entry.id, me)
-                        : null
-                    }
-                  />
-                )}
-              </div>
-            )
-          })}
+        <div
+          ref={scrollRef}
+          className="thread__scroll"
+          onScroll={onScroll}
+          tabIndex={0}
+          role="region"
+          aria-label={`Messages in ${title}`}
+          data-testid="message-list"
+        >
+          {thread?.loaded && rows.length === 0 && (
+            <p className="empty muted">No messages yet. Say hello!</p>
+          )}
+          <div className="thread__canvas" style={{ height: totalSize }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index]
+              if (!row) return null
+              return (
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  className="thread__row"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  {row.type === 'start' ? (
+                    <p className="thread__start muted small">Start of the conversation</p>
+                  ) : row.type === 'day' ? (
+                    <div className="day-separator" data-testid="day-separator">
+                      <span>{formatDayLabel(row.ts, zone, now)}</span>
+                    </div>
+                  ) : (
+                    <MessageRow
+                      entry={row.entry}
+                      zone={zone}
+                      clock={clock}
+                      receipt={
+                        row.entry.id !== null && row.entry.id === lastOwnId
+                          ? receiptText(conversation, row.entry.id, me)
+                          : null
+                      }
+                    />
+                  )}
+                </div>
+              )
+            })}
+          </div>
         </div>
-      </div>
-      {thread?.error && (
-        <p className="form-error thread__error" role="alert">
-          {thread.error}
-        </p>
+        {thread?.error && (
+          <p className="form-error thread__error" role="alert">
+            {thread.error}
+          </p>
+        )}
+        <TypingIndicator conversationId={conversationId} />
+        <ActionError />
+        <Composer key={conversationId} conversationId={conversationId} />
+      </section>
+      {detailsOpen && (
+        <ConversationDetailsDialog
+          conversationId={conversationId}
+          onClose={() => setDetailsOpen(false)}
+        />
       )}
-      <TypingIndicator conversationId={conversationId} />
-      <ActionError />
-      <Composer key={conversationId} conversationId={conversationId} />
-    </section>
+    </>
   )
 }
 

@@ -173,10 +173,10 @@ export function applyEvent(event: AnyTidingsEvent): void {
       const known = conversation.id in conversations.byId
       const title = conversationTitle(conversation, me, usePresence.getState().people)
       if (removed) {
-        const wasActive = conversations.activeId === conversation.id
-        conversations.remove(conversation.id)
-        messages.dropConversation(conversation.id)
-        if (wasActive) void openConversation(null)
+        // Leaving from this window says so itself; no "removed" toast for it.
+        const left = leaving.has(conversation.id)
+        forgetConversation(conversation.id)
+        if (left) break
         useToasts.getState().push({
           kind: 'conversation_updated',
           title: 'Removed from conversation',
@@ -274,6 +274,37 @@ export function markActiveRead(): void {
 }
 
 /** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
+/** Conversations this window is leaving: their removal is no news to show. */
+const leaving = new Set<number>()
+
+/** Takes a conversation the user is no longer in off the list, its thread and the screen. */
+function forgetConversation(id: number): void {
+  const wasActive = useConversations.getState().activeId === id
+  useConversations.getState().remove(id)
+  useMessages.getState().dropConversation(id)
+  if (wasActive) void openConversation(null)
+}
+
+/**
+ * The user leaves a conversation: the server removes them, and it goes from the list at once
+ * (the server's `conversation_updated` with `removed: true` would also take it off). Throws the
+ * server's refusal.
+ */
+export async function leaveConversation(id: number): Promise<void> {
+  const me = selfId()
+  if (me === null) return
+  leaving.add(id)
+  try {
+    await api()['conversations/removeMember']({ conversation_id: id, user_id: me })
+  } catch (error) {
+    leaving.delete(id)
+    throw error
+  }
+  forgetConversation(id)
+  // The server's removal event may still be on its way: keep it quiet for a while.
+  setTimeout(() => leaving.delete(id), 30_000)
+}
+
 export async function openConversation(id: number | null): Promise<void> {
   const conversations = useConversations.getState()
   conversations.setActive(id)

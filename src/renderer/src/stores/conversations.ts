@@ -30,6 +30,12 @@ interface ConversationsStore {
   applyReceipt(conversationId: number, receipt: Receipt): void
   setUnread(id: number, count: number): void
   create(memberIds: number[], title?: string): Promise<Conversation | null>
+  /** Renames a conversation; throws the server's refusal. */
+  rename(id: number, title: string): Promise<void>
+  /** Adds people to a group; throws the server's refusal. */
+  addMembers(id: number, userIds: number[]): Promise<void>
+  /** Removes another member (the creator or an admin may); throws the server's refusal. */
+  removeMember(id: number, userId: number): Promise<void>
   reset(): void
 }
 
@@ -229,6 +235,23 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
         return null
       }
     },
+    rename: async (id, title) => {
+      get().upsert(await api()['conversations/rename']({ conversation_id: id, title }))
+    },
+    addMembers: async (id, userIds) => {
+      const conversation = await api()['conversations/addMembers']({
+        conversation_id: id,
+        user_ids: userIds,
+      })
+      get().upsert(conversation)
+    },
+    removeMember: async (id, userId) => {
+      const conversation = await api()['conversations/removeMember']({
+        conversation_id: id,
+        user_id: userId,
+      })
+      if (id in get().byId) get().upsert(conversation)
+    },
     reset: () => {
       generation += 1
       set({ byId: {}, order: [], activeId: null, listedUpTo: {}, loaded: false, error: null })
@@ -259,4 +282,30 @@ export function conversationTitle(
 export function directPeer(c: Conversation, selfId: number | null): number | null {
   if (c.kind !== 'direct') return null
   return c.members.find((m) => m.user_id !== selfId)?.user_id ?? null
+}
+
+/** What the server lets `me` do with a conversation they are a member of. */
+export interface ConversationPermissions {
+  /** Any member may rename any conversation. */
+  rename: boolean
+  /** Only Tidings groups take new members (a direct, email or bridged one → 400). */
+  addMembers: boolean
+  /** Any member may leave. */
+  leave: boolean
+  /** Others may be removed only by the conversation's creator or an admin (else 403). */
+  removeOthers: boolean
+}
+
+/** The server's rules (server/services/conversations.ts), so the UI offers only what works. */
+export function conversationPermissions(
+  c: Conversation,
+  me: { id: number; role: string } | null,
+): ConversationPermissions {
+  const member = me !== null && c.members.some((m) => m.user_id === me.id)
+  return {
+    rename: member,
+    addMembers: member && c.kind === 'group' && c.platform === 'tidings',
+    leave: member,
+    removeOthers: member && (c.created_by === me.id || me.role === 'admin'),
+  }
 }

@@ -1,0 +1,313 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { errorMessage } from '../api'
+import { platformLabel } from '../platformLabel'
+import { leaveConversation } from '../stores/actions'
+import {
+  conversationPermissions,
+  conversationTitle,
+  useConversations,
+} from '../stores/conversations'
+import { usePresence } from '../stores/presence'
+import { useSession } from '../stores/session'
+
+/**
+ * A conversation's title and members, and what the server lets the user change: rename it, add
+ * people to a Tidings group, remove others (its creator or an admin), leave it. Reads the
+ * conversation from the store, so renames and members joining or leaving show while it is open.
+ */
+export function ConversationDetailsDialog({
+  conversationId,
+  onClose,
+}: {
+  conversationId: number
+  onClose: () => void
+}) {
+  const ref = useRef<HTMLDialogElement>(null)
+  const conversation = useConversations((s) => s.byId[conversationId])
+  const rename = useConversations((s) => s.rename)
+  const addMembers = useConversations((s) => s.addMembers)
+  const removeMember = useConversations((s) => s.removeMember)
+  const people = usePresence((s) => s.people)
+  const user = useSession((s) => s.session?.user ?? null)
+  const [draftTitle, setDraftTitle] = useState<string | null>(null)
+  const [filter, setFilter] = useState('')
+  const [selected, setSelected] = useState<number[]>([])
+  const [confirmLeave, setConfirmLeave] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [status, setStatus] = useState('')
+  const leaveButton = useRef<HTMLButtonElement>(null)
+  const keepButton = useRef<HTMLButtonElement>(null)
+  const confirmShown = useRef(false)
+  const id = useId()
+
+  useEffect(() => {
+    const dialog = ref.current
+    if (dialog && !dialog.open) dialog.showModal()
+    void usePresence.getState().load()
+    return () => dialog?.close()
+  }, [])
+
+  useEffect(() => {
+    // The confirmation takes focus from the button that asked it, and gives it back if kept.
+    if (confirmLeave) keepButton.current?.focus()
+    else if (confirmShown.current) leaveButton.current?.focus()
+    confirmShown.current = confirmLeave
+  }, [confirmLeave])
+
+  if (!conversation) return null
+  const me = user?.id ?? null
+  const can = conversationPermissions(conversation, user)
+  const title = conversationTitle(conversation, me, people)
+  const memberIds = new Set(conversation.members.map((m) => m.user_id))
+  const candidates = Object.values(people)
+    .filter((p) => !memberIds.has(p.id))
+    .filter((p) => {
+      const q = filter.trim().toLowerCase()
+      return !q || p.display_name.toLowerCase().includes(q) || p.username.toLowerCase().includes(q)
+    })
+    .sort((a, b) => a.display_name.localeCompare(b.display_name))
+  const titleValue = draftTitle ?? conversation.title ?? ''
+  const titleChanged = titleValue.trim() !== '' && titleValue.trim() !== (conversation.title ?? '')
+
+  async function run(action: () => Promise<void>, done: string): Promise<boolean> {
+    setBusy(true)
+    setError(null)
+    setStatus('')
+    try {
+      await action()
+      setStatus(done)
+      return true
+    } catch (e) {
+      setError(errorMessage(e))
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function submitTitle(e: FormEvent) {
+    e.preventDefault()
+    if (!titleChanged) return
+    const next = titleValue.trim()
+    if (await run(() => rename(conversationId, next), `Renamed to ${next}.`)) setDraftTitle(null)
+  }
+
+  async function submitAdd(e: FormEvent) {
+    e.preventDefault()
+    if (selected.length === 0) return
+    const names = selected.map((p) => people[p]?.display_name ?? `#${p}`).join(', ')
+    if (await run(() => addMembers(conversationId, selected), `Added ${names}.`)) {
+      setSelected([])
+      setFilter('')
+    }
+  }
+
+  function remove(userId: number, name: string) {
+    void run(() => removeMember(conversationId, userId), `Removed ${name}.`)
+  }
+
+  async function leave() {
+    setBusy(true)
+    setError(null)
+    try {
+      // On success the conversation leaves the store, which closes this dialog with the thread.
+      await leaveConversation(conversationId)
+      onClose()
+    } catch (e) {
+      setError(errorMessage(e))
+      setBusy(false)
+      setConfirmLeave(false)
+    }
+  }
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={`${id}-heading`}
+      data-testid="conversation-details-dialog"
+      onCancel={(e) => {
+        e.preventDefault()
+        onClose()
+      }}
+    >
+      <h2 id={`${id}-heading`}>Conversation details</h2>
+      <p className="details__title" data-testid="details-title">
+        {title}
+      </p>
+      <p className="muted small">
+        {conversation.kind === 'direct' ? 'Direct conversation' : 'Group'}
+        {conversation.platform !== 'tidings' && ` · ${platformLabel(conversation.platform)}`}
+      </p>
+
+      {can.rename && (
+        <form className="details__section" onSubmit={(e) => void submitTitle(e)}>
+          <label htmlFor={`${id}-title`}>Title</label>
+          <div className="details__row">
+            <input
+              id={`${id}-title`}
+              value={titleValue}
+              maxLength={128}
+              placeholder={title}
+              data-testid="details-title-input"
+              onChange={(e) => setDraftTitle(e.target.value)}
+            />
+            <button
+              type="submit"
+              className="button"
+              disabled={busy || !titleChanged}
+              data-testid="details-rename"
+            >
+              Rename
+            </button>
+          </div>
+        </form>
+      )}
+
+      <section className="details__section" aria-labelledby={`${id}-members`}>
+        <h3 id={`${id}-members`} className="details__subheading">
+          Members ({conversation.members.length})
+        </h3>
+        <ul className="details__members" data-testid="member-list">
+          {conversation.members.map((m) => {
+            const person = people[m.user_id]
+            const name = person?.display_name ?? m.display_name
+            const online = person?.online ?? false
+            return (
+              <li key={m.user_id} className="details__member" data-testid="member-item">
+                <span
+                  className={`presence-dot presence-dot--inline presence-dot--${online ? 'online' : 'offline'}`}
+                  aria-hidden="true"
+                />
+                <span className="details__member-name">
+                  {name}
+                  {m.user_id === me && ' (you)'} <span className="muted">@{m.username}</span>
+                  <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>
+                </span>
+                {can.removeOthers && m.user_id !== me && (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={`Remove ${name}`}
+                    disabled={busy}
+                    data-testid="remove-member"
+                    onClick={() => remove(m.user_id, name)}
+                  >
+                    Remove
+                  </button>
+                )}
+              </li>
+            )
+          })}
+        </ul>
+      </section>
+
+      {can.addMembers && (
+        <form className="details__section" onSubmit={(e) => void submitAdd(e)}>
+          <label htmlFor={`${id}-filter`}>Add people</label>
+          <input
+            id={`${id}-filter`}
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="Name or username"
+          />
+          <fieldset className="people-picker">
+            <legend className="visually-hidden">People to add</legend>
+            {candidates.length === 0 && <p className="muted small">Nobody else to add.</p>}
+            {candidates.map((p) => (
+              <label key={p.id} className="people-picker__row" data-testid="add-person-option">
+                <input
+                  type="checkbox"
+                  checked={selected.includes(p.id)}
+                  onChange={() =>
+                    setSelected((s) =>
+                      s.includes(p.id) ? s.filter((x) => x !== p.id) : [...s, p.id],
+                    )
+                  }
+                />
+                <span
+                  className={`presence-dot presence-dot--inline presence-dot--${p.online ? 'online' : 'offline'}`}
+                  aria-hidden="true"
+                />
+                <span>
+                  {p.display_name} <span className="muted">@{p.username}</span>
+                  <span className="visually-hidden">{p.online ? ' (online)' : ' (offline)'}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <button
+            type="submit"
+            className="button"
+            disabled={busy || selected.length === 0}
+            data-testid="details-add"
+          >
+            {selected.length > 1 ? `Add ${selected.length} people` : 'Add'}
+          </button>
+        </form>
+      )}
+
+      <p className="muted small" role="status" data-testid="details-status">
+        {status}
+      </p>
+      {error && (
+        <p className="form-error" role="alert" data-testid="details-error">
+          {error}
+        </p>
+      )}
+
+      {confirmLeave ? (
+        <div
+          className="details__confirm"
+          role="group"
+          aria-labelledby={`${id}-confirm`}
+          data-testid="leave-confirm"
+        >
+          <p id={`${id}-confirm`}>
+            Leave {title}? You will no longer see its messages unless someone adds you again.
+          </p>
+          <div className="dialog__actions">
+            <button
+              ref={keepButton}
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => setConfirmLeave(false)}
+            >
+              Stay
+            </button>
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              data-testid="leave-confirm-button"
+              onClick={() => void leave()}
+            >
+              Leave
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="dialog__actions">
+          {can.leave && (
+            <button
+              ref={leaveButton}
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              data-testid="leave-conversation"
+              onClick={() => setConfirmLeave(true)}
+            >
+              Leave conversation
+            </button>
+          )}
+          <button type="button" className="button" data-testid="details-close" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      )}
+    </dialog>
+  )
+}
