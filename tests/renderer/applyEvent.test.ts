@@ -673,6 +673,16 @@ describe('conversations, presence, typing and system events', () => {
       }),
     )
     expect(useToasts.getState().toasts).toHaveLength(0)
+    // Added back later and then removed by someone else: that removal is news again.
+    applyEvent(event('conversation_created', { conversation: group }))
+    applyEvent(
+      event('conversation_updated', {
+        conversation: group,
+        change: 'members_removed',
+        removed: true,
+      }),
+    )
+    expect(useToasts.getState().toasts.map((t) => t.title)).toContain('Removed from conversation')
   })
 
   it('keeps the conversation when leaving is refused', async () => {

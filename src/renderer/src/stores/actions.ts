@@ -174,7 +174,7 @@ export function applyEvent(event: AnyTidingsEvent): void {
       const title = conversationTitle(conversation, me, usePresence.getState().people)
       if (removed) {
         // Leaving from this window says so itself; no "removed" toast for it.
-        const left = leaving.has(conversation.id)
+        const left = leaving.delete(conversation.id)
         forgetConversation(conversation.id)
         if (left) break
         useToasts.getState().push({
@@ -273,8 +273,10 @@ export function markActiveRead(): void {
   })
 }
 
-/** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
-/** Conversations this window is leaving: their removal is no news to show. */
+/**
+ * Conversations this window is leaving, until the server's removal event arrives (before or after
+ * the answer): that removal is no news to show.
+ */
 const leaving = new Set<number>()
 
 /** Takes a conversation the user is no longer in off the list, its thread and the screen. */
@@ -301,10 +303,9 @@ export async function leaveConversation(id: number): Promise<void> {
     throw error
   }
   forgetConversation(id)
-  // The server's removal event may still be on its way: keep it quiet for a while.
-  setTimeout(() => leaving.delete(id), 30_000)
 }
 
+/** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
 export async function openConversation(id: number | null): Promise<void> {
   const conversations = useConversations.getState()
   conversations.setActive(id)
