@@ -674,7 +674,7 @@ describe('conversations, presence, typing and system events', () => {
     )
     expect(useToasts.getState().toasts).toHaveLength(0)
     // Added back later and then removed by someone else: that removal is news again.
-    applyEvent(event('conversation_created', { conversation: group }))
+    applyEvent(event('conversation_created', { conversation: group, change: 'created' }))
     applyEvent(
       event('conversation_updated', {
         conversation: group,
