@@ -1,8 +1,24 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 
 const root = import.meta.dirname
+
+/**
+ * The pages' Content-Security-Policy allows styles only from the app's own files: the built
+ * renderer links its CSS and React sets styles through the DOM, which CSP does not govern. The dev
+ * server injects CSS as <style> elements (for hot reload), so in development alone inline styles
+ * are allowed.
+ */
+function inlineStylesInDevelopment(): Plugin {
+  return {
+    name: 'tidings:dev-inline-styles',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
+  }
+}
 
 // Three builds (electron-vite 6 on Vite 8 / Rolldown), into out/ (or `--outDir`):
 // - main: the Electron entry and the bundled-server utility-process entry, as ES modules
@@ -45,7 +61,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), inlineStylesInDevelopment()],
     build: {
       rolldownOptions: {
         input: {

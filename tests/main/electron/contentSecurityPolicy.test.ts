@@ -27,6 +27,8 @@ describe('Content-Security-Policy of the renderer pages', () => {
       expect(policy.get('default-src')).toEqual(["'self'"])
       // Scripts only from the app's own files: no inline script, no eval.
       expect(policy.get('script-src')).toEqual(["'self'"])
+      // Styles from the app's own files only (React sets the rest through the DOM).
+      expect(policy.get('style-src')).toEqual(["'self'"])
       // No plugins, no <base> to re-point relative URLs, no form posting anywhere.
       expect(policy.get('object-src')).toEqual(["'none'"])
       expect(policy.get('base-uri')).toEqual(["'none'"])
