@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { RestClient } from '../../../src/main/core/restClient'
+import type { RestClient } from '../../../src/main/core/restClient'
 import type { NativeNotificationRequest } from '../../../src/main/core/coreHost'
 import type { AnyTidingsEvent } from '../../../src/shared/events'
 import type { Conversation, Message } from '../../../src/shared/models'
@@ -10,6 +10,7 @@ import {
   ServerFixture,
   registerPeer,
   removeDir,
+  signInElsewhere,
   tempDir,
   type Peer,
 } from './support/coreFixture'
@@ -46,9 +47,7 @@ describe('app core: notifications and unread badge (real server)', () => {
       member_ids: [session.user!.id],
       title: 'Launch plan',
     })
-    let aliceToken: string | null = null
-    aliceRest = new RestClient({ baseUrl: server.url, getToken: () => aliceToken })
-    aliceToken = (await aliceRest.login('alice', 'correct horse battery')).token
+    aliceRest = await signInElsewhere(server.url, 'alice')
     await app.core.handle('branding/set', { timezone: 'America/New_York' })
     await app.outputs.waitFor(
       () => app.events().filter((e) => e.type === 'conversation_created').length === 2,
@@ -308,9 +307,7 @@ describe('app core: a burst shows what is still news when it is shown (real serv
     jane = await registerPeer(server.url, 'jane')
     direct = await jane.rest.createConversation({ member_ids: [session.user!.id] })
     group = await jane.rest.createConversation({ member_ids: [session.user!.id], title: 'Ops' })
-    let aliceToken: string | null = null
-    aliceRest = new RestClient({ baseUrl: server.url, getToken: () => aliceToken })
-    aliceToken = (await aliceRest.login('alice', 'correct horse battery')).token
+    aliceRest = await signInElsewhere(server.url, 'alice')
     await app.outputs.waitFor(
       () => app.events().filter((e) => e.type === 'conversation_created').length === 2,
       'both conversations',

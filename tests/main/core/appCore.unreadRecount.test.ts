@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { RestClient } from '../../../src/main/core/restClient'
+import type { RestClient } from '../../../src/main/core/restClient'
 import type { AnyTidingsEvent } from '../../../src/shared/events'
 import type { Conversation, Message } from '../../../src/shared/models'
 import {
@@ -8,6 +8,7 @@ import {
   ServerFixture,
   registerPeer,
   removeDir,
+  signInElsewhere,
   tempDir,
   type Peer,
 } from './support/coreFixture'
@@ -59,9 +60,7 @@ describe('app core: unread recounts after a replay (real server)', () => {
     await app.waitForStatus('connected')
     jane = await registerPeer(server.url, 'jane')
     direct = await jane.rest.createConversation({ member_ids: [session.user!.id] })
-    let aliceToken: string | null = null
-    aliceRest = new RestClient({ baseUrl: server.url, getToken: () => aliceToken })
-    aliceToken = (await aliceRest.login('alice', 'correct horse battery')).token
+    aliceRest = await signInElsewhere(server.url, 'alice')
     messages = []
     for (let i = 0; i < REPLAYED + 5; i++) {
       messages.push(await jane.rest.sendMessage(direct.id, { text: `m${i}`, client_id: `m${i}` }))

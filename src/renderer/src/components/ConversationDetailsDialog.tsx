@@ -9,6 +9,7 @@ import {
 } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
+import { PeoplePicker, PersonLabel, toggled } from './PeoplePicker'
 
 /**
  * A conversation's title and members, and what the server lets the user change: rename it, add
@@ -60,13 +61,7 @@ export function ConversationDetailsDialog({
   const can = conversationPermissions(conversation, user)
   const title = conversationTitle(conversation, me, people)
   const memberIds = new Set(conversation.members.map((m) => m.user_id))
-  const candidates = Object.values(people)
-    .filter((p) => !memberIds.has(p.id))
-    .filter((p) => {
-      const q = filter.trim().toLowerCase()
-      return !q || p.display_name.toLowerCase().includes(q) || p.username.toLowerCase().includes(q)
-    })
-    .sort((a, b) => a.display_name.localeCompare(b.display_name))
+  const candidates = Object.values(people).filter((p) => !memberIds.has(p.id))
   const titleValue = draftTitle ?? conversation.title ?? ''
   const titleChanged = titleValue.trim() !== '' && titleValue.trim() !== (conversation.title ?? '')
 
@@ -173,18 +168,16 @@ export function ConversationDetailsDialog({
           {conversation.members.map((m) => {
             const person = people[m.user_id]
             const name = person?.display_name ?? m.display_name
-            const online = person?.online ?? false
             return (
               <li key={m.user_id} className="details__member" data-testid="member-item">
-                <span
-                  className={`presence-dot presence-dot--inline presence-dot--${online ? 'online' : 'offline'}`}
-                  aria-hidden="true"
-                />
-                <span className="details__member-name">
-                  {name}
-                  {m.user_id === me && ' (you)'} <span className="muted">@{m.username}</span>
-                  <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>
-                </span>
+                <PersonLabel
+                  name={name}
+                  username={m.username}
+                  online={person?.online ?? false}
+                  className="details__member-name"
+                >
+                  {m.user_id === me && ' (you)'}
+                </PersonLabel>
                 {can.removeOthers && m.user_id !== me && (
                   <button
                     type="button"
@@ -205,39 +198,19 @@ export function ConversationDetailsDialog({
 
       {can.addMembers && (
         <form className="details__section" onSubmit={(e) => void submitAdd(e)}>
-          <label htmlFor={`${id}-filter`}>Add people</label>
-          <input
-            id={`${id}-filter`}
-            type="search"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            placeholder="Name or username"
+          <PeoplePicker
+            inputId={`${id}-filter`}
+            label="Add people"
+            legend="People to add"
+            hideLegend
+            people={candidates}
+            filter={filter}
+            onFilterChange={setFilter}
+            selected={selected}
+            onToggle={(userId) => setSelected((s) => toggled(s, userId))}
+            emptyText="Nobody else to add."
+            optionTestId="add-person-option"
           />
-          <fieldset className="people-picker">
-            <legend className="visually-hidden">People to add</legend>
-            {candidates.length === 0 && <p className="muted small">Nobody else to add.</p>}
-            {candidates.map((p) => (
-              <label key={p.id} className="people-picker__row" data-testid="add-person-option">
-                <input
-                  type="checkbox"
-                  checked={selected.includes(p.id)}
-                  onChange={() =>
-                    setSelected((s) =>
-                      s.includes(p.id) ? s.filter((x) => x !== p.id) : [...s, p.id],
-                    )
-                  }
-                />
-                <span
-                  className={`presence-dot presence-dot--inline presence-dot--${p.online ? 'online' : 'offline'}`}
-                  aria-hidden="true"
-                />
-                <span>
-                  {p.display_name} <span className="muted">@{p.username}</span>
-                  <span className="visually-hidden">{p.online ? ' (online)' : ' (offline)'}</span>
-                </span>
-              </label>
-            ))}
-          </fieldset>
           <button
             type="submit"
             className="button"

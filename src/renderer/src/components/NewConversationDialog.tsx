@@ -3,6 +3,7 @@ import { openConversation } from '../stores/actions'
 import { useConversations } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
+import { PeoplePicker, toggled } from './PeoplePicker'
 
 /** Choose people for a direct (one person) or group conversation, with an optional title. */
 export function NewConversationDialog({ onClose }: { onClose: () => void }) {
@@ -24,17 +25,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
     return () => dialog?.close()
   }, [])
 
-  const candidates = Object.values(people)
-    .filter((p) => p.id !== me)
-    .filter((p) => {
-      const q = filter.trim().toLowerCase()
-      return !q || p.display_name.toLowerCase().includes(q) || p.username.toLowerCase().includes(q)
-    })
-    .sort((a, b) => a.display_name.localeCompare(b.display_name))
-
-  function toggle(userId: number) {
-    setSelected((s) => (s.includes(userId) ? s.filter((x) => x !== userId) : [...s, userId]))
-  }
+  const candidates = Object.values(people).filter((p) => p.id !== me)
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -61,35 +52,18 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
     >
       <form onSubmit={(e) => void submit(e)}>
         <h2 id={`${id}-title`}>New conversation</h2>
-        <label htmlFor={`${id}-filter`}>Find people</label>
-        <input
-          id={`${id}-filter`}
-          type="search"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          placeholder="Name or username"
+        <PeoplePicker
+          inputId={`${id}-filter`}
+          label="Find people"
+          legend="People"
+          people={candidates}
+          filter={filter}
+          onFilterChange={setFilter}
+          selected={selected}
+          onToggle={(userId) => setSelected((s) => toggled(s, userId))}
+          emptyText="Nobody to add."
+          optionTestId="person-option"
         />
-        <fieldset className="people-picker">
-          <legend>People</legend>
-          {candidates.length === 0 && <p className="muted">Nobody to add.</p>}
-          {candidates.map((p) => (
-            <label key={p.id} className="people-picker__row" data-testid="person-option">
-              <input
-                type="checkbox"
-                checked={selected.includes(p.id)}
-                onChange={() => toggle(p.id)}
-              />
-              <span
-                className={`presence-dot presence-dot--inline presence-dot--${p.online ? 'online' : 'offline'}`}
-                aria-hidden="true"
-              />
-              <span>
-                {p.display_name} <span className="muted">@{p.username}</span>
-                <span className="visually-hidden">{p.online ? ' (online)' : ' (offline)'}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
         {selected.length > 1 && (
           <>
             <label htmlFor={`${id}-name`}>Group title (optional)</label>

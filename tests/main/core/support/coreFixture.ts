@@ -79,6 +79,14 @@ export async function registerPeer(serverUrl: string, username: string): Promise
   return { user: result.user, rest }
 }
 
+/** Another session of a user who has an account (their other device), over REST. */
+export async function signInElsewhere(serverUrl: string, username: string): Promise<RestClient> {
+  let token: string | null = null
+  const rest = new RestClient({ baseUrl: serverUrl, getToken: () => token })
+  token = (await rest.login(username, 'correct horse battery')).token
+  return rest
+}
+
 /** One app instance: a core on a user data folder, with recorded outputs. */
 export class CoreFixture {
   readonly outputs = new RecordingOutputs()
