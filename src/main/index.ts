@@ -13,7 +13,7 @@ import { createBadge } from './electron/badge'
 import { registerIpcHandlers } from './electron/ipcHandlers'
 import { createNotifier } from './electron/notifications'
 import {
-  isOwnRendererUrl,
+  ownRendererPage,
   parseServerUrlArg,
   resolvePreloadPath,
   resolveRendererDir,
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
 
   const unregisterIpc = registerIpcHandlers({
     core,
-    isTrustedSender: (url) => isOwnRendererUrl(url, { devServerUrl }),
+    senderPage: (url) => ownRendererPage(url, { devServerUrl }),
     openSettings: () => wm.openSettings(),
   })
 

@@ -3,13 +3,12 @@ import type { IpcMainInvokeEvent } from 'electron'
 import { INVOKE_CHANNELS } from '../../shared/ipc'
 import type { InvokeChannel, InvokeRequest, InvokeResult } from '../../shared/ipc'
 import type { CoreApi } from '../core/coreHost'
-import { RENDERER_PAGES } from './paths'
 import type { RendererPage } from './paths'
 
 export interface IpcHandlerOptions {
   core: CoreApi
-  /** Whether a sender frame URL is one of our own pages (see isOwnRendererUrl in paths.ts). */
-  isTrustedSender(url: string | null): boolean
+  /** Which of our pages a sender frame URL is, null when none (see ownRendererPage in paths.ts). */
+  senderPage(url: string | null): RendererPage | null
   openSettings(): void
 }
 
@@ -94,7 +93,7 @@ async function answer(
   request: unknown,
 ): Promise<InvokeResult<unknown>> {
   const url = senderUrl(event)
-  const page = options.isTrustedSender(url) ? senderPage(url) : null
+  const page = options.senderPage(url)
   if (page === null || !PAGE_CHANNELS[page].has(channel)) {
     return {
       ok: false,
@@ -120,23 +119,6 @@ function senderUrl(event: IpcMainInvokeEvent): string | null {
   } catch {
     return null
   }
-}
-
-/**
- * Which of our pages a trusted sender URL is, by its file name (query and fragment aside):
- * `app://tidings/settings.html` (or the dev server's `/settings.html`) is 'settings.html'. Called
- * once isTrustedSender accepted the URL; any other name (a dev-server path that is no page of
- * ours) is null, and gets no channel.
- */
-function senderPage(url: string | null): RendererPage | null {
-  if (!url) return null
-  let name: string | undefined
-  try {
-    name = new URL(url).pathname.split('/').pop()
-  } catch {
-    return null
-  }
-  return RENDERER_PAGES.find((page) => page === name) ?? null
 }
 
 export function toIpcError(error: unknown): { code: string; message: string } {

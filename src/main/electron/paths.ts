@@ -109,37 +109,47 @@ export interface TrustedRenderer {
 }
 
 /**
- * Whether an IPC sender's frame URL is one of our own pages: exactly `app://tidings/index.html` or
- * `app://tidings/settings.html`, or a page of the dev server's origin while developing. Query and
- * fragment are ignored; anything else (file URLs, other app:// hosts or paths, remote pages,
- * about:blank, data:) is refused.
+ * Which of our pages an IPC sender's frame URL is: exactly `app://tidings/index.html` or
+ * `app://tidings/settings.html`, or that page on the dev server's origin while developing. Query
+ * and fragment are ignored; anything else (file URLs, other app:// hosts or paths, other
+ * dev-server paths, remote pages, about:blank, data:) is null.
  */
-export function isOwnRendererUrl(
+export function ownRendererPage(
   url: string | null | undefined,
   trusted: TrustedRenderer,
-): boolean {
-  if (!url) return false
+): RendererPage | null {
+  if (!url) return null
   let parsed: URL
   try {
     parsed = new URL(url)
   } catch {
-    return false
+    return null
   }
   if (parsed.protocol === `${APP_SCHEME}:`) {
-    if (parsed.username || parsed.password) return false
+    if (parsed.username || parsed.password) return null
     const bare = `${parsed.protocol}//${parsed.host}${parsed.pathname}`
-    return RENDERER_PAGES.some((page) => bare === rendererPageUrl(page, null))
+    return RENDERER_PAGES.find((page) => bare === rendererPageUrl(page, null)) ?? null
   }
   if (trusted.devServerUrl && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
     let dev: URL
     try {
       dev = new URL(trusted.devServerUrl)
     } catch {
-      return false
+      return null
     }
-    return parsed.origin === dev.origin
+    if (parsed.origin !== dev.origin) return null
+    const name = parsed.pathname.split('/').pop()
+    return RENDERER_PAGES.find((page) => page === name) ?? null
   }
-  return false
+  return null
+}
+
+/** Whether an IPC sender's frame URL is one of our own pages (see ownRendererPage). */
+export function isOwnRendererUrl(
+  url: string | null | undefined,
+  trusted: TrustedRenderer,
+): boolean {
+  return ownRendererPage(url, trusted) !== null
 }
 
 /** Whether `path` is a regular file (not a folder, not missing). Works inside app.asar too. */

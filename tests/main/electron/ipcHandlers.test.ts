@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { INVOKE_CHANNELS } from '../../../src/shared/ipc'
 import type { InvokeChannel, InvokeResult } from '../../../src/shared/ipc'
 import type { CoreApi } from '../../../src/main/core/coreHost'
-import { isOwnRendererUrl } from '../../../src/main/electron/paths'
+import { ownRendererPage } from '../../../src/main/electron/paths'
 import { ipcMain, resetFakeElectron } from './fakeElectron'
 
 vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
@@ -76,7 +76,7 @@ function setup() {
   const openSettings = vi.fn()
   const dispose = registerIpcHandlers({
     core,
-    isTrustedSender: (url) => isOwnRendererUrl(url, { devServerUrl: null }),
+    senderPage: (url) => ownRendererPage(url, { devServerUrl: null }),
     openSettings,
   })
   async function invoke(

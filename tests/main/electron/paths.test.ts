@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   contentTypeFor,
   isOwnRendererUrl,
+  ownRendererPage,
   isSafeExternalUrl,
   parseServerUrlArg,
   rendererPageUrl,
@@ -135,6 +136,15 @@ describe('isOwnRendererUrl', () => {
     expect(isOwnRendererUrl(pathToFileURL(join(rendererDir, 'index.html')).href, devServer)).toBe(
       false,
     )
+  })
+
+  it('names the page a sender is, and no page for other paths of the dev server', () => {
+    expect(ownRendererPage('app://tidings/index.html?x=1#y', built)).toBe('index.html')
+    expect(ownRendererPage('app://tidings/settings.html', built)).toBe('settings.html')
+    expect(ownRendererPage('http://localhost:5173/settings.html', devServer)).toBe('settings.html')
+    expect(ownRendererPage('http://localhost:5173/', devServer)).toBeNull()
+    expect(ownRendererPage('http://localhost:5173/@vite/client', devServer)).toBeNull()
+    expect(ownRendererPage('app://tidings/assets/index.js', built)).toBeNull()
   })
 
   it('builds page URLs that it accepts', () => {
