@@ -146,7 +146,10 @@ export class ClientConnection {
 
   /**
    * Resolves true once the TCP socket has written out what it held (at once when it was not asked
-   * to wait), or false when the connection closed or began closing (a shutdown) first.
+   * to wait), or false when the connection closed or began closing (a shutdown) first. A drain
+   * also counts as a sign of life for the heartbeat: the peer acknowledged what it was sent, so it
+   * is reading. A client catching up on a long replay would otherwise be dropped whenever the
+   * server's ping sat behind more backlog than it could read in one heartbeat interval.
    */
   drained(): Promise<boolean> {
     const transport = this.transport
@@ -158,7 +161,10 @@ export class ClientConnection {
         transport.off('close', onClose)
         resolve(drained)
       }
-      const onDrain = () => settle(this.isOpen)
+      const onDrain = () => {
+        this.alive = true
+        settle(this.isOpen)
+      }
       const onClose = () => settle(false)
       transport.on('drain', onDrain)
       transport.on('close', onClose)

@@ -305,6 +305,38 @@ describe('resume', () => {
     expect(complete.replayed).toBe(reader.events().length)
     expect(reader.events().filter((e) => e.type === 'system_notification')).toHaveLength(20_000)
   }, 120_000)
+
+  it('keeps a paced replay to a client that reads slowly and answers no ping: its reading is its life', async () => {
+    const { alice, since } = await awayWhileStored('Slow', 10_000, LONG, {
+      heartbeatIntervalMs: 1000,
+    })
+    // No pongs and no frames of its own: only its reading can tell the server it is there. It
+    // reads about 64 KB (32 events) per 10 ms, so the 20 MB backlog takes seconds, several
+    // heartbeat rounds, and the server's ping sits behind it.
+    const slow = await alice.connect({ since, autoPong: false })
+    const throttle = setInterval(() => slow.socket.resume(), 10)
+    let received = 0
+    const readSome = () => {
+      received += 1
+      if (received % 32 === 0) slow.socket.pause()
+    }
+    slow.socket.on('message', readSome)
+    try {
+      const complete = await Promise.race([
+        slow.waitForFrame('replay_complete', { timeoutMs: 60_000 }),
+        slow.closed.then(({ code }) => {
+          throw new Error(`closed with ${code} during the replay`)
+        }),
+      ])
+      expect(complete.replayed).toBe(10_000)
+      expect(slow.events()).toHaveLength(10_000)
+    } finally {
+      clearInterval(throttle)
+      slow.socket.off('message', readSome)
+      slow.socket.resume()
+      await slow.close()
+    }
+  }, 120_000)
 })
 
 describe('restart mid-conversation', () => {
