@@ -75,6 +75,10 @@ test.describe('Accessibility', () => {
     ).toBeVisible()
     await expect(messageWithText(alicePage, 'Hello Bob').getByTestId('read-receipt')).toBeVisible()
     await expectNoSeriousViolations(alicePage, 'main window with a thread')
+    // Muted: the pressed toggle in the header and the sign in the list.
+    await alicePage.getByRole('button', { name: 'Mute notifications' }).click()
+    await expect(alicePage.getByTestId('muted-indicator')).toBeVisible()
+    await expectNoSeriousViolations(alicePage, 'main window with a muted conversation')
     await pair.bob.setWindowFocused(bobPage, false)
     await send(alicePage, 'Still there?')
     const toast = bobPage.getByTestId('toast').filter({ hasText: 'Still there?' })

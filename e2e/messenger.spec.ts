@@ -235,6 +235,56 @@ test.describe('Tidings renderer in Chromium', () => {
     ).toHaveCount(0)
   })
 
+  test('muting a conversation from its thread silences it, shows in the list and in settings; unmuting brings notifications back', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { alice, alicePage, bobPage, conversationId } = pair
+    await bobOpensConversation(pair)
+    const settings = await alice.open(world.rendererUrl, 'settings.html')
+    const settingsCheckbox = settings.locator(
+      `[data-testid="mute-checkbox"][data-conversation-id="${conversationId}"]`,
+    )
+    await expect(settingsCheckbox).not.toBeChecked()
+
+    // Alice has the conversation with Bob open; she mutes it from the thread header.
+    const toggle = alicePage.getByTestId('thread').getByRole('button', {
+      name: 'Mute notifications',
+    })
+    const indicator = conversationItem(alicePage, BOB.displayName).getByTestId('muted-indicator')
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false')
+    await expect(indicator).toHaveCount(0)
+    await toggle.click()
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true')
+    await expect(indicator).toBeVisible()
+    await expect(indicator).toHaveAccessibleName('Muted')
+    // The settings window, open meanwhile, follows at once.
+    await expect(settingsCheckbox).toBeChecked()
+
+    // In the background, Bob's message arrives but raises no notification.
+    await alice.setWindowFocused(alicePage, false)
+    await send(bobPage, 'Quiet please')
+    await expect(messageWithText(alicePage, 'Quiet please')).toBeVisible()
+
+    // Unmuted, the next message notifies: the only notification is that one (a muted message
+    // would have been raised before it, or gathered into "2 new messages" with it).
+    await toggle.click()
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false')
+    await expect(indicator).toHaveCount(0)
+    await expect(settingsCheckbox).not.toBeChecked()
+    await send(bobPage, 'Heard again')
+    await expect.poll(() => alice.notifications.length).toBe(1)
+    expect(alice.notifications[0]).toMatchObject({
+      conversation_id: conversationId,
+      body: expect.stringMatching(/ · Heard again$/),
+    })
+
+    // And the other way round: muted in the settings window, the main window follows.
+    await settingsCheckbox.check()
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true')
+    await expect(indicator).toBeVisible()
+  })
+
   test('the admin changes the timezone in settings and times change at once for everyone', async ({
     world,
   }) => {

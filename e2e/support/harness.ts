@@ -8,6 +8,8 @@ import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/startServer'
 import { createAppCore, type AppCore, type CoreTuning } from '../../src/main/core/appCore'
 import type { NativeNotificationRequest, SecretStore } from '../../src/main/core/coreHost'
+import { pageReceives } from '../../src/main/electron/pagePushes'
+import type { RendererPage } from '../../src/main/electron/paths'
 import type { InvokeChannel, InvokeResult, PushChannel, PushMap } from '../../src/shared/ipc'
 
 /**
@@ -98,7 +100,8 @@ export class DesktopClient {
   readonly notifications: RecordedNotification[] = []
   readonly unreadCounts: number[] = []
   readonly settingsOpened: number[] = []
-  readonly pages = new Set<Page>()
+  /** The open windows, and which of our pages each shows. */
+  readonly pages = new Map<Page, RendererPage>()
   /** What Chromium reported as blocked by the pages' Content-Security-Policy. */
   readonly policyViolations: string[] = []
   readonly userDataDir = tempDir('userdata')
@@ -163,13 +166,10 @@ export class DesktopClient {
   }
 
   /** Opens a window (index.html or settings.html) of this app. */
-  async open(
-    rendererUrl: string,
-    page: 'index.html' | 'settings.html' = 'index.html',
-  ): Promise<Page> {
+  async open(rendererUrl: string, page: RendererPage = 'index.html'): Promise<Page> {
     this.rendererUrl ??= rendererUrl
     const tab = await this.context.newPage()
-    this.pages.add(tab)
+    this.pages.set(tab, page)
     tab.on('close', () => this.pages.delete(tab))
     tab.on('console', (message) => {
       if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
@@ -190,9 +190,10 @@ export class DesktopClient {
     await page.evaluate((f) => window.dispatchEvent(new Event(f ? 'focus' : 'blur')), focused)
   }
 
-  /** webContents.send to every window, in order. */
+  /** webContents.send to every window whose page takes it (as windows.ts does), in order. */
   private push<C extends PushChannel>(channel: C, payload: PushMap[C]): void {
-    for (const page of this.pages) {
+    for (const [page, kind] of this.pages) {
+      if (!pageReceives(kind, channel, payload)) continue
       this.pushQueue = this.pushQueue
         .then(() =>
           page.evaluate(([c, p]) => window.__tidingsPush?.(c, p), [channel, payload] as const),

@@ -48,6 +48,10 @@ async function main(): Promise<void> {
 
   if (!claimSingleInstance(() => windows?.showMainWindow())) return
 
+  // Every renderer sandboxed, not only our windows (which ask for it too): anything else that
+  // ever renders, now or in a later version, starts sandboxed. Only possible before ready.
+  app.enableSandbox()
+
   // The built pages load from app://tidings/ (not file://); Electron takes a scheme's privileges
   // only before the app is ready. Its handler is installed once ready, below.
   registerAppSchemePrivileges()

@@ -95,6 +95,14 @@ export interface InvokeMap {
     response: Conversation
   }
   'conversations/focus': { request: { conversation_id: number | null }; response: void }
+  /**
+   * Mutes or unmutes one conversation's notifications from the main window: a change of the
+   * `muted_conversation_ids` preference only (the rest of the preferences stay settings-only).
+   */
+  'conversations/setMuted': {
+    request: { conversation_id: number; muted: boolean }
+    response: Preferences
+  }
   'messages/history': {
     request: { conversation_id: number; before?: number; limit?: number }
     response: MessagePage
@@ -158,6 +166,7 @@ export const INVOKE_CHANNELS = [
   'conversations/addMembers',
   'conversations/removeMember',
   'conversations/focus',
+  'conversations/setMuted',
   'messages/history',
   'messages/send',
   'messages/retry',

@@ -13,6 +13,7 @@ import type {
   PlatformAccount,
   User,
 } from '../../shared/models'
+import type { Preferences } from '../../shared/preferences'
 import type { BackoffPolicy } from './backoff'
 import { systemClock, type Clock } from './clock'
 import { CoreError, CoreErrorCode } from './coreError'
@@ -351,10 +352,16 @@ class ApplicationCore implements AppCore {
       }
       case 'settings/get':
         return this.preferences.get()
-      case 'settings/set': {
-        const preferences = this.preferences.set(request)
-        this.outputs.push('settings/changed', preferences)
-        return preferences
+      case 'settings/set':
+        return this.changePreferences(request)
+      case 'conversations/setMuted': {
+        const body = request as InvokeRequest<'conversations/setMuted'>
+        const others = this.preferences
+          .get()
+          .muted_conversation_ids.filter((id) => id !== body.conversation_id)
+        return this.changePreferences({
+          muted_conversation_ids: body.muted ? [...others, body.conversation_id] : others,
+        })
       }
       case 'window/openSettings':
         throw new CoreError(
@@ -362,6 +369,16 @@ class ApplicationCore implements AppCore {
           'window/openSettings is handled by the Electron layer',
         )
     }
+  }
+
+  /**
+   * Every preference change, from the settings window or a mute in the main window, is stored
+   * and pushed the same way, so each open window follows it live.
+   */
+  private changePreferences(patch: unknown): Preferences {
+    const preferences = this.preferences.set(patch)
+    this.outputs.push('settings/changed', preferences)
+    return preferences
   }
 
   // ---- Session -----------------------------------------------------------------------------

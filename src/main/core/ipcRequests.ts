@@ -45,6 +45,10 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { conversation_id: Type.Union([Id, Type.Null()]) },
     { additionalProperties: false },
   ),
+  'conversations/setMuted': Type.Object(
+    { conversation_id: Id, muted: Type.Boolean() },
+    { additionalProperties: false },
+  ),
   'messages/history': Type.Object(
     {
       conversation_id: Id,

@@ -1,6 +1,7 @@
 import { BrowserWindow, app, shell } from 'electron'
 import type { Session, WebContents, WebPreferences } from 'electron'
 import type { PushChannel, PushMap } from '../../shared/ipc'
+import { pageReceives } from './pagePushes'
 import { isSafeExternalUrl, rendererPageUrl } from './paths'
 import type { RendererPage } from './paths'
 
@@ -29,8 +30,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 
 /**
  * No page may open windows or navigate away: new-window requests are denied and http(s) links go
- * to the system browser instead; navigations and redirects are cancelled (a link clicked in place
- * opens externally too); <webview> attachment is refused.
+ * to the system browser instead; navigations of the page and of any frame in it, and redirects,
+ * are cancelled (a link clicked in place opens externally too); <webview> attachment is refused.
  */
 export function lockDownWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
@@ -40,6 +41,13 @@ export function lockDownWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault()
     openExternalIfSafe(url)
+  })
+  // will-navigate sees the main frame only. Our pages have no frames, so any subframe navigating
+  // (one injected into a page) is cancelled, to our own pages too, and is not handed to the
+  // browser either: the page, not the user, started it.
+  contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame) return
+    event.preventDefault()
   })
   // will-navigate misses navigations not started by the page's main frame (loadURL, subframes);
   // none of ours is ever redirected, so a server redirect anywhere is refused, not followed.
@@ -99,9 +107,9 @@ export interface WindowManager {
   /** Show, restore (if minimized or hidden in the tray) and focus the main window. */
   showMainWindow(): BrowserWindow
   openSettings(): BrowserWindow
-  /** Push to every open renderer. */
+  /** Push to every open renderer whose page takes it (PAGE_PUSHES in pagePushes.ts). */
   sendToAll<C extends PushChannel>(channel: C, payload: PushMap[C]): void
-  /** Push to the main window once its page has loaded. */
+  /** Push to the main window once its page has loaded (if its page takes it). */
   sendToMain<C extends PushChannel>(channel: C, payload: PushMap[C]): void
   isAnyFocused(): boolean
 }
@@ -187,14 +195,19 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
   }
 
   function sendToAll<C extends PushChannel>(channel: C, payload: PushMap[C]): void {
-    for (const win of [live(main), live(settings)]) {
-      if (win && !win.webContents.isDestroyed()) win.webContents.send(channel, payload)
+    const targets = [
+      [live(main), 'index.html'],
+      [live(settings), 'settings.html'],
+    ] as const
+    for (const [win, page] of targets) {
+      if (!win || win.webContents.isDestroyed()) continue
+      if (pageReceives(page, channel, payload)) win.webContents.send(channel, payload)
     }
   }
 
   function sendToMain<C extends PushChannel>(channel: C, payload: PushMap[C]): void {
     const win = live(main)
-    if (!win) return
+    if (!win || !pageReceives('index.html', channel, payload)) return
     const contents = win.webContents
     if (contents.isLoading()) {
       contents.once('did-finish-load', () => contents.send(channel, payload))

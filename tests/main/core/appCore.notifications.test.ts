@@ -185,6 +185,66 @@ describe('app core: notifications and unread badge (real server)', () => {
     ])
   })
 
+  it('mutes and unmutes one conversation from the main window through the preference', async () => {
+    await app.core.handle('settings/set', { muted_conversation_ids: [other.id] })
+    const pushed = app.outputs.payloads('settings/changed').length
+    const muted = await app.core.handle('conversations/setMuted', {
+      conversation_id: direct.id,
+      muted: true,
+    })
+    // Stored (as settings/get and the settings window see it), the other mute kept, and pushed
+    // to every window like a change made in the settings window.
+    expect(muted.muted_conversation_ids).toEqual([other.id, direct.id])
+    expect((await app.core.handle('settings/get', undefined)).muted_conversation_ids).toEqual([
+      other.id,
+      direct.id,
+    ])
+    expect(app.outputs.payloads('settings/changed').slice(pushed)).toEqual([muted])
+    // Muting twice changes nothing.
+    await app.core.handle('conversations/setMuted', { conversation_id: direct.id, muted: true })
+    expect((await app.core.handle('settings/get', undefined)).muted_conversation_ids).toEqual([
+      other.id,
+      direct.id,
+    ])
+    // Unmuting one leaves the other muted.
+    expect(
+      (await app.core.handle('conversations/setMuted', { conversation_id: other.id, muted: false }))
+        .muted_conversation_ids,
+    ).toEqual([direct.id])
+
+    await send(direct, 'muted from the thread')
+    expect((await notificationsUntilSentinel()).map((n) => n.tag)).toEqual([
+      `conversation:${other.id}`,
+    ])
+
+    const unmuted = await app.core.handle('conversations/setMuted', {
+      conversation_id: direct.id,
+      muted: false,
+    })
+    expect(unmuted.muted_conversation_ids).toEqual([])
+    const pending = nextNotification()
+    await send(direct, 'heard again')
+    expect(await pending).toMatchObject({
+      tag: `conversation:${direct.id}`,
+      body: expect.stringMatching(/ · heard again$/),
+    })
+  })
+
+  it('refuses a malformed mute request', async () => {
+    for (const request of [
+      { conversation_id: 0, muted: true },
+      { conversation_id: direct.id },
+      { conversation_id: direct.id, muted: 'yes' },
+      { conversation_id: direct.id, muted: true, dnd: { mode: 'on' } },
+    ]) {
+      await expect(
+        app.core.handle('conversations/setMuted', request as never),
+        JSON.stringify(request),
+      ).rejects.toMatchObject({ code: 'invalid_request' })
+    }
+    expect((await app.core.handle('settings/get', undefined)).muted_conversation_ids).toEqual([])
+  })
+
   it('applies privacy and the clock preference', async () => {
     await app.core.handle('settings/set', { notification_privacy: 'hidden' })
     let pending = nextNotification()

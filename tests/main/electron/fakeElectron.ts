@@ -219,6 +219,12 @@ class FakeApp extends EventEmitter {
   exit: Mock<(code?: number) => void> = vi.fn()
   setBadgeCount = vi.fn(() => true)
   setAppUserModelId: Mock<(id: string) => void> = vi.fn()
+  /** Like Electron: only before ready. Records whether the app was ready at each call. */
+  readonly sandboxEnabledWhileReady: boolean[] = []
+  enableSandbox: Mock<() => void> = vi.fn(() => {
+    this.sandboxEnabledWhileReady.push(this.ready)
+    if (this.ready) throw new Error('app.enableSandbox() can only be called before app is ready')
+  })
 }
 
 class FakeIpcMain extends EventEmitter {
@@ -340,6 +346,7 @@ export function resetFakeElectron(): void {
   FakeNotification.isSupported.mockImplementation(() => true)
   app.removeAllListeners()
   app.ready = false
+  app.sandboxEnabledWhileReady.length = 0
   protocol.reset()
   app.requestSingleInstanceLock.mockImplementation(() => true)
   ipcMain.handlers.clear()

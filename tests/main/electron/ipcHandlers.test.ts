@@ -27,6 +27,7 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'conversations/addMembers',
   'conversations/removeMember',
   'conversations/focus',
+  'conversations/setMuted',
   'messages/history',
   'messages/send',
   'messages/retry',
@@ -126,12 +127,14 @@ describe('registerIpcHandlers', () => {
     expect(openSettings).toHaveBeenCalledTimes(1)
   })
 
-  it('opens renaming and changing members to the main window, not to the settings window', async () => {
+  it('opens renaming, changing members and muting to the main window, not to the settings window', async () => {
     const { invoke, calls } = setup()
     const requests = [
       ['conversations/rename', { conversation_id: 1, title: 'x' }],
       ['conversations/addMembers', { conversation_id: 1, user_ids: [2] }],
       ['conversations/removeMember', { conversation_id: 1, user_id: 2 }],
+      // The settings window mutes through settings/set; the main window through this alone.
+      ['conversations/setMuted', { conversation_id: 1, muted: true }],
     ] as const
     for (const [channel, request] of requests) {
       const refused = await invoke(channel, request, { url: settingsUrl })

@@ -29,6 +29,7 @@ let startup: {
   appUserModelIds: string[]
   setPathCalls: string[][]
   forks: number
+  sandboxEnabledWhileReady: boolean[]
 }
 
 beforeAll(async () => {
@@ -50,6 +51,7 @@ beforeAll(async () => {
     appUserModelIds: app.setAppUserModelId.mock.calls.map((call) => call[0]),
     setPathCalls: app.setPath.mock.calls.map((call) => [...call]),
     forks: utilityProcess.fork.mock.calls.length,
+    sandboxEnabledWhileReady: [...app.sandboxEnabledWhileReady],
   }
 })
 
@@ -66,6 +68,10 @@ describe('main entry', () => {
     expect(startup.appUserModelIds).toEqual(['app.tidings.desktop'])
     expect(startup.setPathCalls).toEqual([['userData', join(dir, 'user')]])
     expect(startup.forks).toBe(0)
+  })
+
+  it('sandboxes every renderer, once and before the app is ready', () => {
+    expect(startup.sandboxEnabledWhileReady).toEqual([false])
   })
 
   it('makes app: a privileged scheme before ready, and handles it once ready', () => {

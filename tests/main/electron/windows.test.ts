@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { EVENT_TYPES } from '../../../src/shared/eventTypes'
+import type { PushChannel } from '../../../src/shared/ipc'
 import {
   FakeBrowserWindow,
   FakeWebContents,
@@ -96,6 +98,32 @@ describe('window security settings', () => {
     const webview = fakeEvent()
     win.webContents.emit('will-attach-webview', webview, {}, {})
     expect(webview.defaultPrevented).toBe(true)
+  })
+
+  it('cancels every navigation of a frame inside either page, without opening it externally', () => {
+    const wm = manager()
+    for (const win of [
+      wm.createMainWindow(),
+      wm.openSettings(),
+    ] as unknown as FakeBrowserWindow[]) {
+      for (const url of [
+        'https://evil.example/',
+        'file:///etc/passwd',
+        // Our own pages are no frame content either.
+        'app://tidings/index.html',
+        'app://tidings/settings.html',
+      ]) {
+        const subframe = { ...fakeEvent(), url, isMainFrame: false }
+        win.webContents.emit('will-frame-navigate', subframe)
+        expect(subframe.defaultPrevented, url).toBe(true)
+      }
+      // The page's own frame is left to will-navigate, which hands web links to the browser
+      // (cancelling here would keep will-navigate from running).
+      const top = { ...fakeEvent(), url: 'https://example.com/docs', isMainFrame: true }
+      win.webContents.emit('will-frame-navigate', top)
+      expect(top.defaultPrevented).toBe(false)
+    }
+    expect(shell.openExternal).not.toHaveBeenCalled()
   })
 
   it('refuses server redirects in both windows, without opening them externally', () => {
@@ -234,14 +262,48 @@ describe('window lifecycle', () => {
     expect(wm.openSettings()).not.toBe(first)
   })
 
-  it('pushes to every open window and reports focus', () => {
+  it('sends each window the pushes its page uses, and reports focus', () => {
     const wm = manager()
     const main = wm.createMainWindow() as unknown as FakeBrowserWindow
     const settings = wm.openSettings() as unknown as FakeBrowserWindow
-    const state = { status: 'connected', next_attempt_at: null, attempt: 0, last_error: null }
-    wm.sendToAll('connection/state', state as never)
-    expect(main.webContents.send).toHaveBeenCalledWith('connection/state', state)
-    expect(settings.webContents.send).toHaveBeenCalledWith('connection/state', state)
+    const pushes: [PushChannel, unknown][] = [
+      ['connection/state', { status: 'connected', next_attempt_at: null, attempt: 0 }],
+      ['session/changed', { user: null }],
+      ['settings/changed', { clock: '24h' }],
+      ['branding/changed', { timezone: 'UTC' }],
+      ['outbox/changed', { client_id: 'c1' }],
+      ['accounts/changed', { id: 1, state: 'connected' }],
+      ['events/resync', { reason: 'gap' }],
+      ['navigation/openConversation', { conversation_id: 3 }],
+      ...EVENT_TYPES.map((type): [PushChannel, unknown] => ['events/event', { type, data: {} }]),
+    ]
+    for (const [channel, payload] of pushes) wm.sendToAll(channel, payload as never)
+    const sent = (win: FakeBrowserWindow) =>
+      win.webContents.send.mock.calls.map(([channel, payload]) =>
+        channel === 'events/event' ? `event:${(payload as { type: string }).type}` : channel,
+      )
+    // The messenger: everything but mail accounts (it shows none).
+    expect(sent(main)).toEqual([
+      'connection/state',
+      'session/changed',
+      'settings/changed',
+      'branding/changed',
+      'outbox/changed',
+      'events/resync',
+      'navigation/openConversation',
+      ...EVENT_TYPES.map((type) => `event:${type}`),
+    ])
+    // Settings: what its page and stores subscribe to; no messages, presence, typing or outbox.
+    expect(sent(settings)).toEqual([
+      'session/changed',
+      'settings/changed',
+      'branding/changed',
+      'accounts/changed',
+      'events/resync',
+      'event:conversation_created',
+      'event:conversation_updated',
+      'event:system_notification',
+    ])
     expect(wm.isAnyFocused()).toBe(false)
     settings.focus()
     expect(wm.isAnyFocused()).toBe(true)

@@ -3,11 +3,16 @@ import { useNow, useTimeSettings } from '../hooks'
 import { openConversation } from '../stores/actions'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
 import { isOwnMessage } from '../stores/messages'
+import { useIsMuted } from '../stores/preferences'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
+import { BellOffIcon } from './BellOffIcon'
 import { PlatformTag } from './PlatformTag'
 
-/** The conversations, most recent first, with presence, preview, time and unread count. */
+/**
+ * The conversations, most recent first, with presence, preview, time, unread count and a sign on
+ * muted ones.
+ */
 export function ConversationList() {
   const order = useConversations((s) => s.order)
   const loaded = useConversations((s) => s.loaded)
@@ -31,6 +36,7 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
   const me = useSession((s) => s.session?.user?.id ?? null)
   const people = usePresence((s) => s.people)
   const { zone, clock } = useTimeSettings()
+  const muted = useIsMuted(id)
   if (!conversation) return null
   const title = conversationTitle(conversation, me, people)
   const peer = directPeer(conversation, me)
@@ -68,6 +74,17 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
               {title}
             </span>
             <PlatformTag platform={conversation.platform} />
+            {muted && (
+              <span
+                className="muted-indicator"
+                role="img"
+                aria-label="Muted"
+                title="Notifications muted"
+                data-testid="muted-indicator"
+              >
+                <BellOffIcon />
+              </span>
+            )}
             {last && (
               <time
                 className="conversation__time"

@@ -12,6 +12,7 @@ import { typingText, useTyping } from '../stores/typing'
 import { Composer } from './Composer'
 import { ConversationDetailsDialog } from './ConversationDetailsDialog'
 import { MessageRow } from './MessageRow'
+import { MuteToggle } from './MuteToggle'
 import { PlatformTag } from './PlatformTag'
 
 type Row =
@@ -204,6 +205,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
               {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
             </p>
           </div>
+          <MuteToggle conversationId={conversationId} />
           <button
             ref={detailsButton}
             type="button"

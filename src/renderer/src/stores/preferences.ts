@@ -10,6 +10,11 @@ interface PreferencesStore {
   load(): Promise<void>
   /** Persists a change through main; the store shows it at once and reverts on failure. */
   update(change: Partial<Preferences>): Promise<boolean>
+  /**
+   * Mutes or unmutes one conversation (the main window's one preference change, through its own
+   * channel); shown at once, reverted on failure.
+   */
+  setMuted(conversationId: number, muted: boolean): Promise<boolean>
 }
 
 export const usePreferences = create<PreferencesStore>()((set, get) => ({
@@ -35,7 +40,26 @@ export const usePreferences = create<PreferencesStore>()((set, get) => ({
       return false
     }
   },
+  setMuted: async (conversationId, muted) => {
+    const before = get().prefs
+    const others = before.muted_conversation_ids.filter((id) => id !== conversationId)
+    const optimistic = muted ? [...others, conversationId] : others
+    set({ prefs: { ...before, muted_conversation_ids: optimistic }, error: null })
+    try {
+      set({
+        prefs: await api()['conversations/setMuted']({ conversation_id: conversationId, muted }),
+      })
+      return true
+    } catch (error) {
+      set({ prefs: before, error: errorMessage(error) })
+      return false
+    }
+  },
 }))
+
+export function useIsMuted(conversationId: number): boolean {
+  return usePreferences((s) => s.prefs.muted_conversation_ids.includes(conversationId))
+}
 
 export function useClock(): Preferences['clock'] {
   return usePreferences((s) => s.prefs.clock)
