@@ -103,6 +103,11 @@ test.describe('Accessibility', () => {
     await expect(settings.getByTestId('timezone-select')).toBeVisible()
     await expect(settings.getByTestId('mute-checkbox')).toHaveCount(1)
     await expectNoSeriousViolations(settings, 'settings (admin)')
+    // The password form with the error it shows next to its fields.
+    const passwordForm = settings.getByTestId('password-section')
+    await passwordForm.getByRole('button', { name: 'Change password' }).click()
+    await expect(passwordForm.getByRole('alert')).toHaveText('Enter your current password.')
+    await expectNoSeriousViolations(settings, 'settings (password form error)')
     const memberSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
     await expect(memberSettings.getByTestId('timezone-readonly')).toBeVisible()
     await expectNoSeriousViolations(memberSettings, 'settings (member)')
