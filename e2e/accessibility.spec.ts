@@ -6,6 +6,7 @@ import {
   BOB,
   CAROL,
   RestUser,
+  createFirstAccount,
   messageWithText,
   openConversation,
   send,
@@ -136,6 +137,26 @@ test.describe('Accessibility', () => {
     await alicePage.keyboard.press('Escape')
     await expect(details).toHaveCount(0)
     await expect(alicePage.getByTestId('open-conversation-details')).toBeFocused()
+  })
+
+  // Its own test too, on one app: the first test is near its time limit on a busy machine.
+  test('axe finds no serious or critical violations in the settings password form', async ({
+    world,
+  }) => {
+    const alice = await world.launch()
+    await createFirstAccount(await alice.open(world.rendererUrl), ALICE)
+    const settings = await alice.open(world.rendererUrl, 'settings.html')
+    const passwordForm = settings.getByTestId('password-section')
+    // With the error it shows next to its fields, and after a change, with its success message.
+    await passwordForm.getByRole('button', { name: 'Change password' }).click()
+    await expect(passwordForm.getByRole('alert')).toHaveText('Enter your current password.')
+    await expectNoSeriousViolations(settings, 'settings: password form error')
+    await passwordForm.getByLabel('Current password').fill(ALICE.password)
+    await passwordForm.getByLabel(/^New password/).fill('alice-new-password-2')
+    await passwordForm.getByLabel('Confirm the new password').fill('alice-new-password-2')
+    await passwordForm.getByRole('button', { name: 'Change password' }).click()
+    await expect(passwordForm.getByRole('status')).toHaveText(/^Password changed\./)
+    await expectNoSeriousViolations(settings, 'settings: password changed')
   })
 
   test('the keyboard alone opens a conversation, sends, opens dialogs and changes settings', async ({

@@ -14,6 +14,12 @@ export const badRequest = (message: string, code = 'invalid_request') =>
 export const unauthorized = (message = 'A valid bearer token is required.') =>
   new HttpError(401, 'unauthorized', message)
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message)
+/**
+ * A wrong current password on a route the caller is signed in to. Not 401: clients read a 401 as
+ * "this token is no longer valid" and sign out, which a typo must not do.
+ */
+export const wrongPassword = () =>
+  new HttpError(403, 'wrong_password', 'The current password is wrong.')
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found.`)
 export const conflict = (message: string) => new HttpError(409, 'conflict', message)
 

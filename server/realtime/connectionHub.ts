@@ -112,6 +112,19 @@ export class ConnectionHub implements EventDelivery {
       if (connection.tokenHash === tokenHash) connection.close(code, reason)
     }
   }
+
+  /**
+   * Closes every connection of a user except those opened with `keepTokenHash` (after the user's
+   * other sessions were revoked). Only that user's connections are looked at.
+   */
+  closeOtherSessions(userId: number, keepTokenHash: string, code: number, reason: string): void {
+    const held = this.byUser.get(userId)
+    if (held === undefined) return
+    const doomed = (held instanceof Set ? [...held] : [held]).filter(
+      (connection) => connection.tokenHash !== keepTokenHash,
+    )
+    for (const connection of doomed) connection.close(code, reason)
+  }
 }
 
 function sendCorked(

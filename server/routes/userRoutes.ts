@@ -1,16 +1,44 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { UpdateProfileBody } from '../../src/shared/api'
-import type { Person } from '../../src/shared/models'
+import { CloseCode } from '../../src/shared/closeCodes'
+import { ChangePasswordBody, UpdateProfileBody } from '../../src/shared/api'
+import type { PasswordChanged, Person, SessionsRevoked } from '../../src/shared/models'
 import type { ServerContext } from '../context'
+import type { Caller, RevokedSessions } from '../services/accounts'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
 
-/** The caller's profile and the directory of people (with presence) for starting conversations. */
+/**
+ * The caller's profile, password and sessions, and the directory of people (with presence) for
+ * starting conversations.
+ */
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
   { ctx },
 ) => {
   app.addHook('onRequest', authenticate(ctx))
+
+  /**
+   * A stolen token could guess the password here, so attempts are limited like logins, per user
+   * (a thief cannot escape it by changing address). Every attempt counts, right or wrong, as for
+   * login: counting only wrong ones after the check would let parallel guesses all pass it.
+   */
+  const passwordRateLimit = {
+    max: ctx.options.authAttemptsPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `password|${callerOf(request).user.id}`,
+  }
+
+  /** Closes the revoked sessions' sockets the way logout does (4001: sign in again). */
+  const signOutOthers = (caller: Caller, revoked: RevokedSessions): SessionsRevoked => {
+    ctx.hub.closeOtherSessions(
+      caller.user.id,
+      caller.tokenHash,
+      CloseCode.Unauthorized,
+      'signed out by another device',
+    )
+    return { signed_out_sessions: revoked.live }
+  }
 
   app.get('/users/me', async (request) => ok(callerOf(request).user))
 
@@ -26,6 +54,26 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
         return user
       }),
     )
+  })
+
+  app.post(
+    '/users/me/password',
+    { schema: { body: ChangePasswordBody }, config: { rateLimit: passwordRateLimit } },
+    async (request) => {
+      const caller = callerOf(request)
+      const revoked = await ctx.accounts.changePassword(
+        caller,
+        request.body.current_password,
+        request.body.new_password,
+      )
+      const answer: PasswordChanged = { changed: true, ...signOutOthers(caller, revoked) }
+      return ok(answer)
+    },
+  )
+
+  app.post('/users/me/sessions/revoke-others', async (request) => {
+    const caller = callerOf(request)
+    return ok(signOutOthers(caller, ctx.accounts.revokeOtherSessions(caller)))
   })
 
   app.get('/users', async () => {

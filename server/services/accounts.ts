@@ -3,7 +3,14 @@ import type { AuthResult, User } from '../../src/shared/models'
 import type { RegisterBody } from '../../src/shared/api'
 import type { Database } from '../db/database'
 import { nowIso } from '../clock'
-import { HttpError, badRequest, forbidden, unauthorized } from '../http/httpError'
+import {
+  HttpError,
+  badRequest,
+  conflict,
+  forbidden,
+  unauthorized,
+  wrongPassword,
+} from '../http/httpError'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords'
 import { SessionCache } from './sessionCache'
 import { hashSecret, newToken } from './tokens'
@@ -15,6 +22,14 @@ const INVITE_LIFETIME_HOURS = 72
 export interface Caller {
   user: User
   tokenHash: string
+}
+
+/** Sessions ended by a password change or "sign out my other devices". */
+export interface RevokedSessions {
+  /** Hashes of every token deleted (their sockets are to be closed). */
+  tokenHashes: string[]
+  /** How many of them were still valid: the devices actually signed out. */
+  live: number
 }
 
 /** Accounts, sessions (bearer tokens) and invites. */
@@ -129,6 +144,54 @@ export class Accounts {
     this.cache.forgetToken(tokenHash)
   }
 
+  /**
+   * Replaces the caller's password once the current one is verified, and revokes every other
+   * token of the user in the same transaction: whoever knew the old password (or holds a stolen
+   * session) is out. The caller's own token stays valid.
+   */
+  async changePassword(
+    caller: Caller,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<RevokedSessions> {
+    const row = this.db.first(
+      this.db.q.selectFrom('users').select('password_hash').where('id', '=', caller.user.id),
+    )
+    if (!row) throw unauthorized()
+    if (!(await verifyPassword(currentPassword, row.password_hash))) throw wrongPassword()
+    // scrypt normalizes to NFKC, so only that comparison tells whether the hash would be the same.
+    if (currentPassword.normalize('NFKC') === newPassword.normalize('NFKC')) {
+      throw badRequest('The new password must differ from the current one.')
+    }
+    // Hash before the transaction: the slow part must not hold the database.
+    const passwordHash = await hashPassword(newPassword)
+    const revoked = this.db.transaction(() => {
+      // Both awaits above let other requests run: another device may have revoked this token
+      // or changed the password meanwhile, and neither may be undone by this older request.
+      if (!this.tokenExists(caller.tokenHash)) throw unauthorized()
+      const updated = this.db.run(
+        this.db.q
+          .updateTable('users')
+          .set({ password_hash: passwordHash })
+          .where('id', '=', caller.user.id)
+          .where('password_hash', '=', row.password_hash),
+      )
+      if (updated.changes !== 1) {
+        throw conflict('The password was changed meanwhile by another request; try again.')
+      }
+      return this.deleteOtherTokens(caller)
+    })
+    this.forgetTokens(revoked)
+    return revoked
+  }
+
+  /** Signs out every other device of the caller: all their other tokens are revoked. */
+  revokeOtherSessions(caller: Caller): RevokedSessions {
+    const revoked = this.db.transaction(() => this.deleteOtherTokens(caller))
+    this.forgetTokens(revoked)
+    return revoked
+  }
+
   /** Resolves a bearer token to its user, or undefined when unknown or expired. */
   authenticate(token: string | undefined): Caller | undefined {
     if (!token || token.length > 128) return undefined
@@ -179,6 +242,34 @@ export class Accounts {
     const user = this.getUser(userId)
     if (!user) throw unauthorized()
     return user
+  }
+
+  private tokenExists(tokenHash: string): boolean {
+    return (
+      this.db.first(
+        this.db.q.selectFrom('tokens').select('user_id').where('token_hash', '=', tokenHash),
+      ) !== undefined
+    )
+  }
+
+  private deleteOtherTokens(caller: Caller): RevokedSessions {
+    const now = new Date().toISOString()
+    const rows = this.db.all(
+      this.db.q
+        .deleteFrom('tokens')
+        .where('user_id', '=', caller.user.id)
+        .where('token_hash', '!=', caller.tokenHash)
+        .returning(['token_hash', 'expires_at']),
+    )
+    return {
+      tokenHashes: rows.map((r) => r.token_hash),
+      live: rows.filter((r) => r.expires_at > now).length,
+    }
+  }
+
+  /** The cache would otherwise keep accepting a revoked token until it expires. */
+  private forgetTokens(revoked: RevokedSessions): void {
+    for (const tokenHash of revoked.tokenHashes) this.cache.forgetToken(tokenHash)
   }
 
   private issueToken(userId: number): string {

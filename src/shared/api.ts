@@ -4,7 +4,10 @@ import { Limits } from './limits'
 /** Request bodies of the REST API, validated by the server and typed for every client. */
 
 export const Username = Type.String({ pattern: '^[a-zA-Z0-9_.-]{3,32}$' })
-export const Password = Type.String({ minLength: 8, maxLength: 256 })
+export const Password = Type.String({
+  minLength: Limits.passwordMinChars,
+  maxLength: Limits.passwordMaxChars,
+})
 export const DisplayName = Type.String({ minLength: 1, maxLength: 64 })
 
 export const RegisterBody = Type.Object(
@@ -23,6 +26,16 @@ export const LoginBody = Type.Object(
   { additionalProperties: false },
 )
 export type LoginBody = Static<typeof LoginBody>
+
+/** The new password follows registration's rules; the current one only has to fit a login's. */
+export const ChangePasswordBody = Type.Object(
+  {
+    current_password: Type.String({ maxLength: Limits.passwordMaxChars }),
+    new_password: Password,
+  },
+  { additionalProperties: false },
+)
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>
 
 export const InviteBody = Type.Object(
   { expires_in_hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 30 })) },

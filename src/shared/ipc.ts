@@ -1,4 +1,4 @@
-import type { MailServerBody } from './api'
+import type { ChangePasswordBody, MailServerBody } from './api'
 import type { EventType } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
 import type {
@@ -6,8 +6,10 @@ import type {
   Conversation,
   Message,
   MessagePage,
+  PasswordChanged,
   Person,
   PlatformAccount,
+  SessionsRevoked,
   User,
 } from './models'
 import type { Preferences } from './preferences'
@@ -70,6 +72,10 @@ export interface InvokeMap {
   }
   'session/login': { request: { username: string; password: string }; response: SessionState }
   'session/logout': { request: void; response: SessionState }
+  /** Changes the password; every other device of the user is signed out, this one stays in. */
+  'session/changePassword': { request: ChangePasswordBody; response: PasswordChanged }
+  /** Signs out every other device of the user (their tokens are revoked), this one stays in. */
+  'session/signOutOthers': { request: void; response: SessionsRevoked }
   'connection/get': { request: void; response: ConnectionState }
   'users/list': { request: void; response: Person[] }
   'conversations/list': { request: void; response: Conversation[] }
@@ -158,6 +164,8 @@ export const INVOKE_CHANNELS = [
   'session/register',
   'session/login',
   'session/logout',
+  'session/changePassword',
+  'session/signOutOthers',
   'connection/get',
   'users/list',
   'conversations/list',

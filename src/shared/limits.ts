@@ -19,6 +19,9 @@ export const Limits = {
   /** Default and maximum page size of message history. */
   historyPageSize: 50,
   historyMaxPageSize: 200,
+  /** Shortest and longest account password, in characters (registration and password change). */
+  passwordMinChars: 8,
+  passwordMaxChars: 256,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
 } as const

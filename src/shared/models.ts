@@ -22,6 +22,17 @@ export interface AuthResult {
   user: User
 }
 
+/** The answer to signing out the caller's other devices (their tokens are revoked). */
+export interface SessionsRevoked {
+  /** Sessions (unexpired tokens) other than the caller's that were revoked. */
+  signed_out_sessions: number
+}
+
+/** The answer to a password change, which signs out every other device as well. */
+export interface PasswordChanged extends SessionsRevoked {
+  changed: true
+}
+
 /** Where a conversation's messages come from: Tidings itself or a connected platform. */
 export type Platform = 'tidings' | 'email' | 'whatsapp' | 'telegram'
 

@@ -224,6 +224,14 @@ class ApplicationCore implements AppCore {
       }
       case 'session/logout':
         return this.signOut()
+      case 'session/changePassword': {
+        // The passwords go to the server only: never stored, never logged. A wrong current
+        // password is a 403 (wrong_password), so authed() keeps the session for another try.
+        const body = request as InvokeRequest<'session/changePassword'>
+        return this.authed(() => this.rest.changePassword(body))
+      }
+      case 'session/signOutOthers':
+        return this.authed(() => this.rest.signOutOthers())
       case 'connection/get':
         return this.connectionState()
       case 'users/list':

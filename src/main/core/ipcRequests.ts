@@ -1,6 +1,12 @@
 import { Type, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import { EmailAddress, LoginBody, MailServerBody, RegisterBody } from '../../shared/api'
+import {
+  ChangePasswordBody,
+  EmailAddress,
+  LoginBody,
+  MailServerBody,
+  RegisterBody,
+} from '../../shared/api'
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc'
 import { Limits } from '../../shared/limits'
 import { CoreError, CoreErrorCode } from './coreError'
@@ -19,6 +25,8 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
   'session/register': RegisterBody,
   'session/login': LoginBody,
   'session/logout': NoPayload,
+  'session/changePassword': ChangePasswordBody,
+  'session/signOutOthers': NoPayload,
   'connection/get': NoPayload,
   'users/list': NoPayload,
   'conversations/list': NoPayload,

@@ -1,5 +1,6 @@
 import type {
   BrandingBody,
+  ChangePasswordBody,
   CreateAccountBody,
   CreateConversationBody,
   ReceiptBody,
@@ -13,8 +14,10 @@ import type {
   CreatedPlatformAccount,
   Message,
   MessagePage,
+  PasswordChanged,
   Person,
   PlatformAccount,
+  SessionsRevoked,
   User,
 } from '../../shared/models'
 import { CoreError } from './coreError'
@@ -115,6 +118,12 @@ export class RestClient {
   }
   logout(): Promise<unknown> {
     return this.request('POST', '/auth/logout')
+  }
+  changePassword(body: ChangePasswordBody): Promise<PasswordChanged> {
+    return this.request('POST', '/users/me/password', body)
+  }
+  signOutOthers(): Promise<SessionsRevoked> {
+    return this.request('POST', '/users/me/sessions/revoke-others')
   }
   me(): Promise<User> {
     return this.request('GET', '/users/me')

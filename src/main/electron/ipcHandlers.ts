@@ -27,8 +27,9 @@ export const UNTRUSTED_SENDER = 'untrusted_sender'
  * window may not call those: conversations/setMuted changes the muted list and nothing else.
  *
  * The settings window only shows and changes preferences, the organization time zone and
- * connected accounts (plus the session and conversation list it reads), so a settings page gone
- * wrong can neither send, edit or delete messages nor sign in, out or up.
+ * connected accounts (plus the session and conversation list it reads), and changes the password
+ * or signs out the user's other devices (never its own session), so a settings page gone wrong
+ * can neither send, edit or delete messages nor sign in, out or up.
  */
 export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChannel>>> = {
   'index.html': new Set<InvokeChannel>([
@@ -69,6 +70,8 @@ export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChan
     'accounts/connectEmail',
     'accounts/disconnect',
     'accounts/sync',
+    'session/changePassword',
+    'session/signOutOthers',
   ]),
 }
 

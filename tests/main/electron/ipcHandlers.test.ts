@@ -54,6 +54,8 @@ const SETTINGS_CHANNELS: InvokeChannel[] = [
   'accounts/connectEmail',
   'accounts/disconnect',
   'accounts/sync',
+  'session/changePassword',
+  'session/signOutOthers',
 ]
 
 /** A CoreApi through the seam: answers with the channel and request it received. */

@@ -8,11 +8,12 @@ import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { AccountsSection } from './AccountsSection'
+import { PasswordSection } from './PasswordSection'
 import { TimezonePicker } from './TimezonePicker'
 
 /**
  * The settings window: organization timezone, clock, notifications, mutes, DND, connected
- * accounts, server.
+ * accounts, password and other devices, server.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
@@ -34,6 +35,7 @@ export function SettingsApp() {
         <MuteSection />
         <DndSection />
         <AccountsSection />
+        <PasswordSection />
         <ServerSection />
       </main>
     </div>

@@ -1,0 +1,69 @@
+import { expect, test } from './support/fixtures'
+import { ALICE, RestUser, createFirstAccount } from './support/flows'
+
+// Changing the password in the settings window, end to end: the real server, the real core and
+// the built renderer in Chromium.
+
+const NEW_PASSWORD = 'alice-new-password-2'
+
+/** The HTTP status of a login attempt over REST. */
+async function loginStatus(baseUrl: string, password: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: ALICE.username, password }),
+  })
+  return response.status
+}
+
+test('Alice changes her password in settings; her other devices are signed out', async ({
+  world,
+}) => {
+  const alice = await world.launch()
+  const alicePage = await alice.open(world.rendererUrl)
+  await createFirstAccount(alicePage, ALICE)
+  // Another device of Alice's, signed in over REST.
+  const otherDevice = await RestUser.login(world.backend.url, ALICE)
+
+  const settings = await alice.open(world.rendererUrl, 'settings.html')
+  const section = settings.getByTestId('password-section')
+  await expect(section.getByRole('heading', { name: 'Password and devices' })).toBeVisible()
+  const current = section.getByLabel('Current password')
+  const next = section.getByLabel(/^New password/)
+  const confirm = section.getByLabel('Confirm the new password')
+  await expect(current).toHaveAttribute('autocomplete', 'current-password')
+  await expect(next).toHaveAttribute('autocomplete', 'new-password')
+  await expect(confirm).toHaveAttribute('autocomplete', 'new-password')
+
+  // Checked in the window first: a confirmation that differs is never sent.
+  await current.fill(ALICE.password)
+  await next.fill(NEW_PASSWORD)
+  await confirm.fill(`${NEW_PASSWORD}x`)
+  await section.getByRole('button', { name: 'Change password' }).click()
+  await expect(section.getByRole('alert')).toHaveText(/differ/)
+
+  // The server's refusal of a wrong current password is shown next to the form.
+  await current.fill('not-my-password')
+  await confirm.fill(NEW_PASSWORD)
+  await section.getByRole('button', { name: 'Change password' }).click()
+  await expect(section.getByRole('alert')).toHaveText('The current password is wrong.')
+  expect(await otherDevice.call('GET', '/users/me')).toMatchObject({ username: ALICE.username })
+
+  await current.fill(ALICE.password)
+  await section.getByRole('button', { name: 'Change password' }).click()
+  await expect(section.getByRole('status')).toHaveText(
+    'Password changed. 1 other device was signed out.',
+  )
+  await expect(section.getByRole('alert')).toHaveCount(0)
+  for (const field of [current, next, confirm]) await expect(field).toHaveValue('')
+
+  // This app stays signed in and connected; the other device's token is refused.
+  await expect(alicePage.getByTestId('current-user')).toHaveText(ALICE.displayName)
+  await expect(alicePage.getByTestId('connection-status')).toHaveAttribute(
+    'data-status',
+    'connected',
+  )
+  await expect(otherDevice.call('GET', '/users/me')).rejects.toThrow(/401/)
+  expect(await loginStatus(world.backend.url, ALICE.password)).toBe(401)
+  expect(await loginStatus(world.backend.url, NEW_PASSWORD)).toBe(200)
+})

@@ -1,0 +1,49 @@
+import { create } from 'zustand'
+import { api, errorMessage } from '../api'
+
+/** What the settings window is doing about the user's password and other devices. */
+interface PasswordStore {
+  busy: boolean
+  /** The last failure, as the server (or main) worded it. */
+  error: string | null
+  /** The last success, in words for the user. */
+  done: string | null
+  /** True on success; the passwords are held by the form only, never here. */
+  changePassword(currentPassword: string, newPassword: string): Promise<boolean>
+  signOutOthers(): Promise<boolean>
+  clearMessages(): void
+}
+
+export function signedOutText(count: number): string {
+  if (count === 0) return 'No other device was signed in.'
+  return count === 1 ? '1 other device was signed out.' : `${count} other devices were signed out.`
+}
+
+export const usePassword = create<PasswordStore>()((set) => {
+  async function run(call: () => Promise<string>): Promise<boolean> {
+    set({ busy: true, error: null, done: null })
+    try {
+      set({ busy: false, done: await call() })
+      return true
+    } catch (error) {
+      set({ busy: false, error: errorMessage(error) })
+      return false
+    }
+  }
+  return {
+    busy: false,
+    error: null,
+    done: null,
+    changePassword: (currentPassword, newPassword) =>
+      run(async () => {
+        const answer = await api()['session/changePassword']({
+          current_password: currentPassword,
+          new_password: newPassword,
+        })
+        return `Password changed. ${signedOutText(answer.signed_out_sessions)}`
+      }),
+    signOutOthers: () =>
+      run(async () => signedOutText((await api()['session/signOutOthers']()).signed_out_sessions)),
+    clearMessages: () => set({ error: null, done: null }),
+  }
+})
