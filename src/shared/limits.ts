@@ -19,6 +19,11 @@ export const Limits = {
   /** Default and maximum page size of message history. */
   historyPageSize: 50,
   historyMaxPageSize: 200,
+  /** Longest message search query, in characters. */
+  maxSearchQueryChars: 200,
+  /** Default and maximum page size of message search results. */
+  searchPageSize: 20,
+  searchMaxPageSize: 50,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
 } as const
