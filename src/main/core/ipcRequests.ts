@@ -1,6 +1,12 @@
 import { Type, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import { EmailAddress, LoginBody, MailServerBody, RegisterBody } from '../../shared/api'
+import {
+  EmailAddress,
+  LoginBody,
+  MailServerBody,
+  RegisterBody,
+  SearchMessagesQuery,
+} from '../../shared/api'
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc'
 import { Limits } from '../../shared/limits'
 import { CoreError, CoreErrorCode } from './coreError'
@@ -53,6 +59,7 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     },
     { additionalProperties: false },
   ),
+  'messages/search': SearchMessagesQuery,
   'messages/send': Type.Object(
     { conversation_id: Id, text: MessageText },
     { additionalProperties: false },

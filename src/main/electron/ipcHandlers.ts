@@ -21,7 +21,7 @@ export const UNTRUSTED_SENDER = 'untrusted_sender'
  *
  * The main window is the messenger: session (sign in, up and out), connection state, people,
  * conversations (list, create, focus, and from the details dialog rename, add and remove members
- * or leave), messages, the outbox, typing, invites, reading branding and preferences, and
+ * or leave), messages (and searching them), the outbox, typing, invites, reading branding and preferences, and
  * opening the settings window. Changing preferences, the organization time zone and mail
  * accounts happen only in the settings window, so the main window may not call those.
  *
@@ -44,6 +44,7 @@ export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChan
     'conversations/removeMember',
     'conversations/focus',
     'messages/history',
+    'messages/search',
     'messages/send',
     'messages/retry',
     'messages/edit',

@@ -28,6 +28,7 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'conversations/removeMember',
   'conversations/focus',
   'messages/history',
+  'messages/search',
   'messages/send',
   'messages/retry',
   'messages/edit',
