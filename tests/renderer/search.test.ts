@@ -1,7 +1,21 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { MessageSearchPage, MessageSearchResult } from '../../src/shared/models'
+import {
+  applySession,
+  openConversation,
+  openSearchResult,
+  resetUserData,
+} from '../../src/renderer/src/stores/actions'
+import { useConversations } from '../../src/renderer/src/stores/conversations'
 import { useSearch } from '../../src/renderer/src/stores/search'
-import { BOB, installFakeTidings, message, type FakeTidings } from './fakeTidings'
+import {
+  BOB,
+  SESSION,
+  conversation,
+  installFakeTidings,
+  message,
+  type FakeTidings,
+} from './fakeTidings'
 
 function result(id: number, text: string): MessageSearchResult {
   return {
@@ -103,5 +117,44 @@ describe('search store', () => {
     await useSearch.getState().run()
     expect(useSearch.getState()).toMatchObject({ status: 'done', error: null })
     expect(useSearch.getState().results).toHaveLength(1)
+    // Asked again (Enter), the same query is searched again: newer messages may match.
+    fake.handlers['messages/search'] = () => ({
+      results: [result(6, 'otter'), result(5, 'otter')],
+      next_before: null,
+    })
+    await useSearch.getState().run(true)
+    expect(useSearch.getState().results.map((r) => r.message.id)).toEqual([6, 5])
+  })
+})
+
+describe('opening a search result', () => {
+  beforeEach(async () => {
+    const fake = installFakeTidings()
+    resetUserData()
+    fake.handlers['conversations/list'] = () => [conversation(7, [BOB]), conversation(8, [BOB])]
+    fake.handlers['users/list'] = () => [{ ...BOB, online: true }]
+    fake.handlers['outbox/list'] = () => []
+    fake.handlers['conversations/focus'] = () => undefined
+    fake.handlers['messages/markRead'] = () => undefined
+    fake.handlers['messages/history'] = () => ({ messages: [], next_before: null })
+    await applySession(SESSION)
+  })
+
+  it('opens its conversation with the message as the target; another conversation drops it', async () => {
+    await openSearchResult(result(42, 'otter'))
+    expect(useConversations.getState().activeId).toBe(7)
+    expect(useSearch.getState().target).toEqual({ conversationId: 7, messageId: 42, shown: false })
+    // The same conversation again keeps it; another one drops it.
+    await openConversation(7)
+    expect(useSearch.getState().target).not.toBeNull()
+    await openConversation(8)
+    expect(useSearch.getState().target).toBeNull()
+  })
+
+  it('forgets the query, results and target of the previous user', async () => {
+    await openSearchResult(result(42, 'otter'))
+    useSearch.getState().setQuery('otter')
+    resetUserData()
+    expect(useSearch.getState()).toMatchObject({ query: '', results: [], target: null })
   })
 })

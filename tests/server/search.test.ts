@@ -163,14 +163,15 @@ describe('message search', () => {
   })
 
   it('refuses a missing, blank or too long query with 400 invalid_request', async () => {
-    for (const params of <Params[]>[
+    const refused: Params[] = [
       {},
       { q: '' },
       { q: '   ' },
       { q: 'x'.repeat(Limits.maxSearchQueryChars + 1) },
       { q: 'ok', before: 0 },
       { q: 'ok', limit: 0 },
-    ]) {
+    ]
+    for (const params of refused) {
       const response = await search(bob, params)
       expect(response.status, JSON.stringify(params)).toBe(400)
       expect(response.error.code).toBe('invalid_request')

@@ -7,7 +7,8 @@ export const SEARCH_DEBOUNCE_MS = 250
 
 /**
  * The message search field at the top of the sidebar. Ctrl+F (Cmd+F on macOS) focuses it;
- * Escape empties it, which brings the conversation list back (and, when already empty, leaves it).
+ * Enter searches again at once; Escape empties it, which brings the conversation list back (and,
+ * when already empty, leaves it).
  */
 export function SearchField() {
   const query = useSearch((s) => s.query)
@@ -50,6 +51,7 @@ export function SearchField() {
         value={query}
         onChange={(e) => setQuery(e.target.value)}
         onKeyDown={(e) => {
+          if (e.key === 'Enter') void run(true)
           if (e.key !== 'Escape') return
           e.preventDefault()
           if (query === '') e.currentTarget.blur()

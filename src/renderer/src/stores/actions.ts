@@ -310,6 +310,8 @@ export async function leaveConversation(id: number): Promise<void> {
 export async function openConversation(id: number | null): Promise<void> {
   const conversations = useConversations.getState()
   conversations.setActive(id)
+  // A search result of another conversation no longer waits to be shown.
+  if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
   const tidings = api()
   tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
   if (id === null) return

@@ -25,8 +25,11 @@ interface SearchStore {
   error: string | null
   target: SearchTarget | null
   setQuery(query: string): void
-  /** Searches for the current query (the field calls it debounced); a blank one clears. */
-  run(): Promise<void>
+  /**
+   * Searches for the current query (the field calls it debounced); the query of the results shown
+   * is searched again only when `again` (Enter in the field: new messages may match by now).
+   */
+  run(again?: boolean): Promise<void>
   loadMore(): Promise<void>
   /** Empties the field and the results (back to the conversation list). */
   clear(): void
@@ -57,9 +60,9 @@ export const useSearch = create<SearchStore>()((set, get) => {
         set({ ...CLEARED })
       }
     },
-    run: async () => {
+    run: async (again = false) => {
       const q = get().query.trim()
-      if (q === '' || (q === get().searched && get().status !== 'error')) return
+      if (q === '' || (q === get().searched && get().status !== 'error' && !again)) return
       const asked = ++generation
       set({ searched: q, status: 'searching', results: [], nextBefore: null, error: null })
       try {
