@@ -80,6 +80,13 @@ test.describe('Accessibility', () => {
     await alicePage.getByRole('button', { name: 'Mute notifications' }).click()
     await expect(alicePage.getByTestId('muted-indicator')).toBeVisible()
     await expectNoSeriousViolations(alicePage, 'main window with a muted conversation')
+    // Message search results in the sidebar, the matches marked.
+    await alicePage.getByRole('searchbox', { name: 'Search messages' }).fill('hello')
+    await expect(alicePage.getByTestId('search-result')).toHaveCount(2)
+    await expect(alicePage.getByTestId('search-snippet').locator('mark')).toHaveCount(2)
+    await expectNoSeriousViolations(alicePage, 'message search results')
+    await alicePage.getByRole('searchbox', { name: 'Search messages' }).press('Escape')
+    await expect(alicePage.getByTestId('conversation-item')).toHaveCount(1)
     await pair.bob.setWindowFocused(bobPage, false)
     await send(alicePage, 'Still there?')
     const toast = bobPage.getByTestId('toast').filter({ hasText: 'Still there?' })

@@ -575,4 +575,63 @@ test.describe('Tidings renderer in Chromium', () => {
     await expect(details).toHaveCount(0)
     await expect(alicePage.getByTestId('open-conversation-details')).toBeFocused()
   })
+
+  test('search finds a message far back in history, opens it in view, and finds later ones', async ({
+    world,
+  }) => {
+    const pair = await signUpPair(world)
+    const { alicePage, bobPage, aliceRest, conversationId } = pair
+    const old = 'Meet at the Rheinfall lighthouse on Tuesday'
+    // The message, then more than two pages of history above it.
+    const total = 130
+    for (let i = 0; i <= total; i++) {
+      await aliceRest.call('POST', `/conversations/${conversationId}/messages`, {
+        text: i === 0 ? old : `Filler ${i}`,
+        client_id: `search-${i}`,
+      })
+    }
+    // A fresh window knows only the newest page of the conversation.
+    await bobPage.reload()
+    await bobOpensConversation(pair)
+    await expect(messageWithText(bobPage, `Filler ${total}`)).toBeInViewport()
+    await expect(messageWithText(bobPage, old)).toHaveCount(0)
+
+    // Ctrl+F focuses the field; a word prefix finds the message, the match marked.
+    await bobPage.keyboard.press('Control+f')
+    const field = bobPage.getByRole('searchbox', { name: 'Search messages' })
+    await expect(field).toBeFocused()
+    await bobPage.keyboard.type('rheinf')
+    const results = bobPage.getByTestId('search-result')
+    await expect(results).toHaveCount(1)
+    await expect(results.first().getByTestId('search-snippet')).toHaveText(old)
+    await expect(results.first().locator('mark')).toHaveText(['Rheinfall'])
+    await expect(results.first()).toContainText(ALICE.displayName)
+    // The conversation list gives way to the results.
+    await expect(bobPage.getByTestId('conversation-item')).toHaveCount(0)
+
+    // Choosing it pages back through the history until the message is there, then shows it.
+    await results.first().click()
+    const found = messageWithText(bobPage, old)
+    await expect(found).toBeInViewport()
+    await expect(bobPage.locator('.thread__row[data-found="true"]')).toContainText(old)
+    // The highlight is brief.
+    await expect(bobPage.locator('.thread__row[data-found="true"]')).toHaveCount(0)
+    await expect(found).toBeInViewport()
+
+    // Escape empties the field and brings the conversation list back.
+    await field.focus()
+    await bobPage.keyboard.press('Escape')
+    await expect(field).toHaveValue('')
+    await expect(bobPage.getByTestId('conversation-item')).toHaveCount(1)
+
+    // A message sent later is found too, newest first; nothing found reads so.
+    await send(bobPage, 'Rheinfall again next summer?')
+    await alicePage.getByRole('searchbox', { name: 'Search messages' }).fill('RHEIN')
+    await expect(alicePage.getByTestId('search-snippet')).toHaveText([
+      'Rheinfall again next summer?',
+      old,
+    ])
+    await alicePage.getByRole('searchbox', { name: 'Search messages' }).fill('rheinfall zebra')
+    await expect(alicePage.getByTestId('search-empty')).toBeVisible()
+  })
 })

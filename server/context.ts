@@ -7,6 +7,7 @@ import type { UnitOfWork } from './realtime/unitOfWork'
 import type { Accounts } from './services/accounts'
 import type { BrandingSettings } from './services/branding'
 import type { Conversations } from './services/conversations'
+import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
 
 /** Everything a route plugin may use; built once by startServer. */
@@ -17,6 +18,7 @@ export interface ServerContext {
   branding: BrandingSettings
   conversations: Conversations
   messages: Messages
+  search: MessageSearch
   eventLog: EventLog
   unitOfWork: UnitOfWork
   hub: ConnectionHub

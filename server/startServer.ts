@@ -28,10 +28,13 @@ import { contactRoutes } from './routes/contactRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
+import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { Accounts } from './services/accounts'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
+import { MessageIndex } from './services/messageIndex'
+import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
 
 export type { ServerOptions } from './config'
@@ -66,6 +69,8 @@ const validatorFor: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? ajvForBodies : ajvForStrings).compile(schema)
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+/** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
+const SEARCH_INDEX_INTERVAL_MS = 5_000
 const LISTEN_BACKLOG = 4096
 
 /** Builds and starts the events server; resolves once it listens and is ready. */
@@ -78,6 +83,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const accounts = new Accounts(db, opts.openRegistration)
   const conversations = new Conversations(db)
   const messages = new Messages(db, conversations)
+  const messageIndex = new MessageIndex(db)
+  messages.onChange((message) => messageIndex.changed(message))
+  const search = new MessageSearch(db, messageIndex, conversations)
   const readFloor = () =>
     Number(
       db.first(db.q.selectFrom('settings').select('value').where('key', '=', 'retention_floor'))
@@ -121,6 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     branding,
     conversations,
     messages,
+    search,
     eventLog,
     unitOfWork,
     hub,
@@ -173,6 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     brandingRoutes,
     conversationRoutes,
     messageRoutes,
+    searchRoutes,
     eventRoutes,
   ]) {
     await app.register(plugin, { ctx })
@@ -183,6 +193,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await app.register(integrationRoutes, { ctx, integrations })
 
   const stopHeartbeat = startHeartbeat(hub, opts.heartbeatIntervalMs)
+  const stopIndexing = messageIndex.startBackground(SEARCH_INDEX_INTERVAL_MS, (error) =>
+    app.log.error({ err: error }, 'search indexing failed'),
+  )
   // A deep accept queue: after a restart or a network outage every client of the team comes back
   // within seconds, and a connection the queue has no room for is dropped, which costs its client
   // a 1 s, then 3 s, then 7 s SYN retransmission. Linux caps this at net.core.somaxconn.
@@ -196,6 +209,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const close = () => {
     closing ??= (async () => {
       stopHeartbeat()
+      stopIndexing()
       clearInterval(pruneTimer)
       presence.stop()
       for (const connection of [...hub.connections()]) {

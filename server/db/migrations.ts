@@ -264,6 +264,18 @@ const migrations: Migration[] = [
       q.schema.dropIndex('events_created'),
     ],
   },
+  {
+    version: 5,
+    name: 'message search index (FTS5), filled lazily',
+    up: () => [
+      // rowid = message id. The index keeps its own copy of each text (not an external-content
+      // table over messages): an edit or a tombstone then needs no old text to remove a row, and
+      // the table can fall behind messages, which is what keeps indexing off the send path: it is
+      // caught up from the highest message id indexed (settings 'search_indexed_up_to') by a
+      // search or a background round (services/messageIndex.ts), never by a trigger.
+      `create virtual table message_search using fts5(text, tokenize='unicode61 remove_diacritics 2')`,
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

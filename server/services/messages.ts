@@ -18,11 +18,15 @@ export type PlatformSendHook = (
   conversation: Conversation,
 ) => void
 
+/** Called inside the unit of work of an edit or a delete, with the message as it is now. */
+export type MessageChangeHook = (message: Message) => void
+
 const MESSAGE_SELECT = `select ${MESSAGE_COLUMNS.join(', ')} from messages m join users u on u.id = m.sender_id`
 
 /** Messages: idempotent sends, history, edits, deletes and receipts. */
 export class Messages {
   private platformSend: PlatformSendHook | undefined
+  private changed: MessageChangeHook | undefined
   /**
    * The statements of a send, the hottest path of the server, prepared once: building them with
    * the query builder on every call would cost as much as running them.
@@ -49,6 +53,11 @@ export class Messages {
   /** Installs the delivery of messages sent into platform conversations (server/email). */
   onPlatformSend(hook: PlatformSendHook): void {
     this.platformSend = hook
+  }
+
+  /** Installs what follows edits and deletes (the search index); sends never call it. */
+  onChange(hook: MessageChangeHook): void {
+    this.changed = hook
   }
 
   get(messageId: number): Message | undefined {
@@ -155,6 +164,7 @@ export class Messages {
         .where('id', '=', messageId),
     )
     const message = this.get(messageId)!
+    this.changed?.(message)
     events.toConversation(
       'message_updated',
       { conversation_id: before.conversation_id, message },
@@ -169,6 +179,7 @@ export class Messages {
       this.db.q.updateTable('messages').set({ deleted_at: nowIso() }).where('id', '=', messageId),
     )
     const message = this.get(messageId)!
+    this.changed?.(message)
     events.toConversation(
       'message_deleted',
       { conversation_id: before.conversation_id, message_id: messageId, message },

@@ -97,6 +97,18 @@ export const HistoryQuery = Type.Object(
   { additionalProperties: false },
 )
 
+/** `GET /search/messages`: `q` is plain text, never FTS syntax (see docs/protocol.md). */
+export const SearchMessagesQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: Limits.maxSearchQueryChars }),
+    conversation_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.searchMaxPageSize })),
+  },
+  { additionalProperties: false },
+)
+export type SearchMessagesQuery = Static<typeof SearchMessagesQuery>
+
 export const BrandingBody = Type.Object(
   {
     timezone: Type.String({ minLength: 1, maxLength: 64 }),

@@ -1,4 +1,4 @@
-import type { ChangePasswordBody, MailServerBody } from './api'
+import type { ChangePasswordBody, MailServerBody, SearchMessagesQuery } from './api'
 import type { EventType } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
 import type {
@@ -6,6 +6,7 @@ import type {
   Conversation,
   Message,
   MessagePage,
+  MessageSearchPage,
   PasswordChanged,
   Person,
   PlatformAccount,
@@ -113,6 +114,11 @@ export interface InvokeMap {
     request: { conversation_id: number; before?: number; limit?: number }
     response: MessagePage
   }
+  /** Full-text search of the user's conversations (GET /search/messages), newest first. */
+  'messages/search': {
+    request: SearchMessagesQuery
+    response: MessageSearchPage
+  }
   'messages/send': { request: { conversation_id: number; text: string }; response: OutboxItem }
   'messages/retry': { request: { client_id: string }; response: OutboxItem }
   'messages/edit': { request: { message_id: number; text: string }; response: Message }
@@ -176,6 +182,7 @@ export const INVOKE_CHANNELS = [
   'conversations/focus',
   'conversations/setMuted',
   'messages/history',
+  'messages/search',
   'messages/send',
   'messages/retry',
   'messages/edit',

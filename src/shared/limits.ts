@@ -22,6 +22,11 @@ export const Limits = {
   /** Shortest and longest account password, in characters (registration and password change). */
   passwordMinChars: 8,
   passwordMaxChars: 256,
+  /** Longest message search query, in characters. */
+  maxSearchQueryChars: 200,
+  /** Default and maximum page size of message search results. */
+  searchPageSize: 20,
+  searchMaxPageSize: 50,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
 } as const

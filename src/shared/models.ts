@@ -91,6 +91,30 @@ export interface MessagePage {
   next_before: number | null
 }
 
+/**
+ * A piece of a search snippet: plain text (never HTML), `match` when it is a matched word. The
+ * pieces joined are the snippet; `…` marks where the message text was cut.
+ */
+export interface SnippetPart {
+  text: string
+  match: boolean
+}
+
+export interface MessageSearchResult {
+  message: Message
+  conversation_id: number
+  /** The stored title: null for a direct conversation, which clients name after the other member. */
+  conversation_title: string | null
+  snippet: SnippetPart[]
+}
+
+export interface MessageSearchPage {
+  /** Newest first. */
+  results: MessageSearchResult[]
+  /** Pass as `before` for the next older page; null when there is none. */
+  next_before: number | null
+}
+
 export interface Branding {
   timezone: string
   organization_name: string

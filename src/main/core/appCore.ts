@@ -286,6 +286,10 @@ class ApplicationCore implements AppCore {
           this.rest.history(body.conversation_id, { before: body.before, limit: body.limit }),
         )
       }
+      case 'messages/search': {
+        const body = request as InvokeRequest<'messages/search'>
+        return this.authed(() => this.rest.searchMessages(body))
+      }
       case 'messages/send': {
         const body = request as InvokeRequest<'messages/send'>
         return this.requireSession().outbox.send(body.conversation_id, body.text)

@@ -6,6 +6,7 @@ import {
   LoginBody,
   MailServerBody,
   RegisterBody,
+  SearchMessagesQuery,
 } from '../../shared/api'
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../shared/ipc'
 import { Limits } from '../../shared/limits'
@@ -65,6 +66,7 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     },
     { additionalProperties: false },
   ),
+  'messages/search': SearchMessagesQuery,
   'messages/send': Type.Object(
     { conversation_id: Id, text: MessageText },
     { additionalProperties: false },

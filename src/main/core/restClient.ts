@@ -5,6 +5,7 @@ import type {
   CreateConversationBody,
   ReceiptBody,
   RegisterBody,
+  SearchMessagesQuery,
   SendMessageBody,
 } from '../../shared/api'
 import type {
@@ -14,6 +15,7 @@ import type {
   CreatedPlatformAccount,
   Message,
   MessagePage,
+  MessageSearchPage,
   PasswordChanged,
   Person,
   PlatformAccount,
@@ -171,6 +173,15 @@ export class RestClient {
   }
   removeMember(id: number, userId: number): Promise<Conversation> {
     return this.request('DELETE', `/conversations/${id}/members/${userId}`)
+  }
+  searchMessages(query: SearchMessagesQuery): Promise<MessageSearchPage> {
+    const params = new URLSearchParams({ q: query.q })
+    if (query.conversation_id !== undefined) {
+      params.set('conversation_id', String(query.conversation_id))
+    }
+    if (query.before !== undefined) params.set('before', String(query.before))
+    if (query.limit !== undefined) params.set('limit', String(query.limit))
+    return this.request('GET', `/search/messages?${params.toString()}`)
   }
   history(id: number, options: { before?: number; limit?: number } = {}): Promise<MessagePage> {
     const query = new URLSearchParams()

@@ -4,12 +4,15 @@ import { ConversationList } from './components/ConversationList'
 import { EventMonitor } from './components/EventMonitor'
 import { LoginView } from './components/LoginView'
 import { NewConversationDialog } from './components/NewConversationDialog'
+import { SearchField } from './components/SearchField'
+import { SearchResults } from './components/SearchResults'
 import { Thread } from './components/Thread'
 import { Toasts } from './components/Toasts'
 import { api } from './api'
 import { initMainWindow, setWindowFocused, signOut } from './stores/actions'
 import { useBranding } from './stores/branding'
 import { useConversations } from './stores/conversations'
+import { useSearch } from './stores/search'
 import { useSession } from './stores/session'
 import { useUi } from './stores/ui'
 
@@ -132,6 +135,7 @@ function TopBar() {
 
 function Workspace() {
   const activeId = useConversations((s) => s.activeId)
+  const searching = useSearch((s) => s.query.trim() !== '')
   const [dialogOpen, setDialogOpen] = useState(false)
   return (
     <div className="workspace">
@@ -147,7 +151,8 @@ function Workspace() {
             New conversation
           </button>
         </div>
-        <ConversationList />
+        <SearchField />
+        {searching ? <SearchResults /> : <ConversationList />}
       </nav>
       <main className="main">
         {activeId !== null ? (

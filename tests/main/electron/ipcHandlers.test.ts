@@ -29,6 +29,7 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'conversations/focus',
   'conversations/setMuted',
   'messages/history',
+  'messages/search',
   'messages/send',
   'messages/retry',
   'messages/edit',

@@ -7,6 +7,7 @@ import { platformLabel } from '../platformLabel'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
 import { buildThread, useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
+import { useSearch } from '../stores/search'
 import { useSession } from '../stores/session'
 import { typingText, useTyping } from '../stores/typing'
 import { Composer } from './Composer'
@@ -22,6 +23,10 @@ type Row =
 
 /** Start loading the previous page when the view is this close to the top. */
 const LOAD_OLDER_PX = 400
+/** Older pages loaded at most to reach a search result's message before giving up on it. */
+const MAX_JUMP_PAGES = 20
+/** How long a message a search result opened stays highlighted. */
+const FOUND_HIGHLIGHT_MS = 2_000
 
 /**
  * The key of the oldest message row: what changes when older messages are prepended (the first
@@ -72,6 +77,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
   const thread = useMessages((s) => s.threads[conversationId])
   const outbox = useMessages((s) => s.outbox)
   const loadOlder = useMessages((s) => s.loadOlder)
+  const target = useSearch((s) => (s.target?.conversationId === conversationId ? s.target : null))
   const { zone, clock } = useTimeSettings()
   const now = useNow(60_000)
   const me = user?.id ?? null
@@ -168,6 +174,37 @@ export function Thread({ conversationId }: { conversationId: number }) {
     }
   }, [totalSize, conversationId])
 
+  const jumpPages = useRef(0)
+  useLayoutEffect(() => {
+    // A search result was chosen: page back until its message is loaded (bounded), then scroll
+    // it into view, after the first paint's scroll to the newest message.
+    if (!target || target.shown || !thread?.loaded || scrolledFor.current !== conversationId) return
+    const search = useSearch.getState()
+    const index = rows.findIndex((r) => r.type === 'message' && r.entry.id === target.messageId)
+    if (index >= 0) {
+      jumpPages.current = 0
+      atBottom.current = false
+      virtualizer.scrollToIndex(index, { align: 'center' })
+      search.setTarget({ ...target, shown: true })
+      return
+    }
+    if (thread.loadingOlder) return
+    if (thread.nextBefore === null || jumpPages.current >= MAX_JUMP_PAGES) {
+      // Deleted since, or too far back: the thread stays where it is.
+      jumpPages.current = 0
+      search.setTarget(null)
+      return
+    }
+    jumpPages.current += 1
+    void loadOlder(conversationId)
+  }, [target, rows, thread, conversationId, virtualizer, loadOlder])
+
+  useEffect(() => {
+    if (!target?.shown) return
+    const timer = setTimeout(() => useSearch.getState().setTarget(null), FOUND_HIGHLIGHT_MS)
+    return () => clearTimeout(timer)
+  }, [target])
+
   useEffect(() => {
     // Fetch more without a scroll event when none will come: a short history that does not fill
     // the view, or a view still near the top after a page that added nothing new (messages that
@@ -238,12 +275,17 @@ export function Thread({ conversationId }: { conversationId: number }) {
             {virtualizer.getVirtualItems().map((item) => {
               const row = rows[item.index]
               if (!row) return null
+              const found =
+                row.type === 'message' &&
+                target?.shown === true &&
+                row.entry.id === target.messageId
               return (
                 <div
                   key={item.key}
                   data-index={item.index}
                   ref={virtualizer.measureElement}
-                  className="thread__row"
+                  className={`thread__row${found ? ' thread__row--found' : ''}`}
+                  data-found={found || undefined}
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
                   {row.type === 'start' ? (

@@ -1,7 +1,7 @@
 import type { AnyTidingsEvent } from '../../../shared/events'
 import type { OutboxItem, SessionState } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
-import type { Message } from '../../../shared/models'
+import type { Message, MessageSearchResult } from '../../../shared/models'
 import { api } from '../api'
 import { useBranding } from './branding'
 import { useConnection } from './connection'
@@ -11,6 +11,7 @@ import { coversFrom, isOwnMessage, useMessages } from './messages'
 import { usePreferences } from './preferences'
 import { usePresence } from './presence'
 import { selfId, useSession, type RegisterInput } from './session'
+import { useSearch } from './search'
 import { useToasts } from './toasts'
 import { useTyping } from './typing'
 import { useUi } from './ui'
@@ -309,6 +310,8 @@ export async function leaveConversation(id: number): Promise<void> {
 export async function openConversation(id: number | null): Promise<void> {
   const conversations = useConversations.getState()
   conversations.setActive(id)
+  // A search result of another conversation no longer waits to be shown.
+  if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
   const tidings = api()
   tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
   if (id === null) return
@@ -317,6 +320,16 @@ export async function openConversation(id: number | null): Promise<void> {
   const thread = useMessages.getState().threads[id]
   if (!thread?.loaded) await useMessages.getState().loadLatest(id)
   markActiveRead()
+}
+
+/** Opens a search result's conversation; its thread then brings the message into view. */
+export async function openSearchResult(result: MessageSearchResult): Promise<void> {
+  useSearch.getState().setTarget({
+    conversationId: result.conversation_id,
+    messageId: result.message.id,
+    shown: false,
+  })
+  await openConversation(result.conversation_id)
 }
 
 /** The window gained or lost focus. */
@@ -360,6 +373,7 @@ export function resetUserData(): void {
   useMessages.getState().reset()
   usePresence.getState().reset()
   useTyping.getState().reset()
+  useSearch.getState().reset()
   useToasts.getState().reset()
   useEventLog.getState().clear()
 }

@@ -1,0 +1,77 @@
+import type { MessageSearchPage } from '../../src/shared/models'
+import type { SearchMessagesQuery } from '../../src/shared/api'
+import { Limits } from '../../src/shared/limits'
+import type { Database } from '../db/database'
+import { badRequest } from '../http/httpError'
+import type { Conversations } from './conversations'
+import { MATCH_END, MATCH_START, type MessageIndex } from './messageIndex'
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messageRows'
+import { snippetParts, toFtsQuery } from './searchText'
+
+/** Tokens of context a snippet shows around the matches. */
+const SNIPPET_TOKENS = 16
+
+type ResultRow = MessageRow & { conversation_title: string | null; snippet: string }
+
+/** Full-text search over the messages of the conversations a user is a member of now. */
+export class MessageSearch {
+  private readonly query
+
+  constructor(
+    db: Database,
+    private readonly index: MessageIndex,
+    private readonly conversations: Conversations,
+  ) {
+    // Membership is joined at query time, so a removed member finds nothing from there any more.
+    this.query = db.sqlite.prepare<
+      [string, string, string, number, string, number, number | null, number | null, number],
+      ResultRow
+    >(
+      `select ${MESSAGE_COLUMNS.join(', ')}, c.title as conversation_title,
+         snippet(message_search, 0, ?, ?, ?, ${SNIPPET_TOKENS}) as snippet
+       from message_search
+       join messages m on m.id = message_search.rowid
+       join conversation_members cm on cm.conversation_id = m.conversation_id and cm.user_id = ?
+       join conversations c on c.id = m.conversation_id
+       join users u on u.id = m.sender_id
+       where message_search match ? and m.deleted_at is null and m.id < ?
+         and (? is null or m.conversation_id = ?)
+       order by m.id desc
+       limit ?`,
+    )
+  }
+
+  /** A page of matches, newest first; catches the index up first. */
+  messages(userId: number, request: SearchMessagesQuery): MessageSearchPage {
+    if (request.q.trim().length === 0) throw badRequest('The search query is blank.')
+    if (request.conversation_id !== undefined) {
+      this.conversations.requireMember(request.conversation_id, userId)
+    }
+    const match = toFtsQuery(request.q)
+    if (match === null) return { results: [], next_before: null }
+    this.index.catchUp()
+    const pageSize = request.limit ?? Limits.searchPageSize
+    const conversationId = request.conversation_id ?? null
+    const rows = this.query.all(
+      MATCH_START,
+      MATCH_END,
+      '…',
+      userId,
+      match,
+      request.before ?? Number.MAX_SAFE_INTEGER,
+      conversationId,
+      conversationId,
+      pageSize + 1,
+    )
+    const page = rows.slice(0, pageSize)
+    return {
+      results: page.map(({ conversation_title, snippet, ...row }) => ({
+        message: toMessage(row),
+        conversation_id: row.conversation_id,
+        conversation_title,
+        snippet: snippetParts(snippet),
+      })),
+      next_before: rows.length > pageSize ? (page.at(-1)?.id ?? null) : null,
+    }
+  }
+}
