@@ -84,19 +84,40 @@ export class MessageIndex {
   }
 
   /**
-   * Every `intervalMs`, when messages are waiting, indexes one chunk of them, so the first search
-   * after a busy while finds little left to do. Returns the function that stops it.
+   * Keeps the index close behind the messages without a search having to do it all. At start, a
+   * backlog (the history of a database from before search, or what came in after the last round
+   * before a stop) is indexed chunk by chunk, yielding to the event loop between chunks: a first
+   * search would otherwise index all of it at once and hold every socket meanwhile. Then, every
+   * `intervalMs` when messages are waiting, one chunk: bounded so that a server under a flood of
+   * sends spends next to nothing on it (the search catches up the rest when someone searches).
+   * Returns the function that stops both.
    */
   startBackground(intervalMs: number, onError: (error: unknown) => void): () => void {
+    let stopped = false
+    let pending: NodeJS.Immediate | undefined
+    const drainBacklog = () => {
+      pending = undefined
+      if (stopped) return
+      try {
+        if (this.indexSome() === INDEX_CHUNK) pending = setImmediate(drainBacklog)
+      } catch (error) {
+        onError(error)
+      }
+    }
+    pending = setImmediate(drainBacklog)
     const timer = setInterval(() => {
       try {
-        if (this.behind()) this.indexSome()
+        if (pending === undefined && this.behind()) this.indexSome()
       } catch (error) {
         onError(error)
       }
     }, intervalMs)
     timer.unref()
-    return () => clearInterval(timer)
+    return () => {
+      stopped = true
+      if (pending !== undefined) clearImmediate(pending)
+      clearInterval(timer)
+    }
   }
 }
 

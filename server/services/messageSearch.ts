@@ -11,6 +11,27 @@ import { snippetParts, toFtsQuery } from './searchText'
 /** Tokens of context a snippet shows around the matches. */
 const SNIPPET_TOKENS = 16
 
+/**
+ * One page of matches for a user. Membership is joined at query time, so a removed member finds
+ * nothing from there any more. The order and the cursor are on the index's own rowid (the message
+ * id), which FTS5 walks newest first itself, so a page stops after `limit` matches: ordered by
+ * m.id instead, SQLite gathered and sorted every match first (`npm run bench:search`: 200 ms for
+ * a common word over 300,000 messages, against 13 ms this way).
+ * Parameters: the snippet's match start and end markers and ellipsis, the user id, the FTS5 query,
+ * the cursor (ids below it), the conversation id or null (twice), and the row limit.
+ */
+export const SEARCH_SQL = `select ${MESSAGE_COLUMNS.join(', ')}, c.title as conversation_title,
+    snippet(message_search, 0, ?, ?, ?, ${SNIPPET_TOKENS}) as snippet
+  from message_search
+  join messages m on m.id = message_search.rowid
+  join conversation_members cm on cm.conversation_id = m.conversation_id and cm.user_id = ?
+  join conversations c on c.id = m.conversation_id
+  join users u on u.id = m.sender_id
+  where message_search match ? and message_search.rowid < ? and m.deleted_at is null
+    and (? is null or m.conversation_id = ?)
+  order by message_search.rowid desc
+  limit ?`
+
 type ResultRow = MessageRow & { conversation_title: string | null; snippet: string }
 
 /** Full-text search over the messages of the conversations a user is a member of now. */
@@ -22,23 +43,10 @@ export class MessageSearch {
     private readonly index: MessageIndex,
     private readonly conversations: Conversations,
   ) {
-    // Membership is joined at query time, so a removed member finds nothing from there any more.
     this.query = db.sqlite.prepare<
       [string, string, string, number, string, number, number | null, number | null, number],
       ResultRow
-    >(
-      `select ${MESSAGE_COLUMNS.join(', ')}, c.title as conversation_title,
-         snippet(message_search, 0, ?, ?, ?, ${SNIPPET_TOKENS}) as snippet
-       from message_search
-       join messages m on m.id = message_search.rowid
-       join conversation_members cm on cm.conversation_id = m.conversation_id and cm.user_id = ?
-       join conversations c on c.id = m.conversation_id
-       join users u on u.id = m.sender_id
-       where message_search match ? and m.deleted_at is null and m.id < ?
-         and (? is null or m.conversation_id = ?)
-       order by m.id desc
-       limit ?`,
-    )
+    >(SEARCH_SQL)
   }
 
   /** A page of matches, newest first; catches the index up first. */
