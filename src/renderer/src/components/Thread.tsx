@@ -4,10 +4,12 @@ import type { Conversation, Message } from '../../../shared/models'
 import { dayKeyer, formatDayLabel } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { platformLabel } from '../platformLabel'
+import { jumpNotShown } from '../stores/actions'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
 import { buildThread, useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
 import { useSearch } from '../stores/search'
+import { JUMP_PAGE_SIZE, nextJumpStep } from '../stores/searchJump'
 import { useSession } from '../stores/session'
 import { typingText, useTyping } from '../stores/typing'
 import { Composer } from './Composer'
@@ -23,8 +25,6 @@ type Row =
 
 /** Start loading the previous page when the view is this close to the top. */
 const LOAD_OLDER_PX = 400
-/** Older pages loaded at most to reach a search result's message before giving up on it. */
-const MAX_JUMP_PAGES = 20
 /** How long a message a search result opened stays highlighted. */
 const FOUND_HIGHLIGHT_MS = 2_000
 
@@ -180,23 +180,25 @@ export function Thread({ conversationId }: { conversationId: number }) {
     // it into view, after the first paint's scroll to the newest message.
     if (!target || target.shown || !thread?.loaded || scrolledFor.current !== conversationId) return
     const search = useSearch.getState()
-    const index = rows.findIndex((r) => r.type === 'message' && r.entry.id === target.messageId)
-    if (index >= 0) {
-      jumpPages.current = 0
+    const step = nextJumpStep(thread, target.messageId, jumpPages.current)
+    if (step === 'wait') return
+    if (step === 'load') {
+      jumpPages.current += 1
+      void loadOlder(conversationId, JUMP_PAGE_SIZE)
+      return
+    }
+    jumpPages.current = 0
+    if (step === 'show') {
+      const index = rows.findIndex((r) => r.type === 'message' && r.entry.id === target.messageId)
+      // Loaded but not a row yet (the rows follow the thread in this same render): next time.
+      if (index < 0) return
       atBottom.current = false
       virtualizer.scrollToIndex(index, { align: 'center' })
       search.setTarget({ ...target, shown: true })
       return
     }
-    if (thread.loadingOlder) return
-    if (thread.nextBefore === null || jumpPages.current >= MAX_JUMP_PAGES) {
-      // Deleted since, or too far back: the thread stays where it is.
-      jumpPages.current = 0
-      search.setTarget(null)
-      return
-    }
-    jumpPages.current += 1
-    void loadOlder(conversationId)
+    search.setTarget(null)
+    jumpNotShown(conversationId, step)
   }, [target, rows, thread, conversationId, virtualizer, loadOlder])
 
   useEffect(() => {

@@ -21,6 +21,7 @@ const KIND_LABEL: Record<string, string> = {
   conversation_updated: 'Conversation',
   system_notification: 'Announcement',
   send_failed: 'Not sent',
+  search: 'Search',
 }
 
 function ToastCard({ toast }: { toast: Toast }) {

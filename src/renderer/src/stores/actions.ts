@@ -12,6 +12,7 @@ import { usePreferences } from './preferences'
 import { usePresence } from './presence'
 import { selfId, useSession, type RegisterInput } from './session'
 import { useSearch } from './search'
+import { JUMP_PAGE_SIZE, MAX_JUMP_PAGES } from './searchJump'
 import { useToasts } from './toasts'
 import { useTyping } from './typing'
 import { useUi } from './ui'
@@ -330,6 +331,25 @@ export async function openSearchResult(result: MessageSearchResult): Promise<voi
     shown: false,
   })
   await openConversation(result.conversation_id)
+}
+
+/**
+ * A search result's message could not be brought into view (see nextJumpStep): say so, instead
+ * of leaving the user at the newest messages wondering.
+ */
+export function jumpNotShown(conversationId: number, why: 'gone' | 'too_far'): void {
+  const reach = (MAX_JUMP_PAGES * JUMP_PAGE_SIZE).toLocaleString('en-US')
+  useToasts.getState().push({
+    kind: 'search',
+    title: why === 'gone' ? 'Message not found' : 'Message too far back',
+    body:
+      why === 'gone'
+        ? 'That message is no longer in this conversation.'
+        : `It is more than ${reach} messages back; scroll up to reach it.`,
+    conversation_id: conversationId,
+    timestamp: new Date().toISOString(),
+    level: 'info',
+  })
 }
 
 /** The window gained or lost focus. */

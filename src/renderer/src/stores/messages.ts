@@ -20,7 +20,8 @@ interface MessagesStore {
   /** The user's own sends by client_id, as main's outbox reports them. */
   outbox: Record<string, OutboxItem>
   loadLatest(conversationId: number): Promise<void>
-  loadOlder(conversationId: number): Promise<void>
+  /** Loads the next older page (`limit` messages, the usual page size unless given). */
+  loadOlder(conversationId: number, limit?: number): Promise<void>
   /**
    * Inserts or replaces a message. `create` false (a new state of an existing message: an edit or
    * a deletion) only replaces one in the cached thread or fills one in within its loaded range.
@@ -148,7 +149,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         }
       }
     },
-    loadOlder: async (conversationId) => {
+    loadOlder: async (conversationId, limit = Limits.historyPageSize) => {
       const thread = get().threads[conversationId]
       if (!thread || !thread.loaded || thread.loadingOlder || thread.nextBefore === null) return
       const before = thread.nextBefore
@@ -158,7 +159,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         const page = await api()['messages/history']({
           conversation_id: conversationId,
           before,
-          limit: Limits.historyPageSize,
+          limit,
         })
         if (asked !== generation) return
         patchThread(conversationId, (t) => ({

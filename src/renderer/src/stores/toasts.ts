@@ -4,8 +4,8 @@ import type { EventType } from '../../../shared/eventTypes'
 export const MAX_TOASTS = 5
 export const TOAST_DURATION_MS = 5_000
 
-/** The style of a toast: the event type it reports (or a local failure). */
-export type ToastKind = EventType | 'send_failed'
+/** The style of a toast: the event type it reports (or a local failure or notice). */
+export type ToastKind = EventType | 'send_failed' | 'search'
 
 export interface ToastInput {
   kind: ToastKind
