@@ -631,6 +631,7 @@ test.describe('Tidings renderer in Chromium', () => {
       'Rheinfall again next summer?',
       old,
     ])
+    await alicePage.screenshot({ path: path.join(SCREENSHOTS, 'search.png') })
     await alicePage.getByRole('searchbox', { name: 'Search messages' }).fill('rheinfall zebra')
     await expect(alicePage.getByTestId('search-empty')).toBeVisible()
   })
