@@ -9,6 +9,7 @@ import {
 } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
+import { ModalDialog } from './ModalDialog'
 import { PeoplePicker, PersonLabel, toggled } from './PeoplePicker'
 
 /**
@@ -23,7 +24,6 @@ export function ConversationDetailsDialog({
   conversationId: number
   onClose: () => void
 }) {
-  const ref = useRef<HTMLDialogElement>(null)
   const conversation = useConversations((s) => s.byId[conversationId])
   const rename = useConversations((s) => s.rename)
   const addMembers = useConversations((s) => s.addMembers)
@@ -43,10 +43,7 @@ export function ConversationDetailsDialog({
   const id = useId()
 
   useEffect(() => {
-    const dialog = ref.current
-    if (dialog && !dialog.open) dialog.showModal()
     void usePresence.getState().load()
-    return () => dialog?.close()
   }, [])
 
   useEffect(() => {
@@ -117,15 +114,10 @@ export function ConversationDetailsDialog({
   }
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={`${id}-heading`}
-      data-testid="conversation-details-dialog"
-      onCancel={(e) => {
-        e.preventDefault()
-        onClose()
-      }}
+    <ModalDialog
+      labelledBy={`${id}-heading`}
+      testId="conversation-details-dialog"
+      onClose={onClose}
     >
       <h2 id={`${id}-heading`}>Conversation details</h2>
       <p className="details__title" data-testid="details-title">
@@ -281,6 +273,6 @@ export function ConversationDetailsDialog({
           </button>
         </div>
       )}
-    </dialog>
+    </ModalDialog>
   )
 }

@@ -1,13 +1,13 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { openConversation } from '../stores/actions'
 import { useConversations } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
+import { ModalDialog } from './ModalDialog'
 import { PeoplePicker, toggled } from './PeoplePicker'
 
 /** Choose people for a direct (one person) or group conversation, with an optional title. */
 export function NewConversationDialog({ onClose }: { onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null)
   const people = usePresence((s) => s.people)
   const me = useSession((s) => s.session?.user?.id ?? null)
   const create = useConversations((s) => s.create)
@@ -19,10 +19,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   const id = useId()
 
   useEffect(() => {
-    const dialog = ref.current
-    if (dialog && !dialog.open) dialog.showModal()
     void usePresence.getState().load()
-    return () => dialog?.close()
   }, [])
 
   const candidates = Object.values(people).filter((p) => p.id !== me)
@@ -40,16 +37,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      data-testid="new-conversation-dialog"
-      onCancel={(e) => {
-        e.preventDefault()
-        onClose()
-      }}
-    >
+    <ModalDialog labelledBy={`${id}-title`} testId="new-conversation-dialog" onClose={onClose}>
       <form onSubmit={(e) => void submit(e)}>
         <h2 id={`${id}-title`}>New conversation</h2>
         <PeoplePicker
@@ -101,6 +89,6 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       </form>
-    </dialog>
+    </ModalDialog>
   )
 }
