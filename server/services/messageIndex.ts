@@ -1,10 +1,6 @@
 import type { Message } from '../../src/shared/models'
 import type { Database } from '../db/database'
-
-/** Marks a match in a snippet (see MessageSearch); private-use, so no text ever means it. */
-export const MATCH_START = '\uE000'
-export const MATCH_END = '\uE001'
-const MARKERS = /[\uE000\uE001]/g
+import { indexable } from './searchText'
 
 /** Rows indexed per transaction: bounds how long one round holds the event loop. */
 export const INDEX_CHUNK = 1000
@@ -119,9 +115,4 @@ export class MessageIndex {
       clearInterval(timer)
     }
   }
-}
-
-/** The text as indexed: without the snippet markers, so a marker in a snippet is always ours. */
-function indexable(text: string): string {
-  return text.replace(MARKERS, ' ')
 }

@@ -4,9 +4,9 @@ import { Limits } from '../../src/shared/limits'
 import type { Database } from '../db/database'
 import { badRequest } from '../http/httpError'
 import type { Conversations } from './conversations'
-import { MATCH_END, MATCH_START, type MessageIndex } from './messageIndex'
+import type { MessageIndex } from './messageIndex'
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messageRows'
-import { snippetParts, toFtsQuery } from './searchText'
+import { MATCH_END, MATCH_START, snippetParts, toFtsQuery } from './searchText'
 
 /** Tokens of context a snippet shows around the matches. */
 const SNIPPET_TOKENS = 16

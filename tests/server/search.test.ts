@@ -67,6 +67,63 @@ describe('message search', () => {
     expect(await ids(bob, { q: 'cafe lunch' })).toEqual([])
   })
 
+  it('finds a run of Chinese or Japanese characters anywhere in a sentence', async () => {
+    const japanese = await sendMessage(alice, group.id, '昨日は東京都に行きました')
+    const chinese = await sendMessage(bob, group.id, '我们明天在北京大学见面吧')
+    const katakana = await sendMessage(alice, group.id, 'コンピューターを買った')
+
+    // Inside a sentence, where unicode61 alone saw one token for the whole run.
+    expect(await ids(carol, { q: '京都' })).toEqual([japanese.id])
+    expect(await ids(carol, { q: '行き' })).toEqual([japanese.id])
+    expect(await ids(carol, { q: '北京' })).toEqual([chinese.id])
+    expect(await ids(carol, { q: '大学' })).toEqual([chinese.id])
+    expect(await ids(carol, { q: 'ピュータ' })).toEqual([katakana.id])
+    // The characters must be adjacent and in order: 京 and 都 apart, or reversed, is no match.
+    expect(await ids(carol, { q: '都京' })).toEqual([])
+    expect(await ids(carol, { q: '北大' })).toEqual([])
+    // Every word must match, as for other scripts.
+    expect(await ids(carol, { q: '北京 見面' })).toEqual([])
+    expect(await ids(carol, { q: '北京 见面' })).toEqual([chinese.id])
+  })
+
+  it('finds Latin words next to Chinese or Japanese text, and snippets show the original', async () => {
+    const mixed = await sendMessage(
+      alice,
+      group.id,
+      '新しいiPhone15を買いました。Battery life は最高です',
+    )
+    const short = await sendMessage(bob, group.id, 'ええ、東京 の夜景はきれい')
+
+    expect(await ids(carol, { q: 'iphone' })).toEqual([mixed.id])
+    expect(await ids(carol, { q: 'iPhone15' })).toEqual([mixed.id])
+    expect(await ids(carol, { q: 'しいiPhone' })).toEqual([mixed.id])
+    expect(await ids(carol, { q: 'batt 最高' })).toEqual([mixed.id])
+    // A Chinese or Japanese character counts as a word of the snippet's 16.
+    const [result] = (await search(carol, { q: '買い' })).data.results
+    expect(result?.snippet).toEqual([
+      { text: '新しいiPhone15を', match: false },
+      { text: '買い', match: true },
+      { text: 'ました。Battery life は最高で…', match: false },
+    ])
+    // Joined, the parts are the message's own text: nothing added between the characters, and
+    // its own space kept.
+    const [whole] = (await search(carol, { q: '夜景' })).data.results
+    expect(whole?.message.id).toBe(short.id)
+    expect(whole?.snippet).toEqual([
+      { text: 'ええ、東京 の', match: false },
+      { text: '夜景', match: true },
+      { text: 'はきれい', match: false },
+    ])
+  })
+
+  it('finds Korean words by their start, as words separated by spaces', async () => {
+    const korean = await sendMessage(bob, group.id, '안녕하세요 내일 회의가 있습니다')
+    expect(await ids(carol, { q: '안녕' })).toEqual([korean.id])
+    expect(await ids(carol, { q: '회의' })).toEqual([korean.id])
+    // A word's middle is not its start, as in English.
+    expect(await ids(carol, { q: '하세요' })).toEqual([])
+  })
+
   it('searches messages that arrived from a bridged platform too', async () => {
     const created = await carol.rest.post<{ bridge_secret: string }>('/accounts', {
       platform: 'whatsapp',

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Database } from '../../server/db/database'
 import { SEARCH_SQL } from '../../server/services/messageSearch'
 import type { MessageSearchPage } from '../../src/shared/models'
-import { createConversation, registerTeam } from '../support/accounts'
+import { createConversation, registerTeam, sendMessage } from '../support/accounts'
 import { RestClient } from '../support/restClient'
 import { startHarness, type TestServer } from '../support/serverHarness'
 import { waitUntil } from '../support/waitUntil'
@@ -75,5 +75,30 @@ describe('message search indexing', () => {
       '/search/messages?q=wombat',
     )
     expect(found.data.results.map((r) => r.message.text)).toEqual(['the very first wombat'])
+  })
+
+  it('indexes again a database whose index predates Chinese and Japanese search', async () => {
+    server = await startHarness()
+    const { members } = await registerTeam(server.url, ['alice', 'bob'])
+    const [alice, bob] = members as [(typeof members)[number], (typeof members)[number]]
+    const conversation = await createConversation(alice, [bob], 'Travel')
+    const sent = await sendMessage(alice, conversation.id, '来週は京都に行きます')
+    await server.close()
+    // The index as schema version 5 left it: unicode61 only, each text as written.
+    const file = path.join(server.dataDir, 'tidings.db')
+    const direct = new BetterSqlite3(file)
+    direct.exec(`drop table message_search;
+      create virtual table message_search using fts5(text, tokenize='unicode61 remove_diacritics 2');
+      insert into message_search (rowid, text) select id, text from messages;
+      insert or replace into settings (key, value)
+        values ('search_indexed_up_to', (select max(id) from messages));
+      pragma user_version = 5;`)
+    direct.close()
+
+    await server.start({ port: 0 })
+    const found = await new RestClient(server.url, bob.token).get<MessageSearchPage>(
+      `/search/messages?q=${encodeURIComponent('京都')}`,
+    )
+    expect(found.data.results.map((r) => r.message.id)).toEqual([sent.id])
   })
 })
