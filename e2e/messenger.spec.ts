@@ -576,6 +576,43 @@ test.describe('Tidings renderer in Chromium', () => {
     await expect(alicePage.getByTestId('open-conversation-details')).toBeFocused()
   })
 
+  test('conversation details of a direct conversation: no title, nobody removed; deleting it asks first', async ({
+    world,
+  }) => {
+    const { alicePage, bobPage, conversationId } = await signUpPair(world)
+    // Alice created it and is an admin: in a group she could rename it and remove Bob.
+    await alicePage.getByTestId('open-conversation-details').click()
+    const details = alicePage.getByTestId('conversation-details-dialog')
+    await expect(details.getByTestId('details-title')).toHaveText(BOB.displayName)
+    await expect(details).toContainText('Direct conversation')
+    await expect(details.getByTestId('member-item')).toHaveCount(2)
+    await expect(details.getByLabel('Title')).toHaveCount(0)
+    await expect(details.getByTestId('details-rename')).toHaveCount(0)
+    await expect(details.getByTestId('remove-member')).toHaveCount(0)
+    await expect(details.getByTestId('add-person-option')).toHaveCount(0)
+
+    // Leaving it is deleting it from her list, and asks first; keeping it changes nothing.
+    const remove = details.getByTestId('leave-conversation')
+    await expect(remove).toHaveText('Delete conversation')
+    await remove.click()
+    const confirm = details.getByTestId('leave-confirm')
+    await expect(confirm).toContainText(`Delete your conversation with ${BOB.displayName}?`)
+    await details.getByRole('button', { name: 'Keep' }).click()
+    await expect(confirm).toHaveCount(0)
+    await expect(remove).toBeFocused()
+    await remove.click()
+    await details.getByRole('button', { name: 'Delete', exact: true }).click()
+
+    await expect(details).toHaveCount(0)
+    await expect(conversationItem(alicePage, BOB.displayName)).toHaveCount(0)
+    // Bob keeps it, with its history, alone in it now.
+    const bob = await RestUser.login(world.backend.url, BOB)
+    expect((await bob.conversation(conversationId)).members.map((m) => m.username)).toEqual([
+      BOB.username,
+    ])
+    await expect(bobPage.getByTestId('conversation-item')).toHaveCount(1)
+  })
+
   test('search finds a message far back in history, opens it in view, and finds later ones', async ({
     world,
   }) => {

@@ -264,6 +264,13 @@ export class Conversations {
     const title = normalizeTitle(rawTitle)
     if (title === undefined) throw badRequest('A conversation title cannot be blank.')
     this.requireMember(conversationId, userId)
+    // A direct conversation is named after the other person, as in other messengers; a title
+    // would also make it a group for create(), which reuses only untitled pairs.
+    if (this.get(conversationId, null).kind === 'direct') {
+      throw badRequest(
+        'A direct conversation has no title: it is named after the other person. Create a group to give a conversation a title.',
+      )
+    }
     this.db.run(
       this.db.q
         .updateTable('conversations')
@@ -319,7 +326,11 @@ export class Conversations {
     return this.get(conversationId, userId)
   }
 
-  /** A member may leave; the creator or an admin may remove others. */
+  /**
+   * A member may leave (a direct conversation too: the way to drop it from one's list); the
+   * creator or an admin may remove others, except from a direct conversation, which is one
+   * person's with another and nobody's to take the other out of.
+   */
   removeMember(
     events: EventSink,
     conversationId: number,
@@ -330,6 +341,11 @@ export class Conversations {
     const conversation = this.get(conversationId, null)
     if (actor.id !== userId && actor.id !== conversation.created_by && actor.role !== 'admin') {
       throw forbidden('Only the creator of the conversation or an admin can remove other members.')
+    }
+    if (actor.id !== userId && conversation.kind === 'direct') {
+      throw badRequest(
+        'Nobody can be removed from a direct conversation; each of its two members may leave it.',
+      )
     }
     if (!this.isMember(conversationId, userId)) throw notFound('Member')
     this.db.run(

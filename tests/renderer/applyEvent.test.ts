@@ -707,12 +707,16 @@ describe('conversations, presence, typing and system events', () => {
     })
     expect(conversationPermissions(group, jane).removeOthers).toBe(true)
     expect(conversationPermissions(group, admin).removeOthers).toBe(true)
-    expect(conversationPermissions(direct, { id: ME.id, role: 'member' })).toEqual({
-      rename: true,
-      addMembers: false,
-      leave: true,
-      removeOthers: false,
-    })
+    // A direct conversation keeps its shape: no title, nobody removed, even by its creator or an
+    // admin; each member may still leave (delete) it.
+    for (const viewer of [jane, admin, { id: ME.id, role: 'member' }]) {
+      expect(conversationPermissions(direct, viewer)).toEqual({
+        rename: false,
+        addMembers: false,
+        leave: true,
+        removeOthers: false,
+      })
+    }
     const email = conversation(42, [BOB], { kind: 'group', platform: 'email' })
     expect(conversationPermissions(email, admin).addMembers).toBe(false)
     // Not a member (any more): nothing.

@@ -241,4 +241,32 @@ describe('conversations', () => {
     )
     expect(adminRemoves.status).toBe(200)
   })
+
+  it('keeps a direct conversation between two people and untitled: no rename, nobody removed', async () => {
+    const marks = [adminWs.mark(), aliceWs.mark()]
+    for (const account of [admin, alice]) {
+      const renamed = await account.rest.patch(`/conversations/${direct.id}`, { title: 'Ours' })
+      expect(renamed.status).toBe(400)
+      expect(renamed.error.code).toBe('invalid_request')
+      expect(renamed.error.message).toMatch(/direct conversation has no title/)
+    }
+    // Its creator, an admin too, cannot take the other person out of it.
+    const removed = await admin.rest.delete(`/conversations/${direct.id}/members/${alice.user.id}`)
+    expect(removed.status).toBe(400)
+    expect(removed.error.code).toBe('invalid_request')
+    // An outsider still learns nothing beyond 403.
+    expect((await carol.rest.patch(`/conversations/${direct.id}`, { title: 'x' })).status).toBe(403)
+    const unchanged = await admin.rest.get<Conversation>(`/conversations/${direct.id}`)
+    expect(unchanged.data).toMatchObject({ kind: 'direct', title: null })
+    expect(unchanged.data.members).toHaveLength(2)
+    expect(eventsIn(await adminWs.sync(marks[0]))).toEqual([])
+    expect(eventsIn(await aliceWs.sync(marks[1]))).toEqual([])
+
+    // Each member may still leave it, which drops it from their list.
+    const left = await alice.rest.delete(`/conversations/${direct.id}/members/${alice.user.id}`)
+    expect(left.status).toBe(200)
+    expect(
+      (await alice.rest.get<Conversation[]>('/conversations')).data.map((c) => c.id),
+    ).not.toContain(direct.id)
+  })
 })

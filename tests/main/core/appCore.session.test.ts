@@ -114,8 +114,10 @@ describe('app core: session and requests (real server)', () => {
     const people = await app.core.handle('users/list', undefined)
     expect(people.map((p) => p.username).sort()).toEqual(['alice', 'jane'])
 
+    // Titled, so a group: a direct conversation cannot be renamed.
     const conversation = await app.core.handle('conversations/create', {
       member_ids: [jane.user.id],
+      title: 'Draft',
     })
     const renamed = await app.core.handle('conversations/rename', {
       conversation_id: conversation.id,

@@ -14,8 +14,10 @@ import { PeoplePicker, PersonLabel, toggled } from './PeoplePicker'
 
 /**
  * A conversation's title and members, and what the server lets the user change: rename it, add
- * people to a Tidings group, remove others (its creator or an admin), leave it. Reads the
- * conversation from the store, so renames and members joining or leaving show while it is open.
+ * people to a Tidings group, remove others (its creator or an admin), leave it. A direct
+ * conversation has none of the first three; leaving it is offered as deleting it, as other
+ * messengers do with a one-to-one chat. Reads the conversation from the store, so renames and
+ * members joining or leaving show while it is open.
  */
 export function ConversationDetailsDialog({
   conversationId,
@@ -61,6 +63,9 @@ export function ConversationDetailsDialog({
   const candidates = Object.values(people).filter((p) => !memberIds.has(p.id))
   const titleValue = draftTitle ?? conversation.title ?? ''
   const titleChanged = titleValue.trim() !== '' && titleValue.trim() !== (conversation.title ?? '')
+  const direct = conversation.kind === 'direct'
+  // The other person of a direct conversation may have deleted it already.
+  const alone = conversation.members.every((m) => m.user_id === me)
 
   async function run(action: () => Promise<void>, done: string): Promise<boolean> {
     setBusy(true)
@@ -124,7 +129,7 @@ export function ConversationDetailsDialog({
         {title}
       </p>
       <p className="muted small">
-        {conversation.kind === 'direct' ? 'Direct conversation' : 'Group'}
+        {direct ? 'Direct conversation' : 'Group'}
         {conversation.platform !== 'tidings' && ` · ${platformLabel(conversation.platform)}`}
       </p>
 
@@ -231,7 +236,11 @@ export function ConversationDetailsDialog({
           data-testid="leave-confirm"
         >
           <p id={`${id}-confirm`}>
-            Leave {title}? You will no longer see its messages unless someone adds you again.
+            {!direct
+              ? `Leave ${title}? You will no longer see its messages unless someone adds you again.`
+              : alone
+                ? 'Delete this conversation? It leaves your list with its messages.'
+                : `Delete your conversation with ${title}? It leaves your list and you will no longer see its messages; ${title} keeps them. Writing to ${title} again starts a new conversation.`}
           </p>
           <div className="dialog__actions">
             <button
@@ -241,7 +250,7 @@ export function ConversationDetailsDialog({
               disabled={busy}
               onClick={() => setConfirmLeave(false)}
             >
-              Stay
+              {direct ? 'Keep' : 'Stay'}
             </button>
             <button
               type="button"
@@ -250,7 +259,7 @@ export function ConversationDetailsDialog({
               data-testid="leave-confirm-button"
               onClick={() => void leave()}
             >
-              Leave
+              {direct ? 'Delete' : 'Leave'}
             </button>
           </div>
         </div>
@@ -265,7 +274,7 @@ export function ConversationDetailsDialog({
               data-testid="leave-conversation"
               onClick={() => setConfirmLeave(true)}
             >
-              Leave conversation
+              {direct ? 'Delete conversation' : 'Leave conversation'}
             </button>
           )}
           <button type="button" className="button" data-testid="details-close" onClick={onClose}>

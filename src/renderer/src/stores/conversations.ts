@@ -286,13 +286,16 @@ export function directPeer(c: Conversation, selfId: number | null): number | nul
 
 /** What the server lets `me` do with a conversation they are a member of. */
 export interface ConversationPermissions {
-  /** Any member may rename any conversation. */
+  /** Any member may rename a conversation, except a direct one (named after the other person). */
   rename: boolean
   /** Only Tidings groups take new members (a direct, email or bridged one → 400). */
   addMembers: boolean
-  /** Any member may leave. */
+  /** Any member may leave (for a direct conversation, the UI calls it deleting it). */
   leave: boolean
-  /** Others may be removed only by the conversation's creator or an admin (else 403). */
+  /**
+   * Others may be removed only by the conversation's creator or an admin (else 403), and never
+   * from a direct conversation (400).
+   */
   removeOthers: boolean
 }
 
@@ -302,10 +305,11 @@ export function conversationPermissions(
   me: { id: number; role: string } | null,
 ): ConversationPermissions {
   const member = me !== null && c.members.some((m) => m.user_id === me.id)
+  const direct = c.kind === 'direct'
   return {
-    rename: member,
+    rename: member && !direct,
     addMembers: member && c.kind === 'group' && c.platform === 'tidings',
     leave: member,
-    removeOthers: member && (c.created_by === me.id || me.role === 'admin'),
+    removeOthers: member && !direct && (c.created_by === me.id || me.role === 'admin'),
   }
 }
