@@ -164,6 +164,10 @@ test.describe('Accessibility', () => {
     await passwordForm.getByRole('button', { name: 'Change password' }).click()
     await expect(passwordForm.getByRole('status')).toHaveText(/^Password changed\./)
     await expectNoSeriousViolations(settings, 'settings: password changed')
+    // The confirmation "Sign out other devices" asks first.
+    await passwordForm.getByRole('button', { name: 'Sign out other devices' }).click()
+    await expect(passwordForm.getByTestId('sign-out-others-confirm')).toBeVisible()
+    await expectNoSeriousViolations(settings, 'settings: sign out other devices confirmation')
   })
 
   test('the keyboard alone opens a conversation, sends, opens dialogs and changes settings', async ({

@@ -67,3 +67,45 @@ test('Alice changes her password in settings; her other devices are signed out',
   expect(await loginStatus(world.backend.url, ALICE.password)).toBe(401)
   expect(await loginStatus(world.backend.url, NEW_PASSWORD)).toBe(200)
 })
+
+test('"Sign out other devices" asks first: Cancel signs nobody out, Sign out does', async ({
+  world,
+}) => {
+  const alice = await world.launch()
+  const alicePage = await alice.open(world.rendererUrl)
+  await createFirstAccount(alicePage, ALICE)
+  const otherDevice = await RestUser.login(world.backend.url, ALICE)
+
+  const settings = await alice.open(world.rendererUrl, 'settings.html')
+  const section = settings.getByTestId('password-section')
+  const signOutOthers = section.getByRole('button', { name: 'Sign out other devices' })
+  const confirm = section.getByTestId('sign-out-others-confirm')
+
+  await signOutOthers.click()
+  await expect(confirm).toBeVisible()
+  await expect(confirm).toContainText('Sign out every other device signed in to your account?')
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused()
+  // Asking signed nobody out.
+  expect(await otherDevice.call('GET', '/users/me')).toMatchObject({ username: ALICE.username })
+
+  // Cancel: nothing happens, and focus goes back to the button; Escape cancels too.
+  await confirm.getByRole('button', { name: 'Cancel' }).click()
+  await expect(confirm).toHaveCount(0)
+  await expect(signOutOthers).toBeFocused()
+  await settings.keyboard.press('Enter')
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused()
+  await settings.keyboard.press('Escape')
+  await expect(confirm).toHaveCount(0)
+  await expect(signOutOthers).toBeFocused()
+  await expect(section.getByRole('status')).toHaveText('')
+  expect(await otherDevice.call('GET', '/users/me')).toMatchObject({ username: ALICE.username })
+
+  // Confirmed: as before, the other device is signed out and this one stays.
+  await signOutOthers.click()
+  await confirm.getByRole('button', { name: 'Sign out', exact: true }).click()
+  await expect(section.getByRole('status')).toHaveText('1 other device was signed out.')
+  await expect(confirm).toHaveCount(0)
+  await expect(signOutOthers).toBeFocused()
+  await expect(otherDevice.call('GET', '/users/me')).rejects.toThrow(/401/)
+  await expect(alicePage.getByTestId('current-user')).toHaveText(ALICE.displayName)
+})

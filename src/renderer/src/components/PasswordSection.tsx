@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { Limits } from '../../../shared/limits'
 import { usePassword } from '../stores/password'
 import { useSession } from '../stores/session'
@@ -19,7 +19,8 @@ export function passwordFormProblem(current: string, next: string, confirm: stri
 
 /**
  * Settings: change the password (which signs out every other device) or only sign out the other
- * devices. This device stays signed in either way.
+ * devices, which asks first (it cannot be undone from here: each device needs the password
+ * again), the way leaving a conversation does. This device stays signed in either way.
  */
 export function PasswordSection() {
   const signedIn = useSession((s) => Boolean(s.session?.user))
@@ -33,8 +34,19 @@ export function PasswordSection() {
   const [next, setNext] = useState('')
   const [confirm, setConfirm] = useState('')
   const [problem, setProblem] = useState<string | null>(null)
+  const [confirmSignOut, setConfirmSignOut] = useState(false)
+  const signOutButton = useRef<HTMLButtonElement>(null)
+  const cancelButton = useRef<HTMLButtonElement>(null)
+  const confirmShown = useRef(false)
   const id = useId()
   const error = problem ?? serverError
+
+  useEffect(() => {
+    // The confirmation takes focus from the button that asked it, and gives it back if cancelled.
+    if (confirmSignOut) cancelButton.current?.focus()
+    else if (confirmShown.current) signOutButton.current?.focus()
+    confirmShown.current = confirmSignOut
+  }, [confirmSignOut])
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -115,19 +127,59 @@ export function PasswordSection() {
               >
                 Change password
               </button>
-              <button
-                type="button"
-                className="button"
-                disabled={busy}
-                data-testid="sign-out-others"
-                onClick={() => {
-                  setProblem(null)
-                  void signOutOthers()
+              {!confirmSignOut && (
+                <button
+                  ref={signOutButton}
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  data-testid="sign-out-others"
+                  onClick={() => setConfirmSignOut(true)}
+                >
+                  Sign out other devices
+                </button>
+              )}
+            </div>
+            {confirmSignOut && (
+              <div
+                className="details__confirm"
+                role="group"
+                aria-labelledby={`${id}-sign-out`}
+                data-testid="sign-out-others-confirm"
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') setConfirmSignOut(false)
                 }}
               >
-                Sign out other devices
-              </button>
-            </div>
+                <p id={`${id}-sign-out`}>
+                  Sign out every other device signed in to your account? Each will need your
+                  password to sign in again; this one stays signed in.
+                </p>
+                <div className="row">
+                  <button
+                    ref={cancelButton}
+                    type="button"
+                    className="button"
+                    disabled={busy}
+                    onClick={() => setConfirmSignOut(false)}
+                  >
+                    Cancel
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--danger"
+                    disabled={busy}
+                    data-testid="sign-out-others-confirm-button"
+                    onClick={() => {
+                      setProblem(null)
+                      // Closed once done, so that focus goes back to a button no longer disabled.
+                      void signOutOthers().then(() => setConfirmSignOut(false))
+                    }}
+                  >
+                    Sign out
+                  </button>
+                </div>
+              </div>
+            )}
             <p role="status" className="small" data-testid="password-status">
               {done ?? ''}
             </p>
