@@ -77,6 +77,15 @@ export function openStream(
   ctx.unitOfWork.flush()
   const userId = caller.user.id
   const connection = new ClientConnection(socket, transport, userId, caller.tokenHash, owner)
+  // The token was checked before the upgrade (eventRoutes' preHandler), but a revocation closes
+  // only the sockets the hub holds, and this one is not there yet: whatever runs between that
+  // check and this step (promise continuations of other requests, any hook or listener added
+  // on the way) may have revoked it. From here to hub.add below everything is synchronous, so a
+  // session still live now is one that any later revocation will find and close.
+  if (!ctx.accounts.session(caller.tokenHash)) {
+    connection.close(CloseCode.Unauthorized, 'token revoked')
+    return
+  }
   const missed = since === undefined ? undefined : missedEvents(ctx, userId, since)
   // A complete replay ends with the newest event of the user's stream, which is what the greeting
   // announces: a reconnecting client (a storm is 10,000 of them) then costs no second query.

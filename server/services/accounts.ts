@@ -195,7 +195,14 @@ export class Accounts {
   /** Resolves a bearer token to its user, or undefined when unknown or expired. */
   authenticate(token: string | undefined): Caller | undefined {
     if (!token || token.length > 128) return undefined
-    const tokenHash = hashSecret(token)
+    return this.session(hashSecret(token))
+  }
+
+  /**
+   * The session of a token already hashed, or undefined once it is revoked or expired, or its
+   * user is gone: a map lookup while the session cache holds it (revocations forget it there).
+   */
+  session(tokenHash: string): Caller | undefined {
     const now = Date.now()
     const cached = this.cache.userFor(tokenHash, now)
     if (cached) return { user: cached, tokenHash }

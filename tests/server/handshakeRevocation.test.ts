@@ -1,0 +1,139 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from 'fastify'
+import websocket from '@fastify/websocket'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CloseCode } from '../../src/shared/closeCodes'
+import { resolveOptions } from '../../server/config'
+import type { ServerContext } from '../../server/context'
+import { Database } from '../../server/db/database'
+import { installErrorHandling } from '../../server/http/errorHandling'
+import { ConnectionHub } from '../../server/realtime/connectionHub'
+import { EventLog } from '../../server/realtime/eventLog'
+import { Presence } from '../../server/realtime/presence'
+import { UnitOfWork } from '../../server/realtime/unitOfWork'
+import { eventRoutes } from '../../server/routes/eventRoutes'
+import { Accounts } from '../../server/services/accounts'
+import { BrandingSettings } from '../../server/services/branding'
+import { Conversations } from '../../server/services/conversations'
+import { MessageIndex } from '../../server/services/messageIndex'
+import { MessageSearch } from '../../server/services/messageSearch'
+import { Messages } from '../../server/services/messages'
+import { makeDataDir } from '../support/serverHarness'
+import { WsTestClient } from '../support/wsTestClient'
+
+// A token revoked after the handshake's check but before the socket is registered in the hub
+// must not leave an open socket behind: the revocation closes only the sockets the hub holds.
+// The real event routes and services, on a Fastify instance of the test's own, whose only
+// addition is a preHandler appended to the WebSocket route: it runs after the route's own token
+// check and before the upgrade, and revokes the token there, as POST /auth/logout does. So the
+// revocation lands in that window every time, with no timing involved.
+
+interface TestApp {
+  app: FastifyInstance
+  ctx: ServerContext
+  url: string
+  dataDir: string
+}
+
+let running: TestApp | undefined
+afterEach(async () => {
+  if (!running) return
+  for (const connection of [...running.ctx.hub.connections()]) connection.close(1001, 'done')
+  await running.app.close()
+  running.ctx.unitOfWork.flush()
+  running.ctx.db.close()
+  fs.rmSync(running.dataDir, { recursive: true, force: true })
+  running = undefined
+})
+
+/** The services as startServer wires them, without timers, mail or the other routes. */
+function serverContext(dataDir: string): ServerContext {
+  const options = resolveOptions({ dataDir, port: 0, logLevel: 'silent' })
+  const db = new Database(path.join(dataDir, 'tidings.db'))
+  const branding = new BrandingSettings(db)
+  const accounts = new Accounts(db, false)
+  const conversations = new Conversations(db)
+  const messages = new Messages(db, conversations)
+  const search = new MessageSearch(db, new MessageIndex(db), conversations)
+  const eventLog = new EventLog(db, () => branding.timezone, 0)
+  const hub = new ConnectionHub()
+  const unitOfWork = new UnitOfWork(db, eventLog, hub, conversations)
+  const presence = new Presence(
+    hub,
+    unitOfWork,
+    (userId) => {
+      const user = accounts.getUser(userId)
+      return user && { ...user, online: true }
+    },
+    options.presenceGraceMs,
+  )
+  return {
+    options,
+    db,
+    accounts,
+    branding,
+    conversations,
+    messages,
+    search,
+    eventLog,
+    unitOfWork,
+    hub,
+    presence,
+    retentionFloor: () => 0,
+  }
+}
+
+/** The event routes, with `between` run after the route's own preHandler, before the upgrade. */
+async function startTestApp(between: (ctx: ServerContext) => preHandlerAsyncHookHandler) {
+  const dataDir = await makeDataDir('tidings-handshake-')
+  const ctx = serverContext(dataDir)
+  const app = Fastify()
+  app.decorateRequest('caller', null)
+  installErrorHandling(app)
+  await app.register(websocket)
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/events/ws/connect') return
+    const own = route.preHandler === undefined ? [] : [route.preHandler].flat()
+    route.preHandler = [...own, between(ctx)]
+  })
+  await app.register(eventRoutes, { ctx })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  running = { app, ctx, url: `http://127.0.0.1:${port}`, dataDir }
+  return running
+}
+
+describe('a token revoked during its WebSocket handshake', () => {
+  it('closes the socket with 4001 before the greeting instead of leaving it open', async () => {
+    let revokeNext = false
+    const { ctx, url } = await startTestApp((ctx) => async (request) => {
+      if (!revokeNext || !request.caller) return
+      // What the logout route does, between the handshake's check and the upgrade.
+      ctx.accounts.logout(request.caller.tokenHash)
+      ctx.hub.closeToken(request.caller.tokenHash, CloseCode.Unauthorized, 'signed out')
+    })
+    const alice = await ctx.accounts.register({
+      username: 'alice',
+      password: 'correct horse battery',
+      display_name: 'Alice',
+    })
+
+    // Untouched, the extra preHandler lets a handshake through as usual.
+    const before = await WsTestClient.connect(url, alice.token)
+    expect(ctx.hub.isConnected(alice.user.id)).toBe(true)
+    await before.close()
+
+    revokeNext = true
+    const racing = await WsTestClient.connect(url, alice.token, { waitForGreeting: false })
+    expect(await racing.waitForClose()).toEqual({
+      code: CloseCode.Unauthorized,
+      reason: 'token revoked',
+    })
+    expect(racing.frames).toEqual([])
+    expect(ctx.hub.size).toBe(0)
+    // The token stays revoked: the next handshake is refused outright.
+    expect((await WsTestClient.expectRefusal(url, alice.token)).statusCode).toBe(401)
+  })
+})
