@@ -199,8 +199,8 @@ export class Accounts {
   }
 
   /**
-   * The session of a token already hashed, or undefined once it is revoked or expired, or its
-   * user is gone: a map lookup while the session cache holds it (revocations forget it there).
+   * The session of a token already hashed, or undefined once it is revoked or expired: a map
+   * lookup while the session cache holds it (revocations forget it there).
    */
   session(tokenHash: string): Caller | undefined {
     const now = Date.now()
