@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
+import { expectNoSeriousViolations } from './support/axe'
 import { expect, signUpPair, test } from './support/fixtures'
 import {
   ALICE,
@@ -14,25 +14,6 @@ import {
 
 // Every screen passes axe without serious or critical violations, and the main paths work from
 // the keyboard alone.
-
-/**
- * Runs axe on the page as it is now and lists its serious and critical violations. A soft
- * assertion: the test goes on to the other screens and fails at the end with all of them.
- */
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze()
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n) => n.target.join(' ')),
-    }))
-  expect.soft(serious, `${screen}: serious or critical axe violations`).toEqual([])
-  // axe must actually have looked at something on this screen.
-  expect(results.passes.length, `${screen}: axe ran no passing rule`).toBeGreaterThan(10)
-}
 
 /** Presses Tab until `target` has focus (at most `limit` presses); fails otherwise. */
 async function tabTo(page: Page, target: Locator, limit = 40): Promise<number> {

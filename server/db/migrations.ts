@@ -292,6 +292,17 @@ const migrations: Migration[] = [
       `delete from settings where key = 'search_indexed_up_to'`,
     ],
   },
+  {
+    version: 7,
+    name: 'replies: the message a message replies to',
+    up: ({ q }) => [
+      // A plain integer, not a foreign key: messages are never removed one by one (a deletion is a
+      // tombstone), only all together with their conversation, and a foreign key would make every
+      // such removal look for replies to each row (an index that every send would pay for).
+      // Sends check the original themselves (same conversation, not deleted).
+      q.schema.alterTable('messages').addColumn('reply_to_id', 'integer'),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

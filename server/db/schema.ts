@@ -62,6 +62,8 @@ export interface MessagesTable {
   /** Set on messages that arrived from a connected platform (migration 2): who sent it there. */
   external_sender_handle: Generated<string | null>
   external_sender_name: Generated<string | null>
+  /** The message of the same conversation this one replies to (migration 7). */
+  reply_to_id: Generated<number | null>
 }
 
 export interface EventsTable {

@@ -28,7 +28,14 @@ export function sendOverSocket(
   let result
   try {
     result = ctx.unitOfWork.run((events) =>
-      ctx.messages.send(events, sender, frame.conversation_id, frame.text, clientId),
+      ctx.messages.send(
+        events,
+        sender,
+        frame.conversation_id,
+        frame.text,
+        clientId,
+        frame.reply_to_id,
+      ),
     )
   } catch (error) {
     // A refusal is the client's to know; anything else (the database failing) is logged, and the

@@ -3,7 +3,7 @@ import type { Database } from '../db/database'
 import type { EventSink } from '../realtime/eventLog'
 import { nowIso } from '../clock'
 import { badRequest, forbidden, notFound } from '../http/httpError'
-import { MESSAGE_COLUMNS, toMessage } from './messageRows'
+import { selectMessages, toMessage } from './messageRows'
 
 /** What a member may read of a conversation without building its full view. */
 export interface ConversationHead {
@@ -98,10 +98,7 @@ export class Conversations {
         .orderBy('m.user_id'),
     )
     const last = this.db.first(
-      this.db.q
-        .selectFrom('messages as m')
-        .innerJoin('users as u', 'u.id', 'm.sender_id')
-        .select(MESSAGE_COLUMNS)
+      selectMessages(this.db.q)
         .where('m.conversation_id', '=', conversationId)
         .orderBy('m.id', 'desc')
         .limit(1),

@@ -27,6 +27,7 @@ export const SEARCH_SQL = `select ${MESSAGE_COLUMNS.join(', ')}, c.title as conv
   join conversation_members cm on cm.conversation_id = m.conversation_id and cm.user_id = ?
   join conversations c on c.id = m.conversation_id
   join users u on u.id = m.sender_id
+  left join messages r on r.id = m.reply_to_id left join users ru on ru.id = r.sender_id
   where message_search match ? and message_search.rowid < ? and m.deleted_at is null
     and (? is null or m.conversation_id = ?)
   order by message_search.rowid desc

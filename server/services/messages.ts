@@ -1,4 +1,10 @@
-import type { Conversation, Message, MessagePage, User } from '../../src/shared/models'
+import type {
+  Conversation,
+  Message,
+  MessagePage,
+  ReplyPreview,
+  User,
+} from '../../src/shared/models'
 import type { ReceiptBody } from '../../src/shared/api'
 import { Limits } from '../../src/shared/limits'
 import type { Database } from '../db/database'
@@ -6,7 +12,15 @@ import type { EventSink } from '../realtime/eventLog'
 import { nowIso } from '../clock'
 import { badRequest, conflict, forbidden, notFound } from '../http/httpError'
 import type { Conversations } from './conversations'
-import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messageRows'
+import {
+  MESSAGE_COLUMNS,
+  MESSAGE_FROM,
+  selectMessages,
+  toMessage,
+  toReplyPreview,
+  type MessageRow,
+  type ReplyOriginalRow,
+} from './messageRows'
 
 /**
  * Called inside the unit of work of a send into a conversation of another platform (email, a
@@ -21,7 +35,13 @@ export type PlatformSendHook = (
 /** Called inside the unit of work of an edit or a delete, with the message as it is now. */
 export type MessageChangeHook = (message: Message) => void
 
-const MESSAGE_SELECT = `select ${MESSAGE_COLUMNS.join(', ')} from messages m join users u on u.id = m.sender_id`
+const MESSAGE_SELECT = `select ${MESSAGE_COLUMNS.join(', ')} from ${MESSAGE_FROM}`
+
+/** A reply's original, with what its send checks: that it is of the same conversation. */
+type ReplyTargetRow = ReplyOriginalRow & { conversation_id: number }
+
+const NOT_A_REPLY_TARGET =
+  'reply_to_id must name a message of this conversation that is not deleted.'
 
 /** Messages: idempotent sends, history, edits, deletes and receipts. */
 export class Messages {
@@ -39,9 +59,15 @@ export class Messages {
   ) {
     const s = db.sqlite
     this.sendStatements = {
-      insert: s.prepare<[number, number, string, string, string], { id: number }>(
-        `insert into messages (conversation_id, sender_id, client_id, text, created_at)
-         values (?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing returning id`,
+      insert: s.prepare<[number, number, string, string, string, number | null], { id: number }>(
+        `insert into messages (conversation_id, sender_id, client_id, text, created_at, reply_to_id)
+         values (?, ?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing returning id`,
+      ),
+      // Only a reply runs it: one lookup by primary key (and its sender's).
+      replyTarget: s.prepare<[number], ReplyTargetRow>(
+        `select r.conversation_id, r.sender_id, ru.display_name as sender_name, r.text,
+           r.deleted_at, r.external_sender_handle, r.external_sender_name
+         from messages r join users ru on ru.id = r.sender_id where r.id = ?`,
       ),
       byId: s.prepare<[number], MessageRow>(`${MESSAGE_SELECT} where m.id = ?`),
       bySenderClientId: s.prepare<[number, string], MessageRow>(
@@ -68,6 +94,7 @@ export class Messages {
   /**
    * Stores a message and emits message_sent to the sender and message_received to the others. A
    * repeated client_id returns the stored message with `created: false` and emits nothing.
+   * `replyToId` names the message it replies to: one of the same conversation, not deleted.
    */
   send(
     events: EventSink,
@@ -75,21 +102,36 @@ export class Messages {
     conversationId: number,
     text: string,
     clientId: string,
+    replyToId?: number,
   ): { message: Message; created: boolean } {
     const senderId = sender.id
     const statements = this.sendStatements
     const target = this.conversations.requireMember(conversationId, senderId)
     if (text.trim().length === 0) throw badRequest('A message cannot be blank.')
+    let replyTo: ReplyPreview | null = null
+    if (replyToId !== undefined) {
+      const original = statements.replyTarget.get(replyToId)
+      // One answer whether the id is unknown, of another conversation or deleted: a send must not
+      // tell what exists outside the sender's conversations.
+      if (!original || original.conversation_id !== conversationId || original.deleted_at) {
+        // A retry of a reply whose original was deleted since is still answered with what it stored.
+        const stored = this.stored(senderId, clientId, conversationId)
+        if (stored) return stored
+        throw badRequest(NOT_A_REPLY_TARGET)
+      }
+      replyTo = toReplyPreview(replyToId, original)
+    }
     const now = nowIso()
     // The unique (sender_id, client_id) makes a retried send a no-op that returns the original.
-    const inserted = statements.insert.get(conversationId, senderId, clientId, text, now)
-    if (!inserted) {
-      const existing = toMessage(statements.bySenderClientId.get(senderId, clientId)!)
-      if (existing.conversation_id !== conversationId) {
-        throw conflict('That client_id was already used for a message in another conversation.')
-      }
-      return { message: existing, created: false }
-    }
+    const inserted = statements.insert.get(
+      conversationId,
+      senderId,
+      clientId,
+      text,
+      now,
+      replyToId ?? null,
+    )
+    if (!inserted) return this.stored(senderId, clientId, conversationId)!
     // The conversation's row is not touched: its latest activity is read off its last message
     // (Conversations.get), which saves every send a write to one more page.
     // Everything the stored row holds is known here: no need to read it back.
@@ -103,6 +145,7 @@ export class Messages {
       created_at: now,
       edited_at: null,
       deleted_at: null,
+      reply_to: replyTo,
     }
     // A Tidings send needs only the title and the member ids: the full Conversation view (members
     // joined to users, sorted, and the last message) is built only for bridged platforms.
@@ -120,6 +163,21 @@ export class Messages {
     return { message, created: true }
   }
 
+  /** The message an earlier send with this client_id stored, for its retry; undefined if none. */
+  private stored(
+    senderId: number,
+    clientId: string,
+    conversationId: number,
+  ): { message: Message; created: false } | undefined {
+    const row = this.sendStatements.bySenderClientId.get(senderId, clientId)
+    if (!row) return undefined
+    const existing = toMessage(row)
+    if (existing.conversation_id !== conversationId) {
+      throw conflict('That client_id was already used for a message in another conversation.')
+    }
+    return { message: existing, created: false }
+  }
+
   /** A page of history, oldest first within the page, walking back with `before`. */
   history(
     userId: number,
@@ -129,10 +187,7 @@ export class Messages {
   ): MessagePage {
     this.conversations.requireMember(conversationId, userId)
     const pageSize = Math.min(limit ?? Limits.historyPageSize, Limits.historyMaxPageSize)
-    let query = this.db.q
-      .selectFrom('messages as m')
-      .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .select(MESSAGE_COLUMNS)
+    let query = selectMessages(this.db.q)
       .where('m.conversation_id', '=', conversationId)
       .orderBy('m.id', 'desc')
       .limit(pageSize + 1)

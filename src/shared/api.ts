@@ -70,6 +70,8 @@ export const SendMessageBody = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
     client_id: Type.String({ minLength: 1, maxLength: 64 }),
+    /** The message of the same conversation this one replies to. */
+    reply_to_id: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 )

@@ -41,6 +41,7 @@ export const SendMessageFrame = Type.Object(
     conversation_id: Type.Integer({ minimum: 1 }),
     text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
     client_id: Type.String({ minLength: 1, maxLength: 64 }),
+    reply_to_id: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 )

@@ -53,6 +53,8 @@ export interface OutboxItem {
   status: OutboxStatus
   error: string | null
   created_at: string
+  /** The message this send replies to; null when it is not a reply. */
+  reply_to_id: number | null
   message: Message | null
 }
 
@@ -119,7 +121,10 @@ export interface InvokeMap {
     request: SearchMessagesQuery
     response: MessageSearchPage
   }
-  'messages/send': { request: { conversation_id: number; text: string }; response: OutboxItem }
+  'messages/send': {
+    request: { conversation_id: number; text: string; reply_to_id?: number }
+    response: OutboxItem
+  }
   'messages/retry': { request: { client_id: string }; response: OutboxItem }
   'messages/edit': { request: { message_id: number; text: string }; response: Message }
   'messages/delete': { request: { message_id: number }; response: Message }

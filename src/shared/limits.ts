@@ -27,6 +27,8 @@ export const Limits = {
   /** Default and maximum page size of message search results. */
   searchPageSize: 20,
   searchMaxPageSize: 50,
+  /** Characters of the original's text a reply's quote carries (`reply_to.text`). */
+  replyPreviewChars: 140,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
 } as const

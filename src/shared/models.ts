@@ -63,6 +63,24 @@ export interface Message {
    * `sender_name` is the external sender's name.
    */
   external_sender?: ExternalSender
+  /**
+   * The message this one replies to, as it was when this copy was read: history and the REST
+   * answers read it fresh; an event carries it as it was when the event was sent (an edit or a
+   * deletion of the original does not re-send its replies). Null when it is not a reply. Events
+   * stored before replies existed lack the field.
+   */
+  reply_to: ReplyPreview | null
+}
+
+/** The quote of the original that a reply shows. */
+export interface ReplyPreview {
+  id: number
+  sender_id: number
+  /** The external sender's name when the original came from a connected platform. */
+  sender_name: string
+  /** The start of the original's text (Limits.replyPreviewChars); '' once it is deleted. */
+  text: string
+  deleted: boolean
 }
 
 export interface ExternalSender {

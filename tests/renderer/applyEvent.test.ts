@@ -493,6 +493,7 @@ describe('outbox merge', () => {
       status: 'pending',
       error: null,
       created_at: '2026-01-15T15:50:00Z',
+      reply_to_id: null,
       message: null,
     })
     await useMessages.getState().send(10, 'on its way')
@@ -537,6 +538,7 @@ describe('outbox merge', () => {
       status: 'failed',
       error: 'offline',
       created_at: '2026-01-15T15:55:00Z',
+      reply_to_id: null,
       message: null,
     })
     const rows = buildThread(

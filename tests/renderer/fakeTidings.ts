@@ -112,6 +112,7 @@ export function message(
     created_at: createdAt,
     edited_at: null,
     deleted_at: null,
+    reply_to: null,
   }
 }
 

@@ -17,6 +17,7 @@ function message(id: number, state: 'original' | 'edited' | 'deleted', stamp = 0
     created_at: new Date(Date.UTC(2026, 0, 1) + id * 1000).toISOString(),
     edited_at: state === 'original' ? null : new Date(Date.UTC(2026, 1, 1) + stamp).toISOString(),
     deleted_at: state === 'deleted' ? new Date(Date.UTC(2026, 2, 1)).toISOString() : null,
+    reply_to: null,
   }
 }
 

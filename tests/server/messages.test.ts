@@ -54,6 +54,7 @@ describe('messages', () => {
       created_at: expect.stringMatching(ISO_UTC),
       edited_at: null,
       deleted_at: null,
+      reply_to: null,
     })
   })
 

@@ -84,10 +84,12 @@ describe('message search indexing', () => {
     const conversation = await createConversation(alice, [bob], 'Travel')
     const sent = await sendMessage(alice, conversation.id, '来週は京都に行きます')
     await server.close()
-    // The index as schema version 5 left it: unicode61 only, each text as written.
+    // The file as schema version 5 left it: the index unicode61 only, each text as written, and
+    // no reply_to_id column (migration 7).
     const file = path.join(server.dataDir, 'tidings.db')
     const direct = new BetterSqlite3(file)
-    direct.exec(`drop table message_search;
+    direct.exec(`alter table messages drop column reply_to_id;
+      drop table message_search;
       create virtual table message_search using fts5(text, tokenize='unicode61 remove_diacritics 2');
       insert into message_search (rowid, text) select id, text from messages;
       insert or replace into settings (key, value)

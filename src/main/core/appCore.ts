@@ -292,7 +292,7 @@ class ApplicationCore implements AppCore {
       }
       case 'messages/send': {
         const body = request as InvokeRequest<'messages/send'>
-        return this.requireSession().outbox.send(body.conversation_id, body.text)
+        return this.requireSession().outbox.send(body.conversation_id, body.text, body.reply_to_id)
       }
       case 'messages/retry': {
         const body = request as InvokeRequest<'messages/retry'>

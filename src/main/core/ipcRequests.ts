@@ -68,7 +68,7 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
   ),
   'messages/search': SearchMessagesQuery,
   'messages/send': Type.Object(
-    { conversation_id: Id, text: MessageText },
+    { conversation_id: Id, text: MessageText, reply_to_id: Type.Optional(Id) },
     { additionalProperties: false },
   ),
   'messages/retry': Type.Object(

@@ -58,6 +58,11 @@ export class LocalStore {
       );
       CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account, status, seq);
     `)
+    // Added with replies: an outbox from before them gains the column, its sends are not replies.
+    const outboxColumns = this.db.pragma('table_info(outbox)') as { name: string }[]
+    if (!outboxColumns.some((c) => c.name === 'reply_to_id')) {
+      this.db.exec('ALTER TABLE outbox ADD COLUMN reply_to_id INTEGER')
+    }
   }
 
   // ---- JSON values -------------------------------------------------------------------------
@@ -151,8 +156,8 @@ export class LocalStore {
   insertOutboxItem(account: string, item: OutboxItem): void {
     this.db
       .prepare(
-        `INSERT INTO outbox (client_id, account, conversation_id, text, status, error, created_at, message_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (client_id, account, conversation_id, text, status, error, created_at, reply_to_id, message_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         item.client_id,
@@ -162,6 +167,7 @@ export class LocalStore {
         item.status,
         item.error,
         item.created_at,
+        item.reply_to_id,
         item.message ? JSON.stringify(item.message) : null,
       )
   }
@@ -222,6 +228,7 @@ interface OutboxRow {
   status: OutboxStatus
   error: string | null
   created_at: string
+  reply_to_id: number | null
   message_json: string | null
 }
 
@@ -233,6 +240,7 @@ function rowToItem(row: OutboxRow): OutboxItem {
     status: row.status,
     error: row.error,
     created_at: row.created_at,
+    reply_to_id: row.reply_to_id,
     message: row.message_json ? (JSON.parse(row.message_json) as Message) : null,
   }
 }

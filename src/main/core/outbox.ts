@@ -47,8 +47,8 @@ export class Outbox {
     this.random = options.random ?? Math.random
   }
 
-  /** Queues a new send and starts delivering it (if the server is reachable). */
-  send(conversationId: number, text: string): OutboxItem {
+  /** Queues a new send (a reply when `replyToId` is given) and starts delivering it. */
+  send(conversationId: number, text: string, replyToId?: number): OutboxItem {
     const item: OutboxItem = {
       client_id: randomUUID(),
       conversation_id: conversationId,
@@ -56,6 +56,7 @@ export class Outbox {
       status: 'pending',
       error: null,
       created_at: new Date(this.clock.now()).toISOString(),
+      reply_to_id: replyToId ?? null,
       message: null,
     }
     this.options.store.insertOutboxItem(this.options.account, item)
@@ -131,6 +132,7 @@ export class Outbox {
       const message = await this.options.rest.sendMessage(item.conversation_id, {
         text: item.text,
         client_id: item.client_id,
+        ...(item.reply_to_id !== null ? { reply_to_id: item.reply_to_id } : {}),
       })
       if (this.stopped) return false
       this.transientFailures = 0

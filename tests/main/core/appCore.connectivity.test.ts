@@ -216,6 +216,42 @@ describe('app core: connection, resume and outbox (real server)', () => {
     expect(history.messages.map((m) => m.text)).toEqual(['online', 'n1', 'n2', 'n3'])
   })
 
+  it('keeps a reply queued offline a reply across an app restart', async () => {
+    const { app, jane, conversation } = await aliceAndJane()
+    await janeSends(jane, conversation.id, ['Dinner on Friday?'])
+    const [original] = (await jane.rest.history(conversation.id)).messages
+    const mark = app.pushCount
+    await server.stop()
+    await app.waitForStatus('reconnecting', mark)
+    const queued = await app.core.handle('messages/send', {
+      conversation_id: conversation.id,
+      text: 'Friday is good',
+      reply_to_id: original!.id,
+    })
+    expect(queued).toMatchObject({ status: 'pending', reply_to_id: original!.id })
+    await app.core.stop()
+    await server.start()
+
+    const restarted = newCore()
+    await restarted.core.start()
+    await restarted.outputs.waitFor(() => sentTexts(restarted).length === 1, 'queued reply')
+    const sent = restarted.outputs.payloads('outbox/changed').find((i) => i.status === 'sent')
+    expect(sent?.reply_to_id).toBe(original!.id)
+    const quote = {
+      id: original!.id,
+      sender_id: jane.user.id,
+      sender_name: original!.sender_name,
+      text: 'Dinner on Friday?',
+      deleted: false,
+    }
+    expect(sent?.message?.reply_to).toEqual(quote)
+    const history = await jane.rest.history(conversation.id)
+    expect(history.messages.map((m) => [m.text, m.reply_to])).toEqual([
+      ['Dinner on Friday?', null],
+      ['Friday is good', quote],
+    ])
+  })
+
   it('fails a send the server refuses, moves on, and retries it on request', async () => {
     const { app, jane, conversation } = await aliceAndJane()
     const refused = await app.core.handle('messages/send', {

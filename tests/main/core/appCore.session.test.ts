@@ -88,6 +88,16 @@ describe('app core: session and requests (real server)', () => {
     await rejects('messages/send', { conversation_id: 'x', text: 'hi' }, 'invalid_request')
     await rejects('messages/send', { conversation_id: 1, text: '' }, 'invalid_request')
     await rejects('messages/send', { conversation_id: 1, text: 'hi', extra: 1 }, 'invalid_request')
+    await rejects(
+      'messages/send',
+      { conversation_id: 1, text: 'hi', reply_to_id: 0 },
+      'invalid_request',
+    )
+    await rejects(
+      'messages/send',
+      { conversation_id: 1, text: 'hi', reply_to_id: '7' },
+      'invalid_request',
+    )
     await rejects('conversations/focus', { conversation_id: -1 }, 'invalid_request')
     await rejects('messages/history', { conversation_id: 1, limit: 100_000 }, 'invalid_request')
     await rejects('session/login', { username: 'a' }, 'invalid_request')

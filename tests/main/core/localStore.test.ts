@@ -15,6 +15,7 @@ function item(clientId: string, text: string): OutboxItem {
     status: 'pending',
     error: null,
     created_at: '2026-01-15T15:30:00Z',
+    reply_to_id: null,
     message: null,
   }
 }
@@ -113,5 +114,31 @@ describe('local store', () => {
     store.pruneSentOutboxItems('a', 2)
     expect(store.listOutboxItems('a').map((i) => i.client_id)).toEqual(['s3', 's4', 'p'])
     store.close()
+  })
+
+  it('keeps what a send replies to across reopen, and opens an outbox from before replies', () => {
+    // The outbox table as it was before replies: no reply_to_id column, one pending send.
+    const old = new Database(join(dir, LOCAL_DB_FILE))
+    old.exec(`CREATE TABLE outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+      conversation_id INTEGER NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
+      created_at TEXT NOT NULL, message_json TEXT)`)
+    old
+      .prepare(
+        `INSERT INTO outbox (client_id, account, conversation_id, text, status, created_at)
+         VALUES ('old', 'a', 3, 'queued before the upgrade', 'pending', '2026-01-15T15:00:00Z')`,
+      )
+      .run()
+    old.close()
+
+    const store = new LocalStore(dir, fakeSecretStore())
+    store.insertOutboxItem('a', { ...item('reply', 'a reply'), reply_to_id: 41 })
+    store.close()
+    const reopened = new LocalStore(dir, fakeSecretStore())
+    expect(reopened.listOutboxItems('a').map((i) => [i.client_id, i.reply_to_id])).toEqual([
+      ['old', null],
+      ['reply', 41],
+    ])
+    reopened.close()
   })
 })

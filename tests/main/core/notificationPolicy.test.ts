@@ -19,6 +19,7 @@ const MESSAGE: Message = {
   created_at: '2026-01-15T15:30:00Z',
   edited_at: null,
   deleted_at: null,
+  reply_to: null,
 }
 
 function envelope<E extends AnyTidingsEvent>(type: E['type'], data: E['data']): AnyTidingsEvent {

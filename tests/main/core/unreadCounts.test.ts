@@ -13,6 +13,7 @@ function message(id: number, conversationId = 1): Message {
     created_at: '2026-01-15T15:30:00Z',
     edited_at: null,
     deleted_at: null,
+    reply_to: null,
   }
 }
 

@@ -1,10 +1,14 @@
 import { memo, useId, useState, type FormEvent } from 'react'
 import type { ClockStyle } from '../../../shared/preferences'
+import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
+import { showMessage } from '../stores/actions'
 import { useMessages, type ThreadEntry } from '../stores/messages'
+import { oneLine, useReplies } from '../stores/replies'
 import { LinkifiedText } from './LinkifiedText'
 
 interface Props {
+  conversationId: number
   entry: ThreadEntry
   zone: string
   clock: ClockStyle
@@ -12,8 +16,17 @@ interface Props {
   receipt: string | null
 }
 
-/** One message: sender, time, text, edited/deleted marks, send status and own-message actions. */
-export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt }: Props) {
+/**
+ * One message: the quote of the message it replies to, sender, time, text, edited/deleted marks,
+ * send status, Reply, and the own-message actions.
+ */
+export const MessageRow = memo(function MessageRow({
+  conversationId,
+  entry,
+  zone,
+  clock,
+  receipt,
+}: Props) {
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const retry = useMessages((s) => s.retry)
@@ -28,6 +41,9 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
   const canChange = entry.own && entry.id !== null && !deleted
   /** Who sent it on a connected platform (an email's From), when it came from one. */
   const external = entry.message?.external_sender
+  const stored = entry.message
+  const canReply = stored !== null && !deleted
+  const sender = entry.own ? 'You' : external?.name || entry.sender_name
 
   return (
     <article
@@ -36,11 +52,11 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
       data-message-id={entry.id ?? undefined}
       data-client-id={entry.client_id}
       data-status={entry.status ?? undefined}
-      aria-label={`${entry.own ? 'You' : external?.name || entry.sender_name} at ${time}`}
+      aria-label={`${sender} at ${time}`}
     >
       <header className="message__meta">
         <span className="message__sender" title={external?.handle}>
-          {entry.own ? 'You' : external?.name || entry.sender_name}
+          {sender}
         </span>
         <time className="message__time" dateTime={entry.created_at} title={full}>
           {time}
@@ -50,7 +66,7 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
             (edited)
           </span>
         )}
-        {canChange && !editing && (
+        {canReply && !editing && (
           <span className={`message__actions${confirmDelete ? ' message__actions--open' : ''}`}>
             {confirmDelete ? (
               <>
@@ -79,26 +95,42 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
                 <button
                   type="button"
                   className="button button--small button--ghost"
-                  data-testid="edit-message"
-                  aria-label={`Edit message sent at ${time}`}
-                  onClick={() => setEditing(true)}
+                  data-testid="reply-message"
+                  aria-label={`Reply to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                  onClick={() => useReplies.getState().start(stored)}
                 >
-                  Edit
+                  Reply
                 </button>
-                <button
-                  type="button"
-                  className="button button--small button--ghost"
-                  data-testid="delete-message"
-                  aria-label={`Delete message sent at ${time}`}
-                  onClick={() => setConfirmDelete(true)}
-                >
-                  Delete
-                </button>
+                {canChange && (
+                  <>
+                    <button
+                      type="button"
+                      className="button button--small button--ghost"
+                      data-testid="edit-message"
+                      aria-label={`Edit message sent at ${time}`}
+                      onClick={() => setEditing(true)}
+                    >
+                      Edit
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--small button--ghost"
+                      data-testid="delete-message"
+                      aria-label={`Delete message sent at ${time}`}
+                      onClick={() => setConfirmDelete(true)}
+                    >
+                      Delete
+                    </button>
+                  </>
+                )}
               </>
             )}
           </span>
         )}
       </header>
+      {entry.reply_to && !deleted && (
+        <Quote quote={entry.reply_to} onShow={(id) => showMessage(conversationId, id)} />
+      )}
       {deleted ? (
         <p className="message__text message__text--deleted" data-testid="deleted-mark">
           Message deleted
@@ -145,6 +177,29 @@ export const MessageRow = memo(function MessageRow({ entry, zone, clock, receipt
     </article>
   )
 })
+
+/** The message replied to, one line; choosing it brings the original into view. */
+function Quote({ quote, onShow }: { quote: ReplyPreview; onShow: (id: number) => void }) {
+  return (
+    <button
+      type="button"
+      className="message__quote"
+      data-testid="reply-quote"
+      data-reply-to={quote.id}
+      title="Show the original message"
+      onClick={() => onShow(quote.id)}
+    >
+      <span className="visually-hidden">In reply to </span>
+      <span className="message__quote-sender">{quote.sender_name}</span>
+      <span className="visually-hidden">: </span>
+      <span
+        className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
+      >
+        {quote.deleted ? 'Original message deleted' : oneLine(quote.text)}
+      </span>
+    </button>
+  )
+}
 
 function EditForm({ id, text, onDone }: { id: number; text: string; onDone: () => void }) {
   const [value, setValue] = useState(text)

@@ -298,6 +298,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
                     </div>
                   ) : (
                     <MessageRow
+                      conversationId={conversationId}
                       entry={row.entry}
                       zone={zone}
                       clock={clock}

@@ -10,6 +10,7 @@ import { useEventLog } from './eventLog'
 import { coversFrom, isOwnMessage, useMessages } from './messages'
 import { usePreferences } from './preferences'
 import { usePresence } from './presence'
+import { useReplies } from './replies'
 import { selfId, useSession, type RegisterInput } from './session'
 import { useSearch } from './search'
 import { JUMP_PAGE_SIZE, MAX_JUMP_PAGES } from './searchJump'
@@ -313,6 +314,8 @@ export async function openConversation(id: number | null): Promise<void> {
   conversations.setActive(id)
   // A search result of another conversation no longer waits to be shown.
   if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
+  // A reply being written belongs to the conversation it was started in.
+  if (useReplies.getState().draft?.conversationId !== id) useReplies.getState().cancel()
   const tidings = api()
   tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
   if (id === null) return
@@ -331,6 +334,14 @@ export async function openSearchResult(result: MessageSearchResult): Promise<voi
     shown: false,
   })
   await openConversation(result.conversation_id)
+}
+
+/**
+ * Brings a message of the open thread into view and highlights it (a reply's quote was chosen),
+ * the way a search result is: older pages are loaded until it is there.
+ */
+export function showMessage(conversationId: number, messageId: number): void {
+  useSearch.getState().setTarget({ conversationId, messageId, shown: false })
 }
 
 /**
@@ -394,6 +405,7 @@ export function resetUserData(): void {
   usePresence.getState().reset()
   useTyping.getState().reset()
   useSearch.getState().reset()
+  useReplies.getState().cancel()
   useToasts.getState().reset()
   useEventLog.getState().clear()
 }

@@ -1,8 +1,9 @@
 import { create } from 'zustand'
 import type { OutboxItem, OutboxStatus } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
-import type { Message } from '../../../shared/models'
+import type { Message, ReplyPreview } from '../../../shared/models'
 import { api, errorMessage } from '../api'
+import { currentQuote } from './replies'
 
 export interface ThreadState {
   /** Ascending by id, no duplicates. */
@@ -32,7 +33,8 @@ interface MessagesStore {
   dropConversation(conversationId: number): void
   /** Forgets cached threads (after a resync), keeping the outbox. */
   clearThreads(): void
-  send(conversationId: number, text: string): Promise<boolean>
+  /** Sends `text`, as a reply to the message `replyToId` when given. */
+  send(conversationId: number, text: string, replyToId?: number): Promise<boolean>
   retry(clientId: string): Promise<void>
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
@@ -106,6 +108,11 @@ function indexOfId(messages: Message[], id: number): number {
     else high = mid - 1
   }
   return -1
+}
+
+/** The loaded message with `id`, if the thread holds it. */
+export function loadedMessage(thread: ThreadState | undefined, id: number): Message | undefined {
+  return thread ? thread.messages[indexOfId(thread.messages, id)] : undefined
 }
 
 /**
@@ -208,9 +215,14 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       set({ threads, outbox })
     },
     clearThreads: () => set({ threads: {} }),
-    send: async (conversationId, text) => {
+    send: async (conversationId, text, replyToId) => {
       try {
-        get().applyOutbox(await api()['messages/send']({ conversation_id: conversationId, text }))
+        const request = {
+          conversation_id: conversationId,
+          text,
+          ...(replyToId !== undefined ? { reply_to_id: replyToId } : {}),
+        }
+        get().applyOutbox(await api()['messages/send'](request))
         return true
       } catch (error) {
         patchThread(conversationId, (t) => ({ ...t, error: errorMessage(error) }))
@@ -273,6 +285,8 @@ export interface ThreadEntry {
   created_at: string
   edited_at: string | null
   deleted_at: string | null
+  /** The quote of the message this one replies to (see currentQuote); null when not a reply. */
+  reply_to: ReplyPreview | null
   own: boolean
   /** For own messages: pending, sent or failed; null for others' messages. */
   status: OutboxStatus | null
@@ -294,6 +308,7 @@ export function buildThread(
   selfName = 'You',
 ): ThreadEntry[] {
   const messages = thread?.messages ?? []
+  const loaded = (id: number): Message | undefined => messages[indexOfId(messages, id)]
   const ownClientIds = new Set<string>()
   const entries: ThreadEntry[] = []
   for (const m of messages) {
@@ -309,6 +324,8 @@ export function buildThread(
       created_at: m.created_at,
       edited_at: m.edited_at,
       deleted_at: m.deleted_at,
+      // Events stored before replies existed carry no reply_to at all.
+      reply_to: m.reply_to ? currentQuote(m.reply_to.id, m.reply_to, loaded) : null,
       own,
       status: own ? 'sent' : null,
       error: item?.error ?? null,
@@ -330,6 +347,7 @@ export function buildThread(
       created_at: o.created_at,
       edited_at: null,
       deleted_at: null,
+      reply_to: currentQuote(o.reply_to_id ?? null, null, loaded),
       own: true,
       status: o.status,
       error: o.error,

@@ -100,6 +100,7 @@ export function messageEvent(id: number, text: string): string {
         created_at: '2026-01-15T15:30:00Z',
         edited_at: null,
         deleted_at: null,
+        reply_to: null,
       },
     },
   })
