@@ -62,6 +62,7 @@ export class BaselineState {
       created_at: new Date().toISOString(),
       edited_at: null,
       deleted_at: null,
+      reply_to: null,
     }
     const data = {
       conversation_id: conversationId,
