@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Message } from '../../shared/models'
-import type { OutboxItem, OutboxStatus } from '../../shared/ipc'
+import type { Draft, OutboxItem, OutboxStatus } from '../../shared/ipc'
 import type { SecretStore } from './coreHost'
 
 export const LOCAL_DB_FILE = 'tidings-local.db'
@@ -10,8 +10,8 @@ export const LOCAL_DB_FILE = 'tidings-local.db'
 /**
  * Everything the client keeps on disk, in one SQLite file in the user data folder: small JSON
  * values (preferences, the signed-in user), secrets (the session token, encrypted with the OS
- * keychain when there is one), the resume position of each account's event stream, and the
- * outbox of sends that have not reached the server yet. WAL mode makes each small write cheap
+ * keychain when there is one), the resume position of each account's event stream, the
+ * outbox of sends that have not reached the server yet, and each account's composer drafts. WAL mode makes each small write cheap
  * and keeps the file consistent if the app is killed mid-write.
  */
 export class LocalStore {
@@ -57,6 +57,13 @@ export class LocalStore {
         message_json TEXT
       );
       CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account, status, seq);
+      CREATE TABLE IF NOT EXISTS drafts (
+        account TEXT NOT NULL,
+        conversation_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account, conversation_id)
+      );
     `)
   }
 
@@ -208,6 +215,49 @@ export class LocalStore {
          )`,
       )
       .run(account, account, keep)
+  }
+
+  // ---- Drafts ------------------------------------------------------------------------------
+
+  /** The account's drafts, most recently changed first. */
+  listDrafts(account: string): Draft[] {
+    return this.db
+      .prepare(
+        `SELECT conversation_id, text FROM drafts WHERE account = ?
+         ORDER BY updated_at DESC, conversation_id DESC`,
+      )
+      .all(account) as Draft[]
+  }
+
+  /** Keeps a draft, then drops the account's least recently changed ones beyond `keep`. */
+  setDraft(account: string, draft: Draft, updatedAt: number, keep: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO drafts (account, conversation_id, text, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(account, conversation_id)
+           DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+        )
+        .run(account, draft.conversation_id, draft.text, updatedAt)
+      this.db
+        .prepare(
+          `DELETE FROM drafts WHERE account = ? AND conversation_id NOT IN (
+             SELECT conversation_id FROM drafts WHERE account = ?
+             ORDER BY updated_at DESC, conversation_id = ? DESC, conversation_id DESC LIMIT ?
+           )`,
+        )
+        .run(account, account, draft.conversation_id, keep)
+    })()
+  }
+
+  deleteDraft(account: string, conversationId: number): void {
+    this.db
+      .prepare('DELETE FROM drafts WHERE account = ? AND conversation_id = ?')
+      .run(account, conversationId)
+  }
+
+  clearDrafts(account: string): void {
+    this.db.prepare('DELETE FROM drafts WHERE account = ?').run(account)
   }
 
   close(): void {
