@@ -1,27 +1,42 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { Limits } from '../../../shared/limits'
 import { notifyTyping } from '../stores/actions'
+import { useDrafts } from '../stores/drafts'
 import { useMessages } from '../stores/messages'
 
 /** Stop the typing notice after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000
 
-/** Message input: Enter sends, Shift+Enter inserts a newline. */
+/**
+ * Message input: Enter sends, Shift+Enter inserts a newline. Mounted once per conversation (the
+ * thread keys it by id): it starts from the conversation's draft, and saves the draft when left.
+ */
 export function Composer({ conversationId }: { conversationId: number }) {
-  const [text, setText] = useState('')
+  const [text, setText] = useState(() => useDrafts.getState().byConversation[conversationId] ?? '')
   const send = useMessages((s) => s.send)
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  const input = useRef<HTMLTextAreaElement>(null)
   const id = useId()
+
+  useEffect(() => {
+    // Back to a draft: carry on writing where it ends.
+    const el = input.current
+    if (!el || el.value === '') return
+    el.focus()
+    el.setSelectionRange(el.value.length, el.value.length)
+  }, [])
 
   useEffect(() => {
     return () => {
       if (idleTimer.current) clearTimeout(idleTimer.current)
       notifyTyping(conversationId, false)
+      useDrafts.getState().flush(conversationId)
     }
   }, [conversationId])
 
   function onChange(value: string) {
     setText(value)
+    useDrafts.getState().change(conversationId, value)
     if (idleTimer.current) clearTimeout(idleTimer.current)
     if (value.trim()) {
       notifyTyping(conversationId, true)
@@ -37,6 +52,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
     if (idleTimer.current) clearTimeout(idleTimer.current)
     notifyTyping(conversationId, false)
     setText('')
+    useDrafts.getState().sent(conversationId)
     void send(conversationId, body)
   }
 
@@ -59,6 +75,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
         Message
       </label>
       <textarea
+        ref={input}
         id={`${id}-text`}
         data-testid="composer"
         className="composer__input"

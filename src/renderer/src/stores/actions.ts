@@ -6,8 +6,10 @@ import { api } from '../api'
 import { useBranding } from './branding'
 import { useConnection } from './connection'
 import { conversationTitle, useConversations } from './conversations'
+import { useDrafts } from './drafts'
 import { useEventLog } from './eventLog'
 import { coversFrom, isOwnMessage, useMessages } from './messages'
+import { useNewMessages } from './newMessages'
 import { usePreferences } from './preferences'
 import { usePresence } from './presence'
 import { selfId, useSession, type RegisterInput } from './session'
@@ -286,6 +288,7 @@ function forgetConversation(id: number): void {
   const wasActive = useConversations.getState().activeId === id
   useConversations.getState().remove(id)
   useMessages.getState().dropConversation(id)
+  useDrafts.getState().forget(id)
   if (wasActive) void openConversation(null)
 }
 
@@ -307,17 +310,38 @@ export async function leaveConversation(id: number): Promise<void> {
   forgetConversation(id)
 }
 
+/**
+ * Takes the read marker of a conversation being opened, for its "New messages" divider: before
+ * the thread marks it read. Opening the conversation already open keeps the divider where it is.
+ */
+function noteReadMarkerAtOpening(id: number | null): void {
+  if (id === null) {
+    useNewMessages.getState().reset()
+    return
+  }
+  const conversation = useConversations.getState().byId[id]
+  if (!conversation) return
+  useNewMessages.getState().open(id, readMarker(id, selfId()), conversation.unread_count)
+}
+
 /** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
 export async function openConversation(id: number | null): Promise<void> {
   const conversations = useConversations.getState()
+  const reopened = id !== null && conversations.activeId === id
+  const known = id === null || id in conversations.byId
+  if (!reopened && known) noteReadMarkerAtOpening(id)
   conversations.setActive(id)
   // A search result of another conversation no longer waits to be shown.
   if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
   const tidings = api()
   tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
   if (id === null) return
-  if (!(id in conversations.byId)) await useConversations.getState().load()
+  if (!known) {
+    useNewMessages.getState().reset()
+    await useConversations.getState().load()
+  }
   if (useConversations.getState().activeId !== id) return
+  if (!known) noteReadMarkerAtOpening(id)
   const thread = useMessages.getState().threads[id]
   if (!thread?.loaded) await useMessages.getState().loadLatest(id)
   markActiveRead()
@@ -379,6 +403,7 @@ export async function loadSignedIn(): Promise<void> {
   await Promise.all([
     useConversations.getState().load(),
     usePresence.getState().load(),
+    useDrafts.getState().load(),
     tidings['outbox/list']()
       .then((items) => useMessages.getState().setOutbox(items))
       .catch(() => undefined),
@@ -391,6 +416,8 @@ export function resetUserData(): void {
   discounted.clear()
   useConversations.getState().reset()
   useMessages.getState().reset()
+  useDrafts.getState().reset()
+  useNewMessages.getState().reset()
   usePresence.getState().reset()
   useTyping.getState().reset()
   useSearch.getState().reset()
