@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { Draft } from '../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import {
@@ -8,12 +8,7 @@ import {
   setWindowFocused,
   signOut,
 } from '../../src/renderer/src/stores/actions'
-import {
-  DRAFT_SAVE_DELAY_MS,
-  draftPreview,
-  hasDraft,
-  useDrafts,
-} from '../../src/renderer/src/stores/drafts'
+import { draftPreview, hasDraft, useDrafts } from '../../src/renderer/src/stores/drafts'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { useSession } from '../../src/renderer/src/stores/session'
 import {
@@ -49,11 +44,6 @@ beforeEach(async () => {
   usePreferences.setState({ prefs: DEFAULT_PREFERENCES })
   setWindowFocused(true)
   await applySession(SESSION)
-  vi.useFakeTimers()
-})
-
-afterEach(() => {
-  vi.useRealTimers()
 })
 
 describe('drafts store', () => {
@@ -61,70 +51,53 @@ describe('drafts store', () => {
     expect(drafts()).toEqual({ 10: 'see you at', 20: 'Dear all,\n\nAbout' })
   })
 
-  it('keeps a change at once and saves it to main once typing pauses', () => {
+  it('keeps each change here and hands it to main at once (main decides when to write)', () => {
     const store = useDrafts.getState()
     store.change(10, 'see you at n')
-    store.change(10, 'see you at no')
+    store.change(10, 'see you at noon')
+    // Unchanged text is not sent again.
     store.change(10, 'see you at noon')
     expect(drafts()[10]).toBe('see you at noon')
-    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS - 1)
-    expect(fake.callsTo('drafts/set')).toEqual([])
-    vi.advanceTimersByTime(1)
-    expect(fake.callsTo('drafts/set')).toEqual([{ conversation_id: 10, text: 'see you at noon' }])
-  })
-
-  it('saves at once on flush (leaving the conversation, closing the window)', () => {
-    const store = useDrafts.getState()
-    store.change(10, 'one')
-    store.change(20, 'two')
-    store.flush(10)
-    expect(fake.callsTo('drafts/set')).toEqual([{ conversation_id: 10, text: 'one' }])
-    store.flush()
     expect(fake.callsTo('drafts/set')).toEqual([
-      { conversation_id: 10, text: 'one' },
-      { conversation_id: 20, text: 'two' },
+      { conversation_id: 10, text: 'see you at n' },
+      { conversation_id: 10, text: 'see you at noon' },
     ])
-    // Nothing is waiting any more: neither the timers nor another flush save again.
-    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS * 2)
-    store.flush()
-    expect(fake.callsTo('drafts/set')).toHaveLength(2)
   })
 
-  it('treats an emptied composer as no draft, and saves the deletion', () => {
+  it('treats an emptied composer as no draft, and tells main to drop it', () => {
     useDrafts.getState().change(10, '  \n')
     expect(10 in drafts()).toBe(false)
     expect(hasDraft(drafts()[10])).toBe(false)
-    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
     expect(fake.callsTo('drafts/set')).toEqual([{ conversation_id: 10, text: '' }])
   })
 
-  it('drops the draft on send without saving the text again', () => {
-    const store = useDrafts.getState()
-    store.change(10, 'about to send')
-    store.sent(10)
-    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS * 2)
-    store.flush()
-    expect(10 in drafts()).toBe(false)
-    // Main dropped it with messages/send itself; a late save would bring it back.
+  it('drops the draft on send without another call (main drops it with the send)', () => {
+    useDrafts.getState().drop(10)
+    expect(drafts()).toEqual({ 20: 'Dear all,\n\nAbout' })
     expect(fake.callsTo('drafts/set')).toEqual([])
   })
 
   it('lets text typed while the list loads win over main’s older copy', async () => {
-    vi.useRealTimers()
+    const loading = useDrafts.getState().load()
     useDrafts.getState().change(10, 'newer')
     useDrafts.getState().change(20, '')
-    await useDrafts.getState().load()
+    await loading
     expect(drafts()).toEqual({ 10: 'newer' })
+    // The next load is main's word alone again.
+    await useDrafts.getState().load()
+    expect(drafts()).toEqual({ 10: 'see you at', 20: 'Dear all,\n\nAbout' })
   })
 
-  it('forgets everything on sign-out, pending saves included', async () => {
-    useDrafts.getState().change(10, 'private words')
+  it('forgets everything on sign-out, and a list answer for the previous user', async () => {
+    let answer: (drafts: Draft[]) => void = () => undefined
+    fake.handlers['drafts/list'] = () => new Promise<Draft[]>((resolve) => (answer = resolve))
+    const late = useDrafts.getState().load()
     fake.handlers['session/logout'] = () => ({ ...SESSION, user: null })
     await signOut()
     expect(drafts()).toEqual({})
-    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS * 2)
-    useDrafts.getState().flush()
-    expect(fake.callsTo('drafts/set')).toEqual([])
+    answer(stored)
+    await late
+    expect(drafts()).toEqual({})
   })
 
   it('forgets the draft of a conversation the user was removed from', () => {

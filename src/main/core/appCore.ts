@@ -43,6 +43,8 @@ export interface CoreTuning {
   clock?: Clock
   random?: () => number
   requestTimeoutMs?: number
+  /** How long after a change drafts are written to disk (see Drafts). */
+  draftWriteDelayMs?: number
   /** The fetch the core's REST calls go through (tests count the requests it makes). */
   fetchImpl?: typeof fetch
 }
@@ -276,6 +278,8 @@ class ApplicationCore implements AppCore {
       case 'conversations/focus': {
         const body = request as InvokeRequest<'conversations/focus'>
         this.focusedConversationId = body.conversation_id
+        // Switching conversations is a natural moment to put what was typed on disk.
+        this.session?.drafts.flush()
         if (body.conversation_id !== null) {
           // A burst about the conversation now on screen is no longer news.
           this.coalescer.discard(`conversation:${body.conversation_id}`)
@@ -506,7 +510,7 @@ class ApplicationCore implements AppCore {
       token,
       events,
       outbox,
-      drafts: new Drafts(this.store, account, this.clock),
+      drafts: new Drafts(this.store, account, this.clock, this.tuning.draftWriteDelayMs),
       stateLoaded: false,
       unreadRecounts: new Map(),
     }
@@ -521,6 +525,7 @@ class ApplicationCore implements AppCore {
     this.session = null
     session.events.stop()
     session.outbox.stop()
+    session.drafts.close()
     this.coalescer.clear()
     this.unread.clear()
     this.focusedConversationId = null

@@ -61,7 +61,7 @@ export class LocalStore {
         account TEXT NOT NULL,
         conversation_id INTEGER NOT NULL,
         text TEXT NOT NULL,
-        updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
         PRIMARY KEY (account, conversation_id)
       );
     `)
@@ -219,41 +219,30 @@ export class LocalStore {
 
   // ---- Drafts ------------------------------------------------------------------------------
 
-  /** The account's drafts, most recently changed first. */
+  /** The account's drafts, least recently changed first. */
   listDrafts(account: string): Draft[] {
     return this.db
-      .prepare(
-        `SELECT conversation_id, text FROM drafts WHERE account = ?
-         ORDER BY updated_at DESC, conversation_id DESC`,
-      )
+      .prepare('SELECT conversation_id, text FROM drafts WHERE account = ? ORDER BY seq')
       .all(account) as Draft[]
   }
 
-  /** Keeps a draft, then drops the account's least recently changed ones beyond `keep`. */
-  setDraft(account: string, draft: Draft, updatedAt: number, keep: number): void {
+  /**
+   * Writes changed drafts in one transaction, in the order given (later ones count as more
+   * recently changed); a change without text deletes that conversation's draft.
+   */
+  writeDrafts(account: string, changes: { conversation_id: number; text?: string }[]): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO drafts (account, conversation_id, text, seq)
+       VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM drafts WHERE account = ?))
+       ON CONFLICT(account, conversation_id) DO UPDATE SET text = excluded.text, seq = excluded.seq`,
+    )
+    const remove = this.db.prepare('DELETE FROM drafts WHERE account = ? AND conversation_id = ?')
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO drafts (account, conversation_id, text, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT(account, conversation_id)
-           DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-        )
-        .run(account, draft.conversation_id, draft.text, updatedAt)
-      this.db
-        .prepare(
-          `DELETE FROM drafts WHERE account = ? AND conversation_id NOT IN (
-             SELECT conversation_id FROM drafts WHERE account = ?
-             ORDER BY updated_at DESC, conversation_id = ? DESC, conversation_id DESC LIMIT ?
-           )`,
-        )
-        .run(account, account, draft.conversation_id, keep)
+      for (const change of changes) {
+        if (change.text === undefined) remove.run(account, change.conversation_id)
+        else upsert.run(account, change.conversation_id, change.text, account)
+      }
     })()
-  }
-
-  deleteDraft(account: string, conversationId: number): void {
-    this.db
-      .prepare('DELETE FROM drafts WHERE account = ? AND conversation_id = ?')
-      .run(account, conversationId)
   }
 
   clearDrafts(account: string): void {

@@ -12,7 +12,6 @@ import { api } from './api'
 import { initMainWindow, setWindowFocused, signOut } from './stores/actions'
 import { useBranding } from './stores/branding'
 import { useConversations } from './stores/conversations'
-import { useDrafts } from './stores/drafts'
 import { useSearch } from './stores/search'
 import { useSession } from './stores/session'
 import { useUi } from './stores/ui'
@@ -33,23 +32,14 @@ export function App() {
         useUi.getState().toggleMonitor()
       }
     }
-    // Hidden (minimized, to the tray) or closing: save the drafts still waiting for a pause.
-    const onPageHide = () => useDrafts.getState().flush()
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') useDrafts.getState().flush()
-    }
     setWindowFocused(document.hasFocus())
     window.addEventListener('focus', onFocus)
     window.addEventListener('blur', onBlur)
     window.addEventListener('keydown', onKey)
-    window.addEventListener('pagehide', onPageHide)
-    document.addEventListener('visibilitychange', onVisibility)
     return () => {
       window.removeEventListener('focus', onFocus)
       window.removeEventListener('blur', onBlur)
       window.removeEventListener('keydown', onKey)
-      window.removeEventListener('pagehide', onPageHide)
-      document.removeEventListener('visibilitychange', onVisibility)
     }
   }, [])
 

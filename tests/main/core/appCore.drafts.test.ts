@@ -50,6 +50,11 @@ describe('app core: composer drafts (real server, real local store)', () => {
     return app
   }
 
+  /** Switching conversations puts the drafts on disk (they are written a moment later else). */
+  async function switchConversation(app: CoreFixture): Promise<void> {
+    await app.core.handle('conversations/focus', { conversation_id: null })
+  }
+
   /** The draft rows on disk, whoever they belong to. */
   function storedDraftRows(): { account: string; text: string }[] {
     const db = new Database(join(userDataDir, LOCAL_DB_FILE), { readonly: true })
@@ -75,18 +80,31 @@ describe('app core: composer drafts (real server, real local store)', () => {
     // Blank is what an emptied composer leaves: no draft either.
     await app.core.handle('drafts/set', { conversation_id: 4, text: ' \n ' })
     expect(await app.core.handle('drafts/list', undefined)).toEqual([])
+    await switchConversation(app)
     expect(storedDraftRows()).toEqual([])
+  })
+
+  it('writes the drafts to disk when the user switches conversations', async () => {
+    const app = await signedIn()
+    await app.core.handle('drafts/set', { conversation_id: 3, text: 'see you at noon' })
+    await switchConversation(app)
+    expect(storedDraftRows()).toEqual([
+      { account: expect.stringMatching(/#\d+$/), text: 'see you at noon' },
+    ])
   })
 
   it('survives a restart of the core on the same data folder', async () => {
     const first = await signedIn()
+    await first.core.handle('drafts/set', { conversation_id: 8, text: 'older' })
     await first.core.handle('drafts/set', { conversation_id: 7, text: 'unfinished thought' })
+    // Quitting right after typing: stopping writes what was not written yet.
     await first.core.stop()
 
     const second = await startCore()
     expect(second.core.sessionState().user?.username).toBe('alice')
     expect(await second.core.handle('drafts/list', undefined)).toEqual([
       { conversation_id: 7, text: 'unfinished thought' },
+      { conversation_id: 8, text: 'older' },
     ])
   })
 
@@ -110,6 +128,9 @@ describe('app core: composer drafts (real server, real local store)', () => {
     const app = await signedIn()
     await app.core.handle('drafts/set', { conversation_id: 1, text: 'private words' })
     await app.core.handle('drafts/set', { conversation_id: 2, text: 'more private words' })
+    await switchConversation(app)
+    expect(storedDraftRows()).toHaveLength(2)
+    await app.core.handle('drafts/set', { conversation_id: 3, text: 'not on disk yet' })
     await app.core.handle('session/logout', undefined)
     expect(storedDraftRows()).toEqual([])
     await expect(app.core.handle('drafts/list', undefined)).rejects.toMatchObject({
@@ -123,6 +144,8 @@ describe('app core: composer drafts (real server, real local store)', () => {
     const app = await signedIn()
     await app.waitForStatus('connected')
     await app.core.handle('drafts/set', { conversation_id: 1, text: 'private words' })
+    await switchConversation(app)
+    expect(storedDraftRows()).toHaveLength(1)
     const elsewhere = await signInElsewhere(server.url, 'alice')
     await elsewhere.signOutOthers()
     await app.outputs.waitFor(() => app.core.sessionState().user === null, 'signed out')
@@ -178,6 +201,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
       text: `draft ${MAX_DRAFTS_PER_ACCOUNT + 1}`,
     })
     expect(drafts.some((d) => d.conversation_id === 1)).toBe(false)
+    await switchConversation(app)
     expect(storedDraftRows()).toHaveLength(MAX_DRAFTS_PER_ACCOUNT)
   })
 

@@ -9,7 +9,7 @@ const TYPING_IDLE_MS = 3_000
 
 /**
  * Message input: Enter sends, Shift+Enter inserts a newline. Mounted once per conversation (the
- * thread keys it by id): it starts from the conversation's draft, and saves the draft when left.
+ * thread keys it by id): it starts from the conversation's draft, and keeps the draft as it goes.
  */
 export function Composer({ conversationId }: { conversationId: number }) {
   const [text, setText] = useState(() => useDrafts.getState().byConversation[conversationId] ?? '')
@@ -30,7 +30,6 @@ export function Composer({ conversationId }: { conversationId: number }) {
     return () => {
       if (idleTimer.current) clearTimeout(idleTimer.current)
       notifyTyping(conversationId, false)
-      useDrafts.getState().flush(conversationId)
     }
   }, [conversationId])
 
@@ -52,7 +51,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
     if (idleTimer.current) clearTimeout(idleTimer.current)
     notifyTyping(conversationId, false)
     setText('')
-    useDrafts.getState().sent(conversationId)
+    useDrafts.getState().drop(conversationId)
     void send(conversationId, body)
   }
 

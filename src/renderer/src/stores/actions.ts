@@ -288,7 +288,7 @@ function forgetConversation(id: number): void {
   const wasActive = useConversations.getState().activeId === id
   useConversations.getState().remove(id)
   useMessages.getState().dropConversation(id)
-  useDrafts.getState().forget(id)
+  useDrafts.getState().drop(id)
   if (wasActive) void openConversation(null)
 }
 

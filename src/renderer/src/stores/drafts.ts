@@ -1,30 +1,25 @@
 import { create } from 'zustand'
 import { api } from '../api'
 
-/**
- * How long typing must pause before a draft is saved. Main writes each save to disk, so saving on
- * every keystroke would write that often; leaving the conversation or closing the window saves
- * at once (flush), so at most this much typing is lost if the app is killed.
- */
-export const DRAFT_SAVE_DELAY_MS = 500
-
 /** Longest text the conversation list shows after "Draft:" (the row cuts it with an ellipsis). */
 const PREVIEW_CHARS = 120
 
 interface DraftsStore {
   /** Unsent composer text per conversation; a conversation without one has no key. */
   byConversation: Record<number, string>
-  /** Loads the signed-in user's drafts from main (the composer's text wins where newer). */
+  /** Loads the signed-in user's drafts from main (what was typed meanwhile wins). */
   load(): Promise<void>
-  /** The composer's text changed: kept here at once, saved to main after a pause in typing. */
+  /**
+   * The composer's text changed. Main gets every change at once (it writes to disk only now and
+   * then): a page that is closing or reloading cannot be trusted to get a last save through.
+   */
   change(conversationId: number, text: string): void
-  /** Saves a conversation's pending change now (leaving it), or every pending one (closing). */
-  flush(conversationId?: number): void
-  /** The text was sent: main dropped the draft with the send, so only this copy goes. */
-  sent(conversationId: number): void
-  /** The conversation is gone (left, removed): nothing of it is saved any more. */
-  forget(conversationId: number): void
-  /** Forgets everything, pending saves included (sign-out: main has cleared them). */
+  /**
+   * The draft is done with: its text was sent, or the conversation is gone. Main drops its own
+   * copy on either (messages/send, the removal event), so only this one goes.
+   */
+  drop(conversationId: number): void
+  /** Forgets everything (sign-out: main has cleared them). */
   reset(): void
 }
 
@@ -43,26 +38,11 @@ export function draftPreview(text: string): string {
 }
 
 export const useDrafts = create<DraftsStore>()((set, get) => {
-  /** Conversations changed here and not saved yet, with the timer that will save them. */
-  const pending = new Map<number, ReturnType<typeof setTimeout>>()
+  /** Conversations changed while a list request was in flight: their local text is newer. */
+  const changedDuringLoad = new Set<number>()
+  let loading = 0
   /** Bumped by reset(): a list asked for before it belongs to the previous user. */
   let generation = 0
-
-  function save(conversationId: number): void {
-    const timer = pending.get(conversationId)
-    if (timer === undefined) return
-    clearTimeout(timer)
-    pending.delete(conversationId)
-    const text = get().byConversation[conversationId] ?? ''
-    const tidings = api()
-    tidings['drafts/set']({ conversation_id: conversationId, text }).catch(() => undefined)
-  }
-
-  function cancel(conversationId: number): void {
-    const timer = pending.get(conversationId)
-    if (timer !== undefined) clearTimeout(timer)
-    pending.delete(conversationId)
-  }
 
   function without(conversationId: number): Record<number, string> {
     const byConversation = { ...get().byConversation }
@@ -74,13 +54,13 @@ export const useDrafts = create<DraftsStore>()((set, get) => {
     byConversation: {},
     load: async () => {
       const asked = generation
+      loading += 1
       try {
         const drafts = await api()['drafts/list']()
         if (asked !== generation) return
         const byConversation: Record<number, string> = {}
         for (const draft of drafts) byConversation[draft.conversation_id] = draft.text
-        // Typed while the list was on its way: newer than what main had.
-        for (const id of pending.keys()) {
+        for (const id of changedDuringLoad) {
           const local = get().byConversation[id]
           if (hasDraft(local)) byConversation[id] = local
           else delete byConversation[id]
@@ -88,35 +68,29 @@ export const useDrafts = create<DraftsStore>()((set, get) => {
         set({ byConversation })
       } catch {
         // Not signed in any more, or main is going away: the composer simply starts empty.
+      } finally {
+        if (asked === generation && --loading === 0) changedDuringLoad.clear()
       }
     },
     change: (conversationId, text) => {
-      const stored = hasDraft(text) ? text : ''
-      if ((get().byConversation[conversationId] ?? '') === stored) return
+      const kept = hasDraft(text) ? text : ''
+      if ((get().byConversation[conversationId] ?? '') === kept) return
+      if (loading > 0) changedDuringLoad.add(conversationId)
       set({
-        byConversation: stored
-          ? { ...get().byConversation, [conversationId]: stored }
+        byConversation: kept
+          ? { ...get().byConversation, [conversationId]: kept }
           : without(conversationId),
       })
-      cancel(conversationId)
-      pending.set(
-        conversationId,
-        setTimeout(() => save(conversationId), DRAFT_SAVE_DELAY_MS),
-      )
+      const tidings = api()
+      tidings['drafts/set']({ conversation_id: conversationId, text: kept }).catch(() => undefined)
     },
-    flush: (conversationId) => {
-      if (conversationId !== undefined) save(conversationId)
-      else for (const id of [...pending.keys()]) save(id)
-    },
-    sent: (conversationId) => {
-      cancel(conversationId)
+    drop: (conversationId) => {
       if (conversationId in get().byConversation) set({ byConversation: without(conversationId) })
     },
-    forget: (conversationId) => get().sent(conversationId),
     reset: () => {
       generation += 1
-      for (const timer of pending.values()) clearTimeout(timer)
-      pending.clear()
+      loading = 0
+      changedDuringLoad.clear()
       set({ byConversation: {} })
     },
   }
