@@ -103,7 +103,7 @@ describe('"New messages" divider', () => {
     expect(firstUnreadKey(paged, entries, 11)).toBe(entries[1]!.key)
   })
 
-  it('sits as its own row right above that message, below its day separator', () => {
+  it('sits as its own row right above that message', () => {
     const t = thread(HISTORY)
     const entries = buildThread(t, {}, 7, ME.id)
     const rows = buildRows(entries, 'UTC', true, entries[2]!.key)

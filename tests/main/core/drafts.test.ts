@@ -64,11 +64,17 @@ describe('drafts: when they reach the disk', () => {
     first.set(2, 'two')
     first.set(3, 'three')
     first.flush()
-    first.set(1, 'one, changed last')
+    // Changed in one batch: 2, then 1, then 2 again, so 2 is the most recent.
+    first.set(2, 'two, changed')
+    first.set(1, 'one, changed')
+    first.set(2, 'two, changed last')
     first.close()
     const again = new Drafts(store, ACCOUNT, clock)
-    expect(again.list().map((d) => d.conversation_id)).toEqual([1, 3, 2])
-    expect(again.list()[0]?.text).toBe('one, changed last')
+    expect(again.list()).toEqual([
+      { conversation_id: 2, text: 'two, changed last' },
+      { conversation_id: 1, text: 'one, changed' },
+      { conversation_id: 3, text: 'three' },
+    ])
   })
 
   it('clears memory and disk at once, leaving nothing to be written later', () => {
