@@ -466,7 +466,9 @@ test.describe('Tidings renderer in Chromium', () => {
     // With the messages already received live, the pages add nothing new on screen: the thread
     // must still page back to the start of the history.
     await bobOpensConversation(pair)
-    await expect(messageWithText(bobPage, `History ${total}`)).toBeInViewport()
+    // None of them read yet: the view opens at the "New messages" divider above the first.
+    await expect(bobPage.getByRole('separator', { name: 'New messages' })).toBeInViewport()
+    await expect(messageWithText(bobPage, 'History 1')).toBeInViewport()
     await wheelToStart()
 
     // A fresh window knows only the newest page.
