@@ -8,7 +8,7 @@ import type { LocalStore } from './localStore'
  */
 export const MAX_DRAFTS_PER_ACCOUNT = 500
 
-/** How long after the last change drafts are written to disk, unless flushed earlier. */
+/** How long after a change (the first one not written yet) drafts go to disk, unless flushed. */
 export const DRAFT_WRITE_DELAY_MS = 1_000
 
 /**
@@ -17,8 +17,8 @@ export const DRAFT_WRITE_DELAY_MS = 1_000
  * through (its frame is gone by the time main would answer), so the latest text must already be
  * in main. Disk is written a moment after a change (at most once per DRAFT_WRITE_DELAY_MS while
  * typing goes on), when the user switches conversations, and when the session ends or the app
- * quits (`close`), so typing does not write the local store on every keystroke. Forgotten with the session on sign-out: the next person at this machine
- * must not read them.
+ * quits (`close`), so typing does not write the local store on every keystroke. Forgotten with
+ * the session on sign-out: the next person at this machine must not read them.
  */
 export class Drafts {
   /** Conversation id → text, least recently changed first (a Map keeps insertion order). */

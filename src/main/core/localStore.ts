@@ -10,9 +10,9 @@ export const LOCAL_DB_FILE = 'tidings-local.db'
 /**
  * Everything the client keeps on disk, in one SQLite file in the user data folder: small JSON
  * values (preferences, the signed-in user), secrets (the session token, encrypted with the OS
- * keychain when there is one), the resume position of each account's event stream, the
- * outbox of sends that have not reached the server yet, and each account's composer drafts. WAL mode makes each small write cheap
- * and keeps the file consistent if the app is killed mid-write.
+ * keychain when there is one), the resume position of each account's event stream, the outbox
+ * of sends that have not reached the server yet, and each account's composer drafts. WAL mode
+ * makes each small write cheap and keeps the file consistent if the app is killed mid-write.
  */
 export class LocalStore {
   private readonly db: Database.Database
@@ -234,7 +234,8 @@ export class LocalStore {
     const upsert = this.db.prepare(
       `INSERT INTO drafts (account, conversation_id, text, seq)
        VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM drafts WHERE account = ?))
-       ON CONFLICT(account, conversation_id) DO UPDATE SET text = excluded.text, seq = excluded.seq`,
+       ON CONFLICT(account, conversation_id)
+       DO UPDATE SET text = excluded.text, seq = excluded.seq`,
     )
     const remove = this.db.prepare('DELETE FROM drafts WHERE account = ? AND conversation_id = ?')
     this.db.transaction(() => {
