@@ -148,6 +148,30 @@ describe('"New messages" divider', () => {
     expect(dividerKey()).toBeNull()
   })
 
+  it('loads enough on opening to reach the first unread message, within the largest page', async () => {
+    const limits: number[] = []
+    fake.handlers['messages/history'] = (request) => {
+      limits.push((request as { limit: number }).limit)
+      return { messages: [], next_before: null }
+    }
+    for (const [id, unread] of [
+      [31, 0],
+      [32, 10],
+      [33, 120],
+      [34, 5_000],
+    ] as const) {
+      fake.handlers['conversations/list'] = () => [
+        conversation(id, [JANE], {
+          last_message: message(900, id, JANE, 'x'),
+          unread_count: unread,
+        }),
+      ]
+      await useConversations.getState().load()
+      await openConversation(id)
+    }
+    expect(limits).toEqual([50, 50, 140, 200])
+  })
+
   it('marks nothing new in a conversation opened with nothing unread', async () => {
     fake.handlers['conversations/list'] = () => [
       withMarker(conversation(7, [JANE], { last_message: HISTORY[4]!, unread_count: 0 }), 11),

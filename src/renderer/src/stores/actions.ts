@@ -324,6 +324,25 @@ function noteReadMarkerAtOpening(id: number | null): void {
   useNewMessages.getState().open(id, readMarker(id, selfId()), conversation.unread_count)
 }
 
+/** Slack in the first page for one's own messages among the unread ones. */
+const FIRST_PAGE_SLACK = 20
+
+/**
+ * How many messages to load on opening a conversation: the usual page, or enough to reach its
+ * first unread message (within the largest page), so the thread can open at the "New messages"
+ * divider instead of paging back for it.
+ */
+function firstPageSize(id: number): number {
+  const unread =
+    useNewMessages.getState().opened?.conversationId === id
+      ? (useConversations.getState().byId[id]?.unread_count ?? 0)
+      : 0
+  return Math.min(
+    Limits.historyMaxPageSize,
+    Math.max(Limits.historyPageSize, unread + FIRST_PAGE_SLACK),
+  )
+}
+
 /** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
 export async function openConversation(id: number | null): Promise<void> {
   const conversations = useConversations.getState()
@@ -343,7 +362,7 @@ export async function openConversation(id: number | null): Promise<void> {
   if (useConversations.getState().activeId !== id) return
   if (!known) noteReadMarkerAtOpening(id)
   const thread = useMessages.getState().threads[id]
-  if (!thread?.loaded) await useMessages.getState().loadLatest(id)
+  if (!thread?.loaded) await useMessages.getState().loadLatest(id, firstPageSize(id))
   markActiveRead()
 }
 
