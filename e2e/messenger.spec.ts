@@ -37,6 +37,19 @@ async function dismissTimezoneToast(page: Page): Promise<void> {
   await expect(toast).toHaveCount(0)
 }
 
+/**
+ * Bob reads the whole conversation on another device: a window then opens it at its newest page
+ * (with unread messages it would open at the first of them, under the "New messages" divider).
+ */
+async function bobReadsAllElsewhere(backendUrl: string, conversationId: number): Promise<void> {
+  const bob = await RestUser.login(backendUrl, BOB)
+  const newest = (await bob.messages(conversationId)).at(-1)!.id
+  await bob.call('POST', `/conversations/${conversationId}/receipts`, {
+    kind: 'read',
+    up_to_message_id: newest,
+  })
+}
+
 /** The time a message row shows. */
 function shownTime(page: Page, text: string) {
   return messageWithText(page, text).locator('.message__time')
@@ -466,10 +479,13 @@ test.describe('Tidings renderer in Chromium', () => {
     // With the messages already received live, the pages add nothing new on screen: the thread
     // must still page back to the start of the history.
     await bobOpensConversation(pair)
-    await expect(messageWithText(bobPage, `History ${total}`)).toBeInViewport()
+    // None of them read yet: the view opens at the "New messages" divider above the first.
+    await expect(bobPage.getByRole('separator', { name: 'New messages' })).toBeInViewport()
+    await expect(messageWithText(bobPage, 'History 1')).toBeInViewport()
     await wheelToStart()
 
     // A fresh window knows only the newest page.
+    await bobReadsAllElsewhere(world.backend.url, conversationId)
     await bobPage.reload()
     await bobOpensConversation(pair)
     await expect(messageWithText(bobPage, `History ${total}`)).toBeInViewport()
@@ -628,6 +644,7 @@ test.describe('Tidings renderer in Chromium', () => {
       })
     }
     // A fresh window knows only the newest page of the conversation.
+    await bobReadsAllElsewhere(world.backend.url, conversationId)
     await bobPage.reload()
     await bobOpensConversation(pair)
     await expect(messageWithText(bobPage, `Filler ${total}`)).toBeInViewport()

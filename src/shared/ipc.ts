@@ -58,6 +58,15 @@ export interface OutboxItem {
   message: Message | null
 }
 
+/**
+ * Text typed in a conversation's composer and not sent yet, kept by main per signed-in user (in
+ * the local store) so it survives switching conversations and restarting the app.
+ */
+export interface Draft {
+  conversation_id: number
+  text: string
+}
+
 /** Connecting an email account: SMTP sends, IMAP receives. Passwords go to the server only. */
 export interface ConnectEmailRequest {
   display_name: string
@@ -133,6 +142,10 @@ export interface InvokeMap {
     response: void
   }
   'outbox/list': { request: void; response: OutboxItem[] }
+  /** The signed-in user's drafts, newest first. */
+  'drafts/list': { request: void; response: Draft[] }
+  /** Keeps one conversation's draft; an empty (or blank) text deletes it. */
+  'drafts/set': { request: Draft; response: void }
   'typing/set': { request: { conversation_id: number; is_typing: boolean }; response: void }
   'branding/get': { request: void; response: Branding }
   'branding/set': { request: { timezone: string }; response: Branding }
@@ -194,6 +207,8 @@ export const INVOKE_CHANNELS = [
   'messages/delete',
   'messages/markRead',
   'outbox/list',
+  'drafts/list',
+  'drafts/set',
   'typing/set',
   'branding/get',
   'branding/set',

@@ -18,6 +18,7 @@ import type { BackoffPolicy } from './backoff'
 import { systemClock, type Clock } from './clock'
 import { CoreError, CoreErrorCode } from './coreError'
 import type { CoreApi, CoreHost, CoreOutputs } from './coreHost'
+import { Drafts } from './drafts'
 import { EventsClient, type HeartbeatPolicy } from './eventsClient'
 import { assertValidRequest, isInvokeChannel } from './ipcRequests'
 import { LocalStore } from './localStore'
@@ -42,6 +43,8 @@ export interface CoreTuning {
   clock?: Clock
   random?: () => number
   requestTimeoutMs?: number
+  /** How long after a change drafts are written to disk (see Drafts). */
+  draftWriteDelayMs?: number
   /** The fetch the core's REST calls go through (tests count the requests it makes). */
   fetchImpl?: typeof fetch
 }
@@ -83,6 +86,7 @@ interface Session {
   token: string
   events: EventsClient
   outbox: Outbox
+  drafts: Drafts
   /** True once conversations were loaded over REST for the unread badge. */
   stateLoaded: boolean
   /**
@@ -274,6 +278,8 @@ class ApplicationCore implements AppCore {
       case 'conversations/focus': {
         const body = request as InvokeRequest<'conversations/focus'>
         this.focusedConversationId = body.conversation_id
+        // Switching conversations is a natural moment to put what was typed on disk.
+        this.session?.drafts.flush()
         if (body.conversation_id !== null) {
           // A burst about the conversation now on screen is no longer news.
           this.coalescer.discard(`conversation:${body.conversation_id}`)
@@ -292,7 +298,11 @@ class ApplicationCore implements AppCore {
       }
       case 'messages/send': {
         const body = request as InvokeRequest<'messages/send'>
-        return this.requireSession().outbox.send(body.conversation_id, body.text, body.reply_to_id)
+        const session = this.requireSession()
+        const item = session.outbox.send(body.conversation_id, body.text, body.reply_to_id)
+        // What was in the composer is now in the outbox: the draft is done with.
+        session.drafts.delete(body.conversation_id)
+        return item
       }
       case 'messages/retry': {
         const body = request as InvokeRequest<'messages/retry'>
@@ -322,6 +332,13 @@ class ApplicationCore implements AppCore {
       }
       case 'outbox/list':
         return this.requireSession().outbox.list()
+      case 'drafts/list':
+        return this.requireSession().drafts.list()
+      case 'drafts/set': {
+        const body = request as InvokeRequest<'drafts/set'>
+        this.requireSession().drafts.set(body.conversation_id, body.text)
+        return undefined
+      }
       case 'typing/set': {
         const body = request as InvokeRequest<'typing/set'>
         this.requireSession().events.sendTyping(body.conversation_id, body.is_typing)
@@ -436,6 +453,8 @@ class ApplicationCore implements AppCore {
       // The next sign-in starts the stream afresh and loads state over REST. Resuming from an old
       // position would replay (and notify) everything since, already read on other devices.
       this.store.clearResumePosition(this.serverUrl, session.user.id)
+      // Unsent words are private: whoever signs in next on this machine must not find them.
+      session.drafts.clear()
     }
     this.endSession()
     this.outputs.push('connection/state', SIGNED_OUT_STATE)
@@ -486,7 +505,15 @@ class ApplicationCore implements AppCore {
       clock: this.tuning.clock,
       random: this.tuning.random,
     })
-    this.session = { user, token, events, outbox, stateLoaded: false, unreadRecounts: new Map() }
+    this.session = {
+      user,
+      token,
+      events,
+      outbox,
+      drafts: new Drafts(this.store, account, this.clock, this.tuning.draftWriteDelayMs),
+      stateLoaded: false,
+      unreadRecounts: new Map(),
+    }
     if (!this.networkOnline) events.setNetworkOnline(false)
     events.start()
     outbox.kick()
@@ -498,6 +525,7 @@ class ApplicationCore implements AppCore {
     this.session = null
     session.events.stop()
     session.outbox.stop()
+    session.drafts.close()
     this.coalescer.clear()
     this.unread.clear()
     this.focusedConversationId = null
@@ -698,8 +726,11 @@ class ApplicationCore implements AppCore {
       }
       case 'conversation_created':
       case 'conversation_updated':
-        if (event.data.removed) this.unread.removeConversation(event.data.conversation.id)
-        else this.unread.addConversation(event.data.conversation)
+        if (event.data.removed) {
+          this.unread.removeConversation(event.data.conversation.id)
+          // No longer a member: the draft could never be sent.
+          session?.drafts.delete(event.data.conversation.id)
+        } else this.unread.addConversation(event.data.conversation)
         this.publishUnread()
         return
       case 'account_connected':

@@ -85,6 +85,12 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { additionalProperties: false },
   ),
   'outbox/list': NoPayload,
+  'drafts/list': NoPayload,
+  // Empty is allowed: it deletes the draft. The bound is a message's, since a draft becomes one.
+  'drafts/set': Type.Object(
+    { conversation_id: Id, text: Type.String({ maxLength: Limits.maxMessageChars }) },
+    { additionalProperties: false },
+  ),
   'typing/set': Type.Object(
     { conversation_id: Id, is_typing: Type.Boolean() },
     { additionalProperties: false },

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Message } from '../../shared/models'
-import type { OutboxItem, OutboxStatus } from '../../shared/ipc'
+import type { Draft, OutboxItem, OutboxStatus } from '../../shared/ipc'
 import type { SecretStore } from './coreHost'
 
 export const LOCAL_DB_FILE = 'tidings-local.db'
@@ -10,9 +10,9 @@ export const LOCAL_DB_FILE = 'tidings-local.db'
 /**
  * Everything the client keeps on disk, in one SQLite file in the user data folder: small JSON
  * values (preferences, the signed-in user), secrets (the session token, encrypted with the OS
- * keychain when there is one), the resume position of each account's event stream, and the
- * outbox of sends that have not reached the server yet. WAL mode makes each small write cheap
- * and keeps the file consistent if the app is killed mid-write.
+ * keychain when there is one), the resume position of each account's event stream, the outbox
+ * of sends that have not reached the server yet, and each account's composer drafts. WAL mode
+ * makes each small write cheap and keeps the file consistent if the app is killed mid-write.
  */
 export class LocalStore {
   private readonly db: Database.Database
@@ -57,6 +57,13 @@ export class LocalStore {
         message_json TEXT
       );
       CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account, status, seq);
+      CREATE TABLE IF NOT EXISTS drafts (
+        account TEXT NOT NULL,
+        conversation_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (account, conversation_id)
+      );
     `)
     // Added with replies: an outbox from before them gains the column, its sends are not replies.
     const outboxColumns = this.db.pragma('table_info(outbox)') as { name: string }[]
@@ -214,6 +221,39 @@ export class LocalStore {
          )`,
       )
       .run(account, account, keep)
+  }
+
+  // ---- Drafts ------------------------------------------------------------------------------
+
+  /** The account's drafts, least recently changed first. */
+  listDrafts(account: string): Draft[] {
+    return this.db
+      .prepare('SELECT conversation_id, text FROM drafts WHERE account = ? ORDER BY seq')
+      .all(account) as Draft[]
+  }
+
+  /**
+   * Writes changed drafts in one transaction, in the order given (later ones count as more
+   * recently changed); a change without text deletes that conversation's draft.
+   */
+  writeDrafts(account: string, changes: { conversation_id: number; text?: string }[]): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO drafts (account, conversation_id, text, seq)
+       VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM drafts WHERE account = ?))
+       ON CONFLICT(account, conversation_id)
+       DO UPDATE SET text = excluded.text, seq = excluded.seq`,
+    )
+    const remove = this.db.prepare('DELETE FROM drafts WHERE account = ? AND conversation_id = ?')
+    this.db.transaction(() => {
+      for (const change of changes) {
+        if (change.text === undefined) remove.run(account, change.conversation_id)
+        else upsert.run(account, change.conversation_id, change.text, account)
+      }
+    })()
+  }
+
+  clearDrafts(account: string): void {
+    this.db.prepare('DELETE FROM drafts WHERE account = ?').run(account)
   }
 
   close(): void {

@@ -36,6 +36,8 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'messages/delete',
   'messages/markRead',
   'outbox/list',
+  'drafts/list',
+  'drafts/set',
   'typing/set',
   'branding/get',
   'admin/createInvite',
@@ -151,6 +153,26 @@ describe('registerIpcHandlers', () => {
       })
     }
     expect(calls.map((c) => c.channel)).toEqual(requests.map(([channel]) => channel))
+  })
+
+  it('opens composer drafts to the main window only', async () => {
+    const { invoke, calls } = setup()
+    const requests = [
+      ['drafts/list', undefined],
+      ['drafts/set', { conversation_id: 1, text: 'half a thought' }],
+    ] as const
+    for (const [channel, request] of requests) {
+      const refused = await invoke(channel, request, { url: settingsUrl })
+      expect(refused, channel).toMatchObject({ ok: false, error: { code: UNTRUSTED_SENDER } })
+    }
+    expect(calls).toEqual([])
+    for (const [channel, request] of requests) {
+      expect(await invoke(channel, request, { url: ownUrl }), channel).toEqual({
+        ok: true,
+        data: { echoed: channel },
+      })
+    }
+    expect(calls).toEqual(requests.map(([channel, request]) => ({ channel, request })))
   })
 
   it('opens the settings window itself', async () => {

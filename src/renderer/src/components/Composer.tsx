@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { Limits } from '../../../shared/limits'
 import { notifyTyping } from '../stores/actions'
+import { useDrafts } from '../stores/drafts'
 import { loadedMessage, useMessages } from '../stores/messages'
 import { currentQuote, oneLine, useReplies } from '../stores/replies'
 
@@ -8,11 +9,13 @@ import { currentQuote, oneLine, useReplies } from '../stores/replies'
 const TYPING_IDLE_MS = 3_000
 
 /**
- * Message input: Enter sends, Shift+Enter inserts a newline. A reply started on a message shows
- * above it until sent, cancelled (× or Escape) or another conversation is opened.
+ * Message input: Enter sends, Shift+Enter inserts a newline. Mounted once per conversation (the
+ * thread keys it by id): it starts from the conversation's draft, and keeps the draft as it goes.
+ * A reply started on a message shows above it until sent, cancelled (× or Escape) or another
+ * conversation is opened.
  */
 export function Composer({ conversationId }: { conversationId: number }) {
-  const [text, setText] = useState('')
+  const [text, setText] = useState(() => useDrafts.getState().byConversation[conversationId] ?? '')
   const send = useMessages((s) => s.send)
   const draft = useReplies((s) => (s.draft?.conversationId === conversationId ? s.draft : null))
   const cancelReply = useReplies((s) => s.cancel)
@@ -24,6 +27,14 @@ export function Composer({ conversationId }: { conversationId: number }) {
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const id = useId()
+
+  useEffect(() => {
+    // Back to a draft: carry on writing where it ends.
+    const el = input.current
+    if (!el || el.value === '') return
+    el.focus()
+    el.setSelectionRange(el.value.length, el.value.length)
+  }, [])
 
   useEffect(() => {
     return () => {
@@ -40,6 +51,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
 
   function onChange(value: string) {
     setText(value)
+    useDrafts.getState().change(conversationId, value)
     if (idleTimer.current) clearTimeout(idleTimer.current)
     if (value.trim()) {
       notifyTyping(conversationId, true)
@@ -55,6 +67,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
     if (idleTimer.current) clearTimeout(idleTimer.current)
     notifyTyping(conversationId, false)
     setText('')
+    useDrafts.getState().drop(conversationId)
     if (draft) cancelReply()
     void send(conversationId, body, draft?.quote.id)
   }

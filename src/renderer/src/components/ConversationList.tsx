@@ -2,6 +2,7 @@ import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { openConversation } from '../stores/actions'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
+import { draftPreview, hasDraft, useDrafts } from '../stores/drafts'
 import { isOwnMessage } from '../stores/messages'
 import { useIsMuted } from '../stores/preferences'
 import { usePresence } from '../stores/presence'
@@ -10,8 +11,8 @@ import { BellOffIcon } from './BellOffIcon'
 import { PlatformTag } from './PlatformTag'
 
 /**
- * The conversations, most recent first, with presence, preview, time, unread count and a sign on
- * muted ones.
+ * The conversations, most recent first, with presence, preview (or the unsent draft), time,
+ * unread count and a sign on muted ones.
  */
 export function ConversationList() {
   const order = useConversations((s) => s.order)
@@ -37,6 +38,7 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
   const people = usePresence((s) => s.people)
   const { zone, clock } = useTimeSettings()
   const muted = useIsMuted(id)
+  const draft = useDrafts((s) => s.byConversation[id])
   if (!conversation) return null
   const title = conversationTitle(conversation, me, people)
   const peer = directPeer(conversation, me)
@@ -96,7 +98,14 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
             )}
           </span>
           <span className="conversation__bottom">
-            <span className="conversation__preview">{preview}</span>
+            {/* The open conversation shows its draft in the composer already. */}
+            {!active && hasDraft(draft) ? (
+              <span className="conversation__preview" data-testid="conversation-draft">
+                <span className="conversation__draft-label">Draft:</span> {draftPreview(draft)}
+              </span>
+            ) : (
+              <span className="conversation__preview">{preview}</span>
+            )}
             {unread > 0 && (
               <span
                 className="unread-badge"

@@ -7,6 +7,7 @@ import { platformLabel } from '../platformLabel'
 import { jumpNotShown } from '../stores/actions'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
 import { buildThread, useMessages, type ThreadEntry } from '../stores/messages'
+import { firstUnreadKey, useNewMessages } from '../stores/newMessages'
 import { usePresence } from '../stores/presence'
 import { useSearch } from '../stores/search'
 import { JUMP_PAGE_SIZE, nextJumpStep } from '../stores/searchJump'
@@ -21,6 +22,7 @@ import { PlatformTag } from './PlatformTag'
 type Row =
   | { type: 'start'; key: string }
   | { type: 'day'; key: string; ts: string }
+  | { type: 'new'; key: string }
   | { type: 'message'; key: string; entry: ThreadEntry }
 
 /** Start loading the previous page when the view is this close to the top. */
@@ -36,8 +38,16 @@ function firstMessageKey(rows: Row[]): string {
   return rows.find((r) => r.type === 'message')?.key ?? ''
 }
 
-/** Day separators (in the organization timezone) between messages; a start mark at the top. */
-export function buildRows(entries: ThreadEntry[], zone: string, atStart: boolean): Row[] {
+/**
+ * Day separators (in the organization timezone) between messages; a start mark at the top; the
+ * "New messages" divider above the entry keyed `newBefore`.
+ */
+export function buildRows(
+  entries: ThreadEntry[],
+  zone: string,
+  atStart: boolean,
+  newBefore: string | null = null,
+): Row[] {
   const rows: Row[] = atStart && entries.length > 0 ? [{ type: 'start', key: 'start' }] : []
   const dayOf = dayKeyer(zone)
   let lastDay = ''
@@ -47,6 +57,7 @@ export function buildRows(entries: ThreadEntry[], zone: string, atStart: boolean
       rows.push({ type: 'day', key: `day:${day}`, ts: entry.created_at })
       lastDay = day
     }
+    if (entry.key === newBefore) rows.push({ type: 'new', key: 'new-messages' })
     rows.push({ type: 'message', key: entry.key, entry })
   }
   return rows
@@ -87,7 +98,17 @@ export function Thread({ conversationId }: { conversationId: number }) {
     [thread, outbox, conversationId, me, user?.display_name],
   )
   const atStart = Boolean(thread?.loaded && thread.nextBefore === null)
-  const rows = useMemo(() => buildRows(entries, zone, atStart), [entries, zone, atStart])
+  const readUpTo = useNewMessages((s) =>
+    s.opened?.conversationId === conversationId ? s.opened.readUpTo : null,
+  )
+  const newBefore = useMemo(
+    () => (readUpTo === null ? null : firstUnreadKey(thread, entries, readUpTo)),
+    [thread, entries, readUpTo],
+  )
+  const rows = useMemo(
+    () => buildRows(entries, zone, atStart, newBefore),
+    [entries, zone, atStart, newBefore],
+  )
   const lastOwnId = useMemo(() => {
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i]
@@ -144,11 +165,19 @@ export function Thread({ conversationId }: { conversationId: number }) {
     if (!el || rows.length === 0) return
     const last = rows[rows.length - 1]?.key ?? null
     if (scrolledFor.current !== conversationId) {
-      // First paint of the loaded conversation: start at the newest message.
+      // First paint of the loaded conversation: start at the first unread message, under its
+      // divider, when there is one (the view stops at the newest when they all fit); else at
+      // the newest message.
       if (!thread?.loaded) return
       scrolledFor.current = conversationId
       lastKey.current = last
-      virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })
+      const divider = rows.findIndex((r) => r.type === 'new')
+      if (divider < 0) {
+        virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })
+        return
+      }
+      virtualizer.scrollToIndex(divider, { align: 'start' })
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
       return
     }
     const held = anchor.current
@@ -292,6 +321,15 @@ export function Thread({ conversationId }: { conversationId: number }) {
                 >
                   {row.type === 'start' ? (
                     <p className="thread__start muted small">Start of the conversation</p>
+                  ) : row.type === 'new' ? (
+                    <div
+                      className="new-messages"
+                      role="separator"
+                      aria-label="New messages"
+                      data-testid="new-messages-divider"
+                    >
+                      <span>New messages</span>
+                    </div>
                   ) : row.type === 'day' ? (
                     <div className="day-separator" data-testid="day-separator">
                       <span>{formatDayLabel(row.ts, zone, now)}</span>

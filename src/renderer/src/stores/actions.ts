@@ -6,8 +6,10 @@ import { api } from '../api'
 import { useBranding } from './branding'
 import { useConnection } from './connection'
 import { conversationTitle, useConversations } from './conversations'
+import { useDrafts } from './drafts'
 import { useEventLog } from './eventLog'
 import { coversFrom, isOwnMessage, useMessages } from './messages'
+import { useNewMessages } from './newMessages'
 import { usePreferences } from './preferences'
 import { usePresence } from './presence'
 import { useReplies } from './replies'
@@ -287,6 +289,7 @@ function forgetConversation(id: number): void {
   const wasActive = useConversations.getState().activeId === id
   useConversations.getState().remove(id)
   useMessages.getState().dropConversation(id)
+  useDrafts.getState().drop(id)
   if (wasActive) void openConversation(null)
 }
 
@@ -308,9 +311,45 @@ export async function leaveConversation(id: number): Promise<void> {
   forgetConversation(id)
 }
 
+/**
+ * Takes the read marker of a conversation being opened, for its "New messages" divider: before
+ * the thread marks it read. Opening the conversation already open keeps the divider where it is.
+ */
+function noteReadMarkerAtOpening(id: number | null): void {
+  if (id === null) {
+    useNewMessages.getState().reset()
+    return
+  }
+  const conversation = useConversations.getState().byId[id]
+  if (!conversation) return
+  useNewMessages.getState().open(id, readMarker(id, selfId()), conversation.unread_count)
+}
+
+/** Slack in the first page for one's own messages among the unread ones. */
+const FIRST_PAGE_SLACK = 20
+
+/**
+ * How many messages to load on opening a conversation: the usual page, or enough to reach its
+ * first unread message (within the largest page), so the thread can open at the "New messages"
+ * divider instead of paging back for it.
+ */
+function firstPageSize(id: number): number {
+  const unread =
+    useNewMessages.getState().opened?.conversationId === id
+      ? (useConversations.getState().byId[id]?.unread_count ?? 0)
+      : 0
+  return Math.min(
+    Limits.historyMaxPageSize,
+    Math.max(Limits.historyPageSize, unread + FIRST_PAGE_SLACK),
+  )
+}
+
 /** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
 export async function openConversation(id: number | null): Promise<void> {
   const conversations = useConversations.getState()
+  const reopened = id !== null && conversations.activeId === id
+  const known = id === null || id in conversations.byId
+  if (!reopened && known) noteReadMarkerAtOpening(id)
   conversations.setActive(id)
   // A search result of another conversation no longer waits to be shown.
   if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
@@ -319,10 +358,14 @@ export async function openConversation(id: number | null): Promise<void> {
   const tidings = api()
   tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
   if (id === null) return
-  if (!(id in conversations.byId)) await useConversations.getState().load()
+  if (!known) {
+    useNewMessages.getState().reset()
+    await useConversations.getState().load()
+  }
   if (useConversations.getState().activeId !== id) return
+  if (!known) noteReadMarkerAtOpening(id)
   const thread = useMessages.getState().threads[id]
-  if (!thread?.loaded) await useMessages.getState().loadLatest(id)
+  if (!thread?.loaded) await useMessages.getState().loadLatest(id, firstPageSize(id))
   markActiveRead()
 }
 
@@ -390,6 +433,7 @@ export async function loadSignedIn(): Promise<void> {
   await Promise.all([
     useConversations.getState().load(),
     usePresence.getState().load(),
+    useDrafts.getState().load(),
     tidings['outbox/list']()
       .then((items) => useMessages.getState().setOutbox(items))
       .catch(() => undefined),
@@ -402,6 +446,8 @@ export function resetUserData(): void {
   discounted.clear()
   useConversations.getState().reset()
   useMessages.getState().reset()
+  useDrafts.getState().reset()
+  useNewMessages.getState().reset()
   usePresence.getState().reset()
   useTyping.getState().reset()
   useSearch.getState().reset()

@@ -20,7 +20,8 @@ interface MessagesStore {
   threads: Record<number, ThreadState>
   /** The user's own sends by client_id, as main's outbox reports them. */
   outbox: Record<string, OutboxItem>
-  loadLatest(conversationId: number): Promise<void>
+  /** Loads the newest page (`limit` messages, the usual page size unless given). */
+  loadLatest(conversationId: number, limit?: number): Promise<void>
   /** Loads the next older page (`limit` messages, the usual page size unless given). */
   loadOlder(conversationId: number, limit?: number): Promise<void>
   /**
@@ -135,13 +136,10 @@ export const useMessages = create<MessagesStore>()((set, get) => {
   return {
     threads: {},
     outbox: {},
-    loadLatest: async (conversationId) => {
+    loadLatest: async (conversationId, limit = Limits.historyPageSize) => {
       const asked = generation
       try {
-        const page = await api()['messages/history']({
-          conversation_id: conversationId,
-          limit: Limits.historyPageSize,
-        })
+        const page = await api()['messages/history']({ conversation_id: conversationId, limit })
         if (asked !== generation) return
         patchThread(conversationId, (t) => ({
           ...t,
