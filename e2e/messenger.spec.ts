@@ -6,6 +6,7 @@ import { bobOpensConversation, expect, signUpPair, test } from './support/fixtur
 import {
   ALICE,
   BOB,
+  bobReadsAllElsewhere,
   CAROL,
   RestUser,
   clockTime,
@@ -35,19 +36,6 @@ async function dismissTimezoneToast(page: Page): Promise<void> {
   await expect(toast).toBeVisible()
   await toast.getByTestId('toast-dismiss').click()
   await expect(toast).toHaveCount(0)
-}
-
-/**
- * Bob reads the whole conversation on another device: a window then opens it at its newest page
- * (with unread messages it would open at the first of them, under the "New messages" divider).
- */
-async function bobReadsAllElsewhere(backendUrl: string, conversationId: number): Promise<void> {
-  const bob = await RestUser.login(backendUrl, BOB)
-  const newest = (await bob.messages(conversationId)).at(-1)!.id
-  await bob.call('POST', `/conversations/${conversationId}/receipts`, {
-    kind: 'read',
-    up_to_message_id: newest,
-  })
 }
 
 /** The time a message row shows. */

@@ -1,6 +1,13 @@
 import { expectNoSeriousViolations } from './support/axe'
 import { bobOpensConversation, expect, signUpPair, test } from './support/fixtures'
-import { ALICE, BOB, RestUser, messageWithText, openConversation } from './support/flows'
+import {
+  ALICE,
+  BOB,
+  RestUser,
+  bobReadsAllElsewhere,
+  messageWithText,
+  openConversation,
+} from './support/flows'
 
 // Replies end to end: Bob replies to a message of Alice's far back in their history; both see
 // the quote, and choosing it pages back to the original and highlights it.
@@ -19,6 +26,10 @@ test('a reply quotes its original on both sides; its quote brings the original i
       client_id: `reply-e2e-${i}`,
     })
   }
+  // Read elsewhere, and a fresh window: it opens at the newest page (not at the New messages
+  // divider) and knows nothing older, so reaching the original takes paging back.
+  await bobReadsAllElsewhere(world.backend.url, conversationId)
+  await bobPage.reload()
   await bobOpensConversation(pair)
   await expect(messageWithText(bobPage, `Filler ${fillers}`)).toBeInViewport()
 

@@ -198,3 +198,19 @@ export class RestUser {
     return page.messages
   }
 }
+
+/**
+ * Bob reads the whole conversation on another device: a window then opens it at its newest page
+ * (with unread messages it would open at the first of them, under the "New messages" divider).
+ */
+export async function bobReadsAllElsewhere(
+  backendUrl: string,
+  conversationId: number,
+): Promise<void> {
+  const bob = await RestUser.login(backendUrl, BOB)
+  const newest = (await bob.messages(conversationId)).at(-1)!.id
+  await bob.call('POST', `/conversations/${conversationId}/receipts`, {
+    kind: 'read',
+    up_to_message_id: newest,
+  })
+}
