@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
 import { DateTime } from 'luxon'
@@ -18,17 +17,10 @@ import {
   send,
   threadTexts,
 } from './support/flows'
+import { SCREENSHOTS } from './support/screenshots'
 
 // The messenger end to end: the real server, the real main-process core and the built renderer
 // in Chromium, driven by clicks and keystrokes like a user. Each test has its own server and apps.
-
-// The README's screenshots are replaced only when asked (`npm run screenshots`), so a test run
-// leaves the working tree as it found it.
-const SCREENSHOTS = path.resolve(
-  import.meta.dirname,
-  process.env.UPDATE_SCREENSHOTS === '1' ? '../docs/screenshots' : '../test-results/screenshots',
-)
-fs.mkdirSync(SCREENSHOTS, { recursive: true })
 
 /** The timezone change reaches a page as a system notification toast; waits for it and closes it. */
 async function dismissTimezoneToast(page: Page): Promise<void> {

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { expectNoSeriousViolations } from './support/axe'
 import { bobOpensConversation, expect, signUpPair, test } from './support/fixtures'
 import {
@@ -8,6 +9,7 @@ import {
   messageWithText,
   openConversation,
 } from './support/flows'
+import { SCREENSHOTS } from './support/screenshots'
 
 // Replies end to end: Bob replies to a message of Alice's far back in their history; both see
 // the quote, and choosing it pages back to the original and highlights it.
@@ -70,6 +72,10 @@ test('a reply quotes its original on both sides; its quote brings the original i
   await expect(bobsReply.getByTestId('reply-quote')).toHaveText(
     `In reply to ${ALICE.displayName}: ${original}`,
   )
+  // The screenshot shows the thread, not the notifications of the fillers' arrival.
+  await bobPage.getByTestId('toasts').evaluate((toasts) => ((toasts as HTMLElement).hidden = true))
+  await bobPage.screenshot({ path: path.join(SCREENSHOTS, 'reply.png') })
+  await bobPage.getByTestId('toasts').evaluate((toasts) => ((toasts as HTMLElement).hidden = false))
 
   // Alice, in a fresh window that has only the newest page, sees the quote from the server...
   await alicePage.reload()
