@@ -9,6 +9,7 @@ import type { BrandingSettings } from './services/branding'
 import type { Conversations } from './services/conversations'
 import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
+import type { Reactions } from './services/reactions'
 
 /** Everything a route plugin may use; built once by startServer. */
 export interface ServerContext {
@@ -18,6 +19,7 @@ export interface ServerContext {
   branding: BrandingSettings
   conversations: Conversations
   messages: Messages
+  reactions: Reactions
   search: MessageSearch
   eventLog: EventLog
   unitOfWork: UnitOfWork

@@ -28,6 +28,7 @@ import { contactRoutes } from './routes/contactRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
+import { reactionRoutes } from './routes/reactionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { Accounts } from './services/accounts'
@@ -36,6 +37,7 @@ import { Conversations } from './services/conversations'
 import { MessageIndex } from './services/messageIndex'
 import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
+import { Reactions } from './services/reactions'
 
 export type { ServerOptions } from './config'
 
@@ -86,6 +88,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const messageIndex = new MessageIndex(db)
   messages.onChange((message) => messageIndex.changed(message))
   const search = new MessageSearch(db, messageIndex, conversations)
+  const reactions = new Reactions(db, conversations, messages)
   const readFloor = () =>
     Number(
       db.first(db.q.selectFrom('settings').select('value').where('key', '=', 'retention_floor'))
@@ -129,6 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     branding,
     conversations,
     messages,
+    reactions,
     search,
     eventLog,
     unitOfWork,
@@ -182,6 +186,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     brandingRoutes,
     conversationRoutes,
     messageRoutes,
+    reactionRoutes,
     searchRoutes,
     eventRoutes,
   ]) {

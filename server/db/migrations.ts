@@ -303,6 +303,26 @@ const migrations: Migration[] = [
       q.schema.alterTable('messages').addColumn('reply_to_id', 'integer'),
     ],
   },
+  {
+    version: 8,
+    name: 'reactions: one emoji per member per message',
+    up: ({ q }) => [
+      // The primary key is the one reactor per message rule, and the index every read walks: all
+      // the reactions of a page of message ids. Rows of a message go with it (a deletion removes
+      // them itself: Messages.delete); a user's go with the user. Nothing here touches a send.
+      q.schema
+        .createTable('message_reactions')
+        .addColumn('message_id', 'integer', (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'integer', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('emoji', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'user_id']),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

@@ -66,6 +66,15 @@ export interface MessagesTable {
   reply_to_id: Generated<number | null>
 }
 
+/** A member's reaction to a message (migration 8): at most one per member and message. */
+export interface MessageReactionsTable {
+  message_id: number
+  user_id: number
+  emoji: string
+  /** When this emoji was chosen: choosing another one restarts it. */
+  created_at: string
+}
+
 export interface EventsTable {
   /** Assigned by the event log in memory, so the stored JSON can carry its own id. */
   id: number
@@ -176,6 +185,7 @@ export interface DB {
   conversations: ConversationsTable
   conversation_members: ConversationMembersTable
   messages: MessagesTable
+  message_reactions: MessageReactionsTable
   events: EventsTable
   event_recipients: EventRecipientsTable
   conversation_member_spans: ConversationMemberSpansTable

@@ -4,6 +4,7 @@ import type { EventSink } from '../realtime/eventLog'
 import { nowIso } from '../clock'
 import { badRequest, forbidden, notFound } from '../http/httpError'
 import { selectMessages, toMessage } from './messageRows'
+import { ReactionReader } from './reactionRows'
 
 /** What a member may read of a conversation without building its full view. */
 export interface ConversationHead {
@@ -15,8 +16,10 @@ export interface ConversationHead {
 export class Conversations {
   /** Run for every message and typing frame: prepared once rather than built per call. */
   private readonly hot
+  private readonly reactions: ReactionReader
 
   constructor(private readonly db: Database) {
+    this.reactions = new ReactionReader(db)
     const s = db.sqlite
     this.hot = {
       memberIds: s
@@ -78,6 +81,16 @@ export class Conversations {
 
   /** The conversation as `viewerId` sees it (unread count is theirs; 0 for a neutral view). */
   get(conversationId: number, viewerId: number | null): Conversation {
+    const conversation = this.getBare(conversationId, viewerId)
+    if (conversation.last_message) this.reactions.attach([conversation.last_message])
+    return conversation
+  }
+
+  /**
+   * get() without the reactions of its last message: for a send into a platform conversation
+   * (Messages.send), which must not pay for a query that its delivery does not read.
+   */
+  getBare(conversationId: number, viewerId: number | null): Conversation {
     const row = this.db.first(
       this.db.q.selectFrom('conversations').selectAll().where('id', '=', conversationId),
     )
@@ -143,11 +156,12 @@ export class Conversations {
         .select('conversation_id')
         .where('user_id', '=', userId),
     )
-    return ids
-      .map((row) => this.get(row.conversation_id, userId))
-      .sort((a, b) =>
-        a.updated_at === b.updated_at ? b.id - a.id : a.updated_at < b.updated_at ? 1 : -1,
-      )
+    const list = ids.map((row) => this.getBare(row.conversation_id, userId))
+    // The last messages' reactions in one query for the whole list.
+    this.reactions.attach(list.flatMap((c) => (c.last_message ? [c.last_message] : [])))
+    return list.sort((a, b) =>
+      a.updated_at === b.updated_at ? b.id - a.id : a.updated_at < b.updated_at ? 1 : -1,
+    )
   }
 
   private assertUsersExist(userIds: number[]): void {

@@ -6,6 +6,7 @@ import { badRequest } from '../http/httpError'
 import type { Conversations } from './conversations'
 import type { MessageIndex } from './messageIndex'
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messageRows'
+import { ReactionReader } from './reactionRows'
 import { MATCH_END, MATCH_START, snippetParts, toFtsQuery } from './searchText'
 
 /** Tokens of context a snippet shows around the matches. */
@@ -38,12 +39,14 @@ type ResultRow = MessageRow & { conversation_title: string | null; snippet: stri
 /** Full-text search over the messages of the conversations a user is a member of now. */
 export class MessageSearch {
   private readonly query
+  private readonly reactions: ReactionReader
 
   constructor(
     db: Database,
     private readonly index: MessageIndex,
     private readonly conversations: Conversations,
   ) {
+    this.reactions = new ReactionReader(db)
     this.query = db.sqlite.prepare<
       [string, string, string, number, string, number, number | null, number | null, number],
       ResultRow
@@ -73,12 +76,16 @@ export class MessageSearch {
       pageSize + 1,
     )
     const page = rows.slice(0, pageSize)
+    // One query for the reactions of the whole page.
+    const messages = this.reactions.attach(
+      page.map(({ conversation_title: _title, snippet: _snippet, ...row }) => toMessage(row)),
+    )
     return {
-      results: page.map(({ conversation_title, snippet, ...row }) => ({
-        message: toMessage(row),
+      results: page.map((row, i) => ({
+        message: messages[i]!,
         conversation_id: row.conversation_id,
-        conversation_title,
-        snippet: snippetParts(snippet),
+        conversation_title: row.conversation_title,
+        snippet: snippetParts(row.snippet),
       })),
       next_before: rows.length > pageSize ? (page.at(-1)?.id ?? null) : null,
     }

@@ -21,6 +21,7 @@ import {
   type MessageRow,
   type ReplyOriginalRow,
 } from './messageRows'
+import { ReactionReader } from './reactionRows'
 
 /**
  * Called inside the unit of work of a send into a conversation of another platform (email, a
@@ -52,11 +53,13 @@ export class Messages {
    * the query builder on every call would cost as much as running them.
    */
   private readonly sendStatements
+  private readonly reactions: ReactionReader
 
   constructor(
     private readonly db: Database,
     private readonly conversations: Conversations,
   ) {
+    this.reactions = new ReactionReader(db)
     const s = db.sqlite
     this.sendStatements = {
       insert: s.prepare<[number, number, string, string, string, number | null], { id: number }>(
@@ -86,9 +89,10 @@ export class Messages {
     this.changed = hook
   }
 
+  /** The message as it is now, with its reactions (never called by a send). */
   get(messageId: number): Message | undefined {
     const row = this.sendStatements.byId.get(messageId)
-    return row ? toMessage(row) : undefined
+    return row ? this.reactions.attach([toMessage(row)])[0] : undefined
   }
 
   /**
@@ -150,7 +154,7 @@ export class Messages {
     // A Tidings send needs only the title and the member ids: the full Conversation view (members
     // joined to users, sorted, and the last message) is built only for bridged platforms.
     if (target.platform !== 'tidings') {
-      this.platformSend?.(events, message, this.conversations.get(conversationId, null))
+      this.platformSend?.(events, message, this.conversations.getBare(conversationId, null))
     }
     const data = {
       conversation_id: conversationId,
@@ -194,7 +198,7 @@ export class Messages {
     if (before !== undefined) query = query.where('m.id', '<', before)
     const rows = this.db.all(query)
     const hasMore = rows.length > pageSize
-    const page = rows.slice(0, pageSize).reverse().map(toMessage)
+    const page = this.reactions.attach(rows.slice(0, pageSize).reverse().map(toMessage))
     return { messages: page, next_before: hasMore && page[0] ? page[0].id : null }
   }
 
@@ -233,6 +237,8 @@ export class Messages {
     this.db.run(
       this.db.q.updateTable('messages').set({ deleted_at: nowIso() }).where('id', '=', messageId),
     )
+    // A deleted message keeps no reactions, as in Signal: its tombstone shows nothing of it.
+    this.db.run(this.db.q.deleteFrom('message_reactions').where('message_id', '=', messageId))
     const message = this.get(messageId)!
     this.changed?.(message)
     events.toConversation(

@@ -82,6 +82,13 @@ export const EditMessageBody = Type.Object(
   { additionalProperties: false },
 )
 
+/** A reaction's emoji is checked further by the server (reactionEmojiProblem). */
+export const ReactionBody = Type.Object(
+  { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
+  { additionalProperties: false },
+)
+export type ReactionBody = Static<typeof ReactionBody>
+
 export const ReceiptBody = Type.Object(
   {
     kind: Type.Union([Type.Literal('delivered'), Type.Literal('read')]),

@@ -29,6 +29,8 @@ export const Limits = {
   searchMaxPageSize: 50,
   /** Characters of the original's text a reply's quote carries (`reply_to.text`). */
   replyPreviewChars: 140,
+  /** Longest reaction emoji, in UTF-16 code units (the longest ZWJ and tag sequences fit). */
+  reactionEmojiMaxChars: 32,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
 } as const

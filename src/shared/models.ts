@@ -70,6 +70,19 @@ export interface Message {
    * stored before replies existed lack the field.
    */
   reply_to: ReplyPreview | null
+  /**
+   * The members' emoji reactions, one per emoji, ordered by when the emoji was first chosen (of
+   * the reactions standing now). Present only when there is at least one: a new message has none,
+   * so its events carry no extra bytes. A deleted message has none.
+   */
+  reactions?: Reaction[]
+}
+
+/** One emoji under a message and who chose it (each member has at most one reaction). */
+export interface Reaction {
+  emoji: string
+  /** In the order they reacted. */
+  user_ids: number[]
 }
 
 /** The quote of the original that a reply shows. */

@@ -19,6 +19,7 @@ import { Conversations } from '../../server/services/conversations'
 import { MessageIndex } from '../../server/services/messageIndex'
 import { MessageSearch } from '../../server/services/messageSearch'
 import { Messages } from '../../server/services/messages'
+import { Reactions } from '../../server/services/reactions'
 import { makeDataDir } from '../support/serverHarness'
 import { WsTestClient } from '../support/wsTestClient'
 
@@ -75,6 +76,7 @@ function serverContext(dataDir: string): ServerContext {
     branding,
     conversations,
     messages,
+    reactions: new Reactions(db, conversations, messages),
     search,
     eventLog,
     unitOfWork,

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { SCHEMA_VERSION } from '../../server/db/migrations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ErrorFrame, MessageAckFrame } from '../../src/shared/frames'
 import { Limits } from '../../src/shared/limits'
@@ -305,14 +306,14 @@ describe('replies on a database from before them (migration 7)', () => {
 
     // The file as a server of schema version 6 left it: no reply_to_id column.
     const file = new Database(join(before.dataDir, 'tidings.db'))
-    file.exec('alter table messages drop column reply_to_id')
+    file.exec('alter table messages drop column reply_to_id; drop table message_reactions')
     file.pragma('user_version = 6')
     file.close()
 
     // Another port: no pooled connection of the first server's is reused.
     after = await startHarness({ dataDir: before.dataDir })
     const upgraded = new Database(join(after.dataDir, 'tidings.db'), { readonly: true })
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(7)
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     upgraded.close()
     const adminNow = accountFrom(after.url, { token: admin.token, user: admin.user })
     const page = await adminNow.rest.get<MessagePage>(path(direct.id))
