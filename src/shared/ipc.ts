@@ -137,6 +137,11 @@ export interface InvokeMap {
   'messages/retry': { request: { client_id: string }; response: OutboxItem }
   'messages/edit': { request: { message_id: number; text: string }; response: Message }
   'messages/delete': { request: { message_id: number }; response: Message }
+  /** Sets the user's one reaction to a message (null removes it); the server answers with it. */
+  'messages/react': {
+    request: { conversation_id: number; message_id: number; emoji: string | null }
+    response: Message
+  }
   'messages/markRead': {
     request: { conversation_id: number; up_to_message_id: number }
     response: void
@@ -205,6 +210,7 @@ export const INVOKE_CHANNELS = [
   'messages/retry',
   'messages/edit',
   'messages/delete',
+  'messages/react',
   'messages/markRead',
   'outbox/list',
   'drafts/list',

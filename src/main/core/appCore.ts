@@ -316,6 +316,14 @@ class ApplicationCore implements AppCore {
         const body = request as InvokeRequest<'messages/delete'>
         return this.authed(() => this.rest.deleteMessage(body.message_id))
       }
+      case 'messages/react': {
+        const body = request as InvokeRequest<'messages/react'>
+        return this.authed(() =>
+          body.emoji === null
+            ? this.rest.removeReaction(body.conversation_id, body.message_id)
+            : this.rest.setReaction(body.conversation_id, body.message_id, body.emoji),
+        )
+      }
       case 'messages/markRead': {
         const body = request as InvokeRequest<'messages/markRead'>
         return this.authed(async () => {

@@ -80,6 +80,18 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { additionalProperties: false },
   ),
   'messages/delete': Type.Object({ message_id: Id }, { additionalProperties: false }),
+  // The emoji's shape (one emoji) is the server's to check, with one message for every client.
+  'messages/react': Type.Object(
+    {
+      conversation_id: Id,
+      message_id: Id,
+      emoji: Type.Union([
+        Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
+        Type.Null(),
+      ]),
+    },
+    { additionalProperties: false },
+  ),
   'messages/markRead': Type.Object(
     { conversation_id: Id, up_to_message_id: Id },
     { additionalProperties: false },

@@ -199,6 +199,12 @@ export class RestClient {
   deleteMessage(messageId: number): Promise<Message> {
     return this.request('DELETE', `/messages/${messageId}`)
   }
+  setReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
+    return this.request('PUT', reactionPath(conversationId, messageId), { emoji })
+  }
+  removeReaction(conversationId: number, messageId: number): Promise<Message> {
+    return this.request('DELETE', reactionPath(conversationId, messageId))
+  }
   sendReceipt(conversationId: number, body: ReceiptBody): Promise<unknown> {
     return this.request('POST', `/conversations/${conversationId}/receipts`, body)
   }
@@ -214,6 +220,10 @@ export class RestClient {
   syncAccount(id: number): Promise<PlatformAccount> {
     return this.request('POST', `/accounts/${id}/sync`)
   }
+}
+
+function reactionPath(conversationId: number, messageId: number): string {
+  return `/conversations/${conversationId}/messages/${messageId}/reaction`
 }
 
 function unwrapEnvelope<T>(httpStatus: number, parsed: unknown): T {

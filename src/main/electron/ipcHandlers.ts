@@ -30,7 +30,7 @@ export const UNTRUSTED_SENDER = 'untrusted_sender'
  * The settings window only shows and changes preferences, the organization time zone and
  * connected accounts (plus the session and conversation list it reads), and changes the password
  * or signs out the user's other devices (never its own session), so a settings page gone wrong
- * can neither send, edit or delete messages nor sign in, out or up.
+ * can neither send, edit, delete or react to messages nor sign in, out or up.
  */
 export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChannel>>> = {
   'index.html': new Set<InvokeChannel>([
@@ -53,6 +53,7 @@ export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChan
     'messages/retry',
     'messages/edit',
     'messages/delete',
+    'messages/react',
     'messages/markRead',
     'outbox/list',
     'drafts/list',

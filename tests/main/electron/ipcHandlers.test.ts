@@ -34,6 +34,7 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'messages/retry',
   'messages/edit',
   'messages/delete',
+  'messages/react',
   'messages/markRead',
   'outbox/list',
   'drafts/list',

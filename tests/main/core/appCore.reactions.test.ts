@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AnyTidingsEvent } from '../../../src/shared/events'
+import type { InvokeChannel } from '../../../src/shared/ipc'
+import type { Message } from '../../../src/shared/models'
+import { CoreFixture, ServerFixture, registerPeer, removeDir, tempDir } from './support/coreFixture'
+
+type UpdatedEvent = Extract<AnyTidingsEvent, { type: 'message_updated' }>
+
+/** The message_updated events the app pushed for `messageId`, in order. */
+function updatesOf(app: CoreFixture, messageId: number): Message[] {
+  return app
+    .events()
+    .filter((e): e is UpdatedEvent => e.type === 'message_updated')
+    .flatMap((e) => (e.data.message?.id === messageId ? [e.data.message] : []))
+}
+
+describe('app core: reactions (real server)', () => {
+  let server: ServerFixture
+  const dirs: string[] = []
+  const cores: CoreFixture[] = []
+
+  let aliceId = 0
+
+  async function signedIn(username: string): Promise<CoreFixture> {
+    const dir = tempDir('tidings-user-')
+    dirs.push(dir)
+    const app = new CoreFixture(dir, server.url)
+    cores.push(app)
+    await app.core.start()
+    const session = await app.core.handle('session/register', {
+      username,
+      password: 'correct horse battery',
+    })
+    aliceId = session.user!.id
+    await app.waitForStatus('connected')
+    return app
+  }
+
+  beforeEach(async () => {
+    server = new ServerFixture()
+    await server.start()
+  })
+
+  afterEach(async () => {
+    for (const fixture of cores.splice(0)) await fixture.core.stop()
+    await server.dispose()
+    for (const dir of dirs.splice(0)) removeDir(dir)
+  })
+
+  it('sets, replaces and removes a reaction over REST; each change comes back as an event', async () => {
+    const alice = await signedIn('alice')
+    const bob = await registerPeer(server.url, 'bob')
+    const direct = await alice.core.handle('conversations/create', { member_ids: [bob.user.id] })
+    const message = await bob.rest.sendMessage(direct.id, { text: 'Lunch?', client_id: 'b-1' })
+    const target = { conversation_id: direct.id, message_id: message.id }
+
+    const set = await alice.core.handle('messages/react', { ...target, emoji: '👍' })
+    expect(set.reactions).toEqual([{ emoji: '👍', user_ids: [aliceId] }])
+    await alice.outputs.waitFor(() => updatesOf(alice, message.id).length === 1, 'first update')
+    expect(updatesOf(alice, message.id)[0]).toEqual(set)
+
+    // Bob's reaction reaches Alice's app live, with no notification (reactions never notify).
+    const notificationsBefore = alice.outputs.notifications.length
+    await bob.rest.setReaction(direct.id, message.id, '👍')
+    await alice.outputs.waitFor(
+      () => updatesOf(alice, message.id).at(-1)?.reactions?.[0]?.user_ids.length === 2,
+      "bob's reaction",
+    )
+
+    const replaced = await alice.core.handle('messages/react', { ...target, emoji: '❤️' })
+    expect(replaced.reactions).toEqual([
+      { emoji: '👍', user_ids: [bob.user.id] },
+      { emoji: '❤️', user_ids: [aliceId] },
+    ])
+    const removed = await alice.core.handle('messages/react', { ...target, emoji: null })
+    expect(removed.reactions).toEqual([{ emoji: '👍', user_ids: [bob.user.id] }])
+    await alice.outputs.waitFor(
+      () => updatesOf(alice, message.id).length === 4,
+      'the replace and the removal',
+    )
+    expect(updatesOf(alice, message.id).at(-1)).toEqual(removed)
+    expect(alice.outputs.notifications.length).toBe(notificationsBefore)
+  })
+
+  it('refuses malformed requests before the server, and passes on the server’s refusals', async () => {
+    const alice = await signedIn('alice')
+    const bob = await registerPeer(server.url, 'bob')
+    const direct = await alice.core.handle('conversations/create', { member_ids: [bob.user.id] })
+    const message = await bob.rest.sendMessage(direct.id, { text: 'Hi', client_id: 'b-2' })
+    const target = { conversation_id: direct.id, message_id: message.id }
+    const rejects = async (request: unknown, code: string) => {
+      await expect(
+        alice.core.handle('messages/react' as InvokeChannel, request as never),
+      ).rejects.toMatchObject({ code })
+    }
+    await rejects({ ...target, emoji: '' }, 'invalid_request')
+    await rejects({ ...target, emoji: 7 }, 'invalid_request')
+    await rejects({ ...target, emoji: '👍'.repeat(40) }, 'invalid_request')
+    await rejects({ message_id: message.id, emoji: '👍' }, 'invalid_request')
+    await rejects({ ...target, emoji: '👍', extra: true }, 'invalid_request')
+    // Well-formed, but not one emoji: the server's answer, with its code.
+    await rejects({ ...target, emoji: 'yes' }, 'invalid_request')
+    await rejects({ ...target, message_id: 999_999, emoji: '👍' }, 'not_found')
+    expect(updatesOf(alice, message.id)).toEqual([])
+  })
+})
