@@ -1,8 +1,5 @@
 import { Limits } from './limits'
 
-/** The emoji the desktop reaction picker offers, in its order. Any other emoji is accepted too. */
-export const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const
-
 /**
  * A pictographic emoji with what may follow it inside one emoji: variation selectors, skin tones,
  * hair components, zero-width joiners with further pictographs, and the tags of subdivision flags.

@@ -1,11 +1,16 @@
-import { memo, useId, useState, type FormEvent } from 'react'
+import { memo, useId, useRef, useState, type FormEvent } from 'react'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
 import { showMessage } from '../stores/actions'
 import { useMessages, type ThreadEntry } from '../stores/messages'
+import { usePresence } from '../stores/presence'
+import { myReaction, nextReaction } from '../stores/reactions'
 import { oneLine, useReplies } from '../stores/replies'
+import { useSession } from '../stores/session'
 import { LinkifiedText } from './LinkifiedText'
+import { ReactionChips } from './ReactionChips'
+import { ReactionPicker } from './ReactionPicker'
 
 interface Props {
   conversationId: number
@@ -18,7 +23,7 @@ interface Props {
 
 /**
  * One message: the quote of the message it replies to, sender, time, text, edited/deleted marks,
- * send status, Reply, and the own-message actions.
+ * reactions, send status, Reply, React, and the own-message actions.
  */
 export const MessageRow = memo(function MessageRow({
   conversationId,
@@ -29,6 +34,11 @@ export const MessageRow = memo(function MessageRow({
 }: Props) {
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
+  const [picking, setPicking] = useState(false)
+  const reactButton = useRef<HTMLButtonElement>(null)
+  const me = useSession((s) => s.session?.user?.id ?? null)
+  const people = usePresence((s) => s.people)
+  const react = useMessages((s) => s.react)
   const retry = useMessages((s) => s.retry)
   const remove = useMessages((s) => s.remove)
   const deleted = entry.deleted_at !== null
@@ -44,6 +54,10 @@ export const MessageRow = memo(function MessageRow({
   const stored = entry.message
   const canReply = stored !== null && !deleted
   const sender = entry.own ? 'You' : external?.name || entry.sender_name
+  const reactions = deleted ? undefined : stored?.reactions
+  const choose = (emoji: string) => {
+    if (stored) void react(conversationId, stored.id, nextReaction(reactions, me, emoji))
+  }
 
   return (
     <article
@@ -67,7 +81,9 @@ export const MessageRow = memo(function MessageRow({
           </span>
         )}
         {canReply && !editing && (
-          <span className={`message__actions${confirmDelete ? ' message__actions--open' : ''}`}>
+          <span
+            className={`message__actions${confirmDelete || picking ? ' message__actions--open' : ''}`}
+          >
             {confirmDelete ? (
               <>
                 <span className="small">Delete this message?</span>
@@ -101,6 +117,17 @@ export const MessageRow = memo(function MessageRow({
                 >
                   Reply
                 </button>
+                <button
+                  ref={reactButton}
+                  type="button"
+                  className="button button--small button--ghost"
+                  data-testid="react-message"
+                  aria-label={`React to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                  aria-expanded={picking}
+                  onClick={() => setPicking((open) => !open)}
+                >
+                  React
+                </button>
                 {canChange && (
                   <>
                     <button
@@ -128,6 +155,15 @@ export const MessageRow = memo(function MessageRow({
           </span>
         )}
       </header>
+      {picking && canReply && (
+        <ReactionPicker
+          label={`Reactions to ${entry.own ? 'your message' : sender} sent at ${time}`}
+          current={myReaction(reactions, me)}
+          trigger={reactButton}
+          onChoose={choose}
+          onClose={() => setPicking(false)}
+        />
+      )}
       {entry.reply_to && !deleted && (
         <Quote quote={entry.reply_to} onShow={(id) => showMessage(conversationId, id)} />
       )}
@@ -141,6 +177,9 @@ export const MessageRow = memo(function MessageRow({
         <p className="message__text">
           <LinkifiedText text={entry.text} />
         </p>
+      )}
+      {reactions && reactions.length > 0 && (
+        <ReactionChips reactions={reactions} me={me} people={people} onChoose={choose} />
       )}
       {entry.own && !deleted && (entry.status !== 'sent' || receipt) && (
         <footer className="message__footer">

@@ -39,7 +39,12 @@ interface MessagesStore {
   retry(clientId: string): Promise<void>
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
-  /** Why the last edit or delete of one's own message failed; null once cleared. */
+  /**
+   * Sets the user's reaction to a message (null removes it). The thread changes when the
+   * message_updated event arrives, not from the answer: the event is the order all devices share.
+   */
+  react(conversationId: number, messageId: number, emoji: string | null): Promise<boolean>
+  /** Why the last edit, delete or reaction failed; null once cleared. */
   actionError: string | null
   clearActionError(): void
   reset(): void
@@ -252,6 +257,20 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         return true
       } catch (error) {
         set({ actionError: `The message was not deleted: ${errorMessage(error)}` })
+        return false
+      }
+    },
+    react: async (conversationId, messageId, emoji) => {
+      try {
+        await api()['messages/react']({
+          conversation_id: conversationId,
+          message_id: messageId,
+          emoji,
+        })
+        set({ actionError: null })
+        return true
+      } catch (error) {
+        set({ actionError: `The reaction was not saved: ${errorMessage(error)}` })
         return false
       }
     },
