@@ -185,6 +185,16 @@ describe('reactions', () => {
     })
     expect(event.data.message).not.toHaveProperty('reactions')
     expect(await historyOf(bob, message.id)).not.toHaveProperty('reactions')
+    // Dropped, not only hidden.
+    const file = new Database(join(server.dataDir, 'tidings.db'), { readonly: true })
+    try {
+      const stored = file
+        .prepare('select count(*) as n from message_reactions where message_id = ?')
+        .get(message.id) as { n: number }
+      expect(stored.n).toBe(0)
+    } finally {
+      file.close()
+    }
 
     const refused = await react(bob, message, '👍')
     expect(refused.status).toBe(409)

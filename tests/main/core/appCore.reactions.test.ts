@@ -88,19 +88,27 @@ describe('app core: reactions (real server)', () => {
     const direct = await alice.core.handle('conversations/create', { member_ids: [bob.user.id] })
     const message = await bob.rest.sendMessage(direct.id, { text: 'Hi', client_id: 'b-2' })
     const target = { conversation_id: direct.id, message_id: message.id }
-    const rejects = async (request: unknown, code: string) => {
+    const rejects = async (request: unknown, expected: { code: string; message?: unknown }) => {
       await expect(
         alice.core.handle('messages/react' as InvokeChannel, request as never),
-      ).rejects.toMatchObject({ code })
+      ).rejects.toMatchObject(expected)
     }
-    await rejects({ ...target, emoji: '' }, 'invalid_request')
-    await rejects({ ...target, emoji: 7 }, 'invalid_request')
-    await rejects({ ...target, emoji: '👍'.repeat(40) }, 'invalid_request')
-    await rejects({ message_id: message.id, emoji: '👍' }, 'invalid_request')
-    await rejects({ ...target, emoji: '👍', extra: true }, 'invalid_request')
-    // Well-formed, but not one emoji: the server's answer, with its code.
-    await rejects({ ...target, emoji: 'yes' }, 'invalid_request')
-    await rejects({ ...target, message_id: 999_999, emoji: '👍' }, 'not_found')
+    // Refused by main itself: the message names the channel and the field.
+    const byMain = (field: string) => ({
+      code: 'invalid_request',
+      message: expect.stringContaining(`Invalid messages/react request at ${field}`) as unknown,
+    })
+    await rejects({ ...target, emoji: '' }, byMain('/emoji'))
+    await rejects({ ...target, emoji: 7 }, byMain('/emoji'))
+    await rejects({ ...target, emoji: '👍'.repeat(40) }, byMain('/emoji'))
+    await rejects({ message_id: message.id, emoji: '👍' }, byMain('/'))
+    await rejects({ ...target, emoji: '👍', extra: true }, byMain('/'))
+    // Well-formed, but not one emoji: the server's answer, with its code and message.
+    await rejects(
+      { ...target, emoji: 'yes' },
+      { code: 'invalid_request', message: expect.stringMatching(/^emoji must be exactly one/) },
+    )
+    await rejects({ ...target, message_id: 999_999, emoji: '👍' }, { code: 'not_found' })
     expect(updatesOf(alice, message.id)).toEqual([])
   })
 })
