@@ -121,6 +121,14 @@ export interface InvokeMap {
     request: { conversation_id: number; muted: boolean }
     response: Preferences
   }
+  /**
+   * Pins or unpins one conversation from the main window (`pinned_conversation_ids` only); a new
+   * pin goes last. Past MAX_PINNED_CONVERSATIONS it is refused with `pin_limit_reached`.
+   */
+  'conversations/setPinned': {
+    request: { conversation_id: number; pinned: boolean }
+    response: Preferences
+  }
   'messages/history': {
     request: { conversation_id: number; before?: number; limit?: number }
     response: MessagePage
@@ -204,6 +212,7 @@ export const INVOKE_CHANNELS = [
   'conversations/removeMember',
   'conversations/focus',
   'conversations/setMuted',
+  'conversations/setPinned',
   'messages/history',
   'messages/search',
   'messages/send',

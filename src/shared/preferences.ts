@@ -20,10 +20,18 @@ export interface Preferences {
   notification_sound: boolean
   notification_privacy: NotificationPrivacy
   muted_conversation_ids: number[]
+  /**
+   * Conversations kept at the top of the list, in the order they were pinned (the latest last,
+   * as Signal adds a new pin below the others); at most MAX_PINNED_CONVERSATIONS.
+   */
+  pinned_conversation_ids: number[]
   dnd: DoNotDisturb
   /** A remote server to use; null runs the bundled server. */
   server_url: string | null
 }
+
+/** A short list stays a list of favourites (Telegram's free limit; Signal allows 4). */
+export const MAX_PINNED_CONVERSATIONS = 5
 
 export const DEFAULT_PREFERENCES: Preferences = {
   clock: '12h',
@@ -31,6 +39,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   notification_sound: true,
   notification_privacy: 'full',
   muted_conversation_ids: [],
+  pinned_conversation_ids: [],
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   server_url: null,
 }

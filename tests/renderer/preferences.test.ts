@@ -50,3 +50,44 @@ describe('muting from the main window (preferences store)', () => {
     expect(usePreferences.getState().error).toMatch(/Refused/)
   })
 })
+
+describe('pinning from the main window (preferences store)', () => {
+  function pinnedPrefs(pinned: number[]): Preferences {
+    return { ...DEFAULT_PREFERENCES, pinned_conversation_ids: pinned }
+  }
+
+  it('goes through conversations/setPinned, shows a pin at once, and keeps what main answers', async () => {
+    usePreferences.setState({ prefs: pinnedPrefs([4]) })
+    let answer: (value: Preferences) => void = () => undefined
+    fake.handlers['conversations/setPinned'] = () =>
+      new Promise<Preferences>((resolve) => {
+        answer = resolve
+      })
+    const pending = usePreferences.getState().setPinned(7, true)
+    // The new pin goes last.
+    expect(usePreferences.getState().prefs.pinned_conversation_ids).toEqual([4, 7])
+    answer(pinnedPrefs([4, 7]))
+    expect(await pending).toBe(true)
+    expect(fake.calls).toEqual([
+      { channel: 'conversations/setPinned', request: { conversation_id: 7, pinned: true } },
+    ])
+    fake.handlers['conversations/setPinned'] = () => pinnedPrefs([7])
+    expect(await usePreferences.getState().setPinned(4, false)).toBe(true)
+    expect(usePreferences.getState().prefs.pinned_conversation_ids).toEqual([7])
+  })
+
+  it('shows nothing of a pin main refuses at the limit, and keeps the reason', async () => {
+    usePreferences.setState({ prefs: pinnedPrefs([1, 2, 3, 4, 5]) })
+    fake.handlers['conversations/setPinned'] = () => {
+      expect(usePreferences.getState().prefs.pinned_conversation_ids).toEqual([1, 2, 3, 4, 5])
+      throw Object.assign(new Error('You can pin up to 5 conversations. Unpin one first.'), {
+        code: 'pin_limit_reached',
+      })
+    }
+    expect(await usePreferences.getState().setPinned(6, true)).toBe(false)
+    expect(usePreferences.getState().prefs.pinned_conversation_ids).toEqual([1, 2, 3, 4, 5])
+    expect(usePreferences.getState().error).toBe(
+      'You can pin up to 5 conversations. Unpin one first.',
+    )
+  })
+})

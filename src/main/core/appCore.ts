@@ -13,7 +13,7 @@ import type {
   PlatformAccount,
   User,
 } from '../../shared/models'
-import type { Preferences } from '../../shared/preferences'
+import { MAX_PINNED_CONVERSATIONS, type Preferences } from '../../shared/preferences'
 import type { BackoffPolicy } from './backoff'
 import { systemClock, type Clock } from './clock'
 import { CoreError, CoreErrorCode } from './coreError'
@@ -271,6 +271,7 @@ class ApplicationCore implements AppCore {
             // Left: its unread messages no longer count (the server's removed event says so too).
             this.unread.removeConversation(body.conversation_id)
             this.publishUnread()
+            this.forgetPin(body.conversation_id)
           }
           return conversation
         })
@@ -400,11 +401,43 @@ class ApplicationCore implements AppCore {
           muted_conversation_ids: body.muted ? [...others, body.conversation_id] : others,
         })
       }
+      case 'conversations/setPinned': {
+        const body = request as InvokeRequest<'conversations/setPinned'>
+        return this.setPinned(body.conversation_id, body.pinned)
+      }
       case 'window/openSettings':
         throw new CoreError(
           CoreErrorCode.NotHandledByCore,
           'window/openSettings is handled by the Electron layer',
         )
+    }
+  }
+
+  /**
+   * A new pin goes last and an existing one keeps its place; one past the limit changes nothing
+   * and says why, so the renderer can tell the user to unpin one first.
+   */
+  private setPinned(conversationId: number, pinned: boolean): Preferences {
+    const current = this.preferences.get().pinned_conversation_ids
+    if (pinned === current.includes(conversationId)) return this.preferences.get()
+    if (!pinned) {
+      return this.changePreferences({
+        pinned_conversation_ids: current.filter((id) => id !== conversationId),
+      })
+    }
+    if (current.length >= MAX_PINNED_CONVERSATIONS) {
+      throw new CoreError(
+        CoreErrorCode.PinLimitReached,
+        `You can pin up to ${MAX_PINNED_CONVERSATIONS} conversations. Unpin one first.`,
+      )
+    }
+    return this.changePreferences({ pinned_conversation_ids: [...current, conversationId] })
+  }
+
+  /** A conversation the user left or was removed from can no longer be shown, so not pinned. */
+  private forgetPin(conversationId: number): void {
+    if (this.preferences.get().pinned_conversation_ids.includes(conversationId)) {
+      this.setPinned(conversationId, false)
     }
   }
 
@@ -738,6 +771,7 @@ class ApplicationCore implements AppCore {
           this.unread.removeConversation(event.data.conversation.id)
           // No longer a member: the draft could never be sent.
           session?.drafts.delete(event.data.conversation.id)
+          this.forgetPin(event.data.conversation.id)
         } else this.unread.addConversation(event.data.conversation)
         this.publishUnread()
         return

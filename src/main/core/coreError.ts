@@ -19,4 +19,6 @@ export const CoreErrorCode = {
   NotSignedIn: 'not_signed_in',
   NotFound: 'not_found',
   NotHandledByCore: 'not_handled_by_core',
+  /** Pinning one more conversation than MAX_PINNED_CONVERSATIONS allows. */
+  PinLimitReached: 'pin_limit_reached',
 } as const

@@ -58,6 +58,10 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { conversation_id: Id, muted: Type.Boolean() },
     { additionalProperties: false },
   ),
+  'conversations/setPinned': Type.Object(
+    { conversation_id: Id, pinned: Type.Boolean() },
+    { additionalProperties: false },
+  ),
   'messages/history': Type.Object(
     {
       conversation_id: Id,

@@ -1,6 +1,11 @@
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
-import { DEFAULT_PREFERENCES, type DoNotDisturb, type Preferences } from '../../shared/preferences'
+import {
+  DEFAULT_PREFERENCES,
+  MAX_PINNED_CONVERSATIONS,
+  type DoNotDisturb,
+  type Preferences,
+} from '../../shared/preferences'
 import { CoreError, CoreErrorCode } from './coreError'
 import type { LocalStore } from './localStore'
 
@@ -19,6 +24,12 @@ const PreferencesPatch = Type.Object(
     ),
     muted_conversation_ids: Type.Optional(
       Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10_000 }),
+    ),
+    pinned_conversation_ids: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), {
+        maxItems: MAX_PINNED_CONVERSATIONS,
+        uniqueItems: true,
+      }),
     ),
     dnd: Type.Optional(
       Type.Object(

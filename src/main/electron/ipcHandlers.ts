@@ -21,11 +21,11 @@ export const UNTRUSTED_SENDER = 'untrusted_sender'
  *
  * The main window is the messenger: session (sign in, up and out), connection state, people,
  * conversations (list, create, focus, and from the details dialog rename, add and remove members
- * or leave; muting one from its thread header), messages (and searching them), the outbox,
+ * or leave; muting or pinning one from its thread header), messages (and searching them), the outbox,
  * composer drafts, typing, invites, reading branding and preferences, and opening the settings
  * window. Changing other preferences, the organization time zone and mail accounts happen only
- * in the settings window, so the main window may not call those: conversations/setMuted changes
- * the muted list and nothing else.
+ * in the settings window, so the main window may not call those: conversations/setMuted and
+ * conversations/setPinned change the muted and pinned lists and nothing else.
  *
  * The settings window only shows and changes preferences, the organization time zone and
  * connected accounts (plus the session and conversation list it reads), and changes the password
@@ -47,6 +47,7 @@ export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChan
     'conversations/removeMember',
     'conversations/focus',
     'conversations/setMuted',
+    'conversations/setPinned',
     'messages/history',
     'messages/search',
     'messages/send',

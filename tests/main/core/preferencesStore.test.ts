@@ -44,6 +44,8 @@ describe('preferences store', () => {
     [{ notification_privacy: 'secret' }, '/notification_privacy'],
     [{ dnd: { schedule_start: '25:00' } }, '/dnd/schedule_start'],
     [{ muted_conversation_ids: [0] }, '/muted_conversation_ids/0'],
+    [{ pinned_conversation_ids: [1, 2, 3, 4, 5, 6] }, '/pinned_conversation_ids'],
+    [{ pinned_conversation_ids: [3, 3] }, '/pinned_conversation_ids'],
     [{ surprise: true }, '/'],
   ])('rejects %j naming the field', (patch, where) => {
     const preferences = new PreferencesStore(store)
@@ -73,5 +75,22 @@ describe('preferences store', () => {
       dnd: { ...DEFAULT_PREFERENCES.dnd, mode: 'on' },
     })
     expect(completePreferences('garbage')).toEqual(DEFAULT_PREFERENCES)
+  })
+
+  it('loads preferences stored before pins existed, with no pins', () => {
+    const { pinned_conversation_ids: _absent, ...older } = {
+      ...DEFAULT_PREFERENCES,
+      clock: '24h' as const,
+      muted_conversation_ids: [3],
+    }
+    store.setJson('preferences', older)
+    const loaded = new PreferencesStore(store).get()
+    expect(loaded).toEqual({ ...older, pinned_conversation_ids: [] })
+    // And pins are kept from then on, in their order.
+    expect(new PreferencesStore(store).set({ pinned_conversation_ids: [9, 2] })).toMatchObject({
+      clock: '24h',
+      pinned_conversation_ids: [9, 2],
+    })
+    expect(new PreferencesStore(store).get().pinned_conversation_ids).toEqual([9, 2])
   })
 })

@@ -28,6 +28,7 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'conversations/removeMember',
   'conversations/focus',
   'conversations/setMuted',
+  'conversations/setPinned',
   'messages/history',
   'messages/search',
   'messages/send',
@@ -133,7 +134,7 @@ describe('registerIpcHandlers', () => {
     expect(openSettings).toHaveBeenCalledTimes(1)
   })
 
-  it('opens renaming, changing members and muting to the main window, not to the settings window', async () => {
+  it('opens renaming, changing members, muting and pinning to the main window, not to the settings window', async () => {
     const { invoke, calls } = setup()
     const requests = [
       ['conversations/rename', { conversation_id: 1, title: 'x' }],
@@ -141,6 +142,8 @@ describe('registerIpcHandlers', () => {
       ['conversations/removeMember', { conversation_id: 1, user_id: 2 }],
       // The settings window mutes through settings/set; the main window through this alone.
       ['conversations/setMuted', { conversation_id: 1, muted: true }],
+      // Pins too: a change of the pinned list and nothing else.
+      ['conversations/setPinned', { conversation_id: 1, pinned: true }],
     ] as const
     for (const [channel, request] of requests) {
       const refused = await invoke(channel, request, { url: settingsUrl })

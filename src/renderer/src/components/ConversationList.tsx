@@ -1,33 +1,66 @@
+import { useId } from 'react'
 import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { openConversation } from '../stores/actions'
-import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
+import {
+  conversationTitle,
+  directPeer,
+  pinnedFirst,
+  useConversations,
+} from '../stores/conversations'
 import { draftPreview, hasDraft, useDrafts } from '../stores/drafts'
 import { isOwnMessage } from '../stores/messages'
-import { useIsMuted } from '../stores/preferences'
+import { useIsMuted, useIsPinned, usePreferences } from '../stores/preferences'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
 import { BellOffIcon } from './BellOffIcon'
+import { PinIcon } from './PinIcon'
 import { PlatformTag } from './PlatformTag'
 
 /**
- * The conversations, most recent first, with presence, preview (or the unsent draft), time,
- * unread count and a sign on muted ones.
+ * The conversations: the pinned ones first (in pin order, a group of their own under a "Pinned"
+ * heading), then the rest most recent first, with presence, preview (or the unsent draft), time,
+ * unread count and a sign on muted and pinned ones.
  */
 export function ConversationList() {
   const order = useConversations((s) => s.order)
   const loaded = useConversations((s) => s.loaded)
+  const pinnedIds = usePreferences((s) => s.prefs.pinned_conversation_ids)
   // One clock for the whole list keeps relative times ("5 minutes ago") current.
   const now = useNow(30_000)
+  const headingId = useId()
   if (loaded && order.length === 0) {
     return <p className="empty muted">No conversations yet. Start one with “New conversation”.</p>
   }
+  const { pinned, rest } = pinnedFirst(order, pinnedIds)
+  const items = (ids: number[]) => ids.map((id) => <ConversationItem key={id} id={id} now={now} />)
+  if (pinned.length === 0) {
+    return (
+      <ul className="conversation-list" aria-label="Conversation list">
+        {items(rest)}
+      </ul>
+    )
+  }
   return (
-    <ul className="conversation-list" aria-label="Conversation list">
-      {order.map((id) => (
-        <ConversationItem key={id} id={id} now={now} />
-      ))}
-    </ul>
+    <div className="conversation-lists">
+      {/* Screen reader users get the same split by heading that the rule shows everyone. */}
+      <h2 id={`${headingId}-pinned`} className="visually-hidden">
+        Pinned
+      </h2>
+      <ul
+        className="conversation-list conversation-list--pinned"
+        aria-labelledby={`${headingId}-pinned`}
+        data-testid="pinned-conversations"
+      >
+        {items(pinned)}
+      </ul>
+      <h2 id={`${headingId}-rest`} className="visually-hidden">
+        Other conversations
+      </h2>
+      <ul className="conversation-list" aria-labelledby={`${headingId}-rest`}>
+        {items(rest)}
+      </ul>
+    </div>
   )
 }
 
@@ -38,6 +71,7 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
   const people = usePresence((s) => s.people)
   const { zone, clock } = useTimeSettings()
   const muted = useIsMuted(id)
+  const pinned = useIsPinned(id)
   const draft = useDrafts((s) => s.byConversation[id])
   if (!conversation) return null
   const title = conversationTitle(conversation, me, people)
@@ -76,6 +110,17 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
               {title}
             </span>
             <PlatformTag platform={conversation.platform} />
+            {pinned && (
+              <span
+                className="muted-indicator"
+                role="img"
+                aria-label="Pinned"
+                title="Pinned"
+                data-testid="pinned-indicator"
+              >
+                <PinIcon />
+              </span>
+            )}
             {muted && (
               <span
                 className="muted-indicator"

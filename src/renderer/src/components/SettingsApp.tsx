@@ -9,6 +9,7 @@ import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { AccountsSection } from './AccountsSection'
 import { PasswordSection } from './PasswordSection'
+import { PinnedSection } from './PinnedSection'
 import { TimezonePicker } from './TimezonePicker'
 
 /**
@@ -33,6 +34,7 @@ export function SettingsApp() {
         <ClockSection />
         <NotificationSection />
         <MuteSection />
+        <PinnedSection />
         <DndSection />
         <AccountsSection />
         <PasswordSection />

@@ -17,6 +17,7 @@ import { Composer } from './Composer'
 import { ConversationDetailsDialog } from './ConversationDetailsDialog'
 import { MessageRow } from './MessageRow'
 import { MuteToggle } from './MuteToggle'
+import { PinToggle } from './PinToggle'
 import { PlatformTag } from './PlatformTag'
 
 type Row =
@@ -273,6 +274,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
               {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
             </p>
           </div>
+          <PinToggle conversationId={conversationId} />
           <MuteToggle conversationId={conversationId} />
           <button
             ref={detailsButton}

@@ -51,6 +51,21 @@ export function sortConversations(byId: Record<number, Conversation>): number[] 
 }
 
 /**
+ * The list as shown: the pinned conversations first, in the order they were pinned, then the
+ * rest in `order` (most recent activity first), so new messages reorder only the rest. Pins of
+ * conversations not in the list (not loaded yet, or gone) are left out.
+ */
+export function pinnedFirst(
+  order: readonly number[],
+  pinnedIds: readonly number[],
+): { pinned: number[]; rest: number[] } {
+  const present = new Set(order)
+  const pinned = pinnedIds.filter((id, i) => present.has(id) && pinnedIds.indexOf(id) === i)
+  const isPinned = new Set(pinned)
+  return { pinned, rest: order.filter((id) => !isPinned.has(id)) }
+}
+
+/**
  * What events changed while one list request was in flight. Its answer is a snapshot taken at
  * some moment of the flight, so on its own it would undo those changes.
  */

@@ -1,5 +1,9 @@
 import { create } from 'zustand'
-import { DEFAULT_PREFERENCES, type Preferences } from '../../../shared/preferences'
+import {
+  DEFAULT_PREFERENCES,
+  MAX_PINNED_CONVERSATIONS,
+  type Preferences,
+} from '../../../shared/preferences'
 import { api, errorMessage } from '../api'
 
 interface PreferencesStore {
@@ -15,6 +19,11 @@ interface PreferencesStore {
    * channel); shown at once, reverted on failure.
    */
   setMuted(conversationId: number, muted: boolean): Promise<boolean>
+  /**
+   * Pins (last) or unpins one conversation through its own channel, like setMuted; a pin past
+   * the limit is not shown first, only main's refusal (in `error`).
+   */
+  setPinned(conversationId: number, pinned: boolean): Promise<boolean>
 }
 
 export const usePreferences = create<PreferencesStore>()((set, get) => ({
@@ -55,10 +64,34 @@ export const usePreferences = create<PreferencesStore>()((set, get) => ({
       return false
     }
   },
+  setPinned: async (conversationId, pinned) => {
+    const before = get().prefs
+    const current = before.pinned_conversation_ids
+    // A pin main would refuse is not shown first: it would jump to the top and back.
+    const optimistic = !pinned
+      ? current.filter((id) => id !== conversationId)
+      : current.includes(conversationId) || current.length >= MAX_PINNED_CONVERSATIONS
+        ? current
+        : [...current, conversationId]
+    set({ prefs: { ...before, pinned_conversation_ids: optimistic }, error: null })
+    try {
+      set({
+        prefs: await api()['conversations/setPinned']({ conversation_id: conversationId, pinned }),
+      })
+      return true
+    } catch (error) {
+      set({ prefs: before, error: errorMessage(error) })
+      return false
+    }
+  },
 }))
 
 export function useIsMuted(conversationId: number): boolean {
   return usePreferences((s) => s.prefs.muted_conversation_ids.includes(conversationId))
+}
+
+export function useIsPinned(conversationId: number): boolean {
+  return usePreferences((s) => s.prefs.pinned_conversation_ids.includes(conversationId))
 }
 
 export function useClock(): Preferences['clock'] {

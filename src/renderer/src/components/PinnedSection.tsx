@@ -1,0 +1,62 @@
+import { useId } from 'react'
+import { MAX_PINNED_CONVERSATIONS } from '../../../shared/preferences'
+import { conversationTitle, useConversations } from '../stores/conversations'
+import { usePreferences } from '../stores/preferences'
+import { useSession } from '../stores/session'
+
+/**
+ * The settings window's pins, beside its mutes: the same preference the thread header's Pin
+ * toggle changes, so each window follows the other. At the limit the unpinned boxes are
+ * disabled, with the reason next to them, rather than offered and refused.
+ */
+export function PinnedSection() {
+  const order = useConversations((s) => s.order)
+  const byId = useConversations((s) => s.byId)
+  const me = useSession((s) => s.session?.user?.id ?? null)
+  const pinned = usePreferences((s) => s.prefs.pinned_conversation_ids)
+  const update = usePreferences((s) => s.update)
+  const id = useId()
+  const full = pinned.length >= MAX_PINNED_CONVERSATIONS
+  function toggle(cid: number, on: boolean) {
+    // A new pin goes last, as from the thread header.
+    const next = on ? [...pinned.filter((x) => x !== cid), cid] : pinned.filter((x) => x !== cid)
+    void update({ pinned_conversation_ids: next })
+  }
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Pinned conversations</h2>
+      <p id={`${id}-hint`} className="muted small" data-testid="pin-limit-hint">
+        Pinned conversations stay at the top of the list, in the order pinned. At most{' '}
+        {MAX_PINNED_CONVERSATIONS}
+        {full ? ': unpin one to pin another.' : '.'}
+      </p>
+      {order.length === 0 ? (
+        <p className="muted small">No conversations.</p>
+      ) : (
+        <ul className="mute-list" data-testid="pin-list">
+          {order.map((cid) => {
+            const c = byId[cid]
+            if (!c) return null
+            const checked = pinned.includes(cid)
+            return (
+              <li key={cid}>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    data-testid="pin-checkbox"
+                    data-conversation-id={cid}
+                    checked={checked}
+                    disabled={full && !checked}
+                    aria-describedby={`${id}-hint`}
+                    onChange={(e) => toggle(cid, e.target.checked)}
+                  />
+                  Pin {conversationTitle(c, me)}
+                </label>
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </section>
+  )
+}
