@@ -140,4 +140,30 @@ test.describe('Pinned conversations', () => {
       .poll(() => listTitles(page))
       .toEqual([BOB.displayName, 'Three', 'Four', 'Five', 'Six', 'Two'])
   })
+
+  test('a pin of a conversation no longer in the list can be unpinned in settings, freeing its slot', async ({
+    world,
+  }) => {
+    const { pair } = await withGroups(world, [])
+    const { alice, alicePage: page } = pair
+    // A pin whose conversation's removal this device never heard of (a resync past it): the
+    // preference holds an id the list does not have, which no row of the main window shows.
+    const stale = pair.conversationId + 1000
+    await alice.core.handle('settings/set', { pinned_conversation_ids: [stale] })
+    await expect(page.getByRole('list', { name: 'Pinned' })).toHaveCount(0)
+
+    const settings = await alice.open(world.rendererUrl, 'settings.html')
+    const box = settings.locator(
+      `[data-testid="pin-checkbox-gone"][data-conversation-id="${stale}"]`,
+    )
+    await expect(box).toBeChecked()
+    await expect(box.locator('xpath=..')).toHaveText('Pin a conversation you are no longer in')
+    await box.click()
+    await expect(box).toHaveCount(0)
+    await expect
+      .poll(
+        async () => (await alice.core.handle('settings/get', undefined)).pinned_conversation_ids,
+      )
+      .toEqual([])
+  })
 })

@@ -7,16 +7,21 @@ import { useSession } from '../stores/session'
 /**
  * The settings window's pins, beside its mutes: the same preference the thread header's Pin
  * toggle changes, so each window follows the other. At the limit the unpinned boxes are
- * disabled, with the reason next to them, rather than offered and refused.
+ * disabled, with the reason next to them, rather than offered and refused. A pin whose
+ * conversation is no longer in the list (its removal was never heard of, e.g. across a resync)
+ * is listed too, so that its slot can be freed: nothing else shows it.
  */
 export function PinnedSection() {
   const order = useConversations((s) => s.order)
   const byId = useConversations((s) => s.byId)
+  const loaded = useConversations((s) => s.loaded)
   const me = useSession((s) => s.session?.user?.id ?? null)
   const pinned = usePreferences((s) => s.prefs.pinned_conversation_ids)
   const update = usePreferences((s) => s.update)
   const id = useId()
   const full = pinned.length >= MAX_PINNED_CONVERSATIONS
+  // Only once the list is loaded: before that every pin would look gone.
+  const gone = loaded ? pinned.filter((cid) => !(cid in byId)) : []
   function toggle(cid: number, on: boolean) {
     // A new pin goes last, as from the thread header.
     const next = on ? [...pinned.filter((x) => x !== cid), cid] : pinned.filter((x) => x !== cid)
@@ -30,7 +35,7 @@ export function PinnedSection() {
         {MAX_PINNED_CONVERSATIONS}
         {full ? ': unpin one to pin another.' : '.'}
       </p>
-      {order.length === 0 ? (
+      {order.length === 0 && gone.length === 0 ? (
         <p className="muted small">No conversations.</p>
       ) : (
         <ul className="mute-list" data-testid="pin-list">
@@ -55,6 +60,21 @@ export function PinnedSection() {
               </li>
             )
           })}
+          {gone.map((cid) => (
+            <li key={`gone-${cid}`}>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  data-testid="pin-checkbox-gone"
+                  data-conversation-id={cid}
+                  checked
+                  aria-describedby={`${id}-hint`}
+                  onChange={() => toggle(cid, false)}
+                />
+                Pin a conversation you are no longer in
+              </label>
+            </li>
+          ))}
         </ul>
       )}
     </section>
