@@ -325,7 +325,7 @@ export function Thread({ conversationId }: { conversationId: number }) {
                     <p className="thread__start muted small">Start of the conversation</p>
                   ) : row.type === 'new' ? (
                     <div
-                      className="new-messages"
+                      className="day-separator day-separator--new"
                       role="separator"
                       aria-label="New messages"
                       data-testid="new-messages-divider"
