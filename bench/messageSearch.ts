@@ -12,18 +12,28 @@ import { MessageSearch } from '../server/services/messageSearch'
  * words from a small vocabulary, so common words match a large share of them). Reports how long
  * indexing the whole history takes (what the start-up pass spreads over chunks) and how long one
  * search takes for a word in most messages, a rare word and a word in none, each the median of
- * several runs. `SEARCH_MESSAGES=<n>` changes the history's size.
+ * several runs. `SEARCH_MESSAGES=<n>` changes the history's size. `SEARCH_SCRIPT=cjk` writes the
+ * history in Chinese and Japanese instead (words run together without spaces, as people write
+ * them), where every character is its own token (server/services/searchText.ts), so indexing and
+ * the phrase queries cost what they cost for those users.
  */
 const USERS = 50
 const CONVERSATIONS = 100
 const MEMBERS = 5
 const MESSAGES = Number(process.env.SEARCH_MESSAGES ?? 300_000)
 const RUNS = 9
+const CJK = process.env.SEARCH_SCRIPT === 'cjk'
 const VOCABULARY = (
-  'the meeting project launch review budget hello world tomorrow friday lunch coffee deploy ' +
-  'server client release notes design sprint bug fix'
+  CJK
+    ? '会議 プロジェクト 発売 確認 予算 こんにちは 世界 明日 金曜日 昼ご飯 コーヒー 配備 ' +
+      '服务器 客户端 发布 说明 设计 冲刺 错误 修复'
+    : 'the meeting project launch review budget hello world tomorrow friday lunch coffee deploy ' +
+      'server client release notes design sprint bug fix'
 ).split(' ')
-const RARE = 'wombat'
+const RARE = CJK ? '袋熊' : 'wombat'
+/** A word in most messages, a prefix of one, the rare word, a word in none. */
+const QUERIES = CJK ? ['会議', '会', RARE, '斑马'] : ['the', 'meet', RARE, 'zebra']
+const WORD_SEPARATOR = CJK ? '' : ' '
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-search-bench-'))
 const db = new Database(path.join(dir, 'tidings.db'))
@@ -40,7 +50,7 @@ try {
 
   const search = new MessageSearch(db, index, new Conversations(db))
   const userId = 1
-  for (const q of ['the', 'meet', RARE, 'zebra']) {
+  for (const q of QUERIES) {
     const times: number[] = []
     let found = 0
     for (let run = 0; run < RUNS; run += 1) {
@@ -92,7 +102,13 @@ function seed(): void {
         words.push(VOCABULARY[(i * 7 + k * 13) % VOCABULARY.length]!)
       }
       if (i % 5_000 === 9) words.push(RARE) // in conversation 10, one of user 1's
-      message.run(1 + (i % CONVERSATIONS), 1 + (i % USERS), `seed-${i}`, words.join(' '), now)
+      message.run(
+        1 + (i % CONVERSATIONS),
+        1 + (i % USERS),
+        `seed-${i}`,
+        words.join(WORD_SEPARATOR),
+        now,
+      )
     }
   })()
 }
