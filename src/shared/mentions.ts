@@ -18,7 +18,7 @@ const MIN_USERNAME = 3
 const MAX_USERNAME = 32
 
 /** A character a username may contain. */
-const USERNAME_CHAR = /[A-Za-z0-9_.-]/
+export const USERNAME_CHAR = /[A-Za-z0-9_.-]/
 
 /**
  * What may stand right before the `@` of a mention: nothing, white space, or opening or separating
@@ -60,6 +60,15 @@ export function mentionsUser(text: string, username: string): boolean {
   return findMentions(text, (candidate) => sameUsername(candidate, username)).length > 0
 }
 
+/**
+ * Whether an `@` at `at` may begin a mention: at a word boundary, not inside a URL. The composer
+ * asks it to offer completions only where the result will be a mention.
+ */
+export function canStartMention(text: string, at: number): boolean {
+  if (at > 0 && !BOUNDARY_BEFORE.test(text[at - 1]!)) return false
+  return !insideUrl(text, at)
+}
+
 /** The mention of the run `text[at + 1, runEnd)`, or null when it is none. */
 function mentionAt(
   text: string,
@@ -67,10 +76,9 @@ function mentionAt(
   runEnd: number,
   isUsername: (username: string) => boolean,
 ): Mention | null {
-  if (at > 0 && !BOUNDARY_BEFORE.test(text[at - 1]!)) return null
+  if (!canStartMention(text, at)) return null
   // "@bob@example.com": an address, not a mention.
   if (text[runEnd] === '@') return null
-  if (insideUrl(text, at)) return null
   let end = runEnd
   while (end - at - 1 >= MIN_USERNAME) {
     const username = text.slice(at + 1, end)

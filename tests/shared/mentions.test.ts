@@ -27,7 +27,7 @@ describe('findMentions', () => {
   it('leaves punctuation after the username out of it', () => {
     expect(names('thanks @bob.')).toEqual(['bob'])
     expect(names('@bob, @ann.lee: @carol-x-')).toEqual(['bob', 'ann.lee', 'carol-x'])
-    expect(names('@bob? @bob! @bob; @bob\'s')).toEqual(['bob', 'bob', 'bob', 'bob'])
+    expect(names("@bob? @bob! @bob; @bob's")).toEqual(['bob', 'bob', 'bob', 'bob'])
     expect(findMentions('@ann.lee.', known)[0]).toMatchObject({ start: 0, end: 8 })
   })
 
