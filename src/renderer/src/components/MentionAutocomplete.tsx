@@ -40,8 +40,8 @@ export interface MentionAutocomplete {
 /**
  * `@` completion in the composer, as an ARIA 1.2 combobox: typing `@` and a letter lists the
  * conversation's other members matching by username or display name; ↑/↓ move, Enter or Tab
- * picks (inserting `@username `), Escape closes and keeps the text. Focus stays in the textarea
- * (aria-activedescendant), so typing goes on while the list follows.
+ * picks (inserting `@username `), Escape closes and keeps the text (typing on opens it again).
+ * Focus stays in the textarea (aria-activedescendant), so typing goes on while the list follows.
  */
 export function useMentionAutocomplete({
   conversationId,
@@ -52,8 +52,8 @@ export function useMentionAutocomplete({
   const listId = useId()
   const [caret, setCaret] = useState<{ start: number; end: number } | null>(null)
   const [active, setActive] = useState(0)
-  /** The `@` whose list Escape closed: it stays closed until another mention is begun. */
-  const [dismissedAt, setDismissedAt] = useState<number | null>(null)
+  /** What was typed when Escape closed the list: it stays closed until that changes. */
+  const [dismissed, setDismissed] = useState<MentionQuery | null>(null)
   const pendingCaret = useRef<number | null>(null)
   const members = useConversations((s) => s.byId[conversationId]?.members)
   const people = usePresence((s) => s.people)
@@ -69,7 +69,7 @@ export function useMentionAutocomplete({
   const query: MentionQuery | null =
     caret && caret.start <= text.length ? mentionQueryAt(text, caret.start, caret.end) : null
   const options =
-    query && query.start !== dismissedAt && members
+    query && !(query.start === dismissed?.start && query.query === dismissed.query) && members
       ? mentionOptions(members, people, selfId(), query.query)
       : []
   const open = options.length > 0
@@ -100,7 +100,7 @@ export function useMentionAutocomplete({
         pick(options[current]!.username)
         break
       case 'Escape':
-        setDismissedAt(query?.start ?? null)
+        setDismissed(query)
         break
       default:
         return false
