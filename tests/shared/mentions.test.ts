@@ -40,6 +40,8 @@ describe('findMentions', () => {
     expect(names('ann.lee@bob.org')).toEqual([])
     expect(names('@bob@example.com')).toEqual([])
     expect(names('mailto:bob@example.com')).toEqual([])
+    // Not even when the domain is somebody's username.
+    expect(findMentions('write to ann@bob.org or ann@bob', () => true)).toEqual([])
   })
 
   it('does not take URLs for mentions', () => {
