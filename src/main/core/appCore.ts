@@ -803,7 +803,10 @@ class ApplicationCore implements AppCore {
   }
 
   private considerNotification(event: AnyTidingsEvent): void {
-    const subject: NotificationSubject | null = notificationSubject(event)
+    const subject: NotificationSubject | null = notificationSubject(
+      event,
+      this.session?.user.username ?? null,
+    )
     if (!subject) return
     if (suppressionReason(subject, this.notificationContext()) !== null) return
     this.coalescer.add(notificationTag(subject), subject)
@@ -824,8 +827,10 @@ class ApplicationCore implements AppCore {
   private showBurst(burst: NotificationBurst): void {
     if (this.stopped || !this.session) return
     // Read everything again: the user may have opened the conversation or changed settings (or
-    // the organization timezone) while the burst was gathering.
-    if (suppressionReason(burst.latest, this.notificationContext()) !== null) return
+    // the organization timezone) while the burst was gathering. A mention in the burst stands
+    // for it: a mute silences the rest, not the message that names the user.
+    const subject = burst.mention ?? burst.latest
+    if (suppressionReason(subject, this.notificationContext()) !== null) return
     const preferences = this.preferences.get()
     this.outputs.notify(
       composeNotification(burst, {

@@ -1,5 +1,5 @@
 import { systemClock, type Clock, type TimerHandle } from './clock'
-import type { NotificationSubject } from './notificationPolicy'
+import { mentionsMe, type NotificationSubject } from './notificationPolicy'
 import { subjectSender, type NotificationBurst } from './notificationText'
 
 export const DEFAULT_COALESCE_WINDOW_MS = 1_500
@@ -101,14 +101,18 @@ export class NotificationCoalescer {
   }
 }
 
-/** The burst of a tag's subjects (oldest first, at least one): the newest, a count, the senders. */
+/**
+ * The burst of a tag's subjects (oldest first, at least one): the newest, a count, the senders,
+ * and the newest that mentions the user.
+ */
 function burstOf(tag: string, subjects: NotificationSubject[]): NotificationBurst {
   const senders: string[] = []
   for (const subject of subjects) {
     const sender = subjectSender(subject)
     if (sender !== null && !senders.includes(sender)) senders.push(sender)
   }
-  return { tag, latest: subjects[subjects.length - 1]!, count: subjects.length, senders }
+  const mention = subjects.findLast(mentionsMe) ?? null
+  return { tag, latest: subjects[subjects.length - 1]!, count: subjects.length, senders, mention }
 }
 
 function subjectMessageId(subject: NotificationSubject): number | null {

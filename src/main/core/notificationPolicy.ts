@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import type { AnyTidingsEvent } from '../../shared/events'
+import { mentionsUser } from '../../shared/mentions'
 import type { DoNotDisturb, Preferences } from '../../shared/preferences'
 import { resolveZone } from '../../shared/time'
 
@@ -20,6 +21,8 @@ export type NotificationSubject =
       sender_name: string
       text: string
       timestamp: string
+      /** The text @mentions the signed-in user: it is news even in a muted conversation. */
+      mentions_me: boolean
     }
   | {
       kind: 'system'
@@ -63,8 +66,12 @@ export interface NotificationContext {
  * The subject of an event that is worth the user's attention, or null. New messages, emails,
  * accounts that lost their connection and system notices are; contact changes, connected or
  * removed accounts and the user's own activity are not; nor is a timezone change (it is applied, not announced).
+ * `myUsername` (the signed-in user's) tells which messages mention them.
  */
-export function notificationSubject(event: AnyTidingsEvent): NotificationSubject | null {
+export function notificationSubject(
+  event: AnyTidingsEvent,
+  myUsername: string | null = null,
+): NotificationSubject | null {
   switch (event.type) {
     case 'message_received': {
       const { conversation_id, conversation_title, sender_name, message } = event.data
@@ -77,6 +84,7 @@ export function notificationSubject(event: AnyTidingsEvent): NotificationSubject
         sender_name: sender_name || message.sender_name,
         text: message.text,
         timestamp: message.created_at || event.timestamp,
+        mentions_me: myUsername !== null && mentionsUser(message.text, myUsername),
       }
     }
     case 'system_notification':
@@ -124,13 +132,20 @@ export function suppressionReason(
   if (isDoNotDisturbActive(preferences.dnd, context.now, context.timezone)) return 'do_not_disturb'
   const conversationId = subjectConversationId(subject)
   if (conversationId !== null) {
-    if (preferences.muted_conversation_ids.includes(conversationId)) return 'muted'
+    // Muting silences a conversation's chatter, not a call for the user by name (as in Slack).
+    if (preferences.muted_conversation_ids.includes(conversationId) && !mentionsMe(subject)) {
+      return 'muted'
+    }
     // The user is looking at it: the message appears in front of them already.
     if (context.windowFocused && context.focusedConversationId === conversationId) {
       return 'conversation_in_view'
     }
   }
   return null
+}
+
+export function mentionsMe(subject: NotificationSubject): boolean {
+  return subject.kind === 'message' && subject.mentions_me
 }
 
 export function subjectConversationId(subject: NotificationSubject): number | null {

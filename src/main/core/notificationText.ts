@@ -17,6 +17,8 @@ export interface NotificationBurst {
   count: number
   /** Distinct senders in order of arrival (messages and emails). */
   senders: string[]
+  /** The newest message of the burst that @mentions the user, if any: it names the burst. */
+  mention: NotificationSubject | null
 }
 
 export interface TextOptions {
@@ -89,10 +91,12 @@ function words(burst: NotificationBurst, options: TextOptions): { title: string;
   const withTime = (text: string) => (time ? `${time} · ${text}` : text)
   const full = options.privacy === 'full'
 
+  // Being called by name is what the user most needs to see, whatever else the burst holds.
+  const mention = burst.mention?.kind === 'message' ? burst.mention : null
   if (burst.count > 1) {
     const from = sendersPhrase(burst.senders)
     return {
-      title: burstTitle(burst),
+      title: mention ? mentionTitle(mention) : burstTitle(burst),
       body: withTime(
         from ? `${countPhrase(burst.count, noun)} from ${from}` : countPhrase(burst.count, noun),
       ),
@@ -102,9 +106,11 @@ function words(burst: NotificationBurst, options: TextOptions): { title: string;
   switch (subject.kind) {
     case 'message':
       return {
-        title: subject.conversation_title
-          ? `${subject.sender_name} in ${subject.conversation_title}`
-          : subject.sender_name,
+        title: mention
+          ? mentionTitle(mention)
+          : subject.conversation_title
+            ? `${subject.sender_name} in ${subject.conversation_title}`
+            : subject.sender_name,
         body: withTime(full ? truncate(subject.text) : 'New message'),
       }
     case 'email':
@@ -127,6 +133,12 @@ function words(burst: NotificationBurst, options: TextOptions): { title: string;
         ),
       }
   }
+}
+
+/** "Jane mentioned you in Launch plan"; a direct conversation has no name of its own. */
+function mentionTitle(subject: Extract<NotificationSubject, { kind: 'message' }>): string {
+  const mentioned = `${subject.sender_name} mentioned you`
+  return subject.conversation_title ? `${mentioned} in ${subject.conversation_title}` : mentioned
 }
 
 /** Title of a multi-item burst: the conversation when it has a name, else the sender(s). */

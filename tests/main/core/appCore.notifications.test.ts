@@ -185,6 +185,30 @@ describe('app core: notifications and unread badge (real server)', () => {
     ])
   })
 
+  it('notifies a mention in a muted conversation, titled with who mentioned the user', async () => {
+    await app.core.handle('settings/set', { muted_conversation_ids: [direct.id, other.id] })
+    await send(other, 'no mention here')
+    await send(other, 'write to alice@example.com')
+    await app.outputs.waitFor(() => app.received().length === 2, 'both messages arrived')
+    // Nothing for a muted conversation without a mention: an unmuted one's sentinel comes alone.
+    await app.core.handle('settings/set', { muted_conversation_ids: [direct.id] })
+    expect((await notificationsUntilSentinel()).map((n) => n.body.split(' · ')[1])).toEqual([
+      'sentinel',
+    ])
+
+    await app.core.handle('settings/set', { muted_conversation_ids: [direct.id, other.id] })
+    const pending = nextNotification()
+    await send(other, 'Can you check the figures, @Alice?')
+    const notification = await pending
+    expect(notification).toMatchObject({
+      tag: `conversation:${other.id}`,
+      title: 'jane mentioned you in Launch plan',
+      conversation_id: other.id,
+      body: expect.stringMatching(/ · Can you check the figures, @Alice\?$/),
+    })
+    expect(app.outputs.notifications).toHaveLength(2)
+  })
+
   it('mutes and unmutes one conversation from the main window through the preference', async () => {
     await app.core.handle('settings/set', { muted_conversation_ids: [other.id] })
     const pushed = app.outputs.payloads('settings/changed').length

@@ -15,6 +15,7 @@ function message(conversationId: number, sender: string, text: string): Notifica
     sender_name: sender,
     text,
     timestamp: '2026-01-15T15:30:00Z',
+    mentions_me: false,
   }
 }
 
@@ -83,6 +84,21 @@ describe('notification coalescing', () => {
     expect(clock.pendingTimers).toBe(0)
   })
 
+  it('names the newest message of a burst that mentions the user', () => {
+    const { clock, bursts, coalescer } = setup()
+    const first = message(7, 'Jane', '@alice look')
+    const mention = { ...first, mentions_me: true }
+    coalescer.add('conversation:7', message(7, 'Jane', 'hi'))
+    coalescer.add('conversation:7', mention)
+    coalescer.add('conversation:7', message(7, 'Bob', 'and this'))
+    coalescer.add('conversation:8', message(8, 'Bob', 'elsewhere'))
+    clock.advance(1500)
+    expect(bursts.map((b) => [b.tag, b.count, b.mention])).toEqual([
+      ['conversation:7', 3, mention],
+      ['conversation:8', 1, null],
+    ])
+  })
+
   it('counts an imported email once although it arrives as two events', () => {
     const { clock, bursts, coalescer } = setup()
     const asMessage: NotificationSubject = {
@@ -93,6 +109,7 @@ describe('notification coalescing', () => {
       sender_name: 'Ann Example',
       text: 'Please find attached',
       timestamp: '2026-01-15T15:30:00Z',
+      mentions_me: false,
     }
     const asEmail: NotificationSubject = {
       kind: 'email',

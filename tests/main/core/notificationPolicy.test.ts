@@ -175,6 +175,31 @@ describe('suppression', () => {
     expect(suppressionReason(subject, off)).toBe('notifications_off')
   })
 
+  it('lets a message that mentions the user through a mute, but not through the rest', () => {
+    const mention = envelope('message_received', {
+      conversation_id: 7,
+      conversation_title: null,
+      sender_name: 'Jane',
+      message: { ...MESSAGE, text: 'can you check, @Alice?' },
+    })
+    expect(notificationSubject(mention, 'alice')).toMatchObject({ mentions_me: true })
+    expect(notificationSubject(mention, 'bob')).toMatchObject({ mentions_me: false })
+    expect(notificationSubject(received, 'alice')).toMatchObject({ mentions_me: false })
+    const muted = context()
+    muted.preferences.muted_conversation_ids = [7]
+    expect(suppressionReason(notificationSubject(mention, 'alice')!, muted)).toBeNull()
+    expect(suppressionReason(notificationSubject(mention, 'bob')!, muted)).toBe('muted')
+    const dnd = context()
+    dnd.preferences.dnd = { ...dnd.preferences.dnd, mode: 'on' }
+    expect(suppressionReason(notificationSubject(mention, 'alice')!, dnd)).toBe('do_not_disturb')
+    expect(
+      suppressionReason(
+        notificationSubject(mention, 'alice')!,
+        context({ focusedConversationId: 7, windowFocused: true }),
+      ),
+    ).toBe('conversation_in_view')
+  })
+
   it('suppresses during do-not-disturb', () => {
     const dnd = context()
     dnd.preferences.dnd = { ...dnd.preferences.dnd, mode: 'on' }

@@ -19,12 +19,18 @@ function message(overrides: Partial<Extract<NotificationSubject, { kind: 'messag
     sender_name: 'Jane Doe',
     text: 'Lunch at noon?',
     timestamp: AT,
+    mentions_me: false,
     ...overrides,
   }
 }
 
-function burst(subject: NotificationSubject, count = 1, senders = ['Jane Doe']): NotificationBurst {
-  return { tag: notificationTag(subject), latest: subject, count, senders }
+function burst(
+  subject: NotificationSubject,
+  count = 1,
+  senders = ['Jane Doe'],
+  mention: NotificationSubject | null = null,
+): NotificationBurst {
+  return { tag: notificationTag(subject), latest: subject, count, senders, mention }
 }
 
 const OPTIONS: TextOptions = {
@@ -81,6 +87,28 @@ describe('notification words', () => {
       OPTIONS,
     )
     expect(request.title).toBe('Jane Doe in Launch plan')
+  })
+
+  it('says who mentioned the user, and where, above the text or the burst', () => {
+    const mention = message({ conversation_title: 'Launch plan', text: '@alice ship it?' })
+    const single = composeNotification(burst(mention, 1, ['Jane Doe'], mention), OPTIONS)
+    expect(single.title).toBe('Jane Doe mentioned you in Launch plan')
+    expect(single.body).toBe('10:30 AM EST · @alice ship it?')
+    const direct = message({ text: '@alice?' })
+    expect(composeNotification(burst(direct, 1, ['Jane Doe'], direct), OPTIONS).title).toBe(
+      'Jane Doe mentioned you',
+    )
+    // An older mention names a burst whose newest message is not one.
+    const later = message({ conversation_title: 'Launch plan', sender_name: 'Bob' })
+    const gathered = composeNotification(burst(later, 2, ['Jane Doe', 'Bob'], mention), OPTIONS)
+    expect(gathered.title).toBe('Jane Doe mentioned you in Launch plan')
+    expect(gathered.body).toBe('10:30 AM EST · 2 new messages from Jane Doe and Bob')
+    // Hidden privacy tells nobody over the shoulder who called whom.
+    const hidden = composeNotification(burst(mention, 1, ['Jane Doe'], mention), {
+      ...OPTIONS,
+      privacy: 'hidden',
+    })
+    expect(hidden.title).toBe('Tidings')
   })
 
   it('hides the text with sender_only privacy', () => {

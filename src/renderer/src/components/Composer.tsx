@@ -4,6 +4,7 @@ import { notifyTyping } from '../stores/actions'
 import { useDrafts } from '../stores/drafts'
 import { loadedMessage, useMessages } from '../stores/messages'
 import { currentQuote, oneLine, useReplies } from '../stores/replies'
+import { useMentionAutocomplete } from './MentionAutocomplete'
 
 /** Stop the typing notice after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000
@@ -27,6 +28,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const id = useId()
+  const mention = useMentionAutocomplete({ conversationId, input, text, onText: onChange })
 
   useEffect(() => {
     // Back to a draft: carry on writing where it ends.
@@ -78,6 +80,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mention.onKeyDown(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault()
       submit()
@@ -115,6 +118,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
           </button>
         </div>
       )}
+      {mention.listbox}
       <div className="composer__row">
         <label htmlFor={`${id}-text`} className="visually-hidden">
           Message
@@ -131,6 +135,7 @@ export function Composer({ conversationId }: { conversationId: number }) {
           aria-describedby={quote ? `${id}-reply` : undefined}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
+          {...mention.inputProps}
         />
         <button
           type="submit"

@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
+import { hasUnreadMention } from '../mentions'
 import { openConversation } from '../stores/actions'
 import {
   conversationTitle,
@@ -67,7 +68,9 @@ export function ConversationList() {
 function ConversationItem({ id, now }: { id: number; now: number }) {
   const conversation = useConversations((s) => s.byId[id])
   const active = useConversations((s) => s.activeId === id)
-  const me = useSession((s) => s.session?.user?.id ?? null)
+  const user = useSession((s) => s.session?.user ?? null)
+  const me = user?.id ?? null
+  const mentionIds = useConversations((s) => s.mentions[id])
   const people = usePresence((s) => s.people)
   const { zone, clock } = useTimeSettings()
   const muted = useIsMuted(id)
@@ -84,6 +87,8 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
       : `${isOwnMessage(last, me) ? 'You' : last.external_sender?.name || last.sender_name}: ${last.text}`
     : 'No messages yet'
   const unread = conversation.unread_count
+  const mentioned = hasUnreadMention(conversation, mentionIds, user)
+  const unreadLabel = `${unread} unread message${unread === 1 ? '' : 's'}`
   return (
     <li>
       <button
@@ -153,10 +158,16 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
             )}
             {unread > 0 && (
               <span
-                className="unread-badge"
+                className={`unread-badge${mentioned ? ' unread-badge--mention' : ''}`}
                 data-testid="unread-badge"
-                aria-label={`${unread} unread message${unread === 1 ? '' : 's'}`}
+                data-mention={mentioned || undefined}
+                aria-label={mentioned ? `${unreadLabel}, including a mention of you` : unreadLabel}
               >
+                {mentioned && (
+                  <span className="unread-badge__mention" data-testid="mention-marker">
+                    @
+                  </span>
+                )}
                 {unread > 99 ? '99+' : unread}
               </span>
             )}

@@ -2,6 +2,7 @@ import { memo, useId, useRef, useState, type FormEvent } from 'react'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
+import { mentionDirectory, mentionsMe } from '../mentions'
 import { showMessage } from '../stores/actions'
 import { useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
@@ -36,8 +37,10 @@ export const MessageRow = memo(function MessageRow({
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [picking, setPicking] = useState(false)
   const reactButton = useRef<HTMLButtonElement>(null)
-  const me = useSession((s) => s.session?.user?.id ?? null)
+  const user = useSession((s) => s.session?.user ?? null)
+  const me = user?.id ?? null
   const people = usePresence((s) => s.people)
+  const mentions = mentionDirectory(people, user)
   const react = useMessages((s) => s.react)
   const retry = useMessages((s) => s.retry)
   const remove = useMessages((s) => s.remove)
@@ -55,18 +58,20 @@ export const MessageRow = memo(function MessageRow({
   const canReply = stored !== null && !deleted
   const sender = entry.own ? 'You' : external?.name || entry.sender_name
   const reactions = deleted ? undefined : stored?.reactions
+  const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
     if (stored) void react(conversationId, stored.id, nextReaction(reactions, me, emoji))
   }
 
   return (
     <article
-      className={`message${entry.own ? ' message--own' : ''}${deleted ? ' message--deleted' : ''}`}
+      className={`message${entry.own ? ' message--own' : ''}${deleted ? ' message--deleted' : ''}${forMe ? ' message--mentions-me' : ''}`}
       data-testid="message-item"
       data-message-id={entry.id ?? undefined}
       data-client-id={entry.client_id}
       data-status={entry.status ?? undefined}
-      aria-label={`${sender} at ${time}`}
+      data-mentions-me={forMe || undefined}
+      aria-label={`${sender} at ${time}${forMe ? ', mentions you' : ''}`}
     >
       <header className="message__meta">
         <span className="message__sender" title={external?.handle}>
@@ -175,7 +180,7 @@ export const MessageRow = memo(function MessageRow({
         <EditForm id={entry.id} text={entry.text} onDone={() => setEditing(false)} />
       ) : (
         <p className="message__text">
-          <LinkifiedText text={entry.text} />
+          <LinkifiedText text={entry.text} mentions={mentions} />
         </p>
       )}
       {reactions && reactions.length > 0 && (

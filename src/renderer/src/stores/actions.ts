@@ -3,6 +3,7 @@ import type { OutboxItem, SessionState } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
 import type { Message, MessageSearchResult } from '../../../shared/models'
 import { api } from '../api'
+import { mentionsMe } from '../mentions'
 import { useBranding } from './branding'
 import { useConnection } from './connection'
 import { conversationTitle, useConversations } from './conversations'
@@ -121,27 +122,23 @@ export function applyEvent(event: AnyTidingsEvent): void {
       const cid = message.conversation_id
       const own = isOwnMessage(message, me)
       const active = isActiveAndFocused(cid)
+      const forMe = mentionsMe(message, useSession.getState().session?.user ?? null)
       messages.upsert(message)
       if (!(cid in conversations.byId)) reloadConversationsSoon()
-      conversations.applyMessage(message, { countUnread: !own && !active })
+      conversations.applyMessage(message, { countUnread: !own && !active, mentionsMe: forMe })
       if (own) break
       useTyping.getState().clear(cid, message.sender_id)
       if (active) {
         markActiveRead()
-      } else if (!isMuted(cid)) {
+      } else if (!isMuted(cid) || forMe) {
         const conversation = useConversations.getState().byId[cid]
         const privacy = usePreferences.getState().prefs.notification_privacy
         const group = conversation?.kind === 'group' || (event.data.conversation_title ?? '') !== ''
-        const title =
-          privacy === 'hidden'
-            ? 'New message'
-            : group
-              ? `${event.data.sender_name} in ${
-                  conversation
-                    ? conversationTitle(conversation, me, usePresence.getState().people)
-                    : (event.data.conversation_title ?? 'a group')
-                }`
-              : event.data.sender_name
+        const where = conversation
+          ? conversationTitle(conversation, me, usePresence.getState().people)
+          : (event.data.conversation_title ?? 'a group')
+        const who = forMe ? `${event.data.sender_name} mentioned you` : event.data.sender_name
+        const title = privacy === 'hidden' ? 'New message' : group ? `${who} in ${where}` : who
         useToasts.getState().push({
           kind: 'message_received',
           title,
@@ -157,6 +154,9 @@ export function applyEvent(event: AnyTidingsEvent): void {
       if (message) {
         messages.upsert(message, false)
         conversations.applyMessageChange(message)
+        if (!mentionsMe(message, useSession.getState().session?.user ?? null)) {
+          conversations.forgetMention(conversation_id, message.id)
+        }
       }
       if (receipt) {
         conversations.applyReceipt(conversation_id, receipt)
@@ -170,6 +170,7 @@ export function applyEvent(event: AnyTidingsEvent): void {
       applyDeletionToUnread(event.data.message, me)
       messages.upsert(event.data.message, false)
       conversations.applyMessageChange(event.data.message)
+      conversations.forgetMention(event.data.message.conversation_id, event.data.message.id)
       break
     }
     case 'conversation_created':

@@ -16,6 +16,11 @@ interface ConversationsStore {
    * messages above it were counted one by one from events.
    */
   listedUpTo: Record<number, number>
+  /**
+   * Per conversation, the ids of messages from others that mention the user and were counted
+   * unread from their events (see `hasUnreadMention`); gone when the conversation is read.
+   */
+  mentions: Record<number, number[]>
   loaded: boolean
   error: string | null
   load(): Promise<void>
@@ -23,8 +28,13 @@ interface ConversationsStore {
   upsert(conversation: Conversation): void
   remove(id: number): void
   setActive(id: number | null): void
-  /** A new message: becomes the last message when newer; optionally counts as unread. */
-  applyMessage(message: Message, options: { countUnread: boolean }): void
+  /**
+   * A new message: becomes the last message when newer; optionally counts as unread, and as an
+   * unread mention of the user.
+   */
+  applyMessage(message: Message, options: { countUnread: boolean; mentionsMe?: boolean }): void
+  /** A message no longer mentions the user (edited, deleted). */
+  forgetMention(conversationId: number, messageId: number): void
   /** An edited or deleted message: refreshes the preview when it is the last message. */
   applyMessageChange(message: Message): void
   applyReceipt(conversationId: number, receipt: Receipt): void
@@ -136,6 +146,12 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     }
     return { byId, listedUpTo }
   }
+  function forgetMentions(id: number): void {
+    if (!(id in get().mentions)) return
+    const mentions = { ...get().mentions }
+    delete mentions[id]
+    set({ mentions })
+  }
   function put(byId: Record<number, Conversation>): void {
     set({ byId, order: sortConversations(byId) })
   }
@@ -153,6 +169,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     order: [],
     activeId: null,
     listedUpTo: {},
+    mentions: {},
     loaded: false,
     error: null,
     load: async () => {
@@ -192,6 +209,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       put({ ...get().byId, [conversation.id]: merged })
     },
     remove: (id) => {
+      forgetMentions(id)
       if (!(id in get().byId)) return
       const byId = { ...get().byId }
       delete byId[id]
@@ -200,11 +218,17 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       if (get().activeId === id) set({ activeId: null })
     },
     setActive: (activeId) => set({ activeId }),
-    applyMessage: (message, { countUnread }) =>
+    applyMessage: (message, { countUnread, mentionsMe = false }) =>
       patch(message.conversation_id, (c) => {
         const isNew = !c.last_message || message.id > c.last_message.id
         if (!isNew) return c.last_message?.id === message.id ? { ...c, last_message: message } : c
         if (countUnread) counted(message)
+        if (countUnread && mentionsMe) {
+          const cid = message.conversation_id
+          set({
+            mentions: { ...get().mentions, [cid]: [...(get().mentions[cid] ?? []), message.id] },
+          })
+        }
         return {
           ...c,
           last_message: message,
@@ -216,6 +240,13 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       patch(message.conversation_id, (c) =>
         c.last_message?.id === message.id ? { ...c, last_message: message } : c,
       ),
+    forgetMention: (conversationId, messageId) => {
+      const ids = get().mentions[conversationId]
+      if (!ids?.includes(messageId)) return
+      set({
+        mentions: { ...get().mentions, [conversationId]: ids.filter((id) => id !== messageId) },
+      })
+    },
     applyReceipt: (conversationId, receipt) =>
       patch(conversationId, (c) => ({
         ...c,
@@ -235,6 +266,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       })),
     setUnread: (id, count) => {
       unreadSet(id)
+      if (count === 0) forgetMentions(id)
       patch(id, (c) => (c.unread_count === count ? c : { ...c, unread_count: count }))
     },
     create: async (memberIds, title) => {
@@ -269,7 +301,15 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     },
     reset: () => {
       generation += 1
-      set({ byId: {}, order: [], activeId: null, listedUpTo: {}, loaded: false, error: null })
+      set({
+        byId: {},
+        order: [],
+        activeId: null,
+        listedUpTo: {},
+        mentions: {},
+        loaded: false,
+        error: null,
+      })
     },
   }
 })
