@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, dialog, session } from 'electron'
 import type { PushChannel, PushMap } from '../shared/ipc'
-import type { Preferences } from '../shared/preferences'
+import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences'
 import { createAppCore } from './core/appCore'
-import { readStoredServerUrl, serverChoiceChanged } from './core/storedServerUrl'
+import { readStoredPreferences } from './core/storedPreferences'
+import { serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
+import { applyThemePreference, onThemeUpdated } from './electron/appearance'
 import { createBadge } from './electron/badge'
 import { registerIpcHandlers } from './electron/ipcHandlers'
 import { createNotifier } from './electron/notifications'
@@ -92,14 +94,16 @@ async function main(): Promise<void> {
   // Flag and environment win; otherwise the server chosen in the settings window; else bundled.
   const secretStore = createSecretStore()
   const fromCommandLine = serverUrl !== null
-  if (!fromCommandLine) {
-    try {
-      serverUrl = readStoredServerUrl(app.getPath('userData'), secretStore)
-    } catch (error) {
-      console.error('Could not read the stored server choice; using the bundled server', error)
-    }
+  let stored: Preferences = DEFAULT_PREFERENCES
+  try {
+    stored = readStoredPreferences(app.getPath('userData'), secretStore)
+  } catch (error) {
+    console.error('Could not read the stored preferences; using the defaults', error)
   }
+  if (!fromCommandLine) serverUrl = stored.server_url
   const preferredServerAtStart = serverUrl
+  // Before any window exists: its background and its page's first paint follow the choice.
+  applyThemePreference(stored.theme)
 
   const layout: AppLayout = {
     appPath: app.getAppPath(),
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
     hideOnClose: () => tray !== null,
   })
   windows = wm
+  const stopFollowingTheme = onThemeUpdated(() => wm.updateBackgrounds())
 
   const notifier = createNotifier({
     showMainWindow: () => wm.showMainWindow(),
@@ -165,6 +170,7 @@ async function main(): Promise<void> {
       } else if (channel === 'settings/changed') {
         preferences = payload as Preferences
         tray?.setDoNotDisturb(isDoNotDisturbOn(preferences.dnd))
+        applyThemePreference(preferences.theme)
         if (
           !fromCommandLine &&
           serverChoiceChanged(preferredServerAtStart, preferences.server_url)
@@ -255,6 +261,7 @@ async function main(): Promise<void> {
 
   shutdown = async () => {
     stopWatchingPower()
+    stopFollowingTheme()
     notifier.closeAll()
     unregisterIpc()
     try {

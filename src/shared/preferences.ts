@@ -1,6 +1,12 @@
 /** The signed-in user's local preferences, kept by main and edited in the settings window. */
 export type ClockStyle = '12h' | '24h'
 
+/**
+ * The colour scheme of the windows, native menus and form controls: the OS's ('system', which
+ * follows it live) or one chosen for this device.
+ */
+export type ThemePreference = 'system' | 'light' | 'dark'
+
 /** How much a native notification may reveal on screen. */
 export type NotificationPrivacy = 'full' | 'sender_only' | 'hidden'
 
@@ -26,6 +32,7 @@ export interface Preferences {
    */
   pinned_conversation_ids: number[]
   dnd: DoNotDisturb
+  theme: ThemePreference
   /** A remote server to use; null runs the bundled server. */
   server_url: string | null
 }
@@ -41,5 +48,6 @@ export const DEFAULT_PREFERENCES: Preferences = {
   muted_conversation_ids: [],
   pinned_conversation_ids: [],
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
+  theme: 'system',
   server_url: null,
 }

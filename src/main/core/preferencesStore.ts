@@ -49,6 +49,9 @@ const PreferencesPatch = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    theme: Type.Optional(
+      Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
+    ),
     server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
   },
   { additionalProperties: false },

@@ -1,6 +1,7 @@
 import { BrowserWindow, app, shell } from 'electron'
 import type { Session, WebContents, WebPreferences } from 'electron'
 import type { PushChannel, PushMap } from '../../shared/ipc'
+import { windowBackgroundColor } from './appearance'
 import { pageReceives } from './pagePushes'
 import { isSafeExternalUrl, rendererPageUrl } from './paths'
 import type { RendererPage } from './paths'
@@ -112,6 +113,8 @@ export interface WindowManager {
   /** Push to the main window once its page has loaded (if its page takes it). */
   sendToMain<C extends PushChannel>(channel: C, payload: PushMap[C]): void
   isAnyFocused(): boolean
+  /** After a theme change: what a resize uncovers before the page repaints matches it. */
+  updateBackgrounds(): void
 }
 
 export function createWindowManager(options: WindowManagerOptions): WindowManager {
@@ -137,7 +140,7 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
       minWidth: 640,
       minHeight: 420,
       show: false,
-      backgroundColor: '#ffffff',
+      backgroundColor: windowBackgroundColor(),
       ...(options.iconPath ? { icon: options.iconPath } : {}),
       webPreferences: secureWebPreferences(options.preloadPath),
     })
@@ -180,7 +183,7 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
       minWidth: 420,
       minHeight: 420,
       show: false,
-      backgroundColor: '#ffffff',
+      backgroundColor: windowBackgroundColor(),
       ...(options.iconPath ? { icon: options.iconPath } : {}),
       webPreferences: secureWebPreferences(options.preloadPath),
     })
@@ -220,6 +223,11 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     return [live(main), live(settings)].some((win) => win?.isFocused() === true)
   }
 
+  function updateBackgrounds(): void {
+    const color = windowBackgroundColor()
+    for (const win of [live(main), live(settings)]) win?.setBackgroundColor(color)
+  }
+
   return {
     getMainWindow: () => live(main),
     createMainWindow,
@@ -228,5 +236,6 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     sendToAll,
     sendToMain,
     isAnyFocused,
+    updateBackgrounds,
   }
 }

@@ -46,6 +46,8 @@ describe('preferences store', () => {
     [{ muted_conversation_ids: [0] }, '/muted_conversation_ids/0'],
     [{ pinned_conversation_ids: [1, 2, 3, 4, 5, 6] }, '/pinned_conversation_ids'],
     [{ pinned_conversation_ids: [3, 3] }, '/pinned_conversation_ids'],
+    [{ theme: 'sepia' }, '/theme'],
+    [{ theme: null }, '/theme'],
     [{ surprise: true }, '/'],
   ])('rejects %j naming the field', (patch, where) => {
     const preferences = new PreferencesStore(store)
@@ -92,5 +94,18 @@ describe('preferences store', () => {
       pinned_conversation_ids: [9, 2],
     })
     expect(new PreferencesStore(store).get().pinned_conversation_ids).toEqual([9, 2])
+  })
+
+  it('keeps the theme, and loads preferences stored before themes existed as "system"', () => {
+    const { theme: _absent, ...older } = { ...DEFAULT_PREFERENCES, clock: '24h' as const }
+    store.setJson('preferences', older)
+    expect(new PreferencesStore(store).get()).toEqual({ ...older, theme: 'system' })
+    expect(new PreferencesStore(store).set({ theme: 'dark' })).toMatchObject({
+      clock: '24h',
+      theme: 'dark',
+    })
+    store.close()
+    store = new LocalStore(dir, fakeSecretStore())
+    expect(new PreferencesStore(store).get().theme).toBe('dark')
   })
 })

@@ -52,11 +52,17 @@ export class FakeBrowserWindow extends EventEmitter {
   destroyed = false
   loadedUrl: string | null = null
   setOverlayIcon: Mock<(image: unknown, description: string) => void> = vi.fn()
+  /** The latest setBackgroundColor, else the constructor's. */
+  backgroundColor: unknown
 
   constructor(options: Record<string, unknown>) {
     super()
     this.options = options
+    this.backgroundColor = options.backgroundColor
     FakeBrowserWindow.instances.push(this)
+  }
+  setBackgroundColor(color: string): void {
+    this.backgroundColor = color
   }
   static getFocusedWindow(): FakeBrowserWindow | null {
     return FakeBrowserWindow.instances.find((w) => w.focused && !w.destroyed) ?? null
@@ -275,7 +281,43 @@ class FakeProtocol {
   }
 }
 
+type ThemeSource = 'system' | 'light' | 'dark'
+
+/**
+ * Like Electron's nativeTheme: `themeSource` decides `shouldUseDarkColors` ('system': the OS's
+ * setting, `systemDark` here), and 'updated' is emitted when either changes.
+ */
+class FakeNativeTheme extends EventEmitter {
+  /** Every value assigned to themeSource, in order. */
+  readonly sourcesSet: ThemeSource[] = []
+  private source: ThemeSource = 'system'
+  private osDark = false
+  get themeSource(): ThemeSource {
+    return this.source
+  }
+  set themeSource(value: ThemeSource) {
+    this.source = value
+    this.sourcesSet.push(value)
+    this.emit('updated')
+  }
+  get shouldUseDarkColors(): boolean {
+    return this.source === 'system' ? this.osDark : this.source === 'dark'
+  }
+  /** The user switching the OS between light and dark. */
+  setSystemDark(dark: boolean): void {
+    this.osDark = dark
+    if (this.source === 'system') this.emit('updated')
+  }
+  reset(): void {
+    this.source = 'system'
+    this.osDark = false
+    this.sourcesSet.length = 0
+    this.removeAllListeners()
+  }
+}
+
 export const app = new FakeApp()
+export const nativeTheme = new FakeNativeTheme()
 export const protocol = new FakeProtocol()
 export const ipcMain = new FakeIpcMain()
 export const shell = { openExternal: vi.fn(() => Promise.resolve()) }
@@ -335,6 +377,7 @@ export const electronModule: Record<string, unknown> = {
   Tray: FakeTray,
   session: { defaultSession: fakeSession() },
   dialog,
+  nativeTheme,
 }
 
 /** Clears every recorded call and instance between tests. */
@@ -348,6 +391,7 @@ export function resetFakeElectron(): void {
   app.ready = false
   app.sandboxEnabledWhileReady.length = 0
   protocol.reset()
+  nativeTheme.reset()
   app.requestSingleInstanceLock.mockImplementation(() => true)
   ipcMain.handlers.clear()
   powerMonitor.removeAllListeners()

@@ -7,6 +7,7 @@ import {
   app,
   fakeEvent,
   fakeSession,
+  nativeTheme,
   resetFakeElectron,
   shell,
 } from './fakeElectron'
@@ -15,6 +16,7 @@ vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
 const { createWindowManager, guardAllWebContents, installPermissionHandlers, lockDownWebContents } =
   await import('../../../src/main/electron/windows')
+const { WINDOW_BACKGROUND } = await import('../../../src/main/electron/appearance')
 
 function manager(overrides: { quitting?: boolean; tray?: boolean } = {}) {
   return createWindowManager({
@@ -307,5 +309,37 @@ describe('window lifecycle', () => {
     expect(wm.isAnyFocused()).toBe(false)
     settings.focus()
     expect(wm.isAnyFocused()).toBe(true)
+  })
+})
+
+describe('window background and the theme', () => {
+  it('opens each window on the background of the colours in use, so a dark one never flashes white', () => {
+    nativeTheme.themeSource = 'dark'
+    const wm = manager()
+    const main = wm.createMainWindow() as unknown as FakeBrowserWindow
+    expect(main.options.backgroundColor).toBe(WINDOW_BACKGROUND.dark)
+    nativeTheme.themeSource = 'light'
+    const settings = wm.openSettings() as unknown as FakeBrowserWindow
+    expect(settings.options.backgroundColor).toBe(WINDOW_BACKGROUND.light)
+    // 'system' is the OS's choice.
+    nativeTheme.themeSource = 'system'
+    nativeTheme.setSystemDark(true)
+    main.close()
+    expect((wm.createMainWindow() as unknown as FakeBrowserWindow).options.backgroundColor).toBe(
+      WINDOW_BACKGROUND.dark,
+    )
+  })
+
+  it('updateBackgrounds repaints the open windows with the colours now in use', () => {
+    const wm = manager()
+    const main = wm.createMainWindow() as unknown as FakeBrowserWindow
+    const settings = wm.openSettings() as unknown as FakeBrowserWindow
+    expect(main.backgroundColor).toBe(WINDOW_BACKGROUND.light)
+    nativeTheme.themeSource = 'dark'
+    wm.updateBackgrounds()
+    expect([main.backgroundColor, settings.backgroundColor]).toEqual([
+      WINDOW_BACKGROUND.dark,
+      WINDOW_BACKGROUND.dark,
+    ])
   })
 })

@@ -1,5 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
-import type { DoNotDisturb, NotificationPrivacy } from '../../../shared/preferences'
+import type {
+  DoNotDisturb,
+  NotificationPrivacy,
+  ThemePreference,
+} from '../../../shared/preferences'
 import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
 import { initSettingsWindow } from '../stores/actions'
@@ -13,8 +17,8 @@ import { PinnedSection } from './PinnedSection'
 import { TimezonePicker } from './TimezonePicker'
 
 /**
- * The settings window: organization timezone, clock, notifications, mutes, DND, connected
- * accounts, password and other devices, server.
+ * The settings window: organization timezone, clock, appearance, notifications, mutes, DND,
+ * connected accounts, password and other devices, server.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
@@ -32,6 +36,7 @@ export function SettingsApp() {
         )}
         <TimezoneSection />
         <ClockSection />
+        <AppearanceSection />
         <NotificationSection />
         <MuteSection />
         <PinnedSection />
@@ -124,6 +129,38 @@ function ClockSection() {
               onChange={() => void update({ clock: style })}
             />
             {style === '12h' ? '12-hour (2:30 PM)' : '24-hour (14:30)'}
+          </label>
+        ))}
+      </fieldset>
+    </section>
+  )
+}
+
+const THEMES: { value: ThemePreference; label: string }[] = [
+  { value: 'system', label: 'System (follow the operating system)' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+]
+
+function AppearanceSection() {
+  const theme = usePreferences((s) => s.prefs.theme)
+  const update = usePreferences((s) => s.update)
+  const id = useId()
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Appearance</h2>
+      <fieldset className="radios" data-testid="theme-setting">
+        <legend className="visually-hidden">Theme</legend>
+        {THEMES.map(({ value, label }) => (
+          <label key={value}>
+            <input
+              type="radio"
+              name="theme"
+              value={value}
+              checked={theme === value}
+              onChange={() => void update({ theme: value })}
+            />
+            {label}
           </label>
         ))}
       </fieldset>
