@@ -174,6 +174,7 @@ export function applyEvent(event: AnyTidingsEvent): void {
       if (message) {
         messages.upsert(message, false)
         conversations.applyMessageChange(message)
+        useSearch.getState().applyMessage(message)
       }
       if (receipt) {
         conversations.applyReceipt(conversation_id, receipt)
@@ -192,6 +193,7 @@ export function applyEvent(event: AnyTidingsEvent): void {
       useToasts.getState().dismissMessages(event.data.conversation_id, (id) => id === deletedId)
       messages.upsert(event.data.message, false)
       conversations.applyMessageChange(event.data.message)
+      useSearch.getState().applyMessage(event.data.message)
       break
     }
     case 'conversation_created':
