@@ -36,6 +36,7 @@ import {
   conversation,
   event,
   installFakeTidings,
+  member,
   message,
   until,
   type FakeTidings,
@@ -173,7 +174,7 @@ describe('messages and unread counts', () => {
     )
     expect(useConversations.getState().byId[20]?.unread_count).toBe(1)
     expect(useMessages.getState().threads[20]?.messages).toHaveLength(1)
-    expect(useToasts.getState().toasts).toHaveLength(2)
+    expect(useToasts.getState().toasts).toHaveLength(1)
     expect(useToasts.getState().toasts[0]?.kind).toBe('message_received')
     expect(useToasts.getState().toasts[0]?.conversation_id).toBe(20)
   })
@@ -279,6 +280,54 @@ describe('messages and unread counts', () => {
     const toast = useToasts.getState().toasts[0]
     expect(toast?.title).toBe('New message')
     expect(toast?.body).not.toContain('secret')
+  })
+
+  it('toasts no message read on another device or already in the loaded list', async () => {
+    // Read up to 60 elsewhere before this window loaded; copies of 30-60 arrive late (a replay,
+    // or pushes queued before a reload).
+    await applySession({ ...SESSION, user: null })
+    await startSignedIn([
+      conversation(10, [JANE], {
+        last_message: message(60, 10, JANE, 'Filler 60'),
+        members: [{ ...member(ME), last_read_message_id: 60 }, member(JANE)],
+      }),
+    ])
+    for (let id = 30; id <= 60; id++)
+      applyEvent(received(10, message(id, 10, JANE, `Filler ${id}`)))
+    expect(useToasts.getState().toasts).toHaveLength(0)
+    expect(useConversations.getState().byId[10]?.unread_count).toBe(0)
+    // What is sent now is news, until it is read on another device or deleted.
+    applyEvent(received(10, message(61, 10, JANE, 'news')))
+    applyEvent(received(10, message(62, 10, JANE, 'oops wrong chat')))
+    expect(useToasts.getState().toasts.map((t) => t.body)).toEqual(['news', 'oops wrong chat'])
+    applyEvent(
+      event('message_deleted', {
+        conversation_id: 10,
+        message_id: 62,
+        message: { ...message(62, 10, JANE, ''), deleted_at: '2026-01-15T15:45:00Z' },
+      }),
+    )
+    expect(useToasts.getState().toasts.map((t) => t.body)).toEqual(['news'])
+    applyEvent(
+      event('message_updated', {
+        conversation_id: 10,
+        receipt: { user_id: ME.id, kind: 'read', up_to_message_id: 61 },
+      }),
+    )
+    expect(useToasts.getState().toasts).toHaveLength(0)
+  })
+
+  it('toasts no message that arrives before the window has loaded its list', async () => {
+    resetUserData()
+    let answer: (list: Conversation[]) => void = () => undefined
+    fake.handlers['conversations/list'] = () => new Promise((resolve) => (answer = resolve))
+    const loading = useConversations.getState().load()
+    applyEvent(received(10, message(5, 10, JANE, 'from before')))
+    answer([conversation(10, [JANE], { last_message: message(5, 10, JANE, 'from before') })])
+    await loading
+    expect(useToasts.getState().toasts).toHaveLength(0)
+    applyEvent(received(10, message(6, 10, JANE, 'news')))
+    expect(useToasts.getState().toasts.map((t) => t.body)).toEqual(['news'])
   })
 
   it('applies edits, deletions and receipts', () => {

@@ -94,6 +94,44 @@ describe('reacting', () => {
     expect(useMessages.getState().threads[10]?.messages[0]).not.toHaveProperty('reactions')
   })
 
+  it('keeps a reaction that arrived while a history page was on its way', async () => {
+    const lunch = message(5, 10, JANE, 'Lunch?')
+    const older = message(3, 10, BOB, 'Morning')
+    const reacted = (m: typeof lunch) => ({ ...m, reactions: [thumbs] })
+    const answers: (() => void)[] = []
+    fake.handlers['messages/history'] = (request) => {
+      // The server's answers: snapshots taken before the reactions.
+      const { before } = request as { before?: number }
+      const page = before === undefined ? [lunch] : [older]
+      return new Promise((resolve) =>
+        answers.push(() =>
+          resolve({ messages: page, next_before: before === undefined ? 5 : null }),
+        ),
+      )
+    }
+    // The newest page, asked again (a reopened thread) while the reaction's event arrives.
+    useMessages.getState().upsert(lunch)
+    const latest = useMessages.getState().loadLatest(10)
+    applyEvent(event('message_updated', { conversation_id: 10, message: reacted(lunch) }))
+    answers.shift()!()
+    await latest
+    expect(useMessages.getState().threads[10]?.messages[0]?.reactions).toEqual([thumbs])
+    // An older page: the event comes before the message is in the thread at all.
+    const page = useMessages.getState().loadOlder(10)
+    applyEvent(event('message_updated', { conversation_id: 10, message: reacted(older) }))
+    answers.shift()!()
+    await page
+    const messages = useMessages.getState().threads[10]?.messages
+    expect(messages?.map((m) => [m.id, m.reactions])).toEqual([
+      [3, [thumbs]],
+      [5, [thumbs]],
+    ])
+    // Once no page is awaited, a page's copy is the newest again.
+    fake.handlers['messages/history'] = () => ({ messages: [lunch], next_before: 5 })
+    await useMessages.getState().loadLatest(10)
+    expect(useMessages.getState().threads[10]?.messages[1]).not.toHaveProperty('reactions')
+  })
+
   it('says why a reaction failed', async () => {
     fake.handlers['messages/react'] = () => {
       throw Object.assign(new Error('The message was deleted: it takes no reactions.'), {

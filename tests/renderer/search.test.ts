@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { MessageSearchPage, MessageSearchResult } from '../../src/shared/models'
 import {
+  applyEvent,
   applySession,
   openConversation,
   openSearchResult,
@@ -12,6 +13,7 @@ import {
   BOB,
   SESSION,
   conversation,
+  event,
   installFakeTidings,
   message,
   type FakeTidings,
@@ -124,6 +126,69 @@ describe('search store', () => {
     })
     await useSearch.getState().run(true)
     expect(useSearch.getState().results.map((r) => r.message.id)).toEqual([6, 5])
+  })
+})
+
+describe('results follow edits and deletions', () => {
+  beforeEach(async () => {
+    const fake = installFakeTidings()
+    resetUserData()
+    fake.handlers['conversations/list'] = () => [conversation(7, [BOB])]
+    fake.handlers['users/list'] = () => [{ ...BOB, online: true }]
+    fake.handlers['outbox/list'] = () => []
+    await applySession(SESSION)
+    fake.handlers['messages/search'] = () => ({
+      results: [result(9, 'the otter swims'), result(8, 'an otter naps')],
+      next_before: null,
+    })
+    useSearch.getState().setQuery('otter')
+    await useSearch.getState().run()
+  })
+
+  const texts = () => useSearch.getState().results.map((r) => r.message.text)
+
+  it('shows the edited text, marked where it still matches, and keeps it on a reaction', () => {
+    const edited = {
+      ...message(9, 7, BOB, 'Two Ötters swim, then one otter sleeps'),
+      edited_at: '2026-01-15T16:00:00Z',
+    }
+    applyEvent(event('message_updated', { conversation_id: 7, message: edited }))
+    expect(texts()).toEqual(['Two Ötters swim, then one otter sleeps', 'an otter naps'])
+    expect(useSearch.getState().results[0]?.snippet).toEqual([
+      { text: 'Two ', match: false },
+      { text: 'Ötters', match: true },
+      { text: ' swim, then one ', match: false },
+      { text: 'otter', match: true },
+      { text: ' sleeps', match: false },
+    ])
+    // A reaction: the message changes, its words and their marks do not.
+    const server = useSearch.getState().results[1]!.snippet
+    const reacted = {
+      ...message(8, 7, BOB, 'an otter naps'),
+      reactions: [{ emoji: '👍', user_ids: [1] }],
+    }
+    applyEvent(event('message_updated', { conversation_id: 7, message: reacted }))
+    expect(useSearch.getState().results[1]?.message.reactions).toHaveLength(1)
+    expect(useSearch.getState().results[1]?.snippet).toBe(server)
+  })
+
+  it('takes a deleted message out of the results', () => {
+    const deleted = { ...message(8, 7, BOB, ''), deleted_at: '2026-01-15T16:00:00Z' }
+    applyEvent(event('message_deleted', { conversation_id: 7, message_id: 8, message: deleted }))
+    expect(texts()).toEqual(['the otter swims'])
+    expect(useSearch.getState().status).toBe('done')
+  })
+
+  it('cuts a long edited text around its first match, as the server does', () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`)
+    words[20] = 'otters'
+    const edited = { ...message(9, 7, BOB, words.join(' ')), edited_at: '2026-01-15T16:00:00Z' }
+    applyEvent(event('message_updated', { conversation_id: 7, message: edited }))
+    expect(useSearch.getState().results[0]?.snippet).toEqual([
+      { text: '…w16 w17 w18 w19 ', match: false },
+      { text: 'otters', match: true },
+      { text: ' w21 w22 w23 w24 w25 w26 w27 w28 w29 w30 w31…', match: false },
+    ])
   })
 })
 

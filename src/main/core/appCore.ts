@@ -90,6 +90,11 @@ interface Session {
   /** True once conversations were loaded over REST for the unread badge. */
   stateLoaded: boolean
   /**
+   * True until the first replay of a session restored from a stored stream position is over:
+   * what it replays happened before this run of the app could hear of it, so it is no news.
+   */
+  backlog: boolean
+  /**
    * Conversations whose unread count is being re-fetched (one request at a time each), with
    * whether the count changed after that request was sent.
    */
@@ -504,10 +509,11 @@ class ApplicationCore implements AppCore {
 
   private beginSession(user: User, token: string): void {
     const account = `${this.serverUrl}#${user.id}`
+    const resumeFrom = this.store.getResumePosition(this.serverUrl, user.id)
     const events: EventsClient = new EventsClient({
       serverUrl: this.serverUrl,
       token,
-      resumeFrom: this.store.getResumePosition(this.serverUrl, user.id),
+      resumeFrom,
       savePosition: (id) => {
         if (!this.stopped) this.store.setResumePosition(this.serverUrl, user.id, id)
       },
@@ -516,8 +522,11 @@ class ApplicationCore implements AppCore {
       clock: this.tuning.clock,
       random: this.tuning.random,
       listener: {
-        event: (event) => this.onEvent(event),
+        event: (event, replaying) =>
+          this.onEvent(event, replaying && this.session?.events === events && this.session.backlog),
+        replayComplete: () => this.backlogOver(events),
         resync: (reason) => {
+          this.backlogOver(events)
           this.outputs.push('events/resync', { reason })
           void this.reloadState()
         },
@@ -553,11 +562,17 @@ class ApplicationCore implements AppCore {
       outbox,
       drafts: new Drafts(this.store, account, this.clock, this.tuning.draftWriteDelayMs),
       stateLoaded: false,
+      backlog: resumeFrom !== null,
       unreadRecounts: new Map(),
     }
     if (!this.networkOnline) events.setNetworkOnline(false)
     events.start()
     outbox.kick()
+  }
+
+  /** Events from now on happened while this run of the app was listening. */
+  private backlogOver(events: EventsClient): void {
+    if (this.session?.events === events) this.session.backlog = false
   }
 
   private endSession(): void {
@@ -725,12 +740,17 @@ class ApplicationCore implements AppCore {
 
   // ---- Events ------------------------------------------------------------------------------
 
-  private onEvent(event: AnyTidingsEvent): void {
+  /**
+   * `backlog`: replayed on starting, from before the app was open (sent while it was closed): it
+   * counts and shows, but raises no notification (as in Slack or Signal). A reconnect's replay
+   * later in the session still does, in bursts: it happened while the app was open.
+   */
+  private onEvent(event: AnyTidingsEvent, backlog: boolean): void {
     if (this.stopped) return
     if (event.timezone) this.eventTimezone = event.timezone
     this.applyEvent(event)
     this.outputs.push('events/event', event)
-    this.considerNotification(event)
+    if (!backlog) this.considerNotification(event)
   }
 
   /** Keeps the core's own view (unread, branding, outbox) in step with the stream. */

@@ -417,15 +417,38 @@ describe('app core: a burst shows what is still news when it is shown (real serv
     clock.advance(WINDOW_MS)
   }
 
-  it('raises one notification per conversation for a backlog replayed after a restart', async () => {
+  /** Drops the connection (the network went away, the laptop slept) until `back` is called. */
+  async function goOffline(app: CoreFixture): Promise<{ back(): void }> {
+    const mark = app.pushCount
+    app.core.setNetworkOnline(false)
+    await app.waitForStatus('offline', mark)
+    return { back: () => app.core.setNetworkOnline(true) }
+  }
+
+  it('raises nothing for what was sent while the app was closed, but counts it', async () => {
     const app = await setup()
     await app.core.stop()
+    for (const text of ['d0', 'd1', 'd2']) await send(direct, text)
+    for (const text of ['g0', 'g1']) await send(group, text)
+    const restarted = await boot()
+    await restarted.outputs.waitFor(() => restarted.received().length === 5, 'replay')
+    // Live again: a message sent now is news, alone in its burst.
+    await send(direct, 'live')
+    await restarted.outputs.waitFor(() => restarted.received().length === 6, 'live message')
+    closeWindow()
+    expect(shown(restarted)).toEqual([[`conversation:${direct.id}`, 'live']])
+    await restarted.outputs.waitFor(() => restarted.outputs.unreadCounts.at(-1) === 6, 'badge 6')
+  })
+
+  it('raises one notification per conversation for a backlog replayed after a reconnect', async () => {
+    const app = await setup()
+    const away = await goOffline(app)
     for (let i = 0; i < 15; i++) await send(direct, `d${i}`)
     for (let i = 0; i < 15; i++) await send(group, `g${i}`)
-    const restarted = await boot()
-    await restarted.outputs.waitFor(() => restarted.received().length === 30, 'replay')
+    away.back()
+    await app.outputs.waitFor(() => app.received().length === 30, 'replay')
     closeWindow()
-    expect(shown(restarted)).toEqual([
+    expect(shown(app)).toEqual([
       [`conversation:${direct.id}`, '15 new messages from jane'],
       [`conversation:${group.id}`, '15 new messages from jane'],
     ])
@@ -457,25 +480,25 @@ describe('app core: a burst shows what is still news when it is shown (real serv
     expect(app.outputs.unreadCounts.at(-1)).toBe(1)
   })
 
-  it('leaves out messages deleted while the app was closed, wherever they are in the burst', async () => {
+  it('leaves out messages deleted while the app was offline, wherever they are in the burst', async () => {
     const app = await setup()
-    await app.core.stop()
+    const away = await goOffline(app)
     const wrong = await send(direct, 'meant for someone else')
     await jane.rest.deleteMessage(wrong.id)
     await send(direct, 'hello')
     await send(group, 'hello, are you free tomorrow?')
     const oops = await send(group, 'oops wrong chat')
     await jane.rest.deleteMessage(oops.id)
-    const restarted = await boot()
-    await restarted.outputs.waitFor(
-      () => restarted.events().filter((e) => e.type === 'message_deleted').length === 2,
+    away.back()
+    await app.outputs.waitFor(
+      () => app.events().filter((e) => e.type === 'message_deleted').length === 2,
       'both deletions replayed',
     )
     // The window loads the list: the deleted messages now lie inside the loaded counts, where the
     // badge cannot tell them apart; the burst can.
-    await restarted.core.handle('conversations/list', undefined)
+    await app.core.handle('conversations/list', undefined)
     closeWindow()
-    expect(shown(restarted)).toEqual([
+    expect(shown(app)).toEqual([
       [`conversation:${direct.id}`, 'hello'],
       [`conversation:${group.id}`, 'hello, are you free tomorrow?'],
     ])
@@ -483,13 +506,13 @@ describe('app core: a burst shows what is still news when it is shown (real serv
 
   it('shows the edited text when the edit arrived before the notification was shown', async () => {
     const app = await setup()
-    await app.core.stop()
+    const away = await goOffline(app)
     const message = await send(direct, 'meet at 5')
     await jane.rest.editMessage(message.id, 'meet at 6')
-    const restarted = await boot()
-    await waitForEvent(restarted, 'message_updated')
+    away.back()
+    await waitForEvent(app, 'message_updated')
     closeWindow()
-    expect(restarted.outputs.notifications.map((n) => n.body)).toEqual([
+    expect(app.outputs.notifications.map((n) => n.body)).toEqual([
       expect.stringMatching(/ · meet at 6$/),
     ])
   })

@@ -90,6 +90,21 @@ function applyDeletionToUnread(message: Message, me: number | null): void {
   else conversations.setUnread(cid, conversation.unread_count - 1)
 }
 
+/**
+ * Whether a message from someone else is news to this window, asked before it is applied. Not
+ * once the user's read marker is past it (read on one of their devices), nor when the window's
+ * state already holds it or something newer (a late or replayed copy: it predates what the window
+ * loaded, and its conversation's count has it), nor while the window has not loaded its list yet
+ * (the list brings it, counted as unread).
+ */
+function isNews(message: Message, me: number | null): boolean {
+  const { byId, loaded } = useConversations.getState()
+  const conversation = byId[message.conversation_id]
+  if (!conversation) return loaded
+  if (message.id <= (conversation.last_message?.id ?? 0)) return false
+  return message.id > readMarker(message.conversation_id, me)
+}
+
 function isMuted(conversationId: number): boolean {
   return usePreferences.getState().prefs.muted_conversation_ids.includes(conversationId)
 }
@@ -123,6 +138,7 @@ export function applyEvent(event: AnyTidingsEvent): void {
       const own = isOwnMessage(message, me)
       const active = isActiveAndFocused(cid)
       const forMe = mentionsMe(message, useSession.getState().session?.user ?? null)
+      const news = !own && isNews(message, me)
       messages.upsert(message)
       if (!(cid in conversations.byId)) reloadConversationsSoon()
       conversations.applyMessage(message, { countUnread: !own && !active, mentionsMe: forMe })
@@ -130,7 +146,7 @@ export function applyEvent(event: AnyTidingsEvent): void {
       useTyping.getState().clear(cid, message.sender_id)
       if (active) {
         markActiveRead()
-      } else if (!isMuted(cid) || forMe) {
+      } else if (news && (!isMuted(cid) || forMe)) {
         const conversation = useConversations.getState().byId[cid]
         const privacy = usePreferences.getState().prefs.notification_privacy
         const group = conversation?.kind === 'group' || (event.data.conversation_title ?? '') !== ''
@@ -144,6 +160,7 @@ export function applyEvent(event: AnyTidingsEvent): void {
           title,
           body: privacy === 'full' ? message.text : 'New message',
           conversation_id: cid,
+          message_id: message.id,
           timestamp: message.created_at,
         })
       }
@@ -157,20 +174,27 @@ export function applyEvent(event: AnyTidingsEvent): void {
         if (!mentionsMe(message, useSession.getState().session?.user ?? null)) {
           conversations.forgetMention(conversation_id, message.id)
         }
+        useSearch.getState().applyMessage(message)
       }
       if (receipt) {
         conversations.applyReceipt(conversation_id, receipt)
         if (receipt.kind === 'read' && receipt.user_id === me) {
           applyOwnRead(conversation_id, receipt.up_to_message_id, me)
+          useToasts
+            .getState()
+            .dismissMessages(conversation_id, (id) => id <= receipt.up_to_message_id)
         }
       }
       break
     }
     case 'message_deleted': {
       applyDeletionToUnread(event.data.message, me)
+      const deletedId = event.data.message.id
+      useToasts.getState().dismissMessages(event.data.conversation_id, (id) => id === deletedId)
       messages.upsert(event.data.message, false)
       conversations.applyMessageChange(event.data.message)
       conversations.forgetMention(event.data.message.conversation_id, event.data.message.id)
+      useSearch.getState().applyMessage(event.data.message)
       break
     }
     case 'conversation_created':

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
-import type { OutboxItem, OutboxStatus } from '../../../shared/ipc'
+import type { InvokeRequest, OutboxItem, OutboxStatus } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
-import type { Message, ReplyPreview } from '../../../shared/models'
+import type { Message, MessagePage, ReplyPreview } from '../../../shared/models'
 import { api, errorMessage } from '../api'
 import { currentQuote } from './replies'
 
@@ -134,6 +134,36 @@ export function coversFrom(thread: ThreadState | undefined, id: number): boolean
 export const useMessages = create<MessagesStore>()((set, get) => {
   /** Bumped by reset(): a page asked for before it belongs to the previous user. */
   let generation = 0
+  /**
+   * Counts the copies that came from events or answers (`upsert`). A history page is a snapshot
+   * taken some time after it was asked for, and a change that leaves `edited_at` alone (a
+   * reaction) cannot be told newer than it by comparing the two: a copy upserted after the page was
+   * asked for is at least as new as the page's (a change only the page has sends its own event).
+   */
+  let upserts = 0
+  /**
+   * The last upserted copy of each message and the `upserts` count then, kept only while a page is
+   * awaited; also the copies of messages the thread did not take (above its pages), which the page
+   * may bring.
+   */
+  const upserted = new Map<number, { at: number; message: Message }>()
+  let pagesAwaited = 0
+  /** Asks for a page; its copies of messages upserted since the question give way to those. */
+  async function fetchPage(request: InvokeRequest<'messages/history'>): Promise<MessagePage> {
+    const asked = upserts
+    pagesAwaited += 1
+    try {
+      const page = await api()['messages/history'](request)
+      const messages = page.messages.map((m) => {
+        const live = upserted.get(m.id)
+        return live !== undefined && live.at > asked ? live.message : m
+      })
+      return { ...page, messages }
+    } finally {
+      pagesAwaited -= 1
+      if (pagesAwaited === 0) upserted.clear()
+    }
+  }
   function patchThread(id: number, change: (t: ThreadState) => ThreadState): void {
     const current = get().threads[id] ?? EMPTY_THREAD
     set({ threads: { ...get().threads, [id]: change(current) } })
@@ -144,7 +174,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     loadLatest: async (conversationId, limit = Limits.historyPageSize) => {
       const asked = generation
       try {
-        const page = await api()['messages/history']({ conversation_id: conversationId, limit })
+        const page = await fetchPage({ conversation_id: conversationId, limit })
         if (asked !== generation) return
         patchThread(conversationId, (t) => ({
           ...t,
@@ -166,7 +196,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       patchThread(conversationId, (t) => ({ ...t, loadingOlder: true }))
       const asked = generation
       try {
-        const page = await api()['messages/history']({
+        const page = await fetchPage({
           conversation_id: conversationId,
           before,
           limit,
@@ -193,6 +223,8 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       // An edit of a message older than the loaded pages would otherwise sit right above the
       // oldest loaded one, with everything in between missing; its page brings it when loaded.
       const known = thread !== undefined && indexOfId(thread.messages, message.id) >= 0
+      upserts += 1
+      if (pagesAwaited > 0) upserted.set(message.id, { at: upserts, message })
       if (!create && !known && !coversFrom(thread, message.id)) return
       patchThread(message.conversation_id, (t) => ({
         ...t,

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
-import type { MessageSearchResult } from '../../../shared/models'
+import type { Message, MessageSearchResult } from '../../../shared/models'
 import { api, errorMessage } from '../api'
+import { editedSnippet } from './searchSnippet'
 
 /** idle: no query; searching: the first page is on its way; done and error: the answer. */
 export type SearchStatus = 'idle' | 'searching' | 'done' | 'error'
@@ -31,6 +32,11 @@ interface SearchStore {
    */
   run(again?: boolean): Promise<void>
   loadMore(): Promise<void>
+  /**
+   * A new state of a message (an event): a result showing it takes its new text, or leaves the
+   * results once it is deleted.
+   */
+  applyMessage(message: Message): void
   /** Empties the field and the results (back to the conversation list). */
   clear(): void
   setTarget(target: SearchTarget | null): void
@@ -91,6 +97,22 @@ export const useSearch = create<SearchStore>()((set, get) => {
         if (asked !== generation) return
         set({ loadingMore: false, error: errorMessage(error) })
       }
+    },
+    applyMessage: (message) => {
+      const { results, searched } = get()
+      const index = results.findIndex((r) => r.message.id === message.id)
+      const shown = results[index]
+      if (!shown) return
+      if (message.deleted_at !== null) {
+        set({ results: results.filter((r) => r !== shown) })
+        return
+      }
+      // A reaction changes the message but not the words the snippet was made of.
+      const snippet =
+        message.text === shown.message.text ? shown.snippet : editedSnippet(message.text, searched)
+      const next = results.slice()
+      next[index] = { ...shown, message, snippet }
+      set({ results: next })
     },
     clear: () => {
       generation += 1

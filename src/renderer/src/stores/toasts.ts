@@ -13,6 +13,8 @@ export interface ToastInput {
   body: string
   /** Clicking the toast opens this conversation. */
   conversation_id: number | null
+  /** The message a `message_received` toast announces. */
+  message_id?: number
   /** RFC 3339 instant shown in the organization timezone. */
   timestamp: string
   level?: 'info' | 'warning' | 'critical'
@@ -29,6 +31,8 @@ interface ToastStore {
   toasts: Toast[]
   push(input: ToastInput): number
   dismiss(id: number): void
+  /** Takes away the toasts of a conversation's messages that are no longer news (read, deleted). */
+  dismissMessages(conversationId: number, match: (messageId: number) => boolean): void
   /** Stops the auto-dismiss countdown (pointer or focus on the toast). */
   pause(id: number): void
   /** Restarts the countdown with the time that was left. */
@@ -76,6 +80,13 @@ export const useToasts = create<ToastStore>()((set, get) => {
       if (get().toasts.some((t) => t.id === id)) {
         set({ toasts: get().toasts.filter((t) => t.id !== id) })
       }
+    },
+    dismissMessages: (conversationId, match) => {
+      const stale = get().toasts.filter(
+        (t) =>
+          t.conversation_id === conversationId && t.message_id !== undefined && match(t.message_id),
+      )
+      for (const toast of stale) get().dismiss(toast.id)
     },
     pause: (id) => {
       const countdown = countdowns.get(id)
