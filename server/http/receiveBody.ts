@@ -10,7 +10,13 @@ export interface ReceivedBody {
 }
 
 export const payloadTooLarge = (maxBytes: number) =>
-  new HttpError(413, 'payload_too_large', `The file is larger than the limit of ${maxBytes} bytes.`)
+  new HttpError(413, 'payload_too_large', `The file is larger than the limit of ${size(maxBytes)}.`)
+
+/** "25 MiB (26214400 bytes)" for whole mebibytes, else the bytes alone. */
+function size(bytes: number): string {
+  const mib = bytes / (1024 * 1024)
+  return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`
+}
 
 /**
  * Streams a request body into `target` (a new file), hashing it on the way, and refuses it with

@@ -68,7 +68,7 @@ const UPLOAD_TIMEOUT_MS = 10 * 60_000
 
 /** What a call sends besides its method and path. */
 interface CallOptions {
-  body?: Uint8Array | string
+  body?: Uint8Array<ArrayBuffer> | string
   contentType?: string
   timeoutMs?: number
 }
@@ -219,7 +219,8 @@ export class RestClient {
   ): Promise<Attachment> {
     const path = `/conversations/${conversationId}/attachments?${new URLSearchParams({ name })}`
     const response = await this.call('POST', path, {
-      body: data,
+      // IPC and fetch hand over bytes on a plain ArrayBuffer (never a shared one).
+      body: data as Uint8Array<ArrayBuffer>,
       contentType: mime || 'application/octet-stream',
       timeoutMs: Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS),
     })
