@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCHEMA_VERSION } from '../../server/db/migrations'
 import type { MessageAckFrame } from '../../src/shared/frames'
 import type { Attachment, Conversation, Message, MessagePage } from '../../src/shared/models'
@@ -356,40 +356,45 @@ describe('attachments', () => {
 
 describe('unsent uploads', () => {
   let server: TestServer
+  let after: TestServer | undefined
 
-  afterEach(() => {
-    vi.useRealTimers()
-  })
   afterAll(async () => {
+    await after?.stop()
     await server.stop()
   })
 
   it('are removed a day after their upload (the sweep at start-up), sent ones are kept', async () => {
-    const start = Date.parse('2026-03-01T09:00:00.000Z')
-    vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(start)
     server = await startHarness()
     const { admin, members } = await registerTeam(server.url, ['alice'])
     const direct = await createConversation(admin, [members[0]!])
     const post = (name: string) => upload(admin, direct.id, name, bytesOf(name))
     const stale = (await post('stale.txt')).data.attachment
     const sent = (await post('sent.txt')).data.attachment
+    const recent = (await post('recent.txt')).data.attachment
     await admin.rest.post(messagesPath(direct.id), {
       text: '',
       client_id: nextClientId(),
       attachment_ids: [sent.id],
     })
-    vi.setSystemTime(start + 2 * 3600_000)
-    const recent = (await post('recent.txt')).data.attachment
     await server.close()
 
-    vi.setSystemTime(start + 24 * 3600_000 + 60_000)
-    await server.start()
-    const dir = join(server.dataDir, 'attachments')
+    // The clock is the uploads' own: while the server is down, their upload times move back, as
+    // if a day (or a little less) had passed since.
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString()
+    const file = new Database(join(server.dataDir, 'tidings.db'))
+    const setCreated = file.prepare('update attachments set created_at = ? where id = ?')
+    setCreated.run(hoursAgo(24.1), stale.id)
+    setCreated.run(hoursAgo(30), sent.id)
+    setCreated.run(hoursAgo(23.9), recent.id)
+    file.close()
+
+    // Another port: no pooled connection to the first server is reused.
+    after = await startHarness({ dataDir: server.dataDir })
+    const dir = join(after.dataDir, 'attachments')
     await waitUntil(() => !fs.existsSync(join(dir, String(stale.id))), 'the stale file is removed')
     expect(fs.existsSync(join(dir, String(recent.id)))).toBe(true)
     expect(fs.existsSync(join(dir, String(sent.id)))).toBe(true)
-    const adminNow = accountFrom(server.url, { token: admin.token, user: admin.user })
+    const adminNow = accountFrom(after.url, { token: admin.token, user: admin.user })
     expect((await download(adminNow, direct.id, stale.id)).response.status).toBe(404)
     expect((await download(adminNow, direct.id, recent.id)).response.status).toBe(200)
   })
