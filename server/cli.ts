@@ -4,7 +4,7 @@ import { startServer } from './startServer'
 /**
  * `npm run server -- --port 8000 --host 127.0.0.1 --data-dir ./data`. Every flag has an
  * environment variable (TIDINGS_PORT, TIDINGS_HOST, TIDINGS_DATA_DIR, TIDINGS_OPEN_REGISTRATION,
- * TIDINGS_LOG_LEVEL); flags win.
+ * TIDINGS_LOG_LEVEL, TIDINGS_ATTACHMENT_MAX_MB, …); flags win.
  */
 const HELP = `Usage: npm run server -- [options]
   --port <n>             TCP port (default 8000, env TIDINGS_PORT; 0 picks a free port)
@@ -12,6 +12,7 @@ const HELP = `Usage: npm run server -- [options]
   --data-dir <dir>       folder of tidings.db (default ./data, env TIDINGS_DATA_DIR)
   --open-registration    anyone may register without an invite (env TIDINGS_OPEN_REGISTRATION=1)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
+  --attachment-max-mb <n>  largest attachment upload in MiB (default 25, env TIDINGS_ATTACHMENT_MAX_MB)
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
   --help                 show this help`
 
@@ -32,6 +33,7 @@ try {
       'data-dir': { type: 'string' },
       'open-registration': { type: 'boolean' },
       'retention-days': { type: 'string' },
+      'attachment-max-mb': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -68,6 +70,11 @@ const retentionDays = number(
   'retention days',
   (value) => Number.isFinite(value) && value >= 0,
 )
+const attachmentMaxMb = number(
+  values['attachment-max-mb'] ?? env.TIDINGS_ATTACHMENT_MAX_MB,
+  'attachment size limit',
+  (value) => Number.isFinite(value) && value > 0,
+)
 const logLevel = values['log-level'] ?? env.TIDINGS_LOG_LEVEL ?? 'info'
 if (!LOG_LEVELS.includes(logLevel)) usageError(`Invalid log level: ${logLevel}`)
 const host = values.host ?? env.TIDINGS_HOST ?? '127.0.0.1'
@@ -82,6 +89,9 @@ try {
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),
+    ...(attachmentMaxMb !== undefined
+      ? { attachmentMaxBytes: Math.floor(attachmentMaxMb * 1024 * 1024) }
+      : {}),
     logLevel,
   })
 } catch (error) {

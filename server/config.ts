@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { Limits } from '../src/shared/limits'
 
 /** Options of `startServer`; the CLI fills them from flags and environment variables. */
 export interface ServerOptions {
@@ -22,6 +23,8 @@ export interface ServerOptions {
   heartbeatIntervalMs?: number
   /** Login/register attempts per username and address per minute. Default 10. */
   authAttemptsPerMinute?: number
+  /** Largest attachment upload, in bytes. Default 25 MiB (Limits.attachmentMaxBytes). */
+  attachmentMaxBytes?: number
   /** pino level; default 'info' for the CLI, 'warn' from code. */
   logLevel?: string
   /** Where the JSON log lines go; default standard output. */
@@ -47,6 +50,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     retentionMs: options.retentionMs ?? 30 * DAY_MS,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
+    attachmentMaxBytes: options.attachmentMaxBytes ?? Limits.attachmentMaxBytes,
     logLevel: options.logLevel ?? 'warn',
     logDestination: options.logDestination ?? process.stdout,
   }

@@ -5,6 +5,7 @@ import type { EventLog } from './realtime/eventLog'
 import type { Presence } from './realtime/presence'
 import type { UnitOfWork } from './realtime/unitOfWork'
 import type { Accounts } from './services/accounts'
+import type { Attachments } from './services/attachments'
 import type { BrandingSettings } from './services/branding'
 import type { Conversations } from './services/conversations'
 import type { MessageSearch } from './services/messageSearch'
@@ -20,6 +21,7 @@ export interface ServerContext {
   conversations: Conversations
   messages: Messages
   reactions: Reactions
+  attachments: Attachments
   search: MessageSearch
   eventLog: EventLog
   unitOfWork: UnitOfWork

@@ -24,6 +24,7 @@ import { conversationRoutes } from './routes/conversationRoutes'
 import { eventRoutes } from './routes/eventRoutes'
 import { Integrations } from './email/integrations'
 import { accountRoutes } from './routes/accountRoutes'
+import { attachmentRoutes } from './routes/attachmentRoutes'
 import { contactRoutes } from './routes/contactRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
@@ -32,6 +33,7 @@ import { reactionRoutes } from './routes/reactionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { Accounts } from './services/accounts'
+import { Attachments } from './services/attachments'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
 import { MessageIndex } from './services/messageIndex'
@@ -71,6 +73,8 @@ const validatorFor: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? ajvForBodies : ajvForStrings).compile(schema)
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+/** How often uploads that no message claimed within their day are removed. */
+const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
 /** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
 const SEARCH_INDEX_INTERVAL_MS = 5_000
 const LISTEN_BACKLOG = 4096
@@ -125,6 +129,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
   pruneTimer.unref()
 
+  const attachments = new Attachments(
+    db,
+    opts.dataDir,
+    conversations,
+    unitOfWork,
+    opts.attachmentMaxBytes,
+  )
+  attachments.prepare()
+  messages.onAttachmentsReleased((ids) => attachments.removeFilesWhenCommitted(ids))
+  attachments.sweepUnsent()
+  const attachmentSweepTimer = setInterval(
+    () => attachments.sweepUnsent(),
+    ATTACHMENT_SWEEP_INTERVAL_MS,
+  )
+  attachmentSweepTimer.unref()
+
   const ctx: ServerContext = {
     options: opts,
     db,
@@ -133,6 +153,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversations,
     messages,
     reactions,
+    attachments,
     search,
     eventLog,
     unitOfWork,
@@ -187,6 +208,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversationRoutes,
     messageRoutes,
     reactionRoutes,
+    attachmentRoutes,
     searchRoutes,
     eventRoutes,
   ]) {
@@ -216,6 +238,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       stopHeartbeat()
       stopIndexing()
       clearInterval(pruneTimer)
+      clearInterval(attachmentSweepTimer)
       presence.stop()
       for (const connection of [...hub.connections()]) {
         connection.close(CloseCode.GoingAway, 'server shutting down')

@@ -105,6 +105,9 @@ export class DesktopClient {
   /** What Chromium reported as blocked by the pages' Content-Security-Policy. */
   readonly policyViolations: string[] = []
   readonly userDataDir = tempDir('userdata')
+  /** Where saved attachments go, and the names the save dialog was offered. */
+  readonly downloadsDir = tempDir('downloads')
+  readonly savedFiles: string[] = []
   /** What the stand-in for BrowserWindow.isFocused() answers. */
   windowFocused = true
   /** Where open() found the renderer; window/openSettings opens settings.html from there. */
@@ -121,6 +124,11 @@ export class DesktopClient {
         userDataDir: this.userDataDir,
         secretStore: plainSecrets,
         isWindowFocused: () => this.windowFocused,
+        // The save dialog's stand-in: every file goes to this client's downloads folder.
+        chooseSavePath: (fileName) => {
+          this.savedFiles.push(fileName)
+          return Promise.resolve(path.join(this.downloadsDir, fileName))
+        },
       },
       outputs: {
         push: (channel, payload) => this.push(channel, payload),

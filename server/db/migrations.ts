@@ -323,6 +323,36 @@ const migrations: Migration[] = [
         .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'user_id']),
     ],
   },
+  {
+    version: 9,
+    name: 'attachments: uploaded files, linked to a message when it is sent',
+    up: ({ q }) => [
+      // The bytes live in <dataDir>/attachments/<id> (services/attachments.ts); a row is what the
+      // wire shows of a file and who may read it. message_id is null from the upload until a send
+      // claims the row, and the index serves both the reads (the attachments of a page of message
+      // ids) and the sweep of uploads never sent (message_id is null, oldest first). Messages
+      // carry no column for it: a text-only send writes exactly what it wrote before.
+      q.schema
+        .createTable('attachments')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('conversation_id', 'integer', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('uploader_id', 'integer', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('message_id', 'integer', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('mime', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull()),
+      q.schema
+        .createIndex('attachments_message')
+        .on('attachments')
+        .columns(['message_id', 'created_at']),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

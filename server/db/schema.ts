@@ -75,6 +75,22 @@ export interface MessageReactionsTable {
   created_at: string
 }
 
+/** An uploaded file (migration 9); its bytes are <dataDir>/attachments/<id>. */
+export interface AttachmentsTable {
+  id: Generated<number>
+  conversation_id: number
+  uploader_id: number
+  /** Null until a send of the uploader's claims it. */
+  message_id: number | null
+  /** The uploader's file name, without path separators. */
+  name: string
+  mime: string
+  size: number
+  /** Hex SHA-256 of the bytes, recorded while they were received. */
+  sha256: string
+  created_at: string
+}
+
 export interface EventsTable {
   /** Assigned by the event log in memory, so the stored JSON can carry its own id. */
   id: number
@@ -186,6 +202,7 @@ export interface DB {
   conversation_members: ConversationMembersTable
   messages: MessagesTable
   message_reactions: MessageReactionsTable
+  attachments: AttachmentsTable
   events: EventsTable
   event_recipients: EventRecipientsTable
   conversation_member_spans: ConversationMemberSpansTable

@@ -35,6 +35,7 @@ export function sendOverSocket(
         frame.text,
         clientId,
         frame.reply_to_id,
+        frame.attachment_ids,
       ),
     )
   } catch (error) {

@@ -100,9 +100,17 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     { schema: { params: ConversationParams, body: SendMessageBody } },
     async (request, reply) => {
       const { user } = callerOf(request)
-      const { text, client_id, reply_to_id } = request.body
+      const { text, client_id, reply_to_id, attachment_ids } = request.body
       const { message, created } = unitOfWork.run((events) =>
-        messages.send(events, user, request.params.id, text, client_id, reply_to_id),
+        messages.send(
+          events,
+          user,
+          request.params.id,
+          text,
+          client_id,
+          reply_to_id,
+          attachment_ids,
+        ),
       )
       return reply.code(created ? 201 : 200).send(ok(message))
     },

@@ -3,6 +3,7 @@ import type { Database } from '../db/database'
 import type { EventSink } from '../realtime/eventLog'
 import { nowIso } from '../clock'
 import { badRequest, forbidden, notFound } from '../http/httpError'
+import { AttachmentRows } from './attachmentRows'
 import { selectMessages, toMessage } from './messageRows'
 import { ReactionReader } from './reactionRows'
 
@@ -17,9 +18,11 @@ export class Conversations {
   /** Run for every message and typing frame: prepared once rather than built per call. */
   private readonly hot
   private readonly reactions: ReactionReader
+  private readonly attachments: AttachmentRows
 
   constructor(private readonly db: Database) {
     this.reactions = new ReactionReader(db)
+    this.attachments = new AttachmentRows(db)
     const s = db.sqlite
     this.hot = {
       memberIds: s
@@ -82,7 +85,9 @@ export class Conversations {
   /** The conversation as `viewerId` sees it (unread count is theirs; 0 for a neutral view). */
   get(conversationId: number, viewerId: number | null): Conversation {
     const conversation = this.getBare(conversationId, viewerId)
-    if (conversation.last_message) this.reactions.attach([conversation.last_message])
+    if (conversation.last_message) {
+      this.attachments.attach(this.reactions.attach([conversation.last_message]))
+    }
     return conversation
   }
 
@@ -158,7 +163,8 @@ export class Conversations {
     )
     const list = ids.map((row) => this.getBare(row.conversation_id, userId))
     // The last messages' reactions in one query for the whole list.
-    this.reactions.attach(list.flatMap((c) => (c.last_message ? [c.last_message] : [])))
+    const lastMessages = list.flatMap((c) => (c.last_message ? [c.last_message] : []))
+    this.attachments.attach(this.reactions.attach(lastMessages))
     return list.sort((a, b) =>
       a.updated_at === b.updated_at ? b.id - a.id : a.updated_at < b.updated_at ? 1 : -1,
     )

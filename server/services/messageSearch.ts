@@ -5,6 +5,7 @@ import type { Database } from '../db/database'
 import { badRequest } from '../http/httpError'
 import type { Conversations } from './conversations'
 import type { MessageIndex } from './messageIndex'
+import { AttachmentRows } from './attachmentRows'
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messageRows'
 import { ReactionReader } from './reactionRows'
 import { MATCH_END, MATCH_START, snippetParts, toFtsQuery } from './searchText'
@@ -40,6 +41,7 @@ type ResultRow = MessageRow & { conversation_title: string | null; snippet: stri
 export class MessageSearch {
   private readonly query
   private readonly reactions: ReactionReader
+  private readonly attachments: AttachmentRows
 
   constructor(
     db: Database,
@@ -47,6 +49,7 @@ export class MessageSearch {
     private readonly conversations: Conversations,
   ) {
     this.reactions = new ReactionReader(db)
+    this.attachments = new AttachmentRows(db)
     this.query = db.sqlite.prepare<
       [string, string, string, number, string, number, number | null, number | null, number],
       ResultRow
@@ -76,9 +79,11 @@ export class MessageSearch {
       pageSize + 1,
     )
     const page = rows.slice(0, pageSize)
-    // One query for the reactions of the whole page.
-    const messages = this.reactions.attach(
-      page.map(({ conversation_title: _title, snippet: _snippet, ...row }) => toMessage(row)),
+    // One query for the reactions of the whole page, one for its files.
+    const messages = this.attachments.attach(
+      this.reactions.attach(
+        page.map(({ conversation_title: _title, snippet: _snippet, ...row }) => toMessage(row)),
+      ),
     )
     return {
       results: page.map((row, i) => ({

@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   Conversation,
   Message,
   MessagePage,
@@ -21,6 +22,7 @@ import {
   type MessageRow,
   type ReplyOriginalRow,
 } from './messageRows'
+import { AttachmentRows } from './attachmentRows'
 import { ReactionReader } from './reactionRows'
 
 /**
@@ -36,6 +38,9 @@ export type PlatformSendHook = (
 /** Called inside the unit of work of an edit or a delete, with the message as it is now. */
 export type MessageChangeHook = (message: Message) => void
 
+/** Called inside the unit of work of a delete with the ids of the files it let go of. */
+export type AttachmentsReleasedHook = (attachmentIds: number[]) => void
+
 const MESSAGE_SELECT = `select ${MESSAGE_COLUMNS.join(', ')} from ${MESSAGE_FROM}`
 
 /** A reply's original, with what its send checks: that it is of the same conversation. */
@@ -44,22 +49,28 @@ type ReplyTargetRow = ReplyOriginalRow & { conversation_id: number }
 const NOT_A_REPLY_TARGET =
   'reply_to_id must name a message of this conversation that is not deleted.'
 
+const NOT_SENDABLE_ATTACHMENTS =
+  'attachment_ids must name your own uploads to this conversation that no message carries yet.'
+
 /** Messages: idempotent sends, history, edits, deletes and receipts. */
 export class Messages {
   private platformSend: PlatformSendHook | undefined
   private changed: MessageChangeHook | undefined
+  private attachmentsReleased: AttachmentsReleasedHook | undefined
   /**
    * The statements of a send, the hottest path of the server, prepared once: building them with
    * the query builder on every call would cost as much as running them.
    */
   private readonly sendStatements
   private readonly reactions: ReactionReader
+  private readonly attachments: AttachmentRows
 
   constructor(
     private readonly db: Database,
     private readonly conversations: Conversations,
   ) {
     this.reactions = new ReactionReader(db)
+    this.attachments = new AttachmentRows(db)
     const s = db.sqlite
     this.sendStatements = {
       insert: s.prepare<[number, number, string, string, string, number | null], { id: number }>(
@@ -89,16 +100,28 @@ export class Messages {
     this.changed = hook
   }
 
-  /** The message as it is now, with its reactions (never called by a send). */
+  /** Installs what follows a deletion that let go of files (removing them once committed). */
+  onAttachmentsReleased(hook: AttachmentsReleasedHook): void {
+    this.attachmentsReleased = hook
+  }
+
+  /** The message as it is now, with its reactions and files (never called by a send). */
   get(messageId: number): Message | undefined {
     const row = this.sendStatements.byId.get(messageId)
-    return row ? this.reactions.attach([toMessage(row)])[0] : undefined
+    return row ? this.withExtras([toMessage(row)])[0] : undefined
+  }
+
+  /** Reactions and files of a page of messages: one query each. */
+  private withExtras(messages: Message[]): Message[] {
+    return this.attachments.attach(this.reactions.attach(messages))
   }
 
   /**
    * Stores a message and emits message_sent to the sender and message_received to the others. A
    * repeated client_id returns the stored message with `created: false` and emits nothing.
    * `replyToId` names the message it replies to: one of the same conversation, not deleted.
+   * `attachmentIds` names the sender's unsent uploads to this conversation that it carries; the
+   * text may then be blank.
    */
   send(
     events: EventSink,
@@ -107,11 +130,17 @@ export class Messages {
     text: string,
     clientId: string,
     replyToId?: number,
+    attachmentIds?: readonly number[],
   ): { message: Message; created: boolean } {
     const senderId = sender.id
     const statements = this.sendStatements
     const target = this.conversations.requireMember(conversationId, senderId)
-    if (text.trim().length === 0) throw badRequest('A message cannot be blank.')
+    if (text.trim().length === 0 && attachmentIds === undefined) {
+      throw badRequest('A message cannot be blank.')
+    }
+    if (attachmentIds !== undefined && target.platform !== 'tidings') {
+      throw badRequest(`Attachments cannot be sent to a ${target.platform} conversation yet.`)
+    }
     let replyTo: ReplyPreview | null = null
     if (replyToId !== undefined) {
       const original = statements.replyTarget.get(replyToId)
@@ -136,6 +165,12 @@ export class Messages {
       replyToId ?? null,
     )
     if (!inserted) return this.stored(senderId, clientId, conversationId)!
+    let attachments: Attachment[] | undefined
+    if (attachmentIds !== undefined) {
+      attachments = this.attachments.claim(attachmentIds, inserted.id, conversationId, senderId)
+      // Thrown inside the unit of work's savepoint: the message row goes with it.
+      if (!attachments) throw badRequest(NOT_SENDABLE_ATTACHMENTS)
+    }
     // The conversation's row is not touched: its latest activity is read off its last message
     // (Conversations.get), which saves every send a write to one more page.
     // Everything the stored row holds is known here: no need to read it back.
@@ -151,6 +186,7 @@ export class Messages {
       deleted_at: null,
       reply_to: replyTo,
     }
+    if (attachments) message.attachments = attachments
     // A Tidings send needs only the title and the member ids: the full Conversation view (members
     // joined to users, sorted, and the last message) is built only for bridged platforms.
     if (target.platform !== 'tidings') {
@@ -179,7 +215,7 @@ export class Messages {
     if (existing.conversation_id !== conversationId) {
       throw conflict('That client_id was already used for a message in another conversation.')
     }
-    return { message: existing, created: false }
+    return { message: this.attachments.attach([existing])[0]!, created: false }
   }
 
   /** A page of history, oldest first within the page, walking back with `before`. */
@@ -198,7 +234,7 @@ export class Messages {
     if (before !== undefined) query = query.where('m.id', '<', before)
     const rows = this.db.all(query)
     const hasMore = rows.length > pageSize
-    const page = this.reactions.attach(rows.slice(0, pageSize).reverse().map(toMessage))
+    const page = this.withExtras(rows.slice(0, pageSize).reverse().map(toMessage))
     return { messages: page, next_before: hasMore && page[0] ? page[0].id : null }
   }
 
@@ -239,6 +275,9 @@ export class Messages {
     )
     // A deleted message keeps no reactions, as in Signal: its tombstone shows nothing of it.
     this.db.run(this.db.q.deleteFrom('message_reactions').where('message_id', '=', messageId))
+    // Nor its files: their rows go now, their bytes once this is committed.
+    const released = this.attachments.release(messageId)
+    if (released.length > 0) this.attachmentsReleased?.(released)
     const message = this.get(messageId)!
     this.changed?.(message)
     events.toConversation(

@@ -25,6 +25,7 @@ import {
 } from './electron/paths'
 import type { AppLayout } from './electron/paths'
 import { watchPowerEvents } from './electron/powerEvents'
+import { saveDialog } from './electron/saveDialog'
 import { createSecretStore } from './electron/secretStore'
 import { createServerSupervisor } from './electron/serverSupervisor'
 import type { ServerSupervisor } from './electron/serverSupervisor'
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
       userDataDir: app.getPath('userData'),
       secretStore,
       isWindowFocused: () => wm.isAnyFocused(),
+      chooseSavePath: saveDialog(() => wm.getMainWindow()),
     },
     outputs,
     serverUrl,

@@ -66,16 +66,33 @@ export const MembersBody = Type.Object(
   { additionalProperties: false },
 )
 
+/**
+ * Uploads of the sender's to this conversation that the message carries. The text may then be
+ * empty; without them a blank text is refused.
+ */
+export const AttachmentIds = Type.Array(Type.Integer({ minimum: 1 }), {
+  minItems: 1,
+  maxItems: Limits.maxAttachmentsPerMessage,
+  uniqueItems: true,
+})
+
 export const SendMessageBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
+    text: Type.String({ maxLength: Limits.maxMessageChars }),
     client_id: Type.String({ minLength: 1, maxLength: 64 }),
     /** The message of the same conversation this one replies to. */
     reply_to_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    attachment_ids: Type.Optional(AttachmentIds),
   },
   { additionalProperties: false },
 )
 export type SendMessageBody = Static<typeof SendMessageBody>
+
+/** `POST /conversations/:id/attachments?name=…`: the body is the file's bytes. */
+export const AttachmentUploadQuery = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: Limits.attachmentNameMaxChars }) },
+  { additionalProperties: false },
+)
 
 export const EditMessageBody = Type.Object(
   { text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }) },

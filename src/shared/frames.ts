@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { AttachmentIds } from './api'
 import { EVENT_TYPES } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
 import { Limits } from './limits'
@@ -39,9 +40,10 @@ export const SendMessageFrame = Type.Object(
   {
     type: Type.Literal('send_message'),
     conversation_id: Type.Integer({ minimum: 1 }),
-    text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
+    text: Type.String({ maxLength: Limits.maxMessageChars }),
     client_id: Type.String({ minLength: 1, maxLength: 64 }),
     reply_to_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    attachment_ids: Type.Optional(AttachmentIds),
   },
   { additionalProperties: false },
 )

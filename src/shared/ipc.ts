@@ -2,6 +2,7 @@ import type { ChangePasswordBody, MailServerBody, SearchMessagesQuery } from './
 import type { EventType } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
 import type {
+  Attachment,
   Branding,
   Conversation,
   Message,
@@ -55,6 +56,8 @@ export interface OutboxItem {
   created_at: string
   /** The message this send replies to; null when it is not a reply. */
   reply_to_id: number | null
+  /** The uploaded files it carries (attachments/upload); empty for a text message. */
+  attachment_ids: number[]
   message: Message | null
 }
 
@@ -138,8 +141,14 @@ export interface InvokeMap {
     request: SearchMessagesQuery
     response: MessageSearchPage
   }
+  /** The text may be empty when `attachment_ids` (uploads of attachments/upload) are given. */
   'messages/send': {
-    request: { conversation_id: number; text: string; reply_to_id?: number }
+    request: {
+      conversation_id: number
+      text: string
+      reply_to_id?: number
+      attachment_ids?: number[]
+    }
     response: OutboxItem
   }
   'messages/retry': { request: { client_id: string }; response: OutboxItem }
@@ -155,6 +164,24 @@ export interface InvokeMap {
     response: void
   }
   'outbox/list': { request: void; response: OutboxItem[] }
+  /**
+   * Uploads a file to a conversation, to be sent with messages/send's `attachment_ids`. Needs a
+   * connection: offline it fails at once with `offline` ("Attachments need a connection.").
+   */
+  'attachments/upload': {
+    request: { conversation_id: number; name: string; mime: string; data: Uint8Array }
+    response: Attachment
+  }
+  /** A sent file's bytes, for showing it (main keeps recently read ones in memory). */
+  'attachments/read': {
+    request: { conversation_id: number; attachment_id: number }
+    response: { mime: string; data: Uint8Array }
+  }
+  /** Asks the user where to save a file (a native dialog) and writes it there. */
+  'attachments/save': {
+    request: { conversation_id: number; attachment_id: number; name: string }
+    response: { saved: boolean }
+  }
   /** The signed-in user's drafts, newest first. */
   'drafts/list': { request: void; response: Draft[] }
   /** Keeps one conversation's draft; an empty (or blank) text deletes it. */
@@ -222,6 +249,9 @@ export const INVOKE_CHANNELS = [
   'messages/react',
   'messages/markRead',
   'outbox/list',
+  'attachments/upload',
+  'attachments/read',
+  'attachments/save',
   'drafts/list',
   'drafts/set',
   'typing/set',

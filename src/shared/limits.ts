@@ -31,6 +31,12 @@ export const Limits = {
   replyPreviewChars: 140,
   /** Longest reaction emoji, in UTF-16 code units (the longest ZWJ and tag sequences fit). */
   reactionEmojiMaxChars: 32,
+  /** Files one message may carry (`attachment_ids`). */
+  maxAttachmentsPerMessage: 10,
+  /** Longest attachment file name, in characters. */
+  attachmentNameMaxChars: 255,
+  /** Default largest attachment, in bytes (the server's `attachmentMaxBytes` option). */
+  attachmentMaxBytes: 25 * 1024 * 1024,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
 } as const

@@ -76,6 +76,22 @@ export interface Message {
    * so its events carry no extra bytes. A deleted message has none.
    */
   reactions?: Reaction[]
+  /**
+   * The files sent with the message, in upload order. Present only when there is at least one: a
+   * text message carries no extra bytes. A deleted message has none (its files are removed).
+   */
+  attachments?: Attachment[]
+}
+
+/** A file sent with a message; its bytes are GET /conversations/:id/attachments/:attachmentId. */
+export interface Attachment {
+  id: number
+  /** The uploader's file name (no path). */
+  name: string
+  /** The Content-Type it was uploaded with. */
+  mime: string
+  /** Bytes. */
+  size: number
 }
 
 /** One emoji under a message and who chose it (each member has at most one reaction). */

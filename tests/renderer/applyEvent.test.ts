@@ -588,6 +588,7 @@ describe('outbox merge', () => {
       error: 'offline',
       created_at: '2026-01-15T15:55:00Z',
       reply_to_id: null,
+      attachment_ids: [],
       message: null,
     })
     const rows = buildThread(

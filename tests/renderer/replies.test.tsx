@@ -91,6 +91,7 @@ describe('the quote of a reply', () => {
       error: null,
       created_at: '2026-01-15T16:10:00Z',
       reply_to_id: 5,
+      attachment_ids: [],
       message: null,
     }
     useMessages.getState().applyOutbox(pending)

@@ -14,6 +14,7 @@ import { Presence } from '../../server/realtime/presence'
 import { UnitOfWork } from '../../server/realtime/unitOfWork'
 import { eventRoutes } from '../../server/routes/eventRoutes'
 import { Accounts } from '../../server/services/accounts'
+import { Attachments } from '../../server/services/attachments'
 import { BrandingSettings } from '../../server/services/branding'
 import { Conversations } from '../../server/services/conversations'
 import { MessageIndex } from '../../server/services/messageIndex'
@@ -77,6 +78,13 @@ function serverContext(dataDir: string): ServerContext {
     conversations,
     messages,
     reactions: new Reactions(db, conversations, messages),
+    attachments: new Attachments(
+      db,
+      dataDir,
+      conversations,
+      unitOfWork,
+      options.attachmentMaxBytes,
+    ),
     search,
     eventLog,
     unitOfWork,

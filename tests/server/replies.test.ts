@@ -306,7 +306,9 @@ describe('replies on a database from before them (migration 7)', () => {
 
     // The file as a server of schema version 6 left it: no reply_to_id column.
     const file = new Database(join(before.dataDir, 'tidings.db'))
-    file.exec('alter table messages drop column reply_to_id; drop table message_reactions')
+    file.exec(
+      'alter table messages drop column reply_to_id; drop table message_reactions; drop table attachments',
+    )
     file.pragma('user_version = 6')
     file.close()
 

@@ -85,10 +85,12 @@ describe('message search indexing', () => {
     const sent = await sendMessage(alice, conversation.id, '来週は京都に行きます')
     await server.close()
     // The file as schema version 5 left it: the index unicode61 only, each text as written, and
-    // no reply_to_id column (migration 7) nor message_reactions table (migration 8).
+    // no reply_to_id column (migration 7), message_reactions table (migration 8) nor attachments
+    // table (migration 9).
     const file = path.join(server.dataDir, 'tidings.db')
     const direct = new BetterSqlite3(file)
     direct.exec(`alter table messages drop column reply_to_id;
+      drop table attachments;
       drop table message_reactions;
       drop table message_search;
       create virtual table message_search using fts5(text, tokenize='unicode61 remove_diacritics 2');

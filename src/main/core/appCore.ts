@@ -14,6 +14,7 @@ import type {
   User,
 } from '../../shared/models'
 import { MAX_PINNED_CONVERSATIONS, type Preferences } from '../../shared/preferences'
+import { AttachmentTransfers } from './attachmentTransfers'
 import type { BackoffPolicy } from './backoff'
 import { systemClock, type Clock } from './clock'
 import { CoreError, CoreErrorCode } from './coreError'
@@ -87,6 +88,8 @@ interface Session {
   events: EventsClient
   outbox: Outbox
   drafts: Drafts
+  /** Uploads and downloads, with the files read this session kept in memory. */
+  attachments: AttachmentTransfers
   /** True once conversations were loaded over REST for the unread badge. */
   stateLoaded: boolean
   /**
@@ -304,8 +307,16 @@ class ApplicationCore implements AppCore {
       }
       case 'messages/send': {
         const body = request as InvokeRequest<'messages/send'>
+        if (body.text.trim() === '' && body.attachment_ids === undefined) {
+          throw new CoreError(CoreErrorCode.InvalidRequest, 'A message cannot be blank.')
+        }
         const session = this.requireSession()
-        const item = session.outbox.send(body.conversation_id, body.text, body.reply_to_id)
+        const item = session.outbox.send(
+          body.conversation_id,
+          body.text,
+          body.reply_to_id,
+          body.attachment_ids,
+        )
         // What was in the composer is now in the outbox: the draft is done with.
         session.drafts.delete(body.conversation_id)
         return item
@@ -346,6 +357,21 @@ class ApplicationCore implements AppCore {
       }
       case 'outbox/list':
         return this.requireSession().outbox.list()
+      case 'attachments/upload': {
+        const body = request as InvokeRequest<'attachments/upload'>
+        const { attachments } = this.requireSession()
+        return this.authed(() => attachments.upload(body))
+      }
+      case 'attachments/read': {
+        const body = request as InvokeRequest<'attachments/read'>
+        const { attachments } = this.requireSession()
+        return this.authed(() => attachments.read(body))
+      }
+      case 'attachments/save': {
+        const body = request as InvokeRequest<'attachments/save'>
+        const { attachments } = this.requireSession()
+        return this.authed(() => attachments.save(body))
+      }
       case 'drafts/list':
         return this.requireSession().drafts.list()
       case 'drafts/set': {
@@ -561,6 +587,11 @@ class ApplicationCore implements AppCore {
       events,
       outbox,
       drafts: new Drafts(this.store, account, this.clock, this.tuning.draftWriteDelayMs),
+      attachments: new AttachmentTransfers({
+        rest: this.rest,
+        chooseSavePath: (fileName) => this.host.chooseSavePath(fileName),
+        isOnline: () => this.networkOnline,
+      }),
       stateLoaded: false,
       backlog: resumeFrom !== null,
       unreadRecounts: new Map(),

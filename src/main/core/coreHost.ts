@@ -20,6 +20,11 @@ export interface CoreHost {
   secretStore: SecretStore
   /** Whether a Tidings window has OS focus right now (for notification suppression). */
   isWindowFocused(): boolean
+  /**
+   * Asks the user where to save a file, suggesting `fileName` (Electron's save dialog); null when
+   * they cancel. The path is main's alone: the renderer never sees it.
+   */
+  chooseSavePath(fileName: string): Promise<string | null>
 }
 
 export interface SecretStore {

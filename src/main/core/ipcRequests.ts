@@ -1,6 +1,7 @@
 import { Type, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import {
+  AttachmentIds,
   ChangePasswordBody,
   EmailAddress,
   LoginBody,
@@ -20,6 +21,18 @@ import { CoreError, CoreErrorCode } from './coreError'
 const Id = Type.Integer({ minimum: 1 })
 const NoPayload = Type.Union([Type.Undefined(), Type.Null()])
 const MessageText = Type.String({ minLength: 1, maxLength: Limits.maxMessageChars })
+const FileName = Type.String({ minLength: 1, maxLength: Limits.attachmentNameMaxChars })
+/**
+ * Far above any server's usual limit (the server answers 413 with its own), but bounded: a page
+ * cannot make main hold an arbitrary amount of memory for one call.
+ */
+export const MAX_UPLOAD_IPC_BYTES = 4 * Limits.attachmentMaxBytes
+const FileBytes = Type.Refine(
+  Type.Unknown(),
+  (value) =>
+    value instanceof Uint8Array && value.byteLength > 0 && value.byteLength <= MAX_UPLOAD_IPC_BYTES,
+  () => `must be 1 to ${MAX_UPLOAD_IPC_BYTES} bytes (a Uint8Array)`,
+)
 
 const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
   'session/get': NoPayload,
@@ -71,8 +84,14 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { additionalProperties: false },
   ),
   'messages/search': SearchMessagesQuery,
+  // Blank text is the server's to refuse (it allows it with attachments).
   'messages/send': Type.Object(
-    { conversation_id: Id, text: MessageText, reply_to_id: Type.Optional(Id) },
+    {
+      conversation_id: Id,
+      text: Type.String({ maxLength: Limits.maxMessageChars }),
+      reply_to_id: Type.Optional(Id),
+      attachment_ids: Type.Optional(AttachmentIds),
+    },
     { additionalProperties: false },
   ),
   'messages/retry': Type.Object(
@@ -101,6 +120,24 @@ const REQUEST_SCHEMAS: Record<InvokeChannel, TSchema> = {
     { additionalProperties: false },
   ),
   'outbox/list': NoPayload,
+  'attachments/upload': Type.Object(
+    {
+      conversation_id: Id,
+      name: FileName,
+      // A File's type is '' when the browser does not know it.
+      mime: Type.String({ maxLength: 255 }),
+      data: FileBytes,
+    },
+    { additionalProperties: false },
+  ),
+  'attachments/read': Type.Object(
+    { conversation_id: Id, attachment_id: Id },
+    { additionalProperties: false },
+  ),
+  'attachments/save': Type.Object(
+    { conversation_id: Id, attachment_id: Id, name: FileName },
+    { additionalProperties: false },
+  ),
   'drafts/list': NoPayload,
   // Empty is allowed: it deletes the draft. The bound is a message's, since a draft becomes one.
   'drafts/set': Type.Object(

@@ -70,6 +70,10 @@ export class LocalStore {
     if (!outboxColumns.some((c) => c.name === 'reply_to_id')) {
       this.db.exec('ALTER TABLE outbox ADD COLUMN reply_to_id INTEGER')
     }
+    // Added with attachments (a JSON array, null for none): older sends carry no files.
+    if (!outboxColumns.some((c) => c.name === 'attachment_ids')) {
+      this.db.exec('ALTER TABLE outbox ADD COLUMN attachment_ids TEXT')
+    }
   }
 
   // ---- JSON values -------------------------------------------------------------------------
@@ -163,8 +167,8 @@ export class LocalStore {
   insertOutboxItem(account: string, item: OutboxItem): void {
     this.db
       .prepare(
-        `INSERT INTO outbox (client_id, account, conversation_id, text, status, error, created_at, reply_to_id, message_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (client_id, account, conversation_id, text, status, error, created_at, reply_to_id, attachment_ids, message_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         item.client_id,
@@ -175,6 +179,7 @@ export class LocalStore {
         item.error,
         item.created_at,
         item.reply_to_id,
+        item.attachment_ids.length > 0 ? JSON.stringify(item.attachment_ids) : null,
         item.message ? JSON.stringify(item.message) : null,
       )
   }
@@ -269,6 +274,7 @@ interface OutboxRow {
   error: string | null
   created_at: string
   reply_to_id: number | null
+  attachment_ids: string | null
   message_json: string | null
 }
 
@@ -281,6 +287,7 @@ function rowToItem(row: OutboxRow): OutboxItem {
     error: row.error,
     created_at: row.created_at,
     reply_to_id: row.reply_to_id,
+    attachment_ids: row.attachment_ids ? (JSON.parse(row.attachment_ids) as number[]) : [],
     message: row.message_json ? (JSON.parse(row.message_json) as Message) : null,
   }
 }

@@ -47,8 +47,16 @@ export class Outbox {
     this.random = options.random ?? Math.random
   }
 
-  /** Queues a new send (a reply when `replyToId` is given) and starts delivering it. */
-  send(conversationId: number, text: string, replyToId?: number): OutboxItem {
+  /**
+   * Queues a new send (a reply when `replyToId` is given, carrying the uploads `attachmentIds`)
+   * and starts delivering it.
+   */
+  send(
+    conversationId: number,
+    text: string,
+    replyToId?: number,
+    attachmentIds: number[] = [],
+  ): OutboxItem {
     const item: OutboxItem = {
       client_id: randomUUID(),
       conversation_id: conversationId,
@@ -57,6 +65,7 @@ export class Outbox {
       error: null,
       created_at: new Date(this.clock.now()).toISOString(),
       reply_to_id: replyToId ?? null,
+      attachment_ids: attachmentIds,
       message: null,
     }
     this.options.store.insertOutboxItem(this.options.account, item)
@@ -133,6 +142,7 @@ export class Outbox {
         text: item.text,
         client_id: item.client_id,
         ...(item.reply_to_id !== null ? { reply_to_id: item.reply_to_id } : {}),
+        ...(item.attachment_ids.length > 0 ? { attachment_ids: item.attachment_ids } : {}),
       })
       if (this.stopped) return false
       this.transientFailures = 0

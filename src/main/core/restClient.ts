@@ -9,6 +9,7 @@ import type {
   SendMessageBody,
 } from '../../shared/api'
 import type {
+  Attachment,
   AuthResult,
   Branding,
   Conversation,
@@ -62,6 +63,16 @@ export interface RestClientOptions {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
+/** A file may take far longer to go up than a JSON call: 25 MiB over a slow uplink. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000
+
+/** What a call sends besides its method and path. */
+interface CallOptions {
+  body?: Uint8Array<ArrayBuffer> | string
+  contentType?: string
+  timeoutMs?: number
+}
+
 /** Typed calls to the Tidings REST API; unwraps the `{status, data}` envelope. */
 export class RestClient {
   private readonly baseUrl: string
@@ -77,24 +88,33 @@ export class RestClient {
   }
 
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const response = await this.call(
+      method,
+      path,
+      body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' },
+    )
+    return this.envelopeOf<T>(response)
+  }
+
+  private async call(method: Method, path: string, options: CallOptions): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' }
     const token = this.getToken()
     if (token) headers.authorization = `Bearer ${token}`
-    if (body !== undefined) headers['content-type'] = 'application/json'
-
-    let response: Response
+    if (options.contentType !== undefined) headers['content-type'] = options.contentType
     try {
-      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+      return await this.fetchImpl(`${this.baseUrl}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        body: options.body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
       })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       throw new ApiRequestError(0, NETWORK_ERROR_CODE, `Cannot reach the server: ${reason}`)
     }
+  }
 
+  private async envelopeOf<T>(response: Response): Promise<T> {
     let parsed: unknown
     try {
       parsed = await response.json()
@@ -189,6 +209,41 @@ export class RestClient {
     if (options.limit !== undefined) query.set('limit', String(options.limit))
     const suffix = query.size > 0 ? `?${query.toString()}` : ''
     return this.request('GET', `/conversations/${id}/messages${suffix}`)
+  }
+  /** Uploads a file's bytes (the body is the file itself, not JSON). */
+  async uploadAttachment(
+    conversationId: number,
+    name: string,
+    mime: string,
+    data: Uint8Array,
+  ): Promise<Attachment> {
+    const path = `/conversations/${conversationId}/attachments?${new URLSearchParams({ name })}`
+    const response = await this.call('POST', path, {
+      // IPC and fetch hand over bytes on a plain ArrayBuffer (never a shared one).
+      body: data as Uint8Array<ArrayBuffer>,
+      contentType: mime || 'application/octet-stream',
+      timeoutMs: Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS),
+    })
+    return (await this.envelopeOf<{ attachment: Attachment }>(response)).attachment
+  }
+  /** A sent file's bytes and the type the server serves them as. */
+  async attachmentBytes(
+    conversationId: number,
+    attachmentId: number,
+  ): Promise<{ mime: string; data: Uint8Array }> {
+    const path = `/conversations/${conversationId}/attachments/${attachmentId}`
+    const response = await this.call('GET', path, { timeoutMs: UPLOAD_TIMEOUT_MS })
+    // An error comes as the JSON envelope; unwrapping it throws with its code.
+    if (!response.ok) return this.envelopeOf(response)
+    let data: Uint8Array
+    try {
+      data = new Uint8Array(await response.arrayBuffer())
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new ApiRequestError(0, NETWORK_ERROR_CODE, `Cannot reach the server: ${reason}`)
+    }
+    const mime = response.headers.get('content-type') ?? 'application/octet-stream'
+    return { mime, data }
   }
   sendMessage(conversationId: number, body: SendMessageBody): Promise<Message> {
     return this.request('POST', `/conversations/${conversationId}/messages`, body)

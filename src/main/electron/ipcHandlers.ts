@@ -22,6 +22,7 @@ export const UNTRUSTED_SENDER = 'untrusted_sender'
  * The main window is the messenger: session (sign in, up and out), connection state, people,
  * conversations (list, create, focus, and from the details dialog rename, add and remove members
  * or leave; muting or pinning one from its thread header), messages (and searching them), the outbox,
+ * attachments (upload, read for display, save through main's dialog),
  * composer drafts, typing, invites, reading branding and preferences, and opening the settings
  * window. Changing other preferences, the organization time zone and mail accounts happen only
  * in the settings window, so the main window may not call those: conversations/setMuted and
@@ -57,6 +58,9 @@ export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChan
     'messages/react',
     'messages/markRead',
     'outbox/list',
+    'attachments/upload',
+    'attachments/read',
+    'attachments/save',
     'drafts/list',
     'drafts/set',
     'typing/set',

@@ -16,6 +16,7 @@ function item(clientId: string, text: string): OutboxItem {
     error: null,
     created_at: '2026-01-15T15:30:00Z',
     reply_to_id: null,
+    attachment_ids: [],
     message: null,
   }
 }
@@ -138,6 +139,32 @@ describe('local store', () => {
     expect(reopened.listOutboxItems('a').map((i) => [i.client_id, i.reply_to_id])).toEqual([
       ['old', null],
       ['reply', 41],
+    ])
+    reopened.close()
+  })
+
+  it('keeps the files a send carries across reopen; an outbox from before them has none', () => {
+    // The outbox table as replies left it: no attachment_ids column, one pending send.
+    const old = new Database(join(dir, LOCAL_DB_FILE))
+    old.exec(`CREATE TABLE outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+      conversation_id INTEGER NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
+      created_at TEXT NOT NULL, message_json TEXT, reply_to_id INTEGER)`)
+    old
+      .prepare(
+        `INSERT INTO outbox (client_id, account, conversation_id, text, status, created_at)
+         VALUES ('old', 'a', 3, 'queued before the upgrade', 'pending', '2026-01-15T15:00:00Z')`,
+      )
+      .run()
+    old.close()
+
+    const store = new LocalStore(dir, fakeSecretStore())
+    store.insertOutboxItem('a', { ...item('files', ''), attachment_ids: [7, 9] })
+    store.close()
+    const reopened = new LocalStore(dir, fakeSecretStore())
+    expect(reopened.listOutboxItems('a').map((i) => [i.client_id, i.attachment_ids])).toEqual([
+      ['old', []],
+      ['files', [7, 9]],
     ])
     reopened.close()
   })

@@ -35,6 +35,11 @@ describe('Content-Security-Policy of the renderer pages', () => {
       expect(policy.get('form-action')).toEqual(["'none'"])
       // The renderer talks to main over IPC only: no network of its own.
       expect(policy.get('connect-src')).toEqual(["'self'"])
+      // Attachment thumbnails are blob: URLs of bytes main read; no other directive takes blob:.
+      expect(policy.get('img-src')).toEqual(["'self'", 'data:', 'blob:'])
+      expect([...policy.entries()].filter(([, sources]) => sources.includes('blob:'))).toEqual([
+        ['img-src', ["'self'", 'data:', 'blob:']],
+      ])
       expect([...policy.values()].flat()).not.toContain("'unsafe-eval'")
     }
   })

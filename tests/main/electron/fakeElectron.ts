@@ -338,8 +338,10 @@ export const dialog: {
   showMessageBox: Mock<
     (options: { detail?: string }) => Promise<{ response: number; checkboxChecked: boolean }>
   >
+  showSaveDialog: Mock<(...args: unknown[]) => Promise<{ canceled: boolean; filePath?: string }>>
 } = {
   showErrorBox: vi.fn(),
+  showSaveDialog: vi.fn(() => Promise.resolve({ canceled: true })),
   showMessageBox: vi.fn(() => Promise.resolve({ response: 0, checkboxChecked: false })),
 }
 export const utilityProcess = {

@@ -1,21 +1,45 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react'
 import { Limits } from '../../../shared/limits'
 import { notifyTyping } from '../stores/actions'
 import { useDrafts } from '../stores/drafts'
 import { loadedMessage, useMessages } from '../stores/messages'
+import {
+  humanSize,
+  usePendingAttachments,
+  type PendingAttachment,
+} from '../stores/pendingAttachments'
 import { currentQuote, oneLine, useReplies } from '../stores/replies'
 import { useMentionAutocomplete } from './MentionAutocomplete'
 
 /** Stop the typing notice after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000
+/** A stable empty list: a selector returning a new [] each time would re-render forever. */
+const NO_FILES: PendingAttachment[] = []
 
 /**
  * Message input: Enter sends, Shift+Enter inserts a newline. Mounted once per conversation (the
  * thread keys it by id): it starts from the conversation's draft, and keeps the draft as it goes.
  * A reply started on a message shows above it until sent, cancelled (× or Escape) or another
- * conversation is opened.
+ * conversation is opened. Files (Attach, dropped on the thread, or a pasted image) upload as soon
+ * as they are added and show as chips above the text until sent or removed; a message may be
+ * files alone.
  */
-export function Composer({ conversationId }: { conversationId: number }) {
+export function Composer({
+  conversationId,
+  canAttach,
+}: {
+  conversationId: number
+  /** False where the server takes no files (email and bridged conversations). */
+  canAttach: boolean
+}) {
   const [text, setText] = useState(() => useDrafts.getState().byConversation[conversationId] ?? '')
   const send = useMessages((s) => s.send)
   const draft = useReplies((s) => (s.draft?.conversationId === conversationId ? s.draft : null))
@@ -25,6 +49,10 @@ export function Composer({ conversationId }: { conversationId: number }) {
     draft ? loadedMessage(s.threads[conversationId], draft.quote.id) : undefined,
   )
   const quote = draft ? currentQuote(draft.quote.id, draft.quote, () => original) : null
+  const files = usePendingAttachments((s) => s.byConversation[conversationId] ?? NO_FILES)
+  const ready = files.flatMap((f) => (f.status === 'ready' && f.attachment ? [f.attachment] : []))
+  const uploading = files.some((f) => f.status === 'uploading')
+  const canSend = !uploading && (text.trim() !== '' || ready.length > 0)
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const id = useId()
@@ -65,13 +93,31 @@ export function Composer({ conversationId }: { conversationId: number }) {
 
   function submit() {
     const body = text.trim()
-    if (!body) return
+    if (!canSend) return
     if (idleTimer.current) clearTimeout(idleTimer.current)
     notifyTyping(conversationId, false)
     setText('')
     useDrafts.getState().drop(conversationId)
+    usePendingAttachments.getState().clear(conversationId)
     if (draft) cancelReply()
-    void send(conversationId, body, draft?.quote.id)
+    void send(
+      conversationId,
+      body,
+      draft?.quote.id,
+      ready.map((a) => a.id),
+    )
+  }
+
+  function addFiles(list: FileList | null) {
+    if (!canAttach || !list || list.length === 0) return
+    usePendingAttachments.getState().add(conversationId, [...list])
+  }
+
+  function onPaste(e: ClipboardEvent<HTMLTextAreaElement>) {
+    // A pasted image (a screenshot) becomes a file to send; pasted text stays text.
+    if (!canAttach || e.clipboardData.files.length === 0) return
+    e.preventDefault()
+    addFiles(e.clipboardData.files)
   }
 
   function cancel() {
@@ -119,7 +165,58 @@ export function Composer({ conversationId }: { conversationId: number }) {
         </div>
       )}
       {mention.listbox}
+      {files.length > 0 && (
+        <ul className="composer__files" aria-label="Files to send" data-testid="pending-files">
+          {files.map((file) => (
+            <li
+              key={file.key}
+              className={`file-chip file-chip--${file.status}`}
+              data-testid="pending-file"
+              data-status={file.status}
+            >
+              <span className="file-chip__name">{file.name}</span>
+              <span className="file-chip__size">{humanSize(file.size)}</span>
+              {file.status === 'uploading' && (
+                <span className="file-chip__status" role="status">
+                  Uploading…
+                </span>
+              )}
+              {file.error && (
+                <span className="file-chip__error" role="alert" data-testid="pending-file-error">
+                  {file.error}
+                </span>
+              )}
+              <button
+                type="button"
+                className="button button--small button--ghost"
+                aria-label={`Remove ${file.name}`}
+                title="Remove"
+                onClick={() => usePendingAttachments.getState().remove(conversationId, file.key)}
+              >
+                <span aria-hidden="true">×</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="composer__row">
+        {canAttach && (
+          <label className="button composer__attach" title="Attach files">
+            <input
+              type="file"
+              multiple
+              className="visually-hidden"
+              aria-label="Attach files"
+              data-testid="attach-input"
+              onChange={(e) => {
+                addFiles(e.target.files)
+                // The same file can be chosen again after it was removed.
+                e.target.value = ''
+              }}
+            />
+            Attach
+          </label>
+        )}
         <label htmlFor={`${id}-text`} className="visually-hidden">
           Message
         </label>
@@ -136,11 +233,12 @@ export function Composer({ conversationId }: { conversationId: number }) {
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
           {...mention.inputProps}
+          onPaste={onPaste}
         />
         <button
           type="submit"
           className="button button--primary"
-          disabled={!text.trim()}
+          disabled={!canSend}
           data-testid="send-button"
         >
           Send

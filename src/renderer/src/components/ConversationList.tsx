@@ -17,6 +17,7 @@ import { useSession } from '../stores/session'
 import { BellOffIcon } from './BellOffIcon'
 import { PinIcon } from './PinIcon'
 import { PlatformTag } from './PlatformTag'
+import { attachmentsPreview } from '../stores/pendingAttachments'
 
 /**
  * The conversations: the pinned ones first (in pin order, a group of their own under a "Pinned"
@@ -84,7 +85,9 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
   const preview = last
     ? last.deleted_at
       ? 'Message deleted'
-      : `${isOwnMessage(last, me) ? 'You' : last.external_sender?.name || last.sender_name}: ${last.text}`
+      : `${isOwnMessage(last, me) ? 'You' : last.external_sender?.name || last.sender_name}: ${
+          last.text === '' && last.attachments ? attachmentsPreview(last.attachments) : last.text
+        }`
     : 'No messages yet'
   const unread = conversation.unread_count
   const mentioned = hasUnreadMention(conversation, mentionIds, user)

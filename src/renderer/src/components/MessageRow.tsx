@@ -10,6 +10,7 @@ import { myReaction, nextReaction } from '../stores/reactions'
 import { oneLine, useReplies } from '../stores/replies'
 import { useSession } from '../stores/session'
 import { LinkifiedText } from './LinkifiedText'
+import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
 
@@ -179,9 +180,15 @@ export const MessageRow = memo(function MessageRow({
       ) : editing && entry.id !== null ? (
         <EditForm id={entry.id} text={entry.text} onDone={() => setEditing(false)} />
       ) : (
-        <p className="message__text">
-          <LinkifiedText text={entry.text} mentions={mentions} />
-        </p>
+        // A message of files alone has no text to show.
+        (entry.text !== '' || !stored?.attachments) && (
+          <p className="message__text">
+            <LinkifiedText text={entry.text} mentions={mentions} />
+          </p>
+        )
+      )}
+      {!deleted && stored?.attachments && (
+        <MessageAttachments conversationId={conversationId} attachments={stored.attachments} />
       )}
       {reactions && reactions.length > 0 && (
         <ReactionChips reactions={reactions} me={me} people={people} onChoose={choose} />

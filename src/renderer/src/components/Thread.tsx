@@ -13,6 +13,7 @@ import { useSearch } from '../stores/search'
 import { JUMP_PAGE_SIZE, nextJumpStep } from '../stores/searchJump'
 import { useSession } from '../stores/session'
 import { typingText, useTyping } from '../stores/typing'
+import { usePendingAttachments } from '../stores/pendingAttachments'
 import { Composer } from './Composer'
 import { ConversationDetailsDialog } from './ConversationDetailsDialog'
 import { MessageRow } from './MessageRow'
@@ -263,7 +264,22 @@ export function Thread({ conversationId }: { conversationId: number }) {
 
   return (
     <>
-      <section className="thread" aria-labelledby="thread-title" data-testid="thread">
+      <section
+        className="thread"
+        aria-labelledby="thread-title"
+        data-testid="thread"
+        // Files dropped anywhere on the thread go to its composer (Tidings conversations only).
+        onDragOver={(e) => {
+          if (conversation.platform === 'tidings' && e.dataTransfer.types.includes('Files')) {
+            e.preventDefault()
+          }
+        }}
+        onDrop={(e) => {
+          if (conversation.platform !== 'tidings' || e.dataTransfer.files.length === 0) return
+          e.preventDefault()
+          usePendingAttachments.getState().add(conversationId, [...e.dataTransfer.files])
+        }}
+      >
         <header className="thread__header">
           <div className="thread__heading">
             <h2 id="thread-title" className="thread__title">
@@ -361,7 +377,11 @@ export function Thread({ conversationId }: { conversationId: number }) {
         )}
         <TypingIndicator conversationId={conversationId} />
         <ActionError />
-        <Composer key={conversationId} conversationId={conversationId} />
+        <Composer
+          key={conversationId}
+          conversationId={conversationId}
+          canAttach={conversation.platform === 'tidings'}
+        />
       </section>
       {detailsOpen && (
         <ConversationDetailsDialog

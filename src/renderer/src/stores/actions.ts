@@ -14,6 +14,7 @@ import { useNewMessages } from './newMessages'
 import { usePreferences } from './preferences'
 import { usePresence } from './presence'
 import { useReplies } from './replies'
+import { usePendingAttachments } from './pendingAttachments'
 import { selfId, useSession, type RegisterInput } from './session'
 import { useSearch } from './search'
 import { JUMP_PAGE_SIZE, MAX_JUMP_PAGES } from './searchJump'
@@ -477,6 +478,7 @@ export function resetUserData(): void {
   useTyping.getState().reset()
   useSearch.getState().reset()
   useReplies.getState().cancel()
+  usePendingAttachments.getState().reset()
   useToasts.getState().reset()
   useEventLog.getState().clear()
 }

@@ -34,8 +34,13 @@ interface MessagesStore {
   dropConversation(conversationId: number): void
   /** Forgets cached threads (after a resync), keeping the outbox. */
   clearThreads(): void
-  /** Sends `text`, as a reply to the message `replyToId` when given. */
-  send(conversationId: number, text: string, replyToId?: number): Promise<boolean>
+  /** Sends `text`, as a reply to the message `replyToId` when given, carrying uploaded files. */
+  send(
+    conversationId: number,
+    text: string,
+    replyToId?: number,
+    attachmentIds?: number[],
+  ): Promise<boolean>
   retry(clientId: string): Promise<void>
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
@@ -250,12 +255,13 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       set({ threads, outbox })
     },
     clearThreads: () => set({ threads: {} }),
-    send: async (conversationId, text, replyToId) => {
+    send: async (conversationId, text, replyToId, attachmentIds) => {
       try {
         const request = {
           conversation_id: conversationId,
           text,
           ...(replyToId !== undefined ? { reply_to_id: replyToId } : {}),
+          ...(attachmentIds && attachmentIds.length > 0 ? { attachment_ids: attachmentIds } : {}),
         }
         get().applyOutbox(await api()['messages/send'](request))
         return true

@@ -93,6 +93,9 @@ export class CoreFixture {
   readonly secrets = fakeSecretStore()
   readonly core: AppCore
   windowFocused = false
+  /** What the fake save dialog answers (null: cancelled), and the names it was offered. */
+  savePath: string | null = null
+  readonly saveDialogs: string[] = []
 
   constructor(
     readonly userDataDir: string,
@@ -104,6 +107,10 @@ export class CoreFixture {
         userDataDir,
         secretStore: this.secrets,
         isWindowFocused: () => this.windowFocused,
+        chooseSavePath: (fileName) => {
+          this.saveDialogs.push(fileName)
+          return Promise.resolve(this.savePath)
+        },
       },
       outputs: this.outputs,
       serverUrl,

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import type { Readable } from 'node:stream'
+import { HttpError } from './httpError'
+
+/** What a received body was: its length and hex SHA-256. */
+export interface ReceivedBody {
+  size: number
+  sha256: string
+}
+
+export const payloadTooLarge = (maxBytes: number) =>
+  new HttpError(413, 'payload_too_large', `The file is larger than the limit of ${size(maxBytes)}.`)
+
+/** "25 MiB (26214400 bytes)" for whole mebibytes, else the bytes alone. */
+function size(bytes: number): string {
+  const mib = bytes / (1024 * 1024)
+  return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`
+}
+
+/**
+ * Streams a request body into `target` (a new file), hashing it on the way, and refuses it with
+ * 413 as soon as it passes `maxBytes`. The request itself is never destroyed: past the limit its
+ * remaining bytes are read and dropped, so the 413 reaches the client and its connection stays
+ * usable. On any failure the partial file is removed.
+ */
+export function receiveBody(
+  source: Readable,
+  target: string,
+  maxBytes: number,
+): Promise<ReceivedBody> {
+  return new Promise((resolve, reject) => {
+    const file = fs.createWriteStream(target, { flags: 'wx' })
+    const hash = createHash('sha256')
+    let size = 0
+    let settled = false
+    const fail = (error: unknown) => {
+      if (settled) return
+      settled = true
+      source.resume()
+      file.destroy()
+      fs.rm(target, { force: true }, () => reject(error))
+    }
+    source.on('data', (chunk: Buffer) => {
+      if (settled) return
+      size += chunk.length
+      if (size > maxBytes) {
+        fail(payloadTooLarge(maxBytes))
+        return
+      }
+      hash.update(chunk)
+      if (!file.write(chunk)) {
+        source.pause()
+        file.once('drain', () => source.resume())
+      }
+    })
+    source.once('end', () => {
+      if (settled) return
+      file.end(() => {
+        if (settled) return
+        settled = true
+        resolve({ size, sha256: hash.digest('hex') })
+      })
+    })
+    // The client went away before the end: nothing of it is kept.
+    source.once('close', () => {
+      if (!source.readableEnded) fail(new Error('The upload was cut short.'))
+    })
+    source.once('error', fail)
+    file.once('error', fail)
+  })
+}

@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react'
+import type { Attachment } from '../../../shared/models'
+import { api, errorMessage } from '../api'
+import { INLINE_IMAGE_TYPES, humanSize } from '../stores/pendingAttachments'
+
+/**
+ * The files of a message: raster images as thumbnails, anything else as a card with its name,
+ * size and Save. Either saves through main's save dialog; nothing is opened or run from here.
+ */
+export function MessageAttachments({
+  conversationId,
+  attachments,
+}: {
+  conversationId: number
+  attachments: readonly Attachment[]
+}) {
+  return (
+    <ul className="attachments" aria-label="Attachments" data-testid="attachments">
+      {attachments.map((attachment) => (
+        <li key={attachment.id}>
+          {INLINE_IMAGE_TYPES.has(attachment.mime) ? (
+            <ImageAttachment conversationId={conversationId} attachment={attachment} />
+          ) : (
+            <FileCard conversationId={conversationId} attachment={attachment} />
+          )}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+interface AttachmentProps {
+  conversationId: number
+  attachment: Attachment
+}
+
+/** Save, and what went wrong with it (shown under the file). */
+function useSave({ conversationId, attachment }: AttachmentProps) {
+  const [error, setError] = useState<string | null>(null)
+  const save = () => {
+    setError(null)
+    const tidings = api()
+    tidings['attachments/save']({
+      conversation_id: conversationId,
+      attachment_id: attachment.id,
+      name: attachment.name,
+    }).catch((e: unknown) => setError(errorMessage(e)))
+  }
+  return { save, error }
+}
+
+function ImageAttachment(props: AttachmentProps) {
+  const { attachment } = props
+  const url = useBlobUrl(props.conversationId, attachment.id, attachment.mime)
+  const { save, error } = useSave(props)
+  return (
+    <>
+      <button
+        type="button"
+        className="attachment-image"
+        title={`Save ${attachment.name}`}
+        aria-label={`Save ${attachment.name} (${humanSize(attachment.size)})`}
+        onClick={save}
+      >
+        {url ? (
+          <img src={url} alt={attachment.name} data-testid="attachment-image" />
+        ) : (
+          <span className="attachment-image__placeholder small">{attachment.name}</span>
+        )}
+      </button>
+      {error && (
+        <p className="attachment__error small" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  )
+}
+
+function FileCard(props: AttachmentProps) {
+  const { attachment } = props
+  const { save, error } = useSave(props)
+  return (
+    <div className="attachment-card" data-testid="attachment-card">
+      <span className="attachment-card__text">
+        <span className="attachment-card__name">{attachment.name}</span>
+        <span className="attachment-card__size small">{humanSize(attachment.size)}</span>
+      </span>
+      <button
+        type="button"
+        className="button button--small"
+        aria-label={`Save ${attachment.name}`}
+        onClick={save}
+      >
+        Save
+      </button>
+      {error && (
+        <p className="attachment__error small" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/**
+ * A blob: URL of the file's bytes (read through main, which keeps recent ones in memory), revoked
+ * when the row unmounts or shows another file. Null until read, or when reading failed.
+ */
+function useBlobUrl(conversationId: number, attachmentId: number, mime: string): string | null {
+  const [url, setUrl] = useState<string | null>(null)
+  useEffect(() => {
+    let current: string | null = null
+    let cancelled = false
+    const tidings = api()
+    tidings['attachments/read']({ conversation_id: conversationId, attachment_id: attachmentId })
+      .then(({ data }) => {
+        if (cancelled) return
+        current = URL.createObjectURL(new Blob([data as Uint8Array<ArrayBuffer>], { type: mime }))
+        setUrl(current)
+      })
+      .catch(() => undefined)
+    return () => {
+      cancelled = true
+      if (current) URL.revokeObjectURL(current)
+    }
+  }, [conversationId, attachmentId, mime])
+  return url
+}
