@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import Fastify, { type FastifySchemaCompiler } from 'fastify'
 import { Ajv } from 'ajv'
 import websocket from '@fastify/websocket'
@@ -8,15 +6,9 @@ import type { TSchema, TypeBoxTypeProvider } from '@fastify/type-provider-typebo
 import { CloseCode } from '../src/shared/closeCodes'
 import { Limits } from '../src/shared/limits'
 import { resolveOptions, type ServerOptions } from './config'
-import type { ServerContext } from './context'
-import { Database } from './db/database'
 import { installErrorHandling } from './http/errorHandling'
 import { HttpError } from './http/httpError'
-import { ConnectionHub } from './realtime/connectionHub'
-import { EventLog } from './realtime/eventLog'
 import { startHeartbeat } from './realtime/heartbeat'
-import { Presence } from './realtime/presence'
-import { UnitOfWork } from './realtime/unitOfWork'
 import { adminRoutes } from './routes/adminRoutes'
 import { authRoutes } from './routes/authRoutes'
 import { brandingRoutes } from './routes/brandingRoutes'
@@ -32,14 +24,7 @@ import { messageRoutes } from './routes/messageRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
-import { Accounts } from './services/accounts'
-import { Attachments } from './services/attachments'
-import { BrandingSettings } from './services/branding'
-import { Conversations } from './services/conversations'
-import { MessageIndex } from './services/messageIndex'
-import { MessageSearch } from './services/messageSearch'
-import { Messages } from './services/messages'
-import { Reactions } from './services/reactions'
+import { buildServerContext } from './serverContext'
 
 export type { ServerOptions } from './config'
 
@@ -82,85 +67,18 @@ const LISTEN_BACKLOG = 4096
 /** Builds and starts the events server; resolves once it listens and is ready. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const opts = resolveOptions(options)
-  fs.mkdirSync(opts.dataDir, { recursive: true })
-  const db = new Database(path.join(opts.dataDir, 'tidings.db'))
+  const { ctx, messageIndex, prune } = buildServerContext(opts)
+  const { db, hub, unitOfWork, presence, attachments } = ctx
 
-  const branding = new BrandingSettings(db)
-  const accounts = new Accounts(db, opts.openRegistration)
-  const conversations = new Conversations(db)
-  const messages = new Messages(db, conversations)
-  const messageIndex = new MessageIndex(db)
-  messages.onChange((message) => messageIndex.changed(message))
-  const search = new MessageSearch(db, messageIndex, conversations)
-  const reactions = new Reactions(db, conversations, messages)
-  const readFloor = () =>
-    Number(
-      db.first(db.q.selectFrom('settings').select('value').where('key', '=', 'retention_floor'))
-        ?.value ?? 0,
-    )
-  let retentionFloor = readFloor()
-  // Ids continue above the retention floor, so a fully pruned log never hands out old ids again.
-  const eventLog = new EventLog(db, () => branding.timezone, retentionFloor)
-  const hub = new ConnectionHub()
-  const unitOfWork = new UnitOfWork(db, eventLog, hub, conversations)
-  const presence = new Presence(
-    hub,
-    unitOfWork,
-    (userId) => {
-      const user = accounts.getUser(userId)
-      return user && { ...user, online: true }
-    },
-    opts.presenceGraceMs,
-  )
-
-  const prune = () => {
-    const floor = eventLog.prune(new Date(Date.now() - opts.retentionMs).toISOString())
-    if (floor > retentionFloor) {
-      retentionFloor = floor
-      db.run(
-        db.q
-          .insertInto('settings')
-          .values({ key: 'retention_floor', value: String(floor) })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(floor) })),
-      )
-    }
-  }
   prune()
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
   pruneTimer.unref()
-
-  const attachments = new Attachments(
-    db,
-    opts.dataDir,
-    conversations,
-    unitOfWork,
-    opts.attachmentMaxBytes,
-  )
-  attachments.prepare()
-  messages.onAttachmentsReleased((ids) => attachments.removeFilesWhenCommitted(ids))
   attachments.sweepUnsent()
   const attachmentSweepTimer = setInterval(
     () => attachments.sweepUnsent(),
     ATTACHMENT_SWEEP_INTERVAL_MS,
   )
   attachmentSweepTimer.unref()
-
-  const ctx: ServerContext = {
-    options: opts,
-    db,
-    accounts,
-    branding,
-    conversations,
-    messages,
-    reactions,
-    attachments,
-    search,
-    eventLog,
-    unitOfWork,
-    hub,
-    presence,
-    retentionFloor: () => retentionFloor,
-  }
 
   const app = Fastify({
     logger: {

@@ -1,32 +1,19 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from 'fastify'
 import websocket from '@fastify/websocket'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../src/shared/closeCodes'
 import { resolveOptions } from '../../server/config'
 import type { ServerContext } from '../../server/context'
-import { Database } from '../../server/db/database'
 import { installErrorHandling } from '../../server/http/errorHandling'
-import { ConnectionHub } from '../../server/realtime/connectionHub'
-import { EventLog } from '../../server/realtime/eventLog'
-import { Presence } from '../../server/realtime/presence'
-import { UnitOfWork } from '../../server/realtime/unitOfWork'
 import { eventRoutes } from '../../server/routes/eventRoutes'
-import { Accounts } from '../../server/services/accounts'
-import { Attachments } from '../../server/services/attachments'
-import { BrandingSettings } from '../../server/services/branding'
-import { Conversations } from '../../server/services/conversations'
-import { MessageIndex } from '../../server/services/messageIndex'
-import { MessageSearch } from '../../server/services/messageSearch'
-import { Messages } from '../../server/services/messages'
-import { Reactions } from '../../server/services/reactions'
+import { buildServerContext } from '../../server/serverContext'
 import { makeDataDir } from '../support/serverHarness'
 import { WsTestClient } from '../support/wsTestClient'
 
 // A token revoked after the handshake's check but before the socket is registered in the hub
 // must not leave an open socket behind: the revocation closes only the sockets the hub holds.
-// The real event routes and services, on a Fastify instance of the test's own, whose only
+// The real event routes and services (wired by buildServerContext, as startServer does), on a Fastify instance of the test's own, whose only
 // addition is a preHandler appended to the WebSocket route: it runs after the route's own token
 // check and before the upgrade, and revokes the token there, as POST /auth/logout does. So the
 // revocation lands in that window every time, with no timing involved.
@@ -49,55 +36,10 @@ afterEach(async () => {
   running = undefined
 })
 
-/** The services as startServer wires them, without timers, mail or the other routes. */
-function serverContext(dataDir: string): ServerContext {
-  const options = resolveOptions({ dataDir, port: 0, logLevel: 'silent' })
-  const db = new Database(path.join(dataDir, 'tidings.db'))
-  const branding = new BrandingSettings(db)
-  const accounts = new Accounts(db, false)
-  const conversations = new Conversations(db)
-  const messages = new Messages(db, conversations)
-  const search = new MessageSearch(db, new MessageIndex(db), conversations)
-  const eventLog = new EventLog(db, () => branding.timezone, 0)
-  const hub = new ConnectionHub()
-  const unitOfWork = new UnitOfWork(db, eventLog, hub, conversations)
-  const presence = new Presence(
-    hub,
-    unitOfWork,
-    (userId) => {
-      const user = accounts.getUser(userId)
-      return user && { ...user, online: true }
-    },
-    options.presenceGraceMs,
-  )
-  return {
-    options,
-    db,
-    accounts,
-    branding,
-    conversations,
-    messages,
-    reactions: new Reactions(db, conversations, messages),
-    attachments: new Attachments(
-      db,
-      dataDir,
-      conversations,
-      unitOfWork,
-      options.attachmentMaxBytes,
-    ),
-    search,
-    eventLog,
-    unitOfWork,
-    hub,
-    presence,
-    retentionFloor: () => 0,
-  }
-}
-
 /** The event routes, with `between` run after the route's own preHandler, before the upgrade. */
 async function startTestApp(between: (ctx: ServerContext) => preHandlerAsyncHookHandler) {
   const dataDir = await makeDataDir('tidings-handshake-')
-  const ctx = serverContext(dataDir)
+  const { ctx } = buildServerContext(resolveOptions({ dataDir, port: 0, logLevel: 'silent' }))
   const app = Fastify()
   app.decorateRequest('caller', null)
   installErrorHandling(app)
