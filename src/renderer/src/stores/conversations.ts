@@ -88,6 +88,19 @@ interface ChangesInFlight {
   unreadSet: Set<number>
 }
 
+/** The store's data before the first load and after signing out. */
+function emptyState() {
+  return {
+    byId: {},
+    order: [],
+    activeId: null,
+    listedUpTo: {},
+    mentions: {},
+    loaded: false,
+    error: null,
+  } satisfies Partial<ConversationsStore>
+}
+
 export const useConversations = create<ConversationsStore>()((set, get) => {
   const inFlight = new Set<ChangesInFlight>()
   /** Bumped by reset(): an answer to a request made before it belongs to the previous user. */
@@ -165,13 +178,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     }
   }
   return {
-    byId: {},
-    order: [],
-    activeId: null,
-    listedUpTo: {},
-    mentions: {},
-    loaded: false,
-    error: null,
+    ...emptyState(),
     load: async () => {
       const changes: ChangesInFlight = {
         touched: new Set(),
@@ -301,15 +308,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
     },
     reset: () => {
       generation += 1
-      set({
-        byId: {},
-        order: [],
-        activeId: null,
-        listedUpTo: {},
-        mentions: {},
-        loaded: false,
-        error: null,
-      })
+      set(emptyState())
     },
   }
 })
