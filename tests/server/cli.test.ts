@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { registerAdmin } from '../support/accounts'
+import { createConversation, registerAdmin, registerMember } from '../support/accounts'
 import { RestClient } from '../support/restClient'
 import { makeDataDir } from '../support/serverHarness'
 
@@ -114,6 +114,7 @@ describe('server CLI', { timeout: 90_000 }, () => {
       [['--port', '99999'], /Invalid port: 99999/],
       [['--port', '1.5'], /Invalid port: 1\.5/],
       [['--log-level', 'verbose'], /Invalid log level: verbose/],
+      [['--attachment-max-mb', '0'], /Invalid attachment size limit: 0/],
     ]
     const runs = cases.map(([args]) => runCli(args))
     children.push(...runs.map((run) => run.child))
@@ -164,5 +165,47 @@ describe('server CLI', { timeout: 90_000 }, () => {
     expect(status.data).toEqual({ needs_first_account: true, open_registration: true })
     cli.child.kill('SIGINT')
     expect((await cli.exited).code).toBe(0)
+  })
+
+  it('holds uploads to --attachment-max-mb, or TIDINGS_ATTACHMENT_MAX_MB when no flag is given', async () => {
+    const dataDirs = await Promise.all([
+      makeDataDir('tidings-cli-limit-'),
+      makeDataDir('tidings-cli-limit-env-'),
+    ])
+    dirs.push(...dataDirs)
+    // 1/1024 MiB is 1,024 bytes; the environment's 1 MiB loses to the flag.
+    const limit = '0.0009765625'
+    const flagged = runCli(
+      ['--port', '0', '--data-dir', dataDirs[0], '--attachment-max-mb', limit],
+      {
+        TIDINGS_ATTACHMENT_MAX_MB: '1',
+        TIDINGS_LOG_LEVEL: 'warn',
+      },
+    )
+    const fromEnv = runCli(['--port', '0', '--data-dir', dataDirs[1]], {
+      TIDINGS_ATTACHMENT_MAX_MB: limit,
+      TIDINGS_LOG_LEVEL: 'warn',
+    })
+    children.push(flagged.child, fromEnv.child)
+    for (const cli of [flagged, fromEnv]) {
+      const [, url] = await waitForOutput(cli, /listening on (http:\/\/\S+) /)
+      const admin = await registerAdmin(url!)
+      const conversation = await createConversation(admin, [await registerMember(admin, 'bob')])
+      const upload = (size: number) =>
+        fetch(`${url}/conversations/${conversation.id}/attachments?name=a.bin`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/plain' },
+          body: new Uint8Array(size),
+        })
+      const fits = await upload(1024)
+      expect(fits.status).toBe(201)
+      const tooLarge = await upload(1025)
+      expect(tooLarge.status).toBe(413)
+      expect(await tooLarge.json()).toMatchObject({
+        error: { code: 'payload_too_large', message: expect.stringContaining('1024 bytes') },
+      })
+      cli.child.kill('SIGINT')
+      expect((await cli.exited).code).toBe(0)
+    }
   })
 })
