@@ -1,4 +1,4 @@
-import { useId } from 'react'
+import { useId, type ReactNode } from 'react'
 import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { hasUnreadMention } from '../mentions'
@@ -119,26 +119,14 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
             </span>
             <PlatformTag platform={conversation.platform} />
             {pinned && (
-              <span
-                className="muted-indicator"
-                role="img"
-                aria-label="Pinned"
-                title="Pinned"
-                data-testid="pinned-indicator"
-              >
+              <StateIcon label="Pinned" title="Pinned" testId="pinned-indicator">
                 <PinIcon />
-              </span>
+              </StateIcon>
             )}
             {muted && (
-              <span
-                className="muted-indicator"
-                role="img"
-                aria-label="Muted"
-                title="Notifications muted"
-                data-testid="muted-indicator"
-              >
+              <StateIcon label="Muted" title="Notifications muted" testId="muted-indicator">
                 <BellOffIcon />
-              </span>
+              </StateIcon>
             )}
             {last && (
               <time
@@ -181,5 +169,20 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
         </span>
       </button>
     </li>
+  )
+}
+
+/** A conversation's pinned or muted sign in its row: an icon with its name for screen readers. */
+function StateIcon(props: { label: string; title: string; testId: string; children: ReactNode }) {
+  return (
+    <span
+      className="muted-indicator"
+      role="img"
+      aria-label={props.label}
+      title={props.title}
+      data-testid={props.testId}
+    >
+      {props.children}
+    </span>
   )
 }
