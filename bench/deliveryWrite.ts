@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import WebSocket, { WebSocketServer } from 'ws'
 import { ClientConnection, type ConnectionOwner } from '../server/realtime/clientConnection'
 import { ConnectionHub } from '../server/realtime/connectionHub'
-import type { OutgoingEvent } from '../server/realtime/eventLog'
+import type { OutgoingEvent } from '../server/storage/eventSink'
 
 /**
  * `npm run bench:delivery`: what delivering a committed event costs the server per receiving

@@ -1,7 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Database } from '../server/db/database'
+import { SqliteDatabase } from '../server/storage/sqlite/sqliteDatabase'
+import { SqliteEventLog } from '../server/storage/sqlite/sqliteEventLog'
+import { runSqliteMigrations } from '../server/storage/sqlite/sqliteMigrations'
+import { SqliteUnitOfWork } from '../server/storage/sqlite/sqliteUnitOfWork'
 import { Conversations } from '../server/services/conversations'
 import { MessageIndex } from '../server/services/messageIndex'
 import { MessageSearch } from '../server/services/messageSearch'
@@ -36,12 +39,16 @@ const QUERIES = CJK ? ['会議', '会', RARE, '斑马'] : ['the', 'meet', RARE, 
 const WORD_SEPARATOR = CJK ? '' : ' '
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-search-bench-'))
-const db = new Database(path.join(dir, 'tidings.db'))
+const db = new SqliteDatabase(path.join(dir, 'tidings.db'))
+runSqliteMigrations(db)
 try {
   seed()
-  const index = new MessageIndex(db)
+  const unitOfWork = new SqliteUnitOfWork(db, new SqliteEventLog(db, () => 'UTC'), {
+    deliverAll: () => {},
+  })
+  const index = new MessageIndex(db, unitOfWork)
   let started = performance.now()
-  index.catchUp()
+  await index.catchUp()
   const indexMs = performance.now() - started
   console.log(
     `indexing ${MESSAGES.toLocaleString('en-US')} messages: ${indexMs.toFixed(0)} ms ` +
@@ -55,7 +62,7 @@ try {
     let found = 0
     for (let run = 0; run < RUNS; run += 1) {
       started = performance.now()
-      found = search.messages(userId, { q }).results.length
+      found = (await search.messages(userId, { q })).results.length
       times.push(performance.now() - started)
     }
     times.sort((a, b) => a - b)
@@ -65,7 +72,7 @@ try {
     )
   }
 } finally {
-  db.close()
+  await db.close()
   fs.rmSync(dir, { recursive: true, force: true })
 }
 

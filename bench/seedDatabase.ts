@@ -1,4 +1,4 @@
-import type { Database } from '../server/db/database'
+import type { SqliteDatabase } from '../server/storage/sqlite/sqliteDatabase'
 import { hashSecret } from '../server/services/tokens'
 
 /** Who and what a benchmark database holds. */
@@ -13,11 +13,11 @@ export interface SeedPlan {
 }
 
 /**
- * Writes users, token hashes, conversations and members straight into a database opened with the
- * server's own Database class (so the real migrations ran), in one transaction. Registering
+ * Writes users, token hashes, conversations and members straight into a SQLite file opened with the
+ * server's own SqliteDatabase class (its migrations run first), in one transaction. Registering
  * 10,000 users over REST would spend minutes in scrypt; seeded users have no usable password.
  */
-export function seedDatabase(db: Database, plan: SeedPlan): void {
+export function seedDatabase(db: SqliteDatabase, plan: SeedPlan): void {
   const now = new Date().toISOString()
   const expires = new Date(Date.now() + 24 * 3600_000).toISOString()
   const s = db.sqlite
@@ -33,7 +33,7 @@ export function seedDatabase(db: Database, plan: SeedPlan): void {
   const member = s.prepare(
     'insert into conversation_members (conversation_id, user_id, joined_at, last_read_message_id, last_delivered_message_id) values (?, ?, ?, 0, 0)',
   )
-  db.transaction(() => {
+  db.transactionSync(() => {
     for (let id = 1; id <= plan.users; id += 1) {
       const role = id === 1 ? 'admin' : 'member'
       user.run(id, plan.username(id), plan.displayName(id), 'seeded:no-password', role, now)

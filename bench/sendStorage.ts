@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Database } from '../server/db/database'
-import { EventLog } from '../server/realtime/eventLog'
-import { UnitOfWork } from '../server/realtime/unitOfWork'
+import { SqliteDatabase } from '../server/storage/sqlite/sqliteDatabase'
+import { SqliteEventLog } from '../server/storage/sqlite/sqliteEventLog'
+import { runSqliteMigrations } from '../server/storage/sqlite/sqliteMigrations'
+import { SqliteUnitOfWork } from '../server/storage/sqlite/sqliteUnitOfWork'
 import { Conversations } from '../server/services/conversations'
 import { Messages } from '../server/services/messages'
 import { seedDatabase } from './seedDatabase'
@@ -25,30 +26,28 @@ const MEASURED = 30_000
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-storage-'))
 const file = path.join(dir, 'tidings.db')
-const db = new Database(file)
+const db = new SqliteDatabase(file)
+runSqliteMigrations(db)
 seed()
 const conversations = new Conversations(db)
 const messages = new Messages(db, conversations)
 let delivered = 0
-const unitOfWork = new UnitOfWork(
-  db,
-  new EventLog(db, () => 'UTC'),
-  { deliverAll: (events) => void (delivered += events.length) },
-  conversations,
-)
+const unitOfWork = new SqliteUnitOfWork(db, new SqliteEventLog(db, () => 'UTC'), {
+  deliverAll: (events) => void (delivered += events.length),
+})
 
 const TEXT = 'x'.repeat(40)
 let seq = 0
 
 /** `count` sends, then the commit (as a turn of the event loop with that many would do). */
-function batch(count: number): void {
+async function batch(count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     seq += 1
     const conversationId = 1 + ((seq * 7919) % ROOMS)
     const senderId = (conversationId - 1) * ROOM_SIZE + 1 + (seq % 3)
-    unitOfWork.run((events) =>
+    await unitOfWork.run((tx) =>
       messages.send(
-        events,
+        tx,
         { id: senderId, display_name: `User ${senderId}` },
         conversationId,
         `${TEXT}#${seq}`,
@@ -56,15 +55,15 @@ function batch(count: number): void {
       ),
     )
   }
-  unitOfWork.flush()
+  await unitOfWork.flush()
 }
 
-for (let i = 0; i < WARM_UP; i += 1) batch(1)
+for (let i = 0; i < WARM_UP; i += 1) await batch(1)
 console.log(`storage per message (${USERS} users, ${ROOMS} conversations of ${ROOM_SIZE}):`)
 for (const perBatch of [1, 2, 4]) {
   const all = process.cpuUsage()
   const main = process.threadCpuUsage()
-  for (let i = 0; i < MEASURED / perBatch; i += 1) batch(perBatch)
+  for (let i = 0; i < MEASURED / perBatch; i += 1) await batch(perBatch)
   const allUsed = process.cpuUsage(all)
   const mainUsed = process.threadCpuUsage(main)
   const us = (micros: number) => (micros / MEASURED).toFixed(1)
@@ -82,14 +81,14 @@ const FRAME = 24 + (db.sqlite.pragma('page_size', { simple: true }) as number)
 for (const perBatch of [1, 4]) {
   db.sqlite.pragma('wal_checkpoint(TRUNCATE)')
   const commits = 500
-  for (let i = 0; i < commits; i += 1) batch(perBatch)
+  for (let i = 0; i < commits; i += 1) await batch(perBatch)
   const frames = (fs.statSync(wal).size - 32) / FRAME
   console.log(
     `  ${perBatch} per commit: ${(frames / commits).toFixed(2)} WAL pages per commit, ${(frames / commits / perBatch).toFixed(2)} per message`,
   )
 }
 db.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-batch(1)
+await batch(1)
 const walBytes = fs.readFileSync(wal)
 const owner = db.sqlite.prepare<[number], { name: string }>(
   'select name from dbstat where pageno = ?',
@@ -101,7 +100,7 @@ for (let offset = 32; offset + FRAME <= walBytes.length; offset += FRAME) {
 }
 console.log(`  one single-message commit wrote: ${pages.join(', ')}`)
 console.log(`  (${delivered} events delivered to the counter)`)
-db.close()
+await db.close()
 fs.rmSync(dir, { recursive: true, force: true })
 
 function seed(): void {

@@ -1,4 +1,6 @@
+import fs from 'node:fs'
 import { parseArgs } from 'node:util'
+import { SECRET_KEY_REQUIRED } from './storage/postgres/postgresStorage'
 import { startServer } from './startServer'
 
 /**
@@ -10,11 +12,20 @@ const HELP = `Usage: npm run server -- [options]
   --port <n>             TCP port (default 8000, env TIDINGS_PORT; 0 picks a free port)
   --host <addr>          interface to bind (default 127.0.0.1, env TIDINGS_HOST)
   --data-dir <dir>       folder of tidings.db (default ./data, env TIDINGS_DATA_DIR)
+  --database-url <url>   run as a node of a cluster on PostgreSQL 15+ instead of SQLite:
+                         postgres://user:pass@host:5432/db (env TIDINGS_DATABASE_URL)
+  --secret-key-file <f>  the key that seals stored mail passwords, 32 bytes base64; required
+                         with --database-url, the same on every node (env TIDINGS_SECRET_KEY
+                         holds the key itself)
   --open-registration    anyone may register without an invite (env TIDINGS_OPEN_REGISTRATION=1)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
   --attachment-max-mb <n>  largest attachment upload in MiB (default 25, env TIDINGS_ATTACHMENT_MAX_MB)
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
-  --help                 show this help`
+  --help                 show this help
+
+Tuning (environment only): TIDINGS_PRESENCE_GRACE_MS (default 15000), and with --database-url
+TIDINGS_CLUSTER_POLL_MS (250), TIDINGS_CLUSTER_HEARTBEAT_MS (2000), TIDINGS_CLUSTER_LEASE_MS
+(10000), TIDINGS_CLUSTER_POOL_SIZE (10); see docs/deploy.md.`
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -31,6 +42,8 @@ try {
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'secret-key-file': { type: 'string' },
       'open-registration': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'attachment-max-mb': { type: 'string' },
@@ -79,6 +92,38 @@ const logLevel = values['log-level'] ?? env.TIDINGS_LOG_LEVEL ?? 'info'
 if (!LOG_LEVELS.includes(logLevel)) usageError(`Invalid log level: ${logLevel}`)
 const host = values.host ?? env.TIDINGS_HOST ?? '127.0.0.1'
 const dataDir = values['data-dir'] ?? env.TIDINGS_DATA_DIR ?? './data'
+const databaseUrl = values['database-url'] ?? (env.TIDINGS_DATABASE_URL || undefined)
+if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  usageError(`Invalid database URL: ${databaseUrl} (postgres://user:pass@host:5432/db)`)
+}
+let secretKey: string | undefined
+const keyFile = values['secret-key-file']
+if (keyFile !== undefined) {
+  try {
+    secretKey = fs.readFileSync(keyFile, 'utf8').trim()
+  } catch (error) {
+    usageError(`Cannot read the secret key file: ${(error as Error).message}`)
+  }
+} else {
+  secretKey = env.TIDINGS_SECRET_KEY || undefined
+}
+const positive = (name: string) =>
+  number(env[name], name, (value) => Number.isInteger(value) && value > 0)
+const presenceGraceMs = number(
+  env.TIDINGS_PRESENCE_GRACE_MS,
+  'TIDINGS_PRESENCE_GRACE_MS',
+  (value) => Number.isInteger(value) && value >= 0,
+)
+const cluster = {
+  pollIntervalMs: positive('TIDINGS_CLUSTER_POLL_MS'),
+  heartbeatMs: positive('TIDINGS_CLUSTER_HEARTBEAT_MS'),
+  nodeLeaseMs: positive('TIDINGS_CLUSTER_LEASE_MS'),
+  poolSize: positive('TIDINGS_CLUSTER_POOL_SIZE'),
+}
+if (databaseUrl !== undefined && secretKey === undefined) {
+  console.error(`Tidings server could not start: ${SECRET_KEY_REQUIRED}`)
+  process.exit(1)
+}
 
 let server
 try {
@@ -86,6 +131,8 @@ try {
     port: port ?? 8000,
     host,
     dataDir,
+    ...(databaseUrl !== undefined ? { databaseUrl, secretKey, cluster } : {}),
+    ...(presenceGraceMs !== undefined ? { presenceGraceMs } : {}),
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),
@@ -106,7 +153,22 @@ try {
   console.error(`Tidings server could not start: ${reason}`)
   process.exit(1)
 }
-console.log(`Tidings server listening on ${server.url} (data in ${server.dataDir})`)
+console.log(
+  databaseUrl === undefined
+    ? `Tidings server listening on ${server.url} (data in ${server.dataDir})`
+    : `Tidings server listening on ${server.url} (PostgreSQL ${redacted(databaseUrl)})`,
+)
+
+/** A connection URL without its password, for the log. */
+function redacted(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'database'
+  }
+}
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

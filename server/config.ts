@@ -7,8 +7,24 @@ export interface ServerOptions {
   port?: number
   /** Interface to bind. Default 127.0.0.1. */
   host?: string
-  /** Folder of `tidings.db`. Default ./data. */
+  /**
+   * Folder of `tidings.db`, `secret.key` and uploaded files. Default ./data. With `databaseUrl`
+   * it holds only uploads being received.
+   */
   dataDir?: string
+  /**
+   * A PostgreSQL connection URL (postgres://user:pass@host:5432/db): run as one node of a cluster
+   * that shares this database instead of the SQLite file in `dataDir`. Default none.
+   */
+  databaseUrl?: string
+  /**
+   * The key that seals stored mail passwords (32 bytes, base64). Required with `databaseUrl`
+   * (every node must have the same); with SQLite, `<dataDir>/secret.key` is used (made at first
+   * start).
+   */
+  secretKey?: string
+  /** Cluster timings (PostgreSQL only); the defaults suit a production cluster. */
+  cluster?: ClusterOptions
   /** Let anyone register without an invite. Default false. */
   openRegistration?: boolean
   /**
@@ -31,12 +47,32 @@ export interface ServerOptions {
   logDestination?: LogDestination
 }
 
+export interface ClusterOptions {
+  /**
+   * How often a node looks for events another node committed when no notification came (a lost
+   * LISTEN connection). Default 250 ms.
+   */
+  pollIntervalMs?: number
+  /** How often a node renews its lease (and tries for the one-owner jobs). Default 2 s. */
+  heartbeatMs?: number
+  /**
+   * How long after its last renewal a node counts as dead: its users go offline (after the
+   * presence grace) unless they reconnected elsewhere. Default 10 s.
+   */
+  nodeLeaseMs?: number
+  /** Database connections per node. Default 10. */
+  poolSize?: number
+}
+
 /** Anything pino can write its lines to (a file stream, a pipe, a collector in tests). */
 export interface LogDestination {
   write(line: string): unknown
 }
 
-export type ResolvedOptions = Required<ServerOptions>
+export type ResolvedOptions = Required<
+  Omit<ServerOptions, 'databaseUrl' | 'secretKey' | 'cluster'>
+> &
+  Pick<ServerOptions, 'databaseUrl' | 'secretKey'> & { cluster: Required<ClusterOptions> }
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -45,6 +81,14 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     port: options.port ?? 8000,
     host: options.host ?? '127.0.0.1',
     dataDir: path.resolve(options.dataDir ?? './data'),
+    databaseUrl: options.databaseUrl,
+    secretKey: options.secretKey,
+    cluster: {
+      pollIntervalMs: options.cluster?.pollIntervalMs ?? 250,
+      heartbeatMs: options.cluster?.heartbeatMs ?? 2_000,
+      nodeLeaseMs: options.cluster?.nodeLeaseMs ?? 10_000,
+      poolSize: options.cluster?.poolSize ?? 10,
+    } satisfies Required<ClusterOptions>,
     openRegistration: options.openRegistration ?? false,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
     retentionMs: options.retentionMs ?? 30 * DAY_MS,

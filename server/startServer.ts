@@ -14,7 +14,6 @@ import { authRoutes } from './routes/authRoutes'
 import { brandingRoutes } from './routes/brandingRoutes'
 import { conversationRoutes } from './routes/conversationRoutes'
 import { eventRoutes } from './routes/eventRoutes'
-import { Integrations } from './email/integrations'
 import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
 import { contactRoutes } from './routes/contactRoutes'
@@ -24,7 +23,8 @@ import { messageRoutes } from './routes/messageRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
-import { buildServerContext } from './serverContext'
+import { buildServerContext } from './buildServerContext'
+import { periodicJob } from './cluster/periodicJob'
 
 export type { ServerOptions } from './config'
 
@@ -67,19 +67,6 @@ const LISTEN_BACKLOG = 4096
 /** Builds and starts the events server; resolves once it listens and is ready. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const opts = resolveOptions(options)
-  const { ctx, messageIndex, prune } = buildServerContext(opts)
-  const { db, hub, unitOfWork, presence, attachments } = ctx
-
-  prune()
-  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
-  pruneTimer.unref()
-  attachments.sweepUnsent()
-  const attachmentSweepTimer = setInterval(
-    () => attachments.sweepUnsent(),
-    ATTACHMENT_SWEEP_INTERVAL_MS,
-  )
-  attachmentSweepTimer.unref()
-
   const app = Fastify({
     logger: {
       level: opts.logLevel,
@@ -94,6 +81,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     bodyLimit: 256 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  const services = await buildServerContext(opts, app.log)
+  const { ctx, messageIndex } = services
+  const { hub, unitOfWork, presence, attachments, leases, integrations } = ctx
+  await services.start()
+
+  // Upkeep: once now, then by whichever node holds its lease (every node of a cluster could run
+  // it, but one is enough).
+  const prune = () => ctx.retention.prune(new Date(Date.now() - opts.retentionMs).toISOString())
+  const logError = (what: string) => (error: unknown) => app.log.error({ err: error }, what)
+  await prune()
+  await attachments.sweepUnsent()
+  leases.hold('prune', periodicJob(PRUNE_INTERVAL_MS, prune, logError('event pruning failed')))
+  leases.hold(
+    'attachment-sweep',
+    periodicJob(
+      ATTACHMENT_SWEEP_INTERVAL_MS,
+      () => attachments.sweepUnsent(),
+      logError('attachment sweep failed'),
+    ),
+  )
+
   app.setValidatorCompiler(validatorFor)
   app.decorateRequest('caller', null)
   // Group commit (see UnitOfWork): no response leaves before what its request wrote is committed.
@@ -103,6 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   installErrorHandling(app)
   await app.register(rateLimit, {
     global: false,
+    ...(services.rateLimitStore ? { store: services.rateLimitStore } : {}),
     hook: 'preHandler',
     errorResponseBuilder: (_request, context) =>
       new HttpError(429, 'rate_limited', `Too many attempts; try again in ${context.after}.`),
@@ -129,13 +138,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     attachmentRoutes,
     searchRoutes,
     eventRoutes,
+    contactRoutes,
+    accountRoutes,
+    integrationRoutes,
   ]) {
     await app.register(plugin, { ctx })
   }
-  const integrations = new Integrations(ctx, app.log)
-  await app.register(contactRoutes, { ctx, contacts: integrations.contacts })
-  await app.register(accountRoutes, { ctx, integrations })
-  await app.register(integrationRoutes, { ctx, integrations })
 
   const stopHeartbeat = startHeartbeat(hub, opts.heartbeatIntervalMs)
   const stopIndexing = messageIndex.startBackground(SEARCH_INDEX_INTERVAL_MS, (error) =>
@@ -145,7 +153,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // within seconds, and a connection the queue has no room for is dropped, which costs its client
   // a 1 s, then 3 s, then 7 s SYN retransmission. Linux caps this at net.core.somaxconn.
   await app.listen({ port: opts.port, host: opts.host, backlog: LISTEN_BACKLOG })
-  integrations.start()
+  await integrations.start()
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : opts.port
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host
@@ -154,20 +162,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const close = () => {
     closing ??= (async () => {
       stopHeartbeat()
-      stopIndexing()
-      clearInterval(pruneTimer)
-      clearInterval(attachmentSweepTimer)
-      presence.stop()
+      await presence.stop()
       for (const connection of [...hub.connections()]) {
         connection.close(CloseCode.GoingAway, 'server shutting down')
       }
       // Stop accepting at once, not after the mail connections have logged out (seconds): a
       // client told 1001 reconnects at once, and one let in meanwhile was never closed, so the
       // close waited on it for as long as it stayed.
-      await Promise.all([app.close(), integrations.stop()])
-      // Flush: whatever the last requests wrote is committed before the database closes.
-      unitOfWork.flush()
-      db.close()
+      await Promise.all([app.close(), integrations.stop(), stopIndexing()])
+      await services.close()
     })()
     return closing
   }

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Database } from '../../server/db/database'
+import { SqliteDatabase } from '../../server/storage/sqlite/sqliteDatabase'
+import { runSqliteMigrations } from '../../server/storage/sqlite/sqliteMigrations'
 import { startServer } from '../../server/startServer'
 import { seedDatabase } from '../seedDatabase'
 import { Layout, readConfig } from '../shared'
@@ -16,8 +17,9 @@ const config = readConfig()
 const layout = new Layout(config)
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-'))
 
-function seed(): void {
-  const db = new Database(path.join(dataDir, 'tidings.db'))
+async function seed(): Promise<void> {
+  const db = new SqliteDatabase(path.join(dataDir, 'tidings.db'))
+  runSqliteMigrations(db)
   seedDatabase(db, {
     users: config.users,
     username: (id) => layout.username(id),
@@ -29,10 +31,10 @@ function seed(): void {
       members: layout.members(i + 1),
     })),
   })
-  db.close()
+  await db.close()
 }
 
-seed()
+await seed()
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir })
 installProbe(async () => {
   await server.close()

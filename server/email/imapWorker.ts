@@ -25,13 +25,13 @@ export interface FetchedMail {
 
 export interface ImapWorkerHooks {
   /** How far the mailbox was read (UIDVALIDITY and highest imported UID). */
-  cursor(): { uidValidity: string | null; lastUid: number }
+  cursor(): Promise<{ uidValidity: string | null; lastUid: number }>
   /** The connection came up, or failed (with a reason for the user). */
   onState(state: 'connected' | 'error', reason: string | null): void
   /** Imports one mail and stores the cursor past it, in one transaction. */
-  onMail(mail: FetchedMail): void
+  onMail(mail: FetchedMail): Promise<void>
   /** A sync pass finished without error. */
-  onSynced(): void
+  onSynced(): Promise<void>
   /** Unexpected failures, for the server log (never with credentials). */
   onError(message: string, error: unknown): void
 }
@@ -292,7 +292,7 @@ export class ImapWorker {
       const mailbox = client.mailbox
       if (!mailbox) return
       const uidValidity = String(mailbox.uidValidity)
-      const cursor = this.hooks.cursor()
+      const cursor = await this.hooks.cursor()
       // A new UIDVALIDITY renumbered the mailbox: read it all again; Message-IDs prevent doubles.
       const lastUid = cursor.uidValidity === uidValidity ? cursor.lastUid : 0
       if (mailbox.exists > 0) {
@@ -311,10 +311,10 @@ export class ImapWorker {
         for (const message of fresh) {
           if (this.stopped || this.client !== client) return
           const mail = await this.read(client, message, uidValidity)
-          this.hooks.onMail(mail)
+          await this.hooks.onMail(mail)
         }
       }
-      this.hooks.onSynced()
+      await this.hooks.onSynced()
     } catch (error) {
       // A broken connection is reported by its close event; anything else is logged and the
       // next pass (IDLE, poll or reconnect) tries again from the stored cursor.

@@ -15,12 +15,17 @@ import type {
   Message,
   PlatformAccount,
 } from '../../src/shared/models'
-import type { ServerContext } from '../context'
-import type { EventSink } from '../realtime/eventLog'
+import type { Leases } from '../cluster/leases'
 import { conflict, forbidden, notFound } from '../http/httpError'
+import type { Database } from '../storage/database'
+import type { Tx, UnitOfWork } from '../storage/unitOfWork'
 import { Contacts } from '../services/contacts'
-import { PlatformAccounts, wrongState, type AccountRow } from '../services/platformAccounts'
-import { SecretBox } from '../services/secretBox'
+import type { Conversations } from '../services/conversations'
+import { ExternalMessages, wrongState } from '../services/externalMessages'
+import { ExternalThreads } from '../services/externalThreads'
+import type { Messages } from '../services/messages'
+import { PlatformAccounts, type AccountRow } from '../services/platformAccounts'
+import type { SecretBox } from '../services/secretBox'
 import { ImapWorker, type FetchedMail, type ImapWorkerOptions } from './imapWorker'
 import { sendMail, type SendResult } from './mailer'
 import { messageIds, normalizeSubject, replySubject } from './threading'
@@ -32,6 +37,22 @@ export interface IntegrationLog {
 
 export interface IntegrationsOptions {
   imap?: ImapWorkerOptions
+  /**
+   * How long a retry asked of a node that does not run the account's mail waits for the node
+   * that does to finish the attempt. Default 60 s.
+   */
+  retryWaitMs?: number
+}
+
+/** What Integrations is built from (see buildServerContext). */
+export interface IntegrationsDeps {
+  db: Database
+  unitOfWork: UnitOfWork
+  conversations: Conversations
+  messages: Messages
+  box: SecretBox
+  leases: Leases
+  log: IntegrationLog
 }
 
 function errorSummary(error: unknown): { code?: string; message: string } {
@@ -42,54 +63,53 @@ function errorSummary(error: unknown): { code?: string; message: string } {
   }
 }
 
+/** The lease of an account's mail: its IMAP connection and its SMTP deliveries. */
+const mailLease = (accountId: number) => `mail:${accountId}`
+
 /**
  * Contacts, connected platform accounts, email and bridges, wired to the server: one IMAP worker
  * per email account, SMTP delivery of messages sent into email conversations, and the import of
  * mail and bridged messages into conversations. Every change and its events go through the unit
- * of work.
+ * of work. An account's mail is a one-owner job (see Leases): in a cluster exactly one node holds
+ * its IMAP connection and sends its queued mail, and another takes over if that node dies.
  */
 export class Integrations {
   readonly contacts: Contacts
   readonly accounts: PlatformAccounts
+  readonly threads: ExternalThreads
+  readonly records: ExternalMessages
   private readonly workers = new Map<number, ImapWorker>()
   private readonly delivering = new Map<number, Promise<void>>()
   private stopped = false
+  private readonly db: Database
+  private readonly unitOfWork: UnitOfWork
+  private readonly conversations: Conversations
+  private readonly messages: Messages
+  private readonly leases: Leases
+  private readonly log: IntegrationLog
 
   constructor(
-    private readonly ctx: ServerContext,
-    private readonly log: IntegrationLog,
+    deps: IntegrationsDeps,
     private readonly options: IntegrationsOptions = {},
   ) {
-    const box = SecretBox.open(ctx.options.dataDir)
-    this.contacts = new Contacts(ctx.db)
-    this.accounts = new PlatformAccounts(ctx.db, box, ctx.conversations, ctx.messages)
-    ctx.messages.onPlatformSend((events, message, conversation) =>
-      this.queueOutbound(events, message, conversation),
+    this.db = deps.db
+    this.unitOfWork = deps.unitOfWork
+    this.conversations = deps.conversations
+    this.messages = deps.messages
+    this.leases = deps.leases
+    this.log = deps.log
+    this.contacts = new Contacts(deps.db)
+    this.accounts = new PlatformAccounts(deps.db, deps.box)
+    this.threads = new ExternalThreads(deps.conversations)
+    this.records = new ExternalMessages(deps.db, deps.conversations, deps.messages)
+    deps.messages.onPlatformSend((tx, message, conversation) =>
+      this.queueOutbound(tx, message, conversation),
     )
   }
 
-  /** Starts the mail connections and resumes deliveries left over by the previous run. */
-  start(): void {
-    for (const accountId of this.accounts.emailAccountIds()) {
-      for (const messageId of this.accounts.pendingOutbound(accountId)) {
-        const row = this.accounts.externalRow(messageId)
-        if (row?.state === 'sending') {
-          // It may or may not have reached the server: let the user decide rather than double it.
-          this.ctx.unitOfWork.run((events) => {
-            this.accounts.transition(
-              messageId,
-              ['sending'],
-              'failed',
-              'Sending was interrupted by a server restart; it may not have been sent. Retry to send it.',
-            )
-            this.emitSent(events, messageId)
-          })
-        } else {
-          this.scheduleDelivery(messageId)
-        }
-      }
-      this.startWorker(accountId)
-    }
+  /** Asks for the mail lease of every email account (their connections start where held). */
+  async start(): Promise<void> {
+    for (const accountId of await this.accounts.emailAccountIds()) this.holdMail(accountId)
   }
 
   async stop(): Promise<void> {
@@ -99,11 +119,52 @@ export class Integrations {
     await Promise.allSettled(workers.map((worker) => worker.stop()))
   }
 
+  /** A control event: a mail was queued; the node running the account's mail sends it. */
+  mailQueued(accountId: number, messageId: number): void {
+    if (this.leases.holds(mailLease(accountId))) this.scheduleDelivery(messageId)
+  }
+
+  private holdMail(accountId: number): void {
+    this.leases.hold(mailLease(accountId), {
+      start: () => {
+        this.startWorker(accountId)
+        void this.resumeDeliveries(accountId).catch((error: unknown) =>
+          this.log.warn({ account_id: accountId, err: errorSummary(error) }, 'mail resume failed'),
+        )
+      },
+      stop: () => this.stopWorker(accountId),
+    })
+  }
+
+  /**
+   * Deliveries left by the node that ran the account's mail before (a restart, or another node
+   * that died): queued ones are sent; one caught sending may or may not have reached the server,
+   * so it is marked failed for the user to retry rather than sent twice.
+   */
+  private async resumeDeliveries(accountId: number): Promise<void> {
+    for (const { message_id: messageId, state } of await this.records.pendingOutbound(accountId)) {
+      if (state === 'sending' && !this.delivering.has(messageId)) {
+        await this.unitOfWork.run(async (tx) => {
+          await this.records.transition(
+            tx,
+            messageId,
+            ['sending'],
+            'failed',
+            'Sending was interrupted by a server restart; it may not have been sent. Retry to send it.',
+          )
+          await this.emitSent(tx, messageId)
+        })
+      } else if (state === 'queued') {
+        this.scheduleDelivery(messageId)
+      }
+    }
+  }
+
   // ---- accounts ------------------------------------------------------------------------------
 
-  createAccount(ownerId: number, body: CreateAccountBody): CreatedPlatformAccount {
-    const created = this.ctx.unitOfWork.run((events) => this.accounts.create(events, ownerId, body))
-    if (created.platform === 'email') this.startWorker(created.id)
+  async createAccount(ownerId: number, body: CreateAccountBody): Promise<CreatedPlatformAccount> {
+    const created = await this.unitOfWork.run((tx) => this.accounts.create(tx, ownerId, body))
+    if (created.platform === 'email') this.holdMail(created.id)
     return created
   }
 
@@ -112,71 +173,75 @@ export class Integrations {
     accountId: number,
     body: UpdateAccountBody,
   ): Promise<PlatformAccount> {
-    const reconnect = this.accounts.update(ownerId, accountId, body)
+    const reconnect = await this.unitOfWork.run((tx) =>
+      this.accounts.update(tx, ownerId, accountId, body),
+    )
     if (reconnect && body.imap) {
-      await this.stopWorker(accountId)
-      this.ctx.unitOfWork.run((events) =>
-        this.accounts.setState(events, accountId, 'connecting', null),
-      )
-      this.startWorker(accountId)
+      await this.unitOfWork.durable()
+      await this.unitOfWork.run((tx) => this.accounts.setState(tx, accountId, 'connecting', null))
+      // The node running the mail connects again with the new settings.
+      await this.leases.release(mailLease(accountId))
+      this.holdMail(accountId)
     }
-    return this.accounts.toAccount(this.accounts.requireOwned(ownerId, accountId))
+    return this.accounts.toAccount(await this.accounts.requireOwned(ownerId, accountId))
   }
 
   async removeAccount(ownerId: number, accountId: number): Promise<PlatformAccount> {
-    this.accounts.requireOwned(ownerId, accountId)
-    await this.stopWorker(accountId)
-    return this.ctx.unitOfWork.run((events) => this.accounts.remove(events, ownerId, accountId))
+    await this.accounts.requireOwned(ownerId, accountId)
+    await this.leases.release(mailLease(accountId))
+    return this.unitOfWork.run((tx) => this.accounts.remove(tx, ownerId, accountId))
   }
 
-  /** Fetches new mail now (or reconnects now when the connection is down). */
+  /** Fetches new mail now (or reconnects now when the connection is down), where it runs. */
   async syncAccount(ownerId: number, accountId: number): Promise<PlatformAccount> {
-    const row = this.accounts.requireOwned(ownerId, accountId)
+    const row = await this.accounts.requireOwned(ownerId, accountId)
     if (row.platform === 'email') {
-      let worker = this.workers.get(accountId)
-      if (!worker) worker = this.startWorker(accountId)
+      const worker = this.workers.get(accountId)
       await worker?.syncNow()
     }
-    return this.accounts.toAccount(this.accounts.requireOwned(ownerId, accountId))
+    return this.accounts.toAccount(await this.accounts.requireOwned(ownerId, accountId))
   }
 
-  private startWorker(accountId: number): ImapWorker | undefined {
-    if (this.stopped || this.workers.has(accountId)) return this.workers.get(accountId)
-    const row = this.accounts.find(accountId)
-    const imap = row && this.accounts.mailServer(row, 'imap')
-    if (!imap) return undefined
-    const worker = new ImapWorker(
-      imap,
-      {
-        cursor: () => {
-          const current = this.accounts.find(accountId)
-          return {
-            uidValidity: current?.imap_uid_validity ?? null,
-            lastUid: current?.imap_last_uid ?? 0,
-          }
+  private startWorker(accountId: number): void {
+    if (this.stopped || this.workers.has(accountId)) return
+    void this.accounts.find(accountId).then((row) => {
+      const imap = row && this.accounts.mailServer(row, 'imap')
+      if (!imap || this.stopped || this.workers.has(accountId)) return
+      if (!this.leases.holds(mailLease(accountId))) return
+      const current = () => this.workers.get(accountId) === worker && !this.stopped
+      const worker: ImapWorker = new ImapWorker(
+        imap,
+        {
+          cursor: async () => {
+            const account = await this.accounts.find(accountId)
+            return {
+              uidValidity: account?.imap_uid_validity ?? null,
+              lastUid: account?.imap_last_uid ?? 0,
+            }
+          },
+          onState: (state, reason) => {
+            if (!current()) return
+            void this.unitOfWork
+              .run((tx) => this.accounts.setState(tx, accountId, state, reason))
+              .catch((error: unknown) =>
+                this.log.warn({ account_id: accountId, err: errorSummary(error) }, 'state failed'),
+              )
+          },
+          onMail: async (mail) => {
+            if (current()) await this.importMail(accountId, mail)
+          },
+          onSynced: async () => {
+            if (current())
+              await this.unitOfWork.transaction((tx) => this.accounts.markSynced(tx, accountId))
+          },
+          onError: (message, error) =>
+            this.log.warn({ account_id: accountId, err: errorSummary(error) }, message),
         },
-        onState: (state, reason) => {
-          if (this.stopped || this.workers.get(accountId) !== worker) return
-          this.ctx.unitOfWork.run((events) =>
-            this.accounts.setState(events, accountId, state, reason),
-          )
-        },
-        onMail: (mail) => {
-          if (this.stopped || this.workers.get(accountId) !== worker) return
-          this.importMail(accountId, mail)
-        },
-        onSynced: () => {
-          if (this.stopped || this.workers.get(accountId) !== worker) return
-          this.accounts.markSynced(accountId)
-        },
-        onError: (message, error) =>
-          this.log.warn({ account_id: accountId, err: errorSummary(error) }, message),
-      },
-      this.options.imap,
-    )
-    this.workers.set(accountId, worker)
-    worker.start()
-    return worker
+        this.options.imap,
+      )
+      this.workers.set(accountId, worker)
+      worker.start()
+    })
   }
 
   private async stopWorker(accountId: number): Promise<void> {
@@ -189,56 +254,60 @@ export class Integrations {
   // ---- email threads -------------------------------------------------------------------------
 
   /** A new email conversation with these recipients; its first message is the first mail. */
-  startEmailThread(ownerId: number, accountId: number, body: StartEmailThreadBody): Conversation {
-    const account = this.accounts.requireOwned(ownerId, accountId)
+  async startEmailThread(
+    ownerId: number,
+    accountId: number,
+    body: StartEmailThreadBody,
+  ): Promise<Conversation> {
+    const account = await this.accounts.requireOwned(ownerId, accountId)
     if (account.platform !== 'email') throw conflict('Only an email account can start a thread.')
-    const conversationId = this.ctx.unitOfWork.run((events) =>
-      this.accounts.createThread(
-        events,
+    return this.unitOfWork.run(async (tx) => {
+      const conversationId = await this.threads.create(
+        tx,
         account,
         `outbound:${randomUUID()}`,
         body.subject,
         normalizeSubject(body.subject) || null,
         body.to,
-      ),
-    )
-    return this.ctx.conversations.get(conversationId, ownerId)
+      )
+      return this.conversations.get(tx, conversationId, ownerId)
+    })
   }
 
   /** Imports one fetched mail (once per Message-ID) and moves the account's cursor past it. */
-  private importMail(accountId: number, mail: FetchedMail): void {
-    this.ctx.unitOfWork.run((events) => {
-      const account = this.accounts.find(accountId)
+  private importMail(accountId: number, mail: FetchedMail): Promise<void> {
+    return this.unitOfWork.run(async (tx) => {
+      const account = await this.accounts.find(accountId, tx)
       if (!account) return
       const externalId =
         mail.messageId ??
         `<imap.${mail.uidValidity}.${mail.uid}@account-${accountId}.tidings.invalid>`
-      if (!this.accounts.byExternalId(accountId, externalId)) {
-        this.storeMail(events, account, externalId, mail)
+      if (!(await this.records.byExternalId(tx, accountId, externalId))) {
+        await this.storeMail(tx, account, externalId, mail)
       }
-      this.accounts.saveMailCursor(accountId, mail.uidValidity, mail.uid)
+      await this.accounts.saveMailCursor(tx, accountId, mail.uidValidity, mail.uid)
     })
   }
 
-  private storeMail(
-    events: EventSink,
+  private async storeMail(
+    tx: Tx,
     account: AccountRow,
     externalId: string,
     mail: FetchedMail,
-  ): void {
+  ): Promise<void> {
     const own = account.address?.toLowerCase()
     const participants = [mail.from?.address, ...mail.recipients].filter(
       (a): a is string => !!a && a.toLowerCase() !== own,
     )
     const related = [...messageIds(mail.references), ...(mail.inReplyTo ? [mail.inReplyTo] : [])]
     const normalized = normalizeSubject(mail.subject)
-    let conversationId = this.accounts.conversationOfAny(account.id, related)
+    let conversationId = await this.records.conversationOfAny(tx, account.id, related)
     if (conversationId === undefined && normalized) {
-      conversationId = this.accounts.threadBySubject(account.id, normalized)?.conversation_id
+      conversationId = await this.threads.bySubject(tx, account.id, normalized)
     }
     if (conversationId === undefined) {
-      conversationId = this.accounts.createThread(
-        events,
+      conversationId = await this.threads.create(
+        tx,
         account,
         `email:${externalId}`,
         mail.subject ?? '(no subject)',
@@ -246,16 +315,17 @@ export class Integrations {
         participants,
       )
     } else {
-      this.accounts.addParticipants(conversationId, participants)
+      await this.threads.addParticipants(tx, conversationId, participants)
     }
     const handle = mail.from?.address ?? 'unknown sender'
-    const contact = mail.from && this.contacts.findByHandle(account.owner_id, mail.from.address)
+    const contact =
+      mail.from && (await this.contacts.findByHandle(tx, account.owner_id, mail.from.address))
     const name = contact?.name ?? mail.from?.name ?? handle
     const malformed = mail.problems.length > 0
     const text =
       mail.text ??
       '(This email could not be read. The original is kept on the server; see its state.)'
-    const { message, record } = this.accounts.storeInbound(events, account, {
+    const { message, record } = await this.records.storeInbound(tx, account, {
       conversationId,
       sender: { handle, name },
       text,
@@ -268,7 +338,7 @@ export class Integrations {
       references: mail.references,
       raw: malformed ? mail.raw : null,
     })
-    events.emit(
+    tx.events.emit(
       'email_received',
       {
         account_id: account.id,
@@ -286,10 +356,14 @@ export class Integrations {
 
   // ---- outgoing ------------------------------------------------------------------------------
 
-  /** Runs inside the send's unit of work: records the mail as queued, delivers after commit. */
-  private queueOutbound(_events: EventSink, message: Message, conversation: Conversation): void {
-    const thread = this.accounts.threadOfConversation(conversation.id)
-    const account = thread && this.accounts.find(thread.account_id)
+  /**
+   * Runs inside the send's unit of work: records the mail as queued and announces it; the node
+   * running the account's mail sends it once this commits (a rolled-back send finds no queued
+   * row and sends nothing).
+   */
+  private async queueOutbound(tx: Tx, message: Message, conversation: Conversation) {
+    const thread = await this.threads.ofConversation(tx, conversation.id)
+    const account = thread && (await this.accounts.find(thread.account_id, tx))
     if (!thread || !account) {
       throw conflict(
         'This conversation is no longer connected to an account, so nothing can be sent into it.',
@@ -302,12 +376,12 @@ export class Integrations {
     }
     const own = account.address?.toLowerCase()
     const to = thread.participants.filter((a) => a.toLowerCase() !== own)
-    const previous = this.accounts.externalIdsOf(conversation.id)
+    const previous = await this.records.idsOf(tx, conversation.id)
     if (account.platform === 'email') {
-      const latest = this.accounts.latestOf(conversation.id)
+      const latest = await this.records.latestOf(tx, conversation.id)
       const baseSubject = latest?.subject ?? conversation.title ?? '(no subject)'
       const domain = account.address?.split('@')[1] ?? 'tidings.invalid'
-      this.accounts.queueOutbound(message, account.id, {
+      await this.records.queueOutbound(tx, message, account.id, {
         externalId: `<${randomUUID()}@${domain}>`,
         subject: previous.length > 0 ? replySubject(baseSubject) : baseSubject,
         from: account.address,
@@ -316,11 +390,10 @@ export class Integrations {
         inReplyTo: previous.at(-1) ?? null,
         references: previous.slice(-20).join(' ') || null,
       })
-      // After the commit: a rolled-back send finds no queued row and sends nothing.
-      this.scheduleDelivery(message.id)
+      tx.events.control({ kind: 'mail_queued', account_id: account.id, message_id: message.id })
     } else {
       // Bridged platforms: the record waits, queued, for the bridge to pick it up.
-      this.accounts.queueOutbound(message, account.id, {
+      await this.records.queueOutbound(tx, message, account.id, {
         externalId: `tidings:${message.id}`,
         subject: null,
         from: account.address,
@@ -340,19 +413,26 @@ export class Integrations {
   private deliver(messageId: number): Promise<void> {
     const running = this.delivering.get(messageId)
     if (running) return running
-    const attempt = this.attempt(messageId).finally(() => this.delivering.delete(messageId))
+    const attempt = this.attempt(messageId)
+      .catch((error: unknown) =>
+        this.log.warn({ message_id: messageId, err: errorSummary(error) }, 'email delivery failed'),
+      )
+      .finally(() => this.delivering.delete(messageId))
     this.delivering.set(messageId, attempt)
     return attempt
   }
 
   private async attempt(messageId: number): Promise<void> {
     if (this.stopped) return
-    const row = this.accounts.externalRow(messageId)
+    const row = await this.records.row(messageId)
     if (!row || row.direction !== 'out') return
-    const account = this.accounts.find(row.account_id)
+    const account = await this.accounts.find(row.account_id)
     if (!account || account.platform !== 'email') return
-    if (!this.accounts.transition(messageId, ['queued'], 'sending', null, true)) return
-    const message = this.ctx.messages.get(messageId)
+    const claimed = await this.unitOfWork.transaction((tx) =>
+      this.records.transition(tx, messageId, ['queued'], 'sending', null, true),
+    )
+    if (!claimed) return
+    const message = await this.messages.get(this.db, messageId)
     const smtp = this.accounts.mailServer(account, 'smtp')
     const to = JSON.parse(row.to_addresses) as string[]
     let result: SendResult
@@ -373,7 +453,7 @@ export class Integrations {
         references: messageIds(row.references_header),
       })
     }
-    // Shutting down: the row stays 'sending' and the next start marks it for a retry.
+    // Shutting down: the row stays 'sending' and the next owner marks it for a retry.
     if (this.stopped) return
     if (!result.ok) {
       this.log.warn(
@@ -381,22 +461,25 @@ export class Integrations {
         'email delivery failed',
       )
     }
-    this.ctx.unitOfWork.run((events) => {
-      this.accounts.transition(
+    await this.unitOfWork.run(async (tx) => {
+      await this.records.transition(
+        tx,
         messageId,
         ['sending'],
         result.ok ? 'sent' : 'failed',
         result.ok ? null : result.reason,
       )
-      this.emitSent(events, messageId)
+      await this.emitSent(tx, messageId)
     })
+    // Committed before the attempt counts as done: a retry reads the outcome right after.
+    await this.unitOfWork.durable()
   }
 
-  private emitSent(events: EventSink, messageId: number): void {
-    const record = this.accounts.record(messageId)
-    const account = record && this.accounts.find(record.account_id)
+  private async emitSent(tx: Tx, messageId: number): Promise<void> {
+    const record = await this.records.record(messageId, tx)
+    const account = record && (await this.accounts.find(record.account_id, tx))
     if (!record || !account || (record.state !== 'sent' && record.state !== 'failed')) return
-    events.emit(
+    tx.events.emit(
       'email_sent',
       {
         account_id: record.account_id,
@@ -410,14 +493,18 @@ export class Integrations {
     )
   }
 
-  /** Sends a failed mail again; returns its record after the attempt. */
+  /**
+   * Sends a failed mail again; returns its record after the attempt. On the node running the
+   * account's mail the attempt runs here; elsewhere the mail is queued again for that node, and
+   * this waits for the outcome.
+   */
   async retry(
     ownerId: number,
     accountId: number,
     messageId: number,
   ): Promise<ExternalMessageRecord> {
-    const account = this.accounts.requireOwned(ownerId, accountId)
-    const row = this.accounts.externalRow(messageId)
+    const account = await this.accounts.requireOwned(ownerId, accountId)
+    const row = await this.records.row(messageId)
     if (!row || row.account_id !== account.id || row.direction !== 'out') {
       throw notFound('Outgoing message')
     }
@@ -426,25 +513,49 @@ export class Integrations {
     if (row.state === 'sending' || this.delivering.has(messageId)) {
       throw wrongState('This email is being sent right now.')
     }
-    this.accounts.transition(messageId, ['failed', 'queued'], 'queued', null)
-    await this.deliver(messageId)
-    return this.accounts.record(messageId)!
+    if (this.leases.holds(mailLease(accountId))) {
+      await this.unitOfWork.transaction((tx) =>
+        this.records.transition(tx, messageId, ['failed', 'queued'], 'queued', null),
+      )
+      await this.deliver(messageId)
+      return (await this.records.record(messageId))!
+    }
+    await this.unitOfWork.run(async (tx) => {
+      await this.records.transition(tx, messageId, ['failed', 'queued'], 'queued', null)
+      tx.events.control({ kind: 'mail_queued', account_id: accountId, message_id: messageId })
+    })
+    return this.settledRecord(messageId)
+  }
+
+  /** The record once it left queued and sending (or as it is after the wait). */
+  private async settledRecord(messageId: number): Promise<ExternalMessageRecord> {
+    const deadline = Date.now() + (this.options.retryWaitMs ?? 60_000)
+    for (;;) {
+      const record = (await this.records.record(messageId))!
+      if ((record.state !== 'queued' && record.state !== 'sending') || Date.now() > deadline) {
+        return record
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 
   // ---- bridges -------------------------------------------------------------------------------
 
   /** A message a bridge posted; lands in the conversation of its external thread. */
-  inbound(account: AccountRow, body: BridgeInboundBody): { message: Message; created: boolean } {
-    return this.ctx.unitOfWork.run((events) => {
-      const existing = this.accounts.byExternalId(account.id, body.external_id)
+  inbound(
+    account: AccountRow,
+    body: BridgeInboundBody,
+  ): Promise<{ message: Message; created: boolean }> {
+    return this.unitOfWork.run(async (tx) => {
+      const existing = await this.records.byExternalId(tx, account.id, body.external_id)
       if (existing) {
-        return { message: this.ctx.messages.get(existing.message_id)!, created: false }
+        return { message: (await this.messages.get(tx, existing.message_id))!, created: false }
       }
       const key = `thread:${body.external_thread_id}`
-      let conversationId = this.accounts.threadByKey(account.id, key)?.conversation_id
+      let conversationId = await this.threads.byKey(tx, account.id, key)
       if (conversationId === undefined) {
-        conversationId = this.accounts.createThread(
-          events,
+        conversationId = await this.threads.create(
+          tx,
           account,
           key,
           body.thread_title ?? body.sender.name,
@@ -452,9 +563,9 @@ export class Integrations {
           [body.sender.handle],
         )
       } else {
-        this.accounts.addParticipants(conversationId, [body.sender.handle])
+        await this.threads.addParticipants(tx, conversationId, [body.sender.handle])
       }
-      const { message, created } = this.accounts.storeInbound(events, account, {
+      const { message, created } = await this.records.storeInbound(tx, account, {
         conversationId,
         sender: { handle: body.sender.handle, name: body.sender.name },
         text: body.text,
@@ -466,53 +577,54 @@ export class Integrations {
   }
 
   /** Messages written in the account's conversations that the bridge has yet to deliver. */
-  bridgeOutbox(account: AccountRow): BridgeOutboxItem[] {
-    return this.accounts.queuedForBridge(account.id).flatMap((row) => {
-      const message = this.ctx.messages.get(row.message_id)
-      const record = this.accounts.record(row.message_id)
-      if (!message || !record) return []
-      return [
-        {
-          message_id: row.message_id,
-          conversation_id: row.conversation_id,
-          external_thread_id: row.thread_key?.startsWith('thread:')
-            ? row.thread_key.slice('thread:'.length)
-            : null,
-          to: record.to,
-          text: message.text,
-          created_at: message.created_at,
-        },
-      ]
-    })
+  async bridgeOutbox(account: AccountRow): Promise<BridgeOutboxItem[]> {
+    const items: BridgeOutboxItem[] = []
+    for (const row of await this.records.queuedForBridge(account.id)) {
+      const message = await this.messages.get(this.db, row.message_id)
+      const record = await this.records.record(row.message_id)
+      if (!message || !record) continue
+      items.push({
+        message_id: row.message_id,
+        conversation_id: row.conversation_id,
+        external_thread_id: row.thread_key?.startsWith('thread:')
+          ? row.thread_key.slice('thread:'.length)
+          : null,
+        to: record.to,
+        text: message.text,
+        created_at: message.created_at,
+      })
+    }
+    return items
   }
 
   /** The bridge delivered a queued message, or gave up on it. */
-  bridgeOutboxResult(
+  async bridgeOutboxResult(
     account: AccountRow,
     messageId: number,
     body: BridgeOutboxResultBody,
-  ): ExternalMessageRecord {
-    const row = this.accounts.externalRow(messageId)
+  ): Promise<ExternalMessageRecord> {
+    const row = await this.records.row(messageId)
     if (!row || row.account_id !== account.id || row.direction !== 'out') {
       throw notFound('Outgoing message')
     }
     const reason =
       body.state === 'failed' ? body.reason || 'The bridge could not deliver it.' : null
-    if (!this.accounts.transition(messageId, ['queued'], body.state, reason, true)) {
-      throw wrongState(`This message is already ${row.state}.`)
-    }
-    return this.accounts.record(messageId)!
+    const moved = await this.unitOfWork.transaction((tx) =>
+      this.records.transition(tx, messageId, ['queued'], body.state, reason, true),
+    )
+    if (!moved) throw wrongState(`This message is already ${row.state}.`)
+    return (await this.records.record(messageId))!
   }
 
   /** A bridge reports its link to the platform as up or down. */
-  bridgeStatus(account: AccountRow, body: BridgeStatusBody): PlatformAccount {
-    return this.ctx.unitOfWork.run((events) =>
+  async bridgeStatus(account: AccountRow, body: BridgeStatusBody): Promise<PlatformAccount> {
+    return (await this.unitOfWork.run((tx) =>
       this.accounts.setState(
-        events,
+        tx,
         account.id,
         body.state,
         body.state === 'error' ? body.reason || 'The bridge lost its connection.' : null,
-      )!,
-    )
+      ),
+    ))!
   }
 }

@@ -20,7 +20,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 /** An onRequest hook that admits only requests with a valid bearer token. */
 export function authenticate(ctx: ServerContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const caller = ctx.accounts.authenticate(bearerToken(request))
+    const caller = await ctx.accounts.authenticate(bearerToken(request))
     if (!caller) throw unauthorized()
     request.caller = caller
   }

@@ -5,7 +5,7 @@ import { CloseCode } from '../../src/shared/closeCodes'
 import type { EventType } from '../../src/shared/eventTypes'
 import { ClientFrame, type ControlFrame, type ErrorCode } from '../../src/shared/frames'
 import { Limits } from '../../src/shared/limits'
-import type { OutgoingEvent } from './eventLog'
+import type { OutgoingEvent } from '../storage/eventSink'
 import { textFrame } from './textFrame'
 
 const validateFrame = Compile(ClientFrame)
@@ -72,6 +72,8 @@ export class ClientConnection {
    */
   live = true
   private filter: ReadonlySet<EventType> | null = null
+  /** The frame handled last, when it was still running: the next one waits for it. */
+  private handling: Promise<void> | undefined
   private tokens: number = Limits.frameBurst
   private refilledAt = Date.now()
   private violations = 0
@@ -168,6 +170,28 @@ export class ClientConnection {
       const onClose = () => settle(false)
       transport.on('drain', onDrain)
       transport.on('close', onClose)
+    })
+  }
+
+  /**
+   * Runs `task` once the tasks of the frames before it have run, so that a client's frames are
+   * answered in the order they came (two sends are stored in the order they were sent, a pong
+   * follows the refusals of the frames before it) even though some await the database. With
+   * nothing pending it runs at once. A task that fails has reported its failure; the next runs.
+   */
+  serially(task: () => void | Promise<void>): void {
+    const previous = this.handling
+    let current: Promise<void>
+    if (previous) {
+      current = previous.then(task).catch(() => undefined)
+    } else {
+      const result = task()
+      if (!result) return
+      current = result.catch(() => undefined)
+    }
+    this.handling = current
+    void current.then(() => {
+      if (this.handling === current) this.handling = undefined
     })
   }
 

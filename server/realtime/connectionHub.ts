@@ -1,13 +1,12 @@
 import type { ClientConnection } from './clientConnection'
-import type { OutgoingEvent } from './eventLog'
+import type { OutgoingEvent } from '../storage/eventSink'
 import { textFrame } from './textFrame'
-import type { EventDelivery } from './unitOfWork'
 
 /**
  * Every open connection, by user. A user may hold many (devices); each gets every event. Most
  * users hold one, which is stored as is: a Set per user would cost more than the connection.
  */
-export class ConnectionHub implements EventDelivery {
+export class ConnectionHub {
   private readonly byUser = new Map<number, ClientConnection | Set<ClientConnection>>()
   /** Open connections, kept as they come and go (the heartbeat reads it every tick). */
   private count = 0
@@ -106,22 +105,15 @@ export class ConnectionHub implements EventDelivery {
     return this.count
   }
 
-  /** Closes every connection authenticated with a token (after logout). */
-  closeToken(tokenHash: string, code: number, reason: string): void {
-    for (const connection of [...this.connections()]) {
-      if (connection.tokenHash === tokenHash) connection.close(code, reason)
-    }
-  }
-
   /**
-   * Closes every connection of a user except those opened with `keepTokenHash` (after the user's
-   * other sessions were revoked). Only that user's connections are looked at.
+   * Closes the connections of a user that were opened with one of these tokens (after they were
+   * revoked). Only that user's connections are looked at.
    */
-  closeOtherSessions(userId: number, keepTokenHash: string, code: number, reason: string): void {
+  closeSessions(userId: number, tokenHashes: ReadonlySet<string>, code: number, reason: string) {
     const held = this.byUser.get(userId)
     if (held === undefined) return
-    const doomed = (held instanceof Set ? [...held] : [held]).filter(
-      (connection) => connection.tokenHash !== keepTokenHash,
+    const doomed = (held instanceof Set ? [...held] : [held]).filter((connection) =>
+      tokenHashes.has(connection.tokenHash),
     )
     for (const connection of doomed) connection.close(code, reason)
   }

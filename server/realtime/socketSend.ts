@@ -13,23 +13,23 @@ import type { ClientConnection } from './clientConnection'
  * Refusals are error frames that carry the client_id (`ClientConnection.refuse`): the caller's
  * mistakes about the world (not a member, no such conversation), not protocol violations.
  */
-export function sendOverSocket(
+export async function sendOverSocket(
   ctx: ServerContext,
   connection: ClientConnection,
   frame: Static<typeof SendMessageFrame>,
   reportError: ErrorReporter,
-): void {
+): Promise<void> {
   const clientId = frame.client_id
-  const sender = ctx.accounts.getUser(connection.userId)
+  const sender = await ctx.accounts.getUser(connection.userId)
   if (!sender) {
     connection.close(CloseCode.Unauthorized, 'account no longer exists')
     return
   }
   let result
   try {
-    result = ctx.unitOfWork.run((events) =>
+    result = await ctx.unitOfWork.run((tx) =>
       ctx.messages.send(
-        events,
+        tx,
         sender,
         frame.conversation_id,
         frame.text,

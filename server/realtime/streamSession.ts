@@ -1,10 +1,12 @@
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import { CloseCode } from '../../src/shared/closeCodes'
-import type { ClientFrame, ResyncRequiredFrame } from '../../src/shared/frames'
+import type { Static } from 'typebox'
+import type { ClientFrame, ResyncRequiredFrame, TypingFrame } from '../../src/shared/frames'
 import { Limits } from '../../src/shared/limits'
 import type { ServerContext } from '../context'
 import type { Caller } from '../services/accounts'
+import type { StoredEvent } from '../storage/eventReader'
 import { nowIso } from '../clock'
 import { sendOverSocket, type ErrorReporter } from './socketSend'
 import { ClientConnection, type ConnectionOwner } from './clientConnection'
@@ -53,16 +55,22 @@ const REPLAY_CHUNK_BYTES = 256 * 1024
  * slowly instead of closing its connection with 4009 on every attempt.
  */
 const REPLAY_HIGH_WATER = 1024 * 1024
-/** Events read from the log per query when a paced replay catches up. */
+/** Events read from the log per query when a replay catches up. */
 const REPLAY_PAGE = 1000
+/**
+ * How long a resume from a position this node has not delivered yet (another node of the cluster
+ * has) waits for this node's tail to get there before the position counts as unknown.
+ */
+const CATCH_UP_WAIT_MS = 5_000
 
 /**
  * Opens an authenticated event stream on a socket: greets, replays what the client missed since
  * `since`, and then delivers live events, so that no event falls between the replay and the live
- * stream or arrives in both. A replay that fits in the socket's buffer is written in the same
- * synchronous step as everything else here. A larger one is paced by the client's reading; while
- * it waits, live events skip the connection and the replay reads them from the log instead (see
- * replayPaced). `transport` is the TCP socket under `socket` (the upgrade request's `req.socket`).
+ * stream or arrives in both. The connection is registered at once but not live: live events skip
+ * it while its replay reads the log up to the node's delivery watermark (realtime/liveFeed), and
+ * it goes live in the same step as a read that found the watermark where it was when the read
+ * began (see catchUp). `transport` is the TCP socket under `socket` (the upgrade request's
+ * `req.socket`).
  */
 export function openStream(
   ctx: ServerContext,
@@ -72,27 +80,60 @@ export function openStream(
   caller: Caller,
   since: number | undefined,
 ): void {
-  // Commit and deliver what the current batch holds first: the replay below must read only
-  // committed events, and those events must not also reach this socket live.
-  ctx.unitOfWork.flush()
+  const connection = new ClientConnection(
+    socket,
+    transport,
+    caller.user.id,
+    caller.tokenHash,
+    owner,
+  )
+  connection.live = false
+  // Registered before anything else, so that the heartbeat, a shutdown and a revocation reach it.
+  const announced = ctx.hub.add(connection) ? ctx.presence.connected(caller.user.id) : undefined
+  // From here on the connection is owed every event delivered: those that skip it while it is
+  // not live are read from the log (catchUp) from this watermark on.
+  const registeredAt = ctx.feed.watermark
+  // The client's frames are answered after this (see ClientConnection.serially): a pong means
+  // that everything the stream owed the client before the ping has been written.
+  connection.serially(() =>
+    greetAndCatchUp(ctx, connection, caller, since, announced, registeredAt).catch(
+      (error: unknown) => connection.owner.replayFailed(connection, error),
+    ),
+  )
+}
+
+async function greetAndCatchUp(
+  ctx: ServerContext,
+  connection: ClientConnection,
+  caller: Caller,
+  since: number | undefined,
+  announced: Promise<void> | undefined,
+  registeredAt: number,
+): Promise<void> {
   const userId = caller.user.id
-  const connection = new ClientConnection(socket, transport, userId, caller.tokenHash, owner)
   // The token was checked before the upgrade (eventRoutes' preHandler), but a revocation closes
-  // only the sockets the hub holds, and this one is not there yet: whatever runs between that
-  // check and this step (promise continuations of other requests, any hook or listener added
-  // on the way) may have revoked it. From here to hub.add below everything is synchronous, so a
-  // session still live now is one that any later revocation will find and close.
-  if (!ctx.accounts.session(caller.tokenHash)) {
+  // only the sockets the hub holds, and this one was not there yet. Checked again now that it is:
+  // a revocation applied from here on finds it, and one applied before is seen here.
+  if (!(await ctx.accounts.session(caller.tokenHash))) {
+    if (ctx.hub.remove(connection)) ctx.presence.disconnected(userId)
     connection.close(CloseCode.Unauthorized, 'token revoked')
     return
   }
-  const missed = since === undefined ? undefined : missedEvents(ctx, userId, since)
+  // Greeted once the user's online (if they just came) reached the others: see Presence.
+  await announced
+  const missed = since === undefined ? undefined : await missedEvents(ctx, userId, since)
+  if (!connection.isOpen) return
+  // What the greeting and the replay cover: up to where a resume's read ended, else up to where
+  // the connection was registered (a fresh one, or one told to resync, starts there).
+  const upTo = missed?.rows ? missed.upTo : registeredAt
   // A complete replay ends with the newest event of the user's stream, which is what the greeting
   // announces: a reconnecting client (a storm is 10,000 of them) then costs no second query.
+  // Otherwise the newest event of the stream, and never a position below the retention floor
+  // (which a resume from would be refused).
   const latest =
     missed?.rows && missed.rows.length > 0
       ? missed.rows[missed.rows.length - 1]!.id
-      : ctx.eventLog.latestIdFor(userId)
+      : Math.max(await ctx.eventReader.latestFor(userId, upTo), await ctx.retention.floor())
   connection.sendFrame({
     type: 'connection_established',
     user_id: userId,
@@ -104,96 +145,119 @@ export function openStream(
   })
   if (missed?.resync) {
     connection.sendFrame({ type: 'resync_required', ...missed.resync, latest_id: latest })
+    ctx.metrics.resynced(missed.resync.reason)
+  } else if (missed?.rows) {
+    ctx.metrics.replayed(missed.rows.length)
   }
-  // Registered before the replay, so that the heartbeat and a shutdown reach a paced one too.
-  if (missed?.rows) connection.live = false
-  if (ctx.hub.add(connection)) ctx.presence.connected(userId)
-  if (since !== undefined && missed?.rows) replay(ctx, connection, missed.rows, since)
+  // A resume goes on from its own position; anything else (told to resync too) from the greeting's.
+  const progress: ReplayProgress = {
+    lastId: missed?.rows ? since! : latest,
+    readUpTo: upTo,
+    replayed: 0,
+  }
+  await catchUp(ctx, connection, missed?.rows ?? [], progress, missed?.rows !== undefined)
 }
 
 /** What a client resuming from `since` gets: every event it missed, or why it must resync. */
 type Missed =
-  | { rows: { id: number; payload: string }[]; resync?: undefined }
-  | { rows?: undefined; resync: Pick<ResyncRequiredFrame, 'reason' | 'message'> }
+  | { rows: StoredEvent[]; upTo: number; resync?: undefined }
+  | { rows?: undefined; upTo: number; resync: Pick<ResyncRequiredFrame, 'reason' | 'message'> }
 
-function missedEvents(ctx: ServerContext, userId: number, since: number): Missed {
-  if (since > ctx.eventLog.latestId) {
-    return {
-      resync: {
-        reason: 'unknown_position',
-        message: `Event ${since} is unknown to this server; reload your conversations.`,
-      },
+async function missedEvents(ctx: ServerContext, userId: number, since: number): Promise<Missed> {
+  let upTo = ctx.feed.watermark
+  if (since > upTo) {
+    // Another node may have delivered it already: wait for this one's tail to get there.
+    const known = since <= (await ctx.feed.committedMax())
+    if (!known || !(await ctx.feed.reached(since, CATCH_UP_WAIT_MS))) {
+      return {
+        upTo,
+        resync: {
+          reason: 'unknown_position',
+          message: `Event ${since} is unknown to this server; reload your conversations.`,
+        },
+      }
     }
+    upTo = ctx.feed.watermark
   }
-  if (since < ctx.retentionFloor()) {
+  const rows = await ctx.eventReader.after(userId, since, upTo, Limits.maxReplayEvents + 1)
+  // Read after the events: a prune committed before that read is seen here (see EventRetention).
+  if (since < (await ctx.retention.floor())) {
     return {
+      upTo,
       resync: {
         reason: 'retention',
         message: 'Events since then are past the retention window; reload your conversations.',
       },
     }
   }
-  const rows = ctx.eventLog.after(userId, since, Limits.maxReplayEvents + 1)
   if (rows.length > Limits.maxReplayEvents) {
     return {
+      upTo,
       resync: {
         reason: 'too_many',
         message: `More than ${Limits.maxReplayEvents} events were missed; reload your conversations.`,
       },
     }
   }
-  return { rows }
+  return { rows, upTo }
 }
 
-/** How far a replay has got: the last event written and how many so far. */
+/** How far a connection's replay has got. */
 interface ReplayProgress {
+  /** The last event written (or the client's position). */
   lastId: number
+  /** Every event of the user's stream up to this id has been read (and is written or queued). */
+  readUpTo: number
   replayed: number
 }
 
-function replay(
-  ctx: ServerContext,
-  connection: ClientConnection,
-  rows: readonly { id: number; payload: string }[],
-  since: number,
-): void {
-  const progress: ReplayProgress = { lastId: since, replayed: 0 }
-  const next = writeRows(connection, rows, 0, progress)
-  // Written in the step whose query found them, so nothing newer is committed yet.
-  if (next === rows.length) finishReplay(connection, progress)
-  else {
-    replayPaced(ctx, connection, rows, next, progress).catch((error: unknown) =>
-      connection.owner.replayFailed(connection, error),
-    )
-  }
-}
-
 /**
- * The rest of a replay that filled the socket's buffer: each wait for it to drain lets other work
- * commit events that skipped this connection (it is not live yet), so once the missed events are
- * written it reads on from the last one written, committing the open batch first, until a query
- * finds nothing more; the switch to live follows in that same step.
+ * Writes `rows`, then reads on from where the last read ended up to the watermark, pacing the
+ * writes by the client's reading, until a read finds the watermark where it was when the read
+ * began; the switch to live follows in that same step, so the next event delivered is the first
+ * one it did not read. `announce` sends replay_complete (for a resume).
  */
-async function replayPaced(
+async function catchUp(
   ctx: ServerContext,
   connection: ClientConnection,
-  rows: readonly { id: number; payload: string }[],
-  next: number,
+  rows: readonly StoredEvent[],
   progress: ReplayProgress,
+  announce: boolean,
 ): Promise<void> {
   let page = rows
+  let next = 0
+  // Whether the last read found every event up to progress.readUpTo (a full page may not have).
+  let complete = true
   for (;;) {
-    if (!(await connection.drained())) return
     next = writeRows(connection, page, next, progress)
-    if (next < page.length) continue
-    ctx.unitOfWork.flush()
-    page = ctx.eventLog.after(connection.userId, progress.lastId, REPLAY_PAGE)
-    next = writeRows(connection, page, 0, progress)
-    if (next === page.length && page.length < REPLAY_PAGE) {
-      finishReplay(connection, progress)
-      return
+    if (next < page.length) {
+      if (!(await connection.drained())) return
+      continue
+    }
+    const upTo = ctx.feed.watermark
+    if (complete && upTo === progress.readUpTo) break
+    const from = complete ? progress.readUpTo : progress.lastId
+    const readUpTo = complete ? upTo : progress.readUpTo
+    page = await ctx.eventReader.after(connection.userId, from, readUpTo, REPLAY_PAGE)
+    next = 0
+    complete = page.length < REPLAY_PAGE
+    progress.readUpTo = readUpTo
+    if (!connection.isOpen) return
+    // Events after the client's position pruned meanwhile (a replay that ran for days): the
+    // client must resume again, and will be told to resync.
+    if (progress.lastId < (await ctx.retention.floor())) {
+      throw new Error('events of this replay were pruned while it ran')
     }
   }
+  if (!connection.isOpen) return
+  if (announce) {
+    connection.sendFrame({
+      type: 'replay_complete',
+      last_id: progress.lastId,
+      replayed: progress.replayed,
+    })
+  }
+  connection.live = true
 }
 
 /**
@@ -203,7 +267,7 @@ async function replayPaced(
  */
 function writeRows(
   connection: ClientConnection,
-  rows: readonly { id: number; payload: string }[],
+  rows: readonly StoredEvent[],
   from: number,
   progress: ReplayProgress,
 ): number {
@@ -229,15 +293,6 @@ function writeRows(
     connection.uncork()
   }
   return next
-}
-
-function finishReplay(connection: ClientConnection, progress: ReplayProgress): void {
-  connection.sendFrame({
-    type: 'replay_complete',
-    last_id: progress.lastId,
-    replayed: progress.replayed,
-  })
-  connection.live = true
 }
 
 /**
@@ -274,48 +329,45 @@ function handleFrame(
   typingGate: TypingGate,
   reportError: ErrorReporter,
 ): void {
+  // In order, each after the ones before it (see ClientConnection.serially).
   switch (frame.type) {
     case 'ping':
-      connection.sendFrame({ type: 'pong', server_time: nowIso() })
+      connection.serially(() => connection.sendFrame({ type: 'pong', server_time: nowIso() }))
       return
     case 'send_message':
-      sendOverSocket(ctx, connection, frame, reportError)
+      connection.serially(() => sendOverSocket(ctx, connection, frame, reportError))
       return
     case 'subscribe':
-      connection.setFilter(frame.event_types)
+      connection.serially(() => connection.setFilter(frame.event_types))
       return
-    case 'typing': {
-      const userId = connection.userId
-      if (!ctx.conversations.isMember(frame.conversation_id, userId)) {
-        connection.refuse(
-          'forbidden',
-          `You are not a member of conversation ${frame.conversation_id}.`,
-        )
-        return
-      }
-      if (!typingGate.allow(userId, frame.conversation_id, frame.is_typing)) return
-      const user = ctx.accounts.getUser(userId)
-      if (!user) {
-        connection.close(CloseCode.Unauthorized, 'account no longer exists')
-        return
-      }
-      const others = ctx.conversations
-        .memberIds(frame.conversation_id)
-        .filter((id) => id !== userId)
-      ctx.hub.deliver(
-        ctx.eventLog.create(
-          'typing_indicator',
-          {
-            conversation_id: frame.conversation_id,
-            user_id: userId,
-            display_name: user.display_name,
-            is_typing: frame.is_typing,
-          },
-          others,
-          false,
-        ),
-      )
+    case 'typing':
+      connection.serially(() => relayTyping(ctx, connection, frame, typingGate))
       return
-    }
   }
+}
+
+/** A typing frame: to the conversation's other members, never stored. */
+async function relayTyping(
+  ctx: ServerContext,
+  connection: ClientConnection,
+  frame: Static<typeof TypingFrame>,
+  typingGate: TypingGate,
+): Promise<void> {
+  const userId = connection.userId
+  if (!(await ctx.conversations.isMember(ctx.db, frame.conversation_id, userId))) {
+    connection.refuse('forbidden', `You are not a member of conversation ${frame.conversation_id}.`)
+    return
+  }
+  if (!typingGate.allow(userId, frame.conversation_id, frame.is_typing)) return
+  const user = await ctx.accounts.getUser(userId)
+  if (!user) {
+    connection.close(CloseCode.Unauthorized, 'account no longer exists')
+    return
+  }
+  await ctx.typing.relay({
+    conversation_id: frame.conversation_id,
+    user_id: userId,
+    display_name: user.display_name,
+    is_typing: frame.is_typing,
+  })
 }

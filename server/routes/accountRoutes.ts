@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { CreateAccountBody, StartEmailThreadBody, UpdateAccountBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
-import type { Integrations } from '../email/integrations'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
 
@@ -29,23 +28,24 @@ const RecordsQuery = Type.Object(
 )
 
 /** The caller's connected platform accounts: email (SMTP + IMAP) and bridged messengers. */
-export const accountRoutes: FastifyPluginAsyncTypebox<{
-  ctx: ServerContext
-  integrations: Integrations
-}> = async (app, { ctx, integrations }) => {
+export const accountRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
   app.addHook('onRequest', authenticate(ctx))
-  const { accounts } = integrations
+  const { integrations } = ctx
+  const { accounts, records } = integrations
 
-  app.get('/accounts', async (request) => ok(accounts.list(callerOf(request).user.id)))
+  app.get('/accounts', async (request) => ok(await accounts.list(callerOf(request).user.id)))
 
   app.get('/accounts/:id', { schema: { params: AccountParams } }, async (request) => {
     const { user } = callerOf(request)
-    return ok(accounts.toAccount(accounts.requireOwned(user.id, request.params.id)))
+    return ok(accounts.toAccount(await accounts.requireOwned(user.id, request.params.id)))
   })
 
   app.post('/accounts', { schema: { body: CreateAccountBody } }, async (request, reply) => {
     const { user } = callerOf(request)
-    return reply.code(201).send(ok(integrations.createAccount(user.id, request.body)))
+    return reply.code(201).send(ok(await integrations.createAccount(user.id, request.body)))
   })
 
   app.patch(
@@ -72,7 +72,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
     { schema: { params: AccountParams, body: StartEmailThreadBody } },
     async (request, reply) => {
       const { user } = callerOf(request)
-      const conversation = integrations.startEmailThread(user.id, request.params.id, request.body)
+      const conversation = await integrations.startEmailThread(
+        user.id,
+        request.params.id,
+        request.body,
+      )
       return reply.code(201).send(ok(conversation))
     },
   )
@@ -82,18 +86,16 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
     { schema: { params: AccountParams, querystring: RecordsQuery } },
     async (request) => {
       const { user } = callerOf(request)
-      const account = accounts.requireOwned(user.id, request.params.id)
-      return ok(accounts.listRecords(account.id, request.query))
+      const account = await accounts.requireOwned(user.id, request.params.id)
+      return ok(await records.list(account.id, request.query))
     },
   )
 
   app.get('/accounts/:id/outbox', { schema: { params: AccountParams } }, async (request) => {
     const { user } = callerOf(request)
-    const account = accounts.requireOwned(user.id, request.params.id)
-    const records = accounts
-      .listRecords(account.id, { direction: 'out' })
-      .filter((record) => record.state !== 'sent')
-    return ok(records)
+    const account = await accounts.requireOwned(user.id, request.params.id)
+    const outgoing = await records.list(account.id, { direction: 'out' })
+    return ok(outgoing.filter((record) => record.state !== 'sent'))
   })
 
   app.post(

@@ -22,7 +22,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
     },
     async (request, reply) => {
       const admin = requireAdmin(request)
-      const invite = ctx.accounts.createInvite(admin.user.id, request.body?.expires_in_hours)
+      const invite = await ctx.accounts.createInvite(admin.user.id, request.body?.expires_in_hours)
       return reply.code(201).send(ok(invite))
     },
   )
@@ -30,11 +30,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
   app.post('/admin/notifications', { schema: { body: BroadcastBody } }, async (request, reply) => {
     requireAdmin(request)
     const { title, body, level = 'info' } = request.body
-    ctx.unitOfWork.run((events) =>
-      events.emit(
+    await ctx.unitOfWork.run(async (tx) =>
+      tx.events.emit(
         'system_notification',
         { kind: 'broadcast', title, body, level },
-        ctx.accounts.allUserIds(),
+        await ctx.accounts.allUserIds(tx),
       ),
     )
     return reply.code(201).send(ok({ sent: true }))

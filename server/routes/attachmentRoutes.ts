@@ -1,10 +1,9 @@
-import fs from 'node:fs'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AttachmentUploadQuery } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
-import { notFound, ok } from '../http/httpError'
+import { ok } from '../http/httpError'
 import { downloadHeaders } from '../http/downloadHeaders'
 
 const ConversationParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
@@ -64,14 +63,8 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
     { schema: { params: AttachmentParams } },
     async (request, reply) => {
       const { user } = callerOf(request)
-      const stored = attachments.open(user.id, request.params.id, request.params.attachmentId)
-      try {
-        await fs.promises.access(stored.file)
-      } catch {
-        // A row whose file is gone (removed by hand): as good as unknown.
-        throw notFound('Attachment')
-      }
-      return reply.headers(downloadHeaders(stored)).send(fs.createReadStream(stored.file))
+      const stored = await attachments.open(user.id, request.params.id, request.params.attachmentId)
+      return reply.headers(downloadHeaders(stored)).send(stored.bytes)
     },
   )
 }

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CloseCode } from '../../src/shared/closeCodes'
 import { LoginBody, RegisterBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
@@ -19,7 +18,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
 
   app.get('/auth/status', async () =>
     ok({
-      needs_first_account: ctx.accounts.userCount() === 0,
+      needs_first_account: (await ctx.accounts.userCount()) === 0,
       open_registration: ctx.options.openRegistration,
     }),
   )
@@ -38,9 +37,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
   )
 
   app.post('/auth/logout', { onRequest: authenticate(ctx) }, async (request) => {
-    const caller = callerOf(request)
-    ctx.accounts.logout(caller.tokenHash)
-    ctx.hub.closeToken(caller.tokenHash, CloseCode.Unauthorized, 'signed out')
+    await ctx.accounts.logout(callerOf(request))
     return ok({ signed_out: true })
   })
 }

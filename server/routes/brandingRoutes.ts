@@ -26,12 +26,13 @@ export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
       }
       const timezone = zoneName(request.body.timezone)
       const changed = timezone !== ctx.branding.timezone
-      const branding = ctx.unitOfWork.run((events) => {
-        const updated = ctx.branding.set(
+      const branding = await ctx.unitOfWork.run(async (tx) => {
+        const updated = await ctx.branding.set(
+          tx,
           organization_name ? { timezone, organization_name } : { timezone },
         )
         if (changed) {
-          events.emit(
+          tx.events.emit(
             'system_notification',
             {
               kind: 'timezone_changed',
@@ -40,7 +41,7 @@ export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
               level: 'info',
               timezone,
             },
-            ctx.accounts.allUserIds(),
+            await ctx.accounts.allUserIds(tx),
           )
         }
         return updated

@@ -4,26 +4,26 @@ import { CreateContactBody, UpdateContactBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
-import type { Contacts } from '../services/contacts'
 
 const ContactParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
 /** The caller's own address book. */
-export const contactRoutes: FastifyPluginAsyncTypebox<{
-  ctx: ServerContext
-  contacts: Contacts
-}> = async (app, { ctx, contacts }) => {
+export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
   app.addHook('onRequest', authenticate(ctx))
+  const { contacts } = ctx
 
-  app.get('/contacts', async (request) => ok(contacts.list(callerOf(request).user.id)))
+  app.get('/contacts', async (request) => ok(await contacts.list(callerOf(request).user.id)))
 
   app.get('/contacts/:id', { schema: { params: ContactParams } }, async (request) =>
-    ok(contacts.get(callerOf(request).user.id, request.params.id)),
+    ok(await contacts.get(ctx.db, callerOf(request).user.id, request.params.id)),
   )
 
   app.post('/contacts', { schema: { body: CreateContactBody } }, async (request, reply) => {
     const { user } = callerOf(request)
-    const contact = ctx.unitOfWork.run((events) => contacts.create(events, user.id, request.body))
+    const contact = await ctx.unitOfWork.run((tx) => contacts.create(tx, user.id, request.body))
     return reply.code(201).send(ok(contact))
   })
 
@@ -33,8 +33,8 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const { user } = callerOf(request)
       return ok(
-        ctx.unitOfWork.run((events) =>
-          contacts.update(events, user.id, request.params.id, request.body),
+        await ctx.unitOfWork.run((tx) =>
+          contacts.update(tx, user.id, request.params.id, request.body),
         ),
       )
     },
@@ -42,6 +42,6 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{
 
   app.delete('/contacts/:id', { schema: { params: ContactParams } }, async (request) => {
     const { user } = callerOf(request)
-    return ok(ctx.unitOfWork.run((events) => contacts.delete(events, user.id, request.params.id)))
+    return ok(await ctx.unitOfWork.run((tx) => contacts.delete(tx, user.id, request.params.id)))
   })
 }

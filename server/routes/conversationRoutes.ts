@@ -26,15 +26,17 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
   app.addHook('onRequest', authenticate(ctx))
   const { conversations, messages, unitOfWork } = ctx
 
-  app.get('/conversations', async (request) => ok(conversations.listFor(callerOf(request).user.id)))
+  app.get('/conversations', async (request) =>
+    ok(await conversations.listFor(callerOf(request).user.id)),
+  )
 
   app.post(
     '/conversations',
     { schema: { body: CreateConversationBody } },
     async (request, reply) => {
       const { user } = callerOf(request)
-      const { conversation, created } = unitOfWork.run((events) =>
-        conversations.create(events, user.id, request.body.member_ids, request.body.title),
+      const { conversation, created } = await unitOfWork.run((tx) =>
+        conversations.create(tx, user.id, request.body.member_ids, request.body.title),
       )
       return reply.code(created ? 201 : 200).send(ok(conversation))
     },
@@ -42,8 +44,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
 
   app.get('/conversations/:id', { schema: { params: ConversationParams } }, async (request) => {
     const { user } = callerOf(request)
-    conversations.requireMember(request.params.id, user.id)
-    return ok(conversations.get(request.params.id, user.id))
+    await conversations.requireMember(ctx.db, request.params.id, user.id)
+    return ok(await conversations.get(ctx.db, request.params.id, user.id))
   })
 
   app.patch(
@@ -52,8 +54,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     async (request) => {
       const { user } = callerOf(request)
       return ok(
-        unitOfWork.run((events) =>
-          conversations.rename(events, request.params.id, user.id, request.body.title),
+        await unitOfWork.run((tx) =>
+          conversations.rename(tx, request.params.id, user.id, request.body.title),
         ),
       )
     },
@@ -65,8 +67,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     async (request) => {
       const { user } = callerOf(request)
       return ok(
-        unitOfWork.run((events) =>
-          conversations.addMembers(events, request.params.id, user.id, request.body.user_ids),
+        await unitOfWork.run((tx) =>
+          conversations.addMembers(tx, request.params.id, user.id, request.body.user_ids),
         ),
       )
     },
@@ -78,8 +80,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     async (request) => {
       const { user } = callerOf(request)
       return ok(
-        unitOfWork.run((events) =>
-          conversations.removeMember(events, request.params.id, user, request.params.userId),
+        await unitOfWork.run((tx) =>
+          conversations.removeMember(tx, request.params.id, user, request.params.userId),
         ),
       )
     },
@@ -91,7 +93,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     async (request) => {
       const { user } = callerOf(request)
       const { before, limit } = request.query
-      return ok(messages.history(user.id, request.params.id, before, limit))
+      return ok(await messages.history(user.id, request.params.id, before, limit))
     },
   )
 
@@ -101,16 +103,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     async (request, reply) => {
       const { user } = callerOf(request)
       const { text, client_id, reply_to_id, attachment_ids } = request.body
-      const { message, created } = unitOfWork.run((events) =>
-        messages.send(
-          events,
-          user,
-          request.params.id,
-          text,
-          client_id,
-          reply_to_id,
-          attachment_ids,
-        ),
+      const { message, created } = await unitOfWork.run((tx) =>
+        messages.send(tx, user, request.params.id, text, client_id, reply_to_id, attachment_ids),
       )
       return reply.code(created ? 201 : 200).send(ok(message))
     },
@@ -121,8 +115,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     { schema: { params: ConversationParams, body: ReceiptBody } },
     async (request) => {
       const { user } = callerOf(request)
-      const moved = unitOfWork.run((events) =>
-        messages.receipt(events, user.id, request.params.id, request.body),
+      const moved = await unitOfWork.run((tx) =>
+        messages.receipt(tx, user.id, request.params.id, request.body),
       )
       return ok({ moved })
     },

@@ -38,7 +38,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
       schema: { querystring: StreamQuery },
       // Runs before the upgrade: a bad or missing token is refused with HTTP 401, never a socket.
       preHandler: async (request, reply) => {
-        const caller = ctx.accounts.authenticate(request.query.token)
+        const caller = await ctx.accounts.authenticate(request.query.token)
         if (!caller) throw unauthorized('A valid token query parameter is required.')
         // A plain GET would otherwise get @fastify/websocket's bare 404 for a route that exists.
         if (request.headers.upgrade?.toLowerCase() !== 'websocket') {

@@ -2,13 +2,39 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { ServerContext } from '../context'
 import { ok } from '../http/httpError'
 
-/** Liveness and readiness: answers 200 once the database is open and migrated. */
+/**
+ * Liveness, readiness and metrics: /healthz answers 200 while the database answers, with this
+ * node's delivery lag (events committed in the cluster that it has not delivered yet: a node
+ * whose lag keeps growing has lost its way to the database's notifications, or its CPU), and 503
+ * otherwise, so a load balancer sends no one to it. /metrics is the Prometheus text format.
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
   { ctx },
 ) => {
-  app.get('/healthz', async () => {
-    ctx.db.sqlite.prepare('select 1').get()
-    return ok({ ok: true, connections: ctx.hub.size })
+  app.get('/healthz', async (_request, reply) => {
+    let committed: number
+    try {
+      await ctx.db.ping()
+      committed = await ctx.feed.committedMax()
+    } catch {
+      return reply.code(503).send({
+        status: 'error',
+        error: { code: 'database_unavailable', message: 'The database cannot be reached.' },
+      })
+    }
+    return ok({
+      ok: true,
+      connections: ctx.hub.size,
+      database: ctx.db.dialect,
+      ...(ctx.nodeId ? { node: ctx.nodeId } : {}),
+      delivered_up_to: ctx.feed.watermark,
+      delivery_lag_events: Math.max(0, committed - ctx.feed.watermark),
+    })
+  })
+
+  app.get('/metrics', async (_request, reply) => {
+    const { registry } = ctx.metrics
+    return reply.header('content-type', registry.contentType).send(await registry.metrics())
   })
 }

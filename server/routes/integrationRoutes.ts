@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { BridgeInboundBody, BridgeOutboxResultBody, BridgeStatusBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
-import type { Integrations } from '../email/integrations'
 import { ok, unauthorized } from '../http/httpError'
 import type { AccountRow } from '../services/platformAccounts'
 
@@ -25,15 +24,19 @@ function bridgeSecret(request: FastifyRequest): string | undefined {
  * The endpoints external bridges call, authenticated with an account's bridge secret
  * (`Authorization: Bridge <secret>`) instead of a user token.
  */
-export const integrationRoutes: FastifyPluginAsyncTypebox<{
-  ctx: ServerContext
-  integrations: Integrations
-}> = async (app, { integrations }) => {
+export const integrationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
+  const { integrations } = ctx
   const bridgeAccounts = new WeakMap<FastifyRequest, AccountRow>()
   // Authenticate before the body is validated: a caller without the secret learns nothing.
   app.addHook('onRequest', async (request) => {
     const { platform } = request.params as { platform?: string }
-    const account = integrations.accounts.authenticateBridge(platform ?? '', bridgeSecret(request))
+    const account = await integrations.accounts.authenticateBridge(
+      platform ?? '',
+      bridgeSecret(request),
+    )
     if (!account) {
       throw unauthorized(
         `A valid "Authorization: Bridge <secret>" of a ${platform ?? ''} account is required.`,
@@ -51,7 +54,7 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{
     '/integrations/:platform/inbound',
     { schema: { params: PlatformParams, body: BridgeInboundBody } },
     async (request, reply) => {
-      const { message, created } = integrations.inbound(accountOf(request), request.body)
+      const { message, created } = await integrations.inbound(accountOf(request), request.body)
       return reply.code(created ? 201 : 200).send(ok({ message, created }))
     },
   )
@@ -59,7 +62,7 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/integrations/:platform/outbox',
     { schema: { params: PlatformParams } },
-    async (request) => ok(integrations.bridgeOutbox(accountOf(request))),
+    async (request) => ok(await integrations.bridgeOutbox(accountOf(request))),
   )
 
   app.post(
@@ -67,13 +70,17 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{
     { schema: { params: OutboxParams, body: BridgeOutboxResultBody } },
     async (request) =>
       ok(
-        integrations.bridgeOutboxResult(accountOf(request), request.params.messageId, request.body),
+        await integrations.bridgeOutboxResult(
+          accountOf(request),
+          request.params.messageId,
+          request.body,
+        ),
       ),
   )
 
   app.post(
     '/integrations/:platform/status',
     { schema: { params: PlatformParams, body: BridgeStatusBody } },
-    async (request) => ok(integrations.bridgeStatus(accountOf(request), request.body)),
+    async (request) => ok(await integrations.bridgeStatus(accountOf(request), request.body)),
   )
 }

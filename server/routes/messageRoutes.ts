@@ -20,8 +20,8 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = 
     async (request) => {
       const { user } = callerOf(request)
       return ok(
-        ctx.unitOfWork.run((events) =>
-          ctx.messages.edit(events, user.id, request.params.id, request.body.text),
+        await ctx.unitOfWork.run((tx) =>
+          ctx.messages.edit(tx, user.id, request.params.id, request.body.text),
         ),
       )
     },
@@ -29,8 +29,6 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = 
 
   app.delete('/messages/:id', { schema: { params: MessageParams } }, async (request) => {
     const { user } = callerOf(request)
-    return ok(
-      ctx.unitOfWork.run((events) => ctx.messages.delete(events, user.id, request.params.id)),
-    )
+    return ok(await ctx.unitOfWork.run((tx) => ctx.messages.delete(tx, user.id, request.params.id)))
   })
 }

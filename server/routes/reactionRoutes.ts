@@ -24,8 +24,8 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
     async (request) => {
       const { user } = callerOf(request)
       const { id, messageId } = request.params
-      const { message } = unitOfWork.run((events) =>
-        reactions.set(events, user.id, id, messageId, request.body.emoji),
+      const { message } = await unitOfWork.run((tx) =>
+        reactions.set(tx, user.id, id, messageId, request.body.emoji),
       )
       return ok(message)
     },
@@ -37,9 +37,7 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
     async (request) => {
       const { user } = callerOf(request)
       const { id, messageId } = request.params
-      const { message } = unitOfWork.run((events) =>
-        reactions.remove(events, user.id, id, messageId),
-      )
+      const { message } = await unitOfWork.run((tx) => reactions.remove(tx, user.id, id, messageId))
       return ok(message)
     },
   )

@@ -12,6 +12,6 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
   app.addHook('onRequest', authenticate(ctx))
 
   app.get('/search/messages', { schema: { querystring: SearchMessagesQuery } }, async (request) =>
-    ok(ctx.search.messages(callerOf(request).user.id, request.query)),
+    ok(await ctx.search.messages(callerOf(request).user.id, request.query)),
   )
 }

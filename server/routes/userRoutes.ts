@@ -1,10 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CloseCode } from '../../src/shared/closeCodes'
 import { ChangePasswordBody, UpdateProfileBody } from '../../src/shared/api'
 import type { PasswordChanged, Person, SessionsRevoked } from '../../src/shared/models'
 import type { ServerContext } from '../context'
-import type { Caller, RevokedSessions } from '../services/accounts'
+import type { RevokedSessions } from '../services/accounts'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
 
@@ -29,27 +28,29 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     keyGenerator: (request: FastifyRequest) => `password|${callerOf(request).user.id}`,
   }
 
-  /** Closes the revoked sessions' sockets the way logout does (4001: sign in again). */
-  const signOutOthers = (caller: Caller, revoked: RevokedSessions): SessionsRevoked => {
-    ctx.hub.closeOtherSessions(
-      caller.user.id,
-      caller.tokenHash,
-      CloseCode.Unauthorized,
-      'signed out by another device',
-    )
-    return { signed_out_sessions: revoked.live }
-  }
+  /** The revoked sessions' sockets are closed when the revocation commits (4001: sign in again). */
+  const signedOut = (revoked: RevokedSessions): SessionsRevoked => ({
+    signed_out_sessions: revoked.live,
+  })
 
   app.get('/users/me', async (request) => ok(callerOf(request).user))
 
   app.patch('/users/me', { schema: { body: UpdateProfileBody } }, async (request) => {
     const caller = callerOf(request)
     return ok(
-      ctx.unitOfWork.run((events) => {
-        const user = ctx.accounts.updateDisplayName(caller.user.id, request.body.display_name)
+      await ctx.unitOfWork.run(async (tx) => {
+        const user = await ctx.accounts.updateDisplayName(
+          tx,
+          caller.user.id,
+          request.body.display_name,
+        )
         // Everyone who shares a conversation sees the new name: their contact_updated says so.
         if (user.display_name !== caller.user.display_name) {
-          events.toPeers('contact_updated', { kind: 'profile', action: 'updated', user }, user.id)
+          tx.events.toPeers(
+            'contact_updated',
+            { kind: 'profile', action: 'updated', user },
+            user.id,
+          )
         }
         return user
       }),
@@ -66,20 +67,22 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
         request.body.current_password,
         request.body.new_password,
       )
-      const answer: PasswordChanged = { changed: true, ...signOutOthers(caller, revoked) }
+      const answer: PasswordChanged = { changed: true, ...signedOut(revoked) }
       return ok(answer)
     },
   )
 
   app.post('/users/me/sessions/revoke-others', async (request) => {
     const caller = callerOf(request)
-    return ok(signOutOthers(caller, ctx.accounts.revokeOtherSessions(caller)))
+    return ok(signedOut(await ctx.accounts.revokeOtherSessions(caller)))
   })
 
   app.get('/users', async () => {
-    const people: Person[] = ctx.accounts
-      .listUsers()
-      .map((user) => ({ ...user, online: ctx.presence.isOnline(user.id) }))
+    const online = await ctx.presence.onlineUserIds()
+    const people: Person[] = (await ctx.accounts.listUsers()).map((user) => ({
+      ...user,
+      online: online.has(user.id),
+    }))
     return ok(people)
   })
 }

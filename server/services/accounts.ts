@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { AuthResult, User } from '../../src/shared/models'
 import type { RegisterBody } from '../../src/shared/api'
-import type { Database } from '../db/database'
 import { nowIso } from '../clock'
 import {
   HttpError,
@@ -11,6 +10,8 @@ import {
   unauthorized,
   wrongPassword,
 } from '../http/httpError'
+import type { Database, Queryable } from '../storage/database'
+import type { Tx, UnitOfWork } from '../storage/unitOfWork'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords'
 import { SessionCache } from './sessionCache'
 import { hashSecret, newToken } from './tokens'
@@ -32,26 +33,32 @@ export interface RevokedSessions {
   live: number
 }
 
-/** Accounts, sessions (bearer tokens) and invites. */
+/**
+ * Accounts, sessions (bearer tokens) and invites. Sessions and users are cached in memory (see
+ * SessionCache); every change to them is announced as a control event, which each server node
+ * applies when its unit commits (see realtime/controlEvents), so a token revoked on one node is
+ * refused, and its sockets closed, on all of them.
+ */
 export class Accounts {
   private readonly cache = new SessionCache()
 
   constructor(
     private readonly db: Database,
+    private readonly unitOfWork: UnitOfWork,
     private readonly openRegistration: boolean,
   ) {}
 
-  userCount(): number {
-    const row = this.db.first(
-      this.db.q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')),
+  async userCount(db: Queryable = this.db): Promise<number> {
+    const row = await db.first(
+      db.q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')),
     )
-    return row?.n ?? 0
+    return Number(row?.n ?? 0)
   }
 
-  getUser(id: number): User | undefined {
+  async getUser(id: number): Promise<User | undefined> {
     const cached = this.cache.user(id)
     if (cached) return cached
-    const user = this.db.first(
+    const user = await this.db.first(
       this.db.q
         .selectFrom('users')
         .select(['id', 'username', 'display_name', 'role'])
@@ -61,7 +68,7 @@ export class Accounts {
     return user
   }
 
-  listUsers(): User[] {
+  listUsers(): Promise<User[]> {
     return this.db.all(
       this.db.q
         .selectFrom('users')
@@ -71,38 +78,35 @@ export class Accounts {
     )
   }
 
-  allUserIds(): number[] {
-    return this.db.all(this.db.q.selectFrom('users').select('id')).map((row) => row.id)
+  async allUserIds(db: Queryable): Promise<number[]> {
+    return (await db.all(db.q.selectFrom('users').select('id'))).map((row) => row.id)
   }
 
   async register(body: RegisterBody): Promise<AuthResult> {
-    // Hash before the transaction: the slow part must not hold the database.
+    // Hash before the unit of work: the slow part must not hold the database.
     const passwordHash = await hashPassword(body.password)
-    return this.db.transaction(() => {
-      const first = this.userCount() === 0
+    return this.unitOfWork.run(async (tx) => {
+      const first = (await this.userCount(tx)) === 0
       const now = nowIso()
       if (!first && !this.openRegistration) {
         if (!body.invite_code) {
           throw forbidden('Registration needs an invite code from an administrator.')
         }
-        const consumed = this.db.run(
-          this.db.q
+        const consumed = await tx.run(
+          tx.q
             .updateTable('invites')
             .set({ used_at: now })
             .where('code_hash', '=', hashSecret(body.invite_code))
             .where('used_at', 'is', null)
             .where('expires_at', '>', now),
         )
-        if (consumed.changes !== 1) {
+        if (consumed !== 1) {
           throw forbidden('The invite code is invalid, expired or already used.')
         }
       }
-      const existing = this.db.first(
-        this.db.q.selectFrom('users').select('id').where('username', '=', body.username),
-      )
-      if (existing) throw new HttpError(409, 'username_taken', 'That username is taken.')
-      const inserted = this.db.first(
-        this.db.q
+      // The unique username decides between two registrations of one name, on any node.
+      const inserted = await tx.first(
+        tx.q
           .insertInto('users')
           .values({
             username: body.username,
@@ -111,23 +115,24 @@ export class Accounts {
             role: first ? 'admin' : 'member',
             created_at: now,
           })
+          .onConflict((oc) => oc.doNothing())
           .returning(['id', 'username', 'display_name', 'role']),
       )
-      if (!inserted) throw new Error('user insert returned nothing')
+      if (!inserted) throw new HttpError(409, 'username_taken', 'That username is taken.')
       if (!first && !this.openRegistration && body.invite_code) {
-        this.db.run(
-          this.db.q
+        await tx.run(
+          tx.q
             .updateTable('invites')
             .set({ used_by: inserted.id })
             .where('code_hash', '=', hashSecret(body.invite_code)),
         )
       }
-      return { token: this.issueToken(inserted.id), user: inserted }
+      return { token: await issueToken(tx, inserted.id), user: inserted }
     })
   }
 
   async login(username: string, password: string): Promise<AuthResult> {
-    const row = this.db.first(
+    const row = await this.db.first(
       this.db.q
         .selectFrom('users')
         .select(['id', 'username', 'display_name', 'role', 'password_hash'])
@@ -136,12 +141,21 @@ export class Accounts {
     const valid = await verifyPassword(password, row?.password_hash ?? (await DUMMY_HASH_PROMISE))
     if (!row || !valid) throw unauthorized('Wrong username or password.')
     const { password_hash: _hash, ...user } = row
-    return { token: this.issueToken(user.id), user }
+    const token = await this.unitOfWork.transaction((tx) => issueToken(tx, user.id))
+    return { token, user }
   }
 
-  logout(tokenHash: string): void {
-    this.db.run(this.db.q.deleteFrom('tokens').where('token_hash', '=', tokenHash))
-    this.cache.forgetToken(tokenHash)
+  /** Ends the caller's session: its token is deleted and its sockets are closed everywhere. */
+  logout(caller: Caller): Promise<void> {
+    return this.unitOfWork.run(async (tx) => {
+      await tx.run(tx.q.deleteFrom('tokens').where('token_hash', '=', caller.tokenHash))
+      tx.events.control({
+        kind: 'sessions_revoked',
+        user_id: caller.user.id,
+        token_hashes: [caller.tokenHash],
+        reason: 'signed out',
+      })
+    })
   }
 
   /**
@@ -154,7 +168,7 @@ export class Accounts {
     currentPassword: string,
     newPassword: string,
   ): Promise<RevokedSessions> {
-    const row = this.db.first(
+    const row = await this.db.first(
       this.db.q.selectFrom('users').select('password_hash').where('id', '=', caller.user.id),
     )
     if (!row) throw unauthorized()
@@ -163,37 +177,33 @@ export class Accounts {
     if (currentPassword.normalize('NFKC') === newPassword.normalize('NFKC')) {
       throw badRequest('The new password must differ from the current one.')
     }
-    // Hash before the transaction: the slow part must not hold the database.
+    // Hash before the unit of work: the slow part must not hold the database.
     const passwordHash = await hashPassword(newPassword)
-    const revoked = this.db.transaction(() => {
+    return this.unitOfWork.run(async (tx) => {
       // Both awaits above let other requests run: another device may have revoked this token
       // or changed the password meanwhile, and neither may be undone by this older request.
-      if (!this.tokenExists(caller.tokenHash)) throw unauthorized()
-      const updated = this.db.run(
-        this.db.q
+      if (!(await tokenExists(tx, caller.tokenHash))) throw unauthorized()
+      const updated = await tx.run(
+        tx.q
           .updateTable('users')
           .set({ password_hash: passwordHash })
           .where('id', '=', caller.user.id)
           .where('password_hash', '=', row.password_hash),
       )
-      if (updated.changes !== 1) {
+      if (updated !== 1) {
         throw conflict('The password was changed meanwhile by another request; try again.')
       }
-      return this.deleteOtherTokens(caller)
+      return this.deleteOtherTokens(tx, caller)
     })
-    this.forgetTokens(revoked)
-    return revoked
   }
 
   /** Signs out every other device of the caller: all their other tokens are revoked. */
-  revokeOtherSessions(caller: Caller): RevokedSessions {
-    const revoked = this.db.transaction(() => this.deleteOtherTokens(caller))
-    this.forgetTokens(revoked)
-    return revoked
+  revokeOtherSessions(caller: Caller): Promise<RevokedSessions> {
+    return this.unitOfWork.run((tx) => this.deleteOtherTokens(tx, caller))
   }
 
   /** Resolves a bearer token to its user, or undefined when unknown or expired. */
-  authenticate(token: string | undefined): Caller | undefined {
+  async authenticate(token: string | undefined): Promise<Caller | undefined> {
     if (!token || token.length > 128) return undefined
     return this.session(hashSecret(token))
   }
@@ -202,11 +212,11 @@ export class Accounts {
    * The session of a token already hashed, or undefined once it is revoked or expired: a map
    * lookup while the session cache holds it (revocations forget it there).
    */
-  session(tokenHash: string): Caller | undefined {
+  async session(tokenHash: string): Promise<Caller | undefined> {
     const now = Date.now()
     const cached = this.cache.userFor(tokenHash, now)
     if (cached) return { user: cached, tokenHash }
-    const row = this.db.first(
+    const row = await this.db.first(
       this.db.q
         .selectFrom('tokens as t')
         .innerJoin('users as u', 'u.id', 't.user_id')
@@ -220,76 +230,95 @@ export class Accounts {
     return { user, tokenHash }
   }
 
-  createInvite(
+  async createInvite(
     adminId: number,
     expiresInHours = INVITE_LIFETIME_HOURS,
-  ): { code: string; expires_at: string } {
+  ): Promise<{ code: string; expires_at: string }> {
     const code = randomBytes(12).toString('base64url')
     const expiresAt = new Date(Date.now() + expiresInHours * 3600_000).toISOString()
-    this.db.run(
-      this.db.q.insertInto('invites').values({
-        code_hash: hashSecret(code),
-        created_by: adminId,
-        created_at: nowIso(),
-        expires_at: expiresAt,
-        used_by: null,
-        used_at: null,
-      }),
+    await this.unitOfWork.transaction((tx) =>
+      tx.run(
+        tx.q.insertInto('invites').values({
+          code_hash: hashSecret(code),
+          created_by: adminId,
+          created_at: nowIso(),
+          expires_at: expiresAt,
+          used_by: null,
+          used_at: null,
+        }),
+      ),
     )
     return { code, expires_at: expiresAt }
   }
 
-  updateDisplayName(userId: number, displayName: string): User {
+  /** Renames the user; every node forgets its cached copy. */
+  async updateDisplayName(tx: Tx, userId: number, displayName: string): Promise<User> {
     const trimmed = displayName.trim()
     if (!trimmed) throw badRequest('A display name cannot be blank.')
-    this.db.run(
-      this.db.q.updateTable('users').set({ display_name: trimmed }).where('id', '=', userId),
+    await tx.run(tx.q.updateTable('users').set({ display_name: trimmed }).where('id', '=', userId))
+    tx.events.control({ kind: 'user_changed', user_id: userId })
+    const user = await tx.first(
+      tx.q
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'role'])
+        .where('id', '=', userId),
     )
-    this.cache.forgetUser(userId)
-    const user = this.getUser(userId)
     if (!user) throw unauthorized()
     return user
   }
 
-  private tokenExists(tokenHash: string): boolean {
-    return (
-      this.db.first(
-        this.db.q.selectFrom('tokens').select('user_id').where('token_hash', '=', tokenHash),
-      ) !== undefined
-    )
+  /** Applies a revocation announced by a control event: the tokens are no longer accepted. */
+  forgetSessions(tokenHashes: readonly string[]): void {
+    for (const tokenHash of tokenHashes) this.cache.forgetToken(tokenHash)
   }
 
-  private deleteOtherTokens(caller: Caller): RevokedSessions {
+  /** Applies a user change announced by a control event. */
+  forgetUser(userId: number): void {
+    this.cache.forgetUser(userId)
+  }
+
+  private async deleteOtherTokens(tx: Tx, caller: Caller): Promise<RevokedSessions> {
     const now = new Date().toISOString()
-    const rows = this.db.all(
-      this.db.q
+    const rows = await tx.all(
+      tx.q
         .deleteFrom('tokens')
         .where('user_id', '=', caller.user.id)
         .where('token_hash', '!=', caller.tokenHash)
         .returning(['token_hash', 'expires_at']),
     )
-    return {
+    const revoked = {
       tokenHashes: rows.map((r) => r.token_hash),
       live: rows.filter((r) => r.expires_at > now).length,
     }
+    if (revoked.tokenHashes.length > 0) {
+      tx.events.control({
+        kind: 'sessions_revoked',
+        user_id: caller.user.id,
+        token_hashes: revoked.tokenHashes,
+        reason: 'signed out by another device',
+      })
+    }
+    return revoked
   }
+}
 
-  /** The cache would otherwise keep accepting a revoked token until it expires. */
-  private forgetTokens(revoked: RevokedSessions): void {
-    for (const tokenHash of revoked.tokenHashes) this.cache.forgetToken(tokenHash)
-  }
+async function tokenExists(db: Queryable, tokenHash: string): Promise<boolean> {
+  const row = await db.first(
+    db.q.selectFrom('tokens').select('user_id').where('token_hash', '=', tokenHash),
+  )
+  return row !== undefined
+}
 
-  private issueToken(userId: number): string {
-    const token = newToken()
-    const now = Date.now()
-    this.db.run(
-      this.db.q.insertInto('tokens').values({
-        token_hash: hashSecret(token),
-        user_id: userId,
-        created_at: new Date(now).toISOString(),
-        expires_at: new Date(now + TOKEN_LIFETIME_MS).toISOString(),
-      }),
-    )
-    return token
-  }
+async function issueToken(db: Queryable, userId: number): Promise<string> {
+  const token = newToken()
+  const now = Date.now()
+  await db.run(
+    db.q.insertInto('tokens').values({
+      token_hash: hashSecret(token),
+      user_id: userId,
+      created_at: new Date(now).toISOString(),
+      expires_at: new Date(now + TOKEN_LIFETIME_MS).toISOString(),
+    }),
+  )
+  return token
 }

@@ -4,59 +4,51 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Attachment } from '../../src/shared/models'
 import { nowIso } from '../clock'
-import type { Database } from '../db/database'
 import { badRequest, notFound } from '../http/httpError'
 import { receiveBody } from '../http/receiveBody'
-import type { UnitOfWork } from '../realtime/unitOfWork'
+import { TEMP_PREFIX, type AttachmentBytes } from '../storage/attachmentBytes'
+import type { Database } from '../storage/database'
+import type { UnitOfWork } from '../storage/unitOfWork'
 import type { Conversations } from './conversations'
 
 /** How long an upload no message claimed is kept. */
 export const UNSENT_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000
 
-const TEMP_PREFIX = 'upload-'
-
-/** An attachment the caller may download, with where its bytes are. */
+/** An attachment the caller may download, with its bytes. */
 export interface StoredAttachment extends Attachment {
-  file: string
+  bytes: Readable
 }
 
 /**
- * Uploaded files: bytes in `<dataDir>/attachments/<id>` (named by id, never by the user's file
- * name), rows in the attachments table. A send links uploads to its message (AttachmentRows);
- * a deletion of the message, or 24 hours without one, removes them.
+ * Uploaded files: rows in the attachments table, bytes in an AttachmentBytes store (a folder on
+ * SQLite, the database on PostgreSQL). A send links uploads to its message (attachmentRows); a
+ * deletion of the message, or 24 hours without one, removes them.
  */
 export class Attachments {
-  readonly dir: string
-
   constructor(
     private readonly db: Database,
-    dataDir: string,
+    private readonly bytes: AttachmentBytes,
     private readonly conversations: Conversations,
     private readonly unitOfWork: UnitOfWork,
     private readonly maxBytes: number,
-  ) {
-    this.dir = path.join(dataDir, 'attachments')
-  }
+  ) {}
 
-  /** Start-up: the folder exists and holds no half-received upload of a previous run. */
+  /** Start-up: the store exists and holds no half-received upload of a previous run. */
   prepare(): void {
-    fs.mkdirSync(this.dir, { recursive: true })
-    for (const name of fs.readdirSync(this.dir)) {
-      if (name.startsWith(TEMP_PREFIX)) fs.rmSync(path.join(this.dir, name), { force: true })
-    }
+    this.bytes.prepare()
   }
 
   /** Refuses an upload before its bytes are read: not a member, or not a Tidings conversation. */
-  requireUploadable(userId: number, conversationId: number): void {
-    const { platform } = this.conversations.requireMember(conversationId, userId)
+  async requireUploadable(userId: number, conversationId: number): Promise<void> {
+    const { platform } = await this.conversations.requireMember(this.db, conversationId, userId)
     if (platform !== 'tidings') {
       throw badRequest(`Attachments cannot be sent to a ${platform} conversation yet.`)
     }
   }
 
   /**
-   * Receives a file into a temporary name, then stores its row and renames it to its id in one
-   * unit of work. `contentType` is the request's header; `name` the uploader's file name.
+   * Receives a file into a temporary name, then stores its row and its bytes in one transaction.
+   * `contentType` is the request's header; `name` the uploader's file name.
    */
   async upload(
     userId: number,
@@ -65,11 +57,11 @@ export class Attachments {
     contentType: string | undefined,
     body: Readable | undefined,
   ): Promise<Attachment> {
-    this.requireUploadable(userId, conversationId)
+    await this.requireUploadable(userId, conversationId)
     const safeName = cleanFileName(name)
     if (!safeName) throw badRequest('The file name is empty once path separators are removed.')
     if (!body) throw badRequest('The file is empty.')
-    const temp = path.join(this.dir, `${TEMP_PREFIX}${randomUUID()}`)
+    const temp = path.join(this.bytes.tempDir, `${TEMP_PREFIX}${randomUUID()}`)
     const { size, sha256 } = await receiveBody(body, temp, this.maxBytes)
     if (size === 0) {
       fs.rmSync(temp, { force: true })
@@ -77,9 +69,9 @@ export class Attachments {
     }
     const mime = mediaType(contentType)
     try {
-      return this.unitOfWork.run(() => {
-        const { id } = this.db.first(
-          this.db.q
+      return await this.unitOfWork.transaction(async (tx) => {
+        const { id } = (await tx.first(
+          tx.q
             .insertInto('attachments')
             .values({
               conversation_id: conversationId,
@@ -92,9 +84,9 @@ export class Attachments {
               created_at: nowIso(),
             })
             .returning('id'),
-        )!
-        // Inside the unit: a failed rename rolls the row back.
-        fs.renameSync(temp, this.fileOf(id))
+        ))!
+        // Inside the transaction: bytes that cannot be kept roll the row back.
+        await this.bytes.keep(tx, id, temp)
         return { id, name: safeName, mime, size }
       })
     } catch (error) {
@@ -105,11 +97,16 @@ export class Attachments {
 
   /**
    * An attachment of this conversation the caller may read: 404 when unknown, of another
-   * conversation, or an upload no message carries yet that is not the caller's.
+   * conversation, an upload no message carries yet that is not the caller's, or whose bytes are
+   * gone (removed by hand).
    */
-  open(userId: number, conversationId: number, attachmentId: number): StoredAttachment {
-    this.conversations.requireMember(conversationId, userId)
-    const row = this.db.first(
+  async open(
+    userId: number,
+    conversationId: number,
+    attachmentId: number,
+  ): Promise<StoredAttachment> {
+    await this.conversations.requireMember(this.db, conversationId, userId)
+    const row = await this.db.first(
       this.db.q
         .selectFrom('attachments')
         .select(['id', 'name', 'mime', 'size', 'uploader_id', 'message_id'])
@@ -119,39 +116,35 @@ export class Attachments {
     if (!row || (row.message_id === null && row.uploader_id !== userId)) {
       throw notFound('Attachment')
     }
-    return { id: row.id, name: row.name, mime: row.mime, size: row.size, file: this.fileOf(row.id) }
+    const bytes = await this.bytes.open(this.db, row.id, row.size)
+    if (!bytes) throw notFound('Attachment')
+    return { id: row.id, name: row.name, mime: row.mime, size: row.size, bytes }
   }
 
-  /** Removes the files of released rows once their removal is committed (kept if rolled back). */
-  removeFilesWhenCommitted(ids: readonly number[]): void {
+  /** Removes the bytes of released rows once their removal is committed (kept if rolled back). */
+  removeWhenCommitted(ids: readonly number[]): void {
     this.unitOfWork.whenCommitted({
-      committed: () => {
-        for (const id of ids) fs.rm(this.fileOf(id), { force: true }, () => {})
-      },
+      committed: () => this.bytes.remove(ids),
       failed: () => {},
     })
   }
 
   /** Removes the uploads no message claimed within UNSENT_UPLOAD_TTL_MS; returns how many. */
-  sweepUnsent(): number {
+  async sweepUnsent(): Promise<number> {
     const cutoff = new Date(Date.now() - UNSENT_UPLOAD_TTL_MS).toISOString()
-    const ids = this.unitOfWork.run(() =>
-      this.db
-        .all(
-          this.db.q
+    const ids = await this.unitOfWork.transaction(async (tx) =>
+      (
+        await tx.all(
+          tx.q
             .deleteFrom('attachments')
             .where('message_id', 'is', null)
             .where('created_at', '<', cutoff)
             .returning('id'),
         )
-        .map((row) => row.id),
+      ).map((row) => row.id),
     )
-    if (ids.length > 0) this.removeFilesWhenCommitted(ids)
+    if (ids.length > 0) this.removeWhenCommitted(ids)
     return ids.length
-  }
-
-  private fileOf(id: number): string {
-    return path.join(this.dir, String(id))
   }
 }
 

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon'
 import type { Branding } from '../../src/shared/models'
-import type { Database } from '../db/database'
+import type { Queryable } from '../storage/database'
+import type { Tx } from '../storage/unitOfWork'
 
 const DEFAULTS: Branding = { timezone: 'UTC', organization_name: 'Tidings' }
 
@@ -19,13 +20,20 @@ export function zoneName(zone: string): string {
   return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone
 }
 
-/** The admin-configured branding settings, cached in memory and written through to SQLite. */
+/**
+ * The admin-configured branding settings, cached in memory (every event's envelope carries the
+ * timezone) and written through to the database. A change is announced as a control event, and
+ * every server node reads the settings again when it applies it.
+ */
 export class BrandingSettings {
-  private current: Branding
+  private current: Branding = { ...DEFAULTS }
 
-  constructor(private readonly db: Database) {
-    const rows = db.all(
-      db.q
+  constructor(private readonly db: Queryable) {}
+
+  /** Reads the stored settings (at start-up, and when another node changed them). */
+  async load(): Promise<Branding> {
+    const rows = await this.db.all(
+      this.db.q
         .selectFrom('settings')
         .select(['key', 'value'])
         .where('key', 'in', ['timezone', 'organization_name']),
@@ -36,6 +44,7 @@ export class BrandingSettings {
         stored.timezone && isValidTimezone(stored.timezone) ? stored.timezone : DEFAULTS.timezone,
       organization_name: stored.organization_name ?? DEFAULTS.organization_name,
     }
+    return this.get()
   }
 
   get(): Branding {
@@ -46,17 +55,18 @@ export class BrandingSettings {
     return this.current.timezone
   }
 
-  /** Stores new values; call inside the unit of work that announces them. */
-  set(update: Partial<Branding>): Branding {
+  /** Stores new values in the unit of work that announces them. */
+  async set(tx: Tx, update: Partial<Branding>): Promise<Branding> {
     this.current = { ...this.current, ...update }
     for (const [key, value] of Object.entries(update)) {
-      this.db.run(
-        this.db.q
+      await tx.run(
+        tx.q
           .insertInto('settings')
           .values({ key, value: String(value) })
           .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(value) })),
       )
     }
+    tx.events.control({ kind: 'branding_changed' })
     return this.get()
   }
 }

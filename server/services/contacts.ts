@@ -1,8 +1,8 @@
 import type { Contact, ContactHandle } from '../../src/shared/models'
 import type { CreateContactBody, UpdateContactBody } from '../../src/shared/api'
-import type { Database } from '../db/database'
-import type { ContactsTable } from '../db/schema'
-import type { EventSink } from '../realtime/eventLog'
+import type { Database, Queryable } from '../storage/database'
+import type { ContactsTable } from '../storage/schema'
+import type { Tx } from '../storage/unitOfWork'
 import { nowIso } from '../clock'
 import { badRequest, notFound } from '../http/httpError'
 
@@ -41,22 +41,21 @@ function normalizeHandles(handles: readonly ContactHandle[]): ContactHandle[] {
 export class Contacts {
   constructor(private readonly db: Database) {}
 
-  list(ownerId: number): Contact[] {
-    return this.db
-      .all(
-        this.db.q
-          .selectFrom('contacts')
-          .selectAll()
-          .where('owner_id', '=', ownerId)
-          .orderBy('name')
-          .orderBy('id'),
-      )
-      .map(toContact)
+  async list(ownerId: number, db: Queryable = this.db): Promise<Contact[]> {
+    const rows = await db.all(
+      db.q
+        .selectFrom('contacts')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .orderBy('name')
+        .orderBy('id'),
+    )
+    return rows.map(toContact)
   }
 
-  get(ownerId: number, contactId: number): Contact {
-    const row = this.db.first(
-      this.db.q
+  async get(db: Queryable, ownerId: number, contactId: number): Promise<Contact> {
+    const row = await db.first(
+      db.q
         .selectFrom('contacts')
         .selectAll()
         .where('id', '=', contactId)
@@ -66,10 +65,10 @@ export class Contacts {
     return toContact(row)
   }
 
-  create(events: EventSink, ownerId: number, body: CreateContactBody): Contact {
+  async create(tx: Tx, ownerId: number, body: CreateContactBody): Promise<Contact> {
     const now = nowIso()
-    const row = this.db.first(
-      this.db.q
+    const row = await tx.first(
+      tx.q
         .insertInto('contacts')
         .values({
           owner_id: ownerId,
@@ -82,15 +81,20 @@ export class Contacts {
         .returning('id'),
     )
     if (!row) throw new Error('contact insert returned nothing')
-    const contact = this.get(ownerId, row.id)
-    events.emit('contact_updated', { kind: 'contact', action: 'created', contact }, [ownerId])
+    const contact = await this.get(tx, ownerId, row.id)
+    tx.events.emit('contact_updated', { kind: 'contact', action: 'created', contact }, [ownerId])
     return contact
   }
 
-  update(events: EventSink, ownerId: number, contactId: number, body: UpdateContactBody): Contact {
-    const before = this.get(ownerId, contactId)
-    this.db.run(
-      this.db.q
+  async update(
+    tx: Tx,
+    ownerId: number,
+    contactId: number,
+    body: UpdateContactBody,
+  ): Promise<Contact> {
+    const before = await this.get(tx, ownerId, contactId)
+    await tx.run(
+      tx.q
         .updateTable('contacts')
         .set({
           name: body.name === undefined ? before.name : contactName(body.name),
@@ -100,22 +104,23 @@ export class Contacts {
         })
         .where('id', '=', contactId),
     )
-    const contact = this.get(ownerId, contactId)
-    events.emit('contact_updated', { kind: 'contact', action: 'updated', contact }, [ownerId])
+    const contact = await this.get(tx, ownerId, contactId)
+    tx.events.emit('contact_updated', { kind: 'contact', action: 'updated', contact }, [ownerId])
     return contact
   }
 
-  delete(events: EventSink, ownerId: number, contactId: number): Contact {
-    const contact = this.get(ownerId, contactId)
-    this.db.run(this.db.q.deleteFrom('contacts').where('id', '=', contactId))
-    events.emit('contact_updated', { kind: 'contact', action: 'deleted', contact }, [ownerId])
+  async delete(tx: Tx, ownerId: number, contactId: number): Promise<Contact> {
+    const contact = await this.get(tx, ownerId, contactId)
+    await tx.run(tx.q.deleteFrom('contacts').where('id', '=', contactId))
+    tx.events.emit('contact_updated', { kind: 'contact', action: 'deleted', contact }, [ownerId])
     return contact
   }
 
   /** The owner's contact with this handle (case-insensitive), for naming external senders. */
-  findByHandle(ownerId: number, value: string): Contact | undefined {
+  async findByHandle(db: Queryable, ownerId: number, value: string): Promise<Contact | undefined> {
     const wanted = value.trim().toLowerCase()
-    return this.list(ownerId).find((contact) =>
+    const contacts = await this.list(ownerId, db)
+    return contacts.find((contact) =>
       contact.handles.some((handle) => handle.value.toLowerCase() === wanted),
     )
   }

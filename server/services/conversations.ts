@@ -1,11 +1,9 @@
 import type { Conversation, Member, Platform } from '../../src/shared/models'
-import type { Database } from '../db/database'
-import type { EventSink } from '../realtime/eventLog'
 import { nowIso } from '../clock'
 import { badRequest, forbidden, notFound } from '../http/httpError'
-import { AttachmentRows } from './attachmentRows'
-import { selectMessages, toMessage } from './messageRows'
-import { ReactionReader } from './reactionRows'
+import { rawSql, type Database, type Queryable } from '../storage/database'
+import type { Tx } from '../storage/unitOfWork'
+import { selectMessages, toMessage, withExtras } from './messageRows'
 
 /** What a member may read of a conversation without building its full view. */
 export interface ConversationHead {
@@ -13,81 +11,56 @@ export interface ConversationHead {
   platform: Platform
 }
 
-/** Conversations, their members, and who may see what. */
-export class Conversations {
-  /** Run for every message and typing frame: prepared once rather than built per call. */
-  private readonly hot
-  private readonly reactions: ReactionReader
-  private readonly attachments: AttachmentRows
+/** Run for every message and typing frame: prepared once rather than built per call. */
+const MEMBER_IDS = rawSql('select user_id from conversation_members where conversation_id = ?')
+const IS_MEMBER = rawSql(
+  'select 1 as member from conversation_members where conversation_id = ? and user_id = ?',
+)
+const HEAD = rawSql(
+  `select c.title, c.platform, exists (select 1 from conversation_members
+     where conversation_id = c.id and user_id = ?) as member
+   from conversations c where c.id = ?`,
+)
 
-  constructor(private readonly db: Database) {
-    this.reactions = new ReactionReader(db)
-    this.attachments = new AttachmentRows(db)
-    const s = db.sqlite
-    this.hot = {
-      memberIds: s
-        .prepare<[number], number>(
-          'select user_id from conversation_members where conversation_id = ?',
-        )
-        .pluck(),
-      isMember: s
-        .prepare<[number, number], number>(
-          'select 1 from conversation_members where conversation_id = ? and user_id = ?',
-        )
-        .pluck(),
-      head: s.prepare<[number, number], ConversationHead & { member: 0 | 1 }>(
-        `select c.title, c.platform, exists (select 1 from conversation_members
-           where conversation_id = c.id and user_id = ?) as member
-         from conversations c where c.id = ?`,
-      ),
-    }
-  }
+/**
+ * Conversations, their members, and who may see what. Methods that take a Queryable read through
+ * it (the database, or the unit of work they are part of); those that take a Tx change things.
+ */
+export class Conversations {
+  constructor(private readonly db: Database) {}
 
   /** Member ids of a conversation. */
-  memberIds(conversationId: number): number[] {
-    return this.hot.memberIds.all(conversationId)
+  async memberIds(db: Queryable, conversationId: number): Promise<number[]> {
+    const rows = await db.allRaw<{ user_id: number }>(MEMBER_IDS, [conversationId])
+    return rows.map((row) => row.user_id)
   }
 
-  isMember(conversationId: number, userId: number): boolean {
-    return this.hot.isMember.get(conversationId, userId) !== undefined
+  async isMember(db: Queryable, conversationId: number, userId: number): Promise<boolean> {
+    return (await db.firstRaw(IS_MEMBER, [conversationId, userId])) !== undefined
   }
 
   /**
    * Throws 404 when the conversation does not exist, 403 when the user is not a member; else
    * returns the conversation's title and platform (all a send needs). One statement.
    */
-  requireMember(conversationId: number, userId: number): ConversationHead {
-    const row = this.hot.head.get(userId, conversationId)
+  async requireMember(
+    db: Queryable,
+    conversationId: number,
+    userId: number,
+  ): Promise<ConversationHead> {
+    const row = await db.firstRaw<ConversationHead & { member: 0 | 1 | boolean }>(HEAD, [
+      userId,
+      conversationId,
+    ])
     if (!row) throw notFound('Conversation')
     if (!row.member) throw forbidden('You are not a member of this conversation.')
     return { title: row.title, platform: row.platform }
   }
 
-  /** Users who share at least one conversation with `userId` (not counting themselves). */
-  peersOf(userId: number): number[] {
-    return this.db
-      .all(
-        this.db.q
-          .selectFrom('conversation_members as mine')
-          .innerJoin(
-            'conversation_members as other',
-            'other.conversation_id',
-            'mine.conversation_id',
-          )
-          .select('other.user_id')
-          .distinct()
-          .where('mine.user_id', '=', userId)
-          .where('other.user_id', '!=', userId),
-      )
-      .map((row) => row.user_id)
-  }
-
   /** The conversation as `viewerId` sees it (unread count is theirs; 0 for a neutral view). */
-  get(conversationId: number, viewerId: number | null): Conversation {
-    const conversation = this.getBare(conversationId, viewerId)
-    if (conversation.last_message) {
-      this.attachments.attach(this.reactions.attach([conversation.last_message]))
-    }
+  async get(db: Queryable, conversationId: number, viewerId: number | null): Promise<Conversation> {
+    const conversation = await this.getBare(db, conversationId, viewerId)
+    if (conversation.last_message) await withExtras(db, [conversation.last_message])
     return conversation
   }
 
@@ -95,13 +68,17 @@ export class Conversations {
    * get() without the reactions of its last message: for a send into a platform conversation
    * (Messages.send), which must not pay for a query that its delivery does not read.
    */
-  getBare(conversationId: number, viewerId: number | null): Conversation {
-    const row = this.db.first(
-      this.db.q.selectFrom('conversations').selectAll().where('id', '=', conversationId),
+  async getBare(
+    db: Queryable,
+    conversationId: number,
+    viewerId: number | null,
+  ): Promise<Conversation> {
+    const row = await db.first(
+      db.q.selectFrom('conversations').selectAll().where('id', '=', conversationId),
     )
     if (!row) throw notFound('Conversation')
-    const members: Member[] = this.db.all(
-      this.db.q
+    const members: Member[] = await db.all(
+      db.q
         .selectFrom('conversation_members as m')
         .innerJoin('users as u', 'u.id', 'm.user_id')
         .select([
@@ -115,8 +92,8 @@ export class Conversations {
         .orderBy('m.joined_at')
         .orderBy('m.user_id'),
     )
-    const last = this.db.first(
-      selectMessages(this.db.q)
+    const last = await db.first(
+      selectMessages(db.q)
         .where('m.conversation_id', '=', conversationId)
         .orderBy('m.id', 'desc')
         .limit(1),
@@ -132,14 +109,20 @@ export class Conversations {
       updated_at: last && last.created_at > row.updated_at ? last.created_at : row.updated_at,
       members,
       last_message: last ? toMessage(last) : null,
-      unread_count: viewerId === null ? 0 : this.unreadCount(conversationId, viewerId, members),
+      unread_count:
+        viewerId === null ? 0 : await this.unreadCount(db, conversationId, viewerId, members),
     }
   }
 
-  private unreadCount(conversationId: number, viewerId: number, members: Member[]): number {
+  private async unreadCount(
+    db: Queryable,
+    conversationId: number,
+    viewerId: number,
+    members: Member[],
+  ): Promise<number> {
     const marker = members.find((m) => m.user_id === viewerId)?.last_read_message_id ?? 0
-    const row = this.db.first(
-      this.db.q
+    const row = await db.first(
+      db.q
         .selectFrom('messages')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('conversation_id', '=', conversationId)
@@ -150,29 +133,33 @@ export class Conversations {
         )
         .where('deleted_at', 'is', null),
     )
-    return row?.n ?? 0
+    return Number(row?.n ?? 0)
   }
 
   /** The user's conversations, latest activity first. */
-  listFor(userId: number): Conversation[] {
-    const ids = this.db.all(
-      this.db.q
+  async listFor(userId: number): Promise<Conversation[]> {
+    const db = this.db
+    const ids = await db.all(
+      db.q
         .selectFrom('conversation_members')
         .select('conversation_id')
         .where('user_id', '=', userId),
     )
-    const list = ids.map((row) => this.getBare(row.conversation_id, userId))
-    // The last messages' reactions in one query for the whole list.
-    const lastMessages = list.flatMap((c) => (c.last_message ? [c.last_message] : []))
-    this.attachments.attach(this.reactions.attach(lastMessages))
+    const list: Conversation[] = []
+    for (const row of ids) list.push(await this.getBare(db, row.conversation_id, userId))
+    // The last messages' reactions and files in one query each for the whole list.
+    await withExtras(
+      db,
+      list.flatMap((c) => (c.last_message ? [c.last_message] : [])),
+    )
     return list.sort((a, b) =>
       a.updated_at === b.updated_at ? b.id - a.id : a.updated_at < b.updated_at ? 1 : -1,
     )
   }
 
-  private assertUsersExist(userIds: number[]): void {
+  private async assertUsersExist(db: Queryable, userIds: number[]): Promise<void> {
     if (userIds.length === 0) return
-    const found = this.db.all(this.db.q.selectFrom('users').select('id').where('id', 'in', userIds))
+    const found = await db.all(db.q.selectFrom('users').select('id').where('id', 'in', userIds))
     if (found.length !== userIds.length) {
       const known = new Set(found.map((row) => row.id))
       const missing = userIds.filter((id) => !known.has(id))
@@ -180,59 +167,41 @@ export class Conversations {
     }
   }
 
-  /** An existing direct conversation between exactly these two users. */
-  private findDirect(a: number, b: number): number | undefined {
-    return this.db.first(
-      this.db.q
-        .selectFrom('conversations as c')
-        .select('c.id')
-        .where('c.kind', '=', 'direct')
-        .where('c.platform', '=', 'tidings')
-        .where((eb) =>
-          eb.and([
-            eb.exists(
-              eb
-                .selectFrom('conversation_members')
-                .select('user_id')
-                .whereRef('conversation_id', '=', 'c.id')
-                .where('user_id', '=', a),
-            ),
-            eb.exists(
-              eb
-                .selectFrom('conversation_members')
-                .select('user_id')
-                .whereRef('conversation_id', '=', 'c.id')
-                .where('user_id', '=', b),
-            ),
-          ]),
-        ),
-    )?.id
+  /** The direct conversation between exactly these two users, if there is one. */
+  private async findDirect(db: Queryable, pair: string): Promise<number | undefined> {
+    const row = await db.first(
+      db.q.selectFrom('conversations').select('id').where('direct_pair', '=', pair),
+    )
+    return row?.id
   }
 
   /**
    * Creates a conversation; a titleless one with exactly one other person is direct and reused if
    * it exists. Returns whether it was created.
    */
-  create(
-    events: EventSink,
+  async create(
+    tx: Tx,
     creatorId: number,
     memberIds: number[],
     title: string | undefined,
     platform: Platform = 'tidings',
-  ): { conversation: Conversation; created: boolean } {
+  ): Promise<{ conversation: Conversation; created: boolean }> {
     title = normalizeTitle(title)
     const members = [...new Set([creatorId, ...memberIds])]
-    this.assertUsersExist(members)
+    await this.assertUsersExist(tx, members)
     const kind = members.length === 2 && !title ? 'direct' : 'group'
-    if (kind === 'direct' && platform === 'tidings') {
-      const existing = this.findDirect(members[0]!, members[1]!)
+    // A direct conversation of two people is one, however many times and on whichever server
+    // node it is created: the pair is unique in the table, and a second create finds the first.
+    const pair = kind === 'direct' && platform === 'tidings' ? directPair(members) : null
+    if (pair !== null) {
+      const existing = await this.findDirect(tx, pair)
       if (existing !== undefined) {
-        return { conversation: this.get(existing, creatorId), created: false }
+        return { conversation: await this.get(tx, existing, creatorId), created: false }
       }
     }
     const now = nowIso()
-    const row = this.db.first(
-      this.db.q
+    const row = await tx.first(
+      tx.q
         .insertInto('conversations')
         .values({
           title: title ?? null,
@@ -241,24 +210,36 @@ export class Conversations {
           created_by: creatorId,
           created_at: now,
           updated_at: now,
+          direct_pair: pair,
         })
+        .onConflict((oc) => oc.doNothing())
         .returning('id'),
     )
-    if (!row) throw new Error('conversation insert returned nothing')
-    this.insertMembers(row.id, members, now)
-    const neutral = this.get(row.id, null)
-    events.toConversation(
+    if (!row) {
+      // Another node created the pair's conversation after the lookup above: that one it is.
+      const existing = await this.findDirect(tx, pair!)
+      if (existing === undefined) throw new Error('conversation insert returned nothing')
+      return { conversation: await this.get(tx, existing, creatorId), created: false }
+    }
+    await this.insertMembers(tx, row.id, members, now)
+    const neutral = await this.get(tx, row.id, null)
+    tx.events.toConversation(
       'conversation_created',
       { conversation: neutral, change: 'created' },
       row.id,
     )
-    return { conversation: this.get(row.id, creatorId), created: true }
+    return { conversation: await this.get(tx, row.id, creatorId), created: true }
   }
 
-  private insertMembers(conversationId: number, userIds: number[], now: string): void {
+  private async insertMembers(
+    tx: Tx,
+    conversationId: number,
+    userIds: number[],
+    now: string,
+  ): Promise<void> {
     for (const userId of userIds) {
-      this.db.run(
-        this.db.q
+      const inserted = await tx.run(
+        tx.q
           .insertInto('conversation_members')
           .values({
             conversation_id: conversationId,
@@ -269,48 +250,49 @@ export class Conversations {
           })
           .onConflict((oc) => oc.doNothing()),
       )
+      if (inserted > 0) tx.membershipChanged(conversationId, userId, 'joined')
     }
   }
 
-  rename(
-    events: EventSink,
+  async rename(
+    tx: Tx,
     conversationId: number,
     userId: number,
     rawTitle: string,
-  ): Conversation {
+  ): Promise<Conversation> {
     const title = normalizeTitle(rawTitle)
     if (title === undefined) throw badRequest('A conversation title cannot be blank.')
-    this.requireMember(conversationId, userId)
+    await this.requireMember(tx, conversationId, userId)
     // A direct conversation is named after the other person, as in other messengers; a title
     // would also make it a group for create(), which reuses only untitled pairs.
-    if (this.get(conversationId, null).kind === 'direct') {
+    if ((await this.get(tx, conversationId, null)).kind === 'direct') {
       throw badRequest(
         'A direct conversation has no title: it is named after the other person. Create a group to give a conversation a title.',
       )
     }
-    this.db.run(
-      this.db.q
+    await tx.run(
+      tx.q
         .updateTable('conversations')
         .set({ title, updated_at: nowIso() })
         .where('id', '=', conversationId),
     )
-    const neutral = this.get(conversationId, null)
-    events.toConversation(
+    const neutral = await this.get(tx, conversationId, null)
+    tx.events.toConversation(
       'conversation_updated',
       { conversation: neutral, change: 'renamed' },
       conversationId,
     )
-    return this.get(conversationId, userId)
+    return this.get(tx, conversationId, userId)
   }
 
-  addMembers(
-    events: EventSink,
+  async addMembers(
+    tx: Tx,
     conversationId: number,
     userId: number,
     userIds: number[],
-  ): Conversation {
-    this.requireMember(conversationId, userId)
-    const conversation = this.get(conversationId, null)
+  ): Promise<Conversation> {
+    await this.requireMember(tx, conversationId, userId)
+    const conversation = await this.get(tx, conversationId, null)
     if (conversation.kind === 'direct') {
       throw badRequest('A direct conversation has exactly two members; create a group instead.')
     }
@@ -321,26 +303,27 @@ export class Conversations {
         `A ${conversation.platform} conversation belongs to the account that connected it; it cannot have other members.`,
       )
     }
-    this.assertUsersExist(userIds)
-    const before = new Set(this.memberIds(conversationId))
+    await this.assertUsersExist(tx, userIds)
+    const before = new Set(await this.memberIds(tx, conversationId))
     const added = [...new Set(userIds)].filter((id) => !before.has(id))
     if (added.length > 0) {
       const now = nowIso()
-      this.insertMembers(conversationId, added, now)
-      this.db.run(
-        this.db.q
-          .updateTable('conversations')
-          .set({ updated_at: now })
-          .where('id', '=', conversationId),
+      await this.insertMembers(tx, conversationId, added, now)
+      await tx.run(
+        tx.q.updateTable('conversations').set({ updated_at: now }).where('id', '=', conversationId),
       )
-      const neutral = this.get(conversationId, null)
+      const neutral = await this.get(tx, conversationId, null)
       // Direct, not the conversation stream: the added members are already in that.
-      events.emit('conversation_updated', { conversation: neutral, change: 'members_added' }, [
+      tx.events.emit('conversation_updated', { conversation: neutral, change: 'members_added' }, [
         ...before,
       ])
-      events.emit('conversation_created', { conversation: neutral, change: 'members_added' }, added)
+      tx.events.emit(
+        'conversation_created',
+        { conversation: neutral, change: 'members_added' },
+        added,
+      )
     }
-    return this.get(conversationId, userId)
+    return this.get(tx, conversationId, userId)
   }
 
   /**
@@ -348,14 +331,14 @@ export class Conversations {
    * creator or an admin may remove others, except from a direct conversation, which is one
    * person's with another and nobody's to take the other out of.
    */
-  removeMember(
-    events: EventSink,
+  async removeMember(
+    tx: Tx,
     conversationId: number,
     actor: { id: number; role: string },
     userId: number,
-  ): Conversation {
-    this.requireMember(conversationId, actor.id)
-    const conversation = this.get(conversationId, null)
+  ): Promise<Conversation> {
+    await this.requireMember(tx, conversationId, actor.id)
+    const conversation = await this.get(tx, conversationId, null)
     if (actor.id !== userId && actor.id !== conversation.created_by && actor.role !== 'admin') {
       throw forbidden('Only the creator of the conversation or an admin can remove other members.')
     }
@@ -364,26 +347,29 @@ export class Conversations {
         'Nobody can be removed from a direct conversation; each of its two members may leave it.',
       )
     }
-    if (!this.isMember(conversationId, userId)) throw notFound('Member')
-    this.db.run(
-      this.db.q
+    const removed = await tx.run(
+      tx.q
         .deleteFrom('conversation_members')
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId),
     )
-    this.db.run(
-      this.db.q
+    if (removed === 0) throw notFound('Member')
+    tx.membershipChanged(conversationId, userId, 'left')
+    await tx.run(
+      tx.q
         .updateTable('conversations')
-        .set({ updated_at: nowIso() })
+        // A direct conversation one of the two has left no longer stands for the pair: creating
+        // one again makes a new one (as before pairs were unique).
+        .set({ updated_at: nowIso(), direct_pair: null })
         .where('id', '=', conversationId),
     )
-    const neutral = this.get(conversationId, null)
-    events.toConversation(
+    const neutral = await this.get(tx, conversationId, null)
+    tx.events.toConversation(
       'conversation_updated',
       { conversation: neutral, change: 'members_removed' },
       conversationId,
     )
-    events.emit(
+    tx.events.emit(
       'conversation_updated',
       { conversation: neutral, change: 'members_removed', removed: true },
       [userId],
@@ -392,15 +378,21 @@ export class Conversations {
   }
 
   /** Helper for messages: the newest message id, 0 when empty. */
-  latestMessageId(conversationId: number): number {
-    const row = this.db.first(
-      this.db.q
+  async latestMessageId(db: Queryable, conversationId: number): Promise<number> {
+    const row = await db.first(
+      db.q
         .selectFrom('messages')
         .select((eb) => eb.fn.max('id').as('max'))
         .where('conversation_id', '=', conversationId),
     )
     return row?.max ?? 0
   }
+}
+
+/** The key of a direct conversation: its two members, lower id first. */
+function directPair(members: readonly number[]): string {
+  const [a, b] = [...members].sort((x, y) => x - y)
+  return `${a}:${b}`
 }
 
 /** Titles are trimmed; a blank title counts as none. */

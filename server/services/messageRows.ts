@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely'
 import { Limits } from '../../src/shared/limits'
 import type { Message, ReplyPreview } from '../../src/shared/models'
-import type { DB } from '../db/schema'
+import type { Queryable } from '../storage/database'
+import type { DB } from '../storage/schema'
+import { attachFiles } from './attachmentRows'
+import { attachReactions } from './reactionRows'
 
 /**
  * The columns a Message is built from, for queries over `messages as m` joined to `users as u`,
@@ -121,4 +124,9 @@ function previewText(text: string): string {
   if (text.length <= max) return text
   const lastKept = text.charCodeAt(max - 1)
   return text.slice(0, lastKept >= 0xd800 && lastKept <= 0xdbff ? max - 1 : max)
+}
+
+/** Sets the reactions and files of a list of messages: one query each. */
+export async function withExtras<T extends Message>(db: Queryable, messages: T[]): Promise<T[]> {
+  return attachFiles(db, await attachReactions(db, messages))
 }

@@ -1,9 +1,8 @@
 import type { Message } from '../../src/shared/models'
 import { reactionEmojiProblem } from '../../src/shared/reactions'
 import { nowIso } from '../clock'
-import type { Database } from '../db/database'
 import { badRequest, conflict, notFound } from '../http/httpError'
-import type { EventSink } from '../realtime/eventLog'
+import type { Tx } from '../storage/unitOfWork'
 import type { Conversations } from './conversations'
 import type { Messages } from './messages'
 
@@ -13,7 +12,6 @@ import type { Messages } from './messages'
  */
 export class Reactions {
   constructor(
-    private readonly db: Database,
     private readonly conversations: Conversations,
     private readonly messages: Messages,
   ) {}
@@ -22,18 +20,18 @@ export class Reactions {
    * Sets the caller's reaction to `emoji`. Returns the message as it is now and whether anything
    * changed: the same emoji again changes nothing and emits nothing.
    */
-  set(
-    events: EventSink,
+  async set(
+    tx: Tx,
     userId: number,
     conversationId: number,
     messageId: number,
     emoji: string,
-  ): { message: Message; changed: boolean } {
+  ): Promise<{ message: Message; changed: boolean }> {
     const problem = reactionEmojiProblem(emoji)
     if (problem) throw badRequest(problem)
-    this.requireReactable(userId, conversationId, messageId)
-    const result = this.db.run(
-      this.db.q
+    await this.requireReactable(tx, userId, conversationId, messageId)
+    const changes = await tx.run(
+      tx.q
         .insertInto('message_reactions')
         .values({ message_id: messageId, user_id: userId, emoji, created_at: nowIso() })
         .onConflict((oc) =>
@@ -46,30 +44,35 @@ export class Reactions {
             .where('message_reactions.emoji', '!=', emoji),
         ),
     )
-    return this.changed(events, conversationId, messageId, result.changes > 0)
+    return this.changed(tx, conversationId, messageId, changes > 0)
   }
 
   /** Removes the caller's reaction; having none changes nothing and emits nothing. */
-  remove(
-    events: EventSink,
+  async remove(
+    tx: Tx,
     userId: number,
     conversationId: number,
     messageId: number,
-  ): { message: Message; changed: boolean } {
-    this.requireReactable(userId, conversationId, messageId)
-    const result = this.db.run(
-      this.db.q
+  ): Promise<{ message: Message; changed: boolean }> {
+    await this.requireReactable(tx, userId, conversationId, messageId)
+    const changes = await tx.run(
+      tx.q
         .deleteFrom('message_reactions')
         .where('message_id', '=', messageId)
         .where('user_id', '=', userId),
     )
-    return this.changed(events, conversationId, messageId, result.changes > 0)
+    return this.changed(tx, conversationId, messageId, changes > 0)
   }
 
-  private requireReactable(userId: number, conversationId: number, messageId: number): void {
-    this.conversations.requireMember(conversationId, userId)
-    const row = this.db.first(
-      this.db.q
+  private async requireReactable(
+    tx: Tx,
+    userId: number,
+    conversationId: number,
+    messageId: number,
+  ): Promise<void> {
+    await this.conversations.requireMember(tx, conversationId, userId)
+    const row = await tx.first(
+      tx.q
         .selectFrom('messages')
         .select('deleted_at')
         .where('id', '=', messageId)
@@ -79,15 +82,15 @@ export class Reactions {
     if (row.deleted_at) throw conflict('The message was deleted: it takes no reactions.')
   }
 
-  private changed(
-    events: EventSink,
+  private async changed(
+    tx: Tx,
     conversationId: number,
     messageId: number,
     changed: boolean,
-  ): { message: Message; changed: boolean } {
-    const message = this.messages.get(messageId)!
+  ): Promise<{ message: Message; changed: boolean }> {
+    const message = (await this.messages.get(tx, messageId))!
     if (changed) {
-      events.toConversation(
+      tx.events.toConversation(
         'message_updated',
         { conversation_id: conversationId, message },
         conversationId,

@@ -45,9 +45,21 @@ export function indexable(text: string): string {
  * one after the other (京都 finds 東京都).
  */
 export function toFtsQuery(text: string): string | null {
-  const words = text.split(/\s+/u).filter((word) => WORD_CHARACTER.test(word))
+  const words = queryWords(text)
   if (words.length === 0) return null
-  return words.map((word) => `"${indexable(word).replaceAll('"', '""')}"*`).join(' AND ')
+  return words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(' AND ')
+}
+
+/**
+ * The words of what a user typed, as indexed (`indexable`): whitespace-separated, without words of
+ * punctuation only. Each is a phrase of its tokens whose last token is a prefix, and all must
+ * match (FTS5: toFtsQuery; PostgreSQL: tidings_search_query).
+ */
+export function queryWords(text: string): string[] {
+  return text
+    .split(/\s+/u)
+    .filter((word) => WORD_CHARACTER.test(word))
+    .map(indexable)
 }
 
 /**

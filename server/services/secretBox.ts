@@ -41,6 +41,18 @@ export class SecretBox {
     return new SecretBox(key)
   }
 
+  /**
+   * The key given as base64 (TIDINGS_SECRET_KEY, or the content of --secret-key-file): what every
+   * node of a cluster shares.
+   */
+  static fromBase64(encoded: string): SecretBox {
+    const key = Buffer.from(encoded.trim(), 'base64')
+    if (key.length !== KEY_BYTES) {
+      throw new Error(`The secret key must be ${KEY_BYTES} bytes, base64-encoded.`)
+    }
+    return new SecretBox(key)
+  }
+
   /** A key held in memory only (for tests and tools). */
   static fromKey(key: Buffer): SecretBox {
     if (key.length !== KEY_BYTES) throw new Error(`The key must be ${KEY_BYTES} bytes.`)

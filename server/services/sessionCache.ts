@@ -5,10 +5,10 @@ const MAX_ENTRIES = 50_000
 
 /**
  * The sessions and users a busy server authenticates over and over, kept in memory so that a
- * request or a socket costs a hash and two map lookups instead of a database read. Only this
- * process changes tokens and users (one server per data directory), and the accounts service
- * tells the cache when it does: logging out forgets the token, a profile change forgets the user.
- * Expiry is still checked on every hit.
+ * request or a socket costs a hash and two map lookups instead of a database read. Every change
+ * to tokens and users is announced as a control event, applied by every server node in the order
+ * of the event log (see realtime/controlEvents): logging out forgets the token, a profile change
+ * forgets the user. Expiry is still checked on every hit.
  */
 export class SessionCache {
   private readonly sessions = new Map<string, { userId: number; expiresAt: number }>()

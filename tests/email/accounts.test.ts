@@ -1,6 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type {
   Conversation,
@@ -18,6 +17,8 @@ import {
   type Session,
   type TidingsHarness,
 } from './harness'
+import { openStore } from '../support/store'
+import { TEST_SECRET_KEY, onPostgres } from '../support/testDatabase'
 
 const SMTP_PASSWORD = 'smtp-Pa55word-unique'
 const IMAP_PASSWORD = 'imap-Pa55word-unique'
@@ -33,10 +34,17 @@ describe('connected platform accounts', () => {
   })
   afterAll(() => tidings.close())
 
-  it('creates the secret key file 0600 and seals values so that tampering is detected', () => {
+  // On PostgreSQL the key is the one every node is given (TIDINGS_SECRET_KEY), not a file.
+  it.skipIf(onPostgres)('creates the secret key file 0600 beside the SQLite database', () => {
     const file = path.join(tidings.dataDir, 'secret.key')
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
-    const box = SecretBox.open(tidings.dataDir)
+    expect(
+      SecretBox.open(tidings.dataDir).open(SecretBox.open(tidings.dataDir).seal('x', 'p'), 'p'),
+    ).toBe('x')
+  })
+
+  it('seals values so that tampering is detected', () => {
+    const box = onPostgres ? SecretBox.fromBase64(TEST_SECRET_KEY) : SecretBox.open(tidings.dataDir)
     const sealed = box.seal('hunter2', 'purpose-a')
     expect(sealed).not.toContain('hunter2')
     expect(box.open(sealed, 'purpose-a')).toBe('hunter2')
@@ -89,14 +97,15 @@ describe('connected platform accounts', () => {
       expect((await bob.request('GET', `/accounts/${created.data.id}`)).status).toBe(404)
 
       // Nothing in the database file holds a password or the bridge secret.
-      const db = new Database(path.join(tidings.dataDir, 'tidings.db'), { readonly: true })
+      const db = await openStore(tidings.dataDir)
       try {
-        const dump = JSON.stringify(db.prepare('select * from platform_accounts').all())
+        const dump = JSON.stringify(await db.all('select * from platform_accounts'))
+        expect(dump).toContain(created.data.display_name)
         expect(dump).not.toContain(SMTP_PASSWORD)
         expect(dump).not.toContain(IMAP_PASSWORD)
         expect(dump).not.toContain(created.data.bridge_secret)
       } finally {
-        db.close()
+        await db.close()
       }
 
       const removed = await ann.request<PlatformAccount>('DELETE', `/accounts/${created.data.id}`)
@@ -251,11 +260,14 @@ describe('connected platform accounts', () => {
       })
       expect(addBob.status).toBe(400)
       expect((await bob.request('GET', `/conversations/${chat.id}/messages`)).status).toBe(403)
-      const db = new Database(path.join(tidings.dataDir, 'tidings.db'))
-      db.prepare(
+      const db = await openStore(tidings.dataDir)
+      await db.all(
         'insert into conversation_members (conversation_id, user_id, joined_at, last_read_message_id, last_delivered_message_id) values (?, ?, ?, 0, 0)',
-      ).run(chat.id, bob.userId, new Date().toISOString())
-      db.close()
+        chat.id,
+        bob.userId,
+        new Date().toISOString(),
+      )
+      await db.close()
       const asAnn = await bob.request('POST', `/conversations/${chat.id}/messages`, {
         text: 'sent by Bob, delivered as Ann',
         client_id: 'wa-bob',

@@ -6,6 +6,7 @@ import WebSocket from 'ws'
 import type { AnyTidingsEvent } from '../../src/shared/events'
 import type { EventType } from '../../src/shared/eventTypes'
 import { startServer, type RunningServer } from '../../server/startServer'
+import { dropStorageFor, storageOptionsFor } from '../support/testDatabase'
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(
@@ -53,6 +54,7 @@ export async function startTidings(dataDir?: string): Promise<TidingsHarness> {
     host: '127.0.0.1',
     dataDir: dir,
     openRegistration: true,
+    ...(await storageOptionsFor(dir)),
   })
   const call = async <T>(
     method: string,
@@ -106,7 +108,10 @@ export async function startTidings(dataDir?: string): Promise<TidingsHarness> {
     },
     async close(keepData = false) {
       await server.close()
-      if (!keepData) fs.rmSync(dir, { recursive: true, force: true })
+      if (!keepData) {
+        fs.rmSync(dir, { recursive: true, force: true })
+        await dropStorageFor(dir)
+      }
     },
   }
 }

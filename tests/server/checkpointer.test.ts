@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const DATABASE = path.join(ROOT, 'server/db/database.ts')
+const DATABASE = path.join(ROOT, 'server/storage/sqlite/sqliteDatabase.ts')
 
 describe('the background checkpointer', () => {
   let dir = ''
@@ -17,11 +17,11 @@ describe('the background checkpointer', () => {
   it('resolves stop() once the worker has exited, with nothing else keeping the process alive', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-checkpointer-'))
     const script = `
-      const { Database } = await import(${JSON.stringify(DATABASE)})
-      const db = new Database(${JSON.stringify(path.join(dir, 'tidings.db'))})
+      const { SqliteDatabase } = await import(${JSON.stringify(DATABASE)})
+      const db = new SqliteDatabase(${JSON.stringify(path.join(dir, 'tidings.db'))})
       await db.stopCheckpointer()
       console.log('stopped')
-      db.close()
+      await db.close()
     `
     const run = spawnSync(
       process.execPath,

@@ -9,7 +9,7 @@ import { Limits } from '../../src/shared/limits'
 import type { Conversation } from '../../src/shared/models'
 import { ClientConnection, type ConnectionOwner } from '../../server/realtime/clientConnection'
 import { ConnectionHub } from '../../server/realtime/connectionHub'
-import type { OutgoingEvent } from '../../server/realtime/eventLog'
+import type { OutgoingEvent } from '../../server/storage/eventSink'
 import {
   createConversation,
   registerTeam,

@@ -45,6 +45,9 @@ describe('event audiences and envelope', () => {
       bob.connect(),
       carol.connect(),
     ])
+    // Each greeting follows its own user's online, but another socket may still be reading the
+    // others' onlines: a ping on each is a barrier behind whatever was written to it.
+    await Promise.all([adminPhone, adminLaptop, aliceWs, bobWs, carolWs].map((ws) => ws.sync()))
   })
   afterAll(async () => {
     await Promise.all(

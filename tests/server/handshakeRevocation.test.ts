@@ -7,7 +7,7 @@ import { resolveOptions } from '../../server/config'
 import type { ServerContext } from '../../server/context'
 import { installErrorHandling } from '../../server/http/errorHandling'
 import { eventRoutes } from '../../server/routes/eventRoutes'
-import { buildServerContext } from '../../server/serverContext'
+import { buildServerContext, type ServerServices } from '../../server/buildServerContext'
 import { makeDataDir } from '../support/serverHarness'
 import { WsTestClient } from '../support/wsTestClient'
 
@@ -20,6 +20,7 @@ import { WsTestClient } from '../support/wsTestClient'
 
 interface TestApp {
   app: FastifyInstance
+  services: ServerServices
   ctx: ServerContext
   url: string
   dataDir: string
@@ -30,8 +31,7 @@ afterEach(async () => {
   if (!running) return
   for (const connection of [...running.ctx.hub.connections()]) connection.close(1001, 'done')
   await running.app.close()
-  running.ctx.unitOfWork.flush()
-  running.ctx.db.close()
+  await running.services.close()
   fs.rmSync(running.dataDir, { recursive: true, force: true })
   running = undefined
 })
@@ -39,8 +39,12 @@ afterEach(async () => {
 /** The event routes, with `between` run after the route's own preHandler, before the upgrade. */
 async function startTestApp(between: (ctx: ServerContext) => preHandlerAsyncHookHandler) {
   const dataDir = await makeDataDir('tidings-handshake-')
-  const { ctx } = buildServerContext(resolveOptions({ dataDir, port: 0, logLevel: 'silent' }))
   const app = Fastify()
+  const services = await buildServerContext(
+    resolveOptions({ dataDir, port: 0, logLevel: 'silent' }),
+    app.log,
+  )
+  const { ctx } = services
   app.decorateRequest('caller', null)
   installErrorHandling(app)
   await app.register(websocket)
@@ -53,7 +57,7 @@ async function startTestApp(between: (ctx: ServerContext) => preHandlerAsyncHook
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  running = { app, ctx, url: `http://127.0.0.1:${port}`, dataDir }
+  running = { app, services, ctx, url: `http://127.0.0.1:${port}`, dataDir }
   return running
 }
 
@@ -62,9 +66,10 @@ describe('a token revoked during its WebSocket handshake', () => {
     let revokeNext = false
     const { ctx, url } = await startTestApp((ctx) => async (request) => {
       if (!revokeNext || !request.caller) return
-      // What the logout route does, between the handshake's check and the upgrade.
-      ctx.accounts.logout(request.caller.tokenHash)
-      ctx.hub.closeToken(request.caller.tokenHash, CloseCode.Unauthorized, 'signed out')
+      // What the logout route does, between the handshake's check and the upgrade: the
+      // revocation commits (and closes the sockets the hub holds) before the upgrade goes on.
+      await ctx.accounts.logout(request.caller)
+      await ctx.unitOfWork.durable()
     })
     const alice = await ctx.accounts.register({
       username: 'alice',

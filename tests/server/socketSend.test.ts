@@ -1,5 +1,3 @@
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ErrorFrame, MessageAckFrame } from '../../src/shared/frames'
 import type { Conversation, MessagePage } from '../../src/shared/models'
@@ -10,6 +8,7 @@ import {
   type TestAccount,
 } from '../support/accounts'
 import { startHarness, type TestServer } from '../support/serverHarness'
+import { openStore } from '../support/store'
 import { eventsIn, type WsTestClient } from '../support/wsTestClient'
 
 /** `send_message` over the events socket: the REST send's rules, answered by an ack or an error. */
@@ -143,11 +142,10 @@ describe('sending over the socket', () => {
   })
 
   it('answers a storage failure with internal_error for that send, and keeps the connection', async () => {
-    // Another connection to the same file takes the messages table away: the server's insert
-    // then fails inside SQLite, the way a broken disk would make it fail.
-    const other = new Database(join(server.dataDir, 'tidings.db'))
-    other.pragma('busy_timeout = 5000')
-    other.exec('alter table messages rename to messages_away')
+    // Another connection to the same database takes the messages table away: the server's
+    // insert then fails inside the database, the way a broken disk would make it fail.
+    const other = await openStore(server.dataDir)
+    await other.exec('alter table messages rename to messages_away')
     try {
       const clientId = nextClientId('broken')
       const mark = adminWs.mark()
@@ -157,8 +155,8 @@ describe('sending over the socket', () => {
         client_id: clientId,
       })
     } finally {
-      other.exec('alter table messages_away rename to messages')
-      other.close()
+      await other.exec('alter table messages_away rename to messages')
+      await other.close()
     }
     const again = nextClientId('ws')
     const mark = adminWs.mark()

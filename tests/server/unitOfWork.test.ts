@@ -2,30 +2,33 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Database } from '../../server/db/database'
-import { EventLog, type OutgoingEvent } from '../../server/realtime/eventLog'
-import { UnitOfWork } from '../../server/realtime/unitOfWork'
 import { Conversations } from '../../server/services/conversations'
 import { Messages } from '../../server/services/messages'
+import type { EventDelivery, OutgoingEvent } from '../../server/storage/eventSink'
+import { SqliteDatabase } from '../../server/storage/sqlite/sqliteDatabase'
+import { SqliteEventLog } from '../../server/storage/sqlite/sqliteEventLog'
+import { runSqliteMigrations } from '../../server/storage/sqlite/sqliteMigrations'
+import { SqliteUnitOfWork } from '../../server/storage/sqlite/sqliteUnitOfWork'
 
 /**
  * Group commit on a real SQLite file with the real send: units of one turn share a transaction,
  * each in its own savepoint, so a unit that throws leaves nothing behind (no row, no event, no
  * delivery) while the units before and after it commit and are delivered in order.
  */
-describe('UnitOfWork', () => {
+describe('SqliteUnitOfWork', () => {
   let dir: string
-  let db: Database
+  let db: SqliteDatabase
   let delivered: OutgoingEvent[][]
-  let unitOfWork: UnitOfWork
+  let unitOfWork: SqliteUnitOfWork
   let messages: Messages
   const alice = { id: 1, display_name: 'Alice' }
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-uow-'))
-    db = new Database(path.join(dir, 'tidings.db'))
+    db = new SqliteDatabase(path.join(dir, 'tidings.db'))
+    runSqliteMigrations(db)
     const now = new Date().toISOString()
-    db.transaction(() => {
+    db.transactionSync(() => {
       for (const [id, name] of [
         [1, 'alice'],
         [2, 'bob'],
@@ -52,42 +55,38 @@ describe('UnitOfWork', () => {
     const conversations = new Conversations(db)
     messages = new Messages(db, conversations)
     delivered = []
-    unitOfWork = new UnitOfWork(
-      db,
-      new EventLog(db, () => 'UTC'),
-      {
-        deliverAll: (events, then) => {
-          delivered.push([...events])
-          then?.()
-        },
+    const delivery: EventDelivery = {
+      deliverAll: (events, _controls, then) => {
+        delivered.push([...events])
+        then?.()
       },
-      conversations,
-    )
+    }
+    unitOfWork = new SqliteUnitOfWork(db, new SqliteEventLog(db, () => 'UTC'), delivery)
   })
-  afterEach(() => {
-    db.close()
+  afterEach(async () => {
+    await db.close()
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
   const send = (text: string) =>
-    unitOfWork.run((events) => messages.send(events, alice, 1, text, `client-${text}`))
+    unitOfWork.run((tx) => messages.send(tx, alice, 1, text, `client-${text}`))
   const storedTexts = () =>
     db.sqlite.prepare('select text from messages order by id').pluck().all() as string[]
   const storedEventCount = () =>
     db.sqlite.prepare('select count(*) from events').pluck().get() as number
 
-  it('rolls back a unit that throws alone; the others commit and are delivered in order', () => {
-    send('first')
-    expect(() =>
-      unitOfWork.run((events) => {
-        messages.send(events, alice, 1, 'second', 'client-second')
+  it('rolls back a unit that throws alone; the others commit and are delivered in order', async () => {
+    await send('first')
+    await expect(
+      unitOfWork.run(async (tx) => {
+        await messages.send(tx, alice, 1, 'second', 'client-second')
         throw new Error('refused after the insert')
       }),
-    ).toThrow('refused after the insert')
-    send('third')
+    ).rejects.toThrow('refused after the insert')
+    await send('third')
     // Nothing is delivered before the commit.
     expect(delivered).toEqual([])
-    unitOfWork.flush()
+    await unitOfWork.flush()
 
     expect(storedTexts()).toEqual(['first', 'third'])
     // Two events per send (message_sent to the sender, message_received to the other member).
@@ -106,7 +105,7 @@ describe('UnitOfWork', () => {
   })
 
   it('resolves durable() only at the commit, which an HTTP response waits for', async () => {
-    send('first')
+    await send('first')
     let durable = false
     const waiting = unitOfWork.durable().then(() => {
       durable = true
@@ -116,41 +115,60 @@ describe('UnitOfWork', () => {
     await Promise.resolve()
     expect(durable).toBe(false)
     expect(db.sqlite.inTransaction).toBe(true)
-    unitOfWork.flush()
+    await unitOfWork.flush()
     await waiting
     expect(durable).toBe(true)
     // With nothing pending it resolves at once.
     await expect(unitOfWork.durable()).resolves.toBeUndefined()
   })
 
-  it('keeps a nested transaction that succeeded and drops one that threw', () => {
-    unitOfWork.run((events) => {
-      messages.send(events, alice, 1, 'outer', 'client-outer')
-      db.transaction(() => messages.send(events, alice, 1, 'kept', 'client-kept'))
-      try {
-        db.transaction(() => {
-          db.sqlite.prepare("update messages set text = 'overwritten'").run()
-          throw new Error('inner refusal')
-        })
-      } catch {
-        // The unit goes on without the inner change.
-      }
-    })
-    unitOfWork.flush()
-    expect(storedTexts()).toEqual(['outer', 'kept'])
+  it('commits at the end of the turn by itself', async () => {
+    await send('first')
+    expect(delivered).toEqual([])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(delivered).toHaveLength(1)
+    expect(db.sqlite.inTransaction).toBe(false)
   })
 
-  it('runs a transaction outside any batch as its own BEGIN and COMMIT', () => {
-    db.transaction(() =>
-      db.sqlite.prepare("update users set display_name = 'Alice A.' where id = 1").run(),
+  it('runs units one at a time: one that awaits something else holds the next and the commit', async () => {
+    let release!: () => void
+    let started!: () => void
+    const slowStarted = new Promise<void>((resolve) => (started = resolve))
+    const slow = unitOfWork.run(async (tx) => {
+      await messages.send(tx, alice, 1, 'slow', 'client-slow')
+      started()
+      // Not a query: a unit that awaits a timer (which it should not) must still be alone.
+      await new Promise<void>((resolve) => (release = resolve))
+      return 'slow done'
+    })
+    await slowStarted
+    const fastDone = send('fast')
+    // The turn ends while the slow unit runs: no commit may take its half-done writes.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(delivered).toEqual([])
+    expect(db.sqlite.inTransaction).toBe(true)
+    release()
+    await expect(slow).resolves.toBe('slow done')
+    await fastDone
+    await unitOfWork.durable()
+    expect(storedTexts()).toEqual(['slow', 'fast'])
+    const texts = delivered
+      .flat()
+      .map((e) => (JSON.parse(e.json) as { data: { message: { text: string } } }).data.message.text)
+    expect(texts).toEqual(['slow', 'slow', 'fast', 'fast'])
+  })
+
+  it('rolls back a transaction without events that throws, and keeps one that did not', async () => {
+    await unitOfWork.transaction((tx) =>
+      tx.run(tx.q.updateTable('users').set({ display_name: 'Alice A.' }).where('id', '=', 1)),
     )
-    expect(db.sqlite.inTransaction).toBe(false)
-    expect(() =>
-      db.transaction(() => {
-        db.sqlite.prepare("update users set display_name = 'lost' where id = 1").run()
+    await expect(
+      unitOfWork.transaction(async (tx) => {
+        await tx.run(tx.q.updateTable('users').set({ display_name: 'lost' }).where('id', '=', 1))
         throw new Error('refused')
       }),
-    ).toThrow('refused')
+    ).rejects.toThrow('refused')
+    await unitOfWork.flush()
     expect(db.sqlite.inTransaction).toBe(false)
     expect(db.sqlite.prepare('select display_name from users where id = 1').pluck().get()).toBe(
       'Alice A.',

@@ -2,10 +2,12 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/startServer'
+import { dropStorageFor, storageOptionsFor } from './testDatabase'
 
 /**
  * Starts the real events server for integration tests: port 0 on 127.0.0.1, a fresh temporary data
- * folder (a real SQLite file), a short presence grace period and quiet logs. Call `stop()` in
+ * folder (a real SQLite file, or with TIDINGS_TEST_DATABASE=postgres a database of its own on the
+ * test PostgreSQL: see testDatabase.ts), a short presence grace period and quiet logs. Call `stop()` in
  * `afterEach`/`afterAll`; it closes the server and removes the data folder.
  *
  *   const harness = await startHarness()
@@ -46,7 +48,12 @@ export function makeDataDir(prefix = 'tidings-test-'): Promise<string> {
 
 export async function startHarness(options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await makeDataDir())
-  const base: ServerOptions = { ...TEST_SERVER_DEFAULTS, ...options, dataDir }
+  const base: ServerOptions = {
+    ...TEST_SERVER_DEFAULTS,
+    ...(await storageOptionsFor(dataDir)),
+    ...options,
+    dataDir,
+  }
   let current: RunningServer | undefined = await startServer(base)
   let lastPort = current.port
   let removed = false
@@ -89,6 +96,7 @@ export async function startHarness(options: ServerOptions = {}): Promise<TestSer
       if (!removed) {
         removed = true
         await fs.rm(dataDir, { recursive: true, force: true })
+        await dropStorageFor(dataDir)
       }
     },
   }

@@ -80,6 +80,11 @@ export function eventsIn(frames: readonly ServerFrame[]): AnyTidingsEvent[] {
   return frames.filter(isEvent)
 }
 
+/** A presence event: it comes and goes with other tests' sockets, on its own schedule. */
+export function isPresence(event: AnyTidingsEvent): boolean {
+  return event.type === 'user_online' || event.type === 'user_offline'
+}
+
 /** A type guard for an event of one type. */
 export function isEventOf<T extends EventType>(type: T) {
   return (frame: ServerFrame): frame is TidingsEvent<T> & AnyTidingsEvent =>

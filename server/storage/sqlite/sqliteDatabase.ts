@@ -7,29 +7,25 @@ import {
   SqliteQueryCompiler,
   type Compilable,
 } from 'kysely'
-import type { DB } from './schema'
+import type { Database, RawSql } from '../database'
+import type { DB } from '../schema'
 import { startCheckpointer, type Checkpointer } from './checkpointer'
-import { runMigrations } from './migrations'
 
 /**
- * The server's storage. Queries are written with Kysely's builder, which is dialect-neutral, and
- * compiled to SQL; this class executes them synchronously on better-sqlite3 with a cache of
- * prepared statements. Synchronous execution matters: a write and the fan-out that follows it happen
- * in one tick, so a socket that registers for live events in the same tick it replays history can
- * neither miss nor double an event. A PostgreSQL back end would supply another executor for the
- * same compiled queries.
+ * The embedded storage: one SQLite file through better-sqlite3, with a cache of prepared
+ * statements. Queries are written with Kysely's builder, which compiles and never executes
+ * (DummyDriver); this class runs the compiled SQL. better-sqlite3 is synchronous: the promises
+ * below are settled when returned, so a unit of work made of them finishes within the turn of the
+ * event loop that started it, which is what lets SQLite's group commit (sqliteUnitOfWork) batch
+ * a turn's units in one transaction.
  */
-export class Database {
+export class SqliteDatabase implements Database {
+  readonly dialect = 'sqlite' as const
   readonly sqlite: BetterSqlite3.Database
   /** Query builder only: it compiles, it never executes (DummyDriver). */
   readonly q: Kysely<DB>
   private readonly statements = new Map<string, BetterSqlite3.Statement>()
   private readonly checkpointer: Checkpointer | undefined
-  /**
-   * One better-sqlite3 transaction function for every call: building one per call (four wrapper
-   * closures and their properties) cost about 2 % of the server's CPU on the send path.
-   */
-  private readonly runInTransaction: (fn: () => unknown) => unknown
 
   constructor(file: string) {
     this.sqlite = new BetterSqlite3(file)
@@ -47,8 +43,6 @@ export class Database {
         createQueryCompiler: () => new SqliteQueryCompiler(),
       },
     })
-    this.runInTransaction = this.sqlite.transaction((fn: () => unknown) => fn())
-    runMigrations(this)
     // Checkpoints run on a worker thread so no request waits for their fsyncs (see checkpointer).
     this.checkpointer = this.sqlite.memory
       ? undefined
@@ -57,7 +51,8 @@ export class Database {
         })
   }
 
-  private prepare(sql: string): BetterSqlite3.Statement {
+  /** A statement prepared once per SQL text. */
+  prepare(sql: string): BetterSqlite3.Statement {
     let statement = this.statements.get(sql)
     if (!statement) {
       statement = this.sqlite.prepare(sql)
@@ -66,27 +61,40 @@ export class Database {
     return statement
   }
 
-  /** Every row a query returns. */
-  all<O>(query: Compilable<O>): O[] {
+  /** Runs `fn` in one transaction, synchronously (migrations and tools; services use units). */
+  transactionSync<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn)()
+  }
+
+  async all<O>(query: Compilable<O>): Promise<O[]> {
     const { sql, parameters } = query.compile()
     return this.prepare(sql).all(...(parameters as unknown[])) as O[]
   }
 
-  /** The first row, or undefined. */
-  first<O>(query: Compilable<O>): O | undefined {
+  async first<O>(query: Compilable<O>): Promise<O | undefined> {
     const { sql, parameters } = query.compile()
     return this.prepare(sql).get(...(parameters as unknown[])) as O | undefined
   }
 
-  /** A statement run for its effect. */
-  run(query: Compilable<unknown>): BetterSqlite3.RunResult {
+  async run(query: Compilable<unknown>): Promise<number> {
     const { sql, parameters } = query.compile()
-    return this.prepare(sql).run(...(parameters as unknown[]))
+    return this.prepare(sql).run(...(parameters as unknown[])).changes
   }
 
-  /** Runs `fn` in one transaction (nested calls become savepoints). */
-  transaction<T>(fn: () => T): T {
-    return this.runInTransaction(fn) as T
+  async allRaw<O>(statement: RawSql, parameters: readonly unknown[]): Promise<O[]> {
+    return this.prepare(statement.sqlite).all(...parameters) as O[]
+  }
+
+  async firstRaw<O>(statement: RawSql, parameters: readonly unknown[]): Promise<O | undefined> {
+    return this.prepare(statement.sqlite).get(...parameters) as O | undefined
+  }
+
+  async runRaw(statement: RawSql, parameters: readonly unknown[]): Promise<number> {
+    return this.prepare(statement.sqlite).run(...parameters).changes
+  }
+
+  async ping(): Promise<void> {
+    this.prepare('select 1').get()
   }
 
   /**
@@ -98,7 +106,7 @@ export class Database {
     await this.checkpointer?.stop()
   }
 
-  close(): void {
+  async close(): Promise<void> {
     void this.checkpointer?.stop()
     this.statements.clear()
     if (this.sqlite.open) {

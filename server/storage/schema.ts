@@ -40,6 +40,12 @@ export interface ConversationsTable {
   created_by: number
   created_at: string
   updated_at: string
+  /**
+   * A direct Tidings conversation's two members, "lower:higher" (migration 10), unique: creating
+   * the same pair's conversation twice, on any node, finds the first. Null for every other
+   * conversation, and once one of the two has left.
+   */
+  direct_pair: Generated<string | null>
 }
 
 export interface ConversationMembersTable {
@@ -91,8 +97,18 @@ export interface AttachmentsTable {
   created_at: string
 }
 
+/** A part of an uploaded file's bytes, on PostgreSQL (migration 10); see attachmentBytes. */
+export interface AttachmentChunksTable {
+  attachment_id: number
+  seq: number
+  data: Buffer
+}
+
 export interface EventsTable {
-  /** Assigned by the event log in memory, so the stored JSON can carry its own id. */
+  /**
+   * Assigned when the event is stored (SQLite: by the one writer, in memory; PostgreSQL: under the
+   * event-order lock at commit), so the stored JSON carries its own id and ids follow commits.
+   */
   id: number
   type: string
   created_at: string
@@ -203,6 +219,7 @@ export interface DB {
   messages: MessagesTable
   message_reactions: MessageReactionsTable
   attachments: AttachmentsTable
+  attachment_chunks: AttachmentChunksTable
   events: EventsTable
   event_recipients: EventRecipientsTable
   conversation_member_spans: ConversationMemberSpansTable

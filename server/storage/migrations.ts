@@ -1,94 +1,140 @@
-import { sql, type Compilable } from 'kysely'
-import type { Database } from './database'
+import { sql, type ColumnDefinitionBuilder, type Compilable, type CreateTableBuilder } from 'kysely'
+import type { Kysely } from 'kysely'
+import type { Dialect } from './database'
+import type { DB } from './schema'
+import { postgresCluster, postgresSearchIndex } from './postgres/postgresSchema'
 
 /**
- * Versioned schema migrations, applied in order at start-up inside one transaction each. The
- * applied version is SQLite's `user_version`; a migration never changes once released.
+ * Versioned schema migrations, one list for both engines, applied in order at start-up inside one
+ * transaction each (sqlite/sqliteMigrations, postgres/postgresMigrations keep the applied
+ * version). A migration never changes once released. Where the engines differ, a migration says
+ * so in place: PostgreSQL has no `collate nocase` (citext), no `without rowid`, no triggers
+ * (spans are written with the event ids), no FTS5 (tsvector), 64-bit ids, and compares
+ * timestamps (RFC 3339 text) byte by byte whatever the database's locale (`collate "C"`).
  */
-interface Migration {
+export interface Migration {
   version: number
   name: string
   /** Builder statements, or plain SQL strings for what the builder cannot express (triggers). */
-  up(db: Database): (Compilable<unknown> | string)[]
+  up(context: MigrationContext): (Compilable<unknown> | string)[]
 }
 
-const migrations: Migration[] = [
+export interface MigrationContext {
+  q: Kysely<DB>
+  dialect: Dialect
+  /** True on PostgreSQL. */
+  pg: boolean
+}
+
+/** Integer columns: 64-bit on PostgreSQL, where ids of a long-lived cluster may pass 2^31. */
+function intType(pg: boolean) {
+  return pg ? 'bigint' : 'integer'
+}
+
+/** An id assigned by the database. */
+function idType(pg: boolean) {
+  return pg ? 'bigint' : 'integer'
+}
+
+function autoId(column: ColumnDefinitionBuilder, pg: boolean): ColumnDefinitionBuilder {
+  return pg
+    ? column.primaryKey().generatedByDefaultAsIdentity()
+    : column.primaryKey().autoIncrement()
+}
+
+/** RFC 3339 text, compared as bytes (its order is then the order of the instants). */
+function timeType(pg: boolean) {
+  return pg ? sql`text collate "C"` : 'text'
+}
+
+/** SQLite stores these tables by their primary key alone; PostgreSQL has no such option. */
+function withoutRowid(pg: boolean) {
+  return <T extends string, C extends string>(table: CreateTableBuilder<T, C>) =>
+    pg ? table : table.modifyEnd(sql`without rowid`)
+}
+
+export const migrations: Migration[] = [
   {
     version: 1,
     name: 'accounts, conversations, messages, events',
-    up: ({ q }) => [
+    up: ({ q, pg }) => [
+      // Case-insensitive text, for usernames (a trusted extension: the database's owner may add it).
+      ...(pg ? ['create extension if not exists citext'] : []),
       q.schema
         .createTable('users')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('username', 'text', (c) =>
-          c
-            .notNull()
-            .unique()
-            .modifyEnd(sql`collate nocase`),
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        // Usernames are unique and looked up regardless of case.
+        .addColumn('username', pg ? sql`citext` : 'text', (c) =>
+          pg
+            ? c.notNull().unique()
+            : c
+                .notNull()
+                .unique()
+                .modifyEnd(sql`collate nocase`),
         )
         .addColumn('display_name', 'text', (c) => c.notNull())
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('role', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull()),
+        .addColumn('created_at', timeType(pg), (c) => c.notNull()),
       q.schema
         .createTable('tokens')
         .addColumn('token_hash', 'text', (c) => c.primaryKey())
-        .addColumn('user_id', 'integer', (c) =>
+        .addColumn('user_id', intType(pg), (c) =>
           c.notNull().references('users.id').onDelete('cascade'),
         )
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull()),
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('expires_at', timeType(pg), (c) => c.notNull()),
       q.schema.createIndex('tokens_user').on('tokens').column('user_id'),
       q.schema
         .createTable('invites')
         .addColumn('code_hash', 'text', (c) => c.primaryKey())
-        .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
-        .addColumn('used_by', 'integer', (c) => c.references('users.id'))
-        .addColumn('used_at', 'text'),
+        .addColumn('created_by', intType(pg), (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('expires_at', timeType(pg), (c) => c.notNull())
+        .addColumn('used_by', intType(pg), (c) => c.references('users.id'))
+        .addColumn('used_at', timeType(pg)),
       q.schema
         .createTable('settings')
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('value', 'text', (c) => c.notNull()),
       q.schema
         .createTable('conversations')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
         .addColumn('title', 'text')
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('platform', 'text', (c) => c.notNull().defaultTo('tidings'))
-        .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull()),
+        .addColumn('created_by', intType(pg), (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('updated_at', timeType(pg), (c) => c.notNull()),
       q.schema
         .createTable('conversation_members')
-        .addColumn('conversation_id', 'integer', (c) =>
+        .addColumn('conversation_id', intType(pg), (c) =>
           c.notNull().references('conversations.id').onDelete('cascade'),
         )
-        .addColumn('user_id', 'integer', (c) =>
+        .addColumn('user_id', intType(pg), (c) =>
           c.notNull().references('users.id').onDelete('cascade'),
         )
-        .addColumn('joined_at', 'text', (c) => c.notNull())
-        .addColumn('last_read_message_id', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('last_delivered_message_id', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('joined_at', timeType(pg), (c) => c.notNull())
+        .addColumn('last_read_message_id', intType(pg), (c) => c.notNull().defaultTo(0))
+        .addColumn('last_delivered_message_id', intType(pg), (c) => c.notNull().defaultTo(0))
         .addPrimaryKeyConstraint('conversation_members_pk', ['conversation_id', 'user_id'])
-        .modifyEnd(sql`without rowid`),
+        .$call(withoutRowid(pg)),
       q.schema
         .createIndex('conversation_members_user')
         .on('conversation_members')
         .columns(['user_id', 'conversation_id']),
       q.schema
         .createTable('messages')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('conversation_id', 'integer', (c) =>
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('conversation_id', intType(pg), (c) =>
           c.notNull().references('conversations.id').onDelete('cascade'),
         )
-        .addColumn('sender_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('sender_id', intType(pg), (c) => c.notNull().references('users.id'))
         .addColumn('client_id', 'text', (c) => c.notNull())
         .addColumn('text', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('edited_at', 'text')
-        .addColumn('deleted_at', 'text')
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('edited_at', timeType(pg))
+        .addColumn('deleted_at', timeType(pg))
         .addUniqueConstraint('messages_sender_client', ['sender_id', 'client_id']),
       q.schema
         .createIndex('messages_conversation')
@@ -96,43 +142,43 @@ const migrations: Migration[] = [
         .columns(['conversation_id', 'id']),
       q.schema
         .createTable('events')
-        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('id', intType(pg), (c) => c.primaryKey())
         .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
         .addColumn('payload', 'text', (c) => c.notNull()),
       q.schema.createIndex('events_created').on('events').column('created_at'),
       // The resume query walks one user's ids in order: the primary key is exactly that index.
       q.schema
         .createTable('event_recipients')
-        .addColumn('user_id', 'integer', (c) => c.notNull())
-        .addColumn('event_id', 'integer', (c) =>
+        .addColumn('user_id', intType(pg), (c) => c.notNull())
+        .addColumn('event_id', intType(pg), (c) =>
           c.notNull().references('events.id').onDelete('cascade'),
         )
         .addPrimaryKeyConstraint('event_recipients_pk', ['user_id', 'event_id'])
-        .modifyEnd(sql`without rowid`),
+        .$call(withoutRowid(pg)),
       q.schema.createIndex('event_recipients_event').on('event_recipients').column('event_id'),
     ],
   },
   {
     version: 2,
     name: 'contacts, connected platform accounts, email',
-    up: ({ q }) => [
+    up: ({ q, pg }) => [
       q.schema
         .createTable('contacts')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('owner_id', 'integer', (c) =>
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('owner_id', intType(pg), (c) =>
           c.notNull().references('users.id').onDelete('cascade'),
         )
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('handles', 'text', (c) => c.notNull().defaultTo('[]'))
         .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull()),
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('updated_at', timeType(pg), (c) => c.notNull()),
       q.schema.createIndex('contacts_owner').on('contacts').columns(['owner_id', 'name']),
       q.schema
         .createTable('platform_accounts')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('owner_id', 'integer', (c) =>
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('owner_id', intType(pg), (c) =>
           c.notNull().references('users.id').onDelete('cascade'),
         )
         .addColumn('platform', 'text', (c) => c.notNull())
@@ -143,36 +189,36 @@ const migrations: Migration[] = [
         .addColumn('bridge_secret_hash', 'text', (c) => c.notNull().unique())
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('state_reason', 'text')
-        .addColumn('state_changed_at', 'text', (c) => c.notNull())
-        .addColumn('last_sync_at', 'text')
+        .addColumn('state_changed_at', timeType(pg), (c) => c.notNull())
+        .addColumn('last_sync_at', timeType(pg))
         .addColumn('imap_uid_validity', 'text')
-        .addColumn('imap_last_uid', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull()),
+        .addColumn('imap_last_uid', intType(pg), (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('updated_at', timeType(pg), (c) => c.notNull()),
       q.schema.createIndex('platform_accounts_owner').on('platform_accounts').column('owner_id'),
       q.schema
         .createTable('external_threads')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('account_id', 'integer', (c) =>
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('account_id', intType(pg), (c) =>
           c.notNull().references('platform_accounts.id').onDelete('cascade'),
         )
         .addColumn('thread_key', 'text', (c) => c.notNull())
-        .addColumn('conversation_id', 'integer', (c) =>
+        .addColumn('conversation_id', intType(pg), (c) =>
           c.notNull().unique().references('conversations.id').onDelete('cascade'),
         )
         .addColumn('subject', 'text')
         .addColumn('participants', 'text', (c) => c.notNull().defaultTo('[]'))
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
         .addUniqueConstraint('external_threads_key', ['account_id', 'thread_key']),
       q.schema
         .createTable('external_messages')
-        .addColumn('message_id', 'integer', (c) =>
+        .addColumn('message_id', intType(pg), (c) =>
           c.primaryKey().references('messages.id').onDelete('cascade'),
         )
-        .addColumn('account_id', 'integer', (c) =>
+        .addColumn('account_id', intType(pg), (c) =>
           c.notNull().references('platform_accounts.id').onDelete('cascade'),
         )
-        .addColumn('conversation_id', 'integer', (c) => c.notNull())
+        .addColumn('conversation_id', intType(pg), (c) => c.notNull())
         .addColumn('direction', 'text', (c) => c.notNull())
         .addColumn('external_id', 'text', (c) => c.notNull())
         .addColumn('subject', 'text')
@@ -183,10 +229,10 @@ const migrations: Migration[] = [
         .addColumn('references_header', 'text')
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('reason', 'text')
-        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('attempts', intType(pg), (c) => c.notNull().defaultTo(0))
         .addColumn('raw', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('updated_at', timeType(pg), (c) => c.notNull())
         .addUniqueConstraint('external_messages_external_id', ['account_id', 'external_id']),
       q.schema
         .createIndex('external_messages_state')
@@ -199,14 +245,14 @@ const migrations: Migration[] = [
   {
     version: 3,
     name: 'event streams stored once: conversation and peer streams, membership spans',
-    up: ({ q }) => [
+    up: ({ q, pg }) => [
       // An event is stored once. Besides the per-user rows of event_recipients (direct events), it
       // may name a stream whose audience is derived at replay from who was a member when: the
       // members of a conversation (minus one user, the sender of a message_received), or the
       // peers of a user (everyone sharing a conversation with them: presence, profile changes).
-      q.schema.alterTable('events').addColumn('conversation_id', 'integer'),
-      q.schema.alterTable('events').addColumn('except_user_id', 'integer'),
-      q.schema.alterTable('events').addColumn('peers_of_user_id', 'integer'),
+      q.schema.alterTable('events').addColumn('conversation_id', intType(pg)),
+      q.schema.alterTable('events').addColumn('except_user_id', intType(pg)),
+      q.schema.alterTable('events').addColumn('peers_of_user_id', intType(pg)),
       q.schema
         .createIndex('events_conversation_stream')
         .on('events')
@@ -221,16 +267,16 @@ const migrations: Migration[] = [
       // events with from_event_id < id <= to_event_id (open while still a member).
       q.schema
         .createTable('conversation_member_spans')
-        .addColumn('user_id', 'integer', (c) => c.notNull())
-        .addColumn('conversation_id', 'integer', (c) => c.notNull())
-        .addColumn('from_event_id', 'integer', (c) => c.notNull())
-        .addColumn('to_event_id', 'integer')
+        .addColumn('user_id', intType(pg), (c) => c.notNull())
+        .addColumn('conversation_id', intType(pg), (c) => c.notNull())
+        .addColumn('from_event_id', intType(pg), (c) => c.notNull())
+        .addColumn('to_event_id', intType(pg))
         .addPrimaryKeyConstraint('conversation_member_spans_pk', [
           'user_id',
           'conversation_id',
           'from_event_id',
         ])
-        .modifyEnd(sql`without rowid`),
+        .$call(withoutRowid(pg)),
       q.schema
         .createIndex('conversation_member_spans_conversation')
         .on('conversation_member_spans')
@@ -238,27 +284,33 @@ const migrations: Migration[] = [
       // The spans follow conversation_members in the database itself, so no writer (services,
       // imports, cascades) can forget them. A span starts at the newest event written so far (in
       // this transaction too); leaving and re-joining with no event in between reuses the start.
-      `create trigger conversation_member_joined after insert on conversation_members begin
+      // PostgreSQL has no such triggers: there the event ids are handed out when a batch commits,
+      // and the spans are written then, in the same statement (see postgres/eventAppender).
+      ...(pg
+        ? []
+        : [
+            `create trigger conversation_member_joined after insert on conversation_members begin
         insert or replace into conversation_member_spans (user_id, conversation_id, from_event_id, to_event_id)
         values (new.user_id, new.conversation_id, (select coalesce(max(id), 0) from events), null);
       end`,
-      `create trigger conversation_member_left after delete on conversation_members begin
+            `create trigger conversation_member_left after delete on conversation_members begin
         update conversation_member_spans set to_event_id = (select coalesce(max(id), 0) from events)
         where user_id = old.user_id and conversation_id = old.conversation_id and to_event_id is null;
       end`,
-      `insert into conversation_member_spans (user_id, conversation_id, from_event_id, to_event_id)
+            `insert into conversation_member_spans (user_id, conversation_id, from_event_id, to_event_id)
         select user_id, conversation_id, (select coalesce(max(id), 0) from events), null
         from conversation_members`,
+          ]),
     ],
   },
   {
     version: 4,
     name: 'one-member stream events; no created_at index on events',
-    up: ({ q }) => [
+    up: ({ q, pg }) => [
       // A sender's message_sent is filed in the conversation's stream for that member only,
       // instead of a row in event_recipients (and its event_id index): two fewer pages written
       // per message.
-      q.schema.alterTable('events').addColumn('only_user_id', 'integer'),
+      q.schema.alterTable('events').addColumn('only_user_id', intType(pg)),
       // Only pruning read it, and finds its boundary by id instead (EventLog.lastIdBefore);
       // every event written paid for it.
       q.schema.dropIndex('events_created'),
@@ -267,66 +319,75 @@ const migrations: Migration[] = [
   {
     version: 5,
     name: 'message search index (FTS5), filled lazily',
-    up: () => [
+    up: ({ pg }) => [
       // rowid = message id. The index keeps its own copy of each text (not an external-content
       // table over messages): an edit or a tombstone then needs no old text to remove a row, and
       // the table can fall behind messages, which is what keeps indexing off the send path: it is
       // caught up from the highest message id indexed (settings 'search_indexed_up_to') by a
       // search or a background round (services/messageIndex.ts), never by a trigger.
-      `create virtual table message_search using fts5(text, tokenize='unicode61 remove_diacritics 2')`,
+      ...(pg
+        ? postgresSearchIndex()
+        : [
+            `create virtual table message_search using fts5(text, tokenize='unicode61 remove_diacritics 2')`,
+          ]),
     ],
   },
   {
     version: 6,
     name: 'message search finds words inside Chinese and Japanese text',
-    up: () => [
+    up: ({ pg }) => [
       // The indexed text now has a separator (U+FDD0, CJK_SEPARATOR in services/searchText.ts,
       // written out here since a migration never changes) around each Chinese or Japanese
       // character; the tokenizer is told it separates tokens, since unicode61 takes an
       // unassigned character for a letter. Index rows written before hold whole runs
       // of such characters as single tokens, so the index starts over: the start-up pass and
       // searches refill it from the messages, as after migration 5.
-      'drop table message_search',
-      `create virtual table message_search using fts5(text,
+      // PostgreSQL's index was made with the separator from the start (migration 5).
+      ...(pg
+        ? []
+        : [
+            'drop table message_search',
+            `create virtual table message_search using fts5(text,
         tokenize="unicode61 remove_diacritics 2 separators '\uFDD0'")`,
-      `delete from settings where key = 'search_indexed_up_to'`,
+            `delete from settings where key = 'search_indexed_up_to'`,
+          ]),
     ],
   },
   {
     version: 7,
     name: 'replies: the message a message replies to',
-    up: ({ q }) => [
+    up: ({ q, pg }) => [
       // A plain integer, not a foreign key: messages are never removed one by one (a deletion is a
       // tombstone), only all together with their conversation, and a foreign key would make every
       // such removal look for replies to each row (an index that every send would pay for).
       // Sends check the original themselves (same conversation, not deleted).
-      q.schema.alterTable('messages').addColumn('reply_to_id', 'integer'),
+      q.schema.alterTable('messages').addColumn('reply_to_id', intType(pg)),
     ],
   },
   {
     version: 8,
     name: 'reactions: one emoji per member per message',
-    up: ({ q }) => [
+    up: ({ q, pg }) => [
       // The primary key is the one reactor per message rule, and the index every read walks: all
       // the reactions of a page of message ids. Rows of a message go with it (a deletion removes
       // them itself: Messages.delete); a user's go with the user. Nothing here touches a send.
       q.schema
         .createTable('message_reactions')
-        .addColumn('message_id', 'integer', (c) =>
+        .addColumn('message_id', intType(pg), (c) =>
           c.notNull().references('messages.id').onDelete('cascade'),
         )
-        .addColumn('user_id', 'integer', (c) =>
+        .addColumn('user_id', intType(pg), (c) =>
           c.notNull().references('users.id').onDelete('cascade'),
         )
         .addColumn('emoji', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
         .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'user_id']),
     ],
   },
   {
     version: 9,
     name: 'attachments: uploaded files, linked to a message when it is sent',
-    up: ({ q }) => [
+    up: ({ q, pg }) => [
       // The bytes live in <dataDir>/attachments/<id> (services/attachments.ts); a row is what the
       // wire shows of a file and who may read it. message_id is null from the upload until a send
       // claims the row, and the index serves both the reads (the attachments of a page of message
@@ -334,44 +395,48 @@ const migrations: Migration[] = [
       // carry no column for it: a text-only send writes exactly what it wrote before.
       q.schema
         .createTable('attachments')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('conversation_id', 'integer', (c) =>
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('conversation_id', intType(pg), (c) =>
           c.notNull().references('conversations.id').onDelete('cascade'),
         )
-        .addColumn('uploader_id', 'integer', (c) =>
+        .addColumn('uploader_id', intType(pg), (c) =>
           c.notNull().references('users.id').onDelete('cascade'),
         )
-        .addColumn('message_id', 'integer', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('message_id', intType(pg), (c) =>
+          c.references('messages.id').onDelete('cascade'),
+        )
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('mime', 'text', (c) => c.notNull())
-        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('size', intType(pg), (c) => c.notNull())
         .addColumn('sha256', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull()),
+        .addColumn('created_at', timeType(pg), (c) => c.notNull()),
       q.schema
         .createIndex('attachments_message')
         .on('attachments')
         .columns(['message_id', 'created_at']),
     ],
   },
+  {
+    version: 10,
+    name: 'one direct conversation per pair; a cluster of server nodes on PostgreSQL',
+    up: ({ q, pg }) => [
+      // Check-then-create no longer relies on one writer: the pair of a direct conversation is
+      // unique, so two nodes creating it at once end with one (Conversations.create).
+      q.schema.alterTable('conversations').addColumn('direct_pair', 'text'),
+      `update conversations set direct_pair = (
+         select min(m.user_id) || ':' || max(m.user_id) from conversation_members m
+         where m.conversation_id = conversations.id)
+       where kind = 'direct' and platform = 'tidings'
+         and (select count(*) from conversation_members m
+              where m.conversation_id = conversations.id) = 2`,
+      q.schema
+        .createIndex('conversations_direct_pair')
+        .on('conversations')
+        .column('direct_pair')
+        .unique(),
+      ...(pg ? postgresCluster() : []),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0
-
-export function runMigrations(db: Database): void {
-  const current = db.sqlite.pragma('user_version', { simple: true }) as number
-  if (current > SCHEMA_VERSION) {
-    throw new Error(
-      `The database schema (version ${current}) is newer than this server (version ${SCHEMA_VERSION}).`,
-    )
-  }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue
-    db.transaction(() => {
-      for (const statement of migration.up(db)) {
-        if (typeof statement === 'string') db.sqlite.exec(statement)
-        else db.run(statement)
-      }
-      db.sqlite.pragma(`user_version = ${migration.version}`)
-    })
-  }
-}

@@ -1,0 +1,241 @@
+import fs from 'node:fs'
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import path from 'node:path'
+import { LocalLeases, type Leases } from './cluster/leases'
+import type { ResolvedOptions } from './config'
+import type { ServerContext } from './context'
+import { Integrations, type IntegrationLog } from './email/integrations'
+import { ConnectionHub } from './realtime/connectionHub'
+import { applyControl, type ControlTargets } from './realtime/controlEvents'
+import { LiveFeed } from './realtime/liveFeed'
+import { createMetrics, type ServerMetrics } from './observability/metrics'
+import { LocalPresenceRecorder } from './realtime/localPresence'
+import { PresenceTracker } from './realtime/presenceTracker'
+import type { Presence } from './realtime/presence'
+import { LocalTypingRelay, type TypingRelay } from './realtime/typingRelay'
+import type { Person } from '../src/shared/models'
+import { Accounts } from './services/accounts'
+import { Attachments } from './services/attachments'
+import { BrandingSettings } from './services/branding'
+import { Conversations } from './services/conversations'
+import { MessageIndex } from './services/messageIndex'
+import { MessageSearch } from './services/messageSearch'
+import { Messages } from './services/messages'
+import { Reactions } from './services/reactions'
+import { SecretBox } from './services/secretBox'
+import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
+import type { Database } from './storage/database'
+import type { ControlEvent } from './storage/eventSink'
+import { EventReader } from './storage/eventReader'
+import { EventRetention, readRetentionFloor } from './storage/eventRetention'
+import { openPostgresStorage } from './storage/postgres/postgresStorage'
+import { SqliteDatabase } from './storage/sqlite/sqliteDatabase'
+import { SqliteEventLog } from './storage/sqlite/sqliteEventLog'
+import { runSqliteMigrations } from './storage/sqlite/sqliteMigrations'
+import { SqliteUnitOfWork } from './storage/sqlite/sqliteUnitOfWork'
+import type { UnitOfWork } from './storage/unitOfWork'
+
+/** The server's logger (pino), as the services write to it. */
+export interface ServerLog extends IntegrationLog {
+  error(details: object, message: string): void
+}
+
+/** The services over a database, wired, and what startServer schedules and stops for them. */
+export interface ServerServices {
+  ctx: ServerContext
+  /** The rate limiter's store (undefined: the plugin's own, in memory). */
+  rateLimitStore: FastifyRateLimitStoreCtor | undefined
+  /** The search index; startServer feeds it in the background. */
+  messageIndex: MessageIndex
+  /** Starts what runs in the background for the storage (a cluster's tail, leases, presence). */
+  start(): Promise<void>
+  /** Stops it, and closes the database once what was written is committed. */
+  close(): Promise<void>
+}
+
+/**
+ * What each storage engine provides for the services: the database, units of work and their
+ * delivery, presence, typing, the one-owner jobs and where the bytes of files go.
+ */
+export interface StorageCore {
+  db: Database
+  unitOfWork: UnitOfWork
+  feed: LiveFeed
+  presence: Presence
+  typing: TypingRelay
+  leases: Leases
+  box: SecretBox
+  attachmentBytes: AttachmentBytes
+  /** Loaded: every event's envelope carries the timezone. */
+  branding: BrandingSettings
+  /** Where attempt counters live: shared by a cluster's nodes; in memory on one node. */
+  rateLimitStore?: FastifyRateLimitStoreCtor
+  /** This node's id in a cluster (cluster_nodes); none on one node. */
+  nodeId?: string
+  start(): Promise<void>
+  close(): Promise<void>
+}
+
+/** What an engine needs from the rest of the server to build its core. */
+export interface StorageNeeds {
+  options: ResolvedOptions
+  hub: ConnectionHub
+  /** Applies a control event to this node (the services it changes are wired after the core). */
+  applyControl: (control: ControlEvent) => void
+  /** A user as presence announces them. */
+  personOf: (userId: number) => Promise<Person | undefined>
+  metrics: ServerMetrics
+  reportError(error: unknown): void
+}
+
+/**
+ * Opens the database (SQLite in `options.dataDir`, or PostgreSQL at `options.databaseUrl`) and
+ * wires every service a route may use, in one place, so that a test needing a Fastify instance
+ * of its own (tests/server/handshakeRevocation.test.ts) gets exactly the server's graph. Starts
+ * no timer and opens no port: startServer does that.
+ */
+export async function buildServerContext(
+  options: ResolvedOptions,
+  log: ServerLog,
+): Promise<ServerServices> {
+  fs.mkdirSync(options.dataDir, { recursive: true })
+  const hub = new ConnectionHub()
+  const reportError = (error: unknown) => log.error({ err: error }, 'applying a control failed')
+  // The services that control events change are built after the storage core, which delivers
+  // them: the applier reads them from here once they exist.
+  const targets: Partial<ControlTargets> = { hub, reportError }
+  const late: { accounts?: Accounts; feed?: LiveFeed } = {}
+  const metrics = createMetrics(
+    () => hub.size,
+    {
+      events: async () =>
+        late.feed ? Math.max(0, (await late.feed.committedMax()) - late.feed.watermark) : 0,
+    },
+    { engine: options.databaseUrl ? 'postgres' : 'sqlite' },
+  )
+  const needs: StorageNeeds = {
+    options,
+    hub,
+    applyControl: (control) => applyControl(targets as ControlTargets, control),
+    personOf: async (userId) => {
+      const user = await late.accounts?.getUser(userId)
+      return user && { ...user, online: true }
+    },
+    metrics,
+    reportError,
+  }
+  const core = options.databaseUrl
+    ? await openPostgresStorage(needs, options.databaseUrl)
+    : await openSqliteStorage(needs)
+  const { db, unitOfWork, branding } = core
+  late.feed = core.feed
+
+  const accounts = new Accounts(db, unitOfWork, options.openRegistration)
+  late.accounts = accounts
+  const conversations = new Conversations(db)
+  const messages = new Messages(db, conversations)
+  const messageIndex = new MessageIndex(db, unitOfWork)
+  messages.onChange((tx, message) => messageIndex.changed(tx, message))
+  const search = new MessageSearch(db, messageIndex, conversations)
+  const reactions = new Reactions(conversations, messages)
+  const retention = new EventRetention(db, unitOfWork)
+  await retention.load()
+  const attachments = new Attachments(
+    db,
+    core.attachmentBytes,
+    conversations,
+    unitOfWork,
+    options.attachmentMaxBytes,
+  )
+  attachments.prepare()
+  messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
+  const integrations = new Integrations({
+    db,
+    unitOfWork,
+    conversations,
+    messages,
+    box: core.box,
+    leases: core.leases,
+    log,
+  })
+  Object.assign(targets, { accounts, branding, integrations })
+
+  const ctx: ServerContext = {
+    options,
+    db,
+    unitOfWork,
+    feed: core.feed,
+    eventReader: new EventReader(db),
+    retention,
+    accounts,
+    branding,
+    conversations,
+    messages,
+    reactions,
+    attachments,
+    search,
+    contacts: integrations.contacts,
+    integrations,
+    hub,
+    presence: core.presence,
+    typing: core.typing,
+    leases: core.leases,
+    metrics,
+    nodeId: core.nodeId,
+  }
+  return {
+    ctx,
+    rateLimitStore: core.rateLimitStore,
+    messageIndex,
+    start: () => core.start(),
+    close: () => core.close(),
+  }
+}
+
+/** The embedded engine: one SQLite file, one writer, every lease this node's. */
+async function openSqliteStorage(needs: StorageNeeds): Promise<StorageCore> {
+  const { options, hub } = needs
+  const db = new SqliteDatabase(path.join(options.dataDir, 'tidings.db'))
+  runSqliteMigrations(db)
+  const branding = new BrandingSettings(db)
+  await branding.load()
+  const floor = await readRetentionFloor(db)
+  // Ids continue above the retention floor, so a fully pruned log never hands out old ids again.
+  const log = new SqliteEventLog(db, () => branding.timezone, floor)
+  // One node: every committed event is delivered when its batch commits.
+  const feed: LiveFeed = new LiveFeed(
+    hub,
+    needs.applyControl,
+    async () => feed.watermark,
+    log.latestId,
+    needs.reportError,
+    (events) => needs.metrics.delivered(events),
+  )
+  const unitOfWork = new SqliteUnitOfWork(db, log, feed, needs.metrics)
+  const presence = new PresenceTracker(
+    hub,
+    new LocalPresenceRecorder(unitOfWork, needs.personOf),
+    options.presenceGraceMs,
+    needs.reportError,
+  )
+  const leases = new LocalLeases()
+  return {
+    db,
+    unitOfWork,
+    feed,
+    presence,
+    typing: new LocalTypingRelay(db, hub, () => branding.timezone),
+    leases,
+    box: SecretBox.open(options.dataDir),
+    attachmentBytes: new FolderAttachmentBytes(options.dataDir),
+    branding,
+    start: async () => {},
+    close: async () => {
+      await presence.stop()
+      await leases.stop()
+      // Whatever the last requests wrote is committed before the database closes.
+      await unitOfWork.flush()
+      await db.close()
+    },
+  }
+}

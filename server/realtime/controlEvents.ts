@@ -1,0 +1,44 @@
+import { CloseCode } from '../../src/shared/closeCodes'
+import type { ControlEvent } from '../storage/eventSink'
+import type { ConnectionHub } from './connectionHub'
+
+/** What control events change on a node. */
+export interface ControlTargets {
+  hub: ConnectionHub
+  accounts: {
+    forgetSessions(tokenHashes: readonly string[]): void
+    forgetUser(userId: number): void
+  }
+  branding: { load(): Promise<unknown> }
+  integrations: { mailQueued(accountId: number, messageId: number): void } | undefined
+  reportError(error: unknown): void
+}
+
+/**
+ * Applies a control event to this node (see storage/eventSink's ControlEvent): forgets revoked
+ * sessions and closes their sockets (4001, never to be resumed with that token), forgets a
+ * changed user, reads the branding again, or sends a queued mail if this node runs its account's
+ * mail.
+ */
+export function applyControl(targets: ControlTargets, control: ControlEvent): void {
+  switch (control.kind) {
+    case 'sessions_revoked':
+      targets.accounts.forgetSessions(control.token_hashes)
+      targets.hub.closeSessions(
+        control.user_id,
+        new Set(control.token_hashes),
+        CloseCode.Unauthorized,
+        control.reason,
+      )
+      return
+    case 'user_changed':
+      targets.accounts.forgetUser(control.user_id)
+      return
+    case 'branding_changed':
+      targets.branding.load().catch(targets.reportError)
+      return
+    case 'mail_queued':
+      targets.integrations?.mailQueued(control.account_id, control.message_id)
+      return
+  }
+}

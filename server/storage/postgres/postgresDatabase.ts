@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto'
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Compilable,
+} from 'kysely'
+import pg from 'pg'
+import type { Database, Queryable, RawSql } from '../database'
+import type { DB } from '../schema'
+
+/**
+ * How values come back: 64-bit integers (ids, counts) as numbers, as SQLite gives them. pg
+ * returns them as strings by default, since they may pass 2^53; no id or count of this server
+ * comes near that.
+ */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value)
+    return pg.types.getTypeParser(oid, format as 'text')
+  }) as pg.CustomTypesConfig['getTypeParser'],
+}
+
+/** The query builder for PostgreSQL: it compiles and never executes (DummyDriver). */
+export function postgresQueryBuilder(): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  })
+}
+
+/** Anything pg runs queries on: the pool, or one client of it (a transaction). */
+type PgRunner = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>
+
+/** The name a hand-written statement is prepared under on each connection (its text's hash). */
+const statementNames = new Map<string, string>()
+function statementName(text: string): string {
+  let name = statementNames.get(text)
+  if (!name) {
+    name = `t_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`
+    statementNames.set(text, name)
+  }
+  return name
+}
+
+/**
+ * Queries on PostgreSQL through one runner. Hand-written statements (a fixed set) are prepared
+ * once per connection under a name; builder queries, whose text varies with their lists, are not.
+ */
+export class PgQueryable implements Queryable {
+  readonly dialect = 'postgres' as const
+
+  constructor(
+    readonly q: Kysely<DB>,
+    protected readonly runner: PgRunner,
+  ) {}
+
+  async all<O>(query: Compilable<O>): Promise<O[]> {
+    const { sql, parameters } = query.compile()
+    return (await this.runner.query(sql, parameters as unknown[])).rows as O[]
+  }
+
+  async first<O>(query: Compilable<O>): Promise<O | undefined> {
+    return (await this.all(query))[0]
+  }
+
+  async run(query: Compilable<unknown>): Promise<number> {
+    const { sql, parameters } = query.compile()
+    return (await this.runner.query(sql, parameters as unknown[])).rowCount ?? 0
+  }
+
+  async allRaw<O>(statement: RawSql, parameters: readonly unknown[]): Promise<O[]> {
+    return (await this.prepared(statement, parameters)).rows as O[]
+  }
+
+  async firstRaw<O>(statement: RawSql, parameters: readonly unknown[]): Promise<O | undefined> {
+    return (await this.allRaw<O>(statement, parameters))[0]
+  }
+
+  async runRaw(statement: RawSql, parameters: readonly unknown[]): Promise<number> {
+    return (await this.prepared(statement, parameters)).rowCount ?? 0
+  }
+
+  private prepared(statement: RawSql, parameters: readonly unknown[]) {
+    return this.runner.query({
+      name: statementName(statement.postgres),
+      text: statement.postgres,
+      values: parameters as unknown[],
+    })
+  }
+}
+
+/** Settings of the pool's connections. */
+export interface PostgresPoolOptions {
+  url: string
+  /** Connections in the pool. */
+  max: number
+  /** Names the connections in pg_stat_activity (the node's id). */
+  applicationName: string
+}
+
+/** A pool of connections, with the session settings every connection of a node gets. */
+export function createPool(options: PostgresPoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max,
+    types: TYPES,
+    application_name: options.applicationName,
+    // A node that dies holding the event-order lock must not block the cluster for long: the
+    // server ends a transaction left idle, and keepalives notice a peer that vanished.
+    idle_in_transaction_session_timeout: 30_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 5_000,
+    connectionTimeoutMillis: 10_000,
+  })
+  // An idle connection that fails (the server restarted) is dropped by the pool; without a
+  // listener the error would end the process.
+  pool.on('error', () => {})
+  return pool
+}
+
+/** A client outside the pool, for a session of its own (LISTEN, session advisory locks). */
+export function createClient(options: PostgresPoolOptions, name: string): pg.Client {
+  return new pg.Client({
+    connectionString: options.url,
+    types: TYPES,
+    application_name: `${options.applicationName}:${name}`,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 5_000,
+    connectionTimeoutMillis: 10_000,
+  })
+}
+
+/** The cluster's storage: a pool of connections to one PostgreSQL database. */
+export class PostgresDatabase extends PgQueryable implements Database {
+  constructor(
+    readonly pool: pg.Pool,
+    q: Kysely<DB> = postgresQueryBuilder(),
+  ) {
+    super(q, pool)
+  }
+
+  /** Runs `work` in a transaction of its own on one pooled connection. */
+  async transaction<T>(work: (tx: PgQueryable, client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await work(new PgQueryable(this.q, client), client)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('select 1')
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}

@@ -1,0 +1,339 @@
+import type pg from 'pg'
+import type { Queryable } from '../database'
+import type { ControlEvent, EventSink } from '../eventSink'
+import type { CommitListener, CommitObserver, Tx, UnitOfWork } from '../unitOfWork'
+import {
+  appendEvents,
+  pendingControl,
+  pendingEvent,
+  type PendingEvent,
+  type SpanChange,
+} from './eventAppender'
+import { PgQueryable, type PostgresDatabase } from './postgresDatabase'
+
+/** Units per batch at most, and how long a batch takes new units at most. */
+const MAX_UNITS = 500
+const MAX_OPEN_MS = 20
+
+/** What the unit of work needs from the node's delivery (postgres/eventTailer). */
+export interface AppendedEvents {
+  /** Tells `listener` once this node has delivered the event `lastId` (see CommitListener). */
+  whenDelivered(lastId: number, listener: CommitListener): void
+  /** Events were committed: read them now rather than at the next poll. */
+  committed(): void
+}
+
+/**
+ * Group commit on PostgreSQL. The units of a batch run one after the other in one transaction on
+ * one pooled connection, each in a savepoint; the batch closes when no unit waits at the end of
+ * a turn of the event loop (or after MAX_UNITS units or MAX_OPEN_MS), and a new one opens on
+ * another connection for the units that come after. A closed batch appends its events in one
+ * statement that takes the cluster-wide event-order lock and hands out their ids (tidings_append),
+ * then commits, which releases the lock: ids are in commit order across every node, so a node
+ * reading the log after the last id it delivered never misses one that committed late (see
+ * ../../../docs/architecture.md). The lock is held for one round trip and the commit, once per
+ * batch rather than once per unit, which is what bounds the cluster's event throughput.
+ *
+ * Delivery is not done here: every node, this one included, reads committed events from the log
+ * in id order (eventTailer), so that the order of delivery is the same on every node.
+ */
+export class PostgresUnitOfWork implements UnitOfWork {
+  private open: Batch | undefined
+  /** Batches closed and not yet committed, oldest first; each commits after the one before. */
+  private readonly closing: Batch[] = []
+  private lastCommit: Promise<unknown> = Promise.resolve()
+  /** The last event id this node's batches were given (0 before the first). */
+  private lastCommittedId = 0
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly delivery: AppendedEvents,
+    private readonly nodeId: string,
+    private readonly observer?: CommitObserver,
+  ) {}
+
+  run<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+    let batch = this.open
+    if (!batch || batch.full) {
+      if (batch) this.close(batch)
+      batch = this.open = new Batch(this.db, this.nodeId, (b) => this.close(b), this.observer)
+    }
+    return batch.enqueue(work)
+  }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction(work)
+  }
+
+  /**
+   * Resolves once everything written so far is committed and delivered to this node's sockets,
+   * as on SQLite: a client told "stored" by an HTTP response has had the events it caused written
+   * to its sockets on this node first.
+   */
+  durable(): Promise<void> {
+    if (!this.open && this.closing.length === 0) return Promise.resolve()
+    return new Promise((resolve, reject) =>
+      this.whenCommitted({ committed: resolve, failed: reject }),
+    )
+  }
+
+  /**
+   * Tells `listener` once the latest batch is committed and delivered here (batches commit in
+   * order, and the tail delivers in id order, so the batches before it are too).
+   */
+  whenCommitted(listener: CommitListener): void {
+    const batch = this.open ?? this.closing.at(-1)
+    if (batch) batch.listeners.push(listener)
+    else this.delivery.whenDelivered(this.lastCommittedId, listener)
+  }
+
+  async flush(): Promise<void> {
+    const pending = this.durable()
+    if (this.open) this.close(this.open)
+    await pending
+  }
+
+  /** Stops taking units into `batch` and commits it after the batches closed before it. */
+  private close(batch: Batch): void {
+    if (batch.closed) return
+    batch.closed = true
+    if (this.open === batch) this.open = undefined
+    this.closing.push(batch)
+    const previous = this.lastCommit
+    this.lastCommit = batch.done
+    void previous
+      .catch(() => undefined)
+      .then(() => batch.commit())
+      .then(
+        (lastId) => {
+          this.closing.splice(this.closing.indexOf(batch), 1)
+          if (lastId !== null) this.lastCommittedId = Math.max(this.lastCommittedId, lastId)
+          // A batch without events is delivered once the batches before it are.
+          for (const listener of batch.listeners) {
+            this.delivery.whenDelivered(this.lastCommittedId, listener)
+          }
+          if (lastId !== null) this.delivery.committed()
+          batch.settle(undefined)
+        },
+        (error: unknown) => {
+          this.closing.splice(this.closing.indexOf(batch), 1)
+          for (const listener of batch.listeners) listener.failed(error)
+          batch.settle(error)
+        },
+      )
+  }
+}
+
+/**
+ * One transaction's worth of units. Opened lazily: the connection is taken from the pool and
+ * BEGIN sent when the first unit runs.
+ */
+class Batch {
+  closed = false
+  readonly listeners: CommitListener[] = []
+  readonly events: PendingEvent[] = []
+  readonly spans: SpanChange[] = []
+  /** Resolves (or rejects) once the batch committed (or failed). */
+  readonly done: Promise<void>
+  private settleDone!: (error: unknown) => void
+  private units = 0
+  private waiting = 0
+  private tail: Promise<unknown> = Promise.resolve()
+  private client: Promise<pg.PoolClient> | undefined
+  /** A unit's SQL failed in a way that broke the transaction itself (the connection). */
+  private broken: unknown
+  private readonly openedAt = Date.now()
+  private closeCheck: NodeJS.Immediate | undefined
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly nodeId: string,
+    private readonly closeMe: (batch: Batch) => void,
+    private readonly observer: CommitObserver | undefined,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settleDone = (error) => (error === undefined ? resolve() : reject(error))
+    })
+    // Nobody may be waiting for it (a batch of units that all failed): not an unhandled rejection.
+    this.done.catch(() => undefined)
+  }
+
+  get full(): boolean {
+    return this.units >= MAX_UNITS || Date.now() - this.openedAt >= MAX_OPEN_MS
+  }
+
+  settle(error: unknown): void {
+    this.settleDone(error)
+  }
+
+  enqueue<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+    this.units += 1
+    this.waiting += 1
+    const result = this.tail.then(() => this.runUnit(work))
+    this.tail = result.then(
+      () => this.unitEnded(),
+      () => this.unitEnded(),
+    )
+    return result
+  }
+
+  private unitEnded(): void {
+    this.waiting -= 1
+    if (this.waiting > 0 || this.closed) return
+    // Nothing waits: close at the end of this turn unless a unit comes meanwhile.
+    if (this.closeCheck) clearImmediate(this.closeCheck)
+    this.closeCheck = setImmediate(() => {
+      this.closeCheck = undefined
+      if (this.waiting === 0) this.closeMe(this)
+    })
+  }
+
+  private async connection(): Promise<pg.PoolClient> {
+    this.client ??= (async () => {
+      const client = await this.db.pool.connect()
+      try {
+        await client.query('BEGIN')
+      } catch (error) {
+        client.release(error as Error)
+        throw error
+      }
+      return client
+    })()
+    return this.client
+  }
+
+  private async runUnit<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+    if (this.broken) throw this.broken
+    const client = await this.connection()
+    const tx = new PgTx(this.db, client, this)
+    await client.query('SAVEPOINT unit')
+    let result: T
+    try {
+      result = await work(tx)
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK TO SAVEPOINT unit')
+        await client.query('RELEASE SAVEPOINT unit')
+      } catch (rollbackError) {
+        this.broken = rollbackError
+      }
+      throw error
+    }
+    await client.query('RELEASE SAVEPOINT unit')
+    this.events.push(...tx.events.pending)
+    for (const span of tx.spans) this.spans.push(span)
+    return result
+  }
+
+  /** Appends the events, commits, and returns the last id handed out (null: none). */
+  async commit(): Promise<number | null> {
+    // Every unit has ended (the batch is closed and its queue drained).
+    await this.tail
+    if (!this.client) return null
+    const client = await this.client
+    try {
+      if (this.broken) throw this.broken
+      let lastId: number | null = null
+      let appended = 0
+      const started = performance.now()
+      let appendSeconds: number | undefined
+      if (this.events.length > 0 || this.spans.length > 0) {
+        const ids = await appendEvents(client, this.events, this.spans)
+        appendSeconds = (performance.now() - started) / 1000
+        for (const id of ids) {
+          if (id === null) continue
+          lastId = id
+          appended += 1
+        }
+      }
+      await client.query('COMMIT')
+      client.release()
+      this.observer?.committed(appended, (performance.now() - started) / 1000, appendSeconds)
+      return lastId
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      client.release(this.broken ? (this.broken as Error) : undefined)
+      throw error
+    }
+  }
+
+  /** Where the next event of the batch goes: after this many. */
+  position(extra: number): number {
+    return this.events.length + extra
+  }
+
+  get node(): string {
+    return this.nodeId
+  }
+}
+
+/** The events of one unit, held until it ends (dropped if it rolls back). */
+class PgEventSink implements EventSink {
+  readonly pending: PendingEvent[] = []
+
+  emit(type: string, data: unknown, audience: Iterable<number>): void {
+    const recipients = [...new Set(audience)]
+    // Nobody would receive it: not stored, as on SQLite.
+    if (recipients.length > 0) {
+      this.pending.push(pendingEvent(type, data, { kind: 'direct' }, recipients))
+    }
+  }
+
+  toConversation(type: string, data: unknown, conversationId: number, exceptUserId?: number) {
+    this.pending.push(
+      pendingEvent(type, data, { kind: 'conversation', conversationId, exceptUserId }),
+    )
+  }
+
+  toMember(type: string, data: unknown, conversationId: number, userId: number): void {
+    this.pending.push(
+      pendingEvent(type, data, { kind: 'conversation', conversationId, onlyUserId: userId }),
+    )
+  }
+
+  toPeers(type: string, data: unknown, userId: number): void {
+    this.pending.push(pendingEvent(type, data, { kind: 'peers', userId }))
+  }
+
+  control(event: ControlEvent): void {
+    this.pending.push(pendingControl(event))
+  }
+}
+
+/** One unit's view: the batch's transaction, and the unit's events and membership changes. */
+export class PgTx extends PgQueryable implements Tx {
+  readonly events = new PgEventSink()
+  readonly spans: SpanChange[] = []
+
+  constructor(
+    db: PostgresDatabase,
+    client: pg.PoolClient,
+    private readonly batch: Batch,
+  ) {
+    super(db.q, client)
+  }
+
+  membershipChanged(conversationId: number, userId: number, change: 'joined' | 'left'): void {
+    this.spans.push({
+      position: this.batch.position(this.events.pending.length),
+      userId,
+      conversationId,
+      joined: change === 'joined',
+    })
+  }
+
+  /**
+   * A user_online or user_offline of this node's presence, kept only if it changes the user's
+   * presence cluster-wide (see PendingEvent.presence); filed in the user's peer stream.
+   */
+  presence(
+    type: 'user_online' | 'user_offline',
+    data: unknown,
+    userId: number,
+    nodeId = this.batch.node,
+  ): void {
+    const event = pendingEvent(type, data, { kind: 'peers', userId })
+    event.presence = { userId, nodeId, up: type === 'user_online' }
+    this.events.pending.push(event)
+  }
+}

@@ -1,0 +1,148 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { TEST_SECRET_KEY } from './testDatabase'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const CLI = path.join(ROOT, 'server/cli.ts')
+
+/** Timings short enough for tests: grace, lease and poll within a second or two. */
+export const CLUSTER_TEST_ENV = {
+  TIDINGS_PRESENCE_GRACE_MS: '1500',
+  TIDINGS_CLUSTER_POLL_MS: '100',
+  TIDINGS_CLUSTER_HEARTBEAT_MS: '200',
+  TIDINGS_CLUSTER_LEASE_MS: '1000',
+  TIDINGS_CLUSTER_POOL_SIZE: '6',
+}
+
+/**
+ * A private PostgreSQL for one test file (scripts/postgres/start.sh), so that the file may
+ * restart it without disturbing others: its URL, a database made for the file, and restart.
+ */
+export interface TestPostgres {
+  /** The file's database. */
+  url: string
+  /** Stops the server (fast shutdown: open connections are ended) and starts it again. */
+  restart(): Promise<void>
+  /** Runs SQL on the file's database as the superuser. */
+  query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>
+  stop(): Promise<void>
+}
+
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-cluster-pg-'))
+  const start = (env: NodeJS.ProcessEnv = {}) =>
+    execFileSync(path.join(ROOT, 'scripts/postgres/start.sh'), [workdir], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    }).trim()
+  const serverUrl = start()
+  const port = fs.readFileSync(path.join(workdir, 'port'), 'utf8').trim()
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query('create database cluster_test')
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = '/cluster_test'
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
+    const client = new pg.Client({ connectionString: url.toString() })
+    await client.connect()
+    try {
+      return (await client.query<T>(sql, params)).rows
+    } finally {
+      await client.end()
+    }
+  }
+  return {
+    url: url.toString(),
+    query,
+    async restart() {
+      execFileSync(path.join(ROOT, 'scripts/postgres/stop.sh'), [workdir])
+      start({ PG_PORT: port })
+    },
+    async stop() {
+      execFileSync(path.join(ROOT, 'scripts/postgres/stop.sh'), [workdir, '--clean'])
+    },
+  }
+}
+
+/** A server node: `npm run server` as a child process of its own, so that SIGKILL is real. */
+export interface ClusterNode {
+  url: string
+  port: number
+  child: ChildProcess
+  output(): string
+  /** Resolves when the process exited. */
+  readonly exited: Promise<void>
+  /** Sends SIGKILL and waits for the exit. */
+  kill(): Promise<void>
+  /** Sends SIGTERM and waits for the exit (a clean shutdown). */
+  stop(): Promise<void>
+}
+
+/** Starts a node on `databaseUrl` (port 0) and resolves once it listens. */
+export async function startNode(
+  databaseUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ClusterNode> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-node-'))
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...CLUSTER_TEST_ENV,
+        TIDINGS_DATABASE_URL: databaseUrl,
+        TIDINGS_SECRET_KEY: TEST_SECRET_KEY,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let output = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      fs.rmSync(dataDir, { recursive: true, force: true })
+      resolve()
+    }),
+  )
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The node did not start within 60 s:\n${output}`)),
+      60_000,
+    )
+    const check = () => {
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
+      if (!match) return
+      clearTimeout(timer)
+      child.stdout!.off('data', check)
+      resolve(Number(match[1]))
+    }
+    child.stdout!.on('data', check)
+    void exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`The node exited before it listened:\n${output}`))
+    })
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    output: () => output,
+    exited,
+    async kill() {
+      child.kill('SIGKILL')
+      await exited
+    },
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
