@@ -1,3 +1,4 @@
+import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, before native code loads
 import { parseArgs } from 'node:util'
 import { startServer } from './startServer'
 
