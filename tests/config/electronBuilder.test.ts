@@ -82,6 +82,21 @@ describe('electron-builder.yml', () => {
     expect(config.linux?.syncDesktopName).toBe(true)
   })
 
+  it('registers tidings:// links in every installer', async () => {
+    expect(config.protocols).toEqual([{ name: 'Tidings link', schemes: ['tidings'] }])
+    // electron-builder's NSIS template registers no protocol: the include does.
+    const nsis = config.nsis as { include?: string }
+    expect(nsis.include).toBe('build/installer.nsh')
+    const script = await readFile(resolve(root, nsis.include ?? 'missing'), 'utf8')
+    expect(script).toContain(
+      'WriteRegStr SHELL_CONTEXT "Software\\Classes\\tidings" "URL Protocol" ""',
+    )
+    expect(script).toContain(
+      `WriteRegStr SHELL_CONTEXT "Software\\Classes\\tidings\\shell\\open\\command" "" '"$INSTDIR\\\${APP_EXECUTABLE_FILENAME}" "%1"'`,
+    )
+    expect(script).toContain('DeleteRegKey SHELL_CONTEXT "Software\\Classes\\tidings"')
+  })
+
   it('points at real icon files', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47])
     const macIcon = await readFile(resolve(root, config.mac?.icon ?? 'missing'))

@@ -224,6 +224,16 @@ class FakeApp extends EventEmitter {
   relaunch: Mock<() => void> = vi.fn()
   exit: Mock<(code?: number) => void> = vi.fn()
   setBadgeCount = vi.fn(() => true)
+  /** tidings:// and other schemes this app is the OS handler of (setAsDefaultProtocolClient). */
+  readonly protocolClients = new Map<string, { path?: string; args?: string[] }>()
+  setAsDefaultProtocolClient: Mock<(scheme: string, path?: string, args?: string[]) => boolean> =
+    vi.fn((scheme: string, path?: string, args?: string[]) => {
+      this.protocolClients.set(scheme, { ...(path ? { path } : {}), ...(args ? { args } : {}) })
+      return true
+    })
+  isDefaultProtocolClient: Mock<(scheme: string) => boolean> = vi.fn((scheme: string) =>
+    this.protocolClients.has(scheme),
+  )
   setAppUserModelId: Mock<(id: string) => void> = vi.fn()
   /** Like Electron: only before ready. Records whether the app was ready at each call. */
   readonly sandboxEnabledWhileReady: boolean[] = []
@@ -335,8 +345,9 @@ export const Menu = {
 }
 export const dialog: {
   showErrorBox: Mock<(title: string, content: string) => void>
+  /** (options) or (parentWindow, options), as Electron takes them. */
   showMessageBox: Mock<
-    (options: { detail?: string }) => Promise<{ response: number; checkboxChecked: boolean }>
+    (...args: unknown[]) => Promise<{ response: number; checkboxChecked: boolean }>
   >
   showSaveDialog: Mock<(...args: unknown[]) => Promise<{ canceled: boolean; filePath?: string }>>
 } = {
@@ -390,6 +401,7 @@ export function resetFakeElectron(): void {
   FakeTray.instances = []
   FakeNotification.isSupported.mockImplementation(() => true)
   app.removeAllListeners()
+  app.protocolClients.clear()
   app.ready = false
   app.sandboxEnabledWhileReady.length = 0
   protocol.reset()
