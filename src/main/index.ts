@@ -13,6 +13,7 @@ import { serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { applyThemePreference, onThemeUpdated } from './electron/appearance'
+import { configureSpellChecker } from './electron/contextMenu'
 import { createBadge } from './electron/badge'
 import {
   confirmServerSwitch,
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
     appArg: process.argv[1],
   })
   installPermissionHandlers(session.defaultSession)
+  configureSpellChecker(session.defaultSession, app.getPreferredSystemLanguages(), process.platform)
   guardAllWebContents()
 
   let supervisor: ServerSupervisor | null = null

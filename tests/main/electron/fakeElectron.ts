@@ -23,6 +23,8 @@ type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny
 
 export class FakeWebContents extends EventEmitter {
   windowOpenHandler: WindowOpenHandler | null = null
+  replaceMisspelling: Mock<(word: string) => void> = vi.fn()
+  readonly session = fakeSession()
   loading = true
   destroyed = false
   send: Mock<(channel: string, payload: unknown) => void> = vi.fn()
@@ -211,6 +213,7 @@ class FakeApp extends EventEmitter {
     }),
   )
   getAppPath: Mock<() => string> = vi.fn(() => '/app')
+  getPreferredSystemLanguages: Mock<() => string[]> = vi.fn(() => ['en-US'])
   getPath: Mock<(name: string) => string> = vi.fn((name: string) => {
     const path = this.paths.get(name)
     if (!path) throw new Error(`no fake path for ${name}`)
@@ -340,9 +343,14 @@ export const safeStorage = {
   decryptString: vi.fn((cipher: Buffer) => cipher.toString().replace(/^sealed:/, '')),
 }
 export const nativeImage = { createFromPath: vi.fn((path: string) => ({ path })) }
-export const Menu = {
-  buildFromTemplate: vi.fn((items: FakeMenuItem[]) => ({ items })),
+export interface FakeMenu {
+  items: FakeMenuItem[]
+  popup: Mock<(options?: unknown) => void>
 }
+export const Menu: { buildFromTemplate: Mock<(items: FakeMenuItem[]) => FakeMenu> } = {
+  buildFromTemplate: vi.fn((items: FakeMenuItem[]) => ({ items, popup: vi.fn() })),
+}
+export const clipboard: { writeText: Mock<(text: string) => void> } = { writeText: vi.fn() }
 export const dialog: {
   showErrorBox: Mock<(title: string, content: string) => void>
   /** (options) or (parentWindow, options), as Electron takes them. */
@@ -365,12 +373,18 @@ export const utilityProcess = {
 export interface FakeSession {
   setPermissionRequestHandler: Mock<(handler: unknown) => void>
   setPermissionCheckHandler: Mock<(handler: unknown) => void>
+  availableSpellCheckerLanguages: string[]
+  setSpellCheckerLanguages: Mock<(languages: string[]) => void>
+  addWordToSpellCheckerDictionary: Mock<(word: string) => boolean>
 }
 
 export function fakeSession(): FakeSession {
   return {
     setPermissionRequestHandler: vi.fn(),
     setPermissionCheckHandler: vi.fn(),
+    availableSpellCheckerLanguages: ['de-DE', 'en-GB', 'en-US', 'fr', 'pt-BR'],
+    setSpellCheckerLanguages: vi.fn(),
+    addWordToSpellCheckerDictionary: vi.fn(() => true),
   }
 }
 
@@ -384,6 +398,7 @@ export const electronModule: Record<string, unknown> = {
   safeStorage,
   nativeImage,
   Menu,
+  clipboard,
   utilityProcess,
   BrowserWindow: FakeBrowserWindow,
   Notification: FakeNotification,
