@@ -2,17 +2,19 @@
 // lifecycle (single instance, embedded server, windows, tray, quit) and nothing else.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, dialog, session } from 'electron'
+import { app, dialog, powerMonitor, session } from 'electron'
 import type { PushChannel, PushMap } from '../shared/ipc'
 import { findDeepLinkArg } from '../shared/deepLinks'
 import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences'
 import { createAppCore } from './core/appCore'
 import { DeepLinkHandler, type DeepLinkHost } from './core/deepLinks'
+import { trackTyping, type Updater } from './core/updates'
 import { readStoredPreferences } from './core/storedPreferences'
 import { serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { applyThemePreference, onThemeUpdated } from './electron/appearance'
+import { startAutoUpdates } from './electron/autoUpdater'
 import { configureSpellChecker } from './electron/contextMenu'
 import { createBadge } from './electron/badge'
 import {
@@ -265,8 +267,10 @@ async function main(): Promise<void> {
     log: (message) => console.warn(message),
   }
 
+  // The updater never restarts the app on its own within minutes of typing in the composer.
+  const typing = trackTyping(core, Date.now)
   const unregisterIpc = registerIpcHandlers({
-    core,
+    core: typing.core,
     senderPage: (url) => ownRendererPage(url, { devServerUrl }),
     openSettings: () => wm.openSettings(),
   })
@@ -327,7 +331,9 @@ async function main(): Promise<void> {
     }
   }
 
+  let updates: Updater | null = null
   shutdown = async () => {
+    updates?.stop()
     stopWatchingPower()
     stopFollowingTheme()
     notifier.closeAll()
@@ -360,6 +366,27 @@ async function main(): Promise<void> {
     console.error('The app core did not start', error)
   }
   await links.ready(linkHost)
+
+  // Checks the release feed at start and every few hours, downloads in the background; the
+  // window's "Restart to update" bar and the user's switch come with the IPC table (see
+  // docs/install-notes.md). Until then a downloaded update installs when the app quits.
+  updates = await startAutoUpdates({
+    version: app.getVersion(),
+    isPackaged: app.isPackaged,
+    platform: process.platform,
+    env: process.env,
+    resourcesPath: process.resourcesPath,
+    userEnabled: true,
+    activity: {
+      lastTypingAt: typing.lastTypingAt,
+      systemIdleSeconds: () => powerMonitor.getSystemIdleTime(),
+      isWindowFocused: () => wm.isAnyFocused(),
+    },
+    onState: (state) => {
+      if (state.status === 'ready') console.info(`Updates: ${state.version} is ready to install`)
+    },
+    log: (message) => console.info(`Updates: ${message}`),
+  })
 }
 
 function envServerUrl(): string[] {

@@ -73,13 +73,20 @@ describe('electron-builder.yml', () => {
     })
   })
 
-  it('builds AppImage + deb, NSIS and DMG', () => {
+  it('builds AppImage + deb, NSIS, and DMG + zip (what electron-updater installs) per architecture', () => {
     expect(targets(config.linux?.target).sort()).toEqual(['AppImage', 'deb'])
     expect(targets(config.win?.target)).toEqual(['nsis'])
-    expect(targets(config.mac?.target)).toEqual(['dmg'])
+    expect(targets(config.mac?.target)).toEqual(['dmg', 'zip'])
+    for (const target of config.mac?.target ?? []) {
+      expect((target as { arch: string[] }).arch).toEqual(['x64', 'arm64'])
+    }
     expect(config.linux?.category).toBe('Network;InstantMessaging')
     expect(config.extraMetadata?.desktopName).toBe('tidings.desktop')
     expect(config.linux?.syncDesktopName).toBe(true)
+  })
+
+  it('publishes to GitHub Releases, which makes the update feed (latest*.yml, app-update.yml)', () => {
+    expect(config.publish).toEqual({ provider: 'github', releaseType: 'draft' })
   })
 
   it('registers tidings:// links in every installer', async () => {

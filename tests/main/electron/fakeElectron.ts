@@ -213,6 +213,7 @@ class FakeApp extends EventEmitter {
     }),
   )
   getAppPath: Mock<() => string> = vi.fn(() => '/app')
+  getVersion: Mock<() => string> = vi.fn(() => '0.1.0')
   getPreferredSystemLanguages: Mock<() => string[]> = vi.fn(() => ['en-US'])
   getPath: Mock<(name: string) => string> = vi.fn((name: string) => {
     const path = this.paths.get(name)
@@ -334,7 +335,9 @@ export const nativeTheme = new FakeNativeTheme()
 export const protocol = new FakeProtocol()
 export const ipcMain = new FakeIpcMain()
 export const shell = { openExternal: vi.fn(() => Promise.resolve()) }
-export const powerMonitor = new EventEmitter()
+export const powerMonitor = Object.assign(new EventEmitter(), {
+  getSystemIdleTime: vi.fn(() => 0),
+})
 export const net = { isOnline: vi.fn(() => true) }
 export const safeStorage = {
   isEncryptionAvailable: vi.fn(() => true),
