@@ -86,7 +86,7 @@ describe('electron-builder.yml', () => {
   })
 
   it('publishes to GitHub Releases, which makes the update feed (latest*.yml, app-update.yml)', () => {
-    expect(config.publish).toEqual({ provider: 'github', releaseType: 'draft' })
+    expect(config.publish).toEqual({ provider: 'github' })
   })
 
   it('registers tidings:// links in every installer', async () => {
