@@ -1,5 +1,6 @@
 import type { UpdateDisabledReason, UpdateFailure, UpdateState } from '../../shared/updates'
 import type { Clock, TimerHandle } from './clock'
+import type { CoreApi } from './coreHost'
 
 /**
  * Automatic updates, decided without Electron: when to check the release feed, whether what it
@@ -320,18 +321,23 @@ const FEED_CODES = new Set([
  * The time of the last typing in the composer, noted from the core's own traffic: a window's
  * `typing/set` (true) and `drafts/set` calls. Wraps the core handed to the IPC handlers.
  */
-export function trackTyping<
-  Api extends { handle(channel: string, request: never): Promise<unknown> },
->(core: Api, now: () => number): { core: Api; lastTypingAt(): number | null } {
+export function trackTyping(
+  core: CoreApi,
+  now: () => number,
+): { core: CoreApi; lastTypingAt(): number | null } {
   let last: number | null = null
-  const handle = ((channel: string, request: unknown) => {
-    const typing =
-      channel === 'drafts/set' ||
-      (channel === 'typing/set' && (request as { is_typing?: unknown } | null)?.is_typing === true)
-    if (typing) last = now()
-    return core.handle(channel, request as never)
-  }) as Api['handle']
-  return { core: { ...core, handle } as Api, lastTypingAt: () => last }
+  return {
+    core: {
+      handle(channel, request) {
+        const typing =
+          channel === 'drafts/set' ||
+          (channel === 'typing/set' && (request as { is_typing?: unknown }).is_typing === true)
+        if (typing) last = now()
+        return core.handle(channel, request)
+      },
+    },
+    lastTypingAt: () => last,
+  }
 }
 
 export function classifyUpdateError(error: unknown): UpdateFailure {

@@ -10,6 +10,7 @@ import {
   classifyUpdateError,
   compareVersions,
   parseVersion,
+  trackTyping,
   type UpdateSource,
   type UpdaterOptions,
 } from '../../../src/main/core/updates'
@@ -54,6 +55,32 @@ describe('versions', () => {
     for (const text of ['', '1.2', '01.2.3', '1.2.3.4', 'latest', '1.2.3-']) {
       expect(parseVersion(text)).toBeNull()
     }
+  })
+})
+
+describe('trackTyping', () => {
+  it('notes typing and draft changes on their way to the core, and nothing else', async () => {
+    let now = 1000
+    const handled: string[] = []
+    const tracked = trackTyping(
+      {
+        handle: async (channel) => {
+          handled.push(channel)
+          return undefined as never
+        },
+      },
+      () => now,
+    )
+    expect(tracked.lastTypingAt()).toBeNull()
+    await tracked.core.handle('typing/set', { conversation_id: 1, is_typing: false })
+    await tracked.core.handle('messages/markRead', { conversation_id: 1, up_to_message_id: 2 })
+    expect(tracked.lastTypingAt()).toBeNull()
+    await tracked.core.handle('typing/set', { conversation_id: 1, is_typing: true })
+    expect(tracked.lastTypingAt()).toBe(1000)
+    now = 5000
+    await tracked.core.handle('drafts/set', { conversation_id: 1, text: 'hel' })
+    expect(tracked.lastTypingAt()).toBe(5000)
+    expect(handled).toEqual(['typing/set', 'messages/markRead', 'typing/set', 'drafts/set'])
   })
 })
 
