@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { _electron as electron, chromium, expect, test, type Page } from '@playwright/test'
 import { locateElectron } from '../scripts/electron/electronBinary'
+import { machineProbe } from '../scripts/electron/machineProbe'
 
 // Launches the desktop app in a real Electron and checks the first window. The Electron found is
 // the one `npm start` uses (scripts/electron/electronBinary.ts): ELECTRON_EXEC_PATH,
@@ -23,34 +24,13 @@ import { locateElectron } from '../scripts/electron/electronBinary'
 const root = resolve(import.meta.dirname, '..')
 
 function electronExecutable(): string | null {
-  let version: string
   try {
-    const pkg = readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')
-    version = (JSON.parse(pkg) as { version: string }).version
+    const found = locateElectron(machineProbe(root))
+    return found.kind === 'found' ? found.electron.execPath : null
   } catch {
+    // No electron package at all.
     return null
   }
-  const found = locateElectron({
-    env: process.env,
-    platform: process.platform,
-    arch: process.arch,
-    electron: { dir: join(root, 'node_modules/electron'), version },
-    isFile: (path) => {
-      try {
-        return statSync(path).isFile()
-      } catch {
-        return false
-      }
-    },
-    readText: (path) => {
-      try {
-        return readFileSync(path, 'utf8')
-      } catch {
-        return null
-      }
-    },
-  })
-  return found.kind === 'found' ? found.electron.execPath : null
 }
 
 const executablePath = electronExecutable()

@@ -1,6 +1,6 @@
 import '../../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { constants } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
@@ -18,6 +18,7 @@ import {
   type LocatedElectron,
 } from './electronBinary'
 import { ensureElectron, type DownloadProgress } from './ensureElectron'
+import { machineProbe } from './machineProbe'
 
 /**
  * The Electron steps of package.json's scripts, each after making sure the Electron executable
@@ -35,36 +36,11 @@ const root = resolve(import.meta.dirname, '../..')
 const requireFromRoot = createRequire(join(root, 'package.json'))
 
 function electronDir(): string {
-  return dirname(requireFromRoot.resolve('electron/package.json'))
+  return machineProbe(root).electron.dir
 }
 
 function probe(): ElectronProbe {
-  const dir = electronDir()
-  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-    version: string
-  }
-  const env = process.env
-  return {
-    env,
-    // As Electron's install.js chooses what to download and what path.txt says.
-    platform: env.ELECTRON_INSTALL_PLATFORM || env.npm_config_platform || process.platform,
-    arch: env.ELECTRON_INSTALL_ARCH || env.npm_config_arch || process.arch,
-    electron: { dir, version },
-    isFile: (path) => {
-      try {
-        return statSync(path).isFile()
-      } catch {
-        return false
-      }
-    },
-    readText: (path) => {
-      try {
-        return readFileSync(path, 'utf8')
-      } catch {
-        return null
-      }
-    },
-  }
+  return machineProbe(root)
 }
 
 interface ElectronGet {
