@@ -1,3 +1,4 @@
+import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, before native code loads
 import { fork, spawnSync } from 'node:child_process'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'

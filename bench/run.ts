@@ -1,3 +1,4 @@
+import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, before native code loads
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'

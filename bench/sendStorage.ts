@@ -1,3 +1,4 @@
+import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, before native code loads
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -16,6 +16,7 @@
  *   older page loaded on the way: requestAnimationFrame frame times (p50/p95/p99/max), frames over
  *   16.7 ms and over 50 ms, long tasks, and how many message rows the DOM holds at the end.
  */
+import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

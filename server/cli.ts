@@ -1,3 +1,4 @@
+import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, before native code loads
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SECRET_KEY_REQUIRED } from './storage/postgres/postgresStorage'

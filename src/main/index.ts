@@ -2,16 +2,28 @@
 // lifecycle (single instance, embedded server, windows, tray, quit) and nothing else.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, dialog, session } from 'electron'
+import { app, dialog, powerMonitor, session } from 'electron'
 import type { PushChannel, PushMap } from '../shared/ipc'
+import { findDeepLinkArg } from '../shared/deepLinks'
 import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences'
 import { createAppCore } from './core/appCore'
+import { DeepLinkHandler, type DeepLinkHost } from './core/deepLinks'
+import { trackTyping, type Updater } from './core/updates'
 import { readStoredPreferences } from './core/storedPreferences'
 import { serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { applyThemePreference, onThemeUpdated } from './electron/appearance'
+import { startAutoUpdates } from './electron/autoUpdater'
+import { configureSpellChecker } from './electron/contextMenu'
 import { createBadge } from './electron/badge'
+import {
+  confirmServerSwitch,
+  listenForOpenUrl,
+  registerProtocolClient,
+  relaunchWithLink,
+  showLinkNotice,
+} from './electron/deepLinks'
 import { registerIpcHandlers } from './electron/ipcHandlers'
 import { createNotifier } from './electron/notifications'
 import {
@@ -49,7 +61,25 @@ async function main(): Promise<void> {
   const userDataOverride = process.env.TIDINGS_USER_DATA_DIR
   if (userDataOverride) app.setPath('userData', userDataOverride)
 
-  if (!claimSingleInstance(() => windows?.showMainWindow())) return
+  // tidings:// links: what they do is decided in core/deepLinks.ts; they are held until the window
+  // and the session are there (`links.ready()` below), so a cold start's link is not lost.
+  const links = new DeepLinkHandler()
+
+  if (
+    !claimSingleInstance((argv) => {
+      windows?.showMainWindow()
+      // Windows and Linux hand a link to the running instance in the new launch's arguments.
+      const link = findDeepLinkArg(argv)
+      if (link !== null) void links.receive(link)
+    })
+  ) {
+    return
+  }
+
+  // macOS hands links over as open-url, at a cold start before the app is ready.
+  listenForOpenUrl((url) => void links.receive(url))
+  const coldStartLink = findDeepLinkArg(process.argv)
+  if (coldStartLink !== null) void links.receive(coldStartLink)
 
   // Every renderer sandboxed, not only our windows (which ask for it too): anything else that
   // ever renders, now or in a later version, starts sandboxed. Only possible before ready.
@@ -116,7 +146,14 @@ async function main(): Promise<void> {
   const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null
   const iconPath = join(resourcesDir, 'icon.png')
   handleAppScheme(rendererDir)
+  registerProtocolClient({
+    isPackaged: app.isPackaged,
+    registerInDevelopment: process.env.TIDINGS_REGISTER_PROTOCOL === '1',
+    execPath: process.execPath,
+    appArg: process.argv[1],
+  })
   installPermissionHandlers(session.defaultSession)
+  configureSpellChecker(session.defaultSession, app.getPreferredSystemLanguages(), process.platform)
   guardAllWebContents()
 
   let supervisor: ServerSupervisor | null = null
@@ -163,10 +200,14 @@ async function main(): Promise<void> {
   })
 
   let preferences: Preferences | null = null
+  let signedIn = false
   const outputs: CoreOutputs = {
     push<C extends PushChannel>(channel: C, payload: PushMap[C]) {
       wm.sendToAll(channel, payload)
-      if (channel === 'connection/state') {
+      if (channel === 'session/changed') {
+        signedIn = (payload as PushMap['session/changed']).user !== null
+        void links.sessionChanged(signedIn)
+      } else if (channel === 'connection/state') {
         tray?.setConnection((payload as PushMap['connection/state']).status)
       } else if (channel === 'settings/changed') {
         preferences = payload as Preferences
@@ -199,8 +240,37 @@ async function main(): Promise<void> {
     embedded: supervisor !== null,
   })
 
+  const connectedServer = serverUrl
+  const linkHost: DeepLinkHost = {
+    context: () => ({
+      serverUrl: connectedServer,
+      embedded: supervisor !== null,
+      serverFixed: fromCommandLine,
+      signedIn,
+    }),
+    showWindow: () => {
+      wm.showMainWindow()
+    },
+    isMember: async (id) =>
+      (await core.handle('conversations/list', undefined)).some((c) => c.id === id),
+    openConversation: (id) => wm.sendToMain('navigation/openConversation', { conversation_id: id }),
+    // The registration form takes the invite with links.takeInvite() (wired with the IPC table).
+    prefillRegistration: () => {},
+    notice: (message) => showLinkNotice(wm.getMainWindow(), message),
+    confirmServerSwitch: (request) => confirmServerSwitch(wm.getMainWindow(), request),
+    switchServerAndRestart: async (url, link) => {
+      // The switch was just confirmed: no second "restart to switch servers?" question.
+      restartOffered = url
+      await core.handle('settings/set', { server_url: url })
+      relaunchWithLink(link)
+    },
+    log: (message) => console.warn(message),
+  }
+
+  // The updater never restarts the app on its own within minutes of typing in the composer.
+  const typing = trackTyping(core, Date.now)
   const unregisterIpc = registerIpcHandlers({
-    core,
+    core: typing.core,
     senderPage: (url) => ownRendererPage(url, { devServerUrl }),
     openSettings: () => wm.openSettings(),
   })
@@ -261,7 +331,9 @@ async function main(): Promise<void> {
     }
   }
 
+  let updates: Updater | null = null
   shutdown = async () => {
+    updates?.stop()
     stopWatchingPower()
     stopFollowingTheme()
     notifier.closeAll()
@@ -289,9 +361,32 @@ async function main(): Promise<void> {
     const prefs = await core.handle('settings/get', undefined)
     preferences ??= prefs
     tray?.setDoNotDisturb(isDoNotDisturbOn(prefs.dnd))
+    signedIn = (await core.handle('session/get', undefined)).user !== null
   } catch (error) {
     console.error('The app core did not start', error)
   }
+  await links.ready(linkHost)
+
+  // Checks the release feed at start and every few hours, downloads in the background; the
+  // window's "Restart to update" bar and the user's switch come with the IPC table (see
+  // docs/install-notes.md). Until then a downloaded update installs when the app quits.
+  updates = await startAutoUpdates({
+    version: app.getVersion(),
+    isPackaged: app.isPackaged,
+    platform: process.platform,
+    env: process.env,
+    resourcesPath: process.resourcesPath,
+    userEnabled: true,
+    activity: {
+      lastTypingAt: typing.lastTypingAt,
+      systemIdleSeconds: () => powerMonitor.getSystemIdleTime(),
+      isWindowFocused: () => wm.isAnyFocused(),
+    },
+    onState: (state) => {
+      if (state.status === 'ready') console.info(`Updates: ${state.version} is ready to install`)
+    },
+    log: (message) => console.info(`Updates: ${message}`),
+  })
 }
 
 function envServerUrl(): string[] {

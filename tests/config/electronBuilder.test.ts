@@ -73,13 +73,35 @@ describe('electron-builder.yml', () => {
     })
   })
 
-  it('builds AppImage + deb, NSIS and DMG', () => {
+  it('builds AppImage + deb, NSIS, and DMG + zip (what electron-updater installs) per architecture', () => {
     expect(targets(config.linux?.target).sort()).toEqual(['AppImage', 'deb'])
     expect(targets(config.win?.target)).toEqual(['nsis'])
-    expect(targets(config.mac?.target)).toEqual(['dmg'])
+    expect(targets(config.mac?.target)).toEqual(['dmg', 'zip'])
+    for (const target of config.mac?.target ?? []) {
+      expect((target as { arch: string[] }).arch).toEqual(['x64', 'arm64'])
+    }
     expect(config.linux?.category).toBe('Network;InstantMessaging')
     expect(config.extraMetadata?.desktopName).toBe('tidings.desktop')
     expect(config.linux?.syncDesktopName).toBe(true)
+  })
+
+  it('publishes to GitHub Releases, which makes the update feed (latest*.yml, app-update.yml)', () => {
+    expect(config.publish).toEqual({ provider: 'github' })
+  })
+
+  it('registers tidings:// links in every installer', async () => {
+    expect(config.protocols).toEqual([{ name: 'Tidings link', schemes: ['tidings'] }])
+    // electron-builder's NSIS template registers no protocol: the include does.
+    const nsis = config.nsis as { include?: string }
+    expect(nsis.include).toBe('build/installer.nsh')
+    const script = await readFile(resolve(root, nsis.include ?? 'missing'), 'utf8')
+    expect(script).toContain(
+      'WriteRegStr SHELL_CONTEXT "Software\\Classes\\tidings" "URL Protocol" ""',
+    )
+    expect(script).toContain(
+      `WriteRegStr SHELL_CONTEXT "Software\\Classes\\tidings\\shell\\open\\command" "" '"$INSTDIR\\\${APP_EXECUTABLE_FILENAME}" "%1"'`,
+    )
+    expect(script).toContain('DeleteRegKey SHELL_CONTEXT "Software\\Classes\\tidings"')
   })
 
   it('points at real icon files', async () => {

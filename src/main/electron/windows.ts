@@ -2,6 +2,7 @@ import { BrowserWindow, app, shell } from 'electron'
 import type { Session, WebContents, WebPreferences } from 'electron'
 import type { PushChannel, PushMap } from '../../shared/ipc'
 import { windowBackgroundColor } from './appearance'
+import { attachContextMenu } from './contextMenu'
 import { pageReceives } from './pagePushes'
 import { isSafeExternalUrl, rendererPageUrl } from './paths'
 import type { RendererPage } from './paths'
@@ -146,6 +147,7 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     })
     main = win
     lockDownWebContents(win.webContents)
+    attachContextMenu(win)
     win.once('ready-to-show', () => win.show())
     win.on('close', (event) => {
       if (!options.isQuitting() && options.hideOnClose()) {
@@ -189,6 +191,7 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     })
     settings = win
     lockDownWebContents(win.webContents)
+    attachContextMenu(win)
     win.once('ready-to-show', () => win.show())
     win.on('closed', () => {
       if (settings === win) settings = null

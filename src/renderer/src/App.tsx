@@ -9,6 +9,7 @@ import { SearchResults } from './components/SearchResults'
 import { Thread } from './components/Thread'
 import { Toasts } from './components/Toasts'
 import { api } from './api'
+import { inviteLink } from '../../shared/deepLinks'
 import { initMainWindow, setWindowFocused, signOut } from './stores/actions'
 import { useBranding } from './stores/branding'
 import { useConversations } from './stores/conversations'
@@ -66,6 +67,10 @@ export function App() {
 
 function TopBar() {
   const user = useSession((s) => s.session?.user ?? null)
+  // The bundled server listens on this machine only: a link to it would help nobody else.
+  const sharedServer = useSession((s) =>
+    s.session && !s.session.embedded ? s.session.server_url : null,
+  )
   const org = useBranding((s) => s.branding.organization_name)
   const monitorOpen = useUi((s) => s.monitorOpen)
   const [invite, setInvite] = useState<string | null>(null)
@@ -84,6 +89,13 @@ function TopBar() {
         {invite && (
           <output className="invite small" data-testid="invite-code">
             Invite code: <code>{invite}</code>
+          </output>
+        )}
+        {invite && sharedServer && (
+          // One click for the invitee: tidings://invite opens the registration form filled in.
+          <output className="invite invite--link small" data-testid="invite-link">
+            Invite link:{' '}
+            <code title={inviteLink(sharedServer, invite)}>{inviteLink(sharedServer, invite)}</code>
           </output>
         )}
         {user?.role === 'admin' && (

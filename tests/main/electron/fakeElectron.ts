@@ -23,6 +23,8 @@ type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny
 
 export class FakeWebContents extends EventEmitter {
   windowOpenHandler: WindowOpenHandler | null = null
+  replaceMisspelling: Mock<(word: string) => void> = vi.fn()
+  readonly session = fakeSession()
   loading = true
   destroyed = false
   send: Mock<(channel: string, payload: unknown) => void> = vi.fn()
@@ -211,6 +213,8 @@ class FakeApp extends EventEmitter {
     }),
   )
   getAppPath: Mock<() => string> = vi.fn(() => '/app')
+  getVersion: Mock<() => string> = vi.fn(() => '0.1.0')
+  getPreferredSystemLanguages: Mock<() => string[]> = vi.fn(() => ['en-US'])
   getPath: Mock<(name: string) => string> = vi.fn((name: string) => {
     const path = this.paths.get(name)
     if (!path) throw new Error(`no fake path for ${name}`)
@@ -224,6 +228,16 @@ class FakeApp extends EventEmitter {
   relaunch: Mock<() => void> = vi.fn()
   exit: Mock<(code?: number) => void> = vi.fn()
   setBadgeCount = vi.fn(() => true)
+  /** tidings:// and other schemes this app is the OS handler of (setAsDefaultProtocolClient). */
+  readonly protocolClients = new Map<string, { path?: string; args?: string[] }>()
+  setAsDefaultProtocolClient: Mock<(scheme: string, path?: string, args?: string[]) => boolean> =
+    vi.fn((scheme: string, path?: string, args?: string[]) => {
+      this.protocolClients.set(scheme, { ...(path ? { path } : {}), ...(args ? { args } : {}) })
+      return true
+    })
+  isDefaultProtocolClient: Mock<(scheme: string) => boolean> = vi.fn((scheme: string) =>
+    this.protocolClients.has(scheme),
+  )
   setAppUserModelId: Mock<(id: string) => void> = vi.fn()
   /** Like Electron: only before ready. Records whether the app was ready at each call. */
   readonly sandboxEnabledWhileReady: boolean[] = []
@@ -321,7 +335,9 @@ export const nativeTheme = new FakeNativeTheme()
 export const protocol = new FakeProtocol()
 export const ipcMain = new FakeIpcMain()
 export const shell = { openExternal: vi.fn(() => Promise.resolve()) }
-export const powerMonitor = new EventEmitter()
+export const powerMonitor = Object.assign(new EventEmitter(), {
+  getSystemIdleTime: vi.fn(() => 0),
+})
 export const net = { isOnline: vi.fn(() => true) }
 export const safeStorage = {
   isEncryptionAvailable: vi.fn(() => true),
@@ -330,13 +346,19 @@ export const safeStorage = {
   decryptString: vi.fn((cipher: Buffer) => cipher.toString().replace(/^sealed:/, '')),
 }
 export const nativeImage = { createFromPath: vi.fn((path: string) => ({ path })) }
-export const Menu = {
-  buildFromTemplate: vi.fn((items: FakeMenuItem[]) => ({ items })),
+export interface FakeMenu {
+  items: FakeMenuItem[]
+  popup: Mock<(options?: unknown) => void>
 }
+export const Menu: { buildFromTemplate: Mock<(items: FakeMenuItem[]) => FakeMenu> } = {
+  buildFromTemplate: vi.fn((items: FakeMenuItem[]) => ({ items, popup: vi.fn() })),
+}
+export const clipboard: { writeText: Mock<(text: string) => void> } = { writeText: vi.fn() }
 export const dialog: {
   showErrorBox: Mock<(title: string, content: string) => void>
+  /** (options) or (parentWindow, options), as Electron takes them. */
   showMessageBox: Mock<
-    (options: { detail?: string }) => Promise<{ response: number; checkboxChecked: boolean }>
+    (...args: unknown[]) => Promise<{ response: number; checkboxChecked: boolean }>
   >
   showSaveDialog: Mock<(...args: unknown[]) => Promise<{ canceled: boolean; filePath?: string }>>
 } = {
@@ -354,12 +376,18 @@ export const utilityProcess = {
 export interface FakeSession {
   setPermissionRequestHandler: Mock<(handler: unknown) => void>
   setPermissionCheckHandler: Mock<(handler: unknown) => void>
+  availableSpellCheckerLanguages: string[]
+  setSpellCheckerLanguages: Mock<(languages: string[]) => void>
+  addWordToSpellCheckerDictionary: Mock<(word: string) => boolean>
 }
 
 export function fakeSession(): FakeSession {
   return {
     setPermissionRequestHandler: vi.fn(),
     setPermissionCheckHandler: vi.fn(),
+    availableSpellCheckerLanguages: ['de-DE', 'en-GB', 'en-US', 'fr', 'pt-BR'],
+    setSpellCheckerLanguages: vi.fn(),
+    addWordToSpellCheckerDictionary: vi.fn(() => true),
   }
 }
 
@@ -373,6 +401,7 @@ export const electronModule: Record<string, unknown> = {
   safeStorage,
   nativeImage,
   Menu,
+  clipboard,
   utilityProcess,
   BrowserWindow: FakeBrowserWindow,
   Notification: FakeNotification,
@@ -390,6 +419,7 @@ export function resetFakeElectron(): void {
   FakeTray.instances = []
   FakeNotification.isSupported.mockImplementation(() => true)
   app.removeAllListeners()
+  app.protocolClients.clear()
   app.ready = false
   app.sandboxEnabledWhileReady.length = 0
   protocol.reset()

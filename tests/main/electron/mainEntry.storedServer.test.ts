@@ -2,13 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
-import { startServer } from '../../../server/startServer'
-import { LocalStore } from '../../../src/main/core/localStore'
-import { PreferencesStore } from '../../../src/main/core/preferencesStore'
+import type { startServer } from '../../../server/startServer'
 import type { InvokeResult, SessionState } from '../../../src/shared/ipc'
 import type { Preferences } from '../../../src/shared/preferences'
 import { FakeBrowserWindow, app, dialog, ipcMain, utilityProcess } from './fakeElectron'
-import { fakeSecretStore } from '../core/support/fakeSecretStore'
+import { serverChosenInSettings } from './storedServerProfile'
 
 vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
@@ -21,13 +19,7 @@ const OWN_PAGE = { senderFrame: { url: 'app://tidings/settings.html' } }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tidings-stored-server-'))
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'server') })
-  const userData = join(dir, 'user')
-  const store = new LocalStore(userData, fakeSecretStore())
-  new PreferencesStore(store).set({ server_url: server.url })
-  store.close()
-  delete process.env.TIDINGS_SERVER_URL
-  process.env.TIDINGS_USER_DATA_DIR = userData
+  server = await serverChosenInSettings(dir)
   await import('../../../src/main/index')
   await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1), { timeout: 10_000 })
   forksAtStart = utilityProcess.fork.mock.calls.length

@@ -1,0 +1,196 @@
+import { parseDeepLink, type DeepLink } from '../../shared/deepLinks'
+
+/**
+ * What a `tidings://` link does (src/shared/deepLinks.ts parses it), decided without Electron:
+ * `routeDeepLink` is the rule, `DeepLinkHandler` applies it to links arriving from a cold start's
+ * argv, a second instance's argv or macOS's `open-url`, holding them until the app can act.
+ *
+ * The rule that matters: a link never changes the server on its own. An invite for the server in
+ * use fills in the registration form; an invite for another server asks the user first, and a
+ * server fixed on the command line (`--server-url`, TIDINGS_SERVER_URL) is not switched at all.
+ */
+
+export interface DeepLinkContext {
+  /** The server in use (the bundled one's loopback URL when embedded). */
+  serverUrl: string
+  /** The app runs its bundled server: a remote invite means switching away from it. */
+  embedded: boolean
+  /** The server was given by --server-url or TIDINGS_SERVER_URL: links cannot change it. */
+  serverFixed: boolean
+  signedIn: boolean
+}
+
+export type DeepLinkAction =
+  /** Show the window and open the conversation. */
+  | { type: 'open-conversation'; conversation_id: number }
+  /** A conversation link while signed out: held until the user signs in. */
+  | { type: 'wait-for-sign-in'; conversation_id: number }
+  /** Show the registration form filled in (signed out), or say to sign out first (signed in). */
+  | { type: 'prefill-registration'; server_url: string; code: string; signed_in: boolean }
+  /** Ask the user whether to switch to the invite's server (and restart there). */
+  | { type: 'confirm-server-switch'; from: string | null; to: string; code: string }
+  /** The invite's server differs from one fixed on the command line: say so, change nothing. */
+  | { type: 'server-fixed'; current: string; requested: string }
+
+export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLinkAction {
+  if (link.kind === 'conversation') {
+    return context.signedIn
+      ? { type: 'open-conversation', conversation_id: link.conversation_id }
+      : { type: 'wait-for-sign-in', conversation_id: link.conversation_id }
+  }
+  const sameServer = !context.embedded && link.server_url === context.serverUrl
+  if (sameServer) {
+    return {
+      type: 'prefill-registration',
+      server_url: link.server_url,
+      code: link.code,
+      signed_in: context.signedIn,
+    }
+  }
+  if (context.serverFixed) {
+    return { type: 'server-fixed', current: context.serverUrl, requested: link.server_url }
+  }
+  return {
+    type: 'confirm-server-switch',
+    from: context.embedded ? null : context.serverUrl,
+    to: link.server_url,
+    code: link.code,
+  }
+}
+
+/** What the handler needs from the app: each a small step the Electron layer supplies. */
+export interface DeepLinkHost {
+  context(): DeepLinkContext
+  showWindow(): void
+  /** Whether the signed-in user is in that conversation (a link may name any number). */
+  isMember(conversationId: number): Promise<boolean>
+  openConversation(conversationId: number): void
+  prefillRegistration(invite: { server_url: string; code: string }): void
+  /** A short notice to the user (a link that cannot be followed, and why). */
+  notice(message: string): void
+  /** Asks the user; true only on an explicit yes. */
+  confirmServerSwitch(request: { from: string | null; to: string }): Promise<boolean>
+  /** Saves the new server and restarts with `link`, which then prefills the form there. */
+  switchServerAndRestart(serverUrl: string, link: string): Promise<void>
+  log(message: string): void
+}
+
+/**
+ * Takes links from every source from the very start of the app. Until `ready(host)` (the window
+ * exists and the session is known) they are held, the last one winning; a conversation link while
+ * signed out waits for the next sign-in. One server switch is asked about at a time.
+ */
+export class DeepLinkHandler {
+  private host: DeepLinkHost | null = null
+  private held: string | null = null
+  private conversationAfterSignIn: number | null = null
+  private asking = false
+  private invite: { server_url: string; code: string } | null = null
+
+  /** A link from argv or open-url. Resolves once it has been acted on (or held). */
+  async receive(raw: string): Promise<void> {
+    if (this.host === null) {
+      this.held = raw
+      return
+    }
+    await this.handle(this.host, raw)
+  }
+
+  /** The app can act now, through `host`; a link held since start-up is handled. */
+  async ready(host: DeepLinkHost): Promise<void> {
+    this.host = host
+    const held = this.held
+    this.held = null
+    if (held !== null) await this.handle(host, held)
+  }
+
+  /**
+   * The invite a link asked to fill in, once: the registration form takes it when it shows (so an
+   * invite that arrived before the page loaded is not lost), as well as hearing of it at once.
+   */
+  takeInvite(): { server_url: string; code: string } | null {
+    const invite = this.invite
+    this.invite = null
+    return invite
+  }
+
+  /** The session changed: a conversation link that waited for a sign-in is followed. */
+  async sessionChanged(signedIn: boolean): Promise<void> {
+    if (!signedIn || this.host === null || this.conversationAfterSignIn === null) return
+    const id = this.conversationAfterSignIn
+    this.conversationAfterSignIn = null
+    await this.openConversation(this.host, id)
+  }
+
+  private async handle(host: DeepLinkHost, raw: string): Promise<void> {
+    const parsed = parseDeepLink(raw)
+    if (!parsed.ok) {
+      host.log(`Ignored a tidings:// link: ${parsed.reason}`)
+      host.notice(`Tidings cannot open this link: ${parsed.reason}.`)
+      return
+    }
+    const action = routeDeepLink(parsed.link, host.context())
+    switch (action.type) {
+      case 'open-conversation':
+        await this.openConversation(host, action.conversation_id)
+        return
+      case 'wait-for-sign-in':
+        this.conversationAfterSignIn = action.conversation_id
+        host.showWindow()
+        return
+      case 'prefill-registration':
+        host.showWindow()
+        if (action.signed_in) {
+          host.notice(
+            'This invite is for a new account. Sign out first to register with it; ' +
+              'the link fills in the form once you are signed out.',
+          )
+        }
+        this.invite = { server_url: action.server_url, code: action.code }
+        host.prefillRegistration(this.invite)
+        return
+      case 'server-fixed':
+        host.showWindow()
+        host.notice(
+          `This invite is for ${action.requested}, but Tidings was started for ` +
+            `${action.current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.`,
+        )
+        return
+      case 'confirm-server-switch':
+        await this.confirmSwitch(host, action.from, action.to, raw)
+        return
+    }
+  }
+
+  private async openConversation(host: DeepLinkHost, id: number): Promise<void> {
+    host.showWindow()
+    let member = false
+    try {
+      member = await host.isMember(id)
+    } catch (error) {
+      host.log(`Could not check conversation ${id}: ${String(error)}`)
+    }
+    if (!member) {
+      host.notice('This link is for a conversation you are not in.')
+      return
+    }
+    host.openConversation(id)
+  }
+
+  private async confirmSwitch(
+    host: DeepLinkHost,
+    from: string | null,
+    to: string,
+    raw: string,
+  ): Promise<void> {
+    if (this.asking) return
+    this.asking = true
+    try {
+      host.showWindow()
+      if (!(await host.confirmServerSwitch({ from, to }))) return
+      await host.switchServerAndRestart(to, raw)
+    } finally {
+      this.asking = false
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path'
+import { app, dialog, type BrowserWindow } from 'electron'
+import { DEEP_LINK_SCHEME, isDeepLinkArg } from '../../shared/deepLinks'
+
+/**
+ * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
+ * protocol registration, macOS's `open-url`, the dialogs, and the restart onto another server.
+ * Windows and Linux pass a link in argv: at a cold start (process.argv) or, when Tidings already
+ * runs, to the first instance's `second-instance` event (singleInstance.ts).
+ */
+
+export interface ProtocolClientOptions {
+  isPackaged: boolean
+  /** TIDINGS_REGISTER_PROTOCOL=1: a development run registers itself too (Electron + app path). */
+  registerInDevelopment: boolean
+  /** process.execPath and process.argv[1] (the app folder) of a development run. */
+  execPath: string
+  appArg: string | undefined
+}
+
+/**
+ * Makes this app the OS handler of tidings:// links. The installers register it too
+ * (electron-builder.yml `protocols`: Info.plist, the NSIS registry keys, the .desktop MimeType);
+ * this covers a portable copy and repairs a registration another app took. A development run
+ * does not register unless asked, so that it never takes links from the installed app.
+ */
+export function registerProtocolClient(options: ProtocolClientOptions): boolean {
+  if (options.isPackaged) {
+    if (app.isDefaultProtocolClient(DEEP_LINK_SCHEME)) return true
+    return app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)
+  }
+  if (!options.registerInDevelopment || options.appArg === undefined) return false
+  return app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, options.execPath, [
+    resolve(options.appArg),
+  ])
+}
+
+/**
+ * macOS delivers links as `open-url`, at a cold start before the app is ready: this must be
+ * listened to from the start of main. Returns the unsubscribe.
+ */
+export function listenForOpenUrl(receive: (url: string) => void): () => void {
+  const listener = (event: { preventDefault(): void }, url: string) => {
+    event.preventDefault()
+    receive(url)
+  }
+  app.on('open-url', listener)
+  return () => {
+    app.removeListener('open-url', listener)
+  }
+}
+
+/** Asks before switching servers for an invite; true only on "Switch and restart". */
+export async function confirmServerSwitch(
+  parent: BrowserWindow | null,
+  request: { from: string | null; to: string },
+): Promise<boolean> {
+  const options = {
+    type: 'question' as const,
+    buttons: ['Switch and restart', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: `Switch Tidings to ${request.to}?`,
+    detail:
+      `The invite link you opened is for the server at ${request.to}. Tidings now uses ` +
+      `${request.from ?? 'its built-in server'}. Switching restarts Tidings and opens the ` +
+      `registration form for that server; Settings can switch back at any time.`,
+  }
+  const { response } = parent
+    ? await dialog.showMessageBox(parent, options)
+    : await dialog.showMessageBox(options)
+  return response === 0
+}
+
+/** A notice about a link, next to the window; not waited for. */
+export function showLinkNotice(parent: BrowserWindow | null, message: string): void {
+  const options = { type: 'info' as const, buttons: ['OK'], message }
+  const shown = parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options)
+  shown.catch((error: unknown) => console.error('Could not show a link notice', error))
+}
+
+/** The arguments of a restart that opens `link`: this launch's, without the link it came with. */
+export function relaunchArgs(argv: readonly string[], link: string): string[] {
+  return [...argv.slice(1).filter((arg) => !isDeepLinkArg(arg)), link]
+}
+
+/** Restarts the app with `link` among its arguments (after the new server was saved). */
+export function relaunchWithLink(link: string): void {
+  app.relaunch({ args: relaunchArgs(process.argv, link) })
+  app.quit()
+}

@@ -1,0 +1,109 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  confirmServerSwitch,
+  listenForOpenUrl,
+  registerProtocolClient,
+  relaunchArgs,
+  relaunchWithLink,
+  showLinkNotice,
+} from '../../../src/main/electron/deepLinks'
+import { claimSingleInstance } from '../../../src/main/electron/singleInstance'
+import { FakeBrowserWindow, app, dialog, fakeEvent, resetFakeElectron } from './fakeElectron'
+
+vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
+
+beforeEach(() => resetFakeElectron())
+
+describe('registerProtocolClient', () => {
+  const base = { execPath: '/usr/bin/electron', appArg: '.', registerInDevelopment: false }
+
+  it('a packaged app makes itself the tidings:// handler, unless it already is', () => {
+    expect(registerProtocolClient({ ...base, isPackaged: true })).toBe(true)
+    expect(app.setAsDefaultProtocolClient.mock.calls).toEqual([['tidings']])
+    registerProtocolClient({ ...base, isPackaged: true })
+    expect(app.setAsDefaultProtocolClient).toHaveBeenCalledTimes(1)
+  })
+
+  it('a development run registers only when asked, as Electron plus the app folder', () => {
+    expect(registerProtocolClient({ ...base, isPackaged: false })).toBe(false)
+    expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled()
+    registerProtocolClient({ ...base, isPackaged: false, registerInDevelopment: true })
+    expect(app.setAsDefaultProtocolClient.mock.calls[0]?.[0]).toBe('tidings')
+    expect(app.setAsDefaultProtocolClient.mock.calls[0]?.[1]).toBe('/usr/bin/electron')
+    expect(app.setAsDefaultProtocolClient.mock.calls[0]?.[2]).toEqual([process.cwd()])
+  })
+})
+
+describe('links from the OS', () => {
+  it('macOS open-url: the URL is taken (and the default action prevented)', () => {
+    const received: string[] = []
+    const stop = listenForOpenUrl((url) => received.push(url))
+    const event = fakeEvent()
+    app.emit('open-url', event, 'tidings://conversation/4')
+    expect(received).toEqual(['tidings://conversation/4'])
+    expect(event.defaultPrevented).toBe(true)
+    stop()
+    expect(app.listenerCount('open-url')).toBe(0)
+  })
+
+  it('a second launch hands its arguments to the first instance', () => {
+    const launches: (readonly string[])[] = []
+    expect(claimSingleInstance((argv) => launches.push(argv))).toBe(true)
+    app.emit('second-instance', fakeEvent(), ['tidings.exe', 'tidings://conversation/8'], 'C:\\')
+    expect(launches).toEqual([['tidings.exe', 'tidings://conversation/8']])
+  })
+})
+
+describe('dialogs', () => {
+  it('asks before switching servers, with Cancel as the default', async () => {
+    const parent = new FakeBrowserWindow({})
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false })
+    const yes = await confirmServerSwitch(parent as never, {
+      from: null,
+      to: 'https://chat.example.com',
+    })
+    expect(yes).toBe(false)
+    const [shownOn, options] = dialog.showMessageBox.mock.calls[0] as unknown as [
+      unknown,
+      Record<string, unknown>,
+    ]
+    expect(shownOn).toBe(parent)
+    expect(options).toMatchObject({
+      buttons: ['Switch and restart', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Switch Tidings to https://chat.example.com?',
+    })
+    expect(options.detail).toContain('Tidings now uses its built-in server.')
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false })
+    expect(
+      await confirmServerSwitch(null, { from: 'https://a.example', to: 'https://b.example' }),
+    ).toBe(true)
+  })
+
+  it('shows a notice without waiting for it', () => {
+    showLinkNotice(null, 'This link is for a conversation you are not in.')
+    expect(dialog.showMessageBox.mock.calls[0]).toEqual([
+      { type: 'info', buttons: ['OK'], message: 'This link is for a conversation you are not in.' },
+    ])
+  })
+})
+
+describe('restarting onto the invite’s server', () => {
+  it('keeps the launch’s arguments, drops the old link, adds the new one', () => {
+    expect(
+      relaunchArgs(
+        ['/opt/Tidings/tidings', '--no-sandbox', 'tidings://invite?x'],
+        'tidings://invite?y',
+      ),
+    ).toEqual(['--no-sandbox', 'tidings://invite?y'])
+  })
+
+  it('relaunches, then quits', () => {
+    relaunchWithLink('tidings://invite?server=https%3A%2F%2Fa.example&code=c')
+    expect(app.relaunch).toHaveBeenCalledTimes(1)
+    const options = app.relaunch.mock.calls[0] as unknown as [{ args: string[] }]
+    expect(options[0].args.at(-1)).toBe('tidings://invite?server=https%3A%2F%2Fa.example&code=c')
+    expect(app.quit).toHaveBeenCalledTimes(1)
+  })
+})
