@@ -85,7 +85,8 @@ export interface StorageNeeds {
   /** A user as presence announces them. */
   personOf: (userId: number) => Promise<Person | undefined>
   metrics: ServerMetrics
-  reportError(error: unknown): void
+  /** Where a background part's failures go: the server's log, under `what` failed. */
+  failureOf(what: string): (error: unknown) => void
 }
 
 /**
@@ -100,7 +101,8 @@ export async function buildServerContext(
 ): Promise<ServerServices> {
   fs.mkdirSync(options.dataDir, { recursive: true })
   const hub = new ConnectionHub()
-  const reportError = (error: unknown) => log.error({ err: error }, 'applying a control failed')
+  const failureOf = (what: string) => (error: unknown) => log.error({ err: error }, what)
+  const reportError = failureOf('applying a control event failed')
   // The services that control events change are built after the storage core, which delivers
   // them: the applier reads them from here once they exist.
   const targets: Partial<ControlTargets> = { hub, reportError }
@@ -122,7 +124,7 @@ export async function buildServerContext(
       return user && { ...user, online: true }
     },
     metrics,
-    reportError,
+    failureOf,
   }
   const core = options.databaseUrl
     ? await openPostgresStorage(needs, options.databaseUrl)
@@ -208,7 +210,7 @@ async function openSqliteStorage(needs: StorageNeeds): Promise<StorageCore> {
     needs.applyControl,
     async () => feed.watermark,
     log.latestId,
-    needs.reportError,
+    needs.failureOf('applying a control event failed'),
     (events) => needs.metrics.delivered(events),
   )
   const unitOfWork = new SqliteUnitOfWork(db, log, feed, needs.metrics)
@@ -216,7 +218,7 @@ async function openSqliteStorage(needs: StorageNeeds): Promise<StorageCore> {
     hub,
     new LocalPresenceRecorder(unitOfWork, needs.personOf),
     options.presenceGraceMs,
-    needs.reportError,
+    needs.failureOf('recording presence failed'),
   )
   const leases = new LocalLeases()
   return {

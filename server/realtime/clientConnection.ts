@@ -71,6 +71,11 @@ export class ClientConnection {
    * skip it then, and the replay reads them from the log after the ones the client missed.
    */
   live = true
+  /**
+   * Set once connection_established was sent: ephemeral events (typing), which no replay can
+   * bring back, reach the connection from then on, even while its replay is still being written.
+   */
+  greeted = true
   private filter: ReadonlySet<EventType> | null = null
   /** The frame handled last, when it was still running: the next one waits for it. */
   private handling: Promise<void> | undefined
@@ -117,7 +122,8 @@ export class ClientConnection {
    * event framed once for all recipients (see ConnectionHub).
    */
   sendEvent(event: OutgoingEvent, frame: Buffer): void {
-    if (!this.live || (this.filter && !this.filter.has(event.type))) return
+    if (event.id === null ? !this.greeted : !this.live) return
+    if (this.filter && !this.filter.has(event.type)) return
     this.sendFramed(frame)
   }
 

@@ -88,6 +88,7 @@ export function openStream(
     owner,
   )
   connection.live = false
+  connection.greeted = false
   // Registered before anything else, so that the heartbeat, a shutdown and a revocation reach it.
   const announced = ctx.hub.add(connection) ? ctx.presence.connected(caller.user.id) : undefined
   // From here on the connection is owed every event delivered: those that skip it while it is
@@ -143,6 +144,7 @@ async function greetAndCatchUp(
     latest_event_id: latest,
     heartbeat_interval_ms: ctx.options.heartbeatIntervalMs,
   })
+  connection.greeted = true
   if (missed?.resync) {
     connection.sendFrame({ type: 'resync_required', ...missed.resync, latest_id: latest })
     ctx.metrics.resynced(missed.resync.reason)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { Branding, Person, User, AuthResult } from '../../src/shared/models'
 import type { EventsInfo } from '../../src/shared/models'
 import { EVENT_TYPES } from '../../src/shared/eventTypes'
@@ -8,10 +8,12 @@ import {
   createConversation,
   registerAdmin,
   registerMember,
+  registerTeam,
   sendMessage,
   type TestAccount,
 } from '../support/accounts'
 import { RestClient } from '../support/restClient'
+import { TEST_DATABASE, onPostgres } from '../support/testDatabase'
 import { startHarness, type TestServer } from '../support/serverHarness'
 import { eventsIn, isEventOf } from '../support/wsTestClient'
 
@@ -29,10 +31,57 @@ describe('health, registration, login and profile', () => {
   })
   afterAll(() => server.stop())
 
-  it('answers /healthz', async () => {
+  it('answers /healthz with the database and the delivery lag', async () => {
     const response = await anonymous.get<{ ok: boolean; connections: number }>('/healthz')
     expect(response.status).toBe(200)
-    expect(response.body).toEqual({ status: 'success', data: { ok: true, connections: 0 } })
+    expect(response.body).toEqual({
+      status: 'success',
+      data: {
+        ok: true,
+        connections: 0,
+        database: TEST_DATABASE,
+        ...(onPostgres ? { node: expect.stringMatching(/^[0-9a-f-]{36}$/) } : {}),
+        delivered_up_to: expect.any(Number),
+        delivery_lag_events: 0,
+      },
+    })
+  })
+
+  it('exposes Prometheus metrics: connections, commits, deliveries, replays', async () => {
+    const server = await startHarness()
+    onTestFinished(() => server.stop())
+    const before = await fetch(`${server.url}/metrics`)
+    expect(before.status).toBe(200)
+    expect(before.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const metric = (text: string, name: string) =>
+      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
+    const text = await before.text()
+    for (const name of [
+      'tidings_connections',
+      'tidings_delivery_lag_events',
+      'tidings_events_committed_total',
+      'tidings_commit_duration_seconds_count',
+      'tidings_events_per_commit_count',
+      'tidings_events_delivered_total',
+      'tidings_replays_total',
+      'process_cpu_seconds_total',
+    ]) {
+      expect(metric(text, name), name).not.toBeNaN()
+    }
+    const { admin, members } = await registerTeam(server.url, ['bob'])
+    const socket = await admin.connect()
+    // A conversation is an event: committed, and delivered to the admin's socket.
+    await createConversation(admin, [members[0]!])
+    await socket.waitForEvent('conversation_created')
+    const after = await (await fetch(`${server.url}/metrics`)).text()
+    expect(metric(after, 'tidings_connections')).toBe(1)
+    expect(metric(after, 'tidings_events_committed_total')).toBeGreaterThan(
+      metric(text, 'tidings_events_committed_total'),
+    )
+    expect(metric(after, 'tidings_commit_duration_seconds_count')).toBeGreaterThan(
+      metric(text, 'tidings_commit_duration_seconds_count'),
+    )
+    await socket.close()
   })
 
   it('reports that the first account is needed, then makes it an administrator', async () => {

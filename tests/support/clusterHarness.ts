@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { promisify } from 'node:util'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -59,8 +60,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     url: url.toString(),
     query,
     async restart() {
-      execFileSync(path.join(ROOT, 'scripts/postgres/stop.sh'), [workdir])
-      start({ PG_PORT: port })
+      const run = promisify(execFile)
+      await run(path.join(ROOT, 'scripts/postgres/stop.sh'), [workdir])
+      await run(path.join(ROOT, 'scripts/postgres/start.sh'), [workdir], {
+        env: { ...process.env, PG_PORT: port },
+      })
     },
     async stop() {
       execFileSync(path.join(ROOT, 'scripts/postgres/stop.sh'), [workdir, '--clean'])
@@ -106,9 +110,14 @@ export async function startNode(
   let output = ''
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  let stopping = false
   const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       fs.rmSync(dataDir, { recursive: true, force: true })
+      // A node that ended on its own: what it said is the only clue.
+      if (!stopping) {
+        console.error(`node exited by itself (${code ?? signal}):\n${output.slice(-4000)}`)
+      }
       resolve()
     }),
   )
@@ -137,10 +146,12 @@ export async function startNode(
     output: () => output,
     exited,
     async kill() {
+      stopping = true
       child.kill('SIGKILL')
       await exited
     },
     async stop() {
+      stopping = true
       child.kill('SIGTERM')
       await exited
     },

@@ -122,6 +122,9 @@ export function createPool(options: PostgresPoolOptions): pg.Pool {
   // An idle connection that fails (the server restarted) is dropped by the pool; without a
   // listener the error would end the process.
   pool.on('error', () => {})
+  // So may one that is checked out (a batch's transaction, between two of its statements): the
+  // pool listens only while it is idle. The statement under way, or the next, fails with it.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return pool
 }
 

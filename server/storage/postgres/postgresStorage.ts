@@ -58,10 +58,15 @@ export async function openPostgresStorage(needs: StorageNeeds, url: string): Pro
     needs.applyControl,
     committedMax,
     await committedMax(),
-    needs.reportError,
+    needs.failureOf('applying a control event failed'),
     (events) => needs.metrics.delivered(events),
   )
-  const tailer = new EventTailer(db, feed, cluster.pollIntervalMs, needs.reportError)
+  const tailer = new EventTailer(
+    db,
+    feed,
+    cluster.pollIntervalMs,
+    needs.failureOf('reading the event log failed'),
+  )
   // After a commit: this node reads at once, and the others are told to.
   let ringing = false
   let ringAgain = false
@@ -73,7 +78,7 @@ export async function openPostgresStorage(needs: StorageNeeds, url: string): Pro
     ringing = true
     db.pool
       .query('select pg_notify($1, $2)', [EVENTS_CHANNEL, ''])
-      .catch(needs.reportError)
+      .catch(needs.failureOf('notifying the other nodes failed'))
       .finally(() => {
         ringing = false
         if (ringAgain) {
@@ -94,24 +99,35 @@ export async function openPostgresStorage(needs: StorageNeeds, url: string): Pro
     nodeId,
     needs.metrics,
   )
-  const node = new ClusterNode(db, nodeId, cluster.heartbeatMs, needs.reportError)
+  const node = new ClusterNode(
+    db,
+    nodeId,
+    cluster.heartbeatMs,
+    needs.failureOf('renewing the node lease failed'),
+  )
   const presence = new PresenceTracker(
     hub,
     new ClusterPresenceRecorder(unitOfWork, db, needs.personOf),
     options.presenceGraceMs,
-    needs.reportError,
+    needs.failureOf('recording presence failed'),
   )
-  const typing = new ClusterTyping(db, hub, nodeId, () => branding.timezone, needs.reportError)
+  const typing = new ClusterTyping(
+    db,
+    hub,
+    nodeId,
+    () => branding.timezone,
+    needs.failureOf('passing typing between nodes failed'),
+  )
   const listener = new NotificationListener(
     () => createClient(connection, 'listen'),
     { [EVENTS_CHANNEL]: () => tailer.poke(), [TYPING_CHANNEL]: (p) => typing.received(p) },
     () => tailer.poke(),
-    needs.reportError,
+    needs.failureOf('the LISTEN connection failed'),
   )
   const leases = new PostgresLeases(
     () => createClient(connection, 'leases'),
     cluster.heartbeatMs,
-    needs.reportError,
+    needs.failureOf('the lease session failed'),
   )
   return {
     db,
@@ -142,18 +158,26 @@ export async function openPostgresStorage(needs: StorageNeeds, url: string): Pro
               options.presenceGraceMs,
               cluster.nodeLeaseMs,
             ),
-          needs.reportError,
+          needs.failureOf('the presence janitor failed'),
         ),
       )
       leases.hold(
         'rate-limit-sweep',
-        periodicJob(60_000, () => db.runRaw(SWEEP_RATE_LIMITS, []), needs.reportError),
+        periodicJob(
+          60_000,
+          () => db.runRaw(SWEEP_RATE_LIMITS, []),
+          needs.failureOf('sweeping rate limits failed'),
+        ),
       )
     },
     close: async () => {
       await presence.stop()
       await leases.stop()
-      await unitOfWork.flush().catch(needs.reportError)
+      // What the last requests wrote is committed first, unless the database is gone for good.
+      await Promise.race([
+        unitOfWork.flush().catch(needs.failureOf('the last commit failed')),
+        new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+      ])
       await tailer.stop()
       await listener.stop()
       await node.stop()
