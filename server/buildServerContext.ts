@@ -132,7 +132,11 @@ export async function buildServerContext(
   const { db, unitOfWork, branding } = core
   late.feed = core.feed
 
-  const accounts = new Accounts(db, unitOfWork, options.openRegistration)
+  const accounts = new Accounts(db, unitOfWork, options.openRegistration, {
+    N: options.scryptCost,
+    r: 8,
+    p: 1,
+  })
   late.accounts = accounts
   const conversations = new Conversations(db)
   const messages = new Messages(db, conversations)

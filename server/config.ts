@@ -41,6 +41,11 @@ export interface ServerOptions {
   authAttemptsPerMinute?: number
   /** Largest attachment upload, in bytes. Default 25 MiB (Limits.attachmentMaxBytes). */
   attachmentMaxBytes?: number
+  /**
+   * scrypt's cost N for new password hashes (a power of two). Default 32768; lower it only for
+   * tests, where every registration would otherwise cost tens of ms.
+   */
+  scryptCost?: number
   /** pino level; default 'info' for the CLI, 'warn' from code. */
   logLevel?: string
   /** Where the JSON log lines go; default standard output. */
@@ -95,6 +100,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
     attachmentMaxBytes: options.attachmentMaxBytes ?? Limits.attachmentMaxBytes,
+    scryptCost: options.scryptCost ?? 32768,
     logLevel: options.logLevel ?? 'warn',
     logDestination: options.logDestination ?? process.stdout,
   }

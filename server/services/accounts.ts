@@ -12,7 +12,7 @@ import {
 } from '../http/httpError'
 import type { Database, Queryable } from '../storage/database'
 import type { Tx, UnitOfWork } from '../storage/unitOfWork'
-import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords'
+import { DEFAULT_SCRYPT, hashPassword, verifyPassword, type ScryptParams } from './passwords'
 import { SessionCache } from './sessionCache'
 import { hashSecret, newToken } from './tokens'
 
@@ -41,11 +41,17 @@ export interface RevokedSessions {
  */
 export class Accounts {
   private readonly cache = new SessionCache()
+  /**
+   * A hash to verify against when the user does not exist, so timing does not reveal usernames:
+   * made once, with the parameters of this server's hashes.
+   */
+  private dummyHash: Promise<string> | undefined
 
   constructor(
     private readonly db: Database,
     private readonly unitOfWork: UnitOfWork,
     private readonly openRegistration: boolean,
+    private readonly scrypt: ScryptParams = DEFAULT_SCRYPT,
   ) {}
 
   async userCount(db: Queryable = this.db): Promise<number> {
@@ -84,7 +90,7 @@ export class Accounts {
 
   async register(body: RegisterBody): Promise<AuthResult> {
     // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await hashPassword(body.password)
+    const passwordHash = await hashPassword(body.password, this.scrypt)
     return this.unitOfWork.run(async (tx) => {
       const first = (await this.userCount(tx)) === 0
       const now = nowIso()
@@ -138,7 +144,8 @@ export class Accounts {
         .select(['id', 'username', 'display_name', 'role', 'password_hash'])
         .where('username', '=', username),
     )
-    const valid = await verifyPassword(password, row?.password_hash ?? (await DUMMY_HASH_PROMISE))
+    this.dummyHash ??= hashPassword('not a real password', this.scrypt)
+    const valid = await verifyPassword(password, row?.password_hash ?? (await this.dummyHash))
     if (!row || !valid) throw unauthorized('Wrong username or password.')
     const { password_hash: _hash, ...user } = row
     const token = await this.unitOfWork.transaction((tx) => issueToken(tx, user.id))
@@ -178,7 +185,7 @@ export class Accounts {
       throw badRequest('The new password must differ from the current one.')
     }
     // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await hashPassword(newPassword)
+    const passwordHash = await hashPassword(newPassword, this.scrypt)
     return this.unitOfWork.run(async (tx) => {
       // Both awaits above let other requests run: another device may have revoked this token
       // or changed the password meanwhile, and neither may be undone by this older request.

@@ -1,10 +1,21 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
-/** scrypt parameters (N=2^15, r=8, p=1: ~32 MiB and tens of ms, OWASP's recommended floor). */
-const PARAMS = { N: 32768, r: 8, p: 1 }
+/** scrypt parameters: cost N (a power of two), block size r, parallelism p. */
+export interface ScryptParams {
+  N: number
+  r: number
+  p: number
+}
+
+/**
+ * The production parameters (N=2^15, r=8, p=1: ~32 MiB and tens of ms, OWASP's recommended floor).
+ * Tests may lower N (ServerOptions.scryptCost): a hash's parameters are stored with it, so
+ * verification always uses the ones it was made with.
+ */
+export const DEFAULT_SCRYPT: ScryptParams = { N: 32768, r: 8, p: 1 }
 const KEY_LENGTH = 32
 
-function derive(password: string, salt: Buffer, params: typeof PARAMS): Promise<Buffer> {
+function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 128 * params.N * params.r * 2 }
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
@@ -14,10 +25,13 @@ function derive(password: string, salt: Buffer, params: typeof PARAMS): Promise<
 }
 
 /** `scrypt$N$r$p$salt$hash`, self-describing so the parameters can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: ScryptParams = DEFAULT_SCRYPT,
+): Promise<string> {
   const salt = randomBytes(16)
-  const key = await derive(password, salt, PARAMS)
-  const { N, r, p } = PARAMS
+  const key = await derive(password, salt, params)
+  const { N, r, p } = params
   return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
 }
 
@@ -32,6 +46,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   })
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
-
-/** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
-export const DUMMY_HASH_PROMISE = hashPassword('not a real password')

@@ -54,6 +54,7 @@ export async function startTidings(dataDir?: string): Promise<TidingsHarness> {
     host: '127.0.0.1',
     dataDir: dir,
     openRegistration: true,
+    scryptCost: 1024,
     ...(await storageOptionsFor(dir)),
   })
   const call = async <T>(

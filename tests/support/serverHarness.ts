@@ -39,6 +39,8 @@ export const TEST_SERVER_DEFAULTS: ServerOptions = {
   host: '127.0.0.1',
   presenceGraceMs: 200,
   logLevel: 'silent',
+  // Registrations and logins by the dozen: a cheap hash (each stores its own parameters).
+  scryptCost: 1024,
 }
 
 /** A fresh temporary folder for a data directory; removed by the harness's `stop()`. */
