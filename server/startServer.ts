@@ -1,13 +1,13 @@
-import Fastify, { type FastifySchemaCompiler } from 'fastify'
-import { Ajv } from 'ajv'
+import Fastify from 'fastify'
 import websocket from '@fastify/websocket'
 import rateLimit from '@fastify/rate-limit'
-import type { TSchema, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CloseCode } from '../src/shared/closeCodes'
 import { Limits } from '../src/shared/limits'
 import { resolveOptions, type ServerOptions } from './config'
-import { installErrorHandling } from './http/errorHandling'
+import { frameworkErrors, installErrorHandling } from './http/errorHandling'
 import { HttpError } from './http/httpError'
+import { validatorFor } from './http/validation'
 import { startHeartbeat } from './realtime/heartbeat'
 import { adminRoutes } from './routes/adminRoutes'
 import { authRoutes } from './routes/authRoutes'
@@ -38,25 +38,6 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/**
- * Request validation: Ajv with Fastify's own defaults, but two instances. Path, query and header
- * values are strings on the wire, so they are converted to their declared types ("12" → 12; "1.5"
- * for an integer is refused). A JSON body is not converted: a value of the wrong type is a 400, as
- * it is over the socket, where Fastify's default converted it (a text of 123 was stored as "123",
- * a title of 5 as "5"). Unknown body fields are still dropped, not refused.
- */
-const FASTIFY_AJV_DEFAULTS = {
-  useDefaults: true,
-  removeAdditional: true,
-  addUsedSchema: false,
-  allErrors: false,
-} as const
-const ajvForStrings = new Ajv({ ...FASTIFY_AJV_DEFAULTS, coerceTypes: 'array' })
-const ajvForBodies = new Ajv({ ...FASTIFY_AJV_DEFAULTS, coerceTypes: false })
-
-const validatorFor: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? ajvForBodies : ajvForStrings).compile(schema)
-
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 /** How often uploads that no message claimed within their day are removed. */
 const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -80,7 +61,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     },
     bodyLimit: 256 * 1024,
+    // Requests that come while the server closes get the envelope (see the onRequest hook below),
+    // not Fastify's own 503 body; so do its router's 400 and 414.
+    return503OnClosing: false,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  // JSON only: Fastify's default text/plain parser would hand a route a string, which its schema
+  // then refuses with 400 where a body that is not JSON is a 415.
+  app.removeContentTypeParser('text/plain')
   const services = await buildServerContext(opts, app.log)
   const { ctx, messageIndex } = services
   const { hub, unitOfWork, presence, attachments, leases, integrations } = ctx
@@ -104,6 +92,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   app.setValidatorCompiler(validatorFor)
   app.decorateRequest('caller', null)
+  // Set as soon as close() begins: what arrives after it is answered 503 in the envelope (and the
+  // connection closed), before any route touches services that are stopping.
+  let closing: Promise<void> | undefined
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new HttpError(503, 'shutting_down', 'The server is shutting down; try again shortly.')
+  })
   // Group commit (see UnitOfWork): no response leaves before what its request wrote is committed.
   app.addHook('onSend', async () => {
     await unitOfWork.durable()
@@ -158,7 +154,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = typeof address === 'object' && address ? address.port : opts.port
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host
 
-  let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
       stopHeartbeat()

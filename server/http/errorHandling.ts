@@ -1,10 +1,11 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from './httpError'
 
 /** Codes for Fastify's own 4xx errors, so its internal codes (FST_ERR_*) never reach clients. */
 const CLIENT_ERROR_CODES: Record<number, string> = {
   404: 'not_found',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   429: 'rate_limited',
 }
@@ -46,4 +47,25 @@ export function installErrorHandling(app: FastifyInstance): void {
       error: { code: 'not_found', message: `No route ${request.method} ${request.url}.` },
     })
   })
+}
+
+/**
+ * Fastify's `frameworkErrors` option: the errors its router raises before any route runs (a path
+ * that is not valid percent-encoding, 400; a path parameter over 100 characters, 414) in the
+ * error envelope instead of Fastify's own body.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status = error.statusCode ?? 400
+  const code = status === 414 ? 'uri_too_long' : status >= 500 ? 'internal' : 'invalid_request'
+  const message =
+    status === 414
+      ? 'A part of the path is too long.'
+      : status >= 500
+        ? 'Internal server error.'
+        : 'The path is not valid.'
+  void reply.code(status).send({ status: 'error', error: { code, message } })
 }
