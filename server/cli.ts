@@ -12,6 +12,11 @@ import { startServer } from './startServer'
 const HELP = `Usage: npm run server -- [options]
   --port <n>             TCP port (default 8000, env TIDINGS_PORT; 0 picks a free port)
   --host <addr>          interface to bind (default 127.0.0.1, env TIDINGS_HOST)
+  --public-url <url>     a URL clients reach this server by (https://chat.example.com); repeat
+                         for several. Only their host names (and the loopback ones) are
+                         answered; without it a server bound to loopback answers only loopback
+                         names, one bound elsewhere any name (env TIDINGS_PUBLIC_URL, comma-
+                         separated)
   --data-dir <dir>       folder of tidings.db (default ./data, env TIDINGS_DATA_DIR)
   --database-url <url>   run as a node of a cluster on PostgreSQL 15+ instead of SQLite:
                          postgres://user:pass@host:5432/db (env TIDINGS_DATABASE_URL)
@@ -42,6 +47,7 @@ try {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-url': { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
       'secret-key-file': { type: 'string' },
@@ -92,6 +98,17 @@ const attachmentMaxMb = number(
 const logLevel = values['log-level'] ?? env.TIDINGS_LOG_LEVEL ?? 'info'
 if (!LOG_LEVELS.includes(logLevel)) usageError(`Invalid log level: ${logLevel}`)
 const host = values.host ?? env.TIDINGS_HOST ?? '127.0.0.1'
+const publicUrls =
+  values['public-url'] ??
+  (env.TIDINGS_PUBLIC_URL ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '')
+for (const url of publicUrls) {
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    usageError(`Invalid public URL: ${url} (http:// or https://)`)
+  }
+}
 const dataDir = values['data-dir'] ?? env.TIDINGS_DATA_DIR ?? './data'
 const databaseUrl = values['database-url'] ?? (env.TIDINGS_DATABASE_URL || undefined)
 if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -131,6 +148,7 @@ try {
   server = await startServer({
     port: port ?? 8000,
     host,
+    publicUrls,
     dataDir,
     ...(databaseUrl !== undefined ? { databaseUrl, secretKey, cluster } : {}),
     ...(presenceGraceMs !== undefined ? { presenceGraceMs } : {}),

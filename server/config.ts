@@ -8,6 +8,12 @@ export interface ServerOptions {
   /** Interface to bind. Default 127.0.0.1. */
   host?: string
   /**
+   * The URLs clients reach this server by (`https://chat.example.com`): their host names are
+   * the Host headers it answers, besides the loopback names (see http/hostCheck). Default none: a
+   * server bound to loopback then answers only its loopback names, one bound elsewhere any name.
+   */
+  publicUrls?: string[]
+  /**
    * Folder of `tidings.db`, `secret.key` and uploaded files. Default ./data. With `databaseUrl`
    * it holds only uploads being received.
    */
@@ -85,6 +91,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     port: options.port ?? 8000,
     host: options.host ?? '127.0.0.1',
+    publicUrls: options.publicUrls ?? [],
     dataDir: path.resolve(options.dataDir ?? './data'),
     databaseUrl: options.databaseUrl,
     secretKey: options.secretKey,

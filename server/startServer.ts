@@ -7,6 +7,7 @@ import { Limits } from '../src/shared/limits'
 import { resolveOptions, type ServerOptions } from './config'
 import { frameworkErrors, installErrorHandling } from './http/errorHandling'
 import { HttpError } from './http/httpError'
+import { checkHost, hostPolicy } from './http/hostCheck'
 import { validatorFor } from './http/validation'
 import { startHeartbeat } from './realtime/heartbeat'
 import { adminRoutes } from './routes/adminRoutes'
@@ -92,14 +93,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   app.setValidatorCompiler(validatorFor)
   app.decorateRequest('caller', null)
-  // Set as soon as close() begins: what arrives after it is answered 503 in the envelope (and the
-  // connection closed), before any route touches services that are stopping.
-  let closing: Promise<void> | undefined
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return
-    reply.header('connection', 'close')
-    throw new HttpError(503, 'shutting_down', 'The server is shutting down; try again shortly.')
-  })
   // Group commit (see UnitOfWork): no response leaves before what its request wrote is committed.
   app.addHook('onSend', async () => {
     await unitOfWork.durable()
@@ -121,6 +114,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // cost an entry and a 'close' closure per socket.
       clientTracking: false,
     },
+  })
+  // The first hooks of every route (after @fastify/websocket's, which marks an upgrade request
+  // so that its socket is ended once refused): a Host header this server does not answer (DNS
+  // rebinding) is refused, and so is everything once the server is closing.
+  const hosts = hostPolicy(opts.host, opts.publicUrls)
+  if (hosts.anyHost) {
+    app.log.warn(
+      `listening on ${opts.host} without --public-url: requests for any host name are answered; name the URLs clients use to refuse the others (DNS rebinding)`,
+    )
+  }
+  app.addHook('onRequest', checkHost(hosts))
+  // Set as soon as close() begins: what arrives after it is answered 503 in the envelope (and the
+  // connection closed), before any route touches services that are stopping.
+  let closing: Promise<void> | undefined
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new HttpError(503, 'shutting_down', 'The server is shutting down; try again shortly.')
   })
   for (const plugin of [
     healthRoutes,
