@@ -1,6 +1,4 @@
-import fs from 'node:fs'
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import path from 'node:path'
 import { LocalLeases, type Leases } from './cluster/leases'
 import type { ResolvedOptions } from './config'
 import type { ServerContext } from './context'
@@ -26,6 +24,7 @@ import { SecretBox } from './services/secretBox'
 import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
 import type { Database } from './storage/database'
 import type { ControlEvent } from './storage/eventSink'
+import { makePrivateDir, prepareSqliteFolder } from './storage/dataFolder'
 import { EventReader } from './storage/eventReader'
 import { EventRetention, readRetentionFloor } from './storage/eventRetention'
 import { openPostgresStorage } from './storage/postgres/postgresStorage'
@@ -99,7 +98,7 @@ export async function buildServerContext(
   options: ResolvedOptions,
   log: ServerLog,
 ): Promise<ServerServices> {
-  fs.mkdirSync(options.dataDir, { recursive: true })
+  makePrivateDir(options.dataDir)
   const hub = new ConnectionHub()
   const failureOf = (what: string) => (error: unknown) => log.error({ err: error }, what)
   const reportError = failureOf('applying a control event failed')
@@ -201,7 +200,7 @@ export async function buildServerContext(
 /** The embedded engine: one SQLite file, one writer, every lease this node's. */
 async function openSqliteStorage(needs: StorageNeeds): Promise<StorageCore> {
   const { options, hub } = needs
-  const db = new SqliteDatabase(path.join(options.dataDir, 'tidings.db'))
+  const db = new SqliteDatabase(prepareSqliteFolder(options.dataDir, options.init))
   runSqliteMigrations(db)
   const branding = new BrandingSettings(db)
   await branding.load()

@@ -23,6 +23,9 @@ const HELP = `Usage: npm run server -- [options]
   --secret-key-file <f>  the key that seals stored mail passwords, 32 bytes base64; required
                          with --database-url, the same on every node (env TIDINGS_SECRET_KEY
                          holds the key itself)
+  --init                 start a new, empty server even though the data folder holds files of
+                         an earlier one (secret.key, attachments) beside a missing or empty
+                         tidings.db; without it such a start is refused (a lost database)
   --open-registration    anyone may register without an invite (env TIDINGS_OPEN_REGISTRATION=1)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
   --attachment-max-mb <n>  largest attachment upload in MiB (default 25, env TIDINGS_ATTACHMENT_MAX_MB)
@@ -51,6 +54,7 @@ try {
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
       'secret-key-file': { type: 'string' },
+      init: { type: 'boolean' },
       'open-registration': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'attachment-max-mb': { type: 'string' },
@@ -152,6 +156,7 @@ try {
     dataDir,
     ...(databaseUrl !== undefined ? { databaseUrl, secretKey, cluster } : {}),
     ...(presenceGraceMs !== undefined ? { presenceGraceMs } : {}),
+    init: values.init ?? false,
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),

@@ -31,6 +31,12 @@ export interface ServerOptions {
   secretKey?: string
   /** Cluster timings (PostgreSQL only); the defaults suit a production cluster. */
   cluster?: ClusterOptions
+  /**
+   * Start even when `<dataDir>/tidings.db` is missing or empty beside files an earlier server
+   * left (its secret.key, its attachments): a new, empty server. Without it such a start is
+   * refused, since the database was most likely lost. SQLite only. Default false.
+   */
+  init?: boolean
   /** Let anyone register without an invite. Default false. */
   openRegistration?: boolean
   /**
@@ -101,6 +107,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       nodeLeaseMs: options.cluster?.nodeLeaseMs ?? 10_000,
       poolSize: options.cluster?.poolSize ?? 10,
     } satisfies Required<ClusterOptions>,
+    init: options.init ?? false,
     openRegistration: options.openRegistration ?? false,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
     retentionMs: options.retentionMs ?? 30 * DAY_MS,

@@ -30,7 +30,8 @@ export function receiveBody(
   maxBytes: number,
 ): Promise<ReceivedBody> {
   return new Promise((resolve, reject) => {
-    const file = fs.createWriteStream(target, { flags: 'wx' })
+    // Owner only, as every file of the data folder (see storage/dataFolder).
+    const file = fs.createWriteStream(target, { flags: 'wx', mode: 0o600 })
     const hash = createHash('sha256')
     let size = 0
     let settled = false
