@@ -26,6 +26,8 @@ import type { Database } from './storage/database'
 import type { ControlEvent } from './storage/eventSink'
 import { makePrivateDir, prepareSqliteFolder } from './storage/dataFolder'
 import { EventReader } from './storage/eventReader'
+import { StorageHealth } from './storage/storageHealth'
+import { nowIso } from './clock'
 import { EventRetention, readRetentionFloor } from './storage/eventRetention'
 import { openPostgresStorage } from './storage/postgres/postgresStorage'
 import { SqliteDatabase } from './storage/sqlite/sqliteDatabase'
@@ -165,6 +167,20 @@ export async function buildServerContext(
   })
   Object.assign(targets, { accounts, branding, integrations })
 
+  // A settings row rewritten and committed: what /healthz tries while the storage is full.
+  const storage = new StorageHealth(async () => {
+    const now = nowIso()
+    await unitOfWork.transaction((tx) =>
+      tx.run(
+        tx.q
+          .insertInto('settings')
+          .values({ key: 'storage_probe', value: now })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: now })),
+      ),
+    )
+    await unitOfWork.durable()
+  })
+
   const ctx: ServerContext = {
     options,
     db,
@@ -186,6 +202,7 @@ export async function buildServerContext(
     typing: core.typing,
     leases: core.leases,
     metrics,
+    storage,
     nodeId: core.nodeId,
   }
   return {

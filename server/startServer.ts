@@ -97,7 +97,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   app.addHook('onSend', async () => {
     await unitOfWork.durable()
   })
-  installErrorHandling(app)
+  installErrorHandling(app, ctx.storage)
   await app.register(rateLimit, {
     global: false,
     ...(services.rateLimitStore ? { store: services.rateLimitStore } : {}),

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { StorageHealth } from '../storage/storageHealth'
 import { HttpError } from './httpError'
 
 /** Codes for Fastify's own 4xx errors, so its internal codes (FST_ERR_*) never reach clients. */
@@ -13,9 +14,10 @@ const CLIENT_ERROR_CODES: Record<number, string> = {
 /**
  * Turns every failure into the error envelope: our HttpErrors keep their status and code, schema
  * violations become 400 with the validator's message, oversize or malformed bodies keep Fastify's
- * 4xx, and anything unexpected is logged and answered 500 without internals.
+ * 4xx, a write refused for lack of space is 507 storage_full (see StorageHealth), and anything
+ * unexpected is logged and answered 500 without internals.
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, storage: StorageHealth): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
       return reply
@@ -35,6 +37,17 @@ export function installErrorHandling(app: FastifyInstance): void {
           ? 'invalid_json'
           : (CLIENT_ERROR_CODES[status] ?? 'invalid_request')
       return reply.code(status).send({ status: 'error', error: { code, message: error.message } })
+    }
+    // Not a bug but the machine: nothing was stored, and a retry later may succeed.
+    if (storage.observe(error)) {
+      request.log.error({ err: error }, 'storage full: a write was refused')
+      return reply.code(507).send({
+        status: 'error',
+        error: {
+          code: 'storage_full',
+          message: "The server's storage is full, so nothing was stored; try again later.",
+        },
+      })
     }
     request.log.error({ err: error }, 'unhandled error')
     return reply

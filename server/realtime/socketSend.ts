@@ -45,7 +45,7 @@ export async function sendOverSocket(
       connection.refuse(toErrorCode(error.code), error.message, clientId)
     } else {
       reportError(error, 'send_message failed')
-      connection.sendFrame(notStored(clientId))
+      connection.sendFrame(notStored(ctx, clientId, error))
     }
     return
   }
@@ -56,7 +56,7 @@ export async function sendOverSocket(
       connection.sendFrame({ type: 'message_ack', client_id: clientId, created, message }),
     failed: (error) => {
       reportError(error, 'send_message commit failed')
-      connection.sendFrame(notStored(clientId))
+      connection.sendFrame(notStored(ctx, clientId, error))
     },
   })
 }
@@ -64,13 +64,21 @@ export async function sendOverSocket(
 /** Where unexpected failures go (the server's logger). */
 export type ErrorReporter = (error: unknown, message: string) => void
 
-function notStored(clientId: string): ErrorFrame {
-  return {
-    type: 'error',
-    code: 'internal_error',
-    message: 'The message could not be stored; send it again.',
-    client_id: clientId,
-  }
+/** Nothing was stored: the storage is full (storage_full), or something else failed. */
+function notStored(ctx: ServerContext, clientId: string, error: unknown): ErrorFrame {
+  return ctx.storage.observe(error)
+    ? {
+        type: 'error',
+        code: 'storage_full',
+        message: "The server's storage is full, so the message was not stored; send it again later.",
+        client_id: clientId,
+      }
+    : {
+        type: 'error',
+        code: 'internal_error',
+        message: 'The message could not be stored; send it again.',
+        client_id: clientId,
+      }
 }
 
 const SEND_ERRORS: ReadonlySet<string> = new Set([

@@ -46,7 +46,7 @@ async function startTestApp(between: (ctx: ServerContext) => preHandlerAsyncHook
   )
   const { ctx } = services
   app.decorateRequest('caller', null)
-  installErrorHandling(app)
+  installErrorHandling(app, ctx.storage)
   await app.register(websocket)
   app.addHook('onRoute', (route) => {
     if (route.url !== '/events/ws/connect') return

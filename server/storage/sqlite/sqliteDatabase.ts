@@ -112,7 +112,11 @@ export class SqliteDatabase implements Database {
     void this.checkpointer?.stop()
     this.statements.clear()
     if (this.sqlite.open) {
-      this.sqlite.pragma('optimize')
+      try {
+        this.sqlite.pragma('optimize')
+      } catch {
+        // Statistics for the next start only: a full disk must not keep the database open.
+      }
       this.sqlite.close()
     }
   }
