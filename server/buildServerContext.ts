@@ -14,6 +14,8 @@ import { LocalTypingRelay, type TypingRelay } from './realtime/typingRelay'
 import type { Person } from '../src/shared/models'
 import { Accounts } from './services/accounts'
 import { Attachments } from './services/attachments'
+import { FairPool } from './services/fairPool'
+import { PasswordHasher } from './services/passwords'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
 import { MessageIndex } from './services/messageIndex'
@@ -108,6 +110,7 @@ export async function buildServerContext(
   // them: the applier reads them from here once they exist.
   const targets: Partial<ControlTargets> = { hub, reportError }
   const late: { accounts?: Accounts; feed?: LiveFeed } = {}
+  const hashingPool = new FairPool(options.scryptConcurrency, options.scryptMaxWaiting)
   const metrics = createMetrics(
     () => hub.size,
     {
@@ -115,6 +118,7 @@ export async function buildServerContext(
         late.feed ? Math.max(0, (await late.feed.committedMax()) - late.feed.watermark) : 0,
     },
     { engine: options.databaseUrl ? 'postgres' : 'sqlite' },
+    () => hashingPool.waiting,
   )
   const needs: StorageNeeds = {
     options,
@@ -133,11 +137,10 @@ export async function buildServerContext(
   const { db, unitOfWork, branding } = core
   late.feed = core.feed
 
-  const accounts = new Accounts(db, unitOfWork, options.openRegistration, {
-    N: options.scryptCost,
-    r: 8,
-    p: 1,
-  })
+  const hasher = new PasswordHasher({ N: options.scryptCost, r: 8, p: 1 }, hashingPool, () =>
+    metrics.passwordHashed(),
+  )
+  const accounts = new Accounts(db, unitOfWork, options.openRegistration, hasher)
   late.accounts = accounts
   const conversations = new Conversations(db)
   const messages = new Messages(db, conversations)

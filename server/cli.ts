@@ -2,6 +2,7 @@ import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, be
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SECRET_KEY_REQUIRED } from './storage/postgres/postgresStorage'
+import { limitArgs, limitHelp, limitOptions } from './limitFlags'
 import { startServer } from './startServer'
 
 /**
@@ -32,6 +33,9 @@ const HELP = `Usage: npm run server -- [options]
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
   --help                 show this help
 
+Limits (see docs/security.md):
+${limitHelp()}
+
 Tuning (environment only): TIDINGS_PRESENCE_GRACE_MS (default 15000), and with --database-url
 TIDINGS_CLUSTER_POLL_MS (250), TIDINGS_CLUSTER_HEARTBEAT_MS (2000), TIDINGS_CLUSTER_LEASE_MS
 (10000), TIDINGS_CLUSTER_POOL_SIZE (10); see docs/deploy.md.`
@@ -60,6 +64,7 @@ try {
       'attachment-max-mb': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean' },
+      ...limitArgs(),
     },
   })
 } catch (error) {
@@ -129,6 +134,12 @@ if (keyFile !== undefined) {
 } else {
   secretKey = env.TIDINGS_SECRET_KEY || undefined
 }
+let limits
+try {
+  limits = limitOptions(values, env)
+} catch (error) {
+  usageError((error as Error).message)
+}
 const positive = (name: string) =>
   number(env[name], name, (value) => Number.isInteger(value) && value > 0)
 const presenceGraceMs = number(
@@ -164,6 +175,7 @@ try {
       ? { attachmentMaxBytes: Math.floor(attachmentMaxMb * 1024 * 1024) }
       : {}),
     logLevel,
+    ...limits,
   })
 } catch (error) {
   // Start-up fails on the machine, not in the code: one line that says what to change.

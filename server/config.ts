@@ -51,6 +51,22 @@ export interface ServerOptions {
   heartbeatIntervalMs?: number
   /** Login/register attempts per username and address per minute. Default 10. */
   authAttemptsPerMinute?: number
+  /**
+   * Login and register attempts per address per minute, whatever the usernames (password
+   * spraying). IPv6 addresses count by /64. Default 30.
+   */
+  authAttemptsPerAddress?: number
+  /** Login attempts per username per minute, whatever the addresses (distributed guessing). Default 20. */
+  loginAttemptsPerUsername?: number
+  /** Registrations with a missing or wrong invite code per address per hour. Default 10. */
+  inviteFailuresPerHour?: number
+  /**
+   * Password hashes (scrypt) computed at once; the others wait their turn, fairly between
+   * addresses. Default 2: each takes a thread of libuv's pool of 4, which file I/O and DNS share.
+   */
+  scryptConcurrency?: number
+  /** Hashes that may wait for a turn; past that a login or registration is answered 429. Default 100. */
+  scryptMaxWaiting?: number
   /** Largest attachment upload, in bytes. Default 25 MiB (Limits.attachmentMaxBytes). */
   attachmentMaxBytes?: number
   /**
@@ -113,6 +129,11 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     retentionMs: options.retentionMs ?? 30 * DAY_MS,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
+    authAttemptsPerAddress: options.authAttemptsPerAddress ?? 30,
+    loginAttemptsPerUsername: options.loginAttemptsPerUsername ?? 20,
+    inviteFailuresPerHour: options.inviteFailuresPerHour ?? 10,
+    scryptConcurrency: options.scryptConcurrency ?? 2,
+    scryptMaxWaiting: options.scryptMaxWaiting ?? 100,
     attachmentMaxBytes: options.attachmentMaxBytes ?? Limits.attachmentMaxBytes,
     scryptCost: options.scryptCost ?? 32768,
     logLevel: options.logLevel ?? 'warn',

@@ -70,7 +70,8 @@ function notStored(ctx: ServerContext, clientId: string, error: unknown): ErrorF
     ? {
         type: 'error',
         code: 'storage_full',
-        message: "The server's storage is full, so the message was not stored; send it again later.",
+        message:
+          "The server's storage is full, so the message was not stored; send it again later.",
         client_id: clientId,
       }
     : {

@@ -55,6 +55,8 @@ export async function startTidings(dataDir?: string): Promise<TidingsHarness> {
     dataDir: dir,
     openRegistration: true,
     scryptCost: 1024,
+    authAttemptsPerAddress: 100_000,
+    loginAttemptsPerUsername: 100_000,
     ...(await storageOptionsFor(dir)),
   })
   const call = async <T>(

@@ -39,6 +39,8 @@ export class ServerFixture {
       openRegistration: true,
       presenceGraceMs: 0,
       authAttemptsPerMinute: 1000,
+      authAttemptsPerAddress: 100_000,
+      loginAttemptsPerUsername: 100_000,
     })
     this.port = this.server.port
     return this.server

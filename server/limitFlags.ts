@@ -1,0 +1,105 @@
+import type { ServerOptions } from './config'
+
+/**
+ * The server's limits as command-line flags, each with its environment variable (the flag
+ * wins): one table, so that the CLI, its help and its test cannot disagree. docs/security.md
+ * describes each.
+ */
+export interface LimitFlag {
+  /** `--<name> <n>` */
+  name: string
+  env: string
+  /** Help text; the default is appended. */
+  help: string
+  /** The default, as the help shows it. */
+  shown: string
+  /** 0 is accepted (and means what `help` says). */
+  zero?: boolean
+  /** Fractions are accepted (sizes in MiB). */
+  fraction?: boolean
+  apply(value: number): ServerOptions
+}
+
+const MIB = 1024 * 1024
+
+export const LIMIT_FLAGS: readonly LimitFlag[] = [
+  {
+    name: 'auth-attempts-per-minute',
+    env: 'TIDINGS_AUTH_ATTEMPTS_PER_MINUTE',
+    help: 'login/register attempts per address and username a minute',
+    shown: '10',
+    apply: (n) => ({ authAttemptsPerMinute: n }),
+  },
+  {
+    name: 'auth-attempts-per-address',
+    env: 'TIDINGS_AUTH_ATTEMPTS_PER_ADDRESS',
+    help: 'login/register attempts per address a minute, any username',
+    shown: '30',
+    apply: (n) => ({ authAttemptsPerAddress: n }),
+  },
+  {
+    name: 'login-attempts-per-username',
+    env: 'TIDINGS_LOGIN_ATTEMPTS_PER_USERNAME',
+    help: 'login attempts per username a minute, any address',
+    shown: '20',
+    apply: (n) => ({ loginAttemptsPerUsername: n }),
+  },
+  {
+    name: 'invite-failures-per-hour',
+    env: 'TIDINGS_INVITE_FAILURES_PER_HOUR',
+    help: 'registrations with a missing or wrong invite per address an hour',
+    shown: '10',
+    apply: (n) => ({ inviteFailuresPerHour: n }),
+  },
+  {
+    name: 'scrypt-concurrency',
+    env: 'TIDINGS_SCRYPT_CONCURRENCY',
+    help: 'password hashes computed at once (the rest wait, fairly by address)',
+    shown: '2',
+    apply: (n) => ({ scryptConcurrency: n }),
+  },
+]
+
+/** `Invalid <what>: <raw>` for a value the flag does not take. */
+export class LimitFlagError extends Error {}
+
+/**
+ * The options the limit flags and variables give: `values` holds the parsed flags (strings),
+ * `env` the environment. Throws LimitFlagError for a value that is not a number the flag takes.
+ */
+export function limitOptions(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): ServerOptions {
+  const options: ServerOptions = {}
+  for (const flag of LIMIT_FLAGS) {
+    const fromFlag = values[flag.name]
+    const raw = typeof fromFlag === 'string' ? fromFlag : env[flag.env]
+    if (raw === undefined || raw === '') continue
+    const value = Number(raw)
+    const valid =
+      /^[0-9]+(\.[0-9]+)?$/.test(raw.trim()) &&
+      (flag.fraction || Number.isInteger(value)) &&
+      (flag.zero ? value >= 0 : value > 0)
+    if (!valid) throw new LimitFlagError(`Invalid --${flag.name}: ${raw}`)
+    Object.assign(options, flag.apply(value))
+  }
+  return options
+}
+
+/** The flags for parseArgs. */
+export function limitArgs(): Record<string, { type: 'string' }> {
+  return Object.fromEntries(LIMIT_FLAGS.map((flag) => [flag.name, { type: 'string' as const }]))
+}
+
+/** The help's lines for the limits. */
+export function limitHelp(): string {
+  const indent = ' '.repeat(25)
+  return LIMIT_FLAGS.map(
+    (flag) =>
+      `  --${flag.name} <n>\n${indent}${flag.help}\n${indent}(default ${flag.shown}, env ${flag.env})`,
+  ).join('\n')
+}
+
+/** Bytes from MiB (a fraction allowed), for the size flags. */
+export const mib = (value: number): number => Math.floor(value * MIB)
