@@ -150,13 +150,10 @@ export async function buildServerContext(
   const reactions = new Reactions(conversations, messages)
   const retention = new EventRetention(db, unitOfWork)
   await retention.load()
-  const attachments = new Attachments(
-    db,
-    core.attachmentBytes,
-    conversations,
-    unitOfWork,
-    options.attachmentMaxBytes,
-  )
+  const attachments = new Attachments(db, core.attachmentBytes, conversations, unitOfWork, {
+    maxBytes: options.attachmentMaxBytes,
+    deadlines: { totalMs: options.uploadTimeoutMs, idleMs: options.bodyTimeoutMs },
+  })
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
   const integrations = new Integrations({

@@ -69,6 +69,27 @@ export interface ServerOptions {
   scryptMaxWaiting?: number
   /** Largest attachment upload, in bytes. Default 25 MiB (Limits.attachmentMaxBytes). */
   attachmentMaxBytes?: number
+  /** Open TCP connections at most; more are dropped as they come. Default 20,000. */
+  maxConnections?: number
+  /**
+   * A new connection's first request head must arrive within this (else it is closed): idle
+   * connections and slowloris. Default 10 s.
+   */
+  headersTimeoutMs?: number
+  /** A JSON body must arrive within this of its head (else 408). Default 30 s. */
+  bodyTimeoutMs?: number
+  /**
+   * An upload must arrive within this (else 408), and never pause longer than bodyTimeoutMs.
+   * Default 10 minutes (25 MiB at 45 KB/s).
+   */
+  uploadTimeoutMs?: number
+  /** WebSocket connections one user may hold on this node; one more is closed with 4029. Default 20. */
+  maxSocketsPerUser?: number
+  /**
+   * WebSocket upgrades whose token is being checked at once; more are answered 503 server_busy
+   * (a reconnect storm on a slow database, or a flood of bogus tokens). Default 1,000.
+   */
+  maxPendingUpgrades?: number
   /**
    * scrypt's cost N for new password hashes (a power of two). Default 32768; lower it only for
    * tests, where every registration would otherwise cost tens of ms.
@@ -135,6 +156,12 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     scryptConcurrency: options.scryptConcurrency ?? 2,
     scryptMaxWaiting: options.scryptMaxWaiting ?? 100,
     attachmentMaxBytes: options.attachmentMaxBytes ?? Limits.attachmentMaxBytes,
+    maxConnections: options.maxConnections ?? 20_000,
+    headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+    uploadTimeoutMs: options.uploadTimeoutMs ?? 10 * 60_000,
+    maxSocketsPerUser: options.maxSocketsPerUser ?? 20,
+    maxPendingUpgrades: options.maxPendingUpgrades ?? 1_000,
     scryptCost: options.scryptCost ?? 32768,
     logLevel: options.logLevel ?? 'warn',
     logDestination: options.logDestination ?? process.stdout,

@@ -58,6 +58,55 @@ export const LIMIT_FLAGS: readonly LimitFlag[] = [
     shown: '2',
     apply: (n) => ({ scryptConcurrency: n }),
   },
+  {
+    name: 'scrypt-max-waiting',
+    env: 'TIDINGS_SCRYPT_MAX_WAITING',
+    help: 'password hashes that may wait; past that logins are answered 429',
+    shown: '100',
+    apply: (n) => ({ scryptMaxWaiting: n }),
+  },
+  {
+    name: 'max-connections',
+    env: 'TIDINGS_MAX_CONNECTIONS',
+    help: 'open TCP connections at most (HTTP and WebSocket); more are dropped',
+    shown: '20000',
+    apply: (n) => ({ maxConnections: n }),
+  },
+  {
+    name: 'headers-timeout-s',
+    env: 'TIDINGS_HEADERS_TIMEOUT_S',
+    help: 'seconds for a connection to send its request head, else it is closed',
+    shown: '10',
+    apply: (n) => ({ headersTimeoutMs: n * 1000 }),
+  },
+  {
+    name: 'body-timeout-s',
+    env: 'TIDINGS_BODY_TIMEOUT_S',
+    help: 'seconds for a JSON body to arrive (and longest pause of an upload), else 408',
+    shown: '30',
+    apply: (n) => ({ bodyTimeoutMs: n * 1000 }),
+  },
+  {
+    name: 'upload-timeout-s',
+    env: 'TIDINGS_UPLOAD_TIMEOUT_S',
+    help: 'seconds for an attachment upload to arrive, else 408',
+    shown: '600',
+    apply: (n) => ({ uploadTimeoutMs: n * 1000 }),
+  },
+  {
+    name: 'max-sockets-per-user',
+    env: 'TIDINGS_MAX_SOCKETS_PER_USER',
+    help: 'WebSocket connections per user and node; one more is closed with 4029',
+    shown: '20',
+    apply: (n) => ({ maxSocketsPerUser: n }),
+  },
+  {
+    name: 'max-pending-upgrades',
+    env: 'TIDINGS_MAX_PENDING_UPGRADES',
+    help: 'WebSocket upgrades being authenticated at once; more are answered 503',
+    shown: '1000',
+    apply: (n) => ({ maxPendingUpgrades: n }),
+  },
 ]
 
 /** `Invalid <what>: <raw>` for a value the flag does not take. */

@@ -7,6 +7,7 @@ import { Limits } from '../src/shared/limits'
 import { resolveOptions, type ServerOptions } from './config'
 import { frameworkErrors, installErrorHandling } from './http/errorHandling'
 import { HttpError } from './http/httpError'
+import { limitBodyTime, limitConnections } from './http/connectionLimits'
 import { checkHost, hostPolicy } from './http/hostCheck'
 import { validatorFor } from './http/validation'
 import { startHeartbeat } from './realtime/heartbeat'
@@ -62,11 +63,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     },
     bodyLimit: 256 * 1024,
+    // Node's limit on receiving a whole request: a backstop behind the deadlines of bodies and
+    // uploads (http/connectionLimits), which answer in the envelope first.
+    requestTimeout: opts.headersTimeoutMs + opts.uploadTimeoutMs + 10_000,
     // Requests that come while the server closes get the envelope (see the onRequest hook below),
     // not Fastify's own 503 body; so do its router's 400 and 414.
     return503OnClosing: false,
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  limitConnections(app.server, opts)
   // JSON only: Fastify's default text/plain parser would hand a route a string, which its schema
   // then refuses with 400 where a body that is not JSON is a 415.
   app.removeContentTypeParser('text/plain')
@@ -125,6 +130,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     )
   }
   app.addHook('onRequest', checkHost(hosts))
+  limitBodyTime(app, opts.bodyTimeoutMs)
   // Set as soon as close() begins: what arrives after it is answered 503 in the envelope (and the
   // connection closed), before any route touches services that are stopping.
   let closing: Promise<void> | undefined

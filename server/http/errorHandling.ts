@@ -20,6 +20,8 @@ const CLIENT_ERROR_CODES: Record<number, string> = {
 export function installErrorHandling(app: FastifyInstance, storage: StorageHealth): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
+      // A request that did not arrive in time: the rest of it is not waited for.
+      if (error.statusCode === 408) reply.header('connection', 'close')
       return reply
         .code(error.statusCode)
         .send({ status: 'error', error: { code: error.code, message: error.message } })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import type { Readable } from 'node:stream'
+import { requestTimeout } from './connectionLimits'
 import { HttpError } from './httpError'
 
 /** What a received body was: its length and hex SHA-256. */
@@ -18,16 +19,25 @@ function size(bytes: number): string {
   return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`
 }
 
+/** How long a body may take: in all, and between two chunks. */
+export interface BodyDeadlines {
+  totalMs: number
+  idleMs: number
+}
+
 /**
  * Streams a request body into `target` (a new file), hashing it on the way, and refuses it with
  * 413 as soon as it passes `maxBytes`. The request itself is never destroyed: past the limit its
  * remaining bytes are read and dropped, so the 413 reaches the client and its connection stays
- * usable. On any failure the partial file is removed.
+ * usable. A body that takes longer than `deadlines.totalMs`, or sends nothing for
+ * `deadlines.idleMs`, is refused with 408 (its connection is then closed: see errorHandling). On
+ * any failure the partial file is removed.
  */
 export function receiveBody(
   source: Readable,
   target: string,
   maxBytes: number,
+  deadlines: BodyDeadlines,
 ): Promise<ReceivedBody> {
   return new Promise((resolve, reject) => {
     // Owner only, as every file of the data folder (see storage/dataFolder).
@@ -38,12 +48,18 @@ export function receiveBody(
     const fail = (error: unknown) => {
       if (settled) return
       settled = true
+      clearTimeout(total)
+      clearTimeout(idle)
       source.resume()
       file.destroy()
       fs.rm(target, { force: true }, () => reject(error))
     }
+    const tooSlow = () => fail(requestTimeout('file'))
+    const total = setTimeout(tooSlow, deadlines.totalMs)
+    const idle = setTimeout(tooSlow, deadlines.idleMs)
     source.on('data', (chunk: Buffer) => {
       if (settled) return
+      idle.refresh()
       size += chunk.length
       if (size > maxBytes) {
         fail(payloadTooLarge(maxBytes))
@@ -57,6 +73,8 @@ export function receiveBody(
     })
     source.once('end', () => {
       if (settled) return
+      clearTimeout(total)
+      clearTimeout(idle)
       file.end(() => {
         if (settled) return
         settled = true

@@ -48,6 +48,12 @@ export class ConnectionHub {
     return false
   }
 
+  /** The user's open connections on this node. */
+  countOf(userId: number): number {
+    const held = this.byUser.get(userId)
+    return held === undefined ? 0 : held instanceof Set ? held.size : 1
+  }
+
   isConnected(userId: number): boolean {
     return this.byUser.has(userId)
   }

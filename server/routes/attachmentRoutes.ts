@@ -50,7 +50,11 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
 
   app.post(
     '/conversations/:id/attachments',
-    { schema: { params: ConversationParams, querystring: AttachmentUploadQuery } },
+    {
+      schema: { params: ConversationParams, querystring: AttachmentUploadQuery },
+      // Read by the handler, under the upload's own deadlines (see Attachments.upload).
+      config: { streamedBody: true },
+    },
     async (request, reply) => {
       const { user } = callerOf(request)
       const hasBody =

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream'
 import type { Attachment } from '../../src/shared/models'
 import { nowIso } from '../clock'
 import { badRequest, notFound } from '../http/httpError'
-import { receiveBody } from '../http/receiveBody'
+import { receiveBody, type BodyDeadlines } from '../http/receiveBody'
 import { TEMP_PREFIX, type AttachmentBytes } from '../storage/attachmentBytes'
 import type { Database } from '../storage/database'
 import type { UnitOfWork } from '../storage/unitOfWork'
@@ -24,14 +24,25 @@ export interface StoredAttachment extends Attachment {
  * SQLite, the database on PostgreSQL). A send links uploads to its message (attachmentRows); a
  * deletion of the message, or 24 hours without one, removes them.
  */
+/** What an upload may be: its size, and how long it may take to arrive. */
+export interface UploadLimits {
+  /** Largest file, in bytes. */
+  maxBytes: number
+  deadlines: BodyDeadlines
+}
+
 export class Attachments {
+  private readonly maxBytes: number
+
   constructor(
     private readonly db: Database,
     private readonly bytes: AttachmentBytes,
     private readonly conversations: Conversations,
     private readonly unitOfWork: UnitOfWork,
-    private readonly maxBytes: number,
-  ) {}
+    private readonly limits: UploadLimits,
+  ) {
+    this.maxBytes = limits.maxBytes
+  }
 
   /** Start-up: the store exists and holds no half-received upload of a previous run. */
   prepare(): void {
@@ -62,7 +73,7 @@ export class Attachments {
     if (!safeName) throw badRequest('The file name is empty once path separators are removed.')
     if (!body) throw badRequest('The file is empty.')
     const temp = path.join(this.bytes.tempDir, `${TEMP_PREFIX}${randomUUID()}`)
-    const { size, sha256 } = await receiveBody(body, temp, this.maxBytes)
+    const { size, sha256 } = await receiveBody(body, temp, this.maxBytes, this.limits.deadlines)
     if (size === 0) {
       fs.rmSync(temp, { force: true })
       throw badRequest('The file is empty.')
