@@ -153,6 +153,8 @@ export async function buildServerContext(
   const attachments = new Attachments(db, core.attachmentBytes, conversations, unitOfWork, {
     maxBytes: options.attachmentMaxBytes,
     deadlines: { totalMs: options.uploadTimeoutMs, idleMs: options.bodyTimeoutMs },
+    unsentQuotaBytes: options.unsentUploadQuotaBytes,
+    storageQuotaBytes: options.userStorageQuotaBytes,
   })
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))

@@ -69,6 +69,16 @@ export interface ServerOptions {
   scryptMaxWaiting?: number
   /** Largest attachment upload, in bytes. Default 25 MiB (Limits.attachmentMaxBytes). */
   attachmentMaxBytes?: number
+  /**
+   * Bytes of a user's uploads that no message carries yet, at most (413 quota_exceeded past it).
+   * Default 100 MiB.
+   */
+  unsentUploadQuotaBytes?: number
+  /**
+   * Bytes of all the files a user uploaded, sent or not, at most (413 quota_exceeded past it);
+   * 0 for no limit. Default 0.
+   */
+  userStorageQuotaBytes?: number
   /** Open TCP connections at most; more are dropped as they come. Default 20,000. */
   maxConnections?: number
   /**
@@ -156,6 +166,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     scryptConcurrency: options.scryptConcurrency ?? 2,
     scryptMaxWaiting: options.scryptMaxWaiting ?? 100,
     attachmentMaxBytes: options.attachmentMaxBytes ?? Limits.attachmentMaxBytes,
+    unsentUploadQuotaBytes: options.unsentUploadQuotaBytes ?? 100 * 1024 * 1024,
+    userStorageQuotaBytes: options.userStorageQuotaBytes ?? 0,
     maxConnections: options.maxConnections ?? 20_000,
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,

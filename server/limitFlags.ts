@@ -66,6 +66,23 @@ export const LIMIT_FLAGS: readonly LimitFlag[] = [
     apply: (n) => ({ scryptMaxWaiting: n }),
   },
   {
+    name: 'unsent-upload-quota-mb',
+    env: 'TIDINGS_UNSENT_UPLOAD_QUOTA_MB',
+    help: 'MiB of uploads a user may hold that no message carries yet (413 quota_exceeded)',
+    shown: '100',
+    fraction: true,
+    apply: (n) => ({ unsentUploadQuotaBytes: mib(n) }),
+  },
+  {
+    name: 'user-storage-quota-mb',
+    env: 'TIDINGS_USER_STORAGE_QUOTA_MB',
+    help: 'MiB of files each user may store, sent or not (413 quota_exceeded); 0: no quota',
+    shown: '0',
+    zero: true,
+    fraction: true,
+    apply: (n) => ({ userStorageQuotaBytes: mib(n) }),
+  },
+  {
     name: 'max-connections',
     env: 'TIDINGS_MAX_CONNECTIONS',
     help: 'open TCP connections at most (HTTP and WebSocket); more are dropped',

@@ -14,7 +14,7 @@ export const payloadTooLarge = (maxBytes: number) =>
   new HttpError(413, 'payload_too_large', `The file is larger than the limit of ${size(maxBytes)}.`)
 
 /** "25 MiB (26214400 bytes)" for whole mebibytes, else the bytes alone. */
-function size(bytes: number): string {
+export function size(bytes: number): string {
   const mib = bytes / (1024 * 1024)
   return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`
 }
@@ -27,7 +27,7 @@ export interface BodyDeadlines {
 
 /**
  * Streams a request body into `target` (a new file), hashing it on the way, and refuses it with
- * 413 as soon as it passes `maxBytes`. The request itself is never destroyed: past the limit its
+ * 413 as soon as it passes `maxBytes` (`tooLarge()` says why). The request itself is never destroyed: past the limit its
  * remaining bytes are read and dropped, so the 413 reaches the client and its connection stays
  * usable. A body that takes longer than `deadlines.totalMs`, or sends nothing for
  * `deadlines.idleMs`, is refused with 408 (its connection is then closed: see errorHandling). On
@@ -38,6 +38,7 @@ export function receiveBody(
   target: string,
   maxBytes: number,
   deadlines: BodyDeadlines,
+  tooLarge: () => Error = () => payloadTooLarge(maxBytes),
 ): Promise<ReceivedBody> {
   return new Promise((resolve, reject) => {
     // Owner only, as every file of the data folder (see storage/dataFolder).
@@ -62,7 +63,7 @@ export function receiveBody(
       idle.refresh()
       size += chunk.length
       if (size > maxBytes) {
-        fail(payloadTooLarge(maxBytes))
+        fail(tooLarge())
         return
       }
       hash.update(chunk)
