@@ -158,15 +158,18 @@ export async function buildServerContext(
   })
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
-  const integrations = new Integrations({
-    db,
-    unitOfWork,
-    conversations,
-    messages,
-    box: core.box,
-    leases: core.leases,
-    log,
-  })
+  const integrations = new Integrations(
+    {
+      db,
+      unitOfWork,
+      conversations,
+      messages,
+      box: core.box,
+      leases: core.leases,
+      log,
+    },
+    { allowPrivateMailHosts: options.allowPrivateMailHosts },
+  )
   Object.assign(targets, { accounts, branding, integrations })
 
   // A settings row rewritten and committed: what /healthz tries while the storage is full.

@@ -28,6 +28,10 @@ const HELP = `Usage: npm run server -- [options]
                          an earlier one (secret.key, attachments) beside a missing or empty
                          tidings.db; without it such a start is refused (a lost database)
   --open-registration    anyone may register without an invite (env TIDINGS_OPEN_REGISTRATION=1)
+  --allow-private-mail-hosts
+                         let mail accounts use IMAP/SMTP servers on loopback, private or
+                         link-local addresses (an on-premises mail server); refused without it
+                         (env TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS=1)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
   --attachment-max-mb <n>  largest attachment upload in MiB (default 25, env TIDINGS_ATTACHMENT_MAX_MB)
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
@@ -60,6 +64,7 @@ try {
       'secret-key-file': { type: 'string' },
       init: { type: 'boolean' },
       'open-registration': { type: 'boolean' },
+      'allow-private-mail-hosts': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'attachment-max-mb': { type: 'string' },
       'log-level': { type: 'string' },
@@ -168,6 +173,9 @@ try {
     ...(databaseUrl !== undefined ? { databaseUrl, secretKey, cluster } : {}),
     ...(presenceGraceMs !== undefined ? { presenceGraceMs } : {}),
     init: values.init ?? false,
+    allowPrivateMailHosts:
+      values['allow-private-mail-hosts'] ??
+      ['1', 'true'].includes(env.TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS ?? ''),
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),

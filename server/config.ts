@@ -37,6 +37,12 @@ export interface ServerOptions {
    * refused, since the database was most likely lost. SQLite only. Default false.
    */
   init?: boolean
+  /**
+   * Let mail accounts use IMAP and SMTP servers on loopback, private or link-local addresses (an
+   * on-premises mail server). Without it such hosts are refused: members could otherwise make the
+   * server probe its own network. Default false.
+   */
+  allowPrivateMailHosts?: boolean
   /** Let anyone register without an invite. Default false. */
   openRegistration?: boolean
   /**
@@ -155,6 +161,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       poolSize: options.cluster?.poolSize ?? 10,
     } satisfies Required<ClusterOptions>,
     init: options.init ?? false,
+    allowPrivateMailHosts: options.allowPrivateMailHosts ?? false,
     openRegistration: options.openRegistration ?? false,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
     retentionMs: options.retentionMs ?? 30 * DAY_MS,

@@ -41,6 +41,8 @@ export class ServerFixture {
       authAttemptsPerMinute: 1000,
       authAttemptsPerAddress: 100_000,
       loginAttemptsPerUsername: 100_000,
+      // The test mail servers listen on 127.0.0.1.
+      allowPrivateMailHosts: true,
     })
     this.port = this.server.port
     return this.server
