@@ -46,6 +46,8 @@ const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
 /** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
 const SEARCH_INDEX_INTERVAL_MS = 5_000
 const LISTEN_BACKLOG = 4096
+/** How long a shutdown waits for the sends being stored to be (and acked) before closing. */
+const SENDS_DRAIN_MS = 5_000
 
 /** Builds and starts the events server; resolves once it listens and is ready. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -174,6 +176,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const close = () => {
     closing ??= (async () => {
       stopHeartbeat()
+      // Sockets take no more frames; the sends already being stored are, and their batch is
+      // committed (which sends their acks) before the close frames: a client is never told
+      // "going away" after a send was stored without its ack.
+      await hub.stopTaking(SENDS_DRAIN_MS)
+      await unitOfWork.flush()
       await presence.stop()
       for (const connection of [...hub.connections()]) {
         connection.close(CloseCode.GoingAway, 'server shutting down')

@@ -25,17 +25,22 @@ export async function sendOverSocket(
     connection.close(CloseCode.Unauthorized, 'account no longer exists')
     return
   }
+  // The server began shutting down while this frame waited: not stored, so not owed an ack (the
+  // client sends it again once reconnected). Past this point it is, and the shutdown waits for it.
+  if (!connection.taking) return
   let result
   try {
-    result = await ctx.unitOfWork.run((tx) =>
-      ctx.messages.send(
-        tx,
-        sender,
-        frame.conversation_id,
-        frame.text,
-        clientId,
-        frame.reply_to_id,
-        frame.attachment_ids,
+    result = await ctx.hub.storing(
+      ctx.unitOfWork.run((tx) =>
+        ctx.messages.send(
+          tx,
+          sender,
+          frame.conversation_id,
+          frame.text,
+          clientId,
+          frame.reply_to_id,
+          frame.attachment_ids,
+        ),
       ),
     )
   } catch (error) {
