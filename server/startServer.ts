@@ -73,7 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return503OnClosing: false,
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
-  limitConnections(app.server, opts)
+  limitConnections(app, opts)
   // JSON only: Fastify's default text/plain parser would hand a route a string, which its schema
   // then refuses with 400 where a body that is not JSON is a 415.
   app.removeContentTypeParser('text/plain')

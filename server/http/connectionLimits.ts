@@ -22,9 +22,10 @@ export const requestTimeout = (what: string) =>
  * headersTimeout, set to the same value.
  */
 export function limitConnections(
-  server: Server,
+  app: FastifyInstance,
   options: { maxConnections: number; headersTimeoutMs: number },
 ): void {
+  const server: Server = app.server
   server.maxConnections = options.maxConnections
   server.headersTimeout = options.headersTimeoutMs
   const deadlines = new WeakMap<Socket, NodeJS.Timeout>()
@@ -41,7 +42,10 @@ export function limitConnections(
     deadlines.delete(socket)
   }
   server.on('request', (request: { socket: Socket }) => headArrived(request.socket))
-  server.on('upgrade', (request: { socket: Socket }) => headArrived(request.socket))
+  // An upgrade is routed by @fastify/websocket, not through 'request': its first hook says the
+  // head arrived. (Not an 'upgrade' listener of our own: once @fastify/websocket removes its own
+  // at shutdown, Node would hand an upgrade to ours alone, which would leave its socket open.)
+  app.addHook('onRequest', async (request) => headArrived(request.raw.socket))
 }
 
 /**

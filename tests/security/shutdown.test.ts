@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { MessagePage } from '../../src/shared/models'
 import { CloseCode } from '../../src/shared/closeCodes'
-import { createConversation, registerTeam, type TestAccount } from '../support/accounts'
+import {
+  createConversation,
+  registerAdmin,
+  registerTeam,
+  type TestAccount,
+} from '../support/accounts'
+import { RawConnection, requestHead } from '../support/rawHttp'
 import { startHarness, type TestServer } from '../support/serverHarness'
 import type { WsTestClient } from '../support/wsTestClient'
 
@@ -46,7 +52,7 @@ async function storedIds(server: TestServer, admin: TestAccount, conversationId:
   return page.data.messages.map((message) => message.client_id)
 }
 
-describe('a shutdown while sends are on their way', () => {
+describe('a shutdown while sends and upgrades are on their way', () => {
   it('stores no send that arrives after the close began (its ack could not follow)', async () => {
     const { server, admin, conversation, socket } = await setUp()
     send(socket, conversation.id, 'late-1')
@@ -72,5 +78,38 @@ describe('a shutdown while sends are on their way', () => {
       id.startsWith('burst-'),
     )
     expect(stored.sort()).toEqual(acked(socket).sort())
+  })
+
+  it('is not held open by an upgrade that arrives after it stopped taking them', async () => {
+    const server = await startHarness()
+    servers.push(server)
+    const admin = await registerAdmin(server.url)
+    // Connected before the close, its upgrade sent once the server no longer accepts any.
+    const late = await RawConnection.open(server.url)
+    const closed = server.server.close()
+    for (;;) {
+      const refused = await RawConnection.open(server.url).then(
+        (other) => (other.destroy(), false),
+        () => true,
+      )
+      if (refused) break
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    late.write(
+      requestHead(server.url, 'GET', `/events/ws/connect?token=${admin.token}`, {
+        Upgrade: 'websocket',
+        Connection: 'Upgrade',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version': '13',
+      }),
+    )
+    await late.waitForClose(5_000)
+    let timer: NodeJS.Timeout | undefined
+    const outcome = await Promise.race([
+      closed.then(() => 'closed'),
+      new Promise((resolve) => (timer = setTimeout(() => resolve('still closing'), 5_000))),
+    ])
+    clearTimeout(timer)
+    expect(outcome).toBe('closed')
   })
 })
