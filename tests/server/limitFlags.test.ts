@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { resolveOptions } from '../../server/config'
 import { LIMIT_FLAGS, LimitFlagError, limitHelp, limitOptions } from '../../server/limitFlags'
@@ -36,6 +37,13 @@ describe('the limit flags of the CLI', () => {
     for (const flag of LIMIT_FLAGS) {
       expect(help).toContain(`--${flag.name} <n>`)
       expect(help).toContain(`(default ${flag.shown}, env ${flag.env})`)
+    }
+  })
+
+  it('are each in docs/security.md, with their variable', () => {
+    const docs = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8')
+    for (const flag of LIMIT_FLAGS) {
+      expect(docs, flag.name).toContain(`\`--${flag.name}\` (\`${flag.env}\`)`)
     }
   })
 })

@@ -38,6 +38,9 @@ export class ServerFixture {
       dataDir: this.dataDir,
       openRegistration: true,
       presenceGraceMs: 0,
+      // A cheap hash, as the server harness uses: the production cost (tens of ms of CPU, much
+      // more on a busy machine) ran into FAST_TUNING's 5 s request timeout.
+      scryptCost: 1024,
       authAttemptsPerMinute: 1000,
       authAttemptsPerAddress: 100_000,
       loginAttemptsPerUsername: 100_000,
