@@ -15,6 +15,8 @@ const HELP = `Usage: npm run server -- [options]
   --data-dir <dir>       folder of tidings.db (default ./data, env TIDINGS_DATA_DIR)
   --database-url <url>   run as a node of a cluster on PostgreSQL 15+ instead of SQLite:
                          postgres://user:pass@host:5432/db (env TIDINGS_DATABASE_URL)
+  --trust-proxy <list>   addresses or CIDR ranges of the load balancers in front, whose
+                         X-Forwarded-For names the client (env TIDINGS_TRUST_PROXY)
   --secret-key-file <f>  the key that seals stored mail passwords, 32 bytes base64; required
                          with --database-url, the same on every node (env TIDINGS_SECRET_KEY
                          holds the key itself)
@@ -45,6 +47,7 @@ try {
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
       'secret-key-file': { type: 'string' },
+      'trust-proxy': { type: 'string' },
       'open-registration': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'attachment-max-mb': { type: 'string' },
@@ -108,6 +111,13 @@ if (keyFile !== undefined) {
 } else {
   secretKey = env.TIDINGS_SECRET_KEY || undefined
 }
+const trustProxyList = values['trust-proxy'] ?? env.TIDINGS_TRUST_PROXY
+const trustProxy = trustProxyList
+  ? trustProxyList
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+  : undefined
 const positive = (name: string) =>
   number(env[name], name, (value) => Number.isInteger(value) && value > 0)
 const presenceGraceMs = number(
@@ -134,6 +144,7 @@ try {
     dataDir,
     ...(databaseUrl !== undefined ? { databaseUrl, secretKey, cluster } : {}),
     ...(presenceGraceMs !== undefined ? { presenceGraceMs } : {}),
+    ...(trustProxy ? { trustProxy } : {}),
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),

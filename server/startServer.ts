@@ -80,6 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     },
     bodyLimit: 256 * 1024,
+    trustProxy: opts.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
   const services = await buildServerContext(opts, app.log)
   const { ctx, messageIndex } = services
