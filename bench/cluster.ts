@@ -38,7 +38,7 @@ const FSYNC = argValue('--fsync') ?? 'on'
 const USERS = quick ? 400 : 3000
 const SMALL_SIZE = 10
 const BIG_SIZE = quick ? 200 : 1000
-const SMALL_RATE = quick ? 200 : 1000
+const SMALL_RATE = Number(argValue('--small-rate') ?? (quick ? 200 : 1000))
 const BIG_RATE = quick ? 5 : 20
 const SECONDS = quick ? 3 : 15
 const SECRET_KEY = Buffer.alloc(32, 9).toString('base64')
@@ -173,7 +173,18 @@ async function startNodeProcess(url: string, core: number | undefined): Promise<
   const cli = path.join(root, 'server/cli.ts')
   const pin =
     core !== undefined && shell('command -v taskset || true') ? ['taskset', '-c', String(core)] : []
-  const command = [...pin, process.execPath, '--max-semi-space-size=16', '--import', 'tsx', cli]
+  const profile = args.includes('--cpu-prof')
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'results', 'profiles')}`]
+    : []
+  const command = [
+    ...pin,
+    process.execPath,
+    '--max-semi-space-size=16',
+    ...profile,
+    '--import',
+    'tsx',
+    cli,
+  ]
   const child = spawn(
     command[0]!,
     [...command.slice(1), '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
