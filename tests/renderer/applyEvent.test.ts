@@ -20,7 +20,7 @@ import {
   conversationTitle,
   useConversations,
 } from '../../src/renderer/src/stores/conversations'
-import { useEventLog } from '../../src/renderer/src/stores/eventLog'
+import { useEventMonitor } from '../../src/renderer/src/stores/eventMonitor'
 import { buildThread, useMessages } from '../../src/renderer/src/stores/messages'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { usePresence } from '../../src/renderer/src/stores/presence'
@@ -838,7 +838,7 @@ describe('conversations, presence, typing and system events', () => {
     expect(useToasts.getState().toasts.at(-1)?.kind).toBe('system_notification')
     // Types the renderer does not act on are still listed in the monitor.
     applyEvent(event('email_received', {} as EventDataMap['email_received']))
-    expect(useEventLog.getState().entries.map((e) => e.event.type)).toEqual([
+    expect(useEventMonitor.getState().entries.map((e) => e.event.type)).toEqual([
       'email_received',
       'system_notification',
     ])

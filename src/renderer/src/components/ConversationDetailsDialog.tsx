@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
-import { errorMessage } from '../api'
+import { errorMessage } from '../ipcClient'
 import { platformLabel } from '../platformLabel'
 import { leaveConversation } from '../stores/actions'
 import {

@@ -2,13 +2,13 @@ import type { AnyTidingsEvent } from '../../../shared/events'
 import type { OutboxItem, SessionState } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
 import type { Message, MessageSearchResult } from '../../../shared/models'
-import { api } from '../api'
+import { ipc } from '../ipcClient'
 import { mentionsMe } from '../mentions'
 import { useBranding } from './branding'
 import { useConnection } from './connection'
 import { conversationTitle, useConversations } from './conversations'
 import { useDrafts } from './drafts'
-import { useEventLog } from './eventLog'
+import { useEventMonitor } from './eventMonitor'
 import { coversFrom, isOwnMessage, useMessages } from './messages'
 import { useNewMessages } from './newMessages'
 import { usePreferences } from './preferences'
@@ -127,7 +127,7 @@ function reloadConversationsSoon(): void {
 
 /** Applies one stream event to every store it concerns. */
 export function applyEvent(event: AnyTidingsEvent): void {
-  useEventLog.getState().add(event)
+  useEventMonitor.getState().add(event)
   const me = selfId()
   const conversations = useConversations.getState()
   const messages = useMessages.getState()
@@ -298,7 +298,7 @@ export function markActiveRead(): void {
   const ownMarker = conversation?.members.find((m) => m.user_id === me)?.last_read_message_id ?? 0
   if ((markedRead.get(activeId) ?? 0) >= upTo || ownMarker >= upTo) return
   markedRead.set(activeId, upTo)
-  const tidings = api()
+  const tidings = ipc()
   tidings['messages/markRead']({ conversation_id: activeId, up_to_message_id: upTo }).catch(() => {
     if (markedRead.get(activeId) === upTo) markedRead.delete(activeId)
   })
@@ -329,7 +329,7 @@ export async function leaveConversation(id: number): Promise<void> {
   if (me === null) return
   leaving.add(id)
   try {
-    await api()['conversations/removeMember']({ conversation_id: id, user_id: me })
+    await ipc()['conversations/removeMember']({ conversation_id: id, user_id: me })
   } catch (error) {
     leaving.delete(id)
     throw error
@@ -381,7 +381,7 @@ export async function openConversation(id: number | null): Promise<void> {
   if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
   // A reply being written belongs to the conversation it was started in.
   if (useReplies.getState().draft?.conversationId !== id) useReplies.getState().cancel()
-  const tidings = api()
+  const tidings = ipc()
   tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
   if (id === null) return
   if (!known) {
@@ -455,7 +455,7 @@ export async function resync(): Promise<void> {
 
 /** Loads what a signed-in window shows. */
 export async function loadSignedIn(): Promise<void> {
-  const tidings = api()
+  const tidings = ipc()
   await Promise.all([
     useConversations.getState().load(),
     usePresence.getState().load(),
@@ -480,7 +480,7 @@ export function resetUserData(): void {
   useReplies.getState().cancel()
   usePendingAttachments.getState().reset()
   useToasts.getState().reset()
-  useEventLog.getState().clear()
+  useEventMonitor.getState().clear()
 }
 
 /** A new session state: resets on sign-out or user switch, loads on sign-in. */
@@ -516,7 +516,7 @@ export async function signOut(): Promise<void> {
 
 /** Wires the main window: initial loads and every push. Returns the unsubscribe. */
 export function initMainWindow(): () => void {
-  const tidings = api()
+  const tidings = ipc()
   const unsubscribe = [
     tidings.on('*', applyEvent),
     tidings.subscribe('events/resync', () => void resync()),
@@ -547,7 +547,7 @@ export function initMainWindow(): () => void {
 
 /** Wires the settings window: it shows session, branding, preferences and the conversations. */
 export function initSettingsWindow(): () => void {
-  const tidings = api()
+  const tidings = ipc()
   const unsubscribe = [
     tidings.subscribe('settings/changed', (prefs) => usePreferences.getState().set(prefs)),
     tidings.subscribe('branding/changed', (branding) => useBranding.getState().set(branding)),
@@ -596,6 +596,6 @@ export function notifyTyping(conversationId: number, isTyping: boolean, now = Da
     if (last === undefined) return
     typingSentAt.delete(conversationId)
   }
-  const tidings = api()
+  const tidings = ipc()
   tidings['typing/set']({ conversation_id: conversationId, is_typing: isTyping }).catch(() => {})
 }

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Receipt } from '../../../shared/events'
 import type { Conversation, Message, Person } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 interface ConversationsStore {
   byId: Record<number, Conversation>
@@ -188,7 +188,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       inFlight.add(changes)
       const asked = generation
       try {
-        const list = await api()['conversations/list']()
+        const list = await ipc()['conversations/list']()
         if (asked !== generation) return
         const { byId, listedUpTo } = merge(list, changes)
         set({ loaded: true, error: null, listedUpTo })
@@ -280,7 +280,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       try {
         const request: { member_ids: number[]; title?: string } = { member_ids: memberIds }
         if (title && title.trim()) request.title = title.trim()
-        const conversation = await api()['conversations/create'](request)
+        const conversation = await ipc()['conversations/create'](request)
         get().upsert(conversation)
         set({ error: null })
         return conversation
@@ -290,17 +290,17 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       }
     },
     rename: async (id, title) => {
-      get().upsert(await api()['conversations/rename']({ conversation_id: id, title }))
+      get().upsert(await ipc()['conversations/rename']({ conversation_id: id, title }))
     },
     addMembers: async (id, userIds) => {
-      const conversation = await api()['conversations/addMembers']({
+      const conversation = await ipc()['conversations/addMembers']({
         conversation_id: id,
         user_ids: userIds,
       })
       get().upsert(conversation)
     },
     removeMember: async (id, userId) => {
-      const conversation = await api()['conversations/removeMember']({
+      const conversation = await ipc()['conversations/removeMember']({
         conversation_id: id,
         user_id: userId,
       })
