@@ -1,10 +1,11 @@
 import type { AnyTidingsEvent } from '../../shared/events'
-import type {
-  ConnectionState,
-  InvokeChannel,
-  InvokeRequest,
-  InvokeResponse,
-  SessionState,
+import {
+  isInvokeChannel,
+  type ConnectionState,
+  type InvokeChannel,
+  type InvokeRequest,
+  type InvokeResponse,
+  type SessionState,
 } from '../../shared/ipc'
 import type {
   AuthResult,
@@ -21,7 +22,7 @@ import { CoreError, CoreErrorCode } from './coreError'
 import type { CoreApi, CoreHost, CoreOutputs } from './coreHost'
 import { Drafts } from './drafts'
 import { EventsClient, type HeartbeatPolicy } from './eventsClient'
-import { assertValidRequest, isInvokeChannel } from './ipcRequests'
+import { assertValidRequest } from './ipcRequests'
 import { LocalStore } from './localStore'
 import { NotificationCoalescer } from './notificationCoalescer'
 import {

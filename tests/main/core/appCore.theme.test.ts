@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { pageReceives } from '../../../src/main/electron/pagePushes'
+import { pageReceives } from '../../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../../src/shared/preferences'
 import { CoreFixture, ServerFixture, removeDir, tempDir } from './support/coreFixture'
 
