@@ -277,9 +277,27 @@ describe('messages and unread counts', () => {
         message: message(12, 10, JANE, 'secret'),
       }),
     )
+    // Main's notification and the toast are worded alike (src/shared/notificationText.ts): the
+    // app's name over "New message", neither who nor what.
     const toast = useToasts.getState().toasts[0]
-    expect(toast?.title).toBe('New message')
-    expect(toast?.body).not.toContain('secret')
+    expect(toast?.title).toBe('Tidings')
+    expect(toast?.body).toBe('New message')
+    usePreferences.setState({
+      prefs: { ...DEFAULT_PREFERENCES, notification_privacy: 'sender_only' },
+    })
+    applyEvent(
+      event('message_received', {
+        conversation_id: 20,
+        conversation_title: null,
+        sender_name: 'Jane',
+        message: message(13, 20, JANE, 'secret too'),
+      }),
+    )
+    const second = useToasts.getState().toasts[1]
+    expect(second?.title).toBe(
+      `Jane in ${conversationTitle(useConversations.getState().byId[20]!, ME.id, usePresence.getState().people)}`,
+    )
+    expect(second?.body).toBe('New message')
   })
 
   it('toasts no message read on another device or already in the loaded list', async () => {

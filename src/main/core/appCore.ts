@@ -30,8 +30,9 @@ import {
   suppressionReason,
   type NotificationContext,
   type NotificationSubject,
-} from './notificationPolicy'
-import { composeNotification, notificationTag, type NotificationBurst } from './notificationText'
+} from '../../shared/notificationPolicy'
+import { notificationTag, type NotificationBurst } from '../../shared/notificationText'
+import { composeNotification } from './nativeNotifications'
 import { Outbox } from './outbox'
 import { PreferencesStore } from './preferencesStore'
 import { ApiRequestError, RestClient } from './restClient'

@@ -3,6 +3,8 @@ import type { OutboxItem, SessionState } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
 import type { Message, MessageSearchResult } from '../../../shared/models'
 import { ipc } from '../ipcClient'
+import { notificationSubject, suppressionReason } from '../../../shared/notificationPolicy'
+import { burstOfOne, notificationWords } from '../../../shared/notificationText'
 import { mentionsMe } from '../mentions'
 import { useBranding } from './branding'
 import { useConnection } from './connection'
@@ -106,8 +108,40 @@ function isNews(message: Message, me: number | null): boolean {
   return message.id > readMarker(message.conversation_id, me)
 }
 
-function isMuted(conversationId: number): boolean {
-  return usePreferences.getState().prefs.muted_conversation_ids.includes(conversationId)
+/**
+ * A toast for a message from someone else that this window had not seen, unless the shared
+ * policy silences it (src/shared/notificationPolicy.ts: a mute, but for a mention; the
+ * conversation in view), worded as main words its notification (src/shared/notificationText.ts).
+ * A group is named as the list names it, so an untitled group still reads "Jane in Jane, Bob".
+ */
+function toastIfNews(event: AnyTidingsEvent, me: string | null): void {
+  const found = notificationSubject(event, me)
+  if (found?.kind !== 'message') return
+  const { prefs } = usePreferences.getState()
+  const { activeId, byId } = useConversations.getState()
+  const context = {
+    preferences: prefs,
+    focusedConversationId: activeId,
+    windowFocused: useUi.getState().windowFocused,
+    timezone: useBranding.getState().branding.timezone,
+    now: Date.now(),
+  }
+  if (suppressionReason(found, context, 'in_app') !== null) return
+  const conversation = byId[found.conversation_id]
+  const group = conversation?.kind === 'group' || (found.conversation_title ?? '') !== ''
+  const where = conversation
+    ? conversationTitle(conversation, selfId(), usePresence.getState().people)
+    : (found.conversation_title ?? 'a group')
+  const subject = { ...found, conversation_title: group ? where : null }
+  const { title, body } = notificationWords(burstOfOne(subject), prefs.notification_privacy)
+  useToasts.getState().push({
+    kind: 'message_received',
+    title,
+    body,
+    conversation_id: subject.conversation_id,
+    message_id: subject.message_id,
+    timestamp: subject.timestamp,
+  })
 }
 
 function isActiveAndFocused(conversationId: number): boolean {
@@ -138,33 +172,16 @@ export function applyEvent(event: AnyTidingsEvent): void {
       const cid = message.conversation_id
       const own = isOwnMessage(message, me)
       const active = isActiveAndFocused(cid)
-      const forMe = mentionsMe(message, useSession.getState().session?.user ?? null)
+      const user = useSession.getState().session?.user ?? null
+      const forMe = mentionsMe(message, user)
       const news = !own && isNews(message, me)
       messages.upsert(message)
       if (!(cid in conversations.byId)) reloadConversationsSoon()
       conversations.applyMessage(message, { countUnread: !own && !active, mentionsMe: forMe })
       if (own) break
       useTyping.getState().clear(cid, message.sender_id)
-      if (active) {
-        markActiveRead()
-      } else if (news && (!isMuted(cid) || forMe)) {
-        const conversation = useConversations.getState().byId[cid]
-        const privacy = usePreferences.getState().prefs.notification_privacy
-        const group = conversation?.kind === 'group' || (event.data.conversation_title ?? '') !== ''
-        const where = conversation
-          ? conversationTitle(conversation, me, usePresence.getState().people)
-          : (event.data.conversation_title ?? 'a group')
-        const who = forMe ? `${event.data.sender_name} mentioned you` : event.data.sender_name
-        const title = privacy === 'hidden' ? 'New message' : group ? `${who} in ${where}` : who
-        useToasts.getState().push({
-          kind: 'message_received',
-          title,
-          body: privacy === 'full' ? message.text : 'New message',
-          conversation_id: cid,
-          message_id: message.id,
-          timestamp: message.created_at,
-        })
-      }
+      if (active) markActiveRead()
+      else if (news) toastIfNews(event, user?.username ?? null)
       break
     }
     case 'message_updated': {
