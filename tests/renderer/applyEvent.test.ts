@@ -2,18 +2,18 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { EventDataMap } from '../../src/shared/events'
 import type { Conversation, Message } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
+import { applyEvent } from '../../src/renderer/src/actions/applyEvent'
+import { leaveConversation } from '../../src/renderer/src/actions/membership'
+import { openConversation } from '../../src/renderer/src/actions/navigation'
+import { markActiveRead } from '../../src/renderer/src/actions/readTracking'
 import {
-  applyEvent,
   applySession,
-  markActiveRead,
-  leaveConversation,
-  openConversation,
   register,
   resetUserData,
-  setWindowFocused,
   signIn,
   signOut,
-} from '../../src/renderer/src/stores/actions'
+} from '../../src/renderer/src/actions/session'
+import { setWindowFocused } from '../../src/renderer/src/actions/windows'
 import { useBranding, DEFAULT_BRANDING } from '../../src/renderer/src/stores/branding'
 import {
   conversationPermissions,

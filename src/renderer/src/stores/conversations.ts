@@ -23,7 +23,14 @@ interface ConversationsStore {
   mentions: Record<number, number[]>
   loaded: boolean
   error: string | null
+  /**
+   * Conversations this window is leaving, until the server's removal event arrives (before or
+   * after the answer): that removal is no news to show.
+   */
+  leaving: number[]
   load(): Promise<void>
+  /** Loads the list once for a burst of calls (events about conversations it does not know). */
+  reloadSoon(): void
   /** Inserts or replaces one; `unread_count` is kept (events always carry 0). */
   upsert(conversation: Conversation): void
   remove(id: number): void
@@ -46,6 +53,10 @@ interface ConversationsStore {
   addMembers(id: number, userIds: number[]): Promise<void>
   /** Removes another member (the creator or an admin may); throws the server's refusal. */
   removeMember(id: number, userId: number): Promise<void>
+  /** The user leaves a conversation (removes themselves); throws the server's refusal. */
+  leave(id: number, me: number): Promise<void>
+  /** Whether the user was leaving this conversation (from this window); forgets it. */
+  takeLeaving(id: number): boolean
   reset(): void
 }
 
@@ -98,6 +109,7 @@ function emptyState() {
     mentions: {},
     loaded: false,
     error: null,
+    leaving: [],
   } satisfies Partial<ConversationsStore>
 }
 
@@ -105,6 +117,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
   const inFlight = new Set<ChangesInFlight>()
   /** Bumped by reset(): an answer to a request made before it belongs to the previous user. */
   let generation = 0
+  let reloadQueued = false
   function touched(id: number): void {
     for (const changes of inFlight) changes.touched.add(id)
   }
@@ -198,6 +211,14 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       } finally {
         inFlight.delete(changes)
       }
+    },
+    reloadSoon: () => {
+      if (reloadQueued) return
+      reloadQueued = true
+      queueMicrotask(() => {
+        reloadQueued = false
+        void get().load()
+      })
     },
     upsert: (conversation) => {
       const known = get().byId[conversation.id]
@@ -305,6 +326,21 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
         user_id: userId,
       })
       if (id in get().byId) get().upsert(conversation)
+    },
+    leave: async (id, me) => {
+      set({ leaving: [...get().leaving, id] })
+      try {
+        await ipc()['conversations/removeMember']({ conversation_id: id, user_id: me })
+      } catch (error) {
+        get().takeLeaving(id)
+        throw error
+      }
+    },
+    takeLeaving: (id) => {
+      const { leaving } = get()
+      if (!leaving.includes(id)) return false
+      set({ leaving: leaving.filter((l) => l !== id) })
+      return true
     },
     reset: () => {
       generation += 1
