@@ -21,19 +21,24 @@ const eslint = new ESLint({
   },
 })
 
-/** The imports of `specifiers` refused in `file` (a path from the repository root). */
-async function refused(file: string, specifiers: string[]): Promise<string[]> {
-  const code = specifiers.map((s, i) => `import * as m${i} from '${s}'\nvoid m${i}\n`).join('')
+/** The messages no-restricted-imports gives `code` in `file` (a path from the repository root). */
+async function restrictions(file: string, code: string) {
   const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) })
-  return result!.messages
-    .filter((m) => m.ruleId === 'no-restricted-imports')
-    .map((m) => specifiers[(m.line - 1) / 2]!)
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports')
 }
 
-describe('import layers (eslint.config.js)', () => {
-  it('keeps src/shared to itself and pure libraries', async () => {
-    const file = 'src/shared/example.ts'
-    const bad = [
+/** The imports of `specifiers` refused in `file`. */
+async function refused(file: string, specifiers: string[]): Promise<string[]> {
+  const code = specifiers.map((s, i) => `import * as m${i} from '${s}'\nvoid m${i}\n`).join('')
+  return (await restrictions(file, code)).map((m) => specifiers[(m.line - 1) / 2]!)
+}
+
+/** Per layer: a file in it, imports it must be refused, imports it may make. */
+const LAYERS: { layer: string; file: string; refused: string[]; allowed: string[] }[] = [
+  {
+    layer: 'src/shared: itself and pure libraries',
+    file: 'src/shared/example.ts',
+    refused: [
       'electron',
       'node:fs',
       'fs',
@@ -41,99 +46,91 @@ describe('import layers (eslint.config.js)', () => {
       '../renderer/src/ipcClient',
       '../preload/tidingsApi',
       '../../server/startServer',
-    ]
-    expect(await refused(file, bad)).toEqual(bad)
-    expect(await refused(file, ['./events', './limits', 'luxon', 'typebox'])).toEqual([])
-  })
-
-  it('keeps the renderer to src/shared and itself', async () => {
-    const file = 'src/renderer/src/stores/example.ts'
-    const bad = [
+    ],
+    allowed: ['./events', './limits', 'luxon', 'typebox'],
+  },
+  {
+    layer: 'the renderer: src/shared and itself',
+    file: 'src/renderer/src/stores/example.ts',
+    refused: [
       'electron',
       'node:path',
       'path',
       '../../../main/core/appCore',
       '../../../preload/tidingsApi',
       '../../../../server/startServer',
-    ]
-    expect(await refused(file, bad)).toEqual(bad)
-    expect(
-      await refused(file, ['../../../shared/ipc', '../ipcClient', './session', 'zustand']),
-    ).toEqual([])
-  })
-
-  it('lets components reach IPC only through the stores', async () => {
-    for (const file of ['src/renderer/src/components/Example.tsx', 'src/renderer/src/App.tsx']) {
-      const [result] = await eslint.lintText(
-        "import { ipc, errorMessage } from '../ipcClient'\nvoid ipc\nvoid errorMessage\n",
-        { filePath: path.join(ROOT, file) },
-      )
-      const messages = result!.messages.filter((m) => m.ruleId === 'no-restricted-imports')
-      expect(messages.map((m) => m.message)).toEqual([
-        expect.stringMatching(/^'ipc' import from '\.\.\/ipcClient' is restricted/),
-      ])
-      expect(await refused(file, ['../stores/session', '../../../shared/time'])).toEqual([])
-    }
-  })
-
-  it('keeps the preload to src/shared, itself and electron', async () => {
-    const file = 'src/preload/example.ts'
-    const bad = [
+    ],
+    allowed: ['../../../shared/ipc', '../ipcClient', './session', 'zustand'],
+  },
+  {
+    layer: 'the preload: src/shared, itself and electron',
+    file: 'src/preload/example.ts',
+    refused: [
       'node:fs',
       'fs',
       '../main/core/appCore',
       '../renderer/src/ipcClient',
       '../../server/startServer',
-    ]
-    expect(await refused(file, bad)).toEqual(bad)
-    expect(await refused(file, ['electron', '../shared/ipc', './tidingsApi'])).toEqual([])
-  })
-
-  it('keeps src/main/core free of Electron and of the Electron layer', async () => {
-    const file = 'src/main/core/example.ts'
-    const bad = [
+    ],
+    allowed: ['electron', '../shared/ipc', './tidingsApi'],
+  },
+  {
+    layer: 'src/main/core: no Electron, no Electron layer',
+    file: 'src/main/core/example.ts',
+    refused: [
       'electron',
       '../electron/ipcHandlers',
       '../../renderer/src/ipcClient',
       '../../preload/tidingsApi',
       '../../../server/startServer',
-    ]
-    expect(await refused(file, bad)).toEqual(bad)
-    expect(
-      await refused(file, ['node:fs', './outbox', '../../shared/ipc', 'better-sqlite3']),
-    ).toEqual([])
-  })
-
-  it('lets the Electron layer import the core and the server only for its launch flags', async () => {
-    const file = 'src/main/electron/example.ts'
-    const bad = [
+    ],
+    allowed: ['node:fs', './outbox', '../../shared/ipc', 'better-sqlite3'],
+  },
+  {
+    layer: 'the Electron layer: the core, and of the server only its launch flags',
+    file: 'src/main/electron/example.ts',
+    refused: [
       '../../../server/startServer',
       '../../renderer/src/ipcClient',
       '../../preload/tidingsApi',
-    ]
-    expect(await refused(file, bad)).toEqual(bad)
-    expect(
-      await refused(file, [
-        'electron',
-        'node:path',
-        '../core/appCore',
-        '../../shared/ipc',
-        '../../../server/runtimeFlags',
-      ]),
-    ).toEqual([])
-  })
-
-  it('keeps the server to src/shared of the client code base', async () => {
-    const file = 'server/services/example.ts'
-    const bad = [
+    ],
+    allowed: [
+      'electron',
+      'node:path',
+      '../core/appCore',
+      '../../shared/ipc',
+      '../../../server/runtimeFlags',
+    ],
+  },
+  {
+    layer: 'the server: of the client code base, src/shared only',
+    file: 'server/services/example.ts',
+    refused: [
       'electron',
       '../../src/main/core/appCore',
       '../../src/renderer/src/ipcClient',
       '../../src/preload/tidingsApi',
-    ]
+    ],
+    allowed: ['node:fs', '../../src/shared/api', '../db/database', 'fastify'],
+  },
+]
+
+describe('import layers (eslint.config.js)', () => {
+  it.each(LAYERS)('keeps $layer', async ({ file, refused: bad, allowed }) => {
     expect(await refused(file, bad)).toEqual(bad)
-    expect(
-      await refused(file, ['node:fs', '../../src/shared/api', '../db/database', 'fastify']),
-    ).toEqual([])
+    expect(await refused(file, allowed)).toEqual([])
+  })
+
+  it('lets components and pages reach IPC only through the stores', async () => {
+    for (const file of ['src/renderer/src/components/Example.tsx', 'src/renderer/src/App.tsx']) {
+      const messages = await restrictions(
+        file,
+        "import { ipc, errorMessage } from '../ipcClient'\nvoid ipc\nvoid errorMessage\n",
+      )
+      expect(messages.map((m) => m.message)).toEqual([
+        expect.stringMatching(/^'ipc' import from '\.\.\/ipcClient' is restricted/),
+      ])
+      expect(await refused(file, ['../stores/session', '../../../shared/time'])).toEqual([])
+    }
   })
 })

@@ -78,38 +78,6 @@ describe('the IPC table', () => {
     expect(INVOKE_CHANNELS.filter((c) => !callable.has(c))).toEqual([])
   })
 
-  it('keeps sending, session changes and drafts out of the settings window, and preferences, the time zone and mail accounts out of the main window', () => {
-    for (const channel of [
-      'messages/send',
-      'messages/edit',
-      'messages/delete',
-      'messages/react',
-      'session/login',
-      'session/logout',
-      'session/register',
-      'drafts/list',
-      'drafts/set',
-      'admin/createInvite',
-      'conversations/rename',
-      'conversations/addMembers',
-      'conversations/removeMember',
-    ] as const) {
-      expect(PAGE_CHANNELS['settings.html'].has(channel), channel).toBe(false)
-    }
-    for (const channel of [
-      'settings/set',
-      'branding/set',
-      'accounts/list',
-      'accounts/connectEmail',
-      'accounts/disconnect',
-      'accounts/sync',
-      'session/changePassword',
-      'session/signOutOthers',
-    ] as const) {
-      expect(PAGE_CHANNELS['index.html'].has(channel), channel).toBe(false)
-    }
-  })
-
   it('gives every channel a request schema that refuses what is not a request', () => {
     for (const channel of INVOKE_CHANNELS) {
       const schema = INVOKES[channel].request
