@@ -12,8 +12,8 @@ import {
   resetUserData,
   signIn,
   signOut,
-} from '../../src/renderer/src/actions/session'
-import { setWindowFocused } from '../../src/renderer/src/actions/windows'
+} from '../../src/renderer/src/actions/userData'
+import { setWindowFocused } from '../../src/renderer/src/actions/windowWiring'
 import { useBranding, DEFAULT_BRANDING } from '../../src/renderer/src/stores/branding'
 import {
   conversationPermissions,

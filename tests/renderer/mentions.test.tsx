@@ -10,7 +10,7 @@ import {
   splitMentions,
 } from '../../src/renderer/src/mentions'
 import { applyEvent } from '../../src/renderer/src/actions/applyEvent'
-import { applySession, resetUserData } from '../../src/renderer/src/actions/session'
+import { applySession, resetUserData } from '../../src/renderer/src/actions/userData'
 import { useConversations } from '../../src/renderer/src/stores/conversations'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { usePresence } from '../../src/renderer/src/stores/presence'

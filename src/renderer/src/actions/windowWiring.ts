@@ -9,7 +9,7 @@ import { applyEvent } from './applyEvent'
 import { applyOutboxChange } from './messageEvents'
 import { openConversation } from './navigation'
 import { markActiveRead } from './readTracking'
-import { applySession, resync } from './session'
+import { applySession, resync } from './userData'
 
 /** Each window's wiring: its first loads, and what it does with every push main sends it. */
 
