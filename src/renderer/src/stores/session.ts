@@ -17,7 +17,8 @@ interface SessionStore {
   load(): Promise<SessionState | null>
   /**
    * The calls below resolve with the new session (null on failure, with `error` set). They do not
-   * apply it: `applySession` in actions/userData.ts does, so that a user change resets the other stores.
+   * apply it: `applySession` in actions/userData.ts does, so that a user change resets the other
+   * stores.
    */
   signIn(username: string, password: string): Promise<SessionState | null>
   register(input: RegisterInput): Promise<SessionState | null>
