@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { Script } from 'node:vm'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { PAGE_CHANNELS } from '../../src/shared/ipc'
 
 // A sandboxed preload cannot be an ES module, and under "type": "module" a .js file would be
 // read as one: the build must emit out/preload/index.cjs as plain CommonJS.
@@ -38,5 +39,29 @@ describe('built preload', () => {
 
   it('exposes window.tidings', () => {
     expect(source).toMatch(/exposeInMainWorld\(["']tidings["']/)
+  })
+
+  it('runs with electron alone, exposing the channels of the page it runs in', () => {
+    const exposed = new Map<string, object>()
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: object) => exposed.set(key, api) },
+      ipcRenderer: {
+        invoke: () => undefined,
+        on: () => undefined,
+        removeListener: () => undefined,
+      },
+    }
+    const sandboxedRequire = (id: string) => {
+      if (id !== 'electron') throw new Error(`a sandboxed preload cannot require ${id}`)
+      return electron
+    }
+    const run = new Script(`(function (exports, require, module) {\n${source}\n})`).runInNewContext(
+      // A page's globals (the preload runs in the page's window, Web APIs included).
+      { location: { pathname: '/settings.html' }, TextEncoder, TextDecoder },
+    ) as (exports: object, require: (id: string) => unknown, module: object) => void
+    run({}, sandboxedRequire, { exports: {} })
+    expect(Object.keys(exposed.get('tidings') ?? {}).sort()).toEqual(
+      [...PAGE_CHANNELS['settings.html'], 'on', 'subscribe'].sort(),
+    )
   })
 })

@@ -6,7 +6,7 @@ import type {
 } from '../../../shared/preferences'
 import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
-import { initSettingsWindow } from '../stores/actions'
+import { initSettingsWindow } from '../actions/windowWiring'
 import { useBranding } from '../stores/branding'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
