@@ -47,6 +47,9 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // Dependencies bundled too (the IPC table in src/shared/ipc.ts builds TypeBox schemas): a
+      // sandboxed preload can require only 'electron'.
+      externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve(root, 'src/preload/index.ts') },
         external: ['electron'],

@@ -78,8 +78,10 @@ test('Alice sends an image and a text file; Bob sees the image and saves the fil
   await expect(card).toContainText('22 B')
   await card.getByRole('button', { name: 'Save minutes.txt' }).click()
   const saved = path.join(bob.downloadsDir, 'minutes.txt')
-  await expect.poll(() => fs.existsSync(saved)).toBe(true)
-  expect(fs.readFileSync(saved, 'utf8')).toBe('Decisions: ship Friday')
+  // What the user gets is the content: wait for it, not for the file's name to exist.
+  await expect
+    .poll(() => (fs.existsSync(saved) ? fs.readFileSync(saved, 'utf8') : null))
+    .toBe('Decisions: ship Friday')
   await expectNoSeriousViolations(bobPage, 'thread with an image and a file card')
   await bobPage.getByTestId('toasts').evaluate((toasts) => ((toasts as HTMLElement).hidden = true))
   await bobPage.screenshot({ path: path.join(SCREENSHOTS, 'attachments.png') })

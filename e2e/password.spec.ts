@@ -26,6 +26,26 @@ test('Alice changes her password in settings; her other devices are signed out',
   const otherDevice = await RestUser.login(world.backend.url, ALICE)
 
   const settings = await alice.open(world.rendererUrl, 'settings.html')
+  // The harness answers as the app does (src/shared/ipc.ts): the settings page has no
+  // messages/send, and a call of it anyway is refused; the main window may not change passwords.
+  expect(
+    await settings.evaluate(
+      () => 'messages/send' in (window as unknown as { tidings: object }).tidings,
+    ),
+  ).toBe(false)
+  expect(
+    await settings.evaluate(() =>
+      window.__tidingsInvoke('messages/send', { conversation_id: 1, text: 'from settings' }),
+    ),
+  ).toMatchObject({ ok: false, error: { code: 'untrusted_sender' } })
+  expect(
+    await alicePage.evaluate(() =>
+      window.__tidingsInvoke('session/changePassword', {
+        current_password: 'whatever',
+        new_password: 'whatever else',
+      }),
+    ),
+  ).toMatchObject({ ok: false, error: { code: 'untrusted_sender' } })
   const section = settings.getByTestId('password-section')
   await expect(section.getByRole('heading', { name: 'Password and devices' })).toBeVisible()
   const current = section.getByLabel('Current password')

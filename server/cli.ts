@@ -21,6 +21,8 @@ const HELP = `Usage: npm run server -- [options]
   --data-dir <dir>       folder of tidings.db (default ./data, env TIDINGS_DATA_DIR)
   --database-url <url>   run as a node of a cluster on PostgreSQL 15+ instead of SQLite:
                          postgres://user:pass@host:5432/db (env TIDINGS_DATABASE_URL)
+  --trust-proxy <list>   addresses or CIDR ranges of the load balancers in front, whose
+                         X-Forwarded-For names the client (env TIDINGS_TRUST_PROXY)
   --secret-key-file <f>  the key that seals stored mail passwords, 32 bytes base64; required
                          with --database-url, the same on every node (env TIDINGS_SECRET_KEY
                          holds the key itself)
@@ -63,6 +65,7 @@ try {
       'database-url': { type: 'string' },
       'secret-key-file': { type: 'string' },
       init: { type: 'boolean' },
+      'trust-proxy': { type: 'string' },
       'open-registration': { type: 'boolean' },
       'allow-private-mail-hosts': { type: 'boolean' },
       'retention-days': { type: 'string' },
@@ -145,6 +148,13 @@ try {
 } catch (error) {
   usageError((error as Error).message)
 }
+const trustProxyList = values['trust-proxy'] ?? env.TIDINGS_TRUST_PROXY
+const trustProxy = trustProxyList
+  ? trustProxyList
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+  : undefined
 const positive = (name: string) =>
   number(env[name], name, (value) => Number.isInteger(value) && value > 0)
 const presenceGraceMs = number(
@@ -176,6 +186,7 @@ try {
     allowPrivateMailHosts:
       values['allow-private-mail-hosts'] ??
       ['1', 'true'].includes(env.TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS ?? ''),
+    ...(trustProxy ? { trustProxy } : {}),
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),

@@ -43,6 +43,13 @@ export interface ServerOptions {
    * server probe its own network. Default false.
    */
   allowPrivateMailHosts?: boolean
+  /**
+   * Addresses of the proxies in front (a load balancer): requests from them are taken to come
+   * from the address in their X-Forwarded-For, which rate limits count. Fastify's `trustProxy`
+   * forms: true (any proxy), or addresses/CIDR ranges. Default none: behind a proxy, every
+   * client would otherwise be the proxy.
+   */
+  trustProxy?: boolean | string[]
   /** Let anyone register without an invite. Default false. */
   openRegistration?: boolean
   /**
@@ -153,6 +160,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     publicUrls: options.publicUrls ?? [],
     dataDir: path.resolve(options.dataDir ?? './data'),
     databaseUrl: options.databaseUrl,
+    trustProxy: options.trustProxy ?? false,
     secretKey: options.secretKey,
     cluster: {
       pollIntervalMs: options.cluster?.pollIntervalMs ?? 250,

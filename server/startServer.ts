@@ -72,6 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // not Fastify's own 503 body; so do its router's 400 and 414.
     return503OnClosing: false,
     frameworkErrors,
+    trustProxy: opts.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
   limitConnections(app, opts)
   // JSON only: Fastify's default text/plain parser would hand a route a string, which its schema

@@ -394,18 +394,21 @@ export function generatorBoundNotes(report: BenchReport): string[] {
 }
 
 /**
- * What --quick (and every run) requires: every scenario asked for ran and nothing was lost or
- * doubled.
+ * What a run requires of the servers it judges: every scenario asked for ran and nothing was lost
+ * or doubled. `measured` servers (the baselines: Socket.IO, raw ws) are left out: they are
+ * compared with, not tested, so a baseline that falls short (a storm that strands clients, a
+ * scenario cut by its time budget on a busy machine) is the caller's to report, never a failure.
+ * Call it again with the baselines as `kinds` (and no `measured`) for that report.
  */
 export function checkQuick(
   report: BenchReport,
   kinds: readonly ServerKind[],
   scenarios: readonly Scenario[] = SCENARIOS,
-  /** Servers whose storm losses are measured, not problems (they must still run the storm). */
-  measuredStorms: readonly ServerKind[] = [],
+  /** Servers measured and reported, not judged (the baselines). */
+  measured: readonly ServerKind[] = [],
 ): string[] {
   const problems: string[] = []
-  for (const kind of kinds) {
+  for (const kind of kinds.filter((k) => !measured.includes(k))) {
     const r = report.results.find((x) => x.kind === kind)
     if (!r) {
       problems.push(`${kind}: no result`)
@@ -437,8 +440,7 @@ export function checkQuick(
     }
     if (s.reconnectFailures > 0)
       problems.push(`${kind}: ${s.reconnectFailures} storm reconnects failed`)
-    const judgedLoss = !s.lossExpected && !measuredStorms.includes(kind)
-    if (judgedLoss && (s.missing > 0 || s.doubled > 0 || s.notCaughtUp > 0)) {
+    if (!s.lossExpected && (s.missing > 0 || s.doubled > 0 || s.notCaughtUp > 0)) {
       problems.push(
         `${kind}: storm missing ${s.missing}, doubled ${s.doubled}, not caught up ${s.notCaughtUp}`,
       )

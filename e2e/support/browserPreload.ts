@@ -1,6 +1,6 @@
 // The browser build of the preload used by the Playwright harness: the same `createTidingsApi` as
 // the Electron preload, over a transport made of two Playwright bindings instead of ipcRenderer.
-import type { InvokeResult, PushChannel } from '../../src/shared/ipc'
+import { rendererPageOfPath, type InvokeResult, type PushChannel } from '../../src/shared/ipc'
 import { createTidingsApi, type IpcTransport } from '../../src/preload/tidingsApi'
 
 declare global {
@@ -28,4 +28,7 @@ const transport: IpcTransport = {
   },
 }
 
-Object.defineProperty(window, 'tidings', { value: createTidingsApi(transport), writable: false })
+Object.defineProperty(window, 'tidings', {
+  value: createTidingsApi(transport, rendererPageOfPath(location.pathname)),
+  writable: false,
+})

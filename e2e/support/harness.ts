@@ -8,9 +8,15 @@ import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/startServer'
 import { createAppCore, type AppCore, type CoreTuning } from '../../src/main/core/appCore'
 import type { NativeNotificationRequest, SecretStore } from '../../src/main/core/coreHost'
-import { pageReceives } from '../../src/main/electron/pagePushes'
-import type { RendererPage } from '../../src/main/electron/paths'
-import type { InvokeChannel, InvokeResult, PushChannel, PushMap } from '../../src/shared/ipc'
+import { answerInvoke, type InvokeAnswerer } from '../../src/main/core/ipcRequests'
+import { pageReceives } from '../../src/shared/ipc'
+import type {
+  InvokeChannel,
+  InvokeResult,
+  PushChannel,
+  PushMap,
+  RendererPage,
+} from '../../src/shared/ipc'
 
 /**
  * The Playwright harness: the real server, the real main-process core in this Node process, and the
@@ -39,6 +45,8 @@ export class Backend {
       port: this.port,
       dataDir: this.dataDir,
       presenceGraceMs: 300,
+      // Sign-ins by the dozen: a cheap hash (each hash keeps its own parameters).
+      scryptCost: 1024,
       ...this.options,
     })
     this.port = this.server.port
@@ -148,25 +156,22 @@ export class DesktopClient {
   ): Promise<DesktopClient> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const client = new DesktopClient(context, serverUrl, options.tuning)
-    await context.exposeBinding(
-      '__tidingsInvoke',
-      async (_source, channel: InvokeChannel, request: unknown): Promise<InvokeResult<unknown>> => {
-        if (channel === 'window/openSettings') {
+    // As registerIpcHandlers does: the same answerInvoke, with the calling tab's page, so a call
+    // the app would refuse (a channel that page may not use) is refused here too.
+    const answerer: InvokeAnswerer = {
+      core: client.core,
+      windows: {
+        'window/openSettings': () => {
           // Like the Electron layer: record it and open the settings window (a page here).
           client.settingsOpened.push(Date.now())
           if (client.rendererUrl !== null) void client.open(client.rendererUrl, 'settings.html')
-          return { ok: true, data: undefined }
-        }
-        try {
-          return { ok: true, data: await client.core.handle(channel, request as never) }
-        } catch (error) {
-          const e = error as { code?: string; message?: string }
-          return {
-            ok: false,
-            error: { code: e.code ?? 'internal', message: e.message ?? String(error) },
-          }
-        }
+        },
       },
+    }
+    await context.exposeBinding(
+      '__tidingsInvoke',
+      (source, channel: InvokeChannel, request: unknown): Promise<InvokeResult<unknown>> =>
+        answerInvoke(answerer, client.pages.get(source.page) ?? null, channel, request),
     )
     await context.addInitScript({ content: await browserPreload() })
     await client.core.start()

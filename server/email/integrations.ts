@@ -126,6 +126,31 @@ export class Integrations {
     if (this.leases.holds(mailLease(accountId))) this.scheduleDelivery(messageId)
   }
 
+  /**
+   * A control event: a mail account was created, changed, removed or asked to sync, on some
+   * node. Every node wants the lease of every account; the one that holds it runs the mail.
+   */
+  mailAccountChanged(accountId: number, change: 'created' | 'updated' | 'removed' | 'sync'): void {
+    const failed = (error: unknown) =>
+      this.log.warn({ account_id: accountId, err: errorSummary(error) }, `mail ${change} failed`)
+    switch (change) {
+      case 'created':
+        this.holdMail(accountId)
+        return
+      case 'removed':
+        this.leases.release(mailLease(accountId)).catch(failed)
+        return
+      case 'updated':
+        // The owner connects again, with the new settings.
+        if (!this.leases.holds(mailLease(accountId))) return
+        this.stopWorker(accountId).then(() => this.startWorker(accountId), failed)
+        return
+      case 'sync':
+        this.workers.get(accountId)?.syncNow().catch(failed)
+        return
+    }
+  }
+
   private holdMail(accountId: number): void {
     this.leases.hold(mailLease(accountId), {
       start: () => {
@@ -165,9 +190,13 @@ export class Integrations {
   // ---- accounts ------------------------------------------------------------------------------
 
   async createAccount(ownerId: number, body: CreateAccountBody): Promise<CreatedPlatformAccount> {
-    const created = await this.unitOfWork.run((tx) => this.accounts.create(tx, ownerId, body))
-    if (created.platform === 'email') this.holdMail(created.id)
-    return created
+    return this.unitOfWork.run(async (tx) => {
+      const created = await this.accounts.create(tx, ownerId, body)
+      if (created.platform === 'email') {
+        tx.events.control({ kind: 'mail_account', account_id: created.id, change: 'created' })
+      }
+      return created
+    })
   }
 
   async updateAccount(
@@ -175,23 +204,23 @@ export class Integrations {
     accountId: number,
     body: UpdateAccountBody,
   ): Promise<PlatformAccount> {
-    const reconnect = await this.unitOfWork.run((tx) =>
-      this.accounts.update(tx, ownerId, accountId, body),
-    )
-    if (reconnect && body.imap) {
-      await this.unitOfWork.durable()
-      await this.unitOfWork.run((tx) => this.accounts.setState(tx, accountId, 'connecting', null))
-      // The node running the mail connects again with the new settings.
-      await this.leases.release(mailLease(accountId))
-      this.holdMail(accountId)
-    }
+    await this.unitOfWork.run(async (tx) => {
+      const reconnect = await this.accounts.update(tx, ownerId, accountId, body)
+      if (reconnect && body.imap) {
+        await this.accounts.setState(tx, accountId, 'connecting', null)
+        tx.events.control({ kind: 'mail_account', account_id: accountId, change: 'updated' })
+      }
+    })
+    await this.unitOfWork.durable()
     return this.accounts.toAccount(await this.accounts.requireOwned(ownerId, accountId))
   }
 
   async removeAccount(ownerId: number, accountId: number): Promise<PlatformAccount> {
-    await this.accounts.requireOwned(ownerId, accountId)
-    await this.leases.release(mailLease(accountId))
-    return this.unitOfWork.run((tx) => this.accounts.remove(tx, ownerId, accountId))
+    return this.unitOfWork.run(async (tx) => {
+      const removed = await this.accounts.remove(tx, ownerId, accountId)
+      tx.events.control({ kind: 'mail_account', account_id: accountId, change: 'removed' })
+      return removed
+    })
   }
 
   /** Fetches new mail now (or reconnects now when the connection is down), where it runs. */
@@ -199,7 +228,13 @@ export class Integrations {
     const row = await this.accounts.requireOwned(ownerId, accountId)
     if (row.platform === 'email') {
       const worker = this.workers.get(accountId)
-      await worker?.syncNow()
+      if (worker) await worker.syncNow()
+      // Another node runs this account's mail: it is asked to.
+      else {
+        await this.unitOfWork.run(async (tx) =>
+          tx.events.control({ kind: 'mail_account', account_id: accountId, change: 'sync' }),
+        )
+      }
     }
     return this.accounts.toAccount(await this.accounts.requireOwned(ownerId, accountId))
   }

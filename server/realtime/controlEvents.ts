@@ -10,7 +10,15 @@ export interface ControlTargets {
     forgetUser(userId: number): void
   }
   branding: { load(): Promise<unknown> }
-  integrations: { mailQueued(accountId: number, messageId: number): void } | undefined
+  integrations:
+    | {
+        mailQueued(accountId: number, messageId: number): void
+        mailAccountChanged(
+          accountId: number,
+          change: 'created' | 'updated' | 'removed' | 'sync',
+        ): void
+      }
+    | undefined
   reportError(error: unknown): void
 }
 
@@ -39,6 +47,9 @@ export function applyControl(targets: ControlTargets, control: ControlEvent): vo
       return
     case 'mail_queued':
       targets.integrations?.mailQueued(control.account_id, control.message_id)
+      return
+    case 'mail_account':
+      targets.integrations?.mailAccountChanged(control.account_id, control.change)
       return
   }
 }

@@ -32,6 +32,15 @@ export type ControlEvent =
   | { kind: 'branding_changed' }
   /** An outgoing mail was queued: the node that runs the account's mail worker sends it. */
   | { kind: 'mail_queued'; account_id: number; message_id: number }
+  /**
+   * A mail account was created (every node asks for its lease), changed (its owner reconnects),
+   * removed (its owner stops), or asked to sync now (its owner fetches).
+   */
+  | {
+      kind: 'mail_account'
+      account_id: number
+      change: 'created' | 'updated' | 'removed' | 'sync'
+    }
 
 /** The event type under which control events are stored (never a type clients receive). */
 export const CONTROL_EVENT_TYPE = '_control'

@@ -1,6 +1,16 @@
-import type { ChangePasswordBody, MailServerBody, SearchMessagesQuery } from './api'
-import type { EventType } from './eventTypes'
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox'
+import {
+  AttachmentIds,
+  ChangePasswordBody,
+  EmailAddress,
+  LoginBody,
+  MailServerBody,
+  RegisterBody,
+  SearchMessagesQuery,
+} from './api'
+import { EVENT_TYPES, type EventType } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
+import { Limits } from './limits'
 import type {
   Attachment,
   Branding,
@@ -18,8 +28,11 @@ import type { Preferences } from './preferences'
 
 /**
  * The one IPC contract between main and the renderers, in the style of Rocket.Chat Electron's
- * channel map: `domain/verb` names, one request and one response type per invoke channel, one
- * payload type per push channel. Main validates every request at run time as well.
+ * `ChannelToArgsMap`: one table of invoke channels (`INVOKES`: request schema, response type, the
+ * pages that may call it) and one of push channels (`PUSHES`: payload type, the pages sent it).
+ * Everything else is derived from them: the request and response types (TypeBox `Static<>`), the
+ * preload's per-page `window.tidings`, main's sender allow-list, the core's handler registry (a
+ * channel without a handler does not compile) and main's run-time check of every request.
  */
 
 export type ConnectionStatus =
@@ -70,223 +83,466 @@ export interface Draft {
   text: string
 }
 
-/** Connecting an email account: SMTP sends, IMAP receives. Passwords go to the server only. */
-export interface ConnectEmailRequest {
-  display_name: string
-  email_address: string
-  smtp: MailServerBody
-  imap: MailServerBody
+// ---- Pages ----------------------------------------------------------------------------------
+
+/** The renderer pages, one per window: the messenger and the settings window. */
+export type RendererPage = 'index.html' | 'settings.html'
+export const RENDERER_PAGES: readonly RendererPage[] = ['index.html', 'settings.html']
+
+/**
+ * Which page a URL's path names by its last segment, or null. Enough for the preload to pick the
+ * page's API; main decides who may call (the exact origin too: ownRendererPage in paths.ts).
+ */
+export function rendererPageOfPath(pathname: string): RendererPage | null {
+  const name = pathname.split('/').pop()
+  return RENDERER_PAGES.find((page) => page === name) ?? null
 }
 
-/** Renderer -> main calls: `ipcRenderer.invoke(channel, request)` resolves with the response. */
-export interface InvokeMap {
-  'session/get': { request: void; response: SessionState }
-  'session/register': {
-    request: { username: string; password: string; display_name?: string; invite_code?: string }
-    response: SessionState
-  }
-  'session/login': { request: { username: string; password: string }; response: SessionState }
-  'session/logout': { request: void; response: SessionState }
+const MAIN: readonly ['index.html'] = ['index.html']
+const SETTINGS: readonly ['settings.html'] = ['settings.html']
+const BOTH: readonly ['index.html', 'settings.html'] = ['index.html', 'settings.html']
+
+// ---- Schemas --------------------------------------------------------------------------------
+
+/**
+ * A type main produces itself (a response, a push payload): named for the compiler, never
+ * checked at run time.
+ */
+function produced<T>(): TUnsafe<T> {
+  return Type.Unsafe<T>({})
+}
+
+const Id = Type.Integer({ minimum: 1 })
+const NoPayload = Type.Union([Type.Undefined(), Type.Null()])
+const MessageText = Type.String({ minLength: 1, maxLength: Limits.maxMessageChars })
+const FileName = Type.String({ minLength: 1, maxLength: Limits.attachmentNameMaxChars })
+const Title = Type.String({ minLength: 1, maxLength: 128 })
+const Strict = { additionalProperties: false } as const
+
+/**
+ * Far above any server's usual limit (the server answers 413 with its own), but bounded: a page
+ * cannot make main hold an arbitrary amount of memory for one call.
+ */
+export const MAX_UPLOAD_IPC_BYTES = 4 * Limits.attachmentMaxBytes
+const FileBytes = Type.Refine<TUnsafe<Uint8Array>, unknown>(
+  Type.Unsafe<Uint8Array>({}),
+  (value) =>
+    value instanceof Uint8Array && value.byteLength > 0 && value.byteLength <= MAX_UPLOAD_IPC_BYTES,
+  () => `must be 1 to ${MAX_UPLOAD_IPC_BYTES} bytes (a Uint8Array)`,
+)
+
+// ---- Invoke channels ------------------------------------------------------------------------
+
+interface InvokeSpec {
+  /**
+   * What the page must send. The renderer is less trusted than main (it renders remote content),
+   * so main uses nothing it sends before it matches this.
+   */
+  request: TSchema
+  /** What main answers (a type, not checked: main produces it). */
+  response: TSchema
+  /** The pages whose code calls it (traced from main.tsx / settings.tsx through the stores). */
+  pages: readonly RendererPage[]
+  /** 'window': answered by the Electron layer (it opens a window), not by the core. */
+  answeredBy?: 'window'
+}
+
+/**
+ * Renderer -> main calls: `ipcRenderer.invoke(channel, request)` resolves with the response.
+ *
+ * The main window is the messenger: session (sign in, up and out), connection state, people,
+ * conversations (list, create, focus, and from the details dialog rename, add and remove members
+ * or leave; muting or pinning one from its thread header), messages (and searching them), the
+ * outbox, attachments, composer drafts, typing, invites, reading branding and preferences, and
+ * opening the settings window. Other preferences, the organization time zone and mail accounts
+ * change only in the settings window: conversations/setMuted and conversations/setPinned change
+ * the muted and pinned lists and nothing else.
+ *
+ * The settings window only shows and changes preferences, the organization time zone and
+ * connected accounts (plus the session and conversation list it reads), and changes the password
+ * or signs out the user's other devices (never its own session), so a settings page gone wrong
+ * can neither send, edit, delete or react to messages nor sign in, out or up.
+ */
+export const INVOKES = {
+  'session/get': { request: NoPayload, response: produced<SessionState>(), pages: BOTH },
+  'session/register': { request: RegisterBody, response: produced<SessionState>(), pages: MAIN },
+  'session/login': { request: LoginBody, response: produced<SessionState>(), pages: MAIN },
+  'session/logout': { request: NoPayload, response: produced<SessionState>(), pages: MAIN },
   /** Changes the password; every other device of the user is signed out, this one stays in. */
-  'session/changePassword': { request: ChangePasswordBody; response: PasswordChanged }
+  'session/changePassword': {
+    request: ChangePasswordBody,
+    response: produced<PasswordChanged>(),
+    pages: SETTINGS,
+  },
   /** Signs out every other device of the user (their tokens are revoked), this one stays in. */
-  'session/signOutOthers': { request: void; response: SessionsRevoked }
-  'connection/get': { request: void; response: ConnectionState }
-  'users/list': { request: void; response: Person[] }
-  'conversations/list': { request: void; response: Conversation[] }
+  'session/signOutOthers': {
+    request: NoPayload,
+    response: produced<SessionsRevoked>(),
+    pages: SETTINGS,
+  },
+  'connection/get': { request: NoPayload, response: produced<ConnectionState>(), pages: MAIN },
+  'users/list': { request: NoPayload, response: produced<Person[]>(), pages: MAIN },
+  'conversations/list': { request: NoPayload, response: produced<Conversation[]>(), pages: BOTH },
   'conversations/create': {
-    request: { member_ids: number[]; title?: string }
-    response: Conversation
-  }
+    request: Type.Object(
+      { member_ids: Type.Array(Id, { maxItems: 1000 }), title: Type.Optional(Title) },
+      Strict,
+    ),
+    response: produced<Conversation>(),
+    pages: MAIN,
+  },
   'conversations/rename': {
-    request: { conversation_id: number; title: string }
-    response: Conversation
-  }
+    request: Type.Object({ conversation_id: Id, title: Title }, Strict),
+    response: produced<Conversation>(),
+    pages: MAIN,
+  },
   /** Adds people to a Tidings group (the server refuses direct, email and bridged ones). */
   'conversations/addMembers': {
-    request: { conversation_id: number; user_ids: number[] }
-    response: Conversation
-  }
+    request: Type.Object(
+      { conversation_id: Id, user_ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }) },
+      Strict,
+    ),
+    response: produced<Conversation>(),
+    pages: MAIN,
+  },
   /**
    * Removes a member; with the caller's own id, leaves. The server lets only the creator or an
    * admin remove others. The response is the conversation as it is afterwards.
    */
   'conversations/removeMember': {
-    request: { conversation_id: number; user_id: number }
-    response: Conversation
-  }
-  'conversations/focus': { request: { conversation_id: number | null }; response: void }
+    request: Type.Object({ conversation_id: Id, user_id: Id }, Strict),
+    response: produced<Conversation>(),
+    pages: MAIN,
+  },
+  'conversations/focus': {
+    request: Type.Object({ conversation_id: Type.Union([Id, Type.Null()]) }, Strict),
+    response: produced<void>(),
+    pages: MAIN,
+  },
   /**
    * Mutes or unmutes one conversation's notifications from the main window: a change of the
    * `muted_conversation_ids` preference only (the rest of the preferences stay settings-only).
    */
   'conversations/setMuted': {
-    request: { conversation_id: number; muted: boolean }
-    response: Preferences
-  }
+    request: Type.Object({ conversation_id: Id, muted: Type.Boolean() }, Strict),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
   /**
    * Pins or unpins one conversation from the main window (`pinned_conversation_ids` only); a new
    * pin goes last. Past MAX_PINNED_CONVERSATIONS it is refused with `pin_limit_reached`.
    */
   'conversations/setPinned': {
-    request: { conversation_id: number; pinned: boolean }
-    response: Preferences
-  }
+    request: Type.Object({ conversation_id: Id, pinned: Type.Boolean() }, Strict),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
   'messages/history': {
-    request: { conversation_id: number; before?: number; limit?: number }
-    response: MessagePage
-  }
+    request: Type.Object(
+      {
+        conversation_id: Id,
+        before: Type.Optional(Id),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.historyMaxPageSize })),
+      },
+      Strict,
+    ),
+    response: produced<MessagePage>(),
+    pages: MAIN,
+  },
   /** Full-text search of the user's conversations (GET /search/messages), newest first. */
   'messages/search': {
-    request: SearchMessagesQuery
-    response: MessageSearchPage
-  }
-  /** The text may be empty when `attachment_ids` (uploads of attachments/upload) are given. */
+    request: SearchMessagesQuery,
+    response: produced<MessageSearchPage>(),
+    pages: MAIN,
+  },
+  /**
+   * The text may be empty when `attachment_ids` (uploads of attachments/upload) are given; blank
+   * text is the core's and the server's to refuse.
+   */
   'messages/send': {
-    request: {
-      conversation_id: number
-      text: string
-      reply_to_id?: number
-      attachment_ids?: number[]
-    }
-    response: OutboxItem
-  }
-  'messages/retry': { request: { client_id: string }; response: OutboxItem }
-  'messages/edit': { request: { message_id: number; text: string }; response: Message }
-  'messages/delete': { request: { message_id: number }; response: Message }
-  /** Sets the user's one reaction to a message (null removes it); the server answers with it. */
+    request: Type.Object(
+      {
+        conversation_id: Id,
+        text: Type.String({ maxLength: Limits.maxMessageChars }),
+        reply_to_id: Type.Optional(Id),
+        attachment_ids: Type.Optional(AttachmentIds),
+      },
+      Strict,
+    ),
+    response: produced<OutboxItem>(),
+    pages: MAIN,
+  },
+  'messages/retry': {
+    request: Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 64 }) }, Strict),
+    response: produced<OutboxItem>(),
+    pages: MAIN,
+  },
+  'messages/edit': {
+    request: Type.Object({ message_id: Id, text: MessageText }, Strict),
+    response: produced<Message>(),
+    pages: MAIN,
+  },
+  'messages/delete': {
+    request: Type.Object({ message_id: Id }, Strict),
+    response: produced<Message>(),
+    pages: MAIN,
+  },
+  /**
+   * Sets the user's one reaction to a message (null removes it); the server answers with it.
+   * The emoji's shape (one emoji) is the server's to check, with one message for every client.
+   */
   'messages/react': {
-    request: { conversation_id: number; message_id: number; emoji: string | null }
-    response: Message
-  }
+    request: Type.Object(
+      {
+        conversation_id: Id,
+        message_id: Id,
+        emoji: Type.Union([
+          Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
+          Type.Null(),
+        ]),
+      },
+      Strict,
+    ),
+    response: produced<Message>(),
+    pages: MAIN,
+  },
   'messages/markRead': {
-    request: { conversation_id: number; up_to_message_id: number }
-    response: void
-  }
-  'outbox/list': { request: void; response: OutboxItem[] }
+    request: Type.Object({ conversation_id: Id, up_to_message_id: Id }, Strict),
+    response: produced<void>(),
+    pages: MAIN,
+  },
+  'outbox/list': { request: NoPayload, response: produced<OutboxItem[]>(), pages: MAIN },
   /**
    * Uploads a file to a conversation, to be sent with messages/send's `attachment_ids`. Needs a
    * connection: offline it fails at once with `offline` ("Attachments need a connection.").
    */
   'attachments/upload': {
-    request: { conversation_id: number; name: string; mime: string; data: Uint8Array }
-    response: Attachment
-  }
+    request: Type.Object(
+      {
+        conversation_id: Id,
+        name: FileName,
+        // A File's type is '' when the browser does not know it.
+        mime: Type.String({ maxLength: 255 }),
+        data: FileBytes,
+      },
+      Strict,
+    ),
+    response: produced<Attachment>(),
+    pages: MAIN,
+  },
   /** A sent file's bytes, for showing it (main keeps recently read ones in memory). */
   'attachments/read': {
-    request: { conversation_id: number; attachment_id: number }
-    response: { mime: string; data: Uint8Array }
-  }
+    request: Type.Object({ conversation_id: Id, attachment_id: Id }, Strict),
+    response: produced<{ mime: string; data: Uint8Array }>(),
+    pages: MAIN,
+  },
   /** Asks the user where to save a file (a native dialog) and writes it there. */
   'attachments/save': {
-    request: { conversation_id: number; attachment_id: number; name: string }
-    response: { saved: boolean }
-  }
+    request: Type.Object({ conversation_id: Id, attachment_id: Id, name: FileName }, Strict),
+    response: produced<{ saved: boolean }>(),
+    pages: MAIN,
+  },
   /** The signed-in user's drafts, newest first. */
-  'drafts/list': { request: void; response: Draft[] }
-  /** Keeps one conversation's draft; an empty (or blank) text deletes it. */
-  'drafts/set': { request: Draft; response: void }
-  'typing/set': { request: { conversation_id: number; is_typing: boolean }; response: void }
-  'branding/get': { request: void; response: Branding }
-  'branding/set': { request: { timezone: string }; response: Branding }
-  'admin/createInvite': { request: void; response: { code: string } }
-  'accounts/list': { request: void; response: PlatformAccount[] }
-  'accounts/connectEmail': { request: ConnectEmailRequest; response: PlatformAccount }
-  'accounts/disconnect': { request: { account_id: number }; response: void }
+  'drafts/list': { request: NoPayload, response: produced<Draft[]>(), pages: MAIN },
+  /**
+   * Keeps one conversation's draft; an empty (or blank) text deletes it. The bound is a
+   * message's, since a draft becomes one.
+   */
+  'drafts/set': {
+    request: Type.Object(
+      { conversation_id: Id, text: Type.String({ maxLength: Limits.maxMessageChars }) },
+      Strict,
+    ),
+    response: produced<void>(),
+    pages: MAIN,
+  },
+  'typing/set': {
+    request: Type.Object({ conversation_id: Id, is_typing: Type.Boolean() }, Strict),
+    response: produced<void>(),
+    pages: MAIN,
+  },
+  'branding/get': { request: NoPayload, response: produced<Branding>(), pages: BOTH },
+  'branding/set': {
+    request: Type.Object({ timezone: Type.String({ minLength: 1, maxLength: 64 }) }, Strict),
+    response: produced<Branding>(),
+    pages: SETTINGS,
+  },
+  'admin/createInvite': { request: NoPayload, response: produced<{ code: string }>(), pages: MAIN },
+  'accounts/list': { request: NoPayload, response: produced<PlatformAccount[]>(), pages: SETTINGS },
+  /** Connecting an email account: SMTP sends, IMAP receives. Passwords go to the server only. */
+  'accounts/connectEmail': {
+    request: Type.Object(
+      {
+        display_name: Type.String({ minLength: 1, maxLength: 128 }),
+        email_address: EmailAddress,
+        smtp: MailServerBody,
+        imap: MailServerBody,
+      },
+      Strict,
+    ),
+    response: produced<PlatformAccount>(),
+    pages: SETTINGS,
+  },
+  'accounts/disconnect': {
+    request: Type.Object({ account_id: Id }, Strict),
+    response: produced<void>(),
+    pages: SETTINGS,
+  },
   /** Fetches new mail now, or retries the connection at once when it is down. */
-  'accounts/sync': { request: { account_id: number }; response: PlatformAccount }
-  'settings/get': { request: void; response: Preferences }
-  'settings/set': { request: Partial<Preferences>; response: Preferences }
-  'window/openSettings': { request: void; response: void }
+  'accounts/sync': {
+    request: Type.Object({ account_id: Id }, Strict),
+    response: produced<PlatformAccount>(),
+    pages: SETTINGS,
+  },
+  'settings/get': { request: NoPayload, response: produced<Preferences>(), pages: BOTH },
+  /** Any object here; the preferences store checks it with the finer rules it knows. */
+  'settings/set': {
+    request: Type.Unsafe<Partial<Preferences>>(Type.Object({})),
+    response: produced<Preferences>(),
+    pages: SETTINGS,
+  },
+  'window/openSettings': {
+    request: NoPayload,
+    response: produced<void>(),
+    pages: MAIN,
+    answeredBy: 'window',
+  },
+} as const satisfies Record<string, InvokeSpec>
+
+type Invokes = typeof INVOKES
+
+export type InvokeChannel = keyof Invokes
+export type InvokeRequest<C extends InvokeChannel> = Static<Invokes[C]['request']>
+export type InvokeResponse<C extends InvokeChannel> = Static<Invokes[C]['response']>
+
+/** The channels a page may call. */
+export type PageChannel<P extends RendererPage> = {
+  [C in InvokeChannel]: P extends Invokes[C]['pages'][number] ? C : never
+}[InvokeChannel]
+
+/** The channels the Electron layer answers itself (window/openSettings). */
+export type WindowChannel = {
+  [C in InvokeChannel]: Invokes[C] extends { answeredBy: 'window' } ? C : never
+}[InvokeChannel]
+
+/** The channels the core answers: all but WindowChannel. */
+export type CoreChannel = Exclude<InvokeChannel, WindowChannel>
+
+export type ConnectEmailRequest = InvokeRequest<'accounts/connectEmail'>
+
+export const INVOKE_CHANNELS = Object.keys(INVOKES) as readonly InvokeChannel[]
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.hasOwn(INVOKES, value)
 }
 
-/** Main -> renderer pushes: `webContents.send(channel, payload)`. */
-export interface PushMap {
-  'events/event': AnyTidingsEvent
-  'events/resync': { reason: string }
-  'connection/state': ConnectionState
-  'session/changed': SessionState
-  'outbox/changed': OutboxItem
-  'settings/changed': Preferences
-  'branding/changed': Branding
-  /** An account's latest state; `state: 'disconnected'` means it was removed. */
-  'accounts/changed': PlatformAccount
-  'navigation/openConversation': { conversation_id: number }
+/** The channels each page may call (main's sender allow-list; the preload's API). */
+export const PAGE_CHANNELS: Readonly<Record<RendererPage, ReadonlySet<InvokeChannel>>> = {
+  'index.html': channelsOf('index.html'),
+  'settings.html': channelsOf('settings.html'),
 }
 
-export type InvokeChannel = keyof InvokeMap
-export type PushChannel = keyof PushMap
-export type InvokeRequest<C extends InvokeChannel> = InvokeMap[C]['request']
-export type InvokeResponse<C extends InvokeChannel> = InvokeMap[C]['response']
+function channelsOf(page: RendererPage): ReadonlySet<InvokeChannel> {
+  return new Set(
+    INVOKE_CHANNELS.filter((c) => (INVOKES[c].pages as readonly RendererPage[]).includes(page)),
+  )
+}
+
+export function isWindowChannel(channel: InvokeChannel): channel is WindowChannel {
+  return (INVOKES[channel] as InvokeSpec).answeredBy === 'window'
+}
 
 /** What crosses the invoke channel: errors travel as data so their code survives IPC. */
 export type InvokeResult<T> =
   { ok: true; data: T } | { ok: false; error: { code: string; message: string } }
 
-export const INVOKE_CHANNELS = [
-  'session/get',
-  'session/register',
-  'session/login',
-  'session/logout',
-  'session/changePassword',
-  'session/signOutOthers',
-  'connection/get',
-  'users/list',
-  'conversations/list',
-  'conversations/create',
-  'conversations/rename',
-  'conversations/addMembers',
-  'conversations/removeMember',
-  'conversations/focus',
-  'conversations/setMuted',
-  'conversations/setPinned',
-  'messages/history',
-  'messages/search',
-  'messages/send',
-  'messages/retry',
-  'messages/edit',
-  'messages/delete',
-  'messages/react',
-  'messages/markRead',
-  'outbox/list',
-  'attachments/upload',
-  'attachments/read',
-  'attachments/save',
-  'drafts/list',
-  'drafts/set',
-  'typing/set',
-  'branding/get',
-  'branding/set',
-  'admin/createInvite',
-  'accounts/list',
-  'accounts/connectEmail',
-  'accounts/disconnect',
-  'accounts/sync',
-  'settings/get',
-  'settings/set',
-  'window/openSettings',
-] as const satisfies readonly InvokeChannel[]
+// ---- Push channels --------------------------------------------------------------------------
 
-export const PUSH_CHANNELS = [
-  'events/event',
-  'events/resync',
-  'connection/state',
-  'session/changed',
-  'outbox/changed',
-  'settings/changed',
-  'branding/changed',
-  'accounts/changed',
-  'navigation/openConversation',
-] as const satisfies readonly PushChannel[]
+interface PushSpec {
+  payload: TSchema
+  /** The pages sent it: the ones whose code subscribes to it, and no others. */
+  pages: readonly RendererPage[]
+}
 
 /**
- * The API the preload exposes as `window.tidings`: one function per invoke channel, `on` for
- * stream events by type (or '*'), and `subscribe` for the other pushes. Both return unsubscribe.
+ * Main -> renderer pushes: `webContents.send(channel, payload)`, to the pages listed only.
+ *
+ * The main window gets every stream event (the conversation list, threads, presence, typing,
+ * toasts and the event monitor use them all), resyncs, its outbox, the connection state, session,
+ * preferences (mute, clock), branding and "open this conversation" from a notification. It shows
+ * no mail accounts, so it does not get accounts/changed.
+ *
+ * The settings window gets the session, preferences, branding and account changes, resyncs (the
+ * account list reloads after one) and, on events/event, only the types in PAGE_EVENT_TYPES.
  */
-export type TidingsApi = {
-  [C in InvokeChannel]: InvokeRequest<C> extends void
-    ? () => Promise<InvokeResponse<C>>
-    : (request: InvokeRequest<C>) => Promise<InvokeResponse<C>>
+export const PUSHES = {
+  'events/event': { payload: produced<AnyTidingsEvent>(), pages: BOTH },
+  'events/resync': { payload: produced<{ reason: string }>(), pages: BOTH },
+  'connection/state': { payload: produced<ConnectionState>(), pages: MAIN },
+  'session/changed': { payload: produced<SessionState>(), pages: BOTH },
+  'outbox/changed': { payload: produced<OutboxItem>(), pages: MAIN },
+  'settings/changed': { payload: produced<Preferences>(), pages: BOTH },
+  'branding/changed': { payload: produced<Branding>(), pages: BOTH },
+  /** An account's latest state; `state: 'disconnected'` means it was removed. */
+  'accounts/changed': { payload: produced<PlatformAccount>(), pages: SETTINGS },
+  'navigation/openConversation': {
+    payload: produced<{ conversation_id: number }>(),
+    pages: MAIN,
+  },
+} as const satisfies Record<string, PushSpec>
+
+type Pushes = typeof PUSHES
+
+export type PushChannel = keyof Pushes
+export type PushMap = { [C in PushChannel]: Static<Pushes[C]['payload']> }
+
+/** The push channels a page is sent. */
+export type PagePushChannel<P extends RendererPage> = {
+  [C in PushChannel]: P extends Pushes[C]['pages'][number] ? C : never
+}[PushChannel]
+
+export const PUSH_CHANNELS = Object.keys(PUSHES) as readonly PushChannel[]
+
+/**
+ * The stream event types each page is sent on events/event: the ones it applies. The settings
+ * window applies the organization time zone change (a system notification) and conversations
+ * created, renamed or left (its mute and pin lists); messages, receipts, presence and typing
+ * never reach it.
+ */
+export const PAGE_EVENT_TYPES: Readonly<Record<RendererPage, ReadonlySet<EventType>>> = {
+  'index.html': new Set(EVENT_TYPES),
+  'settings.html': new Set<EventType>([
+    'conversation_created',
+    'conversation_updated',
+    'system_notification',
+  ]),
+}
+
+/** Whether `page` is sent this push: its channel, and on events/event the event's type. */
+export function pageReceives<C extends PushChannel>(
+  page: RendererPage,
+  channel: C,
+  payload: PushMap[C],
+): boolean {
+  if (!(PUSHES[channel].pages as readonly RendererPage[]).includes(page)) return false
+  if (channel !== 'events/event') return true
+  return PAGE_EVENT_TYPES[page].has((payload as AnyTidingsEvent).type)
+}
+
+// ---- window.tidings -------------------------------------------------------------------------
+
+/** One invoke channel as a function: no argument when the channel takes no request. */
+export type InvokeFunction<C extends InvokeChannel> = [InvokeRequest<C>] extends [undefined | null]
+  ? () => Promise<InvokeResponse<C>>
+  : (request: InvokeRequest<C>) => Promise<InvokeResponse<C>>
+
+/**
+ * The API the preload exposes to page P as `window.tidings`: one function per channel P may
+ * invoke, `on` for stream events by type (or '*'), and `subscribe` for P's other pushes. Both
+ * return unsubscribe.
+ */
+export type PageApi<P extends RendererPage> = {
+  [C in PageChannel<P>]: InvokeFunction<C>
 } & {
   on<T extends EventType | '*'>(
     type: T,
@@ -294,5 +550,11 @@ export type TidingsApi = {
       event: T extends EventType ? Extract<AnyTidingsEvent, { type: T }> : AnyTidingsEvent,
     ) => void,
   ): () => void
-  subscribe<C extends PushChannel>(channel: C, listener: (payload: PushMap[C]) => void): () => void
+  subscribe<C extends PagePushChannel<P>>(
+    channel: C,
+    listener: (payload: PushMap[C]) => void,
+  ): () => void
 }
+
+/** `window.tidings` as the renderer's code sees it: the channels of either page. */
+export type TidingsApi = PageApi<RendererPage>

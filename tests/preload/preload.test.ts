@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { INVOKE_CHANNELS, PUSH_CHANNELS } from '../../src/shared/ipc'
-import type { InvokeResult, TidingsApi } from '../../src/shared/ipc'
+import { PAGE_CHANNELS, PUSHES, PUSH_CHANNELS } from '../../src/shared/ipc'
+import type { InvokeResult, RendererPage, TidingsApi } from '../../src/shared/ipc'
 
 // A fake of the two preload-side Electron modules: ipcRenderer answers invokes from a table and
 // can emit pushes; contextBridge records what was exposed.
@@ -30,7 +30,15 @@ vi.mock('electron', async () => {
   }
 })
 
-await import('../../src/preload/index')
+/** Runs the preload afresh in a page at `url` (the preload picks the page's API by its path). */
+async function loadPreload(url: string): Promise<void> {
+  bridge.exposed.clear()
+  ;(globalThis as { location?: URL }).location = new URL(url)
+  vi.resetModules()
+  await import('../../src/preload/index')
+}
+
+await loadPreload('app://tidings/index.html')
 
 function api(): TidingsApi {
   const exposed = bridge.exposed.get('tidings')
@@ -46,19 +54,34 @@ function emitter(): EventEmitter {
 /** What Electron passes to ipcRenderer listeners: the event first, then the payload. */
 const fakeIpcEvent = { sender: 'the ipcRenderer itself', senderId: 0 }
 
-beforeEach(() => {
+beforeEach(async () => {
+  await loadPreload('app://tidings/index.html')
   ipc.answers.clear()
   ipc.invoked.length = 0
   emitter().removeAllListeners()
 })
 
 describe('preload bridge', () => {
-  it('exposes only window.tidings, with one function per invoke channel plus on/subscribe', () => {
-    expect([...bridge.exposed.keys()]).toEqual(['tidings'])
-    const keys = Object.keys(api()).sort()
-    expect(keys).toEqual([...INVOKE_CHANNELS, 'on', 'subscribe'].sort())
-    for (const key of keys) expect(typeof (api() as Record<string, unknown>)[key]).toBe('function')
-    expect(Object.isFrozen(api())).toBe(true)
+  it('exposes only window.tidings, with one function per channel of its page plus on/subscribe', async () => {
+    for (const page of ['index.html', 'settings.html'] as RendererPage[]) {
+      await loadPreload(`app://tidings/${page}#x`)
+      expect([...bridge.exposed.keys()]).toEqual(['tidings'])
+      const keys = Object.keys(api()).sort()
+      expect(keys, page).toEqual([...PAGE_CHANNELS[page], 'on', 'subscribe'].sort())
+      for (const key of keys) {
+        expect(typeof (api() as Record<string, unknown>)[key]).toBe('function')
+      }
+      expect(Object.isFrozen(api())).toBe(true)
+    }
+    // The settings page cannot even name a messenger channel (main refuses it anyway).
+    expect('messages/send' in api()).toBe(false)
+    expect('settings/set' in api()).toBe(true)
+  })
+
+  it('exposes no channel to a page that is not ours', async () => {
+    await loadPreload('https://evil.example/index.htm')
+    expect(Object.keys(api()).sort()).toEqual(['on', 'subscribe'])
+    expect(() => api().subscribe('session/changed', () => undefined)).toThrow(/not sent/)
   })
 
   it('never exposes ipcRenderer or anything with its methods', () => {
@@ -131,12 +154,21 @@ describe('preload bridge', () => {
     expect(seen).toHaveLength(1)
   })
 
-  it('subscribe accepts every push channel and nothing else', () => {
-    for (const channel of PUSH_CHANNELS) api().subscribe(channel, () => undefined)()
-    const subscribe = api().subscribe as (channel: string, cb: () => void) => () => void
-    for (const channel of ['session/login', 'ELECTRON_BROWSER_WINDOW_ALERT', 'x']) {
-      expect(() => subscribe(channel, () => undefined)).toThrow(/Unknown push channel/)
+  it('subscribe accepts every push channel its page is sent and nothing else', async () => {
+    for (const page of ['index.html', 'settings.html'] as RendererPage[]) {
+      await loadPreload(`app://tidings/${page}`)
+      const subscribe = api().subscribe as (channel: string, cb: () => void) => () => void
+      for (const channel of PUSH_CHANNELS) {
+        if ((PUSHES[channel].pages as readonly string[]).includes(page)) {
+          subscribe(channel, () => undefined)()
+        } else {
+          expect(() => subscribe(channel, () => undefined), channel).toThrow(/not sent/)
+        }
+      }
+      for (const channel of ['session/login', 'ELECTRON_BROWSER_WINDOW_ALERT', 'x']) {
+        expect(() => subscribe(channel, () => undefined)).toThrow(/Unknown push channel/)
+      }
+      expect(emitter().eventNames()).toEqual([])
     }
-    expect(emitter().eventNames()).toEqual([])
   })
 })

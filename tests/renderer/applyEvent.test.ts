@@ -2,25 +2,25 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { EventDataMap } from '../../src/shared/events'
 import type { Conversation, Message } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
+import { applyEvent } from '../../src/renderer/src/actions/applyEvent'
+import { leaveConversation } from '../../src/renderer/src/actions/membership'
+import { openConversation } from '../../src/renderer/src/actions/navigation'
+import { markActiveRead } from '../../src/renderer/src/actions/readTracking'
 import {
-  applyEvent,
   applySession,
-  markActiveRead,
-  leaveConversation,
-  openConversation,
   register,
   resetUserData,
-  setWindowFocused,
   signIn,
   signOut,
-} from '../../src/renderer/src/stores/actions'
+} from '../../src/renderer/src/actions/userData'
+import { setWindowFocused } from '../../src/renderer/src/actions/windowWiring'
 import { useBranding, DEFAULT_BRANDING } from '../../src/renderer/src/stores/branding'
 import {
   conversationPermissions,
   conversationTitle,
   useConversations,
 } from '../../src/renderer/src/stores/conversations'
-import { useEventLog } from '../../src/renderer/src/stores/eventLog'
+import { useEventMonitor } from '../../src/renderer/src/stores/eventMonitor'
 import { buildThread, useMessages } from '../../src/renderer/src/stores/messages'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { usePresence } from '../../src/renderer/src/stores/presence'
@@ -277,9 +277,27 @@ describe('messages and unread counts', () => {
         message: message(12, 10, JANE, 'secret'),
       }),
     )
+    // Main's notification and the toast are worded alike (src/shared/notificationText.ts): the
+    // app's name over "New message", neither who nor what.
     const toast = useToasts.getState().toasts[0]
-    expect(toast?.title).toBe('New message')
-    expect(toast?.body).not.toContain('secret')
+    expect(toast?.title).toBe('Tidings')
+    expect(toast?.body).toBe('New message')
+    usePreferences.setState({
+      prefs: { ...DEFAULT_PREFERENCES, notification_privacy: 'sender_only' },
+    })
+    applyEvent(
+      event('message_received', {
+        conversation_id: 20,
+        conversation_title: null,
+        sender_name: 'Jane',
+        message: message(13, 20, JANE, 'secret too'),
+      }),
+    )
+    const second = useToasts.getState().toasts[1]
+    expect(second?.title).toBe(
+      `Jane in ${conversationTitle(useConversations.getState().byId[20]!, ME.id, usePresence.getState().people)}`,
+    )
+    expect(second?.body).toBe('New message')
   })
 
   it('toasts no message read on another device or already in the loaded list', async () => {
@@ -838,7 +856,7 @@ describe('conversations, presence, typing and system events', () => {
     expect(useToasts.getState().toasts.at(-1)?.kind).toBe('system_notification')
     // Types the renderer does not act on are still listed in the monitor.
     applyEvent(event('email_received', {} as EventDataMap['email_received']))
-    expect(useEventLog.getState().entries.map((e) => e.event.type)).toEqual([
+    expect(useEventMonitor.getState().entries.map((e) => e.event.type)).toEqual([
       'email_received',
       'system_notification',
     ])

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { Attachment } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import { MessageRow } from '../../src/renderer/src/components/MessageRow'
-import { resetUserData } from '../../src/renderer/src/stores/actions'
+import { resetUserData } from '../../src/renderer/src/actions/userData'
 import { buildThread, useMessages } from '../../src/renderer/src/stores/messages'
 import {
   attachmentsPreview,

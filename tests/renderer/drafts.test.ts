@@ -1,13 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Draft } from '../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
-import {
-  applyEvent,
-  applySession,
-  resetUserData,
-  setWindowFocused,
-  signOut,
-} from '../../src/renderer/src/stores/actions'
+import { applyEvent } from '../../src/renderer/src/actions/applyEvent'
+import { applySession, resetUserData, signOut } from '../../src/renderer/src/actions/userData'
+import { setWindowFocused } from '../../src/renderer/src/actions/windowWiring'
 import { draftPreview, hasDraft, useDrafts } from '../../src/renderer/src/stores/drafts'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { useSession } from '../../src/renderer/src/stores/session'

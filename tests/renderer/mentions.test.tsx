@@ -9,7 +9,8 @@ import {
   mentionsMe,
   splitMentions,
 } from '../../src/renderer/src/mentions'
-import { applyEvent, applySession, resetUserData } from '../../src/renderer/src/stores/actions'
+import { applyEvent } from '../../src/renderer/src/actions/applyEvent'
+import { applySession, resetUserData } from '../../src/renderer/src/actions/userData'
 import { useConversations } from '../../src/renderer/src/stores/conversations'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { usePresence } from '../../src/renderer/src/stores/presence'

@@ -1,13 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Conversation, Message } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
-import {
-  applyEvent,
-  applySession,
-  openConversation,
-  resetUserData,
-  setWindowFocused,
-} from '../../src/renderer/src/stores/actions'
+import { applyEvent } from '../../src/renderer/src/actions/applyEvent'
+import { openConversation } from '../../src/renderer/src/actions/navigation'
+import { applySession, resetUserData } from '../../src/renderer/src/actions/userData'
+import { setWindowFocused } from '../../src/renderer/src/actions/windowWiring'
 import { buildRows } from '../../src/renderer/src/components/Thread'
 import { useConversations } from '../../src/renderer/src/stores/conversations'
 import { buildThread, useMessages, type ThreadState } from '../../src/renderer/src/stores/messages'

@@ -5,12 +5,8 @@ import { Limits } from '../../src/shared/limits'
 import type { ReplyPreview } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import { MessageRow } from '../../src/renderer/src/components/MessageRow'
-import {
-  applySession,
-  openConversation,
-  resetUserData,
-  showMessage,
-} from '../../src/renderer/src/stores/actions'
+import { openConversation, showMessage } from '../../src/renderer/src/actions/navigation'
+import { applySession, resetUserData } from '../../src/renderer/src/actions/userData'
 import { buildThread, useMessages, type ThreadEntry } from '../../src/renderer/src/stores/messages'
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { currentQuote, quoteOf, useReplies } from '../../src/renderer/src/stores/replies'

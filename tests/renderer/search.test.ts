@@ -1,12 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { MessageSearchPage, MessageSearchResult } from '../../src/shared/models'
-import {
-  applyEvent,
-  applySession,
-  openConversation,
-  openSearchResult,
-  resetUserData,
-} from '../../src/renderer/src/stores/actions'
+import { applyEvent } from '../../src/renderer/src/actions/applyEvent'
+import { openConversation, openSearchResult } from '../../src/renderer/src/actions/navigation'
+import { applySession, resetUserData } from '../../src/renderer/src/actions/userData'
 import { useConversations } from '../../src/renderer/src/stores/conversations'
 import { useSearch } from '../../src/renderer/src/stores/search'
 import {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { Limits } from '../../src/shared/limits'
 import type { MessagePage } from '../../src/shared/models'
-import { jumpNotShown } from '../../src/renderer/src/stores/actions'
+import { jumpNotShown } from '../../src/renderer/src/actions/navigation'
 import { useMessages } from '../../src/renderer/src/stores/messages'
 import {
   JUMP_PAGE_SIZE,

@@ -53,7 +53,11 @@ async function upload(
       body: new Uint8Array(bytes).fill(7),
     },
   )
-  return { status: response.status, body: await response.json() }
+  const body = (await response.json()) as {
+    data?: { attachment: Attachment }
+    error?: { code: string }
+  }
+  return { status: response.status, body }
 }
 
 const QUOTA_EXCEEDED = {

@@ -1,6 +1,7 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -160,4 +161,59 @@ export async function startNode(
       await exited
     },
   }
+}
+
+/** HAProxy with the project's own deploy/haproxy.cfg, in front of three nodes. */
+export interface TestLoadBalancer {
+  url: string
+  stop(): Promise<void>
+}
+
+export async function startLoadBalancer(nodes: readonly ClusterNode[]): Promise<TestLoadBalancer> {
+  const port = await freePort()
+  const child = spawn('haproxy', ['-db', '-f', path.join(ROOT, 'deploy/haproxy.cfg')], {
+    env: {
+      ...process.env,
+      TIDINGS_LISTEN: `127.0.0.1:${port}`,
+      TIDINGS_NODE1: `127.0.0.1:${nodes[0]!.port}`,
+      TIDINGS_NODE2: `127.0.0.1:${nodes[1]!.port}`,
+      TIDINGS_NODE3: `127.0.0.1:${nodes[2]!.port}`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = `http://127.0.0.1:${port}`
+  // Ready once it answers through to a node.
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) break
+    } catch {
+      // Not listening yet.
+    }
+    if (child.exitCode !== null) throw new Error(`haproxy exited:\n${output}`)
+    if (Date.now() > deadline) throw new Error(`haproxy did not answer:\n${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
 }

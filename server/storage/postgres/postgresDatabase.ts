@@ -105,6 +105,16 @@ export interface PostgresPoolOptions {
   applicationName: string
 }
 
+/**
+ * Settings of every session of a node, for when the node's host vanishes without closing its
+ * connections (power loss, a partition): the database probes an idle peer after 10 s and drops it
+ * after three unanswered probes, which frees its advisory locks (the leases of its one-owner
+ * jobs), and ends a transaction left idle for 10 s (a batch holding the event-order lock).
+ */
+const SESSION_OPTIONS =
+  '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 ' +
+  '-c idle_in_transaction_session_timeout=10000'
+
 /** A pool of connections, with the session settings every connection of a node gets. */
 export function createPool(options: PostgresPoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -112,9 +122,7 @@ export function createPool(options: PostgresPoolOptions): pg.Pool {
     max: options.max,
     types: TYPES,
     application_name: options.applicationName,
-    // A node that dies holding the event-order lock must not block the cluster for long: the
-    // server ends a transaction left idle, and keepalives notice a peer that vanished.
-    idle_in_transaction_session_timeout: 30_000,
+    options: SESSION_OPTIONS,
     keepAlive: true,
     keepAliveInitialDelayMillis: 5_000,
     connectionTimeoutMillis: 10_000,
@@ -134,6 +142,7 @@ export function createClient(options: PostgresPoolOptions, name: string): pg.Cli
     connectionString: options.url,
     types: TYPES,
     application_name: `${options.applicationName}:${name}`,
+    options: SESSION_OPTIONS,
     keepAlive: true,
     keepAliveInitialDelayMillis: 5_000,
     connectionTimeoutMillis: 10_000,

@@ -143,6 +143,8 @@ class Batch {
   /** A unit's SQL failed in a way that broke the transaction itself (the connection). */
   private broken: unknown
   private readonly openedAt = Date.now()
+  /** The last unit's savepoint is still there (see runUnit). */
+  private savepointOpen = false
   private closeCheck: NodeJS.Immediate | undefined
 
   constructor(
@@ -206,20 +208,23 @@ class Batch {
     if (this.broken) throw this.broken
     const client = await this.connection()
     const tx = new PgTx(this.db, client, this)
-    await client.query('SAVEPOINT unit')
+    // The savepoint of the unit before stays open until this one begins: releasing it and taking
+    // this one's is one round trip (COMMIT releases the last).
+    await client.query(
+      this.savepointOpen ? 'RELEASE SAVEPOINT unit; SAVEPOINT unit' : 'SAVEPOINT unit',
+    )
+    this.savepointOpen = true
     let result: T
     try {
       result = await work(tx)
     } catch (error) {
       try {
         await client.query('ROLLBACK TO SAVEPOINT unit')
-        await client.query('RELEASE SAVEPOINT unit')
       } catch (rollbackError) {
         this.broken = rollbackError
       }
       throw error
     }
-    await client.query('RELEASE SAVEPOINT unit')
     this.events.push(...tx.events.pending)
     for (const span of tx.spans) this.spans.push(span)
     return result

@@ -1,6 +1,6 @@
 import { systemClock, type Clock, type TimerHandle } from './clock'
-import { mentionsMe, type NotificationSubject } from './notificationPolicy'
-import { subjectSender, type NotificationBurst } from './notificationText'
+import { mentionsMe, type NotificationSubject } from '../../shared/notificationPolicy'
+import { subjectSender, type NotificationBurst } from '../../shared/notificationText'
 
 export const DEFAULT_COALESCE_WINDOW_MS = 1_500
 

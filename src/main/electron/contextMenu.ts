@@ -87,7 +87,7 @@ export function menuTemplate(
           click: () => contents.session.addWordToSpellCheckerDictionary(entry.word),
         }
       case 'copy-link':
-        return { label: 'Copy link', click: () => clipboard.writeText(entry.url) }
+        return { label: 'Copy link', click: () => void clipboard.writeText(entry.url) }
       case 'edit':
         return { label: EDIT_LABELS[entry.role], role: entry.role, enabled: entry.enabled }
       case 'separator':

@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs'
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { contentType } from 'mime-types'
-import type { ConnectionStatus } from '../../shared/ipc'
+import {
+  RENDERER_PAGES,
+  rendererPageOfPath,
+  type ConnectionStatus,
+  type RendererPage,
+} from '../../shared/ipc'
 
 /**
  * Electron-free path and URL rules for the desktop shell, kept pure so they are tested without
@@ -23,10 +28,6 @@ export const BUILT = {
   preload: 'out/preload/index.cjs',
   rendererDir: 'out/renderer',
 } as const
-
-/** The renderer pages, one per window. */
-export type RendererPage = 'index.html' | 'settings.html'
-export const RENDERER_PAGES: readonly RendererPage[] = ['index.html', 'settings.html']
 
 /**
  * Where the bundled-server entry lives. In development it is `out/main/serverProcess.js` under the
@@ -138,8 +139,7 @@ export function ownRendererPage(
       return null
     }
     if (parsed.origin !== dev.origin) return null
-    const name = parsed.pathname.split('/').pop()
-    return RENDERER_PAGES.find((page) => page === name) ?? null
+    return rendererPageOfPath(parsed.pathname)
   }
   return null
 }

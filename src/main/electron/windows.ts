@@ -1,11 +1,10 @@
 import { BrowserWindow, app, shell } from 'electron'
 import type { Session, WebContents, WebPreferences } from 'electron'
-import type { PushChannel, PushMap } from '../../shared/ipc'
+import { pageReceives } from '../../shared/ipc'
+import type { PushChannel, PushMap, RendererPage } from '../../shared/ipc'
 import { windowBackgroundColor } from './appearance'
 import { attachContextMenu } from './contextMenu'
-import { pageReceives } from './pagePushes'
 import { isSafeExternalUrl, rendererPageUrl } from './paths'
-import type { RendererPage } from './paths'
 
 /**
  * Permissions a page may get: none. Desktop notifications are raised by main (Electron's
@@ -109,7 +108,7 @@ export interface WindowManager {
   /** Show, restore (if minimized or hidden in the tray) and focus the main window. */
   showMainWindow(): BrowserWindow
   openSettings(): BrowserWindow
-  /** Push to every open renderer whose page takes it (PAGE_PUSHES in pagePushes.ts). */
+  /** Push to every open renderer whose page takes it (the IPC table's push pages, src/shared/ipc.ts). */
   sendToAll<C extends PushChannel>(channel: C, payload: PushMap[C]): void
   /** Push to the main window once its page has loaded (if its page takes it). */
   sendToMain<C extends PushChannel>(channel: C, payload: PushMap[C]): void

@@ -8,9 +8,9 @@ import { SearchField } from './components/SearchField'
 import { SearchResults } from './components/SearchResults'
 import { Thread } from './components/Thread'
 import { Toasts } from './components/Toasts'
-import { api } from './api'
 import { inviteLink } from '../../shared/deepLinks'
-import { initMainWindow, setWindowFocused, signOut } from './stores/actions'
+import { signOut } from './actions/userData'
+import { initMainWindow, setWindowFocused } from './actions/windowWiring'
 import { useBranding } from './stores/branding'
 import { useConversations } from './stores/conversations'
 import { useSearch } from './stores/search'
@@ -75,11 +75,7 @@ function TopBar() {
   const monitorOpen = useUi((s) => s.monitorOpen)
   const [invite, setInvite] = useState<string | null>(null)
   async function createInvite() {
-    try {
-      setInvite((await api()['admin/createInvite']()).code)
-    } catch {
-      setInvite(null)
-    }
+    setInvite(await useSession.getState().createInvite())
   }
   return (
     <header className="topbar">
@@ -121,7 +117,7 @@ function TopBar() {
           type="button"
           className="button button--small"
           data-testid="open-settings"
-          onClick={() => void api()['window/openSettings']()}
+          onClick={() => void useUi.getState().openSettings()}
         >
           Settings
         </button>

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { InvokeChannel } from '../../../src/shared/ipc'
@@ -141,6 +141,37 @@ describe('app core: attachments (real server)', () => {
     expect(app.saveDialogs).toEqual(['....notes.txt'])
     app.savePath = null
     expect(await app.core.handle('attachments/save', request)).toEqual({ saved: false })
+  })
+
+  it('saves a whole new file in place of the old one, never writing into it, and leaves nothing else', async () => {
+    const { app, conversation } = await aliceAndBob()
+    const attachment = await app.core.handle('attachments/upload', {
+      conversation_id: conversation.id,
+      name: 'minutes.txt',
+      mime: 'text/plain',
+      data: new TextEncoder().encode('Decisions: ship Friday'),
+    })
+    const folder = tempDir('tidings-save-')
+    dirs.push(folder)
+    const target = join(folder, 'minutes.txt')
+    writeFileSync(target, 'an older version')
+    const before = statSync(target).ino
+    app.savePath = target
+    const request = { conversation_id: conversation.id, attachment_id: attachment.id }
+    expect(await app.core.handle('attachments/save', { ...request, name: 'minutes.txt' })).toEqual({
+      saved: true,
+    })
+    // Written under another name and renamed over it: a reader of the target never sees it
+    // empty or half written (as one did in e2e, reading while the write was under way).
+    expect(statSync(target).ino).not.toBe(before)
+    expect(readFileSync(target, 'utf8')).toBe('Decisions: ship Friday')
+    expect(readdirSync(folder)).toEqual(['minutes.txt'])
+    // A folder that is not there: the save fails and leaves no partial file behind.
+    app.savePath = join(folder, 'missing', 'minutes.txt')
+    await expect(
+      app.core.handle('attachments/save', { ...request, name: 'minutes.txt' }),
+    ).rejects.toThrow()
+    expect(readdirSync(folder)).toEqual(['minutes.txt'])
   })
 
   it('keeps a send with files queued offline across an app restart', async () => {

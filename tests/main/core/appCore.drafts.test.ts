@@ -7,9 +7,10 @@ import type { InvokeChannel } from '../../../src/shared/ipc'
 import { Limits } from '../../../src/shared/limits'
 import {
   CoreFixture,
-  ServerFixture,
+  namesPerTest,
   registerPeer,
   removeDir,
+  serverPerFile,
   signInElsewhere,
   tempDir,
 } from './support/coreFixture'
@@ -21,19 +22,17 @@ const PASSWORD = 'correct horse battery'
  * them), gone on sign-out, bounded, and only well-formed requests reach the store.
  */
 describe('app core: composer drafts (real server, real local store)', () => {
-  let server: ServerFixture
+  const server = serverPerFile()
+  const name = namesPerTest()
   let userDataDir: string
   const cores: CoreFixture[] = []
 
-  beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
+  beforeEach(() => {
     userDataDir = tempDir('tidings-user-')
   })
 
   afterEach(async () => {
     for (const fixture of cores.splice(0)) await fixture.core.stop()
-    await server.dispose()
     removeDir(userDataDir)
   })
 
@@ -44,9 +43,9 @@ describe('app core: composer drafts (real server, real local store)', () => {
     return fixture
   }
 
-  async function signedIn(username = 'alice'): Promise<CoreFixture> {
+  async function signedIn(person = 'alice'): Promise<CoreFixture> {
     const app = await startCore()
-    await app.core.handle('session/register', { username, password: PASSWORD })
+    await app.core.handle('session/register', { username: name(person), password: PASSWORD })
     return app
   }
 
@@ -101,7 +100,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
     await first.core.stop()
 
     const second = await startCore()
-    expect(second.core.sessionState().user?.username).toBe('alice')
+    expect(second.core.sessionState().user?.username).toBe(name('alice'))
     expect(await second.core.handle('drafts/list', undefined)).toEqual([
       { conversation_id: 7, text: 'unfinished thought' },
       { conversation_id: 8, text: 'older' },
@@ -110,15 +109,15 @@ describe('app core: composer drafts (real server, real local store)', () => {
 
   it('keeps each user’s drafts apart', async () => {
     const app = await signedIn('alice')
-    await registerPeer(server.url, 'bob')
+    await registerPeer(server.url, name('bob'))
     await app.core.handle('drafts/set', { conversation_id: 1, text: 'alice writes' })
 
     // Another account signs in on this machine (no sign-out in between): none of Alice's.
-    await app.core.handle('session/login', { username: 'bob', password: PASSWORD })
+    await app.core.handle('session/login', { username: name('bob'), password: PASSWORD })
     expect(await app.core.handle('drafts/list', undefined)).toEqual([])
     await app.core.handle('drafts/set', { conversation_id: 1, text: 'bob writes' })
 
-    await app.core.handle('session/login', { username: 'alice', password: PASSWORD })
+    await app.core.handle('session/login', { username: name('alice'), password: PASSWORD })
     expect(await app.core.handle('drafts/list', undefined)).toEqual([
       { conversation_id: 1, text: 'alice writes' },
     ])
@@ -136,7 +135,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
     await expect(app.core.handle('drafts/list', undefined)).rejects.toMatchObject({
       code: 'not_signed_in',
     })
-    await app.core.handle('session/login', { username: 'alice', password: PASSWORD })
+    await app.core.handle('session/login', { username: name('alice'), password: PASSWORD })
     expect(await app.core.handle('drafts/list', undefined)).toEqual([])
   })
 
@@ -146,7 +145,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
     await app.core.handle('drafts/set', { conversation_id: 1, text: 'private words' })
     await switchConversation(app)
     expect(storedDraftRows()).toHaveLength(1)
-    const elsewhere = await signInElsewhere(server.url, 'alice')
+    const elsewhere = await signInElsewhere(server.url, name('alice'))
     await elsewhere.signOutOthers()
     await app.outputs.waitFor(() => app.core.sessionState().user === null, 'signed out')
     expect(storedDraftRows()).toEqual([])
@@ -154,7 +153,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
 
   it('drops the draft of a conversation once its message is sent', async () => {
     const app = await signedIn()
-    const jane = await registerPeer(server.url, 'jane')
+    const jane = await registerPeer(server.url, name('jane'))
     const conversation = await app.core.handle('conversations/create', {
       member_ids: [jane.user.id],
     })
@@ -170,7 +169,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
     const app = await signedIn()
     await app.waitForStatus('connected')
     const me = app.core.sessionState().user!.id
-    const jane = await registerPeer(server.url, 'jane')
+    const jane = await registerPeer(server.url, name('jane'))
     const group = await jane.rest.createConversation({ member_ids: [me], title: 'Plans' })
     await app.core.handle('drafts/set', { conversation_id: group.id, text: 'I think we' })
     await jane.rest.removeMember(group.id, me)
@@ -212,7 +211,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
     }
     await rejects('drafts/set', { conversation_id: 1, text: 'hi' }, 'not_signed_in')
     await rejects('drafts/list', undefined, 'not_signed_in')
-    await app.core.handle('session/register', { username: 'alice', password: PASSWORD })
+    await app.core.handle('session/register', { username: name('alice'), password: PASSWORD })
     for (const bad of [
       undefined,
       { conversation_id: 1 },

@@ -1,6 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { AnyTidingsEvent } from '../../../src/shared/events'
-import { CoreFixture, ServerFixture, registerPeer, removeDir, tempDir } from './support/coreFixture'
+import {
+  CoreFixture,
+  namesPerTest,
+  registerPeer,
+  removeDir,
+  serverPerFile,
+  tempDir,
+} from './support/coreFixture'
 
 type ConversationEvent = Extract<
   AnyTidingsEvent,
@@ -18,38 +25,33 @@ function conversationEvents(app: CoreFixture, id: number): ConversationEvent[] {
 }
 
 describe('app core: renaming a group and changing its members (real server)', () => {
-  let server: ServerFixture
+  const server = serverPerFile()
+  const name = namesPerTest()
   const dirs: string[] = []
   const cores: CoreFixture[] = []
 
-  /** An app signed in as `username` (registered on the server as a member, or the admin first). */
-  async function signedIn(username: string, register: boolean): Promise<CoreFixture> {
+  /** An app signed in as this test's `person` (registered by it, or before it). */
+  async function signedIn(person: string, register: boolean): Promise<CoreFixture> {
     const dir = tempDir('tidings-user-')
     dirs.push(dir)
     const app = new CoreFixture(dir, server.url)
     cores.push(app)
     await app.core.start()
-    const credentials = { username, password: 'correct horse battery' }
+    const credentials = { username: name(person), password: 'correct horse battery' }
     await app.core.handle(register ? 'session/register' : 'session/login', credentials)
     await app.waitForStatus('connected')
     return app
   }
 
-  beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
-  })
-
   afterEach(async () => {
     for (const fixture of cores.splice(0)) await fixture.core.stop()
-    await server.dispose()
     for (const dir of dirs.splice(0)) removeDir(dir)
   })
 
   it('adds members to a group, renames it, and the creator removes one', async () => {
     const alice = await signedIn('alice', true)
-    const bob = await registerPeer(server.url, 'bob')
-    const carol = await registerPeer(server.url, 'carol')
+    const bob = await registerPeer(server.url, name('bob'))
+    const carol = await registerPeer(server.url, name('carol'))
     const group = await alice.core.handle('conversations/create', {
       member_ids: [bob.user.id],
       title: 'Team',
@@ -60,7 +62,11 @@ describe('app core: renaming a group and changing its members (real server)', ()
       conversation_id: group.id,
       user_ids: [carol.user.id],
     })
-    expect(added.members.map((m) => m.username)).toEqual(['alice', 'bob', 'carol'])
+    expect(added.members.map((m) => m.username)).toEqual([
+      name('alice'),
+      name('bob'),
+      name('carol'),
+    ])
     // Carol is a member on the server: she can read it.
     expect((await carol.rest.conversation(group.id)).title).toBe('Team')
     // Alice's app hears of it on the stream.
@@ -82,7 +88,7 @@ describe('app core: renaming a group and changing its members (real server)', ()
       conversation_id: group.id,
       user_id: carol.user.id,
     })
-    expect(after.members.map((m) => m.username)).toEqual(['alice', 'bob'])
+    expect(after.members.map((m) => m.username)).toEqual([name('alice'), name('bob')])
     await expect(carol.rest.conversation(group.id)).rejects.toMatchObject({
       status: 403,
       code: 'forbidden',
@@ -91,8 +97,8 @@ describe('app core: renaming a group and changing its members (real server)', ()
 
   it('a member leaves: the conversation leaves their list and unread count', async () => {
     const alice = await signedIn('alice', true)
-    await registerPeer(server.url, 'bob')
-    const carol = await registerPeer(server.url, 'carol')
+    await registerPeer(server.url, name('bob'))
+    const carol = await registerPeer(server.url, name('carol'))
     const bob = await signedIn('bob', false)
     const bobId = bob.core.sessionState().user!.id
     const group = await alice.core.handle('conversations/create', {
@@ -110,7 +116,7 @@ describe('app core: renaming a group and changing its members (real server)', ()
       conversation_id: group.id,
       user_id: bobId,
     })
-    expect(left.members.map((m) => m.username)).toEqual(['alice', 'carol'])
+    expect(left.members.map((m) => m.username)).toEqual([name('alice'), name('carol')])
     expect(bob.outputs.unreadCounts.at(-1)).toBe(0)
     await bob.outputs.waitFor(
       () => conversationEvents(bob, group.id).some((e) => e.data.removed === true),
@@ -130,9 +136,9 @@ describe('app core: renaming a group and changing its members (real server)', ()
 
   it("returns the server's refusals with their codes", async () => {
     const alice = await signedIn('alice', true)
-    await registerPeer(server.url, 'bob')
-    const carol = await registerPeer(server.url, 'carol')
-    const dave = await registerPeer(server.url, 'dave')
+    await registerPeer(server.url, name('bob'))
+    const carol = await registerPeer(server.url, name('carol'))
+    const dave = await registerPeer(server.url, name('dave'))
     const bob = await signedIn('bob', false)
     const bobId = bob.core.sessionState().user!.id
 
@@ -190,6 +196,10 @@ describe('app core: renaming a group and changing its members (real server)', ()
     const [still] = (await alice.core.handle('conversations/list', undefined)).filter(
       (c) => c.id === group.id,
     )
-    expect(still!.members.map((m) => m.username)).toEqual(['alice', 'bob', 'carol'])
+    expect(still!.members.map((m) => m.username)).toEqual([
+      name('alice'),
+      name('bob'),
+      name('carol'),
+    ])
   })
 })

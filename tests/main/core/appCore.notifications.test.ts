@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RestClient } from '../../../src/main/core/restClient'
 import type { NativeNotificationRequest } from '../../../src/main/core/coreHost'
 import type { AnyTidingsEvent } from '../../../src/shared/events'
@@ -8,6 +8,7 @@ import {
   CoreFixture,
   FAST_TUNING,
   ServerFixture,
+  freshName,
   registerPeer,
   removeDir,
   signInElsewhere,
@@ -16,39 +17,64 @@ import {
 } from './support/coreFixture'
 import { ManualClock } from './support/manualClock'
 
+/** How long a burst gathers; the tests move a manual clock past it instead of waiting. */
+const WINDOW_MS = 1_000
+const ORGANIZATION_ZONE = 'America/New_York'
+
+/**
+ * One server for the file (its first account is the admin, which sets the organization's time
+ * zone); every test signs up people of its own, so nothing one test does reaches another.
+ */
+const server = new ServerFixture()
+let admin: Peer
+
+beforeAll(async () => {
+  await server.start()
+  admin = await registerPeer(server.url, 'admin')
+  await admin.rest.setBranding({ timezone: ORGANIZATION_ZONE })
+})
+
+afterAll(async () => {
+  await server.dispose()
+})
+
 /**
  * Notifications, unread badge and timezone tracking through the whole core: real events from the
- * real server in, native notification requests out.
+ * real server in, native notification requests out. Bursts close when the test moves the core's
+ * manual clock, once what they should hold has arrived, so nothing waits out a real window.
  */
 describe('app core: notifications and unread badge (real server)', () => {
-  let server: ServerFixture
   let userDataDir: string
+  let clock: ManualClock
   let app: CoreFixture
+  let alice: string
   let jane: Peer
   let direct: Conversation
   let other: Conversation
   let aliceRest: RestClient
 
   beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
     userDataDir = tempDir('tidings-user-')
-    // A window wide enough that three sequential REST sends always fall into one burst.
-    app = new CoreFixture(userDataDir, server.url, { ...FAST_TUNING, coalesceWindowMs: 1_000 })
+    clock = new ManualClock()
+    app = new CoreFixture(userDataDir, server.url, {
+      ...FAST_TUNING,
+      coalesceWindowMs: WINDOW_MS,
+      clock,
+    })
     await app.core.start()
+    alice = freshName('alice')
     const session = await app.core.handle('session/register', {
-      username: 'alice',
+      username: alice,
       password: 'correct horse battery',
     })
     await app.waitForStatus('connected')
-    jane = await registerPeer(server.url, 'jane')
+    jane = await registerPeer(server.url, freshName('jane'), 'jane')
     direct = await jane.rest.createConversation({ member_ids: [session.user!.id] })
     other = await jane.rest.createConversation({
       member_ids: [session.user!.id],
       title: 'Launch plan',
     })
-    aliceRest = await signInElsewhere(server.url, 'alice')
-    await app.core.handle('branding/set', { timezone: 'America/New_York' })
+    aliceRest = await signInElsewhere(server.url, alice)
     await app.outputs.waitFor(
       () => app.events().filter((e) => e.type === 'conversation_created').length === 2,
       'both conversations',
@@ -57,54 +83,63 @@ describe('app core: notifications and unread badge (real server)', () => {
 
   afterEach(async () => {
     await app.core.stop()
-    await server.dispose()
     removeDir(userDataDir)
   })
 
-  async function send(conversation: Conversation, text: string): Promise<void> {
-    await jane.rest.sendMessage(conversation.id, { text, client_id: `${text}-${Math.random()}` })
+  function send(conversation: Conversation, text: string): Promise<Message> {
+    return jane.rest.sendMessage(conversation.id, { text, client_id: `${text}-${Math.random()}` })
   }
 
-  /** Waits for the next notification after the current ones. */
-  async function nextNotification(): Promise<NativeNotificationRequest> {
-    const seen = app.outputs.notifications.length
-    await app.outputs.waitFor(() => app.outputs.notifications.length > seen, 'a notification')
-    return app.outputs.notifications[seen]!
-  }
-
-  /** Sends a message elsewhere and returns every notification up to and including its own. */
-  async function notificationsUntilSentinel(): Promise<NativeNotificationRequest[]> {
-    const seen = app.outputs.notifications.length
-    await send(other, 'sentinel')
-    await app.outputs.waitFor(
-      () => app.outputs.notifications.slice(seen).some((n) => n.tag === `conversation:${other.id}`),
-      'sentinel notification',
+  /** Waits until the core received a message (and so everything sent before it). */
+  function arrived(message: Message): Promise<void> {
+    return app.outputs.waitFor(
+      () => app.received().some((e) => e.data.message.id === message.id),
+      `message ${message.text}`,
     )
+  }
+
+  /** Closes every gathering burst; returns what they showed (notified before this returns). */
+  function closeWindow(): NativeNotificationRequest[] {
+    const seen = app.outputs.notifications.length
+    clock.advance(WINDOW_MS)
     return app.outputs.notifications.slice(seen)
   }
 
+  /** Sends a message, waits for it, closes the window: every notification shown then. */
+  async function sendAndShow(
+    conversation: Conversation,
+    text: string,
+  ): Promise<NativeNotificationRequest[]> {
+    await arrived(await send(conversation, text))
+    return closeWindow()
+  }
+
+  /** Sends a message elsewhere and returns every notification up to and including its own. */
+  function notificationsUntilSentinel(): Promise<NativeNotificationRequest[]> {
+    return sendAndShow(other, 'sentinel')
+  }
+
   it('coalesces a burst into "3 new messages from jane" with the conversation tag', async () => {
-    const pending = nextNotification()
     await send(direct, 'one')
     await send(direct, 'two')
-    await send(direct, 'three')
-    const notification = await pending
+    const [notification, ...more] = await sendAndShow(direct, 'three')
+    expect(more).toEqual([])
     expect(notification).toMatchObject({
       tag: `conversation:${direct.id}`,
       title: 'jane',
       conversation_id: direct.id,
       silent: false,
     })
-    expect(notification.body).toMatch(/^\d{1,2}:\d{2} (AM|PM) E[SD]T · 3 new messages from jane$/)
+    expect(notification!.body).toMatch(/^\d{1,2}:\d{2} (AM|PM) E[SD]T · 3 new messages from jane$/)
     expect(app.outputs.unreadCounts.at(-1)).toBe(3)
 
-    const single = nextNotification()
-    await send(other, 'Ship it Friday?')
-    expect(await single).toMatchObject({
-      tag: `conversation:${other.id}`,
-      title: 'jane in Launch plan',
-      body: expect.stringMatching(/ · Ship it Friday\?$/),
-    })
+    expect(await sendAndShow(other, 'Ship it Friday?')).toEqual([
+      expect.objectContaining({
+        tag: `conversation:${other.id}`,
+        title: 'jane in Launch plan',
+        body: expect.stringMatching(/ · Ship it Friday\?$/),
+      }),
+    ])
     expect(app.outputs.unreadCounts.at(-1)).toBe(4)
 
     const lastInDirect = app
@@ -119,8 +154,7 @@ describe('app core: notifications and unread badge (real server)', () => {
   })
 
   it('takes a deleted unread message off the badge after the list was loaded', async () => {
-    await send(direct, 'oops')
-    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    await arrived(await send(direct, 'oops'))
     // The window loads the list: the badge now counts this message in the loaded count.
     await app.core.handle('conversations/list', undefined)
     expect(app.outputs.unreadCounts.at(-1)).toBe(1)
@@ -143,16 +177,15 @@ describe('app core: notifications and unread badge (real server)', () => {
   it('stays quiet for the conversation open in the focused window', async () => {
     await app.core.handle('conversations/focus', { conversation_id: direct.id })
     app.windowFocused = true
-    await send(direct, 'you are looking at this')
-    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    await arrived(await send(direct, 'you are looking at this'))
     const shown = await notificationsUntilSentinel()
     expect(shown.map((n) => n.tag)).toEqual([`conversation:${other.id}`])
 
     // Same conversation, but the window is in the background: notify.
     app.windowFocused = false
-    const pending = nextNotification()
-    await send(direct, 'now in the background')
-    expect((await pending).tag).toBe(`conversation:${direct.id}`)
+    expect((await sendAndShow(direct, 'now in the background')).map((n) => n.tag)).toEqual([
+      `conversation:${direct.id}`,
+    ])
   })
 
   it('respects mute, do-not-disturb and notifications off', async () => {
@@ -174,11 +207,7 @@ describe('app core: notifications and unread badge (real server)', () => {
     ])
 
     await app.core.handle('settings/set', { notifications_enabled: false })
-    await send(direct, 'off')
-    await app.outputs.waitFor(
-      () => app.received().some((e) => e.data.message.text === 'off'),
-      'off',
-    )
+    await arrived(await send(direct, 'off'))
     await app.core.handle('settings/set', { notifications_enabled: true })
     expect((await notificationsUntilSentinel()).map((n) => n.body)).toEqual([
       expect.stringMatching(/sentinel$/),
@@ -188,8 +217,8 @@ describe('app core: notifications and unread badge (real server)', () => {
   it('notifies a mention in a muted conversation, titled with who mentioned the user', async () => {
     await app.core.handle('settings/set', { muted_conversation_ids: [direct.id, other.id] })
     await send(other, 'no mention here')
-    await send(other, 'write to alice@example.com')
-    await app.outputs.waitFor(() => app.received().length === 2, 'both messages arrived')
+    // An e-mail address that holds the username is no mention.
+    await arrived(await send(other, `write to ${alice}@example.com`))
     // Nothing for a muted conversation without a mention: an unmuted one's sentinel comes alone.
     await app.core.handle('settings/set', { muted_conversation_ids: [direct.id] })
     expect((await notificationsUntilSentinel()).map((n) => n.body.split(' · ')[1])).toEqual([
@@ -197,15 +226,15 @@ describe('app core: notifications and unread badge (real server)', () => {
     ])
 
     await app.core.handle('settings/set', { muted_conversation_ids: [direct.id, other.id] })
-    const pending = nextNotification()
-    await send(other, 'Can you check the figures, @Alice?')
-    const notification = await pending
+    // Any letter case names the user.
+    const text = `Can you check the figures, @A${alice.slice(1)}?`
+    const [notification] = await sendAndShow(other, text)
     expect(notification).toMatchObject({
       tag: `conversation:${other.id}`,
       title: 'jane mentioned you in Launch plan',
       conversation_id: other.id,
-      body: expect.stringMatching(/ · Can you check the figures, @Alice\?$/),
     })
+    expect(notification!.body.endsWith(` · ${text}`)).toBe(true)
     expect(app.outputs.notifications).toHaveLength(2)
   })
 
@@ -246,12 +275,12 @@ describe('app core: notifications and unread badge (real server)', () => {
       muted: false,
     })
     expect(unmuted.muted_conversation_ids).toEqual([])
-    const pending = nextNotification()
-    await send(direct, 'heard again')
-    expect(await pending).toMatchObject({
-      tag: `conversation:${direct.id}`,
-      body: expect.stringMatching(/ · heard again$/),
-    })
+    expect(await sendAndShow(direct, 'heard again')).toEqual([
+      expect.objectContaining({
+        tag: `conversation:${direct.id}`,
+        body: expect.stringMatching(/ · heard again$/),
+      }),
+    ])
   })
 
   it('refuses a malformed mute request', async () => {
@@ -271,56 +300,59 @@ describe('app core: notifications and unread badge (real server)', () => {
 
   it('applies privacy and the clock preference', async () => {
     await app.core.handle('settings/set', { notification_privacy: 'hidden' })
-    let pending = nextNotification()
-    await send(other, 'secret plans')
-    expect(await pending).toMatchObject({ title: 'Tidings', body: 'New message' })
+    expect(await sendAndShow(other, 'secret plans')).toEqual([
+      expect.objectContaining({ title: 'Tidings', body: 'New message' }),
+    ])
 
     await app.core.handle('settings/set', {
       notification_privacy: 'sender_only',
       clock: '24h',
       notification_sound: false,
     })
-    pending = nextNotification()
-    await send(other, 'more secret plans')
-    const notification = await pending
+    const [notification] = await sendAndShow(other, 'more secret plans')
     expect(notification).toMatchObject({ title: 'jane in Launch plan', silent: true })
-    expect(notification.body).toMatch(/^\d{2}:\d{2} E[SD]T · New message$/)
+    expect(notification!.body).toMatch(/^\d{2}:\d{2} E[SD]T · New message$/)
   })
 
   it('shows the new organization timezone right after a timezone change event', async () => {
-    // Another admin session changes the timezone; the core learns it from the event stream.
+    // The admin, elsewhere, changes the timezone; the core learns it from the event stream.
     const mark = app.pushCount
-    await aliceRest.setBranding({ timezone: 'Asia/Tokyo' })
-    await app.outputs.waitFor(
-      () =>
-        app.outputs.pushes
-          .slice(mark)
-          .some((p) => p.channel === 'branding/changed' && p.payload.timezone === 'Asia/Tokyo'),
-      'branding/changed to Tokyo',
-    )
-    // The change is applied, not announced with a pop-up.
-    expect(app.outputs.notifications.some((n) => n.tag.startsWith('system:'))).toBe(false)
-
-    const pending = nextNotification()
-    await send(direct, 'what time is it there?')
-    expect((await pending).body).toMatch(/^\d{1,2}:\d{2} (AM|PM) GMT\+9 · what time is it there\?$/)
+    try {
+      await admin.rest.setBranding({ timezone: 'Asia/Tokyo' })
+      await app.outputs.waitFor(
+        () =>
+          app.outputs.pushes
+            .slice(mark)
+            .some((p) => p.channel === 'branding/changed' && p.payload.timezone === 'Asia/Tokyo'),
+        'branding/changed to Tokyo',
+      )
+      const [notification, ...more] = await sendAndShow(direct, 'what time is it there?')
+      // The change is applied, not announced with a pop-up.
+      expect(more).toEqual([])
+      expect(app.outputs.notifications.some((n) => n.tag.startsWith('system:'))).toBe(false)
+      expect(notification!.body).toMatch(/^\d{1,2}:\d{2} (AM|PM) GMT\+9 · what time is it there\?$/)
+    } finally {
+      await admin.rest.setBranding({ timezone: ORGANIZATION_ZONE })
+    }
   })
 
   it('raises admin broadcasts', async () => {
-    const pending = nextNotification()
-    await aliceRest.broadcast('Maintenance', 'The server restarts at 22:00', 'warning')
-    const notification = await pending
+    await admin.rest.broadcast('Maintenance', 'The server restarts at 22:00', 'warning')
+    await app.outputs.waitFor(
+      () => app.events().some((e) => e.type === 'system_notification'),
+      'the broadcast',
+    )
+    const [notification] = closeWindow()
     expect(notification).toMatchObject({ title: 'Maintenance', conversation_id: null })
-    expect(notification.tag).toMatch(/^system:\d+$/)
-    expect(notification.body).toMatch(/ E[SD]T · The server restarts at 22:00$/)
+    expect(notification!.tag).toMatch(/^system:\d+$/)
+    expect(notification!.body).toMatch(/ E[SD]T · The server restarts at 22:00$/)
   })
 
   it('stays quiet for a message read on another device while the burst gathered', async () => {
-    await send(direct, 'read on my phone')
-    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
-    const messageId = app.received()[0]!.data.message.id
+    const message = await send(direct, 'read on my phone')
+    await arrived(message)
     // Alice's other device reads it before the burst's window closes.
-    await aliceRest.sendReceipt(direct.id, { kind: 'read', up_to_message_id: messageId })
+    await aliceRest.sendReceipt(direct.id, { kind: 'read', up_to_message_id: message.id })
     expect((await notificationsUntilSentinel()).map((n) => n.tag)).toEqual([
       `conversation:${other.id}`,
     ])
@@ -328,8 +360,7 @@ describe('app core: notifications and unread badge (real server)', () => {
   })
 
   it('drops a gathering burst when its conversation is opened', async () => {
-    await send(direct, 'about to be read')
-    await app.outputs.waitFor(() => app.received().length === 1, 'message arrived')
+    await arrived(await send(direct, 'about to be read'))
     app.windowFocused = true
     await app.core.handle('conversations/focus', { conversation_id: direct.id })
     app.windowFocused = false
@@ -346,8 +377,6 @@ describe('app core: notifications and unread badge (real server)', () => {
  * the test moves once everything has arrived, so nothing depends on how fast the server answers.
  */
 describe('app core: a burst shows what is still news when it is shown (real server)', () => {
-  const WINDOW_MS = 1_000
-  let server: ServerFixture
   let userDataDir: string
   let clock: ManualClock
   const cores: CoreFixture[] = []
@@ -356,16 +385,13 @@ describe('app core: a burst shows what is still news when it is shown (real serv
   let group: Conversation
   let aliceRest: RestClient
 
-  beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
+  beforeEach(() => {
     userDataDir = tempDir('tidings-user-')
     clock = new ManualClock()
   })
 
   afterEach(async () => {
     for (const fixture of cores.splice(0)) await fixture.core.stop()
-    await server.dispose()
     removeDir(userDataDir)
   })
 
@@ -383,15 +409,16 @@ describe('app core: a burst shows what is still news when it is shown (real serv
 
   async function setup(): Promise<CoreFixture> {
     const app = await boot()
+    const alice = freshName('alice')
     const session = await app.core.handle('session/register', {
-      username: 'alice',
+      username: alice,
       password: 'correct horse battery',
     })
     await app.waitForStatus('connected')
-    jane = await registerPeer(server.url, 'jane')
+    jane = await registerPeer(server.url, freshName('jane'), 'jane')
     direct = await jane.rest.createConversation({ member_ids: [session.user!.id] })
     group = await jane.rest.createConversation({ member_ids: [session.user!.id], title: 'Ops' })
-    aliceRest = await signInElsewhere(server.url, 'alice')
+    aliceRest = await signInElsewhere(server.url, alice)
     await app.outputs.waitFor(
       () => app.events().filter((e) => e.type === 'conversation_created').length === 2,
       'both conversations',

@@ -1,16 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { RestClient } from '../../../src/main/core/restClient'
-import { CoreFixture, ServerFixture, removeDir, tempDir } from './support/coreFixture'
+import { CoreFixture, freshName, removeDir, serverPerFile, tempDir } from './support/coreFixture'
 
 const OLD_PASSWORD = 'correct horse battery'
 const NEW_PASSWORD = 'a brand new secret'
 
 /** Changing the password and signing out other devices, through the core, on the real server. */
 describe('app core: password change and other devices (real server)', () => {
-  let server: ServerFixture
+  const server = serverPerFile()
   const dirs: string[] = []
+  /** This test's user (each test signs up its own). */
+  let alice = ''
   const cores: CoreFixture[] = []
 
   /** One app instance (a device) on its own user data folder. */
@@ -24,12 +26,13 @@ describe('app core: password change and other devices (real server)', () => {
 
   /** Alice signed in on this device and on another one, both connected. */
   async function aliceOnTwoDevices(): Promise<{ desk: CoreFixture; laptop: CoreFixture }> {
+    alice = freshName('alice')
     const desk = newDevice()
     await desk.core.start()
-    await desk.core.handle('session/register', { username: 'alice', password: OLD_PASSWORD })
+    await desk.core.handle('session/register', { username: alice, password: OLD_PASSWORD })
     const laptop = newDevice()
     await laptop.core.start()
-    await laptop.core.handle('session/login', { username: 'alice', password: OLD_PASSWORD })
+    await laptop.core.handle('session/login', { username: alice, password: OLD_PASSWORD })
     await Promise.all([desk.waitForStatus('connected'), laptop.waitForStatus('connected')])
     return { desk, laptop }
   }
@@ -37,21 +40,15 @@ describe('app core: password change and other devices (real server)', () => {
   async function loginStatus(password: string): Promise<number> {
     const rest = new RestClient({ baseUrl: server.url, getToken: () => null })
     try {
-      await rest.login('alice', password)
+      await rest.login(alice, password)
       return 200
     } catch (error) {
       return (error as { status: number }).status
     }
   }
 
-  beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
-  })
-
   afterEach(async () => {
     for (const fixture of cores.splice(0)) await fixture.core.stop()
-    await server.dispose()
     for (const dir of dirs.splice(0)) removeDir(dir)
   })
 
@@ -69,7 +66,7 @@ describe('app core: password change and other devices (real server)', () => {
     await laptop.waitForStatus('signed_out')
     expect(laptop.core.sessionState().user).toBeNull()
     // The desk goes on as before, over REST and on its socket.
-    expect(desk.core.sessionState().user?.username).toBe('alice')
+    expect(desk.core.sessionState().user?.username).toBe(alice)
     expect(desk.core.connectionState().status).toBe('connected')
     expect(
       desk.outputs.pushes
@@ -101,9 +98,9 @@ describe('app core: password change and other devices (real server)', () => {
       }),
     ).rejects.toMatchObject({ code: 'wrong_password', status: 403 })
     // Not a 401: the core must not take a typo for a revoked token and sign out.
-    expect(desk.core.sessionState().user?.username).toBe('alice')
+    expect(desk.core.sessionState().user?.username).toBe(alice)
     expect(desk.core.connectionState().status).toBe('connected')
-    expect(laptop.core.sessionState().user?.username).toBe('alice')
+    expect(laptop.core.sessionState().user?.username).toBe(alice)
     expect(await loginStatus(OLD_PASSWORD)).toBe(200)
   })
 
@@ -132,7 +129,7 @@ describe('app core: password change and other devices (real server)', () => {
     })
     await laptop.waitForStatus('signed_out')
     expect(laptop.core.sessionState().user).toBeNull()
-    expect(desk.core.sessionState().user?.username).toBe('alice')
+    expect(desk.core.sessionState().user?.username).toBe(alice)
     expect(desk.core.connectionState().status).toBe('connected')
     expect(await loginStatus(OLD_PASSWORD)).toBe(200)
   })

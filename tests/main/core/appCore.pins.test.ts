@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_PINNED_CONVERSATIONS } from '../../../src/shared/preferences'
 import {
   CoreFixture,
-  ServerFixture,
+  freshName,
   registerPeer,
   removeDir,
+  serverPerFile,
   tempDir,
   type Peer,
 } from './support/coreFixture'
@@ -17,7 +18,7 @@ const PASSWORD = 'correct horse battery'
  * conversation the user is no longer in.
  */
 describe('app core: pinned conversations (real server, real local store)', () => {
-  let server: ServerFixture
+  const server = serverPerFile()
   let userDataDir: string
   const cores: CoreFixture[] = []
   let app: CoreFixture
@@ -25,19 +26,16 @@ describe('app core: pinned conversations (real server, real local store)', () =>
   let jane: Peer
 
   beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
     userDataDir = tempDir('tidings-user-')
     app = await startCore()
-    me = (await app.core.handle('session/register', { username: 'alice', password: PASSWORD }))
-      .user!.id
+    const username = freshName('alice')
+    me = (await app.core.handle('session/register', { username, password: PASSWORD })).user!.id
     await app.waitForStatus('connected')
-    jane = await registerPeer(server.url, 'jane')
+    jane = await registerPeer(server.url, freshName('jane'))
   })
 
   afterEach(async () => {
     for (const fixture of cores.splice(0)) await fixture.core.stop()
-    await server.dispose()
     removeDir(userDataDir)
   })
 

@@ -1,8 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { AnyTidingsEvent } from '../../../src/shared/events'
 import type { InvokeChannel } from '../../../src/shared/ipc'
 import type { Message } from '../../../src/shared/models'
-import { CoreFixture, ServerFixture, registerPeer, removeDir, tempDir } from './support/coreFixture'
+import {
+  CoreFixture,
+  freshName,
+  registerPeer,
+  removeDir,
+  serverPerFile,
+  tempDir,
+} from './support/coreFixture'
 
 type UpdatedEvent = Extract<AnyTidingsEvent, { type: 'message_updated' }>
 
@@ -15,7 +22,7 @@ function updatesOf(app: CoreFixture, messageId: number): Message[] {
 }
 
 describe('app core: reactions (real server)', () => {
-  let server: ServerFixture
+  const server = serverPerFile()
   const dirs: string[] = []
   const cores: CoreFixture[] = []
 
@@ -28,7 +35,7 @@ describe('app core: reactions (real server)', () => {
     cores.push(app)
     await app.core.start()
     const session = await app.core.handle('session/register', {
-      username,
+      username: freshName(username),
       password: 'correct horse battery',
     })
     aliceId = session.user!.id
@@ -36,20 +43,14 @@ describe('app core: reactions (real server)', () => {
     return app
   }
 
-  beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
-  })
-
   afterEach(async () => {
     for (const fixture of cores.splice(0)) await fixture.core.stop()
-    await server.dispose()
     for (const dir of dirs.splice(0)) removeDir(dir)
   })
 
   it('sets, replaces and removes a reaction over REST; each change comes back as an event', async () => {
     const alice = await signedIn('alice')
-    const bob = await registerPeer(server.url, 'bob')
+    const bob = await registerPeer(server.url, freshName('bob'))
     const direct = await alice.core.handle('conversations/create', { member_ids: [bob.user.id] })
     const message = await bob.rest.sendMessage(direct.id, { text: 'Lunch?', client_id: 'b-1' })
     const target = { conversation_id: direct.id, message_id: message.id }
@@ -84,7 +85,7 @@ describe('app core: reactions (real server)', () => {
 
   it('refuses malformed requests before the server, and passes on the server’s refusals', async () => {
     const alice = await signedIn('alice')
-    const bob = await registerPeer(server.url, 'bob')
+    const bob = await registerPeer(server.url, freshName('bob'))
     const direct = await alice.core.handle('conversations/create', { member_ids: [bob.user.id] })
     const message = await bob.rest.sendMessage(direct.id, { text: 'Hi', client_id: 'b-2' })
     const target = { conversation_id: direct.id, message_id: message.id }

@@ -1,33 +1,37 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Limits } from '../../../src/shared/limits'
-import { CoreFixture, ServerFixture, registerPeer, removeDir, tempDir } from './support/coreFixture'
+import {
+  CoreFixture,
+  freshName,
+  registerPeer,
+  removeDir,
+  serverPerFile,
+  tempDir,
+} from './support/coreFixture'
 
 describe('app core: searching messages (real server)', () => {
-  let server: ServerFixture
+  const server = serverPerFile()
   let app: CoreFixture
   const dirs: string[] = []
 
   beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
     const dir = tempDir('tidings-user-')
     dirs.push(dir)
     app = new CoreFixture(dir, server.url)
     await app.core.start()
     await app.core.handle('session/register', {
-      username: 'alice',
+      username: freshName('alice'),
       password: 'correct horse battery',
     })
   })
 
   afterEach(async () => {
     await app.core.stop()
-    await server.dispose()
     for (const dir of dirs.splice(0)) removeDir(dir)
   })
 
   it('finds messages over REST, pages with before, and refuses bad queries', async () => {
-    const bob = await registerPeer(server.url, 'bob')
+    const bob = await registerPeer(server.url, freshName('bob'), 'bob')
     const direct = await app.core.handle('conversations/create', { member_ids: [bob.user.id] })
     const sent = []
     for (let i = 1; i <= 3; i++) {

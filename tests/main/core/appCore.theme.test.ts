@@ -1,28 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { pageReceives } from '../../../src/main/electron/pagePushes'
+import { pageReceives } from '../../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../../src/shared/preferences'
-import { CoreFixture, ServerFixture, removeDir, tempDir } from './support/coreFixture'
+import { CoreFixture, removeDir, serverPerFile, tempDir } from './support/coreFixture'
 
 /**
  * The theme in the core: a per-device preference the settings window sets through settings/set,
  * validated, kept across a restart, and pushed to every window (each page applies it live).
  */
 describe('app core: theme preference (real server, real local store)', () => {
-  let server: ServerFixture
+  const server = serverPerFile()
   let userDataDir: string
   const cores: CoreFixture[] = []
   let app: CoreFixture
 
   beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
     userDataDir = tempDir('tidings-user-')
     app = await startCore()
   })
 
   afterEach(async () => {
     for (const fixture of cores.splice(0)) await fixture.core.stop()
-    await server.dispose()
     removeDir(userDataDir)
   })
 

@@ -5,9 +5,10 @@ import type { Conversation, Message } from '../../../src/shared/models'
 import {
   CoreFixture,
   FAST_TUNING,
-  ServerFixture,
+  freshName,
   registerPeer,
   removeDir,
+  serverPerFile,
   signInElsewhere,
   tempDir,
   type Peer,
@@ -20,7 +21,7 @@ import {
  */
 describe('app core: unread recounts after a replay (real server)', () => {
   const REPLAYED = 20
-  let server: ServerFixture
+  const server = serverPerFile()
   let userDataDir: string
   let app: CoreFixture
   let jane: Peer
@@ -35,8 +36,6 @@ describe('app core: unread recounts after a replay (real server)', () => {
   let replayApplied: Promise<void> | null
 
   beforeEach(async () => {
-    server = new ServerFixture()
-    await server.start()
     userDataDir = tempDir('tidings-user-')
     watched = null
     recounts = 0
@@ -53,14 +52,15 @@ describe('app core: unread recounts after a replay (real server)', () => {
     }
     app = new CoreFixture(userDataDir, server.url, { ...FAST_TUNING, fetchImpl })
     await app.core.start()
+    const alice = freshName('alice')
     const session = await app.core.handle('session/register', {
-      username: 'alice',
+      username: alice,
       password: 'correct horse battery',
     })
     await app.waitForStatus('connected')
-    jane = await registerPeer(server.url, 'jane')
+    jane = await registerPeer(server.url, freshName('jane'))
     direct = await jane.rest.createConversation({ member_ids: [session.user!.id] })
-    aliceRest = await signInElsewhere(server.url, 'alice')
+    aliceRest = await signInElsewhere(server.url, alice)
     messages = []
     for (let i = 0; i < REPLAYED + 5; i++) {
       messages.push(await jane.rest.sendMessage(direct.id, { text: `m${i}`, client_id: `m${i}` }))
@@ -73,7 +73,6 @@ describe('app core: unread recounts after a replay (real server)', () => {
 
   afterEach(async () => {
     await app.core.stop()
-    await server.dispose()
     removeDir(userDataDir)
   })
 

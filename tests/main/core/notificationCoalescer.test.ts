@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { NotificationCoalescer } from '../../../src/main/core/notificationCoalescer'
-import type { NotificationSubject } from '../../../src/main/core/notificationPolicy'
-import type { NotificationBurst } from '../../../src/main/core/notificationText'
+import type { NotificationSubject } from '../../../src/shared/notificationPolicy'
+import type { NotificationBurst } from '../../../src/shared/notificationText'
 import { ManualClock } from './support/manualClock'
 
 let nextMessageId = 1

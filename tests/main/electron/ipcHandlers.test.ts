@@ -1,70 +1,21 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { INVOKE_CHANNELS } from '../../../src/shared/ipc'
+import { INVOKE_CHANNELS, PAGE_CHANNELS } from '../../../src/shared/ipc'
 import type { InvokeChannel, InvokeResult } from '../../../src/shared/ipc'
 import type { CoreApi } from '../../../src/main/core/coreHost'
+import { UNTRUSTED_SENDER, toIpcError } from '../../../src/main/core/ipcRequests'
 import { ownRendererPage } from '../../../src/main/electron/paths'
 import { ipcMain, resetFakeElectron } from './fakeElectron'
 
 vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
-const { registerIpcHandlers, toIpcError, UNTRUSTED_SENDER } =
-  await import('../../../src/main/electron/ipcHandlers')
+const { registerIpcHandlers } = await import('../../../src/main/electron/ipcHandlers')
 
 const ownUrl = 'app://tidings/index.html'
 const settingsUrl = 'app://tidings/settings.html'
 
-/** What the main window's page calls (traced from main.tsx through the stores). */
-const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
-  'session/get',
-  'session/register',
-  'session/login',
-  'session/logout',
-  'connection/get',
-  'users/list',
-  'conversations/list',
-  'conversations/create',
-  'conversations/rename',
-  'conversations/addMembers',
-  'conversations/removeMember',
-  'conversations/focus',
-  'conversations/setMuted',
-  'conversations/setPinned',
-  'messages/history',
-  'messages/search',
-  'messages/send',
-  'messages/retry',
-  'messages/edit',
-  'messages/delete',
-  'messages/react',
-  'messages/markRead',
-  'outbox/list',
-  'attachments/upload',
-  'attachments/read',
-  'attachments/save',
-  'drafts/list',
-  'drafts/set',
-  'typing/set',
-  'branding/get',
-  'admin/createInvite',
-  'settings/get',
-  'window/openSettings',
-]
-
-/** What the settings window's page calls. */
-const SETTINGS_CHANNELS: InvokeChannel[] = [
-  'session/get',
-  'conversations/list',
-  'branding/get',
-  'branding/set',
-  'settings/get',
-  'settings/set',
-  'accounts/list',
-  'accounts/connectEmail',
-  'accounts/disconnect',
-  'accounts/sync',
-  'session/changePassword',
-  'session/signOutOthers',
-]
+/** The channels each page may call, from the IPC table (tests/shared/ipc.test.ts pins them). */
+const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [...PAGE_CHANNELS['index.html']]
+const SETTINGS_CHANNELS: InvokeChannel[] = [...PAGE_CHANNELS['settings.html']]
 
 /** A CoreApi through the seam: answers with the channel and request it received. */
 function recordingCore() {
@@ -187,6 +138,15 @@ describe('registerIpcHandlers', () => {
     expect(await invoke('window/openSettings', undefined)).toEqual({ ok: true, data: undefined })
     expect(openSettings).toHaveBeenCalledTimes(1)
     expect(calls).toEqual([])
+  })
+
+  it('checks the request of a channel it answers itself, as the core does its own', async () => {
+    const { invoke, openSettings } = setup()
+    expect(await invoke('window/openSettings', { open: 'file:///etc' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    })
+    expect(openSettings).not.toHaveBeenCalled()
   })
 
   it('refuses calls from frames that are not our pages, without reaching the core', async () => {

@@ -8,7 +8,7 @@ import {
   type KeyboardEvent,
 } from 'react'
 import { Limits } from '../../../shared/limits'
-import { notifyTyping } from '../stores/actions'
+import { notifyTyping } from '../stores/typing'
 import { useDrafts } from '../stores/drafts'
 import { loadedMessage, useMessages } from '../stores/messages'
 import {

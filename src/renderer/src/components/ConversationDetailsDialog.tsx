@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
-import { errorMessage } from '../api'
+import { errorMessage } from '../ipcClient'
 import { platformLabel } from '../platformLabel'
-import { leaveConversation } from '../stores/actions'
+import { leaveConversation } from '../actions/membership'
 import {
   conversationPermissions,
   conversationTitle,

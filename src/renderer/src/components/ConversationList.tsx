@@ -2,7 +2,7 @@ import { useId, type ReactNode } from 'react'
 import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { hasUnreadMention } from '../mentions'
-import { openConversation } from '../stores/actions'
+import { openConversation } from '../actions/navigation'
 import {
   conversationTitle,
   directPeer,

@@ -2,15 +2,15 @@ import { useId } from 'react'
 import { EVENT_TYPES, isEventType } from '../../../shared/eventTypes'
 import { formatTimestamp } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
-import { useEventLog } from '../stores/eventLog'
+import { useEventMonitor } from '../stores/eventMonitor'
 import { useUi } from '../stores/ui'
 
 /** Live list of stream events with a type filter (toggle: Ctrl+Shift+E). */
 export function EventMonitor() {
-  const entries = useEventLog((s) => s.entries)
-  const filter = useEventLog((s) => s.filter)
-  const setFilter = useEventLog((s) => s.setFilter)
-  const clear = useEventLog((s) => s.clear)
+  const entries = useEventMonitor((s) => s.entries)
+  const filter = useEventMonitor((s) => s.filter)
+  const setFilter = useEventMonitor((s) => s.setFilter)
+  const clear = useEventMonitor((s) => s.clear)
   const close = () => useUi.getState().setMonitorOpen(false)
   const { zone, clock } = useTimeSettings()
   const id = useId()

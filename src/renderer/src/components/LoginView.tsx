@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react'
-import { register, signIn } from '../stores/actions'
+import { register, signIn } from '../actions/userData'
 import { useSession } from '../stores/session'
 
 type Mode = 'signin' | 'register'

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { Attachment } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { errorMessage } from '../ipcClient'
+import { readAttachment, saveAttachment } from '../stores/attachmentFiles'
 import { INLINE_IMAGE_TYPES, humanSize } from '../stores/pendingAttachments'
 
 /**
@@ -39,12 +40,7 @@ function useSave({ conversationId, attachment }: AttachmentProps) {
   const [error, setError] = useState<string | null>(null)
   const save = () => {
     setError(null)
-    const tidings = api()
-    tidings['attachments/save']({
-      conversation_id: conversationId,
-      attachment_id: attachment.id,
-      name: attachment.name,
-    }).catch((e: unknown) => setError(errorMessage(e)))
+    saveAttachment(conversationId, attachment).catch((e: unknown) => setError(errorMessage(e)))
   }
   return { save, error }
 }
@@ -112,11 +108,10 @@ function useBlobUrl(conversationId: number, attachmentId: number, mime: string):
   useEffect(() => {
     let current: string | null = null
     let cancelled = false
-    const tidings = api()
-    tidings['attachments/read']({ conversation_id: conversationId, attachment_id: attachmentId })
-      .then(({ data }) => {
+    readAttachment(conversationId, attachmentId, mime)
+      .then((blob) => {
         if (cancelled) return
-        current = URL.createObjectURL(new Blob([data as Uint8Array<ArrayBuffer>], { type: mime }))
+        current = URL.createObjectURL(blob)
         setUrl(current)
       })
       .catch(() => undefined)

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
-import { openConversation } from '../stores/actions'
+import { openConversation } from '../actions/navigation'
 import { useConversations } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'

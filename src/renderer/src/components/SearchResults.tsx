@@ -1,7 +1,7 @@
 import type { MessageSearchResult, SnippetPart } from '../../../shared/models'
 import { formatRelative, formatTimestamp } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
-import { openSearchResult } from '../stores/actions'
+import { openSearchResult } from '../actions/navigation'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { isOwnMessage } from '../stores/messages'
 import { usePresence } from '../stores/presence'

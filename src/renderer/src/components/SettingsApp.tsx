@@ -7,7 +7,7 @@ import {
 } from '../../../shared/preferences'
 import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
-import { initSettingsWindow } from '../stores/actions'
+import { initSettingsWindow } from '../actions/windowWiring'
 import { useBranding } from '../stores/branding'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'

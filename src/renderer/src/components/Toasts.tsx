@@ -1,6 +1,6 @@
 import { formatTimestamp } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
-import { openConversation } from '../stores/actions'
+import { openConversation } from '../actions/navigation'
 import { useToasts, type Toast } from '../stores/toasts'
 
 /** In-app notifications, bottom-right; auto-dismissed after 5 s unless hovered or focused. */

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { ConnectEmailRequest } from '../../../shared/ipc'
 import type { PlatformAccount } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 /** What is being done to one account right now. */
 export type AccountAction = 'sync' | 'disconnect'
@@ -85,7 +85,7 @@ export const useAccounts = create<AccountsStore>()((set, get) => {
     ...INITIAL,
     load: async () => {
       try {
-        const list = await api()['accounts/list']()
+        const list = await ipc()['accounts/list']()
         const removed = get().removedIds
         set({
           accounts: list.filter((a) => !removed[a.id]).sort(byCreation),
@@ -116,7 +116,7 @@ export const useAccounts = create<AccountsStore>()((set, get) => {
     connectEmail: async (request) => {
       set({ connecting: true, connectError: null })
       try {
-        const account = await api()['accounts/connectEmail'](request)
+        const account = await ipc()['accounts/connectEmail'](request)
         get().apply(account)
         set({ connecting: false })
         return account
@@ -127,13 +127,13 @@ export const useAccounts = create<AccountsStore>()((set, get) => {
     },
     disconnect: (accountId) =>
       act(accountId, 'disconnect', async () => {
-        await api()['accounts/disconnect']({ account_id: accountId })
+        await ipc()['accounts/disconnect']({ account_id: accountId })
         const known = get().accounts.find((a) => a.id === accountId)
         if (known) get().apply({ ...known, state: 'disconnected' })
       }),
     sync: (accountId) =>
       act(accountId, 'sync', async () => {
-        get().apply(await api()['accounts/sync']({ account_id: accountId }))
+        get().apply(await ipc()['accounts/sync']({ account_id: accountId }))
       }),
     reset: () => set({ ...INITIAL }),
   }
@@ -144,7 +144,7 @@ export const useAccounts = create<AccountsStore>()((set, get) => {
  * reloads after a resync, and starts over when the signed-in user changes. Returns unsubscribe.
  */
 export function initAccounts(): () => void {
-  const tidings = api()
+  const tidings = ipc()
   let userId: number | null | undefined
   const store = () => useAccounts.getState()
   const unsubscribe = [

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Branding } from '../../../shared/models'
 import { resolveZone } from '../../../shared/time'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 interface BrandingStore {
   branding: Branding
@@ -26,7 +26,7 @@ export const useBranding = create<BrandingStore>()((set, get) => ({
   setTimezone: (timezone) => set({ branding: { ...get().branding, timezone } }),
   load: async () => {
     try {
-      set({ branding: await api()['branding/get'](), loaded: true })
+      set({ branding: await ipc()['branding/get'](), loaded: true })
     } catch (error) {
       set({ error: errorMessage(error) })
     }
@@ -34,7 +34,7 @@ export const useBranding = create<BrandingStore>()((set, get) => ({
   save: async (timezone) => {
     set({ saving: true, error: null })
     try {
-      const branding = await api()['branding/set']({ timezone })
+      const branding = await ipc()['branding/set']({ timezone })
       set({ branding, saving: false })
       return true
     } catch (error) {

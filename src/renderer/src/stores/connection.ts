@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { ConnectionState } from '../../../shared/ipc'
-import { api } from '../api'
+import { ipc } from '../ipcClient'
 
 interface ConnectionStore {
   state: ConnectionState
@@ -20,7 +20,7 @@ export const useConnection = create<ConnectionStore>()((set) => ({
   set: (state) => set({ state }),
   load: async () => {
     try {
-      set({ state: await api()['connection/get']() })
+      set({ state: await ipc()['connection/get']() })
     } catch {
       // Keep the last known state; the next `connection/state` push corrects it.
     }

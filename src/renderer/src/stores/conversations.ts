@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Receipt } from '../../../shared/events'
 import type { Conversation, Message, Person } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 interface ConversationsStore {
   byId: Record<number, Conversation>
@@ -23,7 +23,14 @@ interface ConversationsStore {
   mentions: Record<number, number[]>
   loaded: boolean
   error: string | null
+  /**
+   * Conversations this window is leaving, until the server's removal event arrives (before or
+   * after the answer): that removal is no news to show.
+   */
+  leaving: number[]
   load(): Promise<void>
+  /** Loads the list once for a burst of calls (events about conversations it does not know). */
+  reloadSoon(): void
   /** Inserts or replaces one; `unread_count` is kept (events always carry 0). */
   upsert(conversation: Conversation): void
   remove(id: number): void
@@ -46,6 +53,10 @@ interface ConversationsStore {
   addMembers(id: number, userIds: number[]): Promise<void>
   /** Removes another member (the creator or an admin may); throws the server's refusal. */
   removeMember(id: number, userId: number): Promise<void>
+  /** The user leaves a conversation (removes themselves); throws the server's refusal. */
+  leave(id: number, me: number): Promise<void>
+  /** Whether the user was leaving this conversation (from this window); forgets it. */
+  takeLeaving(id: number): boolean
   reset(): void
 }
 
@@ -98,6 +109,7 @@ function emptyState() {
     mentions: {},
     loaded: false,
     error: null,
+    leaving: [],
   } satisfies Partial<ConversationsStore>
 }
 
@@ -105,6 +117,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
   const inFlight = new Set<ChangesInFlight>()
   /** Bumped by reset(): an answer to a request made before it belongs to the previous user. */
   let generation = 0
+  let reloadQueued = false
   function touched(id: number): void {
     for (const changes of inFlight) changes.touched.add(id)
   }
@@ -188,7 +201,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       inFlight.add(changes)
       const asked = generation
       try {
-        const list = await api()['conversations/list']()
+        const list = await ipc()['conversations/list']()
         if (asked !== generation) return
         const { byId, listedUpTo } = merge(list, changes)
         set({ loaded: true, error: null, listedUpTo })
@@ -198,6 +211,14 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       } finally {
         inFlight.delete(changes)
       }
+    },
+    reloadSoon: () => {
+      if (reloadQueued) return
+      reloadQueued = true
+      queueMicrotask(() => {
+        reloadQueued = false
+        void get().load()
+      })
     },
     upsert: (conversation) => {
       const known = get().byId[conversation.id]
@@ -280,7 +301,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       try {
         const request: { member_ids: number[]; title?: string } = { member_ids: memberIds }
         if (title && title.trim()) request.title = title.trim()
-        const conversation = await api()['conversations/create'](request)
+        const conversation = await ipc()['conversations/create'](request)
         get().upsert(conversation)
         set({ error: null })
         return conversation
@@ -290,21 +311,36 @@ export const useConversations = create<ConversationsStore>()((set, get) => {
       }
     },
     rename: async (id, title) => {
-      get().upsert(await api()['conversations/rename']({ conversation_id: id, title }))
+      get().upsert(await ipc()['conversations/rename']({ conversation_id: id, title }))
     },
     addMembers: async (id, userIds) => {
-      const conversation = await api()['conversations/addMembers']({
+      const conversation = await ipc()['conversations/addMembers']({
         conversation_id: id,
         user_ids: userIds,
       })
       get().upsert(conversation)
     },
     removeMember: async (id, userId) => {
-      const conversation = await api()['conversations/removeMember']({
+      const conversation = await ipc()['conversations/removeMember']({
         conversation_id: id,
         user_id: userId,
       })
       if (id in get().byId) get().upsert(conversation)
+    },
+    leave: async (id, me) => {
+      set({ leaving: [...get().leaving, id] })
+      try {
+        await ipc()['conversations/removeMember']({ conversation_id: id, user_id: me })
+      } catch (error) {
+        get().takeLeaving(id)
+        throw error
+      }
+    },
+    takeLeaving: (id) => {
+      const { leaving } = get()
+      if (!leaving.includes(id)) return false
+      set({ leaving: leaving.filter((l) => l !== id) })
+      return true
     },
     reset: () => {
       generation += 1

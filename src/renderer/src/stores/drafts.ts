@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { api } from '../api'
+import { ipc } from '../ipcClient'
 
 /** Longest text the conversation list shows after "Draft:" (the row cuts it with an ellipsis). */
 const PREVIEW_CHARS = 120
@@ -56,7 +56,7 @@ export const useDrafts = create<DraftsStore>()((set, get) => {
       const asked = generation
       loading += 1
       try {
-        const drafts = await api()['drafts/list']()
+        const drafts = await ipc()['drafts/list']()
         if (asked !== generation) return
         const byConversation: Record<number, string> = {}
         for (const draft of drafts) byConversation[draft.conversation_id] = draft.text
@@ -81,7 +81,7 @@ export const useDrafts = create<DraftsStore>()((set, get) => {
           ? { ...get().byConversation, [conversationId]: kept }
           : without(conversationId),
       })
-      const tidings = api()
+      const tidings = ipc()
       tidings['drafts/set']({ conversation_id: conversationId, text: kept }).catch(() => undefined)
     },
     drop: (conversationId) => {

@@ -2,7 +2,7 @@ import { create } from 'zustand'
 import type { InvokeRequest, OutboxItem, OutboxStatus } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
 import type { Message, MessagePage, ReplyPreview } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 import { currentQuote } from './replies'
 
 export interface ThreadState {
@@ -158,7 +158,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     const asked = upserts
     pagesAwaited += 1
     try {
-      const page = await api()['messages/history'](request)
+      const page = await ipc()['messages/history'](request)
       const messages = page.messages.map((m) => {
         const live = upserted.get(m.id)
         return live !== undefined && live.at > asked ? live.message : m
@@ -263,7 +263,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
           ...(replyToId !== undefined ? { reply_to_id: replyToId } : {}),
           ...(attachmentIds && attachmentIds.length > 0 ? { attachment_ids: attachmentIds } : {}),
         }
-        get().applyOutbox(await api()['messages/send'](request))
+        get().applyOutbox(await ipc()['messages/send'](request))
         return true
       } catch (error) {
         patchThread(conversationId, (t) => ({ ...t, error: errorMessage(error) }))
@@ -272,7 +272,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     },
     retry: async (clientId) => {
       try {
-        get().applyOutbox(await api()['messages/retry']({ client_id: clientId }))
+        get().applyOutbox(await ipc()['messages/retry']({ client_id: clientId }))
       } catch (error) {
         const item = get().outbox[clientId]
         if (item) get().applyOutbox({ ...item, status: 'failed', error: errorMessage(error) })
@@ -280,7 +280,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     },
     edit: async (messageId, text) => {
       try {
-        get().upsert(await api()['messages/edit']({ message_id: messageId, text }), false)
+        get().upsert(await ipc()['messages/edit']({ message_id: messageId, text }), false)
         set({ actionError: null })
         return true
       } catch (error) {
@@ -290,7 +290,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     },
     remove: async (messageId) => {
       try {
-        get().upsert(await api()['messages/delete']({ message_id: messageId }), false)
+        get().upsert(await ipc()['messages/delete']({ message_id: messageId }), false)
         set({ actionError: null })
         return true
       } catch (error) {
@@ -300,7 +300,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     },
     react: async (conversationId, messageId, emoji) => {
       try {
-        await api()['messages/react']({
+        await ipc()['messages/react']({
           conversation_id: conversationId,
           message_id: messageId,
           emoji,

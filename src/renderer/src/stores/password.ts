@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 /** What the settings window is doing about the user's password and other devices. */
 interface PasswordStore {
@@ -36,14 +36,14 @@ export const usePassword = create<PasswordStore>()((set) => {
     done: null,
     changePassword: (currentPassword, newPassword) =>
       run(async () => {
-        const answer = await api()['session/changePassword']({
+        const answer = await ipc()['session/changePassword']({
           current_password: currentPassword,
           new_password: newPassword,
         })
         return `Password changed. ${signedOutText(answer.signed_out_sessions)}`
       }),
     signOutOthers: () =>
-      run(async () => signedOutText((await api()['session/signOutOthers']()).signed_out_sessions)),
+      run(async () => signedOutText((await ipc()['session/signOutOthers']()).signed_out_sessions)),
     clearMessages: () => set({ error: null, done: null }),
   }
 })

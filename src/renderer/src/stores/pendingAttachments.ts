@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import { Limits } from '../../../shared/limits'
 import type { Attachment } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 /** A file added to a composer: uploading as soon as it is added, then ready to be sent. */
 export interface PendingAttachment {
@@ -40,7 +40,7 @@ export const usePendingAttachments = create<PendingAttachmentsStore>()((set, get
   async function upload(conversationId: number, key: string, file: File): Promise<void> {
     try {
       const data = new Uint8Array(await file.arrayBuffer())
-      const attachment = await api()['attachments/upload']({
+      const attachment = await ipc()['attachments/upload']({
         conversation_id: conversationId,
         name: file.name || 'file',
         mime: file.type,

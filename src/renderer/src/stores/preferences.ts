@@ -4,7 +4,7 @@ import {
   MAX_PINNED_CONVERSATIONS,
   type Preferences,
 } from '../../../shared/preferences'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 interface PreferencesStore {
   prefs: Preferences
@@ -33,7 +33,7 @@ export const usePreferences = create<PreferencesStore>()((set, get) => ({
   set: (prefs) => set({ prefs, loaded: true }),
   load: async () => {
     try {
-      set({ prefs: await api()['settings/get'](), loaded: true })
+      set({ prefs: await ipc()['settings/get'](), loaded: true })
     } catch (error) {
       set({ error: errorMessage(error) })
     }
@@ -42,7 +42,7 @@ export const usePreferences = create<PreferencesStore>()((set, get) => ({
     const before = get().prefs
     set({ prefs: { ...before, ...change }, error: null })
     try {
-      set({ prefs: await api()['settings/set'](change) })
+      set({ prefs: await ipc()['settings/set'](change) })
       return true
     } catch (error) {
       set({ prefs: before, error: errorMessage(error) })
@@ -56,7 +56,7 @@ export const usePreferences = create<PreferencesStore>()((set, get) => ({
     set({ prefs: { ...before, muted_conversation_ids: optimistic }, error: null })
     try {
       set({
-        prefs: await api()['conversations/setMuted']({ conversation_id: conversationId, muted }),
+        prefs: await ipc()['conversations/setMuted']({ conversation_id: conversationId, muted }),
       })
       return true
     } catch (error) {
@@ -76,7 +76,7 @@ export const usePreferences = create<PreferencesStore>()((set, get) => ({
     set({ prefs: { ...before, pinned_conversation_ids: optimistic }, error: null })
     try {
       set({
-        prefs: await api()['conversations/setPinned']({ conversation_id: conversationId, pinned }),
+        prefs: await ipc()['conversations/setPinned']({ conversation_id: conversationId, pinned }),
       })
       return true
     } catch (error) {

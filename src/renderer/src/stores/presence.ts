@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { Person, User } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 interface PresenceStore {
   /** Everyone the user may talk to, by id. */
@@ -18,7 +18,7 @@ export const usePresence = create<PresenceStore>()((set, get) => ({
   error: null,
   load: async () => {
     try {
-      const list = await api()['users/list']()
+      const list = await ipc()['users/list']()
       const people: Record<number, Person> = {}
       for (const person of list) people[person.id] = person
       set({ people, loaded: true, error: null })

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { Message, MessageSearchResult } from '../../../shared/models'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 import { editedSnippet } from './searchSnippet'
 
 /** idle: no query; searching: the first page is on its way; done and error: the answer. */
@@ -72,7 +72,7 @@ export const useSearch = create<SearchStore>()((set, get) => {
       const asked = ++generation
       set({ searched: q, status: 'searching', results: [], nextBefore: null, error: null })
       try {
-        const page = await api()['messages/search']({ q })
+        const page = await ipc()['messages/search']({ q })
         if (asked !== generation) return
         set({ status: 'done', results: page.results, nextBefore: page.next_before })
       } catch (error) {
@@ -86,7 +86,7 @@ export const useSearch = create<SearchStore>()((set, get) => {
       const asked = generation
       set({ loadingMore: true })
       try {
-        const page = await api()['messages/search']({ q: searched, before: nextBefore })
+        const page = await ipc()['messages/search']({ q: searched, before: nextBefore })
         if (asked !== generation) return
         set({
           results: get().results.concat(page.results),

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { SessionState } from '../../../shared/ipc'
-import { api, errorMessage } from '../api'
+import { ipc, errorMessage } from '../ipcClient'
 
 export interface RegisterInput {
   username: string
@@ -17,11 +17,14 @@ interface SessionStore {
   load(): Promise<SessionState | null>
   /**
    * The calls below resolve with the new session (null on failure, with `error` set). They do not
-   * apply it: `applySession` in actions.ts does, so that a user change resets the other stores.
+   * apply it: `applySession` in actions/userData.ts does, so that a user change resets the other
+   * stores.
    */
   signIn(username: string, password: string): Promise<SessionState | null>
   register(input: RegisterInput): Promise<SessionState | null>
   signOut(): Promise<SessionState | null>
+  /** An admin's new invite code for someone to register with; null when it failed. */
+  createInvite(): Promise<string | null>
   clearError(): void
 }
 
@@ -44,7 +47,7 @@ export const useSession = create<SessionStore>()((set) => {
     set: (session) => set({ session }),
     load: async () => {
       try {
-        const session = await api()['session/get']()
+        const session = await ipc()['session/get']()
         set({ session })
         return session
       } catch (error) {
@@ -52,14 +55,21 @@ export const useSession = create<SessionStore>()((set) => {
         return null
       }
     },
-    signIn: (username, password) => run(() => api()['session/login']({ username, password })),
+    signIn: (username, password) => run(() => ipc()['session/login']({ username, password })),
     register: (input) => {
       const request: RegisterInput = { username: input.username, password: input.password }
       if (input.display_name) request.display_name = input.display_name
       if (input.invite_code) request.invite_code = input.invite_code
-      return run(() => api()['session/register'](request))
+      return run(() => ipc()['session/register'](request))
     },
-    signOut: () => run(() => api()['session/logout']()),
+    signOut: () => run(() => ipc()['session/logout']()),
+    createInvite: async () => {
+      try {
+        return (await ipc()['admin/createInvite']()).code
+      } catch {
+        return null
+      }
+    },
     clearError: () => set({ error: null }),
   }
 })

@@ -1,4 +1,6 @@
 import { create } from 'zustand'
+import { Limits } from '../../../shared/limits'
+import { ipc } from '../ipcClient'
 
 /** A typing notice lapses after this long without a refresh (the sender repeats every ~2 s). */
 export const TYPING_EXPIRY_MS = 6_000
@@ -20,6 +22,11 @@ interface TypingStore {
     now?: number,
   ): void
   clear(conversationId: number, userId: number): void
+  /**
+   * When the user last told others they are typing, per conversation (the throttle of
+   * notifyTyping below).
+   */
+  sentAt: Record<number, number>
   reset(): void
 }
 
@@ -70,12 +77,33 @@ export const useTyping = create<TypingStore>()((set, get) => {
       })
     },
     clear: remove,
+    sentAt: {},
     reset: () => {
       for (const key of [...timers.keys()]) cancel(key)
-      set({ byConversation: {} })
+      set({ byConversation: {}, sentAt: {} })
     },
   }
 })
+
+/**
+ * Tells main the user is (or stopped) typing. "Typing" is sent at most once per
+ * `Limits.typingThrottleMs`; "stopped" only after a "typing" was sent.
+ */
+export function notifyTyping(conversationId: number, isTyping: boolean, now = Date.now()): void {
+  const { sentAt } = useTyping.getState()
+  const last = sentAt[conversationId]
+  if (isTyping) {
+    if (last !== undefined && now - last < Limits.typingThrottleMs) return
+    useTyping.setState({ sentAt: { ...sentAt, [conversationId]: now } })
+  } else {
+    if (last === undefined) return
+    const rest = { ...sentAt }
+    delete rest[conversationId]
+    useTyping.setState({ sentAt: rest })
+  }
+  const tidings = ipc()
+  tidings['typing/set']({ conversation_id: conversationId, is_typing: isTyping }).catch(() => {})
+}
 
 /** "Jane is typing…", "Jane and Bob are typing…", "Several people are typing…", or ''. */
 export function typingText(entries: TypingEntry[]): string {

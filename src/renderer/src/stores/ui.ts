@@ -1,4 +1,5 @@
 import { create } from 'zustand'
+import { ipc } from '../ipcClient'
 
 interface UiStore {
   /** Whether this window has focus (read receipts and toasts depend on it). */
@@ -7,6 +8,8 @@ interface UiStore {
   setWindowFocused(focused: boolean): void
   setMonitorOpen(open: boolean): void
   toggleMonitor(): void
+  /** Opens (or brings forward) the settings window. */
+  openSettings(): Promise<void>
 }
 
 export const useUi = create<UiStore>()((set, get) => ({
@@ -15,4 +18,5 @@ export const useUi = create<UiStore>()((set, get) => ({
   setWindowFocused: (windowFocused) => set({ windowFocused }),
   setMonitorOpen: (monitorOpen) => set({ monitorOpen }),
   toggleMonitor: () => set({ monitorOpen: !get().monitorOpen }),
+  openSettings: () => ipc()['window/openSettings'](),
 }))

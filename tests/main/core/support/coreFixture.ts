@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { startServer, type RunningServer } from '../../../../server/startServer'
 import { createAppCore, type AppCore, type CoreTuning } from '../../../../src/main/core/appCore'
 import { RestClient } from '../../../../src/main/core/restClient'
@@ -68,19 +69,63 @@ export class ServerFixture {
   }
 }
 
+let names = 0
+
+/**
+ * A username no one on this test file's server has yet (`alice3`): with one server per file,
+ * each test signs up people of its own.
+ */
+export function freshName(base: string): string {
+  names += 1
+  return `${base}${names}`
+}
+
+/**
+ * The people of each test, by role: `name('alice')` is one fresh username all through a test and
+ * another in the next one.
+ */
+export function namesPerTest(): (base: string) => string {
+  let names = new Map<string, string>()
+  beforeEach(() => {
+    names = new Map()
+  })
+  return (base) => {
+    let name = names.get(base)
+    if (name === undefined) names.set(base, (name = freshName(base)))
+    return name
+  }
+}
+
+/**
+ * One server for a test file (or a describe block): started before its first test and removed
+ * after its last. Tests that share it sign up people of their own (freshName), so none sees
+ * another's conversations; only a test about the server's own life (a restart, the first
+ * account) needs a server to itself.
+ */
+export function serverPerFile(): ServerFixture {
+  const server = new ServerFixture()
+  beforeAll(() => server.start())
+  afterAll(() => server.dispose())
+  return server
+}
+
 /** A second person, driven straight over REST (the other side of a conversation). */
 export interface Peer {
   user: User
   rest: RestClient
 }
 
-export async function registerPeer(serverUrl: string, username: string): Promise<Peer> {
+export async function registerPeer(
+  serverUrl: string,
+  username: string,
+  displayName = username,
+): Promise<Peer> {
   let token: string | null = null
   const rest = new RestClient({ baseUrl: serverUrl, getToken: () => token })
   const result = await rest.register({
     username,
     password: 'correct horse battery',
-    display_name: username,
+    display_name: displayName,
   })
   token = result.token
   return { user: result.user, rest }

@@ -1,13 +1,12 @@
-import type { ClockStyle, NotificationPrivacy } from '../../shared/preferences'
-import { formatTimestamp, resolveZone } from '../../shared/time'
-import type { NativeNotificationRequest } from './coreHost'
 import type { NotificationSubject } from './notificationPolicy'
-import { subjectConversationId } from './notificationPolicy'
+import type { NotificationPrivacy } from './preferences'
 
 /**
- * The words of a native notification. Everything on screen respects the privacy preference:
- * 'full' shows who and what, 'sender_only' shows who but not what, 'hidden' shows neither (a
- * notification can be read over the user's shoulder or on a locked screen).
+ * The one wording of news, for main's native notifications and the renderer's in-app toasts.
+ * Everything respects the privacy preference: 'full' shows who and what, 'sender_only' shows who
+ * but not what, 'hidden' shows neither (a notification can be read over the user's shoulder or on
+ * a locked screen): the title is then the app's name and the body only says what kind of news
+ * came, "New message" or "3 new messages".
  */
 
 /** Several subjects with the same tag that arrived close together; `latest` is the newest. */
@@ -21,16 +20,12 @@ export interface NotificationBurst {
   mention: NotificationSubject | null
 }
 
-export interface TextOptions {
-  privacy: NotificationPrivacy
-  clock: ClockStyle
-  /** The organization timezone; an unknown zone shows UTC. */
-  timezone: string
-  sound: boolean
+export interface NotificationWords {
+  title: string
+  body: string
 }
 
-const APP_NAME = 'Tidings'
-const MAX_TEXT_CHARS = 200
+export const APP_NAME = 'Tidings'
 
 /** One tag per conversation, so a new burst replaces the previous notification. */
 export function notificationTag(subject: NotificationSubject): string {
@@ -54,42 +49,32 @@ export function subjectSender(subject: NotificationSubject): string | null {
   return null
 }
 
-/** "10:30 AM EST" (12h) or "15:30 GMT+1" (24h) in the organization timezone. */
-export function formatNotificationTime(
-  timestamp: string,
-  timezone: string,
-  clock: ClockStyle,
-): string {
-  return formatTimestamp(timestamp, resolveZone(timezone), {
-    format: 'time',
-    clock,
-    withZone: true,
-  })
-}
-
-export function composeNotification(
-  burst: NotificationBurst,
-  options: TextOptions,
-): NativeNotificationRequest {
-  const { title, body } = words(burst, options)
+/** A burst of one: what a single subject (an in-app toast, a lone message) is worded as. */
+export function burstOfOne(subject: NotificationSubject): NotificationBurst {
+  const sender = subjectSender(subject)
   return {
-    tag: burst.tag,
-    title,
-    body,
-    conversation_id: subjectConversationId(burst.latest),
-    silent: !options.sound,
+    tag: notificationTag(subject),
+    latest: subject,
+    count: 1,
+    senders: sender === null ? [] : [sender],
+    mention: subject.kind === 'message' && subject.mentions_me ? subject : null,
   }
 }
 
-function words(burst: NotificationBurst, options: TextOptions): { title: string; body: string } {
+/**
+ * The title and body of a burst. `fit` shapes the text the sender wrote (a message, an email's
+ * subject, a notice's body) for where it shows: main keeps a native notification to one short
+ * line; a toast shows it as written (its box clamps it).
+ */
+export function notificationWords(
+  burst: NotificationBurst,
+  privacy: NotificationPrivacy,
+  fit: (text: string) => string = (text) => text,
+): NotificationWords {
   const subject = burst.latest
   const noun = nounFor(subject)
-  if (options.privacy === 'hidden') {
-    return { title: APP_NAME, body: countPhrase(burst.count, noun) }
-  }
-  const time = formatNotificationTime(subject.timestamp, options.timezone, options.clock)
-  const withTime = (text: string) => (time ? `${time} · ${text}` : text)
-  const full = options.privacy === 'full'
+  if (privacy === 'hidden') return { title: APP_NAME, body: countPhrase(burst.count, noun) }
+  const full = privacy === 'full'
 
   // Being called by name is what the user most needs to see, whatever else the burst holds.
   const mention = burst.mention?.kind === 'message' ? burst.mention : null
@@ -97,9 +82,9 @@ function words(burst: NotificationBurst, options: TextOptions): { title: string;
     const from = sendersPhrase(burst.senders)
     return {
       title: mention ? mentionTitle(mention) : burstTitle(burst),
-      body: withTime(
-        from ? `${countPhrase(burst.count, noun)} from ${from}` : countPhrase(burst.count, noun),
-      ),
+      body: from
+        ? `${countPhrase(burst.count, noun)} from ${from}`
+        : countPhrase(burst.count, noun),
     }
   }
 
@@ -111,26 +96,21 @@ function words(burst: NotificationBurst, options: TextOptions): { title: string;
           : subject.conversation_title
             ? `${subject.sender_name} in ${subject.conversation_title}`
             : subject.sender_name,
-        body: withTime(full ? truncate(subject.text) : 'New message'),
+        body: full ? fit(subject.text) : 'New message',
       }
     case 'email':
       return {
         title: subject.from ?? 'New email',
-        body: withTime(full && subject.subject ? truncate(subject.subject) : 'New email'),
+        body: full && subject.subject ? fit(subject.subject) : 'New email',
       }
     case 'system':
-      return {
-        title: subject.title,
-        body: withTime(full ? truncate(subject.body) : 'New notification'),
-      }
+      return { title: subject.title, body: full ? fit(subject.body) : 'New notification' }
     case 'account_disconnected':
       return {
         title: 'Account disconnected',
-        body: withTime(
-          subject.account
-            ? `${subject.account} was disconnected${full && subject.reason ? `: ${subject.reason}` : ''}`
-            : 'An account was disconnected',
-        ),
+        body: subject.account
+          ? `${subject.account} was disconnected${full && subject.reason ? `: ${subject.reason}` : ''}`
+          : 'An account was disconnected',
       }
   }
 }
@@ -181,9 +161,4 @@ function sendersPhrase(senders: string[]): string | null {
   if (senders.length === 2) return `${first} and ${second}`
   const others = senders.length - 2
   return `${first}, ${second} and ${others} ${others === 1 ? 'other' : 'others'}`
-}
-
-function truncate(text: string): string {
-  const single = text.replace(/\s+/g, ' ').trim()
-  return single.length <= MAX_TEXT_CHARS ? single : `${single.slice(0, MAX_TEXT_CHARS - 1)}…`
 }

@@ -1,14 +1,18 @@
 import { DateTime } from 'luxon'
-import type { AnyTidingsEvent } from '../../shared/events'
-import { mentionsUser } from '../../shared/mentions'
-import type { DoNotDisturb, Preferences } from '../../shared/preferences'
-import { resolveZone } from '../../shared/time'
+import type { AnyTidingsEvent } from './events'
+import { mentionsUser } from './mentions'
+import type { DoNotDisturb, Preferences } from './preferences'
+import { resolveZone } from './time'
 
 /**
- * Whether an event deserves a native notification, kept free of Electron and of timers so every
- * rule can be tested on its own. The rules run twice: when the event arrives and again when a
+ * The one "is this news?" policy, for main's native notifications and the renderer's in-app
+ * toasts alike: which events are worth the user's attention (notificationSubject), and what
+ * silences one right now (suppressionReason). Free of Electron, the DOM and timers, so every rule
+ * is tested on its own. Main runs the rules twice, when the event arrives and again when a
  * coalesced burst is shown, so a conversation opened (or do-not-disturb started) in between still
- * suppresses it.
+ * suppresses it; the renderer runs them once, when the message arrives. Whether a message is
+ * still unread is each side's own knowledge (main's unread counts, the window's read markers).
+ * The words shown are one wording too: notificationText.ts.
  */
 
 /** What a notification is about, reduced to what the text needs. */
@@ -51,9 +55,18 @@ export type NotificationSubject =
 export type SuppressionReason =
   'notifications_off' | 'do_not_disturb' | 'muted' | 'conversation_in_view'
 
+/**
+ * Where the news would show: a native notification (the OS's, over other apps and the lock
+ * screen) or a toast inside the Tidings window. "Notifications off" and do-not-disturb are the
+ * user's word about the OS's notifications, so they silence only those; a toast, seen only by
+ * someone looking at the window, follows the rest: mutes (but for a mention) and the
+ * conversation in view.
+ */
+export type NotificationSurface = 'native' | 'in_app'
+
 export interface NotificationContext {
   preferences: Preferences
-  /** The conversation the renderer shows (conversations/focus), null when none. */
+  /** The conversation the window shows (main hears it from conversations/focus), or null. */
   focusedConversationId: number | null
   /** Whether a Tidings window has OS focus. */
   windowFocused: boolean
@@ -126,10 +139,15 @@ export function notificationSubject(
 export function suppressionReason(
   subject: NotificationSubject,
   context: NotificationContext,
+  surface: NotificationSurface = 'native',
 ): SuppressionReason | null {
   const { preferences } = context
-  if (!preferences.notifications_enabled) return 'notifications_off'
-  if (isDoNotDisturbActive(preferences.dnd, context.now, context.timezone)) return 'do_not_disturb'
+  if (surface === 'native') {
+    if (!preferences.notifications_enabled) return 'notifications_off'
+    if (isDoNotDisturbActive(preferences.dnd, context.now, context.timezone)) {
+      return 'do_not_disturb'
+    }
+  }
   const conversationId = subjectConversationId(subject)
   if (conversationId !== null) {
     // Muting silences a conversation's chatter, not a call for the user by name (as in Slack).

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { NotificationSubject } from '../../../src/main/core/notificationPolicy'
 import {
   composeNotification,
   formatNotificationTime,
-  notificationTag,
-  type NotificationBurst,
   type TextOptions,
-} from '../../../src/main/core/notificationText'
+} from '../../../src/main/core/nativeNotifications'
+import type { NotificationSubject } from '../../../src/shared/notificationPolicy'
+import { notificationTag, type NotificationBurst } from '../../../src/shared/notificationText'
 
 const AT = '2026-01-15T15:30:00Z'
 

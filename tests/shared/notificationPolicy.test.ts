@@ -4,10 +4,10 @@ import {
   notificationSubject,
   suppressionReason,
   type NotificationContext,
-} from '../../../src/main/core/notificationPolicy'
-import type { AnyTidingsEvent } from '../../../src/shared/events'
-import type { Message } from '../../../src/shared/models'
-import { DEFAULT_PREFERENCES, type DoNotDisturb } from '../../../src/shared/preferences'
+} from '../../src/shared/notificationPolicy'
+import type { AnyTidingsEvent } from '../../src/shared/events'
+import type { Message } from '../../src/shared/models'
+import { DEFAULT_PREFERENCES, type DoNotDisturb } from '../../src/shared/preferences'
 
 const MESSAGE: Message = {
   id: 10,
@@ -204,6 +204,25 @@ describe('suppression', () => {
     const dnd = context()
     dnd.preferences.dnd = { ...dnd.preferences.dnd, mode: 'on' }
     expect(suppressionReason(subject, dnd)).toBe('do_not_disturb')
+  })
+
+  it('holds an in-app toast to the conversation rules only: mutes and the conversation in view', () => {
+    // Notifications off and do-not-disturb are about the OS's notifications.
+    const quiet = context()
+    quiet.preferences.notifications_enabled = false
+    quiet.preferences.dnd = { ...quiet.preferences.dnd, mode: 'on' }
+    expect(suppressionReason(subject, quiet, 'native')).toBe('notifications_off')
+    expect(suppressionReason(subject, quiet, 'in_app')).toBeNull()
+    const muted = context()
+    muted.preferences.muted_conversation_ids = [7]
+    expect(suppressionReason(subject, muted, 'in_app')).toBe('muted')
+    expect(
+      suppressionReason(
+        subject,
+        context({ focusedConversationId: 7, windowFocused: true }),
+        'in_app',
+      ),
+    ).toBe('conversation_in_view')
   })
 })
 

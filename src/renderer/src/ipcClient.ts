@@ -1,10 +1,10 @@
 import type { TidingsApi } from '../../shared/ipc'
 
 /**
- * The renderer's one boundary to the app core: the preload's `window.tidings`. Stores call this;
- * components never touch IPC themselves.
+ * The renderer's IPC client: the preload's `window.tidings`, one function per channel this page
+ * may invoke. Stores call it; components never touch IPC themselves (a lint rule keeps it so).
  */
-export function api(): TidingsApi {
+export function ipc(): TidingsApi {
   const tidings = (globalThis as { window?: { tidings?: TidingsApi } }).window?.tidings
   if (!tidings) throw new Error('window.tidings is not available (preload did not run)')
   return tidings

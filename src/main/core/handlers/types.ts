@@ -1,0 +1,34 @@
+import type {
+  ConnectionState,
+  CoreChannel,
+  InvokeRequest,
+  InvokeResponse,
+} from '../../../shared/ipc'
+import type { PlatformAccount } from '../../../shared/models'
+import type { AccountSessions } from '../accountSession'
+import type { BrandingState } from '../brandingState'
+import type { NotificationCentre } from '../notificationCentre'
+import type { PreferenceChanges } from '../preferenceChanges'
+import type { RestClient } from '../restClient'
+import type { UnreadTracker } from '../unreadTracker'
+
+/** The core's answer to one invoke channel (its request is already checked against its schema). */
+export type Handler<C extends CoreChannel> = (
+  request: InvokeRequest<C>,
+) => Promise<InvokeResponse<C>> | InvokeResponse<C>
+
+/** One handler per channel the core answers: a channel of the IPC table without one fails to compile. */
+export type CoreHandlers = { [C in CoreChannel]: Handler<C> }
+
+/** What the handlers work with: the core's parts. */
+export interface CoreParts {
+  rest: RestClient
+  sessions: AccountSessions
+  unread: UnreadTracker
+  notifications: NotificationCentre
+  preferences: PreferenceChanges
+  branding: BrandingState
+  connectionState(): ConnectionState
+  /** Tells every window an account's latest state (connected, error, removed...). */
+  publishAccount(account: PlatformAccount): PlatformAccount
+}

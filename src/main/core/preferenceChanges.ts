@@ -1,0 +1,58 @@
+import { MAX_PINNED_CONVERSATIONS, type Preferences } from '../../shared/preferences'
+import { CoreError, CoreErrorCode } from './coreError'
+import type { CoreOutputs } from './coreHost'
+import type { PreferencesStore } from './preferencesStore'
+
+/**
+ * Every preference change, from the settings window (settings/set) or from the main window's
+ * mute and pin toggles, stored and pushed (`settings/changed`) the same way, so each open window
+ * follows it live. Pins keep the order of pinning, within MAX_PINNED_CONVERSATIONS.
+ */
+export class PreferenceChanges {
+  constructor(
+    private readonly store: PreferencesStore,
+    private readonly outputs: CoreOutputs,
+  ) {}
+
+  get(): Preferences {
+    return this.store.get()
+  }
+
+  /** Applies a patch the store checks with its own rules (invalid_request otherwise). */
+  set(patch: unknown): Preferences {
+    const preferences = this.store.set(patch)
+    this.outputs.push('settings/changed', preferences)
+    return preferences
+  }
+
+  setMuted(conversationId: number, muted: boolean): Preferences {
+    const others = this.get().muted_conversation_ids.filter((id) => id !== conversationId)
+    return this.set({ muted_conversation_ids: muted ? [...others, conversationId] : others })
+  }
+
+  /**
+   * A new pin goes last and an existing one keeps its place; one past the limit changes nothing
+   * and says why, so the renderer can tell the user to unpin one first.
+   */
+  setPinned(conversationId: number, pinned: boolean): Preferences {
+    const current = this.get().pinned_conversation_ids
+    if (pinned === current.includes(conversationId)) return this.get()
+    if (!pinned) {
+      return this.set({ pinned_conversation_ids: current.filter((id) => id !== conversationId) })
+    }
+    if (current.length >= MAX_PINNED_CONVERSATIONS) {
+      throw new CoreError(
+        CoreErrorCode.PinLimitReached,
+        `You can pin up to ${MAX_PINNED_CONVERSATIONS} conversations. Unpin one first.`,
+      )
+    }
+    return this.set({ pinned_conversation_ids: [...current, conversationId] })
+  }
+
+  /** A conversation the user left or was removed from can no longer be shown, so not pinned. */
+  forgetPin(conversationId: number): void {
+    if (this.get().pinned_conversation_ids.includes(conversationId)) {
+      this.setPinned(conversationId, false)
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import type { TidingsEvent } from '../../../shared/events'
+import type { OutboxItem } from '../../../shared/ipc'
+import { notificationSubject, suppressionReason } from '../../../shared/notificationPolicy'
+import { burstOfOne, notificationWords } from '../../../shared/notificationText'
+import { mentionsMe } from '../mentions'
+import { useBranding } from '../stores/branding'
+import { conversationTitle, useConversations } from '../stores/conversations'
+import { isOwnMessage, useMessages } from '../stores/messages'
+import { usePreferences } from '../stores/preferences'
+import { usePresence } from '../stores/presence'
+import { useSearch } from '../stores/search'
+import { selfId, useSession } from '../stores/session'
+import { useToasts } from '../stores/toasts'
+import { useTyping } from '../stores/typing'
+import { useUi } from '../stores/ui'
+import { applyDeletionToUnread, applyOwnRead, isNews, markActiveRead } from './readTracking'
+
+/** The reducers of message events, and of the user's own sends as main's outbox reports them. */
+
+/** A new message: the thread, the list (last message, unread, mentions), typing, a toast. */
+export function onMessage(event: TidingsEvent<'message_sent' | 'message_received'>): void {
+  const { message } = event.data
+  const me = selfId()
+  const cid = message.conversation_id
+  const conversations = useConversations.getState()
+  const own = isOwnMessage(message, me)
+  const active = conversations.activeId === cid && useUi.getState().windowFocused
+  const user = useSession.getState().session?.user ?? null
+  const forMe = mentionsMe(message, user)
+  const news = !own && isNews(message, me)
+  useMessages.getState().upsert(message)
+  if (!(cid in conversations.byId)) conversations.reloadSoon()
+  conversations.applyMessage(message, { countUnread: !own && !active, mentionsMe: forMe })
+  if (own) return
+  useTyping.getState().clear(cid, message.sender_id)
+  if (active) markActiveRead()
+  else if (news) toastIfNews(event, user?.username ?? null)
+}
+
+/**
+ * A toast for a message from someone else that this window had not seen, unless the shared
+ * policy silences it (src/shared/notificationPolicy.ts: a mute, but for a mention; the
+ * conversation in view), worded as main words its notification (src/shared/notificationText.ts).
+ * A group is named as the list names it, so an untitled group still reads "Jane in Jane, Bob".
+ */
+function toastIfNews(
+  event: TidingsEvent<'message_sent' | 'message_received'>,
+  me: string | null,
+): void {
+  const found = notificationSubject(event, me)
+  if (found?.kind !== 'message') return
+  const { prefs } = usePreferences.getState()
+  const { activeId, byId } = useConversations.getState()
+  const context = {
+    preferences: prefs,
+    focusedConversationId: activeId,
+    windowFocused: useUi.getState().windowFocused,
+    timezone: useBranding.getState().branding.timezone,
+    now: Date.now(),
+  }
+  if (suppressionReason(found, context, 'in_app') !== null) return
+  const conversation = byId[found.conversation_id]
+  const group = conversation?.kind === 'group' || (found.conversation_title ?? '') !== ''
+  const where = conversation
+    ? conversationTitle(conversation, selfId(), usePresence.getState().people)
+    : (found.conversation_title ?? 'a group')
+  const subject = { ...found, conversation_title: group ? where : null }
+  const { title, body } = notificationWords(burstOfOne(subject), prefs.notification_privacy)
+  useToasts.getState().push({
+    kind: 'message_received',
+    title,
+    body,
+    conversation_id: subject.conversation_id,
+    message_id: subject.message_id,
+    timestamp: subject.timestamp,
+  })
+}
+
+/** An edit, a reaction or a receipt (a read takes away the toasts of what it covers). */
+export function onMessageUpdated(event: TidingsEvent<'message_updated'>): void {
+  const { message, receipt, conversation_id } = event.data
+  const conversations = useConversations.getState()
+  if (message) {
+    useMessages.getState().upsert(message, false)
+    conversations.applyMessageChange(message)
+    if (!mentionsMe(message, useSession.getState().session?.user ?? null)) {
+      conversations.forgetMention(conversation_id, message.id)
+    }
+    useSearch.getState().applyMessage(message)
+  }
+  if (receipt) {
+    conversations.applyReceipt(conversation_id, receipt)
+    const me = selfId()
+    if (receipt.kind === 'read' && receipt.user_id === me) {
+      applyOwnRead(conversation_id, receipt.up_to_message_id, me)
+      useToasts.getState().dismissMessages(conversation_id, (id) => id <= receipt.up_to_message_id)
+    }
+  }
+}
+
+/** A deletion: the unread count, its toast, the thread, the list's preview and search results. */
+export function onMessageDeleted(event: TidingsEvent<'message_deleted'>): void {
+  const { message, conversation_id } = event.data
+  const conversations = useConversations.getState()
+  applyDeletionToUnread(message, selfId())
+  useToasts.getState().dismissMessages(conversation_id, (id) => id === message.id)
+  useMessages.getState().upsert(message, false)
+  conversations.applyMessageChange(message)
+  conversations.forgetMention(message.conversation_id, message.id)
+  useSearch.getState().applyMessage(message)
+}
+
+/** An own send changed state in main's outbox. */
+export function applyOutboxChange(item: OutboxItem): void {
+  const previous = useMessages.getState().outbox[item.client_id]
+  useMessages.getState().applyOutbox(item)
+  if (item.message) {
+    useConversations.getState().applyMessage(item.message, { countUnread: false })
+  }
+  if (item.status === 'failed' && previous?.status !== 'failed') {
+    useToasts.getState().push({
+      kind: 'send_failed',
+      title: 'Message not sent',
+      body: item.error ?? 'The message could not be delivered. Open the conversation to retry.',
+      conversation_id: item.conversation_id,
+      timestamp: new Date().toISOString(),
+      level: 'warning',
+    })
+  }
+}

@@ -1,0 +1,112 @@
+import { Limits } from '../../../shared/limits'
+import type { MessageSearchResult } from '../../../shared/models'
+import { ipc } from '../ipcClient'
+import { useConversations } from '../stores/conversations'
+import { useMessages } from '../stores/messages'
+import { useNewMessages } from '../stores/newMessages'
+import { useReplies } from '../stores/replies'
+import { useSearch } from '../stores/search'
+import { JUMP_PAGE_SIZE, MAX_JUMP_PAGES } from '../stores/searchJump'
+import { selfId } from '../stores/session'
+import { useToasts } from '../stores/toasts'
+import { markActiveRead, readMarker } from './readTracking'
+
+/**
+ * Moving around the window: opening a conversation (its "New messages" divider, its first page,
+ * reporting it read), a search result, or the original of a reply.
+ */
+
+/**
+ * Takes the read marker of a conversation being opened, for its "New messages" divider: before
+ * the thread marks it read. Opening the conversation already open keeps the divider where it is.
+ */
+function noteReadMarkerAtOpening(id: number | null): void {
+  if (id === null) {
+    useNewMessages.getState().reset()
+    return
+  }
+  const conversation = useConversations.getState().byId[id]
+  if (!conversation) return
+  useNewMessages.getState().open(id, readMarker(id, selfId()), conversation.unread_count)
+}
+
+/** Slack in the first page for one's own messages among the unread ones. */
+const FIRST_PAGE_SLACK = 20
+
+/**
+ * How many messages to load on opening a conversation: the usual page, or enough to reach its
+ * first unread message (within the largest page), so the thread can open at the "New messages"
+ * divider instead of paging back for it.
+ */
+function firstPageSize(id: number): number {
+  const unread =
+    useNewMessages.getState().opened?.conversationId === id
+      ? (useConversations.getState().byId[id]?.unread_count ?? 0)
+      : 0
+  return Math.min(
+    Limits.historyMaxPageSize,
+    Math.max(Limits.historyPageSize, unread + FIRST_PAGE_SLACK),
+  )
+}
+
+/** Shows a conversation in the thread pane (null closes it) and tells main which one is open. */
+export async function openConversation(id: number | null): Promise<void> {
+  const conversations = useConversations.getState()
+  const reopened = id !== null && conversations.activeId === id
+  const known = id === null || id in conversations.byId
+  if (!reopened && known) noteReadMarkerAtOpening(id)
+  conversations.setActive(id)
+  // A search result of another conversation no longer waits to be shown.
+  if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
+  // A reply being written belongs to the conversation it was started in.
+  if (useReplies.getState().draft?.conversationId !== id) useReplies.getState().cancel()
+  const tidings = ipc()
+  tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
+  if (id === null) return
+  if (!known) {
+    useNewMessages.getState().reset()
+    await useConversations.getState().load()
+  }
+  if (useConversations.getState().activeId !== id) return
+  if (!known) noteReadMarkerAtOpening(id)
+  const thread = useMessages.getState().threads[id]
+  if (!thread?.loaded) await useMessages.getState().loadLatest(id, firstPageSize(id))
+  markActiveRead()
+}
+
+/** Opens a search result's conversation; its thread then brings the message into view. */
+export async function openSearchResult(result: MessageSearchResult): Promise<void> {
+  useSearch.getState().setTarget({
+    conversationId: result.conversation_id,
+    messageId: result.message.id,
+    shown: false,
+  })
+  await openConversation(result.conversation_id)
+}
+
+/**
+ * Brings a message of the open thread into view and highlights it (a reply's quote was chosen),
+ * the way a search result is: older pages are loaded until it is there.
+ */
+export function showMessage(conversationId: number, messageId: number): void {
+  useSearch.getState().setTarget({ conversationId, messageId, shown: false })
+}
+
+/**
+ * A search result's message could not be brought into view (see nextJumpStep): say so, instead
+ * of leaving the user at the newest messages wondering.
+ */
+export function jumpNotShown(conversationId: number, why: 'gone' | 'too_far'): void {
+  const reach = (MAX_JUMP_PAGES * JUMP_PAGE_SIZE).toLocaleString('en-US')
+  useToasts.getState().push({
+    kind: 'search',
+    title: why === 'gone' ? 'Message not found' : 'Message too far back',
+    body:
+      why === 'gone'
+        ? 'That message is no longer in this conversation.'
+        : `It is more than ${reach} messages back; scroll up to reach it.`,
+    conversation_id: conversationId,
+    timestamp: new Date().toISOString(),
+    level: 'info',
+  })
+}

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Conversations } from '../../server/services/conversations'
+import { Messages } from '../../server/services/messages'
+import { PostgresDatabase, createPool } from '../../server/storage/postgres/postgresDatabase'
+import { PostgresUnitOfWork } from '../../server/storage/postgres/postgresUnitOfWork'
+import type { CommitListener } from '../../server/storage/unitOfWork'
+import {
+  databaseNameFor,
+  databaseUrl,
+  dropDatabase,
+  ensureDatabase,
+  onPostgres,
+} from '../support/testDatabase'
+
+/**
+ * Group commit on PostgreSQL with the real send: the units of a batch share a transaction, each in
+ * a savepoint, so one that throws leaves nothing behind while the others commit; and event ids are
+ * handed out at commit under the event-order lock, so a batch that began first but commits later
+ * gets the later ids (what lets a reader of "ids after W" never skip one).
+ */
+describe.skipIf(!onPostgres)('PostgresUnitOfWork', () => {
+  const name = databaseNameFor(`postgres-unit-of-work-${process.pid}`)
+  let db: PostgresDatabase
+  let messages: Messages
+  const alice = { id: 1, display_name: 'Alice' }
+  /** Delivery as the tail would do it: here, every batch is delivered at once. */
+  const delivery = {
+    whenDelivered: (_lastId: number, listener: CommitListener) => listener.committed(),
+    committed: () => {},
+  }
+
+  beforeEach(async () => {
+    await ensureDatabase(name)
+    db = new PostgresDatabase(
+      createPool({ url: databaseUrl(name), max: 6, applicationName: 'uow-test' }),
+    )
+    const now = new Date().toISOString()
+    await db.pool.query(
+      `insert into users (id, username, display_name, password_hash, role, created_at)
+       values (1, 'alice', 'Alice', 'x', 'member', $1), (2, 'bob', 'Bob', 'x', 'member', $1)`,
+      [now],
+    )
+    await db.pool.query(
+      `insert into conversations (id, title, kind, platform, created_by, created_at, updated_at)
+       values (1, null, 'group', 'tidings', 1, $1, $1)`,
+      [now],
+    )
+    await db.pool.query(
+      `insert into conversation_members (conversation_id, user_id, joined_at, last_read_message_id,
+         last_delivered_message_id) values (1, 1, $1, 0, 0), (1, 2, $1, 0, 0)`,
+      [now],
+    )
+    messages = new Messages(db, new Conversations(db))
+  })
+  afterEach(async () => {
+    await db.close()
+    await dropDatabase(name)
+  })
+
+  const texts = async () =>
+    (await db.pool.query<{ text: string }>('select text from messages order by id')).rows.map(
+      (row) => row.text,
+    )
+  const events = async () =>
+    (
+      await db.pool.query<{ id: string; type: string; payload: string }>(
+        'select id, type, payload from events order by id',
+      )
+    ).rows.map((row) => ({
+      id: Number(row.id),
+      text: (JSON.parse(row.payload) as { data: { message: { text: string } } }).data.message.text,
+      type: row.type,
+    }))
+
+  it('rolls back a unit that throws alone; the others of its batch commit with their events', async () => {
+    const unitOfWork = new PostgresUnitOfWork(db, delivery, 'node-a')
+    const first = unitOfWork.run((tx) => messages.send(tx, alice, 1, 'first', 'c-first'))
+    const failing = unitOfWork.run(async (tx) => {
+      await messages.send(tx, alice, 1, 'second', 'c-second')
+      throw new Error('refused after the insert')
+    })
+    const third = unitOfWork.run((tx) => messages.send(tx, alice, 1, 'third', 'c-third'))
+    await first
+    await expect(failing).rejects.toThrow('refused after the insert')
+    await third
+    // Not committed before the batch closes; durable() waits for it.
+    await unitOfWork.durable()
+    expect(await texts()).toEqual(['first', 'third'])
+    const stored = await events()
+    expect(stored.map((e) => `${e.type} ${e.text}`)).toEqual([
+      'message_sent first',
+      'message_received first',
+      'message_sent third',
+      'message_received third',
+    ])
+    // The payload carries its own id, given at the append.
+    for (const event of stored)
+      expect(
+        JSON.parse(
+          (await db.pool.query('select payload from events where id = $1', [event.id])).rows[0]
+            .payload,
+        ).id,
+      ).toBe(event.id)
+  })
+
+  it('hands out ids at commit: a batch that began first and commits later gets the later ids', async () => {
+    const nodeA = new PostgresUnitOfWork(db, delivery, 'node-a')
+    const nodeB = new PostgresUnitOfWork(db, delivery, 'node-b')
+    // A's batch starts first and stays open while its unit waits (a unit should not: this one
+    // stands for a slow one, to hold the batch open).
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const early = nodeA.run(async (tx) => {
+      await messages.send(tx, alice, 1, 'began first', 'c-early')
+      await held
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await nodeB.run((tx) => messages.send(tx, alice, 1, 'began second', 'c-late'))
+    await nodeB.durable()
+    release()
+    await early
+    await nodeA.durable()
+    const stored = await events()
+    expect(stored.map((e) => e.text)).toEqual([
+      'began second',
+      'began second',
+      'began first',
+      'began first',
+    ])
+    expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4])
+  })
+})

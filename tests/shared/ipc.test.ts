@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { Value } from 'typebox/value'
+import {
+  INVOKES,
+  INVOKE_CHANNELS,
+  PAGE_CHANNELS,
+  isInvokeChannel,
+  isWindowChannel,
+  rendererPageOfPath,
+  type InvokeChannel,
+} from '../../src/shared/ipc'
+
+/**
+ * The IPC table (src/shared/ipc.ts) is where a channel is declared once; main's allow-list and the
+ * preload's API follow from it. Which page may call what is a security decision, so it is pinned
+ * here by name: a change to it shows in this file's diff.
+ */
+
+/** What the main window's page calls (traced from main.tsx through the stores). */
+const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
+  'session/get',
+  'session/register',
+  'session/login',
+  'session/logout',
+  'connection/get',
+  'users/list',
+  'conversations/list',
+  'conversations/create',
+  'conversations/rename',
+  'conversations/addMembers',
+  'conversations/removeMember',
+  'conversations/focus',
+  'conversations/setMuted',
+  'conversations/setPinned',
+  'messages/history',
+  'messages/search',
+  'messages/send',
+  'messages/retry',
+  'messages/edit',
+  'messages/delete',
+  'messages/react',
+  'messages/markRead',
+  'outbox/list',
+  'attachments/upload',
+  'attachments/read',
+  'attachments/save',
+  'drafts/list',
+  'drafts/set',
+  'typing/set',
+  'branding/get',
+  'admin/createInvite',
+  'settings/get',
+  'window/openSettings',
+]
+
+/** What the settings window's page calls. */
+const SETTINGS_CHANNELS: InvokeChannel[] = [
+  'session/get',
+  'conversations/list',
+  'branding/get',
+  'branding/set',
+  'settings/get',
+  'settings/set',
+  'accounts/list',
+  'accounts/connectEmail',
+  'accounts/disconnect',
+  'accounts/sync',
+  'session/changePassword',
+  'session/signOutOthers',
+]
+
+describe('the IPC table', () => {
+  it('opens each page exactly the channels its code calls', () => {
+    expect([...PAGE_CHANNELS['index.html']].sort()).toEqual([...MAIN_WINDOW_CHANNELS].sort())
+    expect([...PAGE_CHANNELS['settings.html']].sort()).toEqual([...SETTINGS_CHANNELS].sort())
+    // Every channel is some page's: a channel no page may call would be dead code in main.
+    const callable = new Set([...MAIN_WINDOW_CHANNELS, ...SETTINGS_CHANNELS])
+    expect(INVOKE_CHANNELS.filter((c) => !callable.has(c))).toEqual([])
+  })
+
+  it('gives every channel a request schema that refuses what is not a request', () => {
+    for (const channel of INVOKE_CHANNELS) {
+      const schema = INVOKES[channel].request
+      expect(Value.Check(schema, 'junk'), channel).toBe(false)
+      expect(Value.Check(schema, 42), channel).toBe(false)
+    }
+  })
+
+  it('names its channels, and marks the one the Electron layer answers', () => {
+    expect(isInvokeChannel('messages/send')).toBe(true)
+    expect(isInvokeChannel('toString')).toBe(false)
+    expect(isInvokeChannel('messages/unknown')).toBe(false)
+    expect(INVOKE_CHANNELS.filter(isWindowChannel)).toEqual(['window/openSettings'])
+  })
+
+  it('tells a page by the last segment of its path', () => {
+    expect(rendererPageOfPath('/index.html')).toBe('index.html')
+    expect(rendererPageOfPath('/renderer/settings.html')).toBe('settings.html')
+    expect(rendererPageOfPath('/')).toBeNull()
+    expect(rendererPageOfPath('/settings.htm')).toBeNull()
+    expect(rendererPageOfPath('')).toBeNull()
+  })
+})
