@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow'
 import type { MailServer } from '../services/platformAccounts'
-import { mailHostAddress } from './mailHosts'
+import { resolvePublicAddress } from '../net/publicAddressGuard'
 import { headerValue, htmlToText, messageIds } from './threading'
 
 /** One mail read from the mailbox, reduced to what an import needs. */
@@ -44,7 +44,7 @@ export interface ImapWorkerOptions {
   minRetryMs?: number
   /** Longest reconnect delay. Default 5 min. */
   maxRetryMs?: number
-  /** Connect to hosts on internal addresses too (see mailHosts). Default false. */
+  /** Connect to hosts on internal addresses too (see net/publicAddressGuard). Default false. */
   allowPrivateHosts?: boolean
 }
 
@@ -208,7 +208,10 @@ export class ImapWorker {
     const { server } = this
     let address: string
     try {
-      address = await mailHostAddress(server.host, this.allowPrivateHosts)
+      address = await resolvePublicAddress(server.host, {
+        allowNonPublic: this.allowPrivateHosts,
+        hint: 'see --allow-private-mail-hosts',
+      })
     } catch (error) {
       this.hooks.onError('IMAP host refused or not found', error)
       this.fail(imapFailureReason(error, server))

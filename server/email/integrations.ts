@@ -37,7 +37,7 @@ export interface IntegrationLog {
 
 export interface IntegrationsOptions {
   imap?: ImapWorkerOptions
-  /** Let accounts' mail servers be on internal addresses (see email/mailHosts). Default false. */
+  /** Let accounts' mail servers be on internal addresses (see net/publicAddressGuard). Default false. */
   allowPrivateMailHosts?: boolean
   /**
    * How long a retry asked of a node that does not run the account's mail waits for the node

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer'
 import type { MailServer } from '../services/platformAccounts'
 import { unreachable } from './imapWorker'
-import { mailHostAddress } from './mailHosts'
+import { resolvePublicAddress } from '../net/publicAddressGuard'
 
 /** One mail to send over SMTP. */
 export interface OutgoingMail {
@@ -34,7 +34,10 @@ export async function sendMail(
 ): Promise<SendResult> {
   let address: string
   try {
-    address = await mailHostAddress(server.host, allowPrivateHosts)
+    address = await resolvePublicAddress(server.host, {
+      allowNonPublic: allowPrivateHosts,
+      hint: 'see --allow-private-mail-hosts',
+    })
   } catch (error) {
     return { ok: false, reason: unreachable('SMTP', server), cause: error }
   }

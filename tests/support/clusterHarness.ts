@@ -21,6 +21,8 @@ export const CLUSTER_TEST_ENV = {
   // (which the cluster test tries across nodes) stays.
   TIDINGS_AUTH_ATTEMPTS_PER_ADDRESS: '100000',
   TIDINGS_LOGIN_ATTEMPTS_PER_USERNAME: '100000',
+  // The test mail servers (tests/cluster/mail.test.ts) listen on 127.0.0.1.
+  TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS: '1',
 }
 
 /**
