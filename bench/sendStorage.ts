@@ -28,6 +28,13 @@ const MEASURED = 30_000
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-storage-'))
 const file = path.join(dir, 'tidings.db')
 const db = new SqliteDatabase(file)
+// `--synchronous normal` measures what the server's FULL costs (one fsync per commit) against
+// syncing the WAL only at checkpoints.
+const synchronousArg = process.argv.indexOf('--synchronous')
+if (synchronousArg !== -1)
+  db.sqlite.pragma(
+    `synchronous = ${process.argv[synchronousArg + 1] === 'normal' ? 'NORMAL' : 'FULL'}`,
+  )
 runSqliteMigrations(db)
 seed()
 const conversations = new Conversations(db)
@@ -60,7 +67,9 @@ async function batch(count: number): Promise<void> {
 }
 
 for (let i = 0; i < WARM_UP; i += 1) await batch(1)
-console.log(`storage per message (${USERS} users, ${ROOMS} conversations of ${ROOM_SIZE}):`)
+console.log(
+  `storage per message (${USERS} users, ${ROOMS} conversations of ${ROOM_SIZE}, synchronous=${String(db.sqlite.pragma('synchronous', { simple: true })) === '1' ? 'NORMAL' : 'FULL'}):`,
+)
 for (const perBatch of [1, 2, 4]) {
   const all = process.cpuUsage()
   const main = process.threadCpuUsage()
