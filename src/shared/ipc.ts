@@ -288,7 +288,8 @@ export const INVOKES = {
     pages: MAIN,
   },
   /**
-   * Sets the user's one reaction to a message (null removes it); the server answers with it.
+   * Adds the user's reaction with `emoji` to a message, or takes it back (`add: false`); the
+   * server answers with the message. A user may have several emoji on one message, each once.
    * The emoji's shape (one emoji) is the server's to check, with one message for every client.
    */
   'messages/react': {
@@ -296,10 +297,8 @@ export const INVOKES = {
       {
         conversation_id: Id,
         message_id: Id,
-        emoji: Type.Union([
-          Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
-          Type.Null(),
-        ]),
+        emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
+        add: Type.Boolean(),
       },
       Strict,
     ),

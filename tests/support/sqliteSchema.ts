@@ -2,6 +2,17 @@ import BetterSqlite3 from 'better-sqlite3'
 
 /** What undoes each migration from 6 on, newest first (see server/storage/migrations.ts). */
 const UNDO: Record<number, string> = {
+  // Back to one reaction per member and message: the earliest of each member's stays.
+  11: `create table message_reactions_v8 (
+         message_id integer not null references messages (id) on delete cascade,
+         user_id integer not null references users (id) on delete cascade,
+         emoji text not null, created_at text not null,
+         constraint message_reactions_pk primary key (message_id, user_id));
+       insert or ignore into message_reactions_v8
+         select message_id, user_id, emoji, created_at from message_reactions
+         order by created_at;
+       drop table message_reactions;
+       alter table message_reactions_v8 rename to message_reactions`,
   10: 'drop index conversations_direct_pair; alter table conversations drop column direct_pair',
   9: 'drop table attachments',
   8: 'drop table message_reactions',

@@ -6,7 +6,7 @@ import { mentionDirectory, mentionsMe } from '../mentions'
 import { showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
-import { myReaction, nextReaction } from '../stores/reactions'
+import { addsReaction, myReactions } from '../stores/reactions'
 import { oneLine, useReplies } from '../stores/replies'
 import { useSession } from '../stores/session'
 import { LinkifiedText } from './LinkifiedText'
@@ -61,7 +61,7 @@ export const MessageRow = memo(function MessageRow({
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
-    if (stored) void react(conversationId, stored.id, nextReaction(reactions, me, emoji))
+    if (stored) void react(conversationId, stored.id, emoji, addsReaction(reactions, me, emoji))
   }
 
   return (
@@ -164,7 +164,7 @@ export const MessageRow = memo(function MessageRow({
       {picking && canReply && (
         <ReactionPicker
           label={`Reactions to ${entry.own ? 'your message' : sender} sent at ${time}`}
-          current={myReaction(reactions, me)}
+          mine={myReactions(reactions, me)}
           trigger={reactButton}
           onChoose={choose}
           onClose={() => setPicking(false)}

@@ -4,8 +4,8 @@ import { REACTION_CHOICES } from '../stores/reactions'
 interface Props {
   /** What the picker is for, e.g. "React to Jane's message sent at 10:02". */
   label: string
-  /** The user's current emoji (shown pressed; choosing it again removes it). */
-  current: string | null
+  /** The user's emoji on the message (shown pressed; choosing one again takes it back). */
+  mine: ReadonlySet<string>
   /** The button that opened the picker: focus goes back to it when the picker closes. */
   trigger: RefObject<HTMLButtonElement | null>
   onChoose(emoji: string): void
@@ -17,7 +17,7 @@ interface Props {
  * Tab) move between them, Enter or Space chooses, Escape closes; focus starts on the current
  * choice and goes back to the React button when the picker closes.
  */
-export function ReactionPicker({ label, current, trigger, onChoose, onClose }: Props) {
+export function ReactionPicker({ label, mine, trigger, onChoose, onClose }: Props) {
   const bar = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
@@ -71,7 +71,7 @@ export function ReactionPicker({ label, current, trigger, onChoose, onClose }: P
           data-testid="reaction-choice"
           data-emoji={emoji}
           aria-label={`React with ${name}`}
-          aria-pressed={current === emoji}
+          aria-pressed={mine.has(emoji)}
           title={name}
           onClick={() => {
             onChoose(emoji)
