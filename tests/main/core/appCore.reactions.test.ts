@@ -61,6 +61,12 @@ describe('app core: reactions (real server)', () => {
     expect(updatesOf(alice, message.id)[0]).toEqual(set)
 
     // Bob's reaction reaches Alice's app live, with no notification (reactions never notify).
+    // His message's own notification is shown first (after its burst closes), so it is not
+    // counted as one.
+    await alice.outputs.waitFor(
+      () => alice.outputs.notifications.some((n) => n.body.includes('Lunch?')),
+      "the message's notification",
+    )
     const notificationsBefore = alice.outputs.notifications.length
     await bob.rest.addReaction(direct.id, message.id, '👍')
     await alice.outputs.waitFor(
