@@ -1,4 +1,5 @@
 import { memo, useId, useRef, useState, type FormEvent } from 'react'
+import { plainLine } from '../../../shared/markdown'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
@@ -7,9 +8,9 @@ import { showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
 import { addsReaction, myReactions } from '../stores/reactions'
-import { oneLine, useReplies } from '../stores/replies'
+import { useReplies } from '../stores/replies'
 import { useSession } from '../stores/session'
-import { LinkifiedText } from './LinkifiedText'
+import { MessageText } from '../formatting/MessageText'
 import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
@@ -182,9 +183,7 @@ export const MessageRow = memo(function MessageRow({
       ) : (
         // A message of files alone has no text to show.
         (entry.text !== '' || !stored?.attachments) && (
-          <p className="message__text">
-            <LinkifiedText text={entry.text} mentions={mentions} />
-          </p>
+          <MessageText text={entry.text} mentions={mentions} />
         )
       )}
       {!deleted && stored?.attachments && (
@@ -246,7 +245,7 @@ function Quote({ quote, onShow }: { quote: ReplyPreview; onShow: (id: number) =>
       <span
         className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
       >
-        {quote.deleted ? 'Original message deleted' : oneLine(quote.text)}
+        {quote.deleted ? 'Original message deleted' : plainLine(quote.text)}
       </span>
     </button>
   )
