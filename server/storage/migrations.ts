@@ -438,7 +438,7 @@ export const migrations: Migration[] = [
     ],
   },
   {
-    version: 11,
+    version: 13,
     name: 'reactions: several emoji per member per message',
     up: ({ q, pg }) =>
       // The key becomes (message, member, emoji): each emoji once per member. It still leads
@@ -452,7 +452,7 @@ export const migrations: Migration[] = [
         : [
             // SQLite cannot change a primary key in place: the table is copied into a new one.
             q.schema
-              .createTable('message_reactions_v11')
+              .createTable('message_reactions_v13')
               .addColumn('message_id', 'integer', (c) =>
                 c.notNull().references('messages.id').onDelete('cascade'),
               )
@@ -462,10 +462,10 @@ export const migrations: Migration[] = [
               .addColumn('emoji', 'text', (c) => c.notNull())
               .addColumn('created_at', 'text', (c) => c.notNull())
               .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'user_id', 'emoji']),
-            `insert into message_reactions_v11 (message_id, user_id, emoji, created_at)
+            `insert into message_reactions_v13 (message_id, user_id, emoji, created_at)
                select message_id, user_id, emoji, created_at from message_reactions`,
             q.schema.dropTable('message_reactions'),
-            q.schema.alterTable('message_reactions_v11').renameTo('message_reactions'),
+            q.schema.alterTable('message_reactions_v13').renameTo('message_reactions'),
           ],
   },
 ]
