@@ -156,7 +156,8 @@ interface InvokeSpec {
  * outbox, attachments, composer drafts, typing, invites, reading branding and preferences, and
  * opening the settings window. Other preferences, the organization time zone and mail accounts
  * change only in the settings window: conversations/setMuted and conversations/setPinned change
- * the muted and pinned lists and nothing else.
+ * the muted and pinned lists and nothing else, emoji/used and emoji/setSkinTone the emoji
+ * picker's recently used emoji and skin tone.
  *
  * The settings window only shows and changes preferences, the organization time zone and
  * connected accounts (plus the session and conversation list it reads), and changes the password
@@ -234,6 +235,24 @@ export const INVOKES = {
    */
   'conversations/setPinned': {
     request: Type.Object({ conversation_id: Id, pinned: Type.Boolean() }, Strict),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
+  /**
+   * The emoji picker's memory, from the main window: an emoji chosen goes first among the
+   * `recent_emoji` preference, and the skin tone chosen becomes `emoji_skin_tone`. Each changes
+   * that one preference and nothing else.
+   */
+  'emoji/used': {
+    request: Type.Object(
+      { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
+      Strict,
+    ),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
+  'emoji/setSkinTone': {
+    request: Type.Object({ tone: Type.Integer({ minimum: 0, maximum: 5 }) }, Strict),
     response: produced<Preferences>(),
     pages: MAIN,
   },
