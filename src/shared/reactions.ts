@@ -22,7 +22,7 @@ export const REACTION_EMOJI_PROBLEM =
  * The emoji's text-style spelling, without its U+FE0F (❤ as some keyboards type it, or ❤‍🔥), is
  * the same emoji as ❤️ and is stored fully qualified, so two spellings never make two chips.
  * What this runtime's Unicode does not know yet is refused (Node 24 and Chromium know the data
- * the app's picker offers: tests/shared/reactions.test.ts checks every emoji of it).
+ * the app's picker offers: tests/renderer/emojiCatalog.test.ts checks every emoji of it).
  */
 export function reactionEmoji(text: string): string | null {
   if (text.length === 0 || text.length > Limits.reactionEmojiMaxChars) return null
