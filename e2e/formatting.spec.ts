@@ -7,9 +7,11 @@ import { ALICE, BOB, conversationItem, messageItems, openConversation } from './
 // inside it; her conversation list shows the message as plain text. The hint and the formatted
 // message pass axe.
 
-test('formatting: Markdown shown formatted, HTML as text, the list preview plain; Ctrl+B wraps', async ({
+test('formatting: Markdown shown formatted, HTML as text, the list preview plain; Ctrl+B wraps; :shortcode: completion', async ({
   world,
 }) => {
+  // Many screens after one sign-up of two people: more than the default time on a loaded machine.
+  test.slow()
   const pair = await signUpPair(world)
   const { alicePage, bobPage } = pair
   await bobOpensConversation(pair)
@@ -32,6 +34,23 @@ test('formatting: Markdown shown formatted, HTML as text, the list preview plain
   await composer.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(8, 12))
   await composer.press('Control+i')
   await expect(composer).toHaveValue('make it _loud_')
+
+  // :shortcode: completion: ":tad" offers 🎉 first, Enter puts it in place of what was typed.
+  await composer.fill('')
+  await composer.pressSequentially('Ship it :tad')
+  const emojiList = bobPage.getByRole('listbox', { name: 'Emoji' })
+  await expect(emojiList.getByRole('option').first()).toHaveAttribute('data-emoji', '🎉')
+  await expect(composer).toHaveAttribute('aria-expanded', 'true')
+  await expectNoSeriousViolations(bobPage, 'composer with the :shortcode: list open')
+  await composer.press('Enter')
+  await expect(emojiList).toHaveCount(0)
+  await expect(composer).toHaveValue('Ship it 🎉')
+  await composer.pressSequentially(' :+1')
+  await expect(emojiList.getByRole('option').first()).toHaveAttribute('data-emoji', '👍')
+  await composer.press('Tab')
+  await expect(composer).toHaveValue('Ship it 🎉 👍')
+  await composer.press('Enter')
+  await expect(messageItems(alicePage).filter({ hasText: 'Ship it 🎉 👍' })).toBeVisible()
 
   const text = [
     `**Release** is _out_, ~~late~~ \`v2\` for @${ALICE.username}: [notes](https://example.com/notes)`,

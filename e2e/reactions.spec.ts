@@ -108,6 +108,8 @@ test('reactions: set from the picker, seen live, replaced, removed; the picker b
 test('reactions: any emoji from the full picker, by search, category, skin tone and recently used', async ({
   world,
 }) => {
+  // Many screens after one sign-up of two people: more than the default time on a loaded machine.
+  test.slow()
   const pair = await signUpPair(world)
   const { alicePage, bobPage, aliceRest, conversationId } = pair
   const text = 'Launch day'

@@ -10,6 +10,11 @@ import {
   type CompactEmoji,
   type Shortcodes,
 } from '../../src/renderer/src/emoji/emojiCatalog'
+import {
+  insertEmoji,
+  shortcodeOptions,
+  shortcodeQueryAt,
+} from '../../src/renderer/src/emoji/shortcodeQuery'
 
 // The picker's emoji come from emojibase-data: every one of them (each skin tone too) must be an
 // emoji the server takes as a reaction, in the Unicode this Node knows.
@@ -54,5 +59,33 @@ describe('emoji catalog', () => {
     expect(searchEmoji(catalog, 'red heart')[0]!.emoji).toBe('❤️')
     expect(searchEmoji(catalog, 'zzqx')).toEqual([])
     expect(searchEmoji(catalog, '  ')).toEqual([])
+  })
+})
+
+describe('composer :shortcode: completion', () => {
+  it('finds the query at the caret after a space or the start, with two characters or more', () => {
+    expect(shortcodeQueryAt(':ta', 3)).toEqual({ start: 0, query: 'ta' })
+    expect(shortcodeQueryAt('ship it :+1', 11)).toEqual({ start: 8, query: '+1' })
+    expect(shortcodeQueryAt('ship it :t', 10)).toBeNull()
+    expect(shortcodeQueryAt('at 12:30', 8)).toBeNull()
+    expect(shortcodeQueryAt('see https://x', 13)).toBeNull()
+    expect(shortcodeQueryAt(':tada', 5, 3)).toBeNull()
+  })
+
+  it('offers shortcodes by prefix, shortest first, then names', () => {
+    expect(shortcodeOptions(catalog, 'tada')[0]!.emoji).toBe('🎉')
+    expect(shortcodeOptions(catalog, '+1')[0]!.emoji).toBe('👍')
+    expect(shortcodeOptions(catalog, 'rocke').map((e) => e.emoji)).toContain('🚀')
+    expect(shortcodeOptions(catalog, 'tada').length).toBeLessThanOrEqual(8)
+  })
+
+  it('puts the emoji, in the skin tone, where the query was', () => {
+    const thumbs = catalog.byEmoji.get('👍')!
+    const query = shortcodeQueryAt('ok :+1 now', 6)!
+    expect(insertEmoji('ok :+1 now', query, 6, thumbs, 2)).toEqual({
+      text: 'ok 👍🏼 now',
+      caret: 3 + '👍🏼'.length,
+      emoji: '👍🏼',
+    })
   })
 })

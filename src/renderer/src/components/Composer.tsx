@@ -21,6 +21,7 @@ import {
 import { currentQuote, useReplies } from '../stores/replies'
 import { BOLD, ITALIC, toggleMarker } from '../formatting/wrapSelection'
 import { useMentionAutocomplete } from './MentionAutocomplete'
+import { useShortcodeAutocomplete } from './ShortcodeAutocomplete'
 
 /** The key that holds formatting shortcuts: Cmd on macOS, Ctrl elsewhere. */
 const IS_MAC = /Mac/.test(navigator.userAgent)
@@ -64,6 +65,9 @@ export function Composer({
   const input = useRef<HTMLTextAreaElement>(null)
   const id = useId()
   const mention = useMentionAutocomplete({ conversationId, input, text, onText: onChange })
+  const shortcode = useShortcodeAutocomplete({ input, text, onText: onChange })
+  // One combobox: its ARIA state is the open list's; both follow the caret.
+  const completion = shortcode.listbox ? shortcode : mention
   /** Where the selection goes once a shortcut's change to the text is on screen. */
   const pendingSelection = useRef<{ start: number; end: number } | null>(null)
 
@@ -158,6 +162,7 @@ export function Composer({
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (mention.onKeyDown(e)) return
+    if (shortcode.onKeyDown(e)) return
     if (formatShortcut(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault()
@@ -197,6 +202,7 @@ export function Composer({
         </div>
       )}
       {mention.listbox}
+      {shortcode.listbox}
       {files.length > 0 && (
         <ul className="composer__files" aria-label="Files to send" data-testid="pending-files">
           {files.map((file) => (
@@ -264,7 +270,11 @@ export function Composer({
           aria-describedby={quote ? `${id}-reply ${id}-hint` : `${id}-hint`}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
-          {...mention.inputProps}
+          {...completion.inputProps}
+          onSelect={(e) => {
+            mention.inputProps.onSelect(e)
+            shortcode.inputProps.onSelect(e)
+          }}
           onPaste={onPaste}
         />
         <button
@@ -288,7 +298,7 @@ function FormattingHint({ id }: { id: string }) {
       <span className="visually-hidden">Formatting: </span>
       <b>**bold**</b> <i>_italic_</i> <s>~~strike~~</s> <code>`code`</code>{' '}
       <code>```code block```</code> <span>&gt; quote</span> <span>- list</span>{' '}
-      <span>[text](link)</span> · {MODIFIER}+B bold, {MODIFIER}+I italic
+      <span>[text](link)</span> <span>:emoji:</span> · {MODIFIER}+B bold, {MODIFIER}+I italic
     </p>
   )
 }
