@@ -14,6 +14,7 @@ import { rawSql, type Database, type Queryable } from '../storage/database'
 import type { Tx } from '../storage/unitOfWork'
 import { claimFiles, releaseFiles, attachFiles } from './attachmentRows'
 import type { Conversations } from './conversations'
+import { messageEventData } from './messageEventData'
 import {
   MESSAGE_COLUMNS,
   MESSAGE_FROM,
@@ -135,7 +136,7 @@ export class Messages {
     attachmentIds?: readonly number[],
   ): Promise<{ message: Message; created: boolean }> {
     const senderId = sender.id
-    const target = await this.conversations.requireMember(tx, conversationId, senderId)
+    const target = await this.conversations.requireSender(tx, conversationId, sender)
     if (text.trim().length === 0 && attachmentIds === undefined) {
       throw badRequest('A message cannot be blank.')
     }
@@ -197,12 +198,7 @@ export class Messages {
         await this.conversations.getBare(tx, conversationId, null),
       )
     }
-    const data = {
-      conversation_id: conversationId,
-      conversation_title: target.title,
-      sender_name: message.sender_name,
-      message,
-    }
+    const data = messageEventData(message, target.title, target.receiver_name, target.platform)
     tx.events.toMember('message_sent', data, conversationId, senderId)
     tx.events.toConversation('message_received', data, conversationId, senderId)
     return { message, created: true }

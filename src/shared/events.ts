@@ -5,6 +5,7 @@ import type {
   ExternalMessageRecord,
   Message,
   Person,
+  Platform,
   PlatformAccount,
   User,
 } from './models'
@@ -33,6 +34,15 @@ export interface MessageEventData {
   conversation_title: string | null
   sender_name: string
   message: Message
+  /**
+   * The flat fields of the original description of this system, for clients written against it
+   * (`message.id` and `message.text` again). Events stored by an older server lack them.
+   */
+  message_id?: number
+  /** The conversation's title, else the other members' names (a direct conversation: the peer's). */
+  receiver_name?: string
+  message_text?: string
+  platform?: Platform
 }
 
 export interface Receipt {
