@@ -22,6 +22,7 @@ import { MessageIndex } from './services/messageIndex'
 import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
 import { Reactions } from './services/reactions'
+import { Threads } from './services/threads'
 import { SecretBox } from './services/secretBox'
 import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
 import type { Database } from './storage/database'
@@ -144,6 +145,7 @@ export async function buildServerContext(
   messages.onChange((tx, message) => messageIndex.changed(tx, message))
   const search = new MessageSearch(db, messageIndex, conversations)
   const reactions = new Reactions(conversations, messages)
+  const threads = new Threads(db, conversations, messages)
   const retention = new EventRetention(db, unitOfWork)
   await retention.load()
   const attachments = new Attachments(
@@ -178,6 +180,7 @@ export async function buildServerContext(
     conversations,
     messages,
     reactions,
+    threads,
     attachments,
     search,
     contacts: integrations.contacts,

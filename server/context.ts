@@ -14,6 +14,7 @@ import type { Conversations } from './services/conversations'
 import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
 import type { Reactions } from './services/reactions'
+import type { Threads } from './services/threads'
 import type { Database } from './storage/database'
 import type { EventReader } from './storage/eventReader'
 import type { EventRetention } from './storage/eventRetention'
@@ -35,6 +36,7 @@ export interface ServerContext {
   conversations: Conversations
   messages: Messages
   reactions: Reactions
+  threads: Threads
   attachments: Attachments
   search: MessageSearch
   contacts: Contacts

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
+import { threadRoutes } from './routes/threadRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { buildServerContext } from './buildServerContext'
@@ -136,6 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversationRoutes,
     messageRoutes,
     reactionRoutes,
+    threadRoutes,
     attachmentRoutes,
     searchRoutes,
     eventRoutes,

@@ -3,7 +3,7 @@ import { nowIso } from '../clock'
 import { badRequest, forbidden, notFound } from '../http/httpError'
 import { rawSql, type Database, type Queryable } from '../storage/database'
 import type { Tx } from '../storage/unitOfWork'
-import { selectMessages, toMessage, withExtras } from './messageRows'
+import { inChannel, selectMessages, toMessage, withExtras } from './messageRows'
 
 /** What a member may read of a conversation without building its full view. */
 export interface ConversationHead {
@@ -134,6 +134,8 @@ export class Conversations {
     const last = await db.first(
       selectMessages(db.q)
         .where('m.conversation_id', '=', conversationId)
+        // A thread reply shows in the list only when it was also sent to the channel.
+        .where(inChannel())
         .orderBy('m.id', 'desc')
         .limit(1),
     )
@@ -170,7 +172,9 @@ export class Conversations {
         .where((eb) =>
           eb.or([eb('sender_id', '!=', viewerId), eb('external_sender_handle', 'is not', null)]),
         )
-        .where('deleted_at', 'is', null),
+        .where('deleted_at', 'is', null)
+        // Thread replies are counted by the Threads view, unless also sent to the channel.
+        .where(inChannel('')),
     )
     return Number(row?.n ?? 0)
   }

@@ -7,6 +7,7 @@ import type {
   Person,
   Platform,
   PlatformAccount,
+  ThreadFollow,
   User,
 } from './models'
 
@@ -43,6 +44,11 @@ export interface MessageEventData {
   receiver_name?: string
   message_text?: string
   platform?: Platform
+  /**
+   * On a thread reply only: who follows the thread now (its starter and repliers, less those
+   * who unfollowed), so that each recipient can tell whether the reply is news to them.
+   */
+  thread_follower_ids?: number[]
 }
 
 export interface Receipt {
@@ -56,6 +62,8 @@ export interface MessageUpdatedData {
   conversation_id: number
   message?: Message
   receipt?: Receipt
+  /** The recipient's own following of a thread changed (to that user's devices only). */
+  thread_follow?: ThreadFollow
 }
 
 export interface MessageDeletedData {
