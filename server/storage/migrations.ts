@@ -437,8 +437,9 @@ export const migrations: Migration[] = [
       ...(pg ? postgresCluster() : []),
     ],
   },
+  // 11 to 13 are taken by other branches (the lead renumbers at merge if needed).
   {
-    version: 11,
+    version: 14,
     name: 'threads: replies beside a channel message, and who follows them',
     up: ({ q, pg }) => [
       // A thread reply names its root (a plain integer, as reply_to_id: messages are never removed

@@ -70,7 +70,7 @@ export interface MessagesTable {
   external_sender_name: Generated<string | null>
   /** The message of the same conversation this one replies to (migration 7). */
   reply_to_id: Generated<number | null>
-  /** The root of the thread this message replies in (migration 11); null outside threads. */
+  /** The root of the thread this message replies in (migration 14); null outside threads. */
   thread_root_id: Generated<number | null>
   /** 1 when a thread reply was also sent to the channel; null otherwise. */
   thread_in_channel: Generated<number | null>
@@ -86,7 +86,7 @@ export interface MessageReactionsTable {
 }
 
 /** An uploaded file (migration 9); its bytes are <dataDir>/attachments/<id>. */
-/** A user's following of a thread (migration 11) and how far they read it. */
+/** A user's following of a thread (migration 14) and how far they read it. */
 export interface ThreadFollowsTable {
   root_id: number
   user_id: number

@@ -1,4 +1,7 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SCHEMA_VERSION } from '../../server/storage/migrations'
 import type { MessageAckFrame } from '../../src/shared/frames'
 import type {
   Conversation,
@@ -9,12 +12,15 @@ import type {
   ThreadPage,
 } from '../../src/shared/models'
 import {
+  accountFrom,
   createConversation,
   nextClientId,
   registerTeam,
   sendMessage,
   type TestAccount,
 } from '../support/accounts'
+import { rewindSqliteSchema } from '../support/sqliteSchema'
+import { onPostgres } from '../support/testDatabase'
 import { startHarness, type TestServer } from '../support/serverHarness'
 import { eventsIn, type WsTestClient } from '../support/wsTestClient'
 
@@ -328,5 +334,43 @@ describe('threads', () => {
     expect(update.data.message).not.toHaveProperty('thread')
     const thread = (await ann.rest.get<ThreadPage>(threadPath(team.id, root.id))).data
     expect(thread.replies.map((m) => m.deleted_at !== null)).toEqual([true])
+  })
+})
+
+describe.skipIf(onPostgres)('threads on a database from before them (migration 14)', () => {
+  let before: TestServer
+  let after: TestServer | undefined
+
+  afterAll(async () => {
+    await after?.stop()
+    await before.stop()
+  })
+
+  it('adds the columns and the table: older messages are channel messages that can start threads', async () => {
+    before = await startHarness()
+    const { admin, members } = await registerTeam(before.url, ['alice'])
+    const alice = members[0]!
+    const direct = await createConversation(admin, [alice])
+    const old = await sendMessage(alice, direct.id, 'Written before threads existed')
+    await before.close()
+
+    // The file as a server of schema version 10 left it.
+    rewindSqliteSchema(join(before.dataDir, 'tidings.db'), 10)
+
+    after = await startHarness({ dataDir: before.dataDir })
+    const upgraded = new Database(join(after.dataDir, 'tidings.db'), { readonly: true })
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    upgraded.close()
+    const adminNow = accountFrom(after.url, { token: admin.token, user: admin.user })
+    const page = await adminNow.rest.get<MessagePage>(messagesPath(direct.id))
+    expect(page.data.messages).toEqual([old])
+    const reply = await adminNow.rest.post<Message>(messagesPath(direct.id), {
+      text: 'Threaded after the upgrade',
+      client_id: nextClientId(),
+      thread_root_id: old.id,
+    })
+    expect(reply.status).toBe(201)
+    const listed = await adminNow.rest.get<FollowedThreadList>('/threads')
+    expect(listed.data.threads.map((t) => t.root.id)).toEqual([old.id])
   })
 })

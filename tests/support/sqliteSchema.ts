@@ -1,7 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3'
+import { migrations } from '../../server/storage/migrations'
 
 /** What undoes each migration from 6 on, newest first (see server/storage/migrations.ts). */
 const UNDO: Record<number, string> = {
+  14: `drop table thread_follows; drop index messages_thread;
+       alter table messages drop column thread_in_channel;
+       alter table messages drop column thread_root_id`,
   10: 'drop index conversations_direct_pair; alter table conversations drop column direct_pair',
   9: 'drop table attachments',
   8: 'drop table message_reactions',
@@ -19,7 +23,9 @@ export function rewindSqliteSchema(file: string, version: number, extra = ''): v
   const db = new BetterSqlite3(file)
   try {
     const current = db.pragma('user_version', { simple: true }) as number
-    for (let v = current; v > version; v -= 1) {
+    // Versions are not contiguous (branches take numbers ahead): undo only the ones that exist.
+    const applied = migrations.map((m) => m.version).filter((v) => v > version && v <= current)
+    for (const v of applied.reverse()) {
       const undo = UNDO[v]
       if (undo === undefined) throw new Error(`No undo for migration ${v}`)
       db.exec(undo)
