@@ -22,6 +22,7 @@ import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
 import { threadRoutes } from './routes/threadRoutes'
+import { linkPreviewRoutes } from './routes/linkPreviewRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { buildServerContext } from './buildServerContext'
@@ -138,6 +139,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     messageRoutes,
     reactionRoutes,
     threadRoutes,
+    linkPreviewRoutes,
     attachmentRoutes,
     searchRoutes,
     eventRoutes,

@@ -4,6 +4,7 @@ import type { Message, ReplyPreview } from '../../src/shared/models'
 import type { Queryable } from '../storage/database'
 import type { DB } from '../storage/schema'
 import { attachFiles } from './attachmentRows'
+import { attachLinkPreviews } from './linkPreviewRows'
 import { attachReactions } from './reactionRows'
 import { attachThreads } from './threadRows'
 
@@ -141,9 +142,10 @@ function previewText(text: string): string {
   return text.slice(0, lastKept >= 0xd800 && lastKept <= 0xdbff ? max - 1 : max)
 }
 
-/** Sets the reactions, files and thread summaries of a list of messages: one query each. */
+/** Sets the reactions, files, thread summaries and link previews of messages: one query each. */
 export async function withExtras<T extends Message>(db: Queryable, messages: T[]): Promise<T[]> {
-  return attachThreads(db, await attachFiles(db, await attachReactions(db, messages)))
+  const withFiles = await attachFiles(db, await attachReactions(db, messages))
+  return attachLinkPreviews(db, await attachThreads(db, withFiles))
 }
 
 /**

@@ -143,6 +143,7 @@ export class Messages {
   private platformSend: PlatformSendHook | undefined
   private changed: MessageChangeHook | undefined
   private attachmentsReleased: AttachmentsReleasedHook | undefined
+  private sent: ((message: Message) => void) | undefined
 
   constructor(
     private readonly db: Database,
@@ -157,6 +158,15 @@ export class Messages {
   /** Installs what follows edits and deletes (the search index); sends never call it. */
   onChange(hook: MessageChangeHook): void {
     this.changed = hook
+  }
+
+  /**
+   * Installs what follows a new message of a Tidings conversation, in its unit of work (link
+   * previews: unfurled once committed). Mail and bridged sends do not call it: fetching their links
+   * could tell a sender that the mail was read.
+   */
+  onSent(hook: (message: Message) => void): void {
+    this.sent = hook
   }
 
   /** Installs what follows a deletion that let go of files (removing them once committed). */
@@ -288,6 +298,7 @@ export class Messages {
     tx.events.toMember('message_sent', data, conversationId, senderId)
     tx.events.toConversation('message_received', data, conversationId, senderId)
     if (threadRootId !== undefined) await this.threadChanged(tx, conversationId, threadRootId)
+    if (target.platform === 'tidings') this.sent?.(message)
     return { message, created: true }
   }
 

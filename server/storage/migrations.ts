@@ -440,7 +440,7 @@ export const migrations: Migration[] = [
   // 11 to 13 are taken by other branches (the lead renumbers at merge if needed).
   {
     version: 14,
-    name: 'threads: replies beside a channel message, and who follows them',
+    name: 'threads: replies beside a channel message, and who follows them; link previews',
     up: ({ q, pg }) => [
       // A thread reply names its root (a plain integer, as reply_to_id: messages are never removed
       // one by one); thread_in_channel is 1 when it was also sent to the channel, and null
@@ -471,6 +471,20 @@ export const migrations: Migration[] = [
         .createIndex('thread_follows_user')
         .on('thread_follows')
         .columns(['user_id', 'root_id']),
+      // Link previews (also issue 23): one row per URL, shared by every message that links it
+      // (the cache), with the page's image fetched by the server. A message names its preview;
+      // null when it has none or its sender removed it.
+      q.schema
+        .createTable('link_previews')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('url', 'text', (c) => c.notNull().unique())
+        .addColumn('title', 'text')
+        .addColumn('description', 'text')
+        .addColumn('site_name', 'text')
+        .addColumn('image_mime', 'text')
+        .addColumn('image_bytes', pg ? 'bytea' : 'blob')
+        .addColumn('fetched_at', timeType(pg), (c) => c.notNull()),
+      q.schema.alterTable('messages').addColumn('link_preview_id', intType(pg)),
     ],
   },
 ]

@@ -74,6 +74,21 @@ export interface MessagesTable {
   thread_root_id: Generated<number | null>
   /** 1 when a thread reply was also sent to the channel; null otherwise. */
   thread_in_channel: Generated<number | null>
+  /** The preview of the message's first link (migration 14); null when none or removed. */
+  link_preview_id: Generated<number | null>
+}
+
+/** A link's preview (migration 14), one per URL: the cache every message linking it shares. */
+export interface LinkPreviewsTable {
+  id: Generated<number>
+  url: string
+  title: string | null
+  description: string | null
+  site_name: string | null
+  /** The page's image, fetched by the server (null when it had none or it was refused). */
+  image_mime: string | null
+  image_bytes: Buffer | null
+  fetched_at: string
 }
 
 /** A member's reaction to a message (migration 8): at most one per member and message. */
@@ -227,6 +242,7 @@ export interface ExternalMessagesTable {
 
 export interface DB {
   thread_follows: ThreadFollowsTable
+  link_previews: LinkPreviewsTable
   users: UsersTable
   tokens: TokensTable
   invites: InvitesTable

@@ -90,6 +90,25 @@ export interface Message {
   in_channel?: true
   /** Present only on a thread's root while it has replies that are not deleted. */
   thread?: ThreadSummary
+  /**
+   * Present only once the server has unfurled the message's first link (it comes later, as the
+   * message's message_updated) and until the sender removes it. A deleted message has none.
+   */
+  link_preview?: LinkPreview
+}
+
+/** What a message's first link leads to, as the server read it (OpenGraph, Twitter card, title). */
+export interface LinkPreview {
+  /** The link as written in the message. */
+  url: string
+  title?: string
+  description?: string
+  site_name?: string
+  /**
+   * Path of the page's image on this server (GET, authenticated like any request): the server
+   * fetched it, so the app never contacts the linked site.
+   */
+  image_path?: string
 }
 
 /** What a thread's root shows of its replies. */

@@ -1,37 +1,23 @@
-import { once } from 'node:events'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { boundedFetch, FetchRefusedError } from '../../server/previews/boundedFetch'
-import {
-  isPublicAddress,
-  resolvePublicHost,
-  type ResolveHost,
-} from '../../server/previews/publicAddress'
+import { isPublicAddress, resolvePublicHost } from '../../server/previews/publicAddress'
 import { firstLink, linkPreviewLimits, unfurl } from '../../server/previews/unfurl'
+import { PNG, previewTestResolver, startPageServer, type PageServer } from '../support/previewPages'
 
-// Link previews fetch pages on a user's behalf: these tests run real HTTP servers on loopback.
-// The server's policy refuses loopback, so the tests reach it through one test-only name,
-// `preview.test`, that the injected resolver maps to 127.0.0.1; every other name and every
-// address goes to the real policy, which is what the refusal tests exercise.
-
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a50000000049454e44ae426082',
-  'hex',
-)
+// Link previews fetch pages on a user's behalf: these tests run real HTTP servers on loopback,
+// reached as `preview.test` (tests/support/previewPages.ts); the refusal tests use the real policy.
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 
-let server: http.Server
+let pages: PageServer
 let port: number
 let routes: Map<string, Handler>
 /** Every request the server received, path and headers: a refused fetch must add none. */
 let received: { path: string; headers: http.IncomingHttpHeaders }[]
 
-const testResolver: ResolveHost = async (hostname) =>
-  hostname === 'preview.test' ? [{ address: '127.0.0.1', family: 4 }] : resolvePublicHost(hostname)
-
-const at = (path: string) => `http://preview.test:${port}${path}`
+const testResolver = previewTestResolver
+const at = (path: string) => pages.at(path)
 const loopback = (path: string) => `http://127.0.0.1:${port}${path}`
 
 function html(head: string, body = '<p>Body</p>'): Handler {
@@ -49,22 +35,16 @@ function redirect(to: string, extra: http.OutgoingHttpHeaders = {}): Handler {
 }
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  pages = await startPageServer((req, res) => {
     received.push({ path: req.url ?? '', headers: req.headers })
     const handler = routes.get(req.url ?? '')
     if (handler) handler(req, res)
     else res.writeHead(404).end()
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  port = (server.address() as AddressInfo).port
+  port = pages.port
 })
 
-afterAll(async () => {
-  server.closeAllConnections()
-  server.close()
-  await once(server, 'close')
-})
+afterAll(() => pages.close())
 
 beforeEach(() => {
   routes = new Map()

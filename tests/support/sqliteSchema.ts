@@ -3,7 +3,8 @@ import { migrations } from '../../server/storage/migrations'
 
 /** What undoes each migration from 6 on, newest first (see server/storage/migrations.ts). */
 const UNDO: Record<number, string> = {
-  14: `drop table thread_follows; drop index messages_thread;
+  14: `drop table link_previews; alter table messages drop column link_preview_id;
+       drop table thread_follows; drop index messages_thread;
        alter table messages drop column thread_in_channel;
        alter table messages drop column thread_root_id`,
   10: 'drop index conversations_direct_pair; alter table conversations drop column direct_pair',
