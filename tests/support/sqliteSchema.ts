@@ -7,6 +7,7 @@ const UNDO: Record<number, string> = {
        drop table thread_follows; drop index messages_thread;
        alter table messages drop column thread_in_channel;
        alter table messages drop column thread_root_id`,
+  11: 'drop index attachments_uploader',
   10: 'drop index conversations_direct_pair; alter table conversations drop column direct_pair',
   9: 'drop table attachments',
   8: 'drop table message_reactions',
