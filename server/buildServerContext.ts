@@ -22,6 +22,8 @@ import { MessageIndex } from './services/messageIndex'
 import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
 import { Reactions } from './services/reactions'
+import { Threads } from './services/threads'
+import { LinkPreviews } from './services/linkPreviews'
 import { SecretBox } from './services/secretBox'
 import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
 import type { Database } from './storage/database'
@@ -37,6 +39,9 @@ import { SqliteEventLog } from './storage/sqlite/sqliteEventLog'
 import { runSqliteMigrations } from './storage/sqlite/sqliteMigrations'
 import { SqliteUnitOfWork } from './storage/sqlite/sqliteUnitOfWork'
 import type { UnitOfWork } from './storage/unitOfWork'
+
+/** A URL's preview is read again from its page after a day. */
+const LINK_PREVIEW_CACHE_MS = 24 * 60 * 60 * 1000
 
 /** The server's logger (pino), as the services write to it. */
 export interface ServerLog extends IntegrationLog {
@@ -148,6 +153,20 @@ export async function buildServerContext(
   messages.onChange((tx, message) => messageIndex.changed(tx, message))
   const search = new MessageSearch(db, messageIndex, conversations)
   const reactions = new Reactions(conversations, messages)
+  const threads = new Threads(db, conversations, messages)
+  const linkPreviews = new LinkPreviews(
+    db,
+    unitOfWork,
+    conversations,
+    messages,
+    {
+      enabled: options.linkPreviews,
+      resolveHost: options.linkPreviewResolveHost,
+      cacheMs: LINK_PREVIEW_CACHE_MS,
+    },
+    failureOf('a link preview failed'),
+  )
+  messages.onSent((message) => linkPreviews.sent(message))
   const retention = new EventRetention(db, unitOfWork)
   await retention.load()
   const attachments = new Attachments(db, core.attachmentBytes, conversations, unitOfWork, {
@@ -198,6 +217,8 @@ export async function buildServerContext(
     conversations,
     messages,
     reactions,
+    threads,
+    linkPreviews,
     attachments,
     search,
     contacts: integrations.contacts,
@@ -215,7 +236,10 @@ export async function buildServerContext(
     rateLimitStore: core.rateLimitStore,
     messageIndex,
     start: () => core.start(),
-    close: () => core.close(),
+    close: async () => {
+      await linkPreviews.idle()
+      await core.close()
+    },
   }
 }
 

@@ -34,6 +34,7 @@ const HELP = `Usage: npm run server -- [options]
                          let mail accounts use IMAP/SMTP servers on loopback, private or
                          link-local addresses (an on-premises mail server); refused without it
                          (env TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS=1)
+  --no-link-previews     never fetch the pages that messages link to (env TIDINGS_LINK_PREVIEWS=0)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
   --attachment-max-mb <n>  largest attachment upload in MiB (default 25, env TIDINGS_ATTACHMENT_MAX_MB)
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
@@ -68,6 +69,7 @@ try {
       'trust-proxy': { type: 'string' },
       'open-registration': { type: 'boolean' },
       'allow-private-mail-hosts': { type: 'boolean' },
+      'no-link-previews': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'attachment-max-mb': { type: 'string' },
       'log-level': { type: 'string' },
@@ -189,6 +191,9 @@ try {
     ...(trustProxy ? { trustProxy } : {}),
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
+    linkPreviews: !(
+      values['no-link-previews'] ?? ['0', 'false'].includes(env.TIDINGS_LINK_PREVIEWS ?? '')
+    ),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),
     ...(attachmentMaxMb !== undefined
       ? { attachmentMaxBytes: Math.floor(attachmentMaxMb * 1024 * 1024) }

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { Limits } from '../src/shared/limits'
+import { resolvePublicHost, type ResolveHost } from './previews/publicAddress'
 
 /** Options of `startServer`; the CLI fills them from flags and environment variables. */
 export interface ServerOptions {
@@ -118,6 +119,14 @@ export interface ServerOptions {
    * tests, where every registration would otherwise cost tens of ms.
    */
   scryptCost?: number
+  /** Unfurl the first link of new messages (server-side fetches). Default true. */
+  linkPreviews?: boolean
+  /**
+   * Tests only (no flag reaches it): where link previews may connect. Default the public-address
+   * policy (server/previews/publicAddress.ts), which refuses loopback, so tests that serve pages
+   * on loopback pass a resolver that lets their own host through.
+   */
+  linkPreviewResolveHost?: ResolveHost
   /** pino level; default 'info' for the CLI, 'warn' from code. */
   logLevel?: string
   /** Where the JSON log lines go; default standard output. */
@@ -190,6 +199,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxSocketsPerUser: options.maxSocketsPerUser ?? 20,
     maxPendingUpgrades: options.maxPendingUpgrades ?? 1_000,
     scryptCost: options.scryptCost ?? 32768,
+    linkPreviews: options.linkPreviews ?? true,
+    linkPreviewResolveHost: options.linkPreviewResolveHost ?? resolvePublicHost,
     logLevel: options.logLevel ?? 'warn',
     logDestination: options.logDestination ?? process.stdout,
   }

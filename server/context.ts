@@ -14,6 +14,8 @@ import type { Conversations } from './services/conversations'
 import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
 import type { Reactions } from './services/reactions'
+import type { Threads } from './services/threads'
+import type { LinkPreviews } from './services/linkPreviews'
 import type { Database } from './storage/database'
 import type { EventReader } from './storage/eventReader'
 import type { EventRetention } from './storage/eventRetention'
@@ -36,6 +38,8 @@ export interface ServerContext {
   conversations: Conversations
   messages: Messages
   reactions: Reactions
+  threads: Threads
+  linkPreviews: LinkPreviews
   attachments: Attachments
   search: MessageSearch
   contacts: Contacts

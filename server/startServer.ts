@@ -23,6 +23,8 @@ import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
+import { threadRoutes } from './routes/threadRoutes'
+import { linkPreviewRoutes } from './routes/linkPreviewRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { buildServerContext } from './buildServerContext'
@@ -151,6 +153,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversationRoutes,
     messageRoutes,
     reactionRoutes,
+    threadRoutes,
+    linkPreviewRoutes,
     attachmentRoutes,
     searchRoutes,
     eventRoutes,

@@ -480,6 +480,55 @@ export const migrations: Migration[] = [
             q.schema.alterTable('message_reactions_v13').renameTo('message_reactions'),
           ],
   },
+  {
+    version: 14,
+    name: 'threads: replies beside a channel message, and who follows them; link previews',
+    up: ({ q, pg }) => [
+      // A thread reply names its root (a plain integer, as reply_to_id: messages are never removed
+      // one by one); thread_in_channel is 1 when it was also sent to the channel, and null
+      // otherwise. A send that is no thread reply leaves both null, and the partial index holds
+      // only thread replies: such a send writes no page more than before.
+      q.schema.alterTable('messages').addColumn('thread_root_id', intType(pg)),
+      q.schema.alterTable('messages').addColumn('thread_in_channel', intType(pg)),
+      `create index messages_thread on messages (thread_root_id, id)
+       where thread_root_id is not null`,
+      // Who follows a thread (its starter and its repliers, until they unfollow) and how far they
+      // have read it. Rows go with their root or their user.
+      q.schema
+        .createTable('thread_follows')
+        .addColumn('root_id', intType(pg), (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', intType(pg), (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('conversation_id', intType(pg), (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('following', intType(pg), (c) => c.notNull())
+        .addColumn('last_read_id', intType(pg), (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', timeType(pg), (c) => c.notNull())
+        .addPrimaryKeyConstraint('thread_follows_pk', ['root_id', 'user_id']),
+      q.schema
+        .createIndex('thread_follows_user')
+        .on('thread_follows')
+        .columns(['user_id', 'root_id']),
+      // Link previews (also issue 23): one row per URL, shared by every message that links it
+      // (the cache), with the page's image fetched by the server. A message names its preview;
+      // null when it has none or its sender removed it.
+      q.schema
+        .createTable('link_previews')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('url', 'text', (c) => c.notNull().unique())
+        .addColumn('title', 'text')
+        .addColumn('description', 'text')
+        .addColumn('site_name', 'text')
+        .addColumn('image_mime', 'text')
+        .addColumn('image_bytes', pg ? 'bytea' : 'blob')
+        .addColumn('fetched_at', timeType(pg), (c) => c.notNull()),
+      q.schema.alterTable('messages').addColumn('link_preview_id', intType(pg)),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

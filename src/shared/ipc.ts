@@ -15,6 +15,7 @@ import type {
   Attachment,
   Branding,
   Conversation,
+  FollowedThreadList,
   Message,
   MessagePage,
   MessageSearchPage,
@@ -22,6 +23,8 @@ import type {
   Person,
   PlatformAccount,
   SessionsRevoked,
+  ThreadFollow,
+  ThreadPage,
   User,
 } from './models'
 import type { Preferences } from './preferences'
@@ -71,6 +74,10 @@ export interface OutboxItem {
   reply_to_id: number | null
   /** The uploaded files it carries (attachments/upload); empty for a text message. */
   attachment_ids: number[]
+  /** The root of the thread it replies in; null when it is no thread reply. */
+  thread_root_id: number | null
+  /** A thread reply that shows in the channel too. */
+  also_to_channel: boolean
   message: Message | null
 }
 
@@ -215,8 +222,15 @@ export const INVOKES = {
     response: produced<Conversation>(),
     pages: MAIN,
   },
+  /** The conversation the window shows, and the thread whose panel is open in it. */
   'conversations/focus': {
-    request: Type.Object({ conversation_id: Type.Union([Id, Type.Null()]) }, Strict),
+    request: Type.Object(
+      {
+        conversation_id: Type.Union([Id, Type.Null()]),
+        thread_root_id: Type.Optional(Type.Union([Id, Type.Null()])),
+      },
+      Strict,
+    ),
     response: produced<void>(),
     pages: MAIN,
   },
@@ -285,6 +299,9 @@ export const INVOKES = {
         text: Type.String({ maxLength: Limits.maxMessageChars }),
         reply_to_id: Type.Optional(Id),
         attachment_ids: Type.Optional(AttachmentIds),
+        /** A reply in this message's thread; `also_to_channel` shows it in the channel too. */
+        thread_root_id: Type.Optional(Id),
+        also_to_channel: Type.Optional(Type.Boolean()),
       },
       Strict,
     ),
@@ -330,6 +347,33 @@ export const INVOKES = {
     pages: MAIN,
   },
   'outbox/list': { request: NoPayload, response: produced<OutboxItem[]>(), pages: MAIN },
+  /** A thread's root and a page of its replies, with the user's following of it. */
+  'threads/get': {
+    request: Type.Object(
+      {
+        conversation_id: Id,
+        root_id: Id,
+        before: Type.Optional(Id),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.historyMaxPageSize })),
+      },
+      Strict,
+    ),
+    response: produced<ThreadPage>(),
+    pages: MAIN,
+  },
+  /** The threads the user follows, with their unread replies (the Threads view). */
+  'threads/list': { request: NoPayload, response: produced<FollowedThreadList>(), pages: MAIN },
+  'threads/follow': {
+    request: Type.Object({ conversation_id: Id, root_id: Id, following: Type.Boolean() }, Strict),
+    response: produced<ThreadFollow>(),
+    pages: MAIN,
+  },
+  /** The user has seen a thread's replies up to this one (on this device). */
+  'threads/markRead': {
+    request: Type.Object({ conversation_id: Id, root_id: Id, up_to_message_id: Id }, Strict),
+    response: produced<{ moved: boolean }>(),
+    pages: MAIN,
+  },
   /**
    * Uploads a file to a conversation, to be sent with messages/send's `attachment_ids`. Needs a
    * connection: offline it fails at once with `offline` ("Attachments need a connection.").

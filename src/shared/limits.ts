@@ -29,6 +29,10 @@ export const Limits = {
   searchMaxPageSize: 50,
   /** Characters of the original's text a reply's quote carries (`reply_to.text`). */
   replyPreviewChars: 140,
+  /** Repliers a thread's root names (`thread.replier_ids`), most recent first. */
+  threadReplierIds: 5,
+  /** Most followed threads the Threads view lists. */
+  followedThreadsMax: 100,
   /** Longest reaction emoji, in UTF-16 code units (the longest ZWJ and tag sequences fit). */
   reactionEmojiMaxChars: 32,
   /**

@@ -3,6 +3,10 @@ import { migrations } from '../../server/storage/migrations'
 
 /** What undoes each migration from 6 on, newest first (see server/storage/migrations.ts). */
 const UNDO: Record<number, string> = {
+  14: `drop table link_previews; alter table messages drop column link_preview_id;
+       drop table thread_follows; drop index messages_thread;
+       alter table messages drop column thread_in_channel;
+       alter table messages drop column thread_root_id`,
   // Back to one reaction per member and message: the earliest of each member's stays.
   13: `create table message_reactions_v8 (
          message_id integer not null references messages (id) on delete cascade,
@@ -32,6 +36,9 @@ export function rewindSqliteSchema(file: string, version: number, extra = ''): v
   const db = new BetterSqlite3(file)
   try {
     const current = db.pragma('user_version', { simple: true }) as number
+    // Versions are not contiguous (branches take numbers ahead): undo only the ones that exist.
+    const applied = migrations.map((m) => m.version).filter((v) => v > version && v <= current)
+    for (const v of applied.reverse()) {
     // The versions that exist, newest first: numbers are assigned per feature, so they may skip.
     const undone = migrations
       .map((m) => m.version)

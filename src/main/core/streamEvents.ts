@@ -1,5 +1,6 @@
 import type { AnyTidingsEvent } from '../../shared/events'
 import { plainText } from '../../shared/markdown'
+import { isThreadOnly } from '../../shared/threads'
 import type { CoreParts } from './handlers'
 
 /**
@@ -14,7 +15,8 @@ export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void
   if (event.timezone) branding.noteEventTimezone(event.timezone)
   switch (event.type) {
     case 'message_received':
-      unread.messageReceived(event.data.message)
+      // A reply in a thread only counts in the Threads view, not in its conversation.
+      if (!isThreadOnly(event.data.message)) unread.messageReceived(event.data.message)
       return
     case 'message_sent':
       session?.outbox.confirmFromEvent(event.data.message)

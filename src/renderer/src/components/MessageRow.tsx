@@ -4,7 +4,7 @@ import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
 import { mentionDirectory, mentionsMe } from '../mentions'
-import { showMessage } from '../actions/navigation'
+import { openThread, showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
 import { addsReaction, myReactions } from '../stores/reactions'
@@ -14,6 +14,7 @@ import { MessageText } from '../formatting/MessageText'
 import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
+import { ThreadSummaryButton } from './ThreadSummaryButton'
 
 interface Props {
   conversationId: number
@@ -22,6 +23,8 @@ interface Props {
   clock: ClockStyle
   /** "Read by Jane" / "Delivered" under the newest own message; null elsewhere. */
   receipt: string | null
+  /** Shown in a thread's panel: no thread actions (a reply has no thread of its own). */
+  inThreadPanel?: boolean
 }
 
 /**
@@ -34,6 +37,7 @@ export const MessageRow = memo(function MessageRow({
   zone,
   clock,
   receipt,
+  inThreadPanel = false,
 }: Props) {
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
@@ -58,6 +62,13 @@ export const MessageRow = memo(function MessageRow({
   const external = entry.message?.external_sender
   const stored = entry.message
   const canReply = stored !== null && !deleted
+  // Threads are Tidings' own: a root is a channel message that is no thread reply itself.
+  const canStartThread =
+    canReply &&
+    !inThreadPanel &&
+    stored.thread_root_id === undefined &&
+    stored.external_sender === undefined
+  const rootId = stored?.thread_root_id
   const sender = entry.own ? 'You' : external?.name || entry.sender_name
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
@@ -115,15 +126,29 @@ export const MessageRow = memo(function MessageRow({
               </>
             ) : (
               <>
-                <button
-                  type="button"
-                  className="button button--small button--ghost"
-                  data-testid="reply-message"
-                  aria-label={`Reply to ${entry.own ? 'your message' : sender} sent at ${time}`}
-                  onClick={() => useReplies.getState().start(stored)}
-                >
-                  Reply
-                </button>
+                {!inThreadPanel && (
+                  // A quote goes to the conversation's composer, not to a thread's.
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    data-testid="reply-message"
+                    aria-label={`Reply to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                    onClick={() => useReplies.getState().start(stored)}
+                  >
+                    Reply
+                  </button>
+                )}
+                {canStartThread && (
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    data-testid="reply-in-thread"
+                    aria-label={`Reply in thread to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                    onClick={() => void openThread(conversationId, stored.id)}
+                  >
+                    Reply in thread
+                  </button>
+                )}
                 <button
                   ref={reactButton}
                   type="button"
@@ -171,6 +196,17 @@ export const MessageRow = memo(function MessageRow({
           onClose={() => setPicking(false)}
         />
       )}
+      {rootId !== undefined && !inThreadPanel && (
+        // A thread reply also sent to the channel: where it belongs.
+        <button
+          type="button"
+          className="button button--link small message__in-thread"
+          data-testid="open-reply-thread"
+          onClick={() => void openThread(conversationId, rootId)}
+        >
+          Replied in a thread
+        </button>
+      )}
       {entry.reply_to && !deleted && (
         <Quote quote={entry.reply_to} onShow={(id) => showMessage(conversationId, id)} />
       )}
@@ -191,6 +227,20 @@ export const MessageRow = memo(function MessageRow({
       )}
       {reactions && reactions.length > 0 && (
         <ReactionChips reactions={reactions} me={me} people={people} onChoose={choose} />
+      )}
+      {inThreadPanel && stored?.in_channel && (
+        <p className="message__mark small" data-testid="also-in-channel">
+          Also sent to the conversation
+        </p>
+      )}
+      {!inThreadPanel && stored?.thread && (
+        <ThreadSummaryButton
+          thread={stored.thread}
+          people={people}
+          zone={zone}
+          clock={clock}
+          onOpen={() => void openThread(conversationId, stored.id)}
+        />
       )}
       {entry.own && !deleted && (entry.status !== 'sent' || receipt) && (
         <footer className="message__footer">
