@@ -36,9 +36,6 @@ export function rewindSqliteSchema(file: string, version: number, extra = ''): v
   const db = new BetterSqlite3(file)
   try {
     const current = db.pragma('user_version', { simple: true }) as number
-    // Versions are not contiguous (branches take numbers ahead): undo only the ones that exist.
-    const applied = migrations.map((m) => m.version).filter((v) => v > version && v <= current)
-    for (const v of applied.reverse()) {
     // The versions that exist, newest first: numbers are assigned per feature, so they may skip.
     const undone = migrations
       .map((m) => m.version)

@@ -297,6 +297,8 @@ export class RestClient {
 
 function reactionsPath(conversationId: number, messageId: number): string {
   return `/conversations/${conversationId}/messages/${messageId}/reactions`
+}
+
 /** A page of history or of a thread's replies. */
 export interface PageOptions {
   before?: number
@@ -313,7 +315,6 @@ function pageQuery(options: PageOptions): string {
 function threadPath(conversationId: number, rootId: number): string {
   return `/conversations/${conversationId}/threads/${rootId}`
 }
-
 
 function unwrapEnvelope<T>(httpStatus: number, parsed: unknown): T {
   if (typeof parsed === 'object' && parsed !== null && 'status' in parsed) {

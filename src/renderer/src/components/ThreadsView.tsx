@@ -4,7 +4,7 @@ import { formatRelative } from '../../../shared/time'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { useFollowedThreads } from '../stores/followedThreads'
 import { usePresence } from '../stores/presence'
-import { oneLine } from '../stores/replies'
+import { plainLine } from '../../../shared/markdown'
 import { useSession } from '../stores/session'
 
 /**
@@ -60,7 +60,7 @@ export function ThreadsView() {
                 <span className="followed-thread__where small muted">{where}</span>
                 <span className="followed-thread__root">
                   <strong>{t.root.sender_name}</strong>:{' '}
-                  {oneLine(t.root.deleted_at ? 'Message deleted' : t.root.text)}
+                  {t.root.deleted_at ? 'Message deleted' : plainLine(t.root.text)}
                 </span>
                 <span className="followed-thread__meta small muted">
                   {replies === 1 ? '1 reply' : `${replies} replies`} · last{' '}
