@@ -19,6 +19,7 @@ import { Attachments } from './services/attachments'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
 import { MessageIndex } from './services/messageIndex'
+import { MessageRetention } from './services/messageRetention'
 import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
 import { Reactions } from './services/reactions'
@@ -47,6 +48,8 @@ export interface ServerServices {
   rateLimitStore: FastifyRateLimitStoreCtor | undefined
   /** The search index; startServer feeds it in the background. */
   messageIndex: MessageIndex
+  /** Names the job that sweeps expired messages, which a change of the policy runs at once. */
+  setRetentionSweep(job: { runNow(): void }): void
   /** Starts what runs in the background for the storage (a cluster's tail, leases, presence). */
   start(): Promise<void>
   /** Stops it, and closes the database once what was written is committed. */
@@ -155,6 +158,10 @@ export async function buildServerContext(
   )
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
+  const messageRetention = new MessageRetention(db, unitOfWork, {
+    unindex: (tx, ids) => messageIndex.removed(tx, ids),
+    releaseFiles: (ids) => attachments.removeWhenCommitted(ids),
+  })
   const integrations = new Integrations({
     db,
     unitOfWork,
@@ -173,6 +180,7 @@ export async function buildServerContext(
     feed: core.feed,
     eventReader: new EventReader(db),
     retention,
+    messageRetention,
     accounts,
     branding,
     conversations,
@@ -193,6 +201,7 @@ export async function buildServerContext(
     ctx,
     rateLimitStore: core.rateLimitStore,
     messageIndex,
+    setRetentionSweep: (job) => (targets.retentionSweep = job),
     start: () => core.start(),
     close: () => core.close(),
   }

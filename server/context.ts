@@ -11,6 +11,7 @@ import type { Attachments } from './services/attachments'
 import type { BrandingSettings } from './services/branding'
 import type { Contacts } from './services/contacts'
 import type { Conversations } from './services/conversations'
+import type { MessageRetention } from './services/messageRetention'
 import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
 import type { Reactions } from './services/reactions'
@@ -29,7 +30,10 @@ export interface ServerContext {
   /** The committed log as this node delivers it; its watermark bounds every replay. */
   feed: LiveFeed
   eventReader: EventReader
+  /** How long events are kept for resume. */
   retention: EventRetention
+  /** How long messages and their files are kept (the admin's policy), and its sweep. */
+  messageRetention: MessageRetention
   accounts: Accounts
   branding: BrandingSettings
   conversations: Conversations

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
+import { retentionRoutes } from './routes/retentionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { buildServerContext } from './buildServerContext'
@@ -89,11 +90,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // Upkeep: once now, then by whichever node holds its lease (every node of a cluster could run
   // it, but one is enough).
-  const prune = () => ctx.retention.prune(new Date(Date.now() - opts.retentionMs).toISOString())
+  const prune = async () => {
+    // Events carry what messages said: none outlives the messages' own retention either.
+    const eventCutoff = new Date(Date.now() - opts.retentionMs).toISOString()
+    const messageCutoff = await ctx.messageRetention.cutoff()
+    await ctx.retention.prune(
+      messageCutoff !== undefined && messageCutoff > eventCutoff ? messageCutoff : eventCutoff,
+    )
+  }
   const logError = (what: string) => (error: unknown) => app.log.error({ err: error }, what)
+  let closingDown = false
+  const sweepExpired = async () => {
+    if ((await ctx.messageRetention.sweep(() => closingDown)) > 0) await prune()
+  }
+  await sweepExpired()
   await prune()
   await attachments.sweepUnsent()
   leases.hold('prune', periodicJob(PRUNE_INTERVAL_MS, prune, logError('event pruning failed')))
+  const retentionSweep = periodicJob(
+    opts.messageRetentionSweepMs,
+    sweepExpired,
+    logError('message retention sweep failed'),
+  )
+  services.setRetentionSweep(retentionSweep)
+  leases.hold('message-retention', retentionSweep)
   leases.hold(
     'attachment-sweep',
     periodicJob(
@@ -132,6 +152,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     authRoutes,
     userRoutes,
     adminRoutes,
+    retentionRoutes,
     brandingRoutes,
     conversationRoutes,
     messageRoutes,
@@ -162,6 +183,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
+      closingDown = true
       stopHeartbeat()
       await presence.stop()
       for (const connection of [...hub.connections()]) {

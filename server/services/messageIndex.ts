@@ -103,6 +103,11 @@ export class MessageIndex {
     }
   }
 
+  /** Forgets messages removed for good (the retention sweep), in the unit that removes them. */
+  async removed(tx: Tx, messageIds: readonly number[]): Promise<void> {
+    for (const id of messageIds) await tx.runRaw(STATEMENTS.remove, [id])
+  }
+
   private insert(db: Queryable, id: number, text: string, editedAt: string | null) {
     const body = indexable(text)
     return db.runRaw(STATEMENTS.insert, db.dialect === 'sqlite' ? [id, body] : [id, body, editedAt])
