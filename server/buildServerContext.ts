@@ -18,6 +18,7 @@ import { Accounts } from './services/accounts'
 import { Attachments } from './services/attachments'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
+import { DataExport } from './services/dataExport'
 import { MessageIndex } from './services/messageIndex'
 import { MessageRetention } from './services/messageRetention'
 import { MessageSearch } from './services/messageSearch'
@@ -188,6 +189,7 @@ export async function buildServerContext(
     reactions,
     attachments,
     search,
+    dataExport: new DataExport(db, conversations, attachments),
     contacts: integrations.contacts,
     integrations,
     hub,

@@ -10,6 +10,7 @@ import type { Accounts } from './services/accounts'
 import type { Attachments } from './services/attachments'
 import type { BrandingSettings } from './services/branding'
 import type { Contacts } from './services/contacts'
+import type { DataExport } from './services/dataExport'
 import type { Conversations } from './services/conversations'
 import type { MessageRetention } from './services/messageRetention'
 import type { MessageSearch } from './services/messageSearch'
@@ -41,6 +42,8 @@ export interface ServerContext {
   reactions: Reactions
   attachments: Attachments
   search: MessageSearch
+  /** A user's own data as a streamed ZIP. */
+  dataExport: DataExport
   contacts: Contacts
   integrations: Integrations
   hub: ConnectionHub

@@ -14,6 +14,8 @@ import { authRoutes } from './routes/authRoutes'
 import { brandingRoutes } from './routes/brandingRoutes'
 import { conversationRoutes } from './routes/conversationRoutes'
 import { eventRoutes } from './routes/eventRoutes'
+import { exportRoutes } from './routes/exportRoutes'
+import { trackUnusedConnections } from './http/unusedConnections'
 import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
 import { contactRoutes } from './routes/contactRoutes'
@@ -83,6 +85,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     bodyLimit: 256 * 1024,
     trustProxy: opts.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  const unusedConnections = trackUnusedConnections(app.server)
   const services = await buildServerContext(opts, app.log)
   const { ctx, messageIndex } = services
   const { hub, unitOfWork, presence, attachments, leases, integrations } = ctx
@@ -151,6 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     healthRoutes,
     authRoutes,
     userRoutes,
+    exportRoutes,
     adminRoutes,
     retentionRoutes,
     brandingRoutes,
@@ -192,7 +196,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // Stop accepting at once, not after the mail connections have logged out (seconds): a
       // client told 1001 reconnects at once, and one let in meanwhile was never closed, so the
       // close waited on it for as long as it stayed.
-      await Promise.all([app.close(), integrations.stop(), stopIndexing()])
+      const closed = Promise.all([app.close(), integrations.stop(), stopIndexing()])
+      unusedConnections.end()
+      await closed
       await services.close()
     })()
     return closing

@@ -121,6 +121,11 @@ export class Attachments {
     return { id: row.id, name: row.name, mime: row.mime, size: row.size, bytes }
   }
 
+  /** The stored bytes of an attachment the caller was already allowed (a data export). */
+  storedBytes(attachmentId: number, size: number): Promise<Readable | undefined> {
+    return this.bytes.open(this.db, attachmentId, size)
+  }
+
   /** Removes the bytes of released rows once their removal is committed (kept if rolled back). */
   removeWhenCommitted(ids: readonly number[]): void {
     this.unitOfWork.whenCommitted({
