@@ -6,6 +6,7 @@ import {
   LoginBody,
   MailServerBody,
   RegisterBody,
+  RetentionBody,
   SearchMessagesQuery,
 } from './api'
 import { EVENT_TYPES, type EventType } from './eventTypes'
@@ -21,6 +22,7 @@ import type {
   PasswordChanged,
   Person,
   PlatformAccount,
+  RetentionPolicy,
   SessionsRevoked,
   User,
 } from './models'
@@ -72,6 +74,21 @@ export interface OutboxItem {
   /** The uploaded files it carries (attachments/upload); empty for a text message. */
   attachment_ids: number[]
   message: Message | null
+}
+
+/** How an export of the user's data (session/exportData) went. */
+export interface DataExportResult {
+  /** False when the user cancelled the save dialog (nothing was written). */
+  saved: boolean
+  /** Bytes of the ZIP written. */
+  bytes: number
+}
+
+/** An export under way: pushed as its bytes arrive, then once with its outcome. */
+export interface DataExportProgress {
+  state: 'receiving' | 'saved' | 'failed'
+  /** Bytes of the ZIP received so far (its size is not known before it ends: it is streamed). */
+  bytes: number
 }
 
 /**
@@ -158,9 +175,10 @@ interface InvokeSpec {
  * change only in the settings window: conversations/setMuted and conversations/setPinned change
  * the muted and pinned lists and nothing else.
  *
- * The settings window only shows and changes preferences, the organization time zone and
- * connected accounts (plus the session and conversation list it reads), and changes the password
- * or signs out the user's other devices (never its own session), so a settings page gone wrong
+ * The settings window only shows and changes preferences, the organization time zone, the
+ * message retention policy (admins) and connected accounts (plus the session and conversation
+ * list it reads), changes the password or signs out the user's other devices (never its own
+ * session), and exports the user's own data to a file, so a settings page gone wrong
  * can neither send, edit, delete or react to messages nor sign in, out or up.
  */
 export const INVOKES = {
@@ -368,6 +386,26 @@ export const INVOKES = {
     pages: SETTINGS,
   },
   'admin/createInvite': { request: NoPayload, response: produced<{ code: string }>(), pages: MAIN },
+  /** How long messages and their files are kept (admins only; the server refuses others). */
+  'admin/getRetention': {
+    request: NoPayload,
+    response: produced<RetentionPolicy>(),
+    pages: SETTINGS,
+  },
+  'admin/setRetention': {
+    request: RetentionBody,
+    response: produced<RetentionPolicy>(),
+    pages: SETTINGS,
+  },
+  /**
+   * Exports the user's own data (GET /users/me/export, a ZIP) to a file the user picks in the
+   * save dialog; progress arrives on session/exportProgress. `saved` is false when cancelled.
+   */
+  'session/exportData': {
+    request: NoPayload,
+    response: produced<DataExportResult>(),
+    pages: SETTINGS,
+  },
   'accounts/list': { request: NoPayload, response: produced<PlatformAccount[]>(), pages: SETTINGS },
   /** Connecting an email account: SMTP sends, IMAP receives. Passwords go to the server only. */
   'accounts/connectEmail': {
@@ -472,8 +510,9 @@ interface PushSpec {
  * preferences (mute, clock), branding and "open this conversation" from a notification. It shows
  * no mail accounts, so it does not get accounts/changed.
  *
- * The settings window gets the session, preferences, branding and account changes, resyncs (the
- * account list reloads after one) and, on events/event, only the types in PAGE_EVENT_TYPES.
+ * The settings window gets the session, preferences, branding and account changes, the progress of
+ * an export of the user's data, resyncs (the account list reloads after one) and, on
+ * events/event, only the types in PAGE_EVENT_TYPES.
  */
 export const PUSHES = {
   'events/event': { payload: produced<AnyTidingsEvent>(), pages: BOTH },
@@ -485,6 +524,8 @@ export const PUSHES = {
   'branding/changed': { payload: produced<Branding>(), pages: BOTH },
   /** An account's latest state; `state: 'disconnected'` means it was removed. */
   'accounts/changed': { payload: produced<PlatformAccount>(), pages: SETTINGS },
+  /** How far the export of the user's data (session/exportData) has come. */
+  'session/exportProgress': { payload: produced<DataExportProgress>(), pages: SETTINGS },
   'navigation/openConversation': {
     payload: produced<{ conversation_id: number }>(),
     pages: MAIN,
