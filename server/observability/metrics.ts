@@ -10,6 +10,8 @@ export interface ServerMetrics {
   /** A resume read what a client missed (`events`), or told it to resync (`reason`). */
   replayed(events: number): void
   resynced(reason: string): void
+  /** A password hash (scrypt) was computed: a registration, a login or a password change. */
+  passwordHashed(): void
 }
 
 /** The labels of the delivery lag, read when scraped. */
@@ -28,6 +30,7 @@ export function createMetrics(
   connections: () => number,
   lag: DeliveryLag,
   labels: Record<string, string>,
+  hashesWaiting: () => number = () => 0,
 ): ServerMetrics {
   const registry = new Registry()
   registry.setDefaultLabels(labels)
@@ -67,7 +70,7 @@ export function createMetrics(
   })
   const appends = new Histogram({
     name: 'tidings_append_duration_seconds',
-    help: 'Time of the append that holds the cluster-wide event-order lock (PostgreSQL).',
+    help: 'Time of the append and commit, the one round trip that holds the cluster-wide event-order lock (PostgreSQL).',
     buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
     registers: [registry],
   })
@@ -85,6 +88,19 @@ export function createMetrics(
     name: 'tidings_replayed_events_total',
     help: 'Events sent by replays.',
     registers: [registry],
+  })
+  const hashes = new Counter({
+    name: 'tidings_password_hashes_total',
+    help: 'Password hashes (scrypt) computed: registrations, logins, password changes.',
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'tidings_password_hashes_waiting',
+    help: 'Password hashes waiting for a turn in the hashing pool.',
+    registers: [registry],
+    collect() {
+      this.set(hashesWaiting())
+    },
   })
   const resyncs = new Counter({
     name: 'tidings_resyncs_total',
@@ -109,6 +125,9 @@ export function createMetrics(
     },
     resynced(reason) {
       resyncs.inc({ reason })
+    },
+    passwordHashed() {
+      hashes.inc()
     },
   }
 }
