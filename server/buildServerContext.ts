@@ -18,7 +18,9 @@ import { FairPool } from './services/fairPool'
 import { PasswordHasher } from './services/passwords'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
+import { DataExport } from './services/dataExport'
 import { MessageIndex } from './services/messageIndex'
+import { MessageRetention } from './services/messageRetention'
 import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
 import { Reactions } from './services/reactions'
@@ -55,6 +57,8 @@ export interface ServerServices {
   rateLimitStore: FastifyRateLimitStoreCtor | undefined
   /** The search index; startServer feeds it in the background. */
   messageIndex: MessageIndex
+  /** Names the job that sweeps expired messages, which a change of the policy runs at once. */
+  setRetentionSweep(job: { runNow(): void }): void
   /** Starts what runs in the background for the storage (a cluster's tail, leases, presence). */
   start(): Promise<void>
   /** Stops it, and closes the database once what was written is committed. */
@@ -177,6 +181,10 @@ export async function buildServerContext(
   })
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
+  const messageRetention = new MessageRetention(db, unitOfWork, {
+    unindex: (tx, ids) => messageIndex.removed(tx, ids),
+    releaseFiles: (ids) => attachments.removeWhenCommitted(ids),
+  })
   const integrations = new Integrations(
     {
       db,
@@ -212,6 +220,7 @@ export async function buildServerContext(
     feed: core.feed,
     eventReader: new EventReader(db),
     retention,
+    messageRetention,
     accounts,
     branding,
     conversations,
@@ -221,6 +230,7 @@ export async function buildServerContext(
     linkPreviews,
     attachments,
     search,
+    dataExport: new DataExport(db, conversations, attachments),
     contacts: integrations.contacts,
     integrations,
     hub,
@@ -235,6 +245,7 @@ export async function buildServerContext(
     ctx,
     rateLimitStore: core.rateLimitStore,
     messageIndex,
+    setRetentionSweep: (job) => (targets.retentionSweep = job),
     start: () => core.start(),
     close: async () => {
       await linkPreviews.idle()

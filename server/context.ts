@@ -10,7 +10,9 @@ import type { Accounts } from './services/accounts'
 import type { Attachments } from './services/attachments'
 import type { BrandingSettings } from './services/branding'
 import type { Contacts } from './services/contacts'
+import type { DataExport } from './services/dataExport'
 import type { Conversations } from './services/conversations'
+import type { MessageRetention } from './services/messageRetention'
 import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
 import type { Reactions } from './services/reactions'
@@ -32,7 +34,10 @@ export interface ServerContext {
   /** The committed log as this node delivers it; its watermark bounds every replay. */
   feed: LiveFeed
   eventReader: EventReader
+  /** How long events are kept for resume. */
   retention: EventRetention
+  /** How long messages and their files are kept (the admin's policy), and its sweep. */
+  messageRetention: MessageRetention
   accounts: Accounts
   branding: BrandingSettings
   conversations: Conversations
@@ -42,6 +47,8 @@ export interface ServerContext {
   linkPreviews: LinkPreviews
   attachments: Attachments
   search: MessageSearch
+  /** A user's own data as a streamed ZIP. */
+  dataExport: DataExport
   contacts: Contacts
   integrations: Integrations
   hub: ConnectionHub

@@ -16,6 +16,7 @@ import { authRoutes } from './routes/authRoutes'
 import { brandingRoutes } from './routes/brandingRoutes'
 import { conversationRoutes } from './routes/conversationRoutes'
 import { eventRoutes } from './routes/eventRoutes'
+import { exportRoutes } from './routes/exportRoutes'
 import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
 import { contactRoutes } from './routes/contactRoutes'
@@ -25,6 +26,7 @@ import { messageRoutes } from './routes/messageRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
 import { threadRoutes } from './routes/threadRoutes'
 import { linkPreviewRoutes } from './routes/linkPreviewRoutes'
+import { retentionRoutes } from './routes/retentionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { buildServerContext } from './buildServerContext'
@@ -87,11 +89,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // Upkeep: once now, then by whichever node holds its lease (every node of a cluster could run
   // it, but one is enough).
-  const prune = () => ctx.retention.prune(new Date(Date.now() - opts.retentionMs).toISOString())
+  const prune = async () => {
+    // Events carry what messages said: none outlives the messages' own retention either.
+    const eventCutoff = new Date(Date.now() - opts.retentionMs).toISOString()
+    const messageCutoff = await ctx.messageRetention.cutoff()
+    await ctx.retention.prune(
+      messageCutoff !== undefined && messageCutoff > eventCutoff ? messageCutoff : eventCutoff,
+    )
+  }
   const logError = (what: string) => (error: unknown) => app.log.error({ err: error }, what)
+  let closingDown = false
+  const sweepExpired = async () => {
+    if ((await ctx.messageRetention.sweep(() => closingDown)) > 0) await prune()
+  }
+  await sweepExpired()
   await prune()
   await attachments.sweepUnsent()
   leases.hold('prune', periodicJob(PRUNE_INTERVAL_MS, prune, logError('event pruning failed')))
+  const retentionSweep = periodicJob(
+    opts.messageRetentionSweepMs,
+    sweepExpired,
+    logError('message retention sweep failed'),
+  )
+  services.setRetentionSweep(retentionSweep)
+  leases.hold('message-retention', retentionSweep)
   leases.hold(
     'attachment-sweep',
     periodicJob(
@@ -148,7 +169,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     healthRoutes,
     authRoutes,
     userRoutes,
+    exportRoutes,
     adminRoutes,
+    retentionRoutes,
     brandingRoutes,
     conversationRoutes,
     messageRoutes,
@@ -180,6 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const close = () => {
     closing ??= (async () => {
+      closingDown = true
       stopHeartbeat()
       // Sockets take no more frames; the sends already being stored are, and their batch is
       // committed (which sends their acks) before the close frames: a client is never told

@@ -10,6 +10,8 @@ export interface ControlTargets {
     forgetUser(userId: number): void
   }
   branding: { load(): Promise<unknown> }
+  /** The message retention sweep: runs now where its lease is held (not before start-up). */
+  retentionSweep: { runNow(): void } | undefined
   integrations:
     | {
         mailQueued(accountId: number, messageId: number): void
@@ -25,8 +27,8 @@ export interface ControlTargets {
 /**
  * Applies a control event to this node (see storage/eventSink's ControlEvent): forgets revoked
  * sessions and closes their sockets (4001, never to be resumed with that token), forgets a
- * changed user, reads the branding again, or sends a queued mail if this node runs its account's
- * mail.
+ * changed user, reads the branding again, sweeps expired messages now (where that job runs), or
+ * sends a queued mail if this node runs its account's mail.
  */
 export function applyControl(targets: ControlTargets, control: ControlEvent): void {
   switch (control.kind) {
@@ -44,6 +46,9 @@ export function applyControl(targets: ControlTargets, control: ControlEvent): vo
       return
     case 'branding_changed':
       targets.branding.load().catch(targets.reportError)
+      return
+    case 'message_retention_changed':
+      targets.retentionSweep?.runNow()
       return
     case 'mail_queued':
       targets.integrations?.mailQueued(control.account_id, control.message_id)

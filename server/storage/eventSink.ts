@@ -30,6 +30,8 @@ export type ControlEvent =
   | { kind: 'user_changed'; user_id: number }
   /** The organization's branding (timezone, name) changed: read it again. */
   | { kind: 'branding_changed' }
+  /** The message retention policy changed: the node that runs the sweep runs it now. */
+  | { kind: 'message_retention_changed' }
   /** An outgoing mail was queued: the node that runs the account's mail worker sends it. */
   | { kind: 'mail_queued'; account_id: number; message_id: number }
   /**

@@ -310,3 +310,18 @@ export type BridgeOutboxResultBody = Static<typeof BridgeOutboxResultBody>
 export type ApiSuccess<T> = { status: 'success'; data: T }
 export type ApiError = { status: 'error'; error: { code: string; message: string } }
 export type ApiResponse<T> = ApiSuccess<T> | ApiError
+
+/**
+ * `PUT /admin/retention`: how many days messages and their files are kept, or null to keep them
+ * forever (the default). At most 100 years, so that the cutoff stays a real date.
+ */
+export const RetentionBody = Type.Object(
+  {
+    message_retention_days: Type.Union([
+      Type.Integer({ minimum: 1, maximum: Limits.messageRetentionMaxDays }),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false },
+)
+export type RetentionBody = Static<typeof RetentionBody>

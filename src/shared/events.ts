@@ -70,6 +70,11 @@ export interface MessageDeletedData {
   conversation_id: number
   message_id: number
   message: Message
+  /**
+   * True when the retention policy removed the message (it is gone from the server, not a
+   * tombstone): clients remove it from the thread instead of showing "deleted". Absent otherwise.
+   */
+  expired?: true
 }
 
 export interface ConversationEventData {

@@ -6,6 +6,7 @@ import {
   LoginBody,
   MailServerBody,
   RegisterBody,
+  RetentionBody,
   SearchMessagesQuery,
 } from './api'
 import { EVENT_TYPES, type EventType } from './eventTypes'
@@ -22,6 +23,7 @@ import type {
   PasswordChanged,
   Person,
   PlatformAccount,
+  RetentionPolicy,
   SessionsRevoked,
   ThreadFollow,
   ThreadPage,
@@ -79,6 +81,21 @@ export interface OutboxItem {
   /** A thread reply that shows in the channel too. */
   also_to_channel: boolean
   message: Message | null
+}
+
+/** How an export of the user's data (session/exportData) went. */
+export interface DataExportResult {
+  /** False when the user cancelled the save dialog (nothing was written). */
+  saved: boolean
+  /** Bytes of the ZIP written. */
+  bytes: number
+}
+
+/** An export under way: pushed as its bytes arrive, then once with its outcome. */
+export interface DataExportProgress {
+  state: 'receiving' | 'saved' | 'failed'
+  /** Bytes of the ZIP received so far (its size is not known before it ends: it is streamed). */
+  bytes: number
 }
 
 /**
@@ -166,9 +183,10 @@ interface InvokeSpec {
  * the muted and pinned lists and nothing else, emoji/used and emoji/setSkinTone the emoji
  * picker's recently used emoji and skin tone.
  *
- * The settings window only shows and changes preferences, the organization time zone and
- * connected accounts (plus the session and conversation list it reads), and changes the password
- * or signs out the user's other devices (never its own session), so a settings page gone wrong
+ * The settings window only shows and changes preferences, the organization time zone, the
+ * message retention policy (admins) and connected accounts (plus the session and conversation
+ * list it reads), changes the password or signs out the user's other devices (never its own
+ * session), and exports the user's own data to a file, so a settings page gone wrong
  * can neither send, edit, delete or react to messages nor sign in, out or up.
  */
 export const INVOKES = {
@@ -430,6 +448,26 @@ export const INVOKES = {
     pages: SETTINGS,
   },
   'admin/createInvite': { request: NoPayload, response: produced<{ code: string }>(), pages: MAIN },
+  /** How long messages and their files are kept (admins only; the server refuses others). */
+  'admin/getRetention': {
+    request: NoPayload,
+    response: produced<RetentionPolicy>(),
+    pages: SETTINGS,
+  },
+  'admin/setRetention': {
+    request: RetentionBody,
+    response: produced<RetentionPolicy>(),
+    pages: SETTINGS,
+  },
+  /**
+   * Exports the user's own data (GET /users/me/export, a ZIP) to a file the user picks in the
+   * save dialog; progress arrives on session/exportProgress. `saved` is false when cancelled.
+   */
+  'session/exportData': {
+    request: NoPayload,
+    response: produced<DataExportResult>(),
+    pages: SETTINGS,
+  },
   'accounts/list': { request: NoPayload, response: produced<PlatformAccount[]>(), pages: SETTINGS },
   /** Connecting an email account: SMTP sends, IMAP receives. Passwords go to the server only. */
   'accounts/connectEmail': {
@@ -534,8 +572,9 @@ interface PushSpec {
  * preferences (mute, clock), branding and "open this conversation" from a notification. It shows
  * no mail accounts, so it does not get accounts/changed.
  *
- * The settings window gets the session, preferences, branding and account changes, resyncs (the
- * account list reloads after one) and, on events/event, only the types in PAGE_EVENT_TYPES.
+ * The settings window gets the session, preferences, branding and account changes, the progress of
+ * an export of the user's data, resyncs (the account list reloads after one) and, on
+ * events/event, only the types in PAGE_EVENT_TYPES.
  */
 export const PUSHES = {
   'events/event': { payload: produced<AnyTidingsEvent>(), pages: BOTH },
@@ -547,6 +586,8 @@ export const PUSHES = {
   'branding/changed': { payload: produced<Branding>(), pages: BOTH },
   /** An account's latest state; `state: 'disconnected'` means it was removed. */
   'accounts/changed': { payload: produced<PlatformAccount>(), pages: SETTINGS },
+  /** How far the export of the user's data (session/exportData) has come. */
+  'session/exportProgress': { payload: produced<DataExportProgress>(), pages: SETTINGS },
   'navigation/openConversation': {
     payload: produced<{ conversation_id: number }>(),
     pages: MAIN,

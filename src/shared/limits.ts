@@ -48,4 +48,6 @@ export const Limits = {
   attachmentMaxBytes: 25 * 1024 * 1024,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
+  /** Longest message retention an admin may set, in days (100 years; null keeps forever). */
+  messageRetentionMaxDays: 36_500,
 } as const

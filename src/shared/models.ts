@@ -239,6 +239,12 @@ export interface Branding {
   organization_name: string
 }
 
+/** How long messages and their files are kept (`GET`/`PUT /admin/retention`). */
+export interface RetentionPolicy {
+  /** Days a message is kept after it was sent; null: forever (the default). */
+  message_retention_days: number | null
+}
+
 export interface EventsInfo {
   websocket_url: string
   event_types: string[]

@@ -69,6 +69,9 @@ const SETTINGS_CHANNELS: InvokeChannel[] = [
   'accounts/sync',
   'session/changePassword',
   'session/signOutOthers',
+  'session/exportData',
+  'admin/getRetention',
+  'admin/setRetention',
 ]
 
 describe('the IPC table', () => {

@@ -2,6 +2,7 @@ import type { AnyTidingsEvent } from '../../shared/events'
 import type { ConnectionState, SessionState } from '../../shared/ipc'
 import type { AuthResult, User } from '../../shared/models'
 import { AttachmentTransfers } from './attachmentTransfers'
+import { DataExportDownload } from './dataExportDownload'
 import type { Clock } from './clock'
 import { CoreError, CoreErrorCode } from './coreError'
 import type { CoreHost, CoreOutputs } from './coreHost'
@@ -28,6 +29,8 @@ export interface Session {
   drafts: Drafts
   /** Uploads and downloads, with the files read this session kept in memory. */
   attachments: AttachmentTransfers
+  /** "Export my data": the server's ZIP saved where the user says. */
+  dataExport: DataExportDownload
   /** True once conversations were loaded over REST for the unread badge. */
   stateLoaded: boolean
   /**
@@ -271,6 +274,11 @@ export class AccountSessions {
         rest,
         chooseSavePath: (fileName) => this.options.host.chooseSavePath(fileName),
         isOnline: () => this.options.isNetworkOnline(),
+      }),
+      dataExport: new DataExportDownload({
+        rest,
+        chooseSavePath: (fileName) => this.options.host.chooseSavePath(fileName),
+        progress: (progress) => outputs.push('session/exportProgress', progress),
       }),
       stateLoaded: false,
       backlog: resumeFrom !== null,

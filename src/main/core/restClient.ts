@@ -5,6 +5,7 @@ import type {
   CreateConversationBody,
   ReceiptBody,
   RegisterBody,
+  RetentionBody,
   SearchMessagesQuery,
   SendMessageBody,
 } from '../../shared/api'
@@ -21,6 +22,7 @@ import type {
   PasswordChanged,
   Person,
   PlatformAccount,
+  RetentionPolicy,
   SessionsRevoked,
   ThreadFollow,
   ThreadPage,
@@ -74,6 +76,8 @@ interface CallOptions {
   body?: Uint8Array<ArrayBuffer> | string
   contentType?: string
   timeoutMs?: number
+  /** Instead of the timeout: the caller aborts (a stream that may take long after its headers). */
+  signal?: AbortSignal
 }
 
 /** Typed calls to the Tidings REST API; unwraps the `{status, data}` envelope. */
@@ -109,7 +113,7 @@ export class RestClient {
         method,
         headers,
         body: options.body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
+        signal: options.signal ?? AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
       })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
@@ -172,6 +176,36 @@ export class RestClient {
       '/admin/notifications',
       level ? { title, body, level } : { title, body },
     )
+  }
+  retention(): Promise<RetentionPolicy> {
+    return this.request('GET', '/admin/retention')
+  }
+  setRetention(body: RetentionBody): Promise<RetentionPolicy> {
+    return this.request('PUT', '/admin/retention', body)
+  }
+  /**
+   * The user's data export (a ZIP) as a response whose body is still arriving: the caller reads
+   * it as a stream. An error answer throws with its code, as any call does.
+   */
+  async exportData(): Promise<{
+    body: ReadableStream<Uint8Array>
+    fileName: string
+    /** Drops the connection: the server stops making the export (a cancel, a failed write). */
+    abort(): void
+  }> {
+    // The body streams for as long as the history takes; the timeout is the headers' only.
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs)
+    let response: Response
+    try {
+      response = await this.call('GET', '/users/me/export', { signal: controller.signal })
+    } finally {
+      clearTimeout(timer)
+    }
+    if (!response.ok || !response.body) return this.envelopeOf(response)
+    const disposition = response.headers.get('content-disposition') ?? ''
+    const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'tidings-export.zip'
+    return { body: response.body, fileName, abort: () => controller.abort() }
   }
   branding(): Promise<Branding> {
     return this.request('GET', '/branding')

@@ -1,6 +1,9 @@
 import type { CoreHandlers, CoreParts } from './types'
 
-/** Signing in, up and out; the password and the user's other devices; the connection state. */
+/**
+ * Signing in, up and out; the password and the user's other devices; the export of the user's
+ * data; the connection state.
+ */
 export function sessionHandlers({ sessions, rest, connectionState }: CoreParts) {
   return {
     'session/get': async () => {
@@ -15,6 +18,10 @@ export function sessionHandlers({ sessions, rest, connectionState }: CoreParts) 
     // is a 403 (wrong_password), so authed() keeps the session for another try.
     'session/changePassword': (body) => sessions.authed(() => rest.changePassword(body)),
     'session/signOutOthers': () => sessions.authed(() => rest.signOutOthers()),
+    'session/exportData': () => {
+      const { dataExport } = sessions.require()
+      return sessions.authed(() => dataExport.save())
+    },
     'connection/get': () => connectionState(),
   } satisfies Partial<CoreHandlers>
 }

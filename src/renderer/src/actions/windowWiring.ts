@@ -2,6 +2,7 @@ import { ipc } from '../ipcClient'
 import { useBranding } from '../stores/branding'
 import { useConnection } from '../stores/connection'
 import { useConversations } from '../stores/conversations'
+import { useDataExport } from '../stores/dataExport'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { useUi } from '../stores/ui'
@@ -56,6 +57,9 @@ export function initSettingsWindow(): () => void {
   const unsubscribe = [
     tidings.subscribe('settings/changed', (prefs) => usePreferences.getState().set(prefs)),
     tidings.subscribe('branding/changed', (branding) => useBranding.getState().set(branding)),
+    tidings.subscribe('session/exportProgress', (progress) =>
+      useDataExport.getState().progress(progress),
+    ),
     tidings.subscribe('session/changed', (session) => {
       useSession.getState().set(session)
       void useConversations.getState().load()

@@ -13,13 +13,16 @@ import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { AccountsSection } from './AccountsSection'
+import { DataExportSection } from './DataExportSection'
 import { PasswordSection } from './PasswordSection'
 import { PinnedSection } from './PinnedSection'
+import { RetentionSection } from './RetentionSection'
 import { TimezonePicker } from './TimezonePicker'
 
 /**
  * The settings window: organization timezone, clock, appearance, notifications, mutes, DND,
- * connected accounts, password and other devices, server.
+ * connected accounts, password and other devices, the user's data export, message retention
+ * (admins), server.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
@@ -44,6 +47,8 @@ export function SettingsApp() {
         <DndSection />
         <AccountsSection />
         <PasswordSection />
+        <DataExportSection />
+        <RetentionSection />
         <ServerSection />
       </main>
     </div>
