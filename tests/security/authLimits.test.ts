@@ -126,7 +126,7 @@ describe('guessing passwords', () => {
         }),
       )
       // Once the flood waits for its hashes, the real user asks from another address.
-      let waiting = 0
+      let waiting: number
       const deadline = Date.now() + 30_000
       while ((waiting = await hashesWaiting(server)) < 12 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10))
