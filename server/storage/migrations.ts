@@ -449,6 +449,37 @@ export const migrations: Migration[] = [
         .columns(['uploader_id', 'size']),
     ],
   },
+  {
+    version: 13,
+    name: 'reactions: several emoji per member per message',
+    up: ({ q, pg }) =>
+      // The key becomes (message, member, emoji): each emoji once per member. It still leads
+      // with the message id, so reading the reactions of a page of messages walks it as before.
+      pg
+        ? [
+            'alter table message_reactions drop constraint message_reactions_pk',
+            `alter table message_reactions
+               add constraint message_reactions_pk primary key (message_id, user_id, emoji)`,
+          ]
+        : [
+            // SQLite cannot change a primary key in place: the table is copied into a new one.
+            q.schema
+              .createTable('message_reactions_v13')
+              .addColumn('message_id', 'integer', (c) =>
+                c.notNull().references('messages.id').onDelete('cascade'),
+              )
+              .addColumn('user_id', 'integer', (c) =>
+                c.notNull().references('users.id').onDelete('cascade'),
+              )
+              .addColumn('emoji', 'text', (c) => c.notNull())
+              .addColumn('created_at', 'text', (c) => c.notNull())
+              .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'user_id', 'emoji']),
+            `insert into message_reactions_v13 (message_id, user_id, emoji, created_at)
+               select message_id, user_id, emoji, created_at from message_reactions`,
+            q.schema.dropTable('message_reactions'),
+            q.schema.alterTable('message_reactions_v13').renameTo('message_reactions'),
+          ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

@@ -77,7 +77,7 @@ export interface MessageReactionsTable {
   message_id: number
   user_id: number
   emoji: string
-  /** When this emoji was chosen: choosing another one restarts it. */
+  /** When the member chose this emoji (one row per member and emoji: migration 13). */
   created_at: string
 }
 

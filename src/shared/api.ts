@@ -99,12 +99,16 @@ export const EditMessageBody = Type.Object(
   { additionalProperties: false },
 )
 
-/** A reaction's emoji is checked further by the server (reactionEmojiProblem). */
+/** A reaction's emoji is checked further by the server (reactionEmoji: exactly one emoji). */
 export const ReactionBody = Type.Object(
   { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
   { additionalProperties: false },
 )
 export type ReactionBody = Static<typeof ReactionBody>
+
+/** `DELETE /conversations/:id/messages/:messageId/reactions?emoji=…`: the reaction taken back. */
+export const ReactionQuery = ReactionBody
+export type ReactionQuery = Static<typeof ReactionQuery>
 
 export const ReceiptBody = Type.Object(
   {

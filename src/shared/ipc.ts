@@ -156,7 +156,8 @@ interface InvokeSpec {
  * outbox, attachments, composer drafts, typing, invites, reading branding and preferences, and
  * opening the settings window. Other preferences, the organization time zone and mail accounts
  * change only in the settings window: conversations/setMuted and conversations/setPinned change
- * the muted and pinned lists and nothing else.
+ * the muted and pinned lists and nothing else, emoji/used and emoji/setSkinTone the emoji
+ * picker's recently used emoji and skin tone.
  *
  * The settings window only shows and changes preferences, the organization time zone and
  * connected accounts (plus the session and conversation list it reads), and changes the password
@@ -237,6 +238,24 @@ export const INVOKES = {
     response: produced<Preferences>(),
     pages: MAIN,
   },
+  /**
+   * The emoji picker's memory, from the main window: an emoji chosen goes first among the
+   * `recent_emoji` preference, and the skin tone chosen becomes `emoji_skin_tone`. Each changes
+   * that one preference and nothing else.
+   */
+  'emoji/used': {
+    request: Type.Object(
+      { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
+      Strict,
+    ),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
+  'emoji/setSkinTone': {
+    request: Type.Object({ tone: Type.Integer({ minimum: 0, maximum: 5 }) }, Strict),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
   'messages/history': {
     request: Type.Object(
       {
@@ -288,7 +307,8 @@ export const INVOKES = {
     pages: MAIN,
   },
   /**
-   * Sets the user's one reaction to a message (null removes it); the server answers with it.
+   * Adds the user's reaction with `emoji` to a message, or takes it back (`add: false`); the
+   * server answers with the message. A user may have several emoji on one message, each once.
    * The emoji's shape (one emoji) is the server's to check, with one message for every client.
    */
   'messages/react': {
@@ -296,10 +316,8 @@ export const INVOKES = {
       {
         conversation_id: Id,
         message_id: Id,
-        emoji: Type.Union([
-          Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
-          Type.Null(),
-        ]),
+        emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
+        add: Type.Boolean(),
       },
       Strict,
     ),

@@ -31,6 +31,11 @@ export const Limits = {
   replyPreviewChars: 140,
   /** Longest reaction emoji, in UTF-16 code units (the longest ZWJ and tag sequences fit). */
   reactionEmojiMaxChars: 32,
+  /**
+   * Different emoji one message may carry as reactions: every copy of a message (history pages,
+   * events) carries its reactions, so they stay bounded. Enough for any real conversation.
+   */
+  reactionEmojiPerMessage: 50,
   /** Files one message may carry (`attachment_ids`). */
   maxAttachmentsPerMessage: 10,
   /** Longest attachment file name, in characters. */

@@ -94,7 +94,7 @@ export interface Attachment {
   size: number
 }
 
-/** One emoji under a message and who chose it (each member has at most one reaction). */
+/** One emoji under a message and who chose it (a member may choose several emoji, each once). */
 export interface Reaction {
   emoji: string
   /** In the order they reacted. */

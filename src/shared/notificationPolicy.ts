@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import type { AnyTidingsEvent } from './events'
+import { plainText } from './markdown'
 import { mentionsUser } from './mentions'
 import type { DoNotDisturb, Preferences } from './preferences'
 import { resolveZone } from './time'
@@ -95,7 +96,8 @@ export function notificationSubject(
         conversation_id,
         conversation_title,
         sender_name: sender_name || message.sender_name,
-        text: message.text,
+        // As the text reads, without its formatting's markers.
+        text: plainText(message.text),
         timestamp: message.created_at || event.timestamp,
         mentions_me: myUsername !== null && mentionsUser(message.text, myUsername),
       }

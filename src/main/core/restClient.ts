@@ -254,11 +254,12 @@ export class RestClient {
   deleteMessage(messageId: number): Promise<Message> {
     return this.request('DELETE', `/messages/${messageId}`)
   }
-  setReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
-    return this.request('PUT', reactionPath(conversationId, messageId), { emoji })
+  addReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
+    return this.request('PUT', reactionsPath(conversationId, messageId), { emoji })
   }
-  removeReaction(conversationId: number, messageId: number): Promise<Message> {
-    return this.request('DELETE', reactionPath(conversationId, messageId))
+  removeReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
+    const query = new URLSearchParams({ emoji })
+    return this.request('DELETE', `${reactionsPath(conversationId, messageId)}?${query}`)
   }
   sendReceipt(conversationId: number, body: ReceiptBody): Promise<unknown> {
     return this.request('POST', `/conversations/${conversationId}/receipts`, body)
@@ -277,8 +278,8 @@ export class RestClient {
   }
 }
 
-function reactionPath(conversationId: number, messageId: number): string {
-  return `/conversations/${conversationId}/messages/${messageId}/reaction`
+function reactionsPath(conversationId: number, messageId: number): string {
+  return `/conversations/${conversationId}/messages/${messageId}/reactions`
 }
 
 function unwrapEnvelope<T>(httpStatus: number, parsed: unknown): T {

@@ -1,4 +1,5 @@
 import type { AnyTidingsEvent } from '../../shared/events'
+import { plainText } from '../../shared/markdown'
 import type { CoreParts } from './handlers'
 
 /**
@@ -20,7 +21,7 @@ export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void
       return
     case 'message_updated': {
       const { receipt, message, conversation_id } = event.data
-      if (message) notifications.messageEdited(message.id, message.text)
+      if (message) notifications.messageEdited(message.id, plainText(message.text))
       if (receipt && receipt.kind === 'read' && receipt.user_id === session?.user.id) {
         unread.readUpTo(conversation_id, receipt.up_to_message_id)
       }

@@ -29,9 +29,9 @@ export function messageHandlers({ sessions, rest, unread }: CoreParts) {
     'messages/delete': (body) => sessions.authed(() => rest.deleteMessage(body.message_id)),
     'messages/react': (body) =>
       sessions.authed(() =>
-        body.emoji === null
-          ? rest.removeReaction(body.conversation_id, body.message_id)
-          : rest.setReaction(body.conversation_id, body.message_id, body.emoji),
+        body.add
+          ? rest.addReaction(body.conversation_id, body.message_id, body.emoji)
+          : rest.removeReaction(body.conversation_id, body.message_id, body.emoji),
       ),
     'messages/markRead': (body) =>
       sessions.authed(async () => {

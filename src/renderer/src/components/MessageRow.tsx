@@ -1,4 +1,5 @@
 import { memo, useId, useRef, useState, type FormEvent } from 'react'
+import { plainLine } from '../../../shared/markdown'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
@@ -6,10 +7,10 @@ import { mentionDirectory, mentionsMe } from '../mentions'
 import { showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
-import { myReaction, nextReaction } from '../stores/reactions'
-import { oneLine, useReplies } from '../stores/replies'
+import { addsReaction, myReactions } from '../stores/reactions'
+import { useReplies } from '../stores/replies'
 import { useSession } from '../stores/session'
-import { LinkifiedText } from './LinkifiedText'
+import { MessageText } from '../formatting/MessageText'
 import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
@@ -61,7 +62,7 @@ export const MessageRow = memo(function MessageRow({
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
-    if (stored) void react(conversationId, stored.id, nextReaction(reactions, me, emoji))
+    if (stored) void react(conversationId, stored.id, emoji, addsReaction(reactions, me, emoji))
   }
 
   return (
@@ -164,7 +165,7 @@ export const MessageRow = memo(function MessageRow({
       {picking && canReply && (
         <ReactionPicker
           label={`Reactions to ${entry.own ? 'your message' : sender} sent at ${time}`}
-          current={myReaction(reactions, me)}
+          mine={myReactions(reactions, me)}
           trigger={reactButton}
           onChoose={choose}
           onClose={() => setPicking(false)}
@@ -182,9 +183,7 @@ export const MessageRow = memo(function MessageRow({
       ) : (
         // A message of files alone has no text to show.
         (entry.text !== '' || !stored?.attachments) && (
-          <p className="message__text">
-            <LinkifiedText text={entry.text} mentions={mentions} />
-          </p>
+          <MessageText text={entry.text} mentions={mentions} />
         )
       )}
       {!deleted && stored?.attachments && (
@@ -246,7 +245,7 @@ function Quote({ quote, onShow }: { quote: ReplyPreview; onShow: (id: number) =>
       <span
         className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
       >
-        {quote.deleted ? 'Original message deleted' : oneLine(quote.text)}
+        {quote.deleted ? 'Original message deleted' : plainLine(quote.text)}
       </span>
     </button>
   )

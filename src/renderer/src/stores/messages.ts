@@ -45,10 +45,11 @@ interface MessagesStore {
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
   /**
-   * Sets the user's reaction to a message (null removes it). The thread changes when the
-   * message_updated event arrives, not from the answer: the event is the order all devices share.
+   * Adds the user's reaction with `emoji` to a message, or takes it back (`add` false). The
+   * thread changes when the message_updated event arrives, not from the answer: the event is the
+   * order all devices share.
    */
-  react(conversationId: number, messageId: number, emoji: string | null): Promise<boolean>
+  react(conversationId: number, messageId: number, emoji: string, add: boolean): Promise<boolean>
   /** Why the last edit, delete or reaction failed; null once cleared. */
   actionError: string | null
   clearActionError(): void
@@ -298,12 +299,13 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         return false
       }
     },
-    react: async (conversationId, messageId, emoji) => {
+    react: async (conversationId, messageId, emoji, add) => {
       try {
         await ipc()['messages/react']({
           conversation_id: conversationId,
           message_id: messageId,
           emoji,
+          add,
         })
         set({ actionError: null })
         return true
