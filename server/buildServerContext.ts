@@ -16,13 +16,18 @@ import { LocalTypingRelay, type TypingRelay } from './realtime/typingRelay'
 import type { Person } from '../src/shared/models'
 import { Accounts } from './services/accounts'
 import { Attachments } from './services/attachments'
+import { AuditLog } from './services/auditLog'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
+import { Invites } from './services/invites'
+import { LastSeen } from './services/lastSeen'
 import { MessageIndex } from './services/messageIndex'
 import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
+import { PasswordResets } from './services/passwordResets'
 import { Reactions } from './services/reactions'
 import { SecretBox } from './services/secretBox'
+import { UserAdministration } from './services/userAdministration'
 import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
 import type { Database } from './storage/database'
 import type { ControlEvent } from './storage/eventSink'
@@ -132,7 +137,8 @@ export async function buildServerContext(
   const { db, unitOfWork, branding } = core
   late.feed = core.feed
 
-  const accounts = new Accounts(db, unitOfWork, options.openRegistration, {
+  const audit = new AuditLog(db, unitOfWork)
+  const accounts = new Accounts(db, unitOfWork, audit, options.openRegistration, {
     N: options.scryptCost,
     r: 8,
     p: 1,
@@ -174,6 +180,11 @@ export async function buildServerContext(
     eventReader: new EventReader(db),
     retention,
     accounts,
+    audit,
+    invites: new Invites(db, unitOfWork, audit),
+    passwordResets: new PasswordResets(unitOfWork, accounts, audit),
+    userAdministration: new UserAdministration(db, unitOfWork, accounts, audit),
+    lastSeen: new LastSeen(unitOfWork, failureOf('recording when users were last seen failed')),
     branding,
     conversations,
     messages,

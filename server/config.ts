@@ -42,6 +42,13 @@ export interface ServerOptions {
   presenceGraceMs?: number
   /** How long events are kept for resume. Default 30 days. */
   retentionMs?: number
+  /**
+   * How long audit log entries are kept. Default 365 days; the oldest beyond `auditMaxEntries`
+   * go sooner.
+   */
+  auditRetentionDays?: number
+  /** Most audit log entries kept (about 300 bytes each). Default 1,000,000. */
+  auditMaxEntries?: number
   /** Protocol ping interval. Default 30 s. */
   heartbeatIntervalMs?: number
   /** Login/register attempts per username and address per minute. Default 10. */
@@ -105,6 +112,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     openRegistration: options.openRegistration ?? false,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
     retentionMs: options.retentionMs ?? 30 * DAY_MS,
+    auditRetentionDays: options.auditRetentionDays ?? 365,
+    auditMaxEntries: options.auditMaxEntries ?? 1_000_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
     attachmentMaxBytes: options.attachmentMaxBytes ?? Limits.attachmentMaxBytes,

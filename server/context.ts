@@ -7,13 +7,18 @@ import type { LiveFeed } from './realtime/liveFeed'
 import type { Presence } from './realtime/presence'
 import type { TypingRelay } from './realtime/typingRelay'
 import type { Accounts } from './services/accounts'
+import type { AuditLog } from './services/auditLog'
 import type { Attachments } from './services/attachments'
 import type { BrandingSettings } from './services/branding'
 import type { Contacts } from './services/contacts'
+import type { Invites } from './services/invites'
 import type { Conversations } from './services/conversations'
 import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
+import type { LastSeen } from './services/lastSeen'
+import type { PasswordResets } from './services/passwordResets'
 import type { Reactions } from './services/reactions'
+import type { UserAdministration } from './services/userAdministration'
 import type { Database } from './storage/database'
 import type { EventReader } from './storage/eventReader'
 import type { EventRetention } from './storage/eventRetention'
@@ -31,6 +36,14 @@ export interface ServerContext {
   eventReader: EventReader
   retention: EventRetention
   accounts: Accounts
+  /** What administrators did and what happened to accounts' security (append-only). */
+  audit: AuditLog
+  invites: Invites
+  passwordResets: PasswordResets
+  /** Roles, deactivation, signing someone out everywhere. */
+  userAdministration: UserAdministration
+  /** When each user was last seen (their connections coming and going). */
+  lastSeen: LastSeen
   branding: BrandingSettings
   conversations: Conversations
   messages: Messages

@@ -16,10 +16,12 @@ import { conversationRoutes } from './routes/conversationRoutes'
 import { eventRoutes } from './routes/eventRoutes'
 import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
+import { auditRoutes } from './routes/auditRoutes'
 import { contactRoutes } from './routes/contactRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
+import { peopleRoutes } from './routes/peopleRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
@@ -58,6 +60,7 @@ const validatorFor: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? ajvForBodies : ajvForStrings).compile(schema)
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+const DAY_MS = 24 * 60 * 60 * 1000
 /** How often uploads that no message claimed within their day are removed. */
 const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
 /** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
@@ -91,9 +94,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // it, but one is enough).
   const prune = () => ctx.retention.prune(new Date(Date.now() - opts.retentionMs).toISOString())
   const logError = (what: string) => (error: unknown) => app.log.error({ err: error }, what)
+  // The audit log is kept for its retention period and never beyond its most entries.
+  const pruneAudit = () =>
+    ctx.audit.prune({
+      maxAgeMs: opts.auditRetentionDays * DAY_MS,
+      maxEntries: opts.auditMaxEntries,
+    })
   await prune()
+  await pruneAudit()
   await attachments.sweepUnsent()
   leases.hold('prune', periodicJob(PRUNE_INTERVAL_MS, prune, logError('event pruning failed')))
+  leases.hold(
+    'audit-prune',
+    periodicJob(PRUNE_INTERVAL_MS, pruneAudit, logError('audit log pruning failed')),
+  )
   leases.hold(
     'attachment-sweep',
     periodicJob(
@@ -132,6 +146,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     authRoutes,
     userRoutes,
     adminRoutes,
+    peopleRoutes,
+    auditRoutes,
     brandingRoutes,
     conversationRoutes,
     messageRoutes,
@@ -171,6 +187,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // client told 1001 reconnects at once, and one let in meanwhile was never closed, so the
       // close waited on it for as long as it stayed.
       await Promise.all([app.close(), integrations.stop(), stopIndexing()])
+      await ctx.lastSeen.stop()
       await services.close()
     })()
     return closing

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { LoginBody, RegisterBody } from '../../src/shared/api'
+import { LoginBody, PasswordResetBody, RegisterBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
 
-/** Registration, login and logout. Login and register are rate limited per username and address. */
+/**
+ * Registration, login, logout and password resets with an administrator's code. Login and
+ * register are rate limited per username and address, resets per address.
+ */
 export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
   { ctx },
@@ -27,17 +30,35 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     '/auth/register',
     { schema: { body: RegisterBody }, config: { rateLimit } },
     async (request, reply) => {
-      const result = await ctx.accounts.register(request.body)
+      const result = await ctx.accounts.register(request.body, request.ip)
       return reply.code(201).send(ok(result))
     },
   )
 
   app.post('/auth/login', { schema: { body: LoginBody }, config: { rateLimit } }, async (request) =>
-    ok(await ctx.accounts.login(request.body.username, request.body.password)),
+    ok(await ctx.accounts.login(request.body.username, request.body.password, request.ip)),
   )
 
   app.post('/auth/logout', { onRequest: authenticate(ctx) }, async (request) => {
-    await ctx.accounts.logout(callerOf(request))
+    await ctx.accounts.logout(callerOf(request), request.ip)
     return ok({ signed_out: true })
   })
+
+  // The code is 96 random bits, so guessing is hopeless; the limit keeps hashing cheap all the
+  // same (each attempt with a valid body hashes the new password first).
+  app.post(
+    '/auth/password-reset',
+    {
+      schema: { body: PasswordResetBody },
+      config: {
+        rateLimit: {
+          max: ctx.options.authAttemptsPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (request: { ip: string }) => `password-reset|${request.ip}`,
+        },
+      },
+    },
+    async (request) =>
+      ok(await ctx.passwordResets.redeem(request.body.code, request.body.new_password, request.ip)),
+  )
 }
