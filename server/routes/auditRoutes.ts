@@ -3,25 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify'
 import { DateTime } from 'luxon'
 import { AuditExportQuery, AuditQuery } from '../../src/shared/api'
-import { AUDIT_KIND_LABELS } from '../../src/shared/audit'
+import { AUDIT_CSV_COLUMNS, AUDIT_KIND_LABELS } from '../../src/shared/audit'
 import type { AuditEntry } from '../../src/shared/models'
 import type { ServerContext } from '../context'
 import { adminOnly } from '../http/authentication'
 import { ok } from '../http/httpError'
-
-/** The export's columns, in order: what a spreadsheet shows as its header row. */
-const CSV_COLUMNS = [
-  'time_utc',
-  'time_local',
-  'event',
-  'kind',
-  'actor_username',
-  'actor_name',
-  'target_username',
-  'target_name',
-  'address',
-  'details',
-] as const
 
 /**
  * The audit log, for administrators: read a page at a time, or exported whole as CSV. There is
@@ -47,7 +33,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
       const zone = ctx.branding.timezone
       const csv = stringify({
         header: true,
-        columns: [...CSV_COLUMNS],
+        columns: [...AUDIT_CSV_COLUMNS],
         // A spreadsheet opens it as UTF-8, and no cell is taken for a formula (=, +, -, @).
         bom: true,
         escape_formulas: true,
@@ -69,7 +55,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
 async function* csvRows(
   entries: AsyncIterable<AuditEntry>,
   zone: string,
-): AsyncGenerator<Record<(typeof CSV_COLUMNS)[number], string>> {
+): AsyncGenerator<Record<(typeof AUDIT_CSV_COLUMNS)[number], string>> {
   for await (const entry of entries) {
     yield {
       time_utc: entry.at,

@@ -438,7 +438,7 @@ export const migrations: Migration[] = [
     ],
   },
   {
-    version: 11,
+    version: 12,
     name: 'administration: deactivated accounts, last seen, invites listed, password resets, audit log',
     up: ({ q, pg }) => [
       // A deactivated account keeps its row (its messages and name stay in history); sessions
@@ -447,7 +447,7 @@ export const migrations: Migration[] = [
       q.schema.alterTable('users').addColumn('last_seen_at', timeType(pg)),
       // Invites get an id to be listed and revoked by, a note (who it is for) and a revocation.
       // A table cannot gain an identity column in place on both engines, so it is rebuilt.
-      'alter table invites rename to invites_before_11',
+      'alter table invites rename to invites_before_12',
       q.schema
         .createTable('invites')
         .addColumn('id', idType(pg), (c) => autoId(c, pg))
@@ -461,8 +461,8 @@ export const migrations: Migration[] = [
         .addColumn('revoked_at', timeType(pg)),
       `insert into invites (code_hash, created_by, created_at, expires_at, used_by, used_at)
        select code_hash, created_by, created_at, expires_at, used_by, used_at
-       from invites_before_11 order by created_at`,
-      'drop table invites_before_11',
+       from invites_before_12 order by created_at`,
+      'drop table invites_before_12',
       // One-time codes an administrator hands over: only their hash is stored, as for tokens.
       q.schema
         .createTable('password_resets')

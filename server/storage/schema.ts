@@ -8,9 +8,9 @@ export interface UsersTable {
   password_hash: string
   role: 'admin' | 'member'
   created_at: string
-  /** Set while an administrator has the account deactivated (migration 11). */
+  /** Set while an administrator has the account deactivated (migration 12). */
   deactivated_at: Generated<string | null>
-  /** When the user last signed in, came online or went offline (migration 11). */
+  /** When the user last signed in, came online or went offline (migration 12). */
   last_seen_at: Generated<string | null>
 }
 
@@ -23,7 +23,7 @@ export interface TokensTable {
 }
 
 export interface InvitesTable {
-  /** Listed and revoked by (migration 11). */
+  /** Listed and revoked by (migration 12). */
   id: Generated<number>
   /** SHA-256 of the code: the code itself is shown once and never stored. */
   code_hash: string
@@ -37,7 +37,7 @@ export interface InvitesTable {
   revoked_at: string | null
 }
 
-/** An administrator's one-time password reset code (migration 11). */
+/** An administrator's one-time password reset code (migration 12). */
 export interface PasswordResetsTable {
   /** SHA-256 of the code, like a token's. */
   code_hash: string
@@ -48,7 +48,7 @@ export interface PasswordResetsTable {
   used_at: string | null
 }
 
-/** One audit log entry (migration 11): appended, never changed. */
+/** One audit log entry (migration 12): appended, never changed. */
 export interface AuditLogTable {
   id: Generated<number>
   at: string

@@ -60,3 +60,21 @@ export const AUDIT_KIND_LABELS: Readonly<Record<AuditKind, string>> = {
  * the username a failed sign-in tried): flat, so that they fit one CSV cell as JSON.
  */
 export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>
+
+/**
+ * The columns of the CSV export (GET /admin/audit.csv), in order: the header row. Times are in
+ * UTC and in the organization's zone (with its offset); `event` is the kind's label, `details`
+ * the entry's details as JSON.
+ */
+export const AUDIT_CSV_COLUMNS = [
+  'time_utc',
+  'time_local',
+  'event',
+  'kind',
+  'actor_username',
+  'actor_name',
+  'target_username',
+  'target_name',
+  'address',
+  'details',
+] as const

@@ -125,7 +125,7 @@ describe('invites', () => {
 })
 
 describe.skipIf(onPostgres)(
-  'invites on a database from before they were listed (migration 11)',
+  'invites on a database from before they were listed (migration 12)',
   () => {
     let before: TestServer
     let after: TestServer | undefined
@@ -144,7 +144,7 @@ describe.skipIf(onPostgres)(
       rewindSqliteSchema(join(before.dataDir, 'tidings.db'), 10)
 
       after = await startHarness({ dataDir: before.dataDir })
-      expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(11)
+      expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(12)
       const list = await new RestClient(after.url, admin.token).get<Invite[]>('/admin/invites')
       expect(list.data.map((i) => i.state)).toEqual(['pending', 'used'])
       expect(list.data[1]!.used_by?.id).toBe(member.user.id)

@@ -1,8 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3'
+import { migrations } from '../../server/storage/migrations'
 
 /** What undoes each migration from 6 on, newest first (see server/storage/migrations.ts). */
 const UNDO: Record<number, string> = {
-  11: `drop table audit_log;
+  12: `drop table audit_log;
        drop table password_resets;
        create table invites_v10 (code_hash text primary key,
          created_by integer not null references users (id), created_at text not null,
@@ -30,7 +31,10 @@ export function rewindSqliteSchema(file: string, version: number, extra = ''): v
   const db = new BetterSqlite3(file)
   try {
     const current = db.pragma('user_version', { simple: true }) as number
+    // Versions are assigned per branch, so the list may skip a number: undo only those it has.
+    const applied = new Set(migrations.map((m) => m.version))
     for (let v = current; v > version; v -= 1) {
+      if (!applied.has(v)) continue
       const undo = UNDO[v]
       if (undo === undefined) throw new Error(`No undo for migration ${v}`)
       db.exec(undo)

@@ -2,9 +2,9 @@ import type { CoreHandlers, CoreParts } from './types'
 
 /**
  * Preferences (the settings window's, and the main window's mute and pin toggles, which change
- * one list each), the organization's branding and time zone, and invites.
+ * one list each), and the organization's branding and time zone.
  */
-export function settingsHandlers({ sessions, rest, preferences, branding }: CoreParts) {
+export function settingsHandlers({ sessions, preferences, branding }: CoreParts) {
   return {
     'settings/get': () => preferences.get(),
     'settings/set': (patch) => preferences.set(patch),
@@ -12,7 +12,5 @@ export function settingsHandlers({ sessions, rest, preferences, branding }: Core
     'conversations/setPinned': (body) => preferences.setPinned(body.conversation_id, body.pinned),
     'branding/get': () => branding.load(),
     'branding/set': (body) => sessions.authed(() => branding.setTimezone(body.timezone)),
-    'admin/createInvite': () =>
-      sessions.authed(async () => ({ code: (await rest.createInvite()).code })),
   } satisfies Partial<CoreHandlers>
 }

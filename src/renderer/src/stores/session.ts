@@ -65,7 +65,7 @@ export const useSession = create<SessionStore>()((set) => {
     signOut: () => run(() => ipc()['session/logout']()),
     createInvite: async () => {
       try {
-        return (await ipc()['admin/createInvite']()).code
+        return (await ipc()['admin/createInvite']({})).code
       } catch {
         return null
       }
