@@ -57,7 +57,10 @@ export const MessageRow = memo(function MessageRow({
   const external = entry.message?.external_sender
   const stored = entry.message
   const canReply = stored !== null && !deleted
-  const sender = entry.own ? 'You' : external?.name || entry.sender_name
+  const deactivatedSender = !entry.own && !external && people[entry.sender_id]?.deactivated
+  const sender = entry.own
+    ? 'You'
+    : external?.name || `${entry.sender_name}${deactivatedSender ? ' (deactivated)' : ''}`
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
