@@ -3,13 +3,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RestClient } from '../../../src/main/core/restClient'
 import { AUDIT_CSV_COLUMNS } from '../../../src/shared/audit'
-import {
-  CoreFixture,
-  freshName,
-  removeDir,
-  serverPerFile,
-  tempDir,
-} from './support/coreFixture'
+import { CoreFixture, freshName, removeDir, serverPerFile, tempDir } from './support/coreFixture'
 
 const PASSWORD = 'correct horse battery'
 
@@ -61,7 +55,10 @@ describe('app core: the admin console (real server)', () => {
     const name = freshName('member')
     const app = newDevice()
     await app.core.start()
-    const session = await app.core.handle('session/register', { username: name, password: PASSWORD })
+    const session = await app.core.handle('session/register', {
+      username: name,
+      password: PASSWORD,
+    })
     await app.waitForStatus('connected')
     return { app, name, id: session.user!.id }
   }
@@ -235,7 +232,10 @@ describe('app core: the admin console (real server)', () => {
       await admin.core.handle('admin/exportAudit', { user_id: member.id, kind: 'role_changed' }),
     ).toEqual({ saved: true })
     expect(admin.saveDialogs.at(-1)).toMatch(/^tidings-audit-\d{4}-\d{2}-\d{2}\.csv$/)
-    const lines = readFileSync(admin.savePath, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+    const lines = readFileSync(admin.savePath, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/)
     expect(lines[0]).toBe(AUDIT_CSV_COLUMNS.join(','))
     expect(lines).toHaveLength(3)
     expect(lines.slice(1).every((line) => line.includes(member.name))).toBe(true)
