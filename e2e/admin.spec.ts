@@ -33,9 +33,7 @@ async function aliceWithBobInvited(world: World): Promise<DesktopClient> {
   return alice
 }
 
-test('Alice deactivates Bob (his app signs out), reactivates him and resets his password', async ({
-  world,
-}) => {
+test('Alice deactivates Bob (his app signs out) and reactivates him', async ({ world }) => {
   const alice = await aliceWithBobInvited(world)
   const bob = await world.launch()
   const bobPage = await bob.open(world.rendererUrl)
@@ -97,6 +95,20 @@ test('Alice deactivates Bob (his app signs out), reactivates him and resets his 
 
   await bobRow.getByRole('button', { name: 'Reactivate' }).click()
   await expect(bobRow.getByTestId('person-state')).toHaveText('Active')
+  await signInInApp(bobPage, BOB.password)
+})
+
+test('Alice issues a reset code; Bob sets a new password with it; promoted, his app follows', async ({
+  world,
+}) => {
+  const alice = await aliceWithBobInvited(world)
+  const bob = await world.launch()
+  const bobPage = await bob.open(world.rendererUrl)
+  const form = bobPage.getByTestId('login-form')
+  await expect(form).toHaveAttribute('data-mode', 'signin')
+  const settings = await alice.open(world.rendererUrl, 'settings.html')
+  const people = settings.getByTestId('people-section')
+  const bobRow = people.locator('[data-testid="person-row"][data-username="bob"]')
 
   // A reset code, shown once, typed into Bob's "I have a password reset code" form.
   await bobRow.getByRole('button', { name: 'Reset password' }).click()
