@@ -1,6 +1,4 @@
-import fs from 'node:fs'
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import path from 'node:path'
 import { LocalLeases, type Leases } from './cluster/leases'
 import type { ResolvedOptions } from './config'
 import type { ServerContext } from './context'
@@ -17,6 +15,8 @@ import type { Person } from '../src/shared/models'
 import { Accounts } from './services/accounts'
 import { Attachments } from './services/attachments'
 import { AuditLog } from './services/auditLog'
+import { FairPool } from './services/fairPool'
+import { PasswordHasher } from './services/passwords'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
 import { Invites } from './services/invites'
@@ -31,7 +31,10 @@ import { UserAdministration } from './services/userAdministration'
 import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
 import type { Database } from './storage/database'
 import type { ControlEvent } from './storage/eventSink'
+import { makePrivateDir, prepareSqliteFolder } from './storage/dataFolder'
 import { EventReader } from './storage/eventReader'
+import { StorageHealth } from './storage/storageHealth'
+import { nowIso } from './clock'
 import { EventRetention, readRetentionFloor } from './storage/eventRetention'
 import { openPostgresStorage } from './storage/postgres/postgresStorage'
 import { SqliteDatabase } from './storage/sqlite/sqliteDatabase'
@@ -104,7 +107,7 @@ export async function buildServerContext(
   options: ResolvedOptions,
   log: ServerLog,
 ): Promise<ServerServices> {
-  fs.mkdirSync(options.dataDir, { recursive: true })
+  makePrivateDir(options.dataDir)
   const hub = new ConnectionHub()
   const failureOf = (what: string) => (error: unknown) => log.error({ err: error }, what)
   const reportError = failureOf('applying a control event failed')
@@ -112,6 +115,7 @@ export async function buildServerContext(
   // them: the applier reads them from here once they exist.
   const targets: Partial<ControlTargets> = { hub, reportError }
   const late: { accounts?: Accounts; feed?: LiveFeed } = {}
+  const hashingPool = new FairPool(options.scryptConcurrency, options.scryptMaxWaiting)
   const metrics = createMetrics(
     () => hub.size,
     {
@@ -119,6 +123,7 @@ export async function buildServerContext(
         late.feed ? Math.max(0, (await late.feed.committedMax()) - late.feed.watermark) : 0,
     },
     { engine: options.databaseUrl ? 'postgres' : 'sqlite' },
+    () => hashingPool.waiting,
   )
   const needs: StorageNeeds = {
     options,
@@ -138,11 +143,10 @@ export async function buildServerContext(
   late.feed = core.feed
 
   const audit = new AuditLog(db, unitOfWork)
-  const accounts = new Accounts(db, unitOfWork, audit, options.openRegistration, {
-    N: options.scryptCost,
-    r: 8,
-    p: 1,
-  })
+  const hasher = new PasswordHasher({ N: options.scryptCost, r: 8, p: 1 }, hashingPool, () =>
+    metrics.passwordHashed(),
+  )
+  const accounts = new Accounts(db, unitOfWork, audit, options.openRegistration, hasher)
   late.accounts = accounts
   const conversations = new Conversations(db)
   const messages = new Messages(db, conversations)
@@ -152,25 +156,41 @@ export async function buildServerContext(
   const reactions = new Reactions(conversations, messages)
   const retention = new EventRetention(db, unitOfWork)
   await retention.load()
-  const attachments = new Attachments(
-    db,
-    core.attachmentBytes,
-    conversations,
-    unitOfWork,
-    options.attachmentMaxBytes,
-  )
+  const attachments = new Attachments(db, core.attachmentBytes, conversations, unitOfWork, {
+    maxBytes: options.attachmentMaxBytes,
+    deadlines: { totalMs: options.uploadTimeoutMs, idleMs: options.bodyTimeoutMs },
+    unsentQuotaBytes: options.unsentUploadQuotaBytes,
+    storageQuotaBytes: options.userStorageQuotaBytes,
+  })
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
-  const integrations = new Integrations({
-    db,
-    unitOfWork,
-    conversations,
-    messages,
-    box: core.box,
-    leases: core.leases,
-    log,
-  })
+  const integrations = new Integrations(
+    {
+      db,
+      unitOfWork,
+      conversations,
+      messages,
+      box: core.box,
+      leases: core.leases,
+      log,
+    },
+    { allowPrivateMailHosts: options.allowPrivateMailHosts },
+  )
   Object.assign(targets, { accounts, branding, integrations })
+
+  // A settings row rewritten and committed: what /healthz tries while the storage is full.
+  const storage = new StorageHealth(async () => {
+    const now = nowIso()
+    await unitOfWork.transaction((tx) =>
+      tx.run(
+        tx.q
+          .insertInto('settings')
+          .values({ key: 'storage_probe', value: now })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: now })),
+      ),
+    )
+    await unitOfWork.durable()
+  })
 
   const ctx: ServerContext = {
     options,
@@ -182,7 +202,7 @@ export async function buildServerContext(
     accounts,
     audit,
     invites: new Invites(db, unitOfWork, audit),
-    passwordResets: new PasswordResets(unitOfWork, accounts, audit),
+    passwordResets: new PasswordResets(db, unitOfWork, hasher, audit),
     userAdministration: new UserAdministration(db, unitOfWork, accounts, audit),
     lastSeen: new LastSeen(unitOfWork, failureOf('recording when users were last seen failed')),
     branding,
@@ -198,6 +218,7 @@ export async function buildServerContext(
     typing: core.typing,
     leases: core.leases,
     metrics,
+    storage,
     nodeId: core.nodeId,
   }
   return {
@@ -212,7 +233,7 @@ export async function buildServerContext(
 /** The embedded engine: one SQLite file, one writer, every lease this node's. */
 async function openSqliteStorage(needs: StorageNeeds): Promise<StorageCore> {
   const { options, hub } = needs
-  const db = new SqliteDatabase(path.join(options.dataDir, 'tidings.db'))
+  const db = new SqliteDatabase(prepareSqliteFolder(options.dataDir, options.init))
   runSqliteMigrations(db)
   const branding = new BrandingSettings(db)
   await branding.load()

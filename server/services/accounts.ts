@@ -12,7 +12,7 @@ import {
 import type { Database, Queryable } from '../storage/database'
 import type { Tx, UnitOfWork } from '../storage/unitOfWork'
 import type { AuditLog } from './auditLog'
-import { DEFAULT_SCRYPT, hashPassword, verifyPassword, type ScryptParams } from './passwords'
+import type { PasswordHasher } from './passwords'
 import { SessionCache } from './sessionCache'
 import { hashSecret, newToken } from './tokens'
 
@@ -62,13 +62,8 @@ export class Accounts {
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditLog,
     private readonly openRegistration: boolean,
-    private readonly scrypt: ScryptParams = DEFAULT_SCRYPT,
+    private readonly hasher: PasswordHasher,
   ) {}
-
-  /** The scrypt parameters of this server's new hashes (password resets hash with them too). */
-  get hashParams(): ScryptParams {
-    return this.scrypt
-  }
 
   async userCount(db: Queryable = this.db): Promise<number> {
     const row = await db.first(
@@ -120,17 +115,32 @@ export class Accounts {
     return rows.map((row) => row.id)
   }
 
-  async register(body: RegisterBody, address: string | null): Promise<AuthResult> {
+  /**
+   * Registers an account. `address` is the client's, for the audit log; `hashTurn` whose turn it
+   * is in the hashing pool (the address, IPv6 by /64). A registration that cannot succeed (no
+   * invite or one that is not usable, a taken username) is refused before the password is
+   * hashed, so refusals cost no scrypt.
+   */
+  async register(
+    body: RegisterBody,
+    address: string,
+    hashTurn: string = address,
+  ): Promise<AuthResult> {
+    if ((await this.userCount()) > 0 && !this.openRegistration) {
+      if (!body.invite_code) throw noInvite()
+      if (!(await this.inviteUsable(body.invite_code))) throw badInvite()
+    }
+    if (await this.usernameTaken(body.username)) throw usernameTaken()
     // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await hashPassword(body.password, this.scrypt)
+    const passwordHash = await this.hasher.hash(body.password, hashTurn)
+    // The checks above are repeated where they decide: two registrations may race for the first
+    // account, an invite or a name.
     return this.unitOfWork.run(async (tx) => {
       const first = (await this.userCount(tx)) === 0
       const now = nowIso()
       let inviteId: number | undefined
       if (!first && !this.openRegistration) {
-        if (!body.invite_code) {
-          throw forbidden('Registration needs an invite code from an administrator.')
-        }
+        if (!body.invite_code) throw noInvite()
         const consumed = await tx.first(
           tx.q
             .updateTable('invites')
@@ -141,9 +151,7 @@ export class Accounts {
             .where('expires_at', '>', now)
             .returning('id'),
         )
-        if (!consumed) {
-          throw forbidden('The invite code is invalid, expired or already used.')
-        }
+        if (!consumed) throw badInvite()
         inviteId = consumed.id
       }
       // The unique username decides between two registrations of one name, on any node.
@@ -161,7 +169,7 @@ export class Accounts {
           .onConflict((oc) => oc.doNothing())
           .returning(['id', 'username', 'display_name', 'role']),
       )
-      if (!inserted) throw new HttpError(409, 'username_taken', 'That username is taken.')
+      if (!inserted) throw usernameTaken()
       if (inviteId !== undefined) {
         await tx.run(
           tx.q.updateTable('invites').set({ used_by: inserted.id }).where('id', '=', inviteId),
@@ -181,18 +189,27 @@ export class Accounts {
   }
 
   /**
-   * Signs in: a new token for the right password of an active account. Every outcome is in the
-   * audit log, failures too (an unknown username among them, as typed).
+   * Signs in: a new token for the right password of an active account. An unknown username costs
+   * the same scrypt as a known one (a hash made once at the first login stands in), so timing
+   * tells nothing; both run in the hashing pool under `hashTurn` (the client's address, IPv6 by
+   * /64). Every outcome is in the audit log under `address`, failures too (an unknown username
+   * among them, as typed).
    */
-  async login(username: string, password: string, address: string | null): Promise<AuthResult> {
+  async login(
+    username: string,
+    password: string,
+    address: string,
+    hashTurn: string = address,
+  ): Promise<AuthResult> {
     const row = await this.db.first(
       this.db.q
         .selectFrom('users')
         .select(['id', 'username', 'display_name', 'role', 'password_hash', 'deactivated_at'])
         .where('username', '=', username),
     )
-    this.dummyHash ??= hashPassword('not a real password', this.scrypt)
-    const valid = await verifyPassword(password, row?.password_hash ?? (await this.dummyHash))
+    this.dummyHash ??= this.hasher.hashNow('not a real password')
+    const stored = row?.password_hash ?? (await this.dummyHash)
+    const valid = await this.hasher.verify(password, stored, hashTurn)
     const failed = async (reason: string) =>
       this.audit.appendAlone({
         kind: 'sign_in_failed',
@@ -249,13 +266,14 @@ export class Accounts {
       this.db.q.selectFrom('users').select('password_hash').where('id', '=', caller.user.id),
     )
     if (!row) throw unauthorized()
-    if (!(await verifyPassword(currentPassword, row.password_hash))) throw wrongPassword()
+    const key = `user:${caller.user.id}`
+    if (!(await this.hasher.verify(currentPassword, row.password_hash, key))) throw wrongPassword()
     // scrypt normalizes to NFKC, so only that comparison tells whether the hash would be the same.
     if (currentPassword.normalize('NFKC') === newPassword.normalize('NFKC')) {
       throw badRequest('The new password must differ from the current one.')
     }
     // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await hashPassword(newPassword, this.scrypt)
+    const passwordHash = await this.hasher.hash(newPassword, key)
     return this.unitOfWork.run(async (tx) => {
       // Both awaits above let other requests run: another device may have revoked this token
       // or changed the password meanwhile, and neither may be undone by this older request.
@@ -310,6 +328,27 @@ export class Accounts {
     const { expires_at: expiresAt, ...user } = row
     this.cache.remember(tokenHash, user, Date.parse(expiresAt))
     return { user, tokenHash }
+  }
+
+  /** True when `code` is an invite neither used, revoked nor expired (nothing is consumed). */
+  private async inviteUsable(code: string): Promise<boolean> {
+    const row = await this.db.first(
+      this.db.q
+        .selectFrom('invites')
+        .select('code_hash')
+        .where('code_hash', '=', hashSecret(code))
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', nowIso()),
+    )
+    return row !== undefined
+  }
+
+  private async usernameTaken(username: string): Promise<boolean> {
+    const row = await this.db.first(
+      this.db.q.selectFrom('users').select('id').where('username', '=', username),
+    )
+    return row !== undefined
   }
 
   /** Renames the user; every node forgets its cached copy. */
@@ -385,6 +424,12 @@ export class Accounts {
     return revoked
   }
 }
+
+/** A registration without an invite where one is needed (counted as a failed invite attempt). */
+export const noInvite = () => forbidden('Registration needs an invite code from an administrator.')
+/** An invite that is unknown, expired or used (counted as a failed invite attempt). */
+export const badInvite = () => forbidden('The invite code is invalid, expired or already used.')
+const usernameTaken = () => new HttpError(409, 'username_taken', 'That username is taken.')
 
 async function tokenExists(db: Queryable, tokenHash: string): Promise<boolean> {
   const row = await db.first(

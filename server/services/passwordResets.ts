@@ -3,11 +3,11 @@ import { Limits } from '../../src/shared/limits'
 import type { AuthResult, PasswordResetIssued } from '../../src/shared/models'
 import { nowIso } from '../clock'
 import { HttpError, conflict, notFound } from '../http/httpError'
+import type { Database } from '../storage/database'
 import type { UnitOfWork } from '../storage/unitOfWork'
-import type { Accounts } from './accounts'
 import { issueToken, revokeAllTokens, touchActiveUser } from './accounts'
 import type { AuditLog } from './auditLog'
-import { hashPassword } from './passwords'
+import type { PasswordHasher } from './passwords'
 import type { AdminActor } from './userAdministration'
 import { hashSecret } from './tokens'
 
@@ -28,8 +28,9 @@ export const invalidResetCode = () =>
  */
 export class PasswordResets {
   constructor(
+    private readonly db: Database,
     private readonly unitOfWork: UnitOfWork,
-    private readonly accounts: Accounts,
+    private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
   ) {}
 
@@ -74,12 +75,23 @@ export class PasswordResets {
 
   /**
    * Uses a code: the new password replaces the old, every token of the user is revoked (their
-   * sockets closed with 4001 everywhere), and the caller is signed in with a new one.
+   * sockets closed with 4001 everywhere), and the caller is signed in with a new one. `address`
+   * is the client's, for the audit log; `hashTurn` whose turn it is in the hashing pool (the
+   * address, IPv6 by /64). A code that is not usable is refused before the new password is
+   * hashed, so a wrong code costs no scrypt (the code itself is stored as its SHA-256, like a
+   * token: 96 random bits need no slow hash).
    */
-  async redeem(code: string, newPassword: string, address: string | null): Promise<AuthResult> {
-    // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await hashPassword(newPassword, this.accounts.hashParams)
+  async redeem(
+    code: string,
+    newPassword: string,
+    address: string,
+    hashTurn: string = address,
+  ): Promise<AuthResult> {
     const codeHash = hashSecret(code)
+    if (!(await this.codeUsable(codeHash))) throw invalidResetCode()
+    // Hash before the unit of work: the slow part must not hold the database. The code is
+    // claimed again where it decides: two requests may race for it.
+    const passwordHash = await this.hasher.hash(newPassword, hashTurn)
     return this.unitOfWork.run(async (tx) => {
       const now = nowIso()
       // Claimed by a conditional update: of two requests with one code, one claims it.
@@ -114,5 +126,18 @@ export class PasswordResets {
       )
       return { token: await issueToken(tx, userId), user: user! }
     })
+  }
+
+  /** True when `codeHash` is a code neither used nor expired (nothing is claimed). */
+  private async codeUsable(codeHash: string): Promise<boolean> {
+    const row = await this.db.first(
+      this.db.q
+        .selectFrom('password_resets')
+        .select('user_id')
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', nowIso()),
+    )
+    return row !== undefined
   }
 }

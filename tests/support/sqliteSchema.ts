@@ -5,15 +5,16 @@ import { migrations } from '../../server/storage/migrations'
 const UNDO: Record<number, string> = {
   12: `drop table audit_log;
        drop table password_resets;
-       create table invites_v10 (code_hash text primary key,
+       create table invites_v11 (code_hash text primary key,
          created_by integer not null references users (id), created_at text not null,
          expires_at text not null, used_by integer references users (id), used_at text);
-       insert into invites_v10 select code_hash, created_by, created_at, expires_at, used_by, used_at
+       insert into invites_v11 select code_hash, created_by, created_at, expires_at, used_by, used_at
          from invites;
        drop table invites;
-       alter table invites_v10 rename to invites;
+       alter table invites_v11 rename to invites;
        alter table users drop column deactivated_at;
        alter table users drop column last_seen_at`,
+  11: 'drop index attachments_uploader',
   10: 'drop index conversations_direct_pair; alter table conversations drop column direct_pair',
   9: 'drop table attachments',
   8: 'drop table message_reactions',
