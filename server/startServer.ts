@@ -19,10 +19,12 @@ import { eventRoutes } from './routes/eventRoutes'
 import { exportRoutes } from './routes/exportRoutes'
 import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
+import { auditRoutes } from './routes/auditRoutes'
 import { contactRoutes } from './routes/contactRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
+import { peopleRoutes } from './routes/peopleRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
 import { threadRoutes } from './routes/threadRoutes'
 import { linkPreviewRoutes } from './routes/linkPreviewRoutes'
@@ -45,6 +47,7 @@ export interface RunningServer {
 }
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+const DAY_MS = 24 * 60 * 60 * 1000
 /** How often uploads that no message claimed within their day are removed. */
 const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
 /** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
@@ -103,7 +106,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if ((await ctx.messageRetention.sweep(() => closingDown)) > 0) await prune()
   }
   await sweepExpired()
+  // The audit log is kept for its retention period and never beyond its most entries.
+  const pruneAudit = () =>
+    ctx.audit.prune({
+      maxAgeMs: opts.auditRetentionDays * DAY_MS,
+      maxEntries: opts.auditMaxEntries,
+    })
   await prune()
+  await pruneAudit()
   await attachments.sweepUnsent()
   leases.hold('prune', periodicJob(PRUNE_INTERVAL_MS, prune, logError('event pruning failed')))
   const retentionSweep = periodicJob(
@@ -113,6 +123,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   )
   services.setRetentionSweep(retentionSweep)
   leases.hold('message-retention', retentionSweep)
+  leases.hold(
+    'audit-prune',
+    periodicJob(PRUNE_INTERVAL_MS, pruneAudit, logError('audit log pruning failed')),
+  )
   leases.hold(
     'attachment-sweep',
     periodicJob(
@@ -172,6 +186,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     exportRoutes,
     adminRoutes,
     retentionRoutes,
+    peopleRoutes,
+    auditRoutes,
     brandingRoutes,
     conversationRoutes,
     messageRoutes,
@@ -218,6 +234,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // client told 1001 reconnects at once, and one let in meanwhile was never closed, so the
       // close waited on it for as long as it stayed.
       await Promise.all([app.close(), integrations.stop(), stopIndexing()])
+      await ctx.lastSeen.stop()
       await services.close()
     })()
     return closing

@@ -8,6 +8,7 @@ export interface ControlTargets {
   accounts: {
     forgetSessions(tokenHashes: readonly string[]): void
     forgetUser(userId: number): void
+    forgetDeactivated(userId: number): void
   }
   branding: { load(): Promise<unknown> }
   /** The message retention sweep: runs now where its lease is held (not before start-up). */
@@ -27,8 +28,9 @@ export interface ControlTargets {
 /**
  * Applies a control event to this node (see storage/eventSink's ControlEvent): forgets revoked
  * sessions and closes their sockets (4001, never to be resumed with that token), forgets a
- * changed user, reads the branding again, sweeps expired messages now (where that job runs), or
- * sends a queued mail if this node runs its account's mail.
+ * changed user, shuts a deactivated account out (every session and socket), reads the branding
+ * again, sweeps expired messages now (where that job runs), or sends a queued mail if this node
+ * runs its account's mail.
  */
 export function applyControl(targets: ControlTargets, control: ControlEvent): void {
   switch (control.kind) {
@@ -43,6 +45,10 @@ export function applyControl(targets: ControlTargets, control: ControlEvent): vo
       return
     case 'user_changed':
       targets.accounts.forgetUser(control.user_id)
+      return
+    case 'user_deactivated':
+      targets.accounts.forgetDeactivated(control.user_id)
+      targets.hub.closeUser(control.user_id, CloseCode.Unauthorized, 'account deactivated')
       return
     case 'branding_changed':
       targets.branding.load().catch(targets.reportError)

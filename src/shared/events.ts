@@ -28,6 +28,9 @@ export interface EventDataMap {
   email_received: EmailReceivedData
   email_sent: EmailSentData
   system_notification: SystemNotificationData
+  user_deactivated: UserChangedData
+  user_reactivated: UserChangedData
+  user_role_changed: UserChangedData
 }
 
 export interface MessageEventData {
@@ -144,6 +147,15 @@ export interface SystemNotificationData {
   level: 'info' | 'warning' | 'critical'
   /** Present when kind is timezone_changed. */
   timezone?: string
+}
+
+/**
+ * An administrator deactivated or reactivated an account, or changed its role: the user as they
+ * are now (`deactivated` set on a deactivated account, `online` false for it). Every active user
+ * receives it, so that pickers, presence and the "deactivated" mark follow at once.
+ */
+export interface UserChangedData {
+  user: Person
 }
 
 /**

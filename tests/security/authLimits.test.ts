@@ -106,6 +106,35 @@ describe('guessing passwords', () => {
     expect((await register(server, 'latecomer', '3', invite)).status).toBe(201)
   })
 
+  it('counts reset codes with logins per address, and checks a code before hashing', async () => {
+    const server = await start({ authAttemptsPerAddress: 5, authAttemptsPerMinute: 1000 })
+    const admin = await registerAdmin(server.url)
+    const member = await registerMember(admin, 'forgetful')
+    const issued = await admin.rest.post<{ code: string }>(
+      `/admin/users/${member.user.id}/password-reset`,
+    )
+    expect(issued.status).toBe(201)
+    const reset = (address: string, code: string) =>
+      requestFrom(server.url, 'POST', '/auth/password-reset', {
+        localAddress: from(address),
+        body: { code, new_password: 'a brand new secret' },
+      })
+    const before = await hashesComputed(server)
+    const answers: RawAnswer[] = []
+    for (let i = 0; i < 3; i += 1) answers.push(await reset('2', `guess${i}`))
+    // No scrypt for a code that cannot be used.
+    expect(await hashesComputed(server)).toBe(before)
+    answers.push(await login(server, 'forgetful', '2'), await login(server, 'forgetful', '2'))
+    // The address's sixth attempt, reset or login alike, is refused: even with the valid code.
+    answers.push(await reset('2', issued.data.code))
+    expect(statuses(answers)).toEqual([403, 403, 403, 401, 401, 429])
+    expect(answers[5]!.json).toEqual(RATE_LIMITED)
+    // From another address the code works: two logins and this new password were hashed.
+    const used = await reset('3', issued.data.code)
+    expect(used.status).toBe(200)
+    expect(await hashesComputed(server)).toBe(before + 3)
+  })
+
   it(
     'keeps a real user’s login quick while one address floods logins of unknown users',
     {

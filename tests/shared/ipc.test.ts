@@ -22,6 +22,8 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'session/register',
   'session/login',
   'session/logout',
+  'session/resetPassword',
+  'links/takePrefill',
   'connection/get',
   'users/list',
   'conversations/list',
@@ -72,6 +74,17 @@ const SETTINGS_CHANNELS: InvokeChannel[] = [
   'session/exportData',
   'admin/getRetention',
   'admin/setRetention',
+  'admin/createInvite',
+  'admin/listInvites',
+  'admin/revokeInvite',
+  'admin/listUsers',
+  'admin/setRole',
+  'admin/deactivateUser',
+  'admin/reactivateUser',
+  'admin/signOutUser',
+  'admin/resetPassword',
+  'admin/listAudit',
+  'admin/exportAudit',
 ]
 
 describe('the IPC table', () => {

@@ -123,6 +123,27 @@ export class AccountSessions {
     return this.signIn(await this.options.rest.login(username, password))
   }
 
+  /**
+   * A new password with an administrator's reset code: the server signs out every device of the
+   * user and signs this one in.
+   */
+  async resetPassword(body: Parameters<RestClient['resetPassword']>[0]): Promise<SessionState> {
+    return this.signIn(await this.options.rest.resetPassword(body))
+  }
+
+  /**
+   * The signed-in user changed on the server (an administrator changed their role): the session
+   * keeps the new copy, stored, and every window hears of it.
+   */
+  userChanged(user: User): void {
+    const session = this.current
+    if (!session || session.user.id !== user.id || this.options.isStopped()) return
+    if (session.user.role === user.role && session.user.display_name === user.display_name) return
+    session.user = { ...session.user, role: user.role, display_name: user.display_name }
+    this.options.store.setJson(this.userKey, session.user)
+    this.push()
+  }
+
   async signOut(): Promise<SessionState> {
     if (this.current) {
       try {

@@ -14,19 +14,23 @@ import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { AccountsSection } from './AccountsSection'
 import { DataExportSection } from './DataExportSection'
+import { AuditLogSection } from './AuditLogSection'
+import { InvitesSection } from './InvitesSection'
 import { PasswordSection } from './PasswordSection'
+import { PeopleSection } from './PeopleSection'
 import { PinnedSection } from './PinnedSection'
 import { RetentionSection } from './RetentionSection'
 import { TimezonePicker } from './TimezonePicker'
 
 /**
  * The settings window: organization timezone, clock, appearance, notifications, mutes, DND,
- * connected accounts, password and other devices, the user's data export, message retention
- * (admins), server.
+ * connected accounts, password and other devices, the user's data export, server; for an
+ * administrator, message retention and the admin console's people, invites and audit log.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
   const error = usePreferences((s) => s.error)
+  const isAdmin = useSession((s) => s.session?.user?.role === 'admin')
   return (
     <div className="settings">
       <header className="settings__header">
@@ -50,6 +54,9 @@ export function SettingsApp() {
         <DataExportSection />
         <RetentionSection />
         <ServerSection />
+        {isAdmin && <PeopleSection />}
+        {isAdmin && <InvitesSection />}
+        {isAdmin && <AuditLogSection />}
       </main>
     </div>
   )
