@@ -1,4 +1,7 @@
-/** The signed-in user's local preferences, kept by main and edited in the settings window. */
+/**
+ * The user's local preferences, kept by main and edited in the settings window: this device's,
+ * except the muted and pinned conversations, which are each server's (conversation ids are).
+ */
 export type ClockStyle = '12h' | '24h'
 
 /**
@@ -33,8 +36,11 @@ export interface Preferences {
   pinned_conversation_ids: number[]
   dnd: DoNotDisturb
   theme: ThemePreference
-  /** A remote server to use; null runs the bundled server. */
-  server_url: string | null
+  /**
+   * Tidings downloads and installs its updates (Settings → Updates); an administrator's policy
+   * wins over it (src/main/core/updatePolicy.ts).
+   */
+  auto_update: boolean
 }
 
 /** A short list stays a list of favourites (Telegram's free limit; Signal allows 4). */
@@ -49,5 +55,5 @@ export const DEFAULT_PREFERENCES: Preferences = {
   pinned_conversation_ids: [],
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   theme: 'system',
-  server_url: null,
+  auto_update: true,
 }

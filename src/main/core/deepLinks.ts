@@ -1,22 +1,27 @@
 import { parseDeepLink, type DeepLink } from '../../shared/deepLinks'
+import type { Invite } from '../../shared/ipc'
+import type { ServerCoordinator } from './serverCoordinator'
 
 /**
  * What a `tidings://` link does (src/shared/deepLinks.ts parses it), decided without Electron:
  * `routeDeepLink` is the rule, `DeepLinkHandler` applies it to links arriving from a cold start's
  * argv, a second instance's argv or macOS's `open-url`, holding them until the app can act.
  *
- * The rule that matters: a link never changes the server on its own. An invite for the server in
- * use fills in the registration form; an invite for another server asks the user first, and a
- * server fixed on the command line (`--server-url`, TIDINGS_SERVER_URL) is not switched at all.
+ * The rule that matters: a link never adds a server on its own. An invite for a listed server
+ * shows that server with the registration form filled in; an invite for another server asks the
+ * user before adding it, and while a server is fixed on the command line (`--server-url`,
+ * TIDINGS_SERVER_URL) none is added at all.
  */
 
 export interface DeepLinkContext {
-  /** The server in use (the bundled one's loopback URL when embedded). */
+  /** The listed servers (the bundled one has no address: no invite is ever for it). */
+  servers: readonly { id: string; url: string | null }[]
+  /** The server the windows show, and its address (the bundled one's loopback URL). */
+  activeServerId: string
   serverUrl: string
-  /** The app runs its bundled server: a remote invite means switching away from it. */
-  embedded: boolean
-  /** The server was given by --server-url or TIDINGS_SERVER_URL: links cannot change it. */
+  /** The server was given by --server-url or TIDINGS_SERVER_URL: links cannot add another. */
   serverFixed: boolean
+  /** Signed in on the active server. */
   signedIn: boolean
 }
 
@@ -27,9 +32,11 @@ export type DeepLinkAction =
   | { type: 'wait-for-sign-in'; conversation_id: number }
   /** Show the registration form filled in (signed out), or say to sign out first (signed in). */
   | { type: 'prefill-registration'; server_url: string; code: string; signed_in: boolean }
-  /** Ask the user whether to switch to the invite's server (and restart there). */
-  | { type: 'confirm-server-switch'; from: string | null; to: string; code: string }
-  /** The invite's server differs from one fixed on the command line: say so, change nothing. */
+  /** The invite is for another listed server: show it, then prefill its registration form. */
+  | { type: 'show-server'; server_id: string; server_url: string; code: string }
+  /** Ask the user whether to add the invite's server (and then show it, the form filled in). */
+  | { type: 'confirm-add-server'; to: string; code: string }
+  /** The invite's server is not the one fixed on the command line: say so, change nothing. */
   | { type: 'server-fixed'; current: string; requested: string }
 
 export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLinkAction {
@@ -38,8 +45,8 @@ export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLin
       ? { type: 'open-conversation', conversation_id: link.conversation_id }
       : { type: 'wait-for-sign-in', conversation_id: link.conversation_id }
   }
-  const sameServer = !context.embedded && link.server_url === context.serverUrl
-  if (sameServer) {
+  const listed = context.servers.find((server) => server.url === link.server_url)
+  if (listed?.id === context.activeServerId) {
     return {
       type: 'prefill-registration',
       server_url: link.server_url,
@@ -47,15 +54,18 @@ export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLin
       signed_in: context.signedIn,
     }
   }
+  if (listed) {
+    return {
+      type: 'show-server',
+      server_id: listed.id,
+      server_url: link.server_url,
+      code: link.code,
+    }
+  }
   if (context.serverFixed) {
     return { type: 'server-fixed', current: context.serverUrl, requested: link.server_url }
   }
-  return {
-    type: 'confirm-server-switch',
-    from: context.embedded ? null : context.serverUrl,
-    to: link.server_url,
-    code: link.code,
-  }
+  return { type: 'confirm-add-server', to: link.server_url, code: link.code }
 }
 
 /** What the handler needs from the app: each a small step the Electron layer supplies. */
@@ -65,27 +75,69 @@ export interface DeepLinkHost {
   /** Whether the signed-in user is in that conversation (a link may name any number). */
   isMember(conversationId: number): Promise<boolean>
   openConversation(conversationId: number): void
-  prefillRegistration(invite: { server_url: string; code: string }): void
+  prefillRegistration(invite: Invite): void
   /** A short notice to the user (a link that cannot be followed, and why). */
   notice(message: string): void
   /** Asks the user; true only on an explicit yes. */
-  confirmServerSwitch(request: { from: string | null; to: string }): Promise<boolean>
-  /** Saves the new server and restarts with `link`, which then prefills the form there. */
-  switchServerAndRestart(serverUrl: string, link: string): Promise<void>
+  confirmAddServer(request: { to: string }): Promise<boolean>
+  /** Shows a listed server. */
+  activateServer(serverId: string): Promise<void>
+  /** Adds a server and shows it; rejects when it does not answer. */
+  addServer(serverUrl: string): Promise<void>
   log(message: string): void
+}
+
+/** The dialogs and the window, which only the Electron layer (or a test) has. */
+export interface DeepLinkUi {
+  showWindow(): void
+  notice(message: string): void
+  confirmAddServer(request: { to: string }): Promise<boolean>
+  log(message: string): void
+}
+
+/** The host of the app: links act on the server list of `core`, through `ui`'s dialogs. */
+export function serverLinkHost(core: ServerCoordinator, ui: DeepLinkUi): DeepLinkHost {
+  return {
+    context: () => {
+      const list = core.serverList()
+      const session = core.sessionState()
+      return {
+        servers: list.servers.map(({ id, url }) => ({ id, url })),
+        activeServerId: list.active_id,
+        serverUrl: session.server_url,
+        serverFixed: !list.can_change,
+        signedIn: session.user !== null,
+      }
+    },
+    showWindow: () => ui.showWindow(),
+    isMember: async (id) =>
+      (await core.handle('conversations/list', undefined)).some((c) => c.id === id),
+    openConversation: (id) => core.openConversation(id),
+    prefillRegistration: (invite) => core.offerInvite(invite),
+    notice: (message) => ui.notice(message),
+    confirmAddServer: (request) => ui.confirmAddServer(request),
+    activateServer: async (id) => {
+      await core.activate(id)
+    },
+    addServer: async (url) => {
+      await core.add(url)
+    },
+    log: (message) => ui.log(message),
+  }
 }
 
 /**
  * Takes links from every source from the very start of the app. Until `ready(host)` (the window
  * exists and the session is known) they are held, the last one winning; a conversation link while
- * signed out waits for the next sign-in. One server switch is asked about at a time.
+ * signed out waits for the next sign-in. One new server is asked about at a time.
  */
 export class DeepLinkHandler {
   private host: DeepLinkHost | null = null
   private held: string | null = null
-  private conversationAfterSignIn: number | null = null
+  /** A conversation link that waits for a sign-in on the server that was shown. */
+  private conversationAfterSignIn: { id: number; serverId: string } | null = null
   private asking = false
-  private invite: { server_url: string; code: string } | null = null
+  private invite: Invite | null = null
 
   /** A link from argv or open-url. Resolves once it has been acted on (or held). */
   async receive(raw: string): Promise<void> {
@@ -108,18 +160,22 @@ export class DeepLinkHandler {
    * The invite a link asked to fill in, once: the registration form takes it when it shows (so an
    * invite that arrived before the page loaded is not lost), as well as hearing of it at once.
    */
-  takeInvite(): { server_url: string; code: string } | null {
+  takeInvite(): Invite | null {
     const invite = this.invite
     this.invite = null
     return invite
   }
 
-  /** The session changed: a conversation link that waited for a sign-in is followed. */
+  /**
+   * The session changed: a conversation link that waited for a sign-in is followed, once signed
+   * in on the server it came for (conversation ids are per server; another one shown waits).
+   */
   async sessionChanged(signedIn: boolean): Promise<void> {
-    if (!signedIn || this.host === null || this.conversationAfterSignIn === null) return
-    const id = this.conversationAfterSignIn
+    const waiting = this.conversationAfterSignIn
+    if (!signedIn || this.host === null || waiting === null) return
+    if (this.host.context().activeServerId !== waiting.serverId) return
     this.conversationAfterSignIn = null
-    await this.openConversation(this.host, id)
+    await this.openConversation(this.host, waiting.id)
   }
 
   private async handle(host: DeepLinkHost, raw: string): Promise<void> {
@@ -129,37 +185,55 @@ export class DeepLinkHandler {
       host.notice(`Tidings cannot open this link: ${parsed.reason}.`)
       return
     }
-    const action = routeDeepLink(parsed.link, host.context())
+    const context = host.context()
+    const action = routeDeepLink(parsed.link, context)
     switch (action.type) {
       case 'open-conversation':
         await this.openConversation(host, action.conversation_id)
         return
       case 'wait-for-sign-in':
-        this.conversationAfterSignIn = action.conversation_id
+        this.conversationAfterSignIn = {
+          id: action.conversation_id,
+          serverId: context.activeServerId,
+        }
         host.showWindow()
         return
       case 'prefill-registration':
         host.showWindow()
-        if (action.signed_in) {
-          host.notice(
-            'This invite is for a new account. Sign out first to register with it; ' +
-              'the link fills in the form once you are signed out.',
-          )
+        this.prefill(host, { server_url: action.server_url, code: action.code }, action.signed_in)
+        return
+      case 'show-server':
+        host.showWindow()
+        try {
+          await host.activateServer(action.server_id)
+        } catch (error) {
+          host.log(`Could not show ${action.server_url}: ${String(error)}`)
+          return
         }
-        this.invite = { server_url: action.server_url, code: action.code }
-        host.prefillRegistration(this.invite)
+        this.prefill(host, { server_url: action.server_url, code: action.code }, signedIn(host))
         return
       case 'server-fixed':
         host.showWindow()
         host.notice(
           `This invite is for ${action.requested}, but Tidings was started for ` +
-            `${action.current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.`,
+            `${action.current} (--server-url or TIDINGS_SERVER_URL), so it cannot add it.`,
         )
         return
-      case 'confirm-server-switch':
-        await this.confirmSwitch(host, action.from, action.to, raw)
+      case 'confirm-add-server':
+        await this.confirmAdd(host, action.to, action.code)
         return
     }
+  }
+
+  private prefill(host: DeepLinkHost, invite: Invite, signedInThere: boolean): void {
+    if (signedInThere) {
+      host.notice(
+        'This invite is for a new account. Sign out first to register with it; ' +
+          'the link fills in the form once you are signed out.',
+      )
+    }
+    this.invite = invite
+    host.prefillRegistration(invite)
   }
 
   private async openConversation(host: DeepLinkHost, id: number): Promise<void> {
@@ -177,20 +251,30 @@ export class DeepLinkHandler {
     host.openConversation(id)
   }
 
-  private async confirmSwitch(
-    host: DeepLinkHost,
-    from: string | null,
-    to: string,
-    raw: string,
-  ): Promise<void> {
+  private async confirmAdd(host: DeepLinkHost, to: string, code: string): Promise<void> {
     if (this.asking) return
     this.asking = true
     try {
       host.showWindow()
-      if (!(await host.confirmServerSwitch({ from, to }))) return
-      await host.switchServerAndRestart(to, raw)
+      if (!(await host.confirmAddServer({ to }))) return
+      try {
+        await host.addServer(to)
+      } catch (error) {
+        host.log(`Could not add ${to}: ${String(error)}`)
+        host.notice(`Tidings could not add ${to}: ${errorText(error)}`)
+        return
+      }
+      this.prefill(host, { server_url: to, code }, signedIn(host))
     } finally {
       this.asking = false
     }
   }
+}
+
+function signedIn(host: DeepLinkHost): boolean {
+  return host.context().signedIn
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

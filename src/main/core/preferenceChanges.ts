@@ -1,7 +1,7 @@
 import { MAX_PINNED_CONVERSATIONS, type Preferences } from '../../shared/preferences'
 import { CoreError, CoreErrorCode } from './coreError'
 import type { CoreOutputs } from './coreHost'
-import type { PreferencesStore } from './preferencesStore'
+import type { PreferenceSource } from './serverPreferences'
 
 /**
  * Every preference change, from the settings window (settings/set) or from the main window's
@@ -10,7 +10,7 @@ import type { PreferencesStore } from './preferencesStore'
  */
 export class PreferenceChanges {
   constructor(
-    private readonly store: PreferencesStore,
+    private readonly store: PreferenceSource,
     private readonly outputs: CoreOutputs,
   ) {}
 

@@ -52,7 +52,7 @@ const PreferencesPatch = Type.Object(
     theme: Type.Optional(
       Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
     ),
-    server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+    auto_update: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -101,11 +101,6 @@ export function validatePreferencesPatch(patch: unknown): PreferencesPatch {
       throw new CoreError(CoreErrorCode.InvalidRequest, 'dnd.until must be an RFC 3339 instant')
     }
   }
-  if (valid.server_url !== undefined && valid.server_url !== null) {
-    if (!isHttpUrl(valid.server_url)) {
-      throw new CoreError(CoreErrorCode.InvalidRequest, 'server_url must be an http(s) URL')
-    }
-  }
   return valid
 }
 
@@ -141,13 +136,4 @@ export function completePreferences(stored: unknown): Preferences {
     }
   }
   return result
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value)
-    return url.protocol === 'http:' || url.protocol === 'https:'
-  } catch {
-    return false
-  }
 }

@@ -1,7 +1,12 @@
+import { normalizeServerUrl } from '../../shared/deepLinks'
+
 /**
- * True when a preferences change means the app must restart to talk to another server: the
- * server URL differs from the one this run started with (null = bundled server).
+ * The one server earlier versions used, as their preferences kept it (`server_url`; null or
+ * absent: the bundled server). The server list (serverList.ts) starts from it, so a user who
+ * updates keeps their server. An address that is not an http(s) URL counts as none.
  */
-export function serverChoiceChanged(startedWith: string | null, preferred: string | null): boolean {
-  return (startedWith ?? null) !== (preferred ?? null)
+export function legacyServerUrl(storedPreferences: unknown): string | null {
+  if (typeof storedPreferences !== 'object' || storedPreferences === null) return null
+  const value = (storedPreferences as { server_url?: unknown }).server_url
+  return typeof value === 'string' ? normalizeServerUrl(value) : null
 }

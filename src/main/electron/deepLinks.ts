@@ -1,10 +1,10 @@
 import { resolve } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
-import { DEEP_LINK_SCHEME, isDeepLinkArg } from '../../shared/deepLinks'
+import { DEEP_LINK_SCHEME } from '../../shared/deepLinks'
 
 /**
  * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
- * protocol registration, macOS's `open-url`, the dialogs, and the restart onto another server.
+ * protocol registration, macOS's `open-url` and the dialogs.
  * Windows and Linux pass a link in argv: at a cold start (process.argv) or, when Tidings already
  * runs, to the first instance's `second-instance` event (singleInstance.ts).
  */
@@ -50,21 +50,21 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
-/** Asks before switching servers for an invite; true only on "Switch and restart". */
-export async function confirmServerSwitch(
+/** Asks before adding an invite's server; true only on "Add server". */
+export async function confirmAddServer(
   parent: BrowserWindow | null,
-  request: { from: string | null; to: string },
+  request: { to: string },
 ): Promise<boolean> {
   const options = {
     type: 'question' as const,
-    buttons: ['Switch and restart', 'Cancel'],
+    buttons: ['Add server', 'Cancel'],
     defaultId: 1,
     cancelId: 1,
-    message: `Switch Tidings to ${request.to}?`,
+    message: `Add ${request.to} to Tidings?`,
     detail:
-      `The invite link you opened is for the server at ${request.to}. Tidings now uses ` +
-      `${request.from ?? 'its built-in server'}. Switching restarts Tidings and opens the ` +
-      `registration form for that server; Settings can switch back at any time.`,
+      `The invite link you opened is for the server at ${request.to}, which is not in your ` +
+      'list. Adding it shows its registration form; your other servers stay signed in, and ' +
+      'Settings can remove it again.',
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)
@@ -77,15 +77,4 @@ export function showLinkNotice(parent: BrowserWindow | null, message: string): v
   const options = { type: 'info' as const, buttons: ['OK'], message }
   const shown = parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options)
   shown.catch((error: unknown) => console.error('Could not show a link notice', error))
-}
-
-/** The arguments of a restart that opens `link`: this launch's, without the link it came with. */
-export function relaunchArgs(argv: readonly string[], link: string): string[] {
-  return [...argv.slice(1).filter((arg) => !isDeepLinkArg(arg)), link]
-}
-
-/** Restarts the app with `link` among its arguments (after the new server was saved). */
-export function relaunchWithLink(link: string): void {
-  app.relaunch({ args: relaunchArgs(process.argv, link) })
-  app.quit()
 }

@@ -48,6 +48,8 @@ describe('preferences store', () => {
     [{ pinned_conversation_ids: [3, 3] }, '/pinned_conversation_ids'],
     [{ theme: 'sepia' }, '/theme'],
     [{ theme: null }, '/theme'],
+    [{ auto_update: 'yes' }, '/auto_update'],
+    [{ server_url: 'https://chat.example.com' }, '/'],
     [{ surprise: true }, '/'],
   ])('rejects %j naming the field', (patch, where) => {
     const preferences = new PreferencesStore(store)
@@ -62,15 +64,17 @@ describe('preferences store', () => {
     const preferences = new PreferencesStore(store)
     expect(() => preferences.set({ dnd: { mode: 'until', until: 'tomorrow' } })).toThrow(/RFC 3339/)
     expect(() => preferences.set({ dnd: { mode: 'until' } })).toThrow(/needs dnd.until/)
-    expect(() => preferences.set({ server_url: 'ftp://x' })).toThrow(/http/)
-    expect(preferences.set({ server_url: 'https://chat.example.com' }).server_url).toBe(
-      'https://chat.example.com',
-    )
   })
 
   it('completes stored values from an older version and drops unreadable fields', () => {
+    // server_url was the one server of earlier versions: the server list took it over.
     expect(
-      completePreferences({ clock: '24h', notification_privacy: 'loud', dnd: { mode: 'on' } }),
+      completePreferences({
+        clock: '24h',
+        notification_privacy: 'loud',
+        dnd: { mode: 'on' },
+        server_url: 'https://chat.example.com',
+      }),
     ).toEqual({
       ...DEFAULT_PREFERENCES,
       clock: '24h',

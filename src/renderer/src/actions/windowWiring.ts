@@ -2,9 +2,12 @@ import { ipc } from '../ipcClient'
 import { useBranding } from '../stores/branding'
 import { useConnection } from '../stores/connection'
 import { useConversations } from '../stores/conversations'
+import { useInvite } from '../stores/invite'
 import { usePreferences } from '../stores/preferences'
-import { useSession } from '../stores/session'
+import { useServers } from '../stores/servers'
+import { accountOf, useSession } from '../stores/session'
 import { useUi } from '../stores/ui'
+import { useUpdates } from '../stores/updates'
 import { applyEvent } from './applyEvent'
 import { applyOutboxChange } from './messageEvents'
 import { openConversation } from './navigation'
@@ -34,12 +37,17 @@ export function initMainWindow(): () => void {
       'navigation/openConversation',
       ({ conversation_id }) => void openConversation(conversation_id),
     ),
+    tidings.subscribe('navigation/invite', (invite) => useInvite.getState().offer(invite)),
+    tidings.subscribe('servers/changed', (list) => useServers.getState().set(list)),
+    tidings.subscribe('updates/state', (state) => useUpdates.getState().set(state)),
   ]
   void (async () => {
     const loads = [
       useConnection.getState().load(),
       useBranding.getState().load(),
       usePreferences.getState().load(),
+      useServers.getState().load(),
+      useUpdates.getState().load(),
     ]
     const session = await tidings['session/get']().catch(() => null)
     if (session) await applySession(session)
@@ -50,16 +58,25 @@ export function initMainWindow(): () => void {
   }
 }
 
-/** Wires the settings window: it shows session, branding, preferences and the conversations. */
+/**
+ * Wires the settings window: it shows the session, branding, preferences and conversations of the
+ * server the main window shows, the server list and the updater.
+ */
 export function initSettingsWindow(): () => void {
   const tidings = ipc()
   const unsubscribe = [
     tidings.subscribe('settings/changed', (prefs) => usePreferences.getState().set(prefs)),
     tidings.subscribe('branding/changed', (branding) => useBranding.getState().set(branding)),
     tidings.subscribe('session/changed', (session) => {
+      // Another server's conversations are not these: the list is replaced, not merged.
+      if (accountOf(useSession.getState().session) !== accountOf(session)) {
+        useConversations.getState().reset()
+      }
       useSession.getState().set(session)
       void useConversations.getState().load()
     }),
+    tidings.subscribe('servers/changed', (list) => useServers.getState().set(list)),
+    tidings.subscribe('updates/state', (state) => useUpdates.getState().set(state)),
     tidings.on('system_notification', (event) => {
       if (event.data.kind === 'timezone_changed' && event.data.timezone) {
         useBranding.getState().setTimezone(event.data.timezone)
@@ -79,6 +96,8 @@ export function initSettingsWindow(): () => void {
     useBranding.getState().load(),
     usePreferences.getState().load(),
     useConversations.getState().load(),
+    useServers.getState().load(),
+    useUpdates.getState().load(),
   ])
   return () => {
     for (const off of unsubscribe) off()

@@ -1,10 +1,16 @@
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
+import type { Invite, SessionState } from '../../../shared/ipc'
 import { register, signIn } from '../actions/userData'
+import { useInvite } from '../stores/invite'
 import { useSession } from '../stores/session'
 
 type Mode = 'signin' | 'register'
 
-/** Sign in, register with an invite code, or create the first (admin) account. */
+/**
+ * Sign in, register with an invite code, or create the first (admin) account. A tidings:// invite
+ * for this server switches to the registration form with its code filled in: one pushed while
+ * the form shows, or one that arrived before it (taken from main when the form mounts).
+ */
 export function LoginView() {
   const session = useSession((s) => s.session)
   const busy = useSession((s) => s.busy)
@@ -16,6 +22,27 @@ export function LoginView() {
   const [displayName, setDisplayName] = useState('')
   const [invite, setInvite] = useState('')
   const id = useId()
+  const invited = inviteForServer(
+    useInvite((s) => s.pending),
+    session,
+  )
+  const [filledFrom, setFilledFrom] = useState<Invite | null>(null)
+  if (invited && invited !== filledFrom) {
+    setFilledFrom(invited)
+    setMode('register')
+    setInvite(invited.code)
+  }
+
+  useEffect(() => {
+    void useInvite.getState().fetch()
+  }, [])
+
+  useEffect(() => {
+    if (!invited) return
+    useInvite.getState().take()
+    clearError()
+  }, [invited, clearError])
+
   const firstAccount = session?.needs_first_account ?? false
   const registering = firstAccount || mode === 'register'
 
@@ -127,4 +154,16 @@ export function LoginView() {
       </form>
     </div>
   )
+}
+
+/**
+ * The invite the form fills in: only one for the server shown (the bundled one has no address
+ * anyone could be invited to); null otherwise.
+ */
+export function inviteForServer(
+  pending: Invite | null,
+  session: SessionState | null,
+): Invite | null {
+  if (!pending || !session || session.embedded) return null
+  return pending.server_url === session.server_url ? pending : null
 }

@@ -4,21 +4,25 @@ import type {
   NotificationPrivacy,
   ThemePreference,
 } from '../../../shared/preferences'
-import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
+import { formatTimestamp, instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
 import { initSettingsWindow } from '../actions/windowWiring'
 import { useBranding } from '../stores/branding'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
+import { useUpdates } from '../stores/updates'
 import { AccountsSection } from './AccountsSection'
 import { PasswordSection } from './PasswordSection'
 import { PinnedSection } from './PinnedSection'
+import { ServerManager } from './ServerManager'
 import { TimezonePicker } from './TimezonePicker'
+import { UpdatesSection } from './UpdatesSection'
 
 /**
  * The settings window: organization timezone, clock, appearance, notifications, mutes, DND,
- * connected accounts, password and other devices, server.
+ * connected accounts, password and other devices, servers, updates. What belongs to a server
+ * (time zone, mutes, pins, accounts, password) is the server the main window shows.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
@@ -43,7 +47,8 @@ export function SettingsApp() {
         <DndSection />
         <AccountsSection />
         <PasswordSection />
-        <ServerSection />
+        <ServersSection />
+        <UpdatesSettings />
       </main>
     </div>
   )
@@ -324,69 +329,38 @@ function DndSection() {
   )
 }
 
-function ServerSection() {
-  const serverUrl = usePreferences((s) => s.prefs.server_url)
-  const loaded = usePreferences((s) => s.loaded)
+function ServersSection() {
   const secureStorage = useSession((s) => s.session?.secure_storage)
-  const update = usePreferences((s) => s.update)
-  const [draft, setDraft] = useState<string | null>(null)
-  const [problem, setProblem] = useState<string | null>(null)
-  const [saved, setSaved] = useState(false)
   const id = useId()
-  const value = draft ?? serverUrl ?? ''
-  async function submit(e: FormEvent) {
-    e.preventDefault()
-    setSaved(false)
-    const url = value.trim()
-    if (url) {
-      const parsed = URL.canParse(url) ? new URL(url) : null
-      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-        setProblem('Enter an http:// or https:// address.')
-        return
-      }
-    }
-    setProblem(null)
-    if (await update({ server_url: url || null })) {
-      setDraft(null)
-      setSaved(true)
-    }
-  }
   return (
-    <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Server</h2>
-      <form onSubmit={(e) => void submit(e)}>
-        <label htmlFor={`${id}-url`}>Server address (leave empty for the built-in server)</label>
-        <input
-          id={`${id}-url`}
-          type="url"
-          data-testid="server-url"
-          placeholder="https://chat.example.com"
-          value={value}
-          disabled={!loaded}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={problem ? `${id}-problem` : undefined}
-          onChange={(e) => setDraft(e.target.value)}
-        />
-        {problem && (
-          <p id={`${id}-problem`} className="form-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div className="row">
-          <button type="submit" className="button button--primary" data-testid="server-save">
-            Save server
-          </button>
-          <span role="status" className="small">
-            {saved ? 'Saved. Tidings offers to restart to switch servers.' : ''}
-          </span>
-        </div>
-      </form>
+    <section className="card" aria-labelledby={`${id}-h`} data-testid="servers-section">
+      <h2 id={`${id}-h`}>Servers</h2>
+      <p className="muted small">
+        Tidings stays signed in to every server listed: their messages, unread counts and
+        notifications arrive while the main window shows another one.
+      </p>
+      <ServerManager headingId={`${id}-h`} />
       {secureStorage === false && (
         <p className="muted small" role="note" data-testid="insecure-storage">
-          This system offers no keyring, so your sign-in is kept unencrypted in Tidings&apos;
+          This system offers no keyring, so your sign-ins are kept unencrypted in Tidings&apos;
           profile folder. Sign out on shared computers.
         </p>
       )}
     </section>
+  )
+}
+
+function UpdatesSettings() {
+  const state = useUpdates((s) => s.state)
+  const userEnabled = usePreferences((s) => s.prefs.auto_update)
+  const update = usePreferences((s) => s.update)
+  const { zone, clock } = useTimeSettings()
+  return (
+    <UpdatesSection
+      state={state}
+      userEnabled={userEnabled}
+      onChange={(enabled) => void update({ auto_update: enabled })}
+      formatTime={(iso) => formatTimestamp(iso, zone, { format: 'time', clock })}
+    />
   )
 }
