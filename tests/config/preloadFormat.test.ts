@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Script } from 'node:vm'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -13,8 +13,32 @@ const root = resolve(import.meta.dirname, '../..')
 const preload = resolve(root, 'out/preload/index.cjs')
 let source = ''
 
+/** Newest modification time of the files under `dir`. */
+function newestUnder(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+// A build left in out/ by an earlier checkout would test old code: rebuild unless the preload is
+// newer than every source it is built from.
+function preloadIsCurrent(): boolean {
+  if (!existsSync(preload)) return false
+  const sources = ['src/preload', 'src/shared', 'electron.vite.config.ts']
+  const newestSource = Math.max(
+    ...sources.map((s) => {
+      const full = resolve(root, s)
+      return statSync(full).isDirectory() ? newestUnder(full) : statSync(full).mtimeMs
+    }),
+  )
+  return statSync(preload).mtimeMs >= newestSource
+}
+
 beforeAll(async () => {
-  if (!existsSync(preload)) {
+  if (!preloadIsCurrent()) {
     await promisify(execFile)('npx', ['electron-vite', 'build'], { cwd: root, timeout: 120_000 })
   }
   source = await readFile(preload, 'utf8')
