@@ -192,7 +192,9 @@ test.describe('Tidings renderer in Chromium', () => {
       title: ALICE.displayName,
       body: `${time} · ${text}`,
       conversation_id: conversationId,
-      tag: `conversation:${conversationId}`,
+      // Tagged with its server (the app's bundled one here): a click shows that server first.
+      tag: `bundled/conversation:${conversationId}`,
+      server_id: 'bundled',
     })
     // The thread shows the same wall-clock time.
     await expect(shownTime(bobPage, text)).toHaveText(clockTime(message!.created_at, zone))
