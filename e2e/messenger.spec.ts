@@ -343,8 +343,18 @@ test.describe('Tidings renderer in Chromium', () => {
     const bobSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
     await expect(bobSettings.getByTestId('timezone-readonly')).toContainText('Asia/Tokyo')
     await expect(bobSettings.getByTestId('timezone-select')).toHaveCount(0)
-    // The harness has no OS keyring (like Linux without one): the window says so.
-    await expect(bobSettings.getByTestId('insecure-storage')).toContainText('unencrypted')
+    // The harness has no OS keyring (like Linux without one): Settings → Servers says no server's
+    // sign-in is kept, and offers to keep them unencrypted, with a warning.
+    const servers = bobSettings.getByTestId('servers-section')
+    await expect(servers.getByTestId('insecure-storage')).toContainText('sign in again')
+    const keep = servers.getByTestId('unencrypted-sign-in')
+    await expect(keep).not.toBeChecked()
+    await expect(servers).toContainText('kept unencrypted')
+    // Ticked, it is the device's preference, as main keeps it: a new window shows it ticked.
+    await keep.check()
+    await expect(keep).toBeChecked()
+    await bobSettings.reload()
+    await expect(bobSettings.getByTestId('unencrypted-sign-in')).toBeChecked()
   })
 
   test('after a server restart, messages queued on both sides arrive once each, in order', async ({

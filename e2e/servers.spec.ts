@@ -138,6 +138,34 @@ test.describe('Several servers', () => {
     await expect(serverButton(alicePage, /^Tidings.*, 1 unread$/)).toBeVisible()
   })
 
+  test('a plain-http address of another machine is added only once the user confirms it', async ({
+    world,
+  }) => {
+    const client = await world.launch()
+    const page = await client.open(world.rendererUrl)
+    await createFirstAccount(page, ALICE)
+    await rail(page).getByRole('button', { name: 'Add or remove servers' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Servers' })
+    const address = dialog.getByLabel('Add a server by its address')
+    const confirm = dialog.getByTestId('server-unencrypted-confirm')
+    // This machine over http needs no word.
+    await address.fill('http://127.0.0.1:1')
+    await expect(confirm).toHaveCount(0)
+    // Another machine (::ffff:127.0.0.1 is not one of this machine's names; port 1 is closed).
+    await address.fill('http://[::ffff:7f00:1]:1')
+    await expect(confirm).not.toBeChecked()
+    await expectNoSeriousViolations(page, 'servers dialog: an unencrypted address')
+    await dialog.getByRole('button', { name: 'Add server' }).click()
+    await expect(dialog.getByRole('alert')).toContainText('not encrypted')
+    await expect(dialog.getByTestId('server-row')).toHaveCount(1)
+    // Confirmed, the core is asked: this address answers nothing, so it is still not added.
+    await confirm.check()
+    await dialog.getByRole('button', { name: 'Add server' }).click()
+    await expect(dialog.getByTestId('servers-error')).toContainText('No Tidings server answered')
+    await expect(dialog.getByTestId('server-row')).toHaveCount(1)
+    await expect(rail(page).getByTestId('server-item')).toHaveCount(1)
+  })
+
   test('removes a server: signed out there and gone from the list, the other one shown', async ({
     world,
   }) => {

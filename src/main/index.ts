@@ -330,6 +330,13 @@ async function main(): Promise<void> {
   wm.createMainWindow()
   try {
     await started
+    for (const refused of core.refusedAtStart()) {
+      void dialog.showMessageBox({
+        type: 'warning',
+        message: 'Tidings did not connect to an unencrypted server',
+        detail: `${refused} is plain http://, so the network could read your password and messages, and you never confirmed using it. Tidings left it out of your servers; add it again in Settings → Servers (confirming it) to use it anyway.`,
+      })
+    }
     const prefs = await core.handle('settings/get', undefined)
     preferences ??= prefs
     tray?.setDoNotDisturb(isDoNotDisturbOn(prefs.dnd))

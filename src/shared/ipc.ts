@@ -463,11 +463,16 @@ export const INVOKES = {
   },
   /**
    * Adds a server by its http(s) address (null: the bundled server) once it answers as a
-   * Tidings server, and shows it. A server already listed is shown.
+   * Tidings server, and shows it. A server already listed is shown. A plain http:// address of
+   * another machine is refused (unencrypted_server) unless `unencrypted_confirmed` says the user
+   * chose to use it anyway; this machine's (localhost, 127.x, [::1]) needs no confirmation.
    */
   'servers/add': {
     request: Type.Object(
-      { url: Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Null()]) },
+      {
+        url: Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Null()]),
+        unencrypted_confirmed: Type.Optional(Type.Boolean()),
+      },
       Strict,
     ),
     response: produced<ServerList>(),

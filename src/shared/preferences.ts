@@ -41,6 +41,12 @@ export interface Preferences {
    * wins over it (src/main/core/updatePolicy.ts).
    */
   auto_update: boolean
+  /**
+   * Keep the sessions on disk unencrypted when the OS offers no keyring (Linux without a secret
+   * service: Chromium's 'basic_text' backend); every server's local store follows it. Off by
+   * default: the user signs in at each start.
+   */
+  unencrypted_sign_in: boolean
 }
 
 /** A short list stays a list of favourites (Telegram's free limit; Signal allows 4). */
@@ -56,4 +62,5 @@ export const DEFAULT_PREFERENCES: Preferences = {
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   theme: 'system',
   auto_update: true,
+  unencrypted_sign_in: false,
 }

@@ -25,6 +25,8 @@ export const CoreErrorCode = {
   UnknownServer: 'unknown_server',
   /** Adding a server whose address answers nothing, or not as a Tidings server. */
   ServerUnreachable: 'server_unreachable',
+  /** Adding a plain-http server on another machine without the user's confirmation. */
+  UnencryptedServer: 'unencrypted_server',
   /** Removing the only server. */
   LastServer: 'last_server',
   /** Adding or removing a server while one was given on the command line. */

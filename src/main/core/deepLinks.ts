@@ -78,7 +78,10 @@ export interface DeepLinkHost {
   prefillRegistration(invite: Invite): void
   /** A short notice to the user (a link that cannot be followed, and why). */
   notice(message: string): void
-  /** Asks the user; true only on an explicit yes. */
+  /**
+   * Asks the user; true only on an explicit yes. For a plain http:// server on another machine
+   * the question says the network could read everything (the yes confirms that too).
+   */
   confirmAddServer(request: { to: string }): Promise<boolean>
   /** Shows a listed server. */
   activateServer(serverId: string): Promise<void>
@@ -120,7 +123,8 @@ export function serverLinkHost(core: ServerCoordinator, ui: DeepLinkUi): DeepLin
       await core.activate(id)
     },
     addServer: async (url) => {
-      await core.add(url)
+      // Only after confirmAddServer's yes, whose dialog warns of a plain-http remote server.
+      await core.add(url, true)
     },
     log: (message) => ui.log(message),
   }

@@ -53,6 +53,7 @@ const PreferencesPatch = Type.Object(
       Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
     ),
     auto_update: Type.Optional(Type.Boolean()),
+    unencrypted_sign_in: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -65,10 +66,16 @@ const PreferencesPatch = Type.Object(
 export class PreferencesStore {
   private readonly store: LocalStore
   private current: Preferences
+  /**
+   * The stores whose secrets follow `unencrypted_sign_in`: this one and, with several servers,
+   * each server's (serverPreferences.ts), so one tick box decides for every session.
+   */
+  private readonly secretHolders = new Set<LocalStore>()
 
   constructor(store: LocalStore) {
     this.store = store
     this.current = completePreferences(store.getJson<unknown>(PREFERENCES_KEY))
+    this.keepSecretsOf(store)
   }
 
   get(): Preferences {
@@ -80,7 +87,21 @@ export class PreferencesStore {
     const next = mergePreferences(this.current, validatePreferencesPatch(patch))
     this.current = next
     this.store.setJson(PREFERENCES_KEY, next)
+    for (const holder of this.secretHolders) {
+      // A closed store is a removed server's, or the app stopping: nothing more to decide.
+      if (holder.isOpen) holder.setPlainSecretsAllowed(next.unencrypted_sign_in)
+      else this.secretHolders.delete(holder)
+    }
     return next
+  }
+
+  /**
+   * `store` keeps its secrets as the user chose for this device (`unencrypted_sign_in`: on disk
+   * unencrypted when the OS has no keyring, or only for this run), now and after each change.
+   */
+  keepSecretsOf(store: LocalStore): void {
+    store.setPlainSecretsAllowed(this.current.unencrypted_sign_in)
+    this.secretHolders.add(store)
   }
 }
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { normalizeServerUrl } from '../../shared/deepLinks'
+import { needsUnencryptedConfirmation } from '../../shared/serverAddress'
 import {
   isAppChannel,
   isInvokeChannel,
@@ -78,8 +79,11 @@ export interface ServerCoordinator extends AppCore {
   findServer(url: string): string | null
   /** Shows another server in the windows (its session, preferences, branding, conversations). */
   activate(serverId: string): Promise<ServerList>
-  /** Adds a server (null: the bundled one) once it answers, and shows it. */
-  add(url: string | null): Promise<ServerList>
+  /**
+   * Adds a server (null: the bundled one) once it answers, and shows it. A plain-http server on
+   * another machine needs `unencryptedConfirmed` (the user said to use it anyway).
+   */
+  add(url: string | null, unencryptedConfirmed?: boolean): Promise<ServerList>
   /** Signs out of a server and forgets it; the last one stays. */
   remove(serverId: string): Promise<ServerList>
   /** A notification was clicked: its server is shown, then its conversation. */
@@ -90,6 +94,11 @@ export interface ServerCoordinator extends AppCore {
   offerInvite(invite: Invite): void
   /** The updater, once it runs: updates/get and updates/restart answer from it. */
   setUpdates(control: UpdateControl): void
+  /**
+   * Once started: the plain-http remote servers the stored list (or an earlier version's
+   * preferences) named without the user's confirmation, which were left out (main says so).
+   */
+  refusedAtStart(): readonly string[]
 }
 
 export function createServerCoordinator(options: ServerCoordinatorOptions): ServerCoordinator {
@@ -136,6 +145,7 @@ class Coordinator implements ServerCoordinator {
   private changes: Promise<unknown> = Promise.resolve()
   private updates: UpdateControl | null = null
   private lastTotal: number | null = null
+  private refused: readonly string[] = []
   private readonly fixedUrl: string | null
   private readonly appHandlers: AppHandlers
 
@@ -146,7 +156,7 @@ class Coordinator implements ServerCoordinator {
     this.appHandlers = {
       'servers/list': () => this.serverList(),
       'servers/activate': (body) => this.activate(body.server_id),
-      'servers/add': (body) => this.add(body.url),
+      'servers/add': (body) => this.add(body.url, body.unencrypted_confirmed === true),
       'servers/remove': (body) => this.remove(body.server_id),
       'updates/get': () => this.updates?.getState() ?? NO_UPDATER,
       'updates/restart': () => ({ restarting: this.updates?.restartToUpdate() ?? false }),
@@ -165,7 +175,8 @@ class Coordinator implements ServerCoordinator {
     const { host } = this.options
     this.appStore = new LocalStore(host.userDataDir, host.secretStore)
     this.device = new PreferencesStore(this.appStore)
-    const { list, migrated } = readServerList(this.appStore)
+    const { list, migrated, refused } = readServerList(this.appStore)
+    this.refused = refused
     if (this.fixedUrl !== null) {
       const fixed = storedServer(this.fixedUrl)
       this.order = [fixed]
@@ -258,11 +269,21 @@ class Coordinator implements ServerCoordinator {
     })
   }
 
-  add(url: string | null): Promise<ServerList> {
+  add(url: string | null, unencryptedConfirmed = false): Promise<ServerList> {
     return this.change(async () => {
       this.refuseIfFixed()
-      const entry = storedServer(this.address(url))
+      const address = this.address(url)
+      const unencrypted = address !== null && needsUnencryptedConfirmation(address)
+      const entry = storedServer(address, unencrypted)
       if (!this.running.has(entry.id)) {
+        // The network between could read the password and every message: the user's word first.
+        if (unencrypted && !unencryptedConfirmed) {
+          throw new CoreError(
+            CoreErrorCode.UnencryptedServer,
+            `${address} is not encrypted (http://): confirm that you want to use it anyway, or ` +
+              'use an https:// address.',
+          )
+        }
         if (entry.url !== null) await this.checkServer(entry.url)
         this.order.push(entry)
         try {
@@ -338,6 +359,10 @@ class Coordinator implements ServerCoordinator {
     this.updates = control
   }
 
+  refusedAtStart(): readonly string[] {
+    return this.refused
+  }
+
   // ---- Inside ------------------------------------------------------------------------------
 
   /** Makes the server's core (and the bundled server, for it), and starts it. */
@@ -350,6 +375,8 @@ class Coordinator implements ServerCoordinator {
       mkdirSync(dir, { recursive: true })
       const store = new LocalStore(dir, host.secretStore)
       try {
+        // A token taken over is kept as the device's `unencrypted_sign_in` says.
+        store.setPlainSecretsAllowed(device.get().unencrypted_sign_in)
         if (entry.url !== null) takeOverLegacyServerData(this.appStore!, store, entry.url)
         if (legacy) moveLegacyConversationLists(device, store)
       } finally {

@@ -33,6 +33,8 @@ export class ServerPreferencesStore implements PreferenceSource {
     private readonly store: LocalStore,
   ) {
     this.lists = conversationLists(completePreferences(store.getJson<unknown>(LISTS_KEY)))
+    // The server's session is kept as the device's `unencrypted_sign_in` says, like every other's.
+    device.keepSecretsOf(store)
   }
 
   get(): Preferences {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { DEEP_LINK_SCHEME } from '../../shared/deepLinks'
+import { needsUnencryptedConfirmation } from '../../shared/serverAddress'
 
 /**
  * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
@@ -64,7 +65,11 @@ export async function confirmAddServer(
     detail:
       `The invite link you opened is for the server at ${request.to}, which is not in your ` +
       'list. Adding it shows its registration form; your other servers stay signed in, and ' +
-      'Settings can remove it again.',
+      'Settings can remove it again.' +
+      (needsUnencryptedConfirmation(request.to)
+        ? '\n\nWarning: this server is not encrypted (http://), so anyone on the network ' +
+          'between can read your password and your messages. Add it only if you trust that network.'
+        : ''),
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)

@@ -50,6 +50,9 @@ describe('preferences store', () => {
     [{ theme: null }, '/theme'],
     [{ auto_update: 'yes' }, '/auto_update'],
     [{ server_url: 'https://chat.example.com' }, '/'],
+    // A version with one server confirmed plain-http servers here; the server list does now.
+    [{ unencrypted_server_confirmed: 'http://chat.example.com' }, '/'],
+    [{ unencrypted_sign_in: 'yes' }, '/unencrypted_sign_in'],
     [{ surprise: true }, '/'],
   ])('rejects %j naming the field', (patch, where) => {
     const preferences = new PreferencesStore(store)
@@ -111,5 +114,60 @@ describe('preferences store', () => {
     store.close()
     store = new LocalStore(dir, fakeSecretStore())
     expect(new PreferencesStore(store).get().theme).toBe('dark')
+  })
+
+  it('keeps the session unencrypted without a keyring only once the user says so', () => {
+    const plain = new LocalStore(join(dir, 'plain'), fakeSecretStore(false))
+    try {
+      const preferences = new PreferencesStore(plain)
+      expect(preferences.get().unencrypted_sign_in).toBe(false)
+      plain.setSecret('token', 'tok-1')
+      const reopened = () => {
+        const again = new LocalStore(join(dir, 'plain'), fakeSecretStore(false))
+        try {
+          new PreferencesStore(again)
+          return again.getSecret('token')
+        } finally {
+          again.close()
+        }
+      }
+      expect(reopened()).toBeNull()
+      preferences.set({ unencrypted_sign_in: true })
+      expect(reopened()).toBe('tok-1')
+      preferences.set({ unencrypted_sign_in: false })
+      expect(reopened()).toBeNull()
+    } finally {
+      plain.close()
+    }
+  })
+  it("has each server's store keep its secrets as the device's choice says, now and after each change", () => {
+    const secrets = fakeSecretStore(false)
+    const device = new LocalStore(join(dir, 'device'), secrets)
+    const servers = [1, 2].map((n) => new LocalStore(join(dir, `server-${n}`), secrets))
+    const onDisk = (n: number) => {
+      const again = new LocalStore(join(dir, `server-${n}`), secrets)
+      try {
+        again.setPlainSecretsAllowed(true)
+        return again.getSecret('token')
+      } finally {
+        again.close()
+      }
+    }
+    try {
+      const preferences = new PreferencesStore(device)
+      for (const server of servers) preferences.keepSecretsOf(server)
+      servers.forEach((server, i) => server.setSecret('token', `tok-${i + 1}`))
+      expect([onDisk(1), onDisk(2)]).toEqual([null, null])
+      preferences.set({ unencrypted_sign_in: true })
+      expect([onDisk(1), onDisk(2)]).toEqual(['tok-1', 'tok-2'])
+      // A removed server's store is closed: the next change passes it by.
+      servers[1]!.close()
+      preferences.set({ unencrypted_sign_in: false })
+      expect(onDisk(1)).toBeNull()
+      expect(servers[0]!.getSecret('token')).toBe('tok-1')
+      expect(onDisk(2)).toBe('tok-2')
+    } finally {
+      for (const store of [device, ...servers]) store.close()
+    }
   })
 })

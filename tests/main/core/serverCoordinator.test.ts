@@ -488,3 +488,148 @@ describe('from the single-server versions', () => {
     })
   })
 })
+
+describe('plain-http servers on another machine', () => {
+  /** A real server reached by an address that is not this machine's name (::ffff:127.0.0.1). */
+  async function remoteServer(): Promise<{ url: string; server: ServerFixture }> {
+    const server = new ServerFixture({ publicUrls: ['http://[::ffff:7f00:1]'] })
+    await server.start()
+    const url = `http://[::ffff:7f00:1]:${server.port}`
+    return { url, server }
+  }
+
+  it('are added only once the user confirms; this machine needs no word; the confirmation is kept', async () => {
+    const { url, server } = await remoteServer()
+    try {
+      const dir = userData()
+      const app = await launch(dir, { bundled: bundledServer() })
+      for (const request of [{ url }, { url, unencrypted_confirmed: false }]) {
+        await expect(app.core.handle('servers/add', request)).rejects.toMatchObject({
+          code: 'unencrypted_server',
+          message: expect.stringContaining('not encrypted') as unknown,
+        })
+      }
+      expect(app.core.serverList().servers).toHaveLength(1)
+      // This machine over http (the other tests' servers are all at http://127.0.0.1).
+      await app.core.handle('servers/add', { url: one.url })
+      const list = await app.core.handle('servers/add', { url, unencrypted_confirmed: true })
+      expect(list.servers.map((s) => s.url)).toEqual([null, one.url, url])
+      expect(list.active_id).toBe(serverIdOf(url))
+      // Listed now: showing it again needs no new confirmation.
+      await app.core.activate('bundled')
+      expect((await app.core.handle('servers/add', { url })).active_id).toBe(serverIdOf(url))
+      await app.core.stop()
+
+      const again = await launch(dir, { bundled: bundledServer() })
+      expect(again.core.serverList().servers.map((s) => s.url)).toEqual([null, one.url, url])
+      expect(again.core.refusedAtStart()).toEqual([])
+      await again.core.stop()
+      const root = new LocalStore(dir, fakeSecretStore())
+      expect(root.getJson('servers')).toMatchObject({
+        servers: [{ url: null }, { url: one.url }, { url, unencrypted_confirmed: true }],
+      })
+      // An entry without the confirmation (not written by Tidings) is left out at start.
+      root.setJson('servers', {
+        servers: [{ url: null }, { url }],
+        active_id: serverIdOf(url),
+      })
+      root.close()
+      const edited = await launch(dir, { bundled: bundledServer() })
+      expect(edited.core.serverList()).toMatchObject({
+        servers: [{ url: null }],
+        active_id: 'bundled',
+      })
+      expect(edited.core.refusedAtStart()).toEqual([url])
+    } finally {
+      await server.dispose()
+    }
+  })
+
+  it('one an earlier version stored unconfirmed is not used: the bundled server runs instead, and main is told', async () => {
+    const dir = userData()
+    const root = new LocalStore(dir, fakeSecretStore())
+    root.setJson('preferences', { server_url: 'http://chat.example.com:8000/' })
+    root.close()
+    const app = await launch(dir, { bundled: bundledServer() })
+    expect(app.core.serverList().servers.map((s) => s.url)).toEqual([null])
+    expect(app.core.sessionState().embedded).toBe(true)
+    expect(app.core.refusedAtStart()).toEqual(['http://chat.example.com:8000'])
+  })
+
+  it('one an earlier version stored confirmed stays the server, confirmed', async () => {
+    const { url, server } = await remoteServer()
+    try {
+      const dir = userData()
+      const root = new LocalStore(dir, fakeSecretStore())
+      root.setJson('preferences', { server_url: url, unencrypted_server_confirmed: url })
+      root.close()
+      const app = await launch(dir, { bundled: bundledServer() })
+      expect(app.core.serverList()).toMatchObject({
+        servers: [{ url }],
+        active_id: serverIdOf(url),
+      })
+      expect(app.core.refusedAtStart()).toEqual([])
+      expect(app.core.sessionState().server_url).toBe(url)
+      await app.core.stop()
+      const after = new LocalStore(dir, fakeSecretStore())
+      expect(after.getJson('servers')).toEqual({
+        servers: [{ url, unencrypted_confirmed: true }],
+        active_id: serverIdOf(url),
+      })
+      after.close()
+    } finally {
+      await server.dispose()
+    }
+  })
+})
+
+describe('without a keyring', () => {
+  it('keeps no server’s session on disk unless the user ticks it, then every server’s, until unticked', async () => {
+    const dir = userData()
+    const secrets = fakeSecretStore(false)
+    const password = 'correct horse battery'
+    const tokenOnDisk = (url: string): string | null => {
+      const store = new LocalStore(serverStoreDir(dir, serverIdOf(url)), secrets)
+      try {
+        // Reading as if allowed: what is on the disk, whatever the preference.
+        store.setPlainSecretsAllowed(true)
+        return store.getSecret(`session.token:${url}`)
+      } finally {
+        store.close()
+      }
+    }
+    // Two servers, no bundled one: the list starts from an earlier version's server.
+    const root = new LocalStore(dir, secrets)
+    root.setJson('preferences', { server_url: one.url })
+    root.close()
+    const first = await launch(dir, { secrets })
+    const alice = await first.register(freshName('alice'))
+    await first.core.add(two.url)
+    const bob = await first.register(freshName('bob'))
+    expect(first.core.sessionState().secure_storage).toBe(false)
+    expect([tokenOnDisk(one.url), tokenOnDisk(two.url)]).toEqual([null, null])
+    await first.core.stop()
+
+    // The next start has neither: the user signs in again to each.
+    const second = await launch(dir, { secrets })
+    expect(second.core.serverList().servers.map((s) => s.signed_in)).toEqual([false, false])
+    await second.core.handle('session/login', { username: bob.username, password })
+    await second.core.activate(serverIdOf(one.url))
+    await second.core.handle('session/login', { username: alice.username, password })
+    // Ticked (in the settings of whichever server is shown): both sessions go to disk.
+    await second.core.handle('settings/set', { unencrypted_sign_in: true })
+    expect(tokenOnDisk(one.url)).not.toBeNull()
+    expect(tokenOnDisk(two.url)).not.toBeNull()
+    await second.core.stop()
+
+    const third = await launch(dir, { secrets })
+    await third.outputs.waitFor(
+      () => third.core.serverList().servers.every((s) => s.signed_in),
+      'both servers signed in from disk',
+    )
+    // Unticked: off the disk at once, still signed in for this run.
+    await third.core.handle('settings/set', { unencrypted_sign_in: false })
+    expect([tokenOnDisk(one.url), tokenOnDisk(two.url)]).toEqual([null, null])
+    expect(third.core.sessionState().user?.id).toBe(alice.id)
+  })
+})

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import type { ServerList, ServerSummary } from '../../../shared/ipc'
+import { needsUnencryptedConfirmation } from '../../../shared/serverAddress'
 import { serverAddress, useServers } from '../stores/servers'
 
 /**
@@ -29,8 +30,8 @@ export function ServerManager({
       adding={adding}
       removing={removing}
       headingId={headingId}
-      onAdd={async (url) => {
-        const added = await add(url)
+      onAdd={async (url, unencryptedConfirmed) => {
+        const added = await add(url, unencryptedConfirmed)
         if (added) onAdded?.()
         return added
       }}
@@ -47,8 +48,11 @@ export interface ServerManagerViewProps {
   /** The server being removed. */
   removing: string | null
   headingId?: string
-  /** Adds a server by its address (null: the built-in one); true once added. */
-  onAdd(url: string | null): Promise<boolean>
+  /**
+   * Adds a server by its address (null: the built-in one); true once added. A plain-http remote
+   * address comes with `unencryptedConfirmed`, the user's tick.
+   */
+  onAdd(url: string | null, unencryptedConfirmed?: boolean): Promise<boolean>
   onRemove(serverId: string): Promise<boolean>
   /** The address is being edited: an earlier failure no longer applies. */
   onEdit(): void
@@ -149,7 +153,10 @@ function ServerRow({
 function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) {
   const [address, setAddress] = useState('')
   const [problem, setProblem] = useState<string | null>(null)
+  const [accepted, setAccepted] = useState(false)
   const id = useId()
+  // Plain http:// to another machine: the network can read the password and every message.
+  const unencrypted = needsUnencryptedConfirmation(address.trim())
   async function submit(e: FormEvent) {
     e.preventDefault()
     const url = address.trim()
@@ -158,8 +165,15 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
       setProblem('Enter an http:// or https:// address.')
       return
     }
+    if (unencrypted && !accepted) {
+      setProblem('This server is not encrypted: confirm below, or use an https:// address.')
+      return
+    }
     setProblem(null)
-    if (await onAdd(url)) setAddress('')
+    if (await onAdd(url, unencrypted && accepted)) {
+      setAddress('')
+      setAccepted(false)
+    }
   }
   return (
     <form className="server-add" onSubmit={(e) => void submit(e)} data-testid="server-add-form">
@@ -175,6 +189,7 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
           aria-describedby={problem ? `${id}-problem` : undefined}
           onChange={(e) => {
             setAddress(e.target.value)
+            setAccepted(false)
             onEdit()
           }}
         />
@@ -191,6 +206,18 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
         <p id={`${id}-problem`} className="form-error" role="alert">
           {problem}
         </p>
+      )}
+      {unencrypted && (
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="server-unencrypted-confirm"
+            checked={accepted}
+            onChange={(e) => setAccepted(e.target.checked)}
+          />
+          Use it unencrypted: this address is plain http:// to another machine, so anyone on the
+          network between can read your password and your messages.
+        </label>
       )}
       {list.can_add_bundled && (
         <button

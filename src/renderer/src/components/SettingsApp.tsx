@@ -331,6 +331,9 @@ function DndSection() {
 
 function ServersSection() {
   const secureStorage = useSession((s) => s.session?.secure_storage)
+  const unencryptedSignIn = usePreferences((s) => s.prefs.unencrypted_sign_in)
+  const loaded = usePreferences((s) => s.loaded)
+  const update = usePreferences((s) => s.update)
   const id = useId()
   return (
     <section className="card" aria-labelledby={`${id}-h`} data-testid="servers-section">
@@ -341,10 +344,23 @@ function ServersSection() {
       </p>
       <ServerManager headingId={`${id}-h`} />
       {secureStorage === false && (
-        <p className="muted small" role="note" data-testid="insecure-storage">
-          This system offers no keyring, so your sign-ins are kept unencrypted in Tidings&apos;
-          profile folder. Sign out on shared computers.
-        </p>
+        <>
+          <p className="muted small" role="note" data-testid="insecure-storage">
+            This system offers no keyring to encrypt your sign-ins with, so Tidings does not keep
+            them: you sign in again to each server each time Tidings starts.
+          </p>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="unencrypted-sign-in"
+              checked={unencryptedSignIn}
+              disabled={!loaded}
+              onChange={(e) => void update({ unencrypted_sign_in: e.target.checked })}
+            />
+            Stay signed in anyway. Warning: your sign-ins are then kept unencrypted in Tidings&apos;
+            profile folder, where anyone who can read your files can use your accounts.
+          </label>
+        </>
       )}
     </section>
   )

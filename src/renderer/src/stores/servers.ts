@@ -14,8 +14,11 @@ interface ServersStore {
   load(): Promise<void>
   /** Shows another server (main window); the window then reloads from its session push. */
   activate(serverId: string): Promise<void>
-  /** Adds (and shows) a server by its address, or the built-in one (null). */
-  add(url: string | null): Promise<boolean>
+  /**
+   * Adds (and shows) a server by its address, or the built-in one (null); a plain-http remote
+   * one only with `unencryptedConfirmed` (the user ticked that they accept it).
+   */
+  add(url: string | null, unencryptedConfirmed?: boolean): Promise<boolean>
   remove(serverId: string): Promise<boolean>
   clearError(): void
 }
@@ -50,7 +53,10 @@ export const useServers = create<ServersStore>()((set) => {
     activate: async (serverId) => {
       await change({}, () => ipc()['servers/activate']({ server_id: serverId }))
     },
-    add: (url) => change({ adding: true }, () => ipc()['servers/add']({ url })),
+    add: (url, unencryptedConfirmed) =>
+      change({ adding: true }, () =>
+        ipc()['servers/add'](unencryptedConfirmed ? { url, unencrypted_confirmed: true } : { url }),
+      ),
     remove: (serverId) =>
       change({ removing: serverId }, () => ipc()['servers/remove']({ server_id: serverId })),
     clearError: () => set({ error: null }),

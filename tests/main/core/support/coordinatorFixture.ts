@@ -33,6 +33,8 @@ export class BundledFixture implements BundledServer {
 
 export interface CoordinatorOptions {
   bundled?: BundledServer
+  /** The OS keyring; by default one that is available. */
+  secrets?: ReturnType<typeof fakeSecretStore>
   fixedServerUrl?: string
   tuning?: CoreTuning
 }
@@ -40,7 +42,7 @@ export interface CoordinatorOptions {
 /** The whole app's core on a user data folder, with recorded outputs (as CoreFixture is). */
 export class CoordinatorFixture {
   readonly outputs = new RecordingOutputs()
-  readonly secrets = fakeSecretStore()
+  readonly secrets: ReturnType<typeof fakeSecretStore>
   readonly core: ServerCoordinator
   windowFocused = false
   /** What deepLinks/takeInvite hands out. */
@@ -50,6 +52,7 @@ export class CoordinatorFixture {
     readonly userDataDir: string,
     options: CoordinatorOptions = {},
   ) {
+    this.secrets = options.secrets ?? fakeSecretStore()
     this.core = createServerCoordinator({
       host: {
         userDataDir,
