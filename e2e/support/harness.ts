@@ -162,7 +162,6 @@ export class DesktopClient {
       },
       // The world's backend is this app's bundled server.
       bundledServer: { start: () => Promise.resolve(serverUrl), stop: () => Promise.resolve() },
-      takeInvite: () => this.links.takeInvite(),
       tuning,
     })
   }

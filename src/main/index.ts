@@ -200,7 +200,7 @@ async function main(): Promise<void> {
   const outputs: CoreOutputs = {
     push<C extends PushChannel>(channel: C, payload: PushMap[C]) {
       // "Open this" waits for the main window's page (a click may have just recreated it).
-      if (channel === 'navigation/openConversation' || channel === 'navigation/invite') {
+      if (channel === 'navigation/openConversation' || channel === 'links/prefill') {
         wm.sendToMain(channel, payload)
         return
       }
@@ -238,8 +238,6 @@ async function main(): Promise<void> {
     outputs,
     fixedServerUrl,
     bundledServer,
-    // The registration form takes an invite a link brought before its page could hear of it.
-    takeInvite: () => links.takeInvite(),
   })
 
   const notifier = createNotifier({

@@ -36,6 +36,10 @@ export interface Preferences {
   pinned_conversation_ids: number[]
   dnd: DoNotDisturb
   theme: ThemePreference
+  /** The skin tone the emoji picker gives emoji that have them: 0 none (yellow), 1 light to 5 dark. */
+  emoji_skin_tone: SkinTone
+  /** The emoji this device chose last (reactions and the composer), newest first. */
+  recent_emoji: string[]
   /**
    * Tidings downloads and installs its updates (Settings → Updates); an administrator's policy
    * wins over it (src/main/core/updatePolicy.ts).
@@ -49,6 +53,12 @@ export interface Preferences {
   unencrypted_sign_in: boolean
 }
 
+/** Emoji skin tones (Fitzpatrick modifiers U+1F3FB to U+1F3FF), 0 for none. */
+export type SkinTone = 0 | 1 | 2 | 3 | 4 | 5
+
+/** How many recently used emoji the picker keeps (three rows of its grid). */
+export const MAX_RECENT_EMOJI = 24
+
 /** A short list stays a list of favourites (Telegram's free limit; Signal allows 4). */
 export const MAX_PINNED_CONVERSATIONS = 5
 
@@ -61,6 +71,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   pinned_conversation_ids: [],
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   theme: 'system',
+  emoji_skin_tone: 0,
+  recent_emoji: [],
   auto_update: true,
   unencrypted_sign_in: false,
 }

@@ -4,14 +4,13 @@ import type { ServerList, ServerSummary, SessionState } from '../../src/shared/i
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import { applySession, resetUserData } from '../../src/renderer/src/actions/userData'
 import { initMainWindow, initSettingsWindow } from '../../src/renderer/src/actions/windowWiring'
-import { inviteForServer } from '../../src/renderer/src/components/LoginView'
+import { prefillForServer } from '../../src/renderer/src/components/LoginView'
 import {
   ServerManagerView,
   type ServerManagerViewProps,
 } from '../../src/renderer/src/components/ServerManager'
 import { ServerRailView, serverForShortcut } from '../../src/renderer/src/components/ServerRail'
 import { useConversations } from '../../src/renderer/src/stores/conversations'
-import { useInvite } from '../../src/renderer/src/stores/invite'
 import { serverAddress, serverInitials, useServers } from '../../src/renderer/src/stores/servers'
 import { useSession } from '../../src/renderer/src/stores/session'
 import { useUpdates } from '../../src/renderer/src/stores/updates'
@@ -31,7 +30,7 @@ beforeEach(() => {
   ;(globalThis as { navigator?: unknown }).navigator ??= { platform: 'Linux x86_64' }
   useSession.setState({ session: null, busy: false, error: null })
   useServers.setState({ list: null, adding: false, removing: null, error: null })
-  useInvite.setState({ pending: null })
+  useSession.setState({ linkPrefill: null })
   resetUserData()
 })
 
@@ -172,8 +171,9 @@ describe('switching servers in the window', () => {
     expect(useServers.getState().list?.active_id).toBe(ACME.id)
     fake.push('updates/state', { status: 'ready', version: '1.2.0' })
     expect(useUpdates.getState().state).toEqual({ status: 'ready', version: '1.2.0' })
-    fake.push('navigation/invite', { server_url: ON_ACME.server_url, code: 'c0de' })
-    expect(useInvite.getState().pending).toEqual({ server_url: ON_ACME.server_url, code: 'c0de' })
+    const prefill = { form: 'register' as const, server_url: ON_ACME.server_url, code: 'c0de' }
+    fake.push('links/prefill', prefill)
+    expect(useSession.getState().linkPrefill).toEqual(prefill)
     stop()
   })
 
@@ -196,14 +196,14 @@ describe('switching servers in the window', () => {
     stop()
   })
 
-  it('the registration form fills in an invite for the server shown, and only that one', () => {
-    const invite = { server_url: ON_ACME.server_url, code: 'c0de' }
-    expect(inviteForServer(invite, { ...ON_ACME, user: null })).toBe(invite)
-    expect(inviteForServer({ ...invite, server_url: 'https://elsewhere.example' }, ON_ACME)).toBe(
+  it('the signed-out view fills in a link’s form for the server shown, and only that one', () => {
+    const invite = { form: 'register' as const, server_url: ON_ACME.server_url, code: 'c0de' }
+    expect(prefillForServer(invite, { ...ON_ACME, user: null })).toBe(invite)
+    expect(prefillForServer({ ...invite, server_url: 'https://elsewhere.example' }, ON_ACME)).toBe(
       null,
     )
-    expect(inviteForServer(invite, { ...SESSION, server_url: invite.server_url })).toBeNull()
-    expect(inviteForServer(invite, null)).toBeNull()
-    expect(inviteForServer(null, ON_ACME)).toBeNull()
+    expect(prefillForServer(invite, { ...SESSION, server_url: invite.server_url })).toBeNull()
+    expect(prefillForServer(invite, null)).toBeNull()
+    expect(prefillForServer(null, ON_ACME)).toBeNull()
   })
 })

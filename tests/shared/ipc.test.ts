@@ -25,7 +25,6 @@ const APP_CHANNELS: InvokeChannel[] = [
   'servers/remove',
   'updates/get',
   'updates/restart',
-  'deepLinks/takeInvite',
 ]
 
 /** What the main window's page calls (traced from main.tsx through the stores). */
@@ -34,6 +33,8 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'session/register',
   'session/login',
   'session/logout',
+  'session/resetPassword',
+  'links/takePrefill',
   'connection/get',
   'users/list',
   'conversations/list',
@@ -44,6 +45,8 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'conversations/focus',
   'conversations/setMuted',
   'conversations/setPinned',
+  'emoji/used',
+  'emoji/setSkinTone',
   'messages/history',
   'messages/search',
   'messages/send',
@@ -84,6 +87,20 @@ const SETTINGS_CHANNELS: InvokeChannel[] = [
   'servers/add',
   'servers/remove',
   'updates/get',
+  'session/exportData',
+  'admin/getRetention',
+  'admin/setRetention',
+  'admin/createInvite',
+  'admin/listInvites',
+  'admin/revokeInvite',
+  'admin/listUsers',
+  'admin/setRole',
+  'admin/deactivateUser',
+  'admin/reactivateUser',
+  'admin/signOutUser',
+  'admin/resetPassword',
+  'admin/listAudit',
+  'admin/exportAudit',
 ]
 
 describe('the IPC table', () => {

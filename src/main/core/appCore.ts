@@ -8,6 +8,7 @@ import {
   type InvokeRequest,
   type InvokeResponse,
   type ServerChannel,
+  type LinkPrefill,
   type SessionState,
 } from '../../shared/ipc'
 import type { Branding, PlatformAccount } from '../../shared/models'
@@ -19,6 +20,7 @@ import type { CoreApi, CoreHost, CoreOutputs } from './coreHost'
 import type { CoreTuning } from './coreTuning'
 import { coreHandlers, type CoreHandlers, type CoreParts } from './handlers'
 import { assertValidRequest } from './ipcRequests'
+import { LinkForms } from './linkForms'
 import { LocalStore } from './localStore'
 import { NotificationCentre } from './notificationCentre'
 import { PreferenceChanges } from './preferenceChanges'
@@ -64,6 +66,11 @@ export interface AppCore extends CoreApi {
   sessionState(): SessionState
   /** The organization's name and timezone, once loaded (branding/get, a sign-in); else null. */
   currentBranding(): Branding | null
+  /**
+   * A `tidings://` link asked to fill in the registration or password reset form: the main
+   * window gets it now, or when its signed-out view next asks.
+   */
+  offerLinkForm(prefill: LinkPrefill): void
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
@@ -84,6 +91,7 @@ class ApplicationCore implements AppCore {
   private readonly unread: UnreadTracker
   private readonly notifications: NotificationCentre
   private readonly branding: BrandingState
+  private readonly linkForms: LinkForms
   private readonly parts: CoreParts
   private readonly handlers: CoreHandlers
   private networkOnline = true
@@ -142,6 +150,7 @@ class ApplicationCore implements AppCore {
       },
     })
     this.branding = new BrandingState(this.rest, outputs, isStopped)
+    this.linkForms = new LinkForms(outputs, isStopped)
     this.notifications = new NotificationCentre({
       host,
       outputs,
@@ -150,6 +159,7 @@ class ApplicationCore implements AppCore {
       preferences: () => preferences.get(),
       timezone: () => this.branding.timezone,
       username: () => this.sessions.current?.user.username ?? null,
+      userId: () => this.sessions.current?.user.id ?? null,
       isUnread: (conversationId, messageId) => this.unread.isUnread(conversationId, messageId),
       isActive: () => !this.stopped && this.sessions.current !== null,
     })
@@ -162,6 +172,8 @@ class ApplicationCore implements AppCore {
       branding: this.branding,
       connectionState: () => this.connectionState(),
       publishAccount: (account) => this.publishAccount(account),
+      linkForms: this.linkForms,
+      chooseSavePath: (fileName) => host.chooseSavePath(fileName),
     }
     this.handlers = coreHandlers(this.parts)
   }
@@ -203,6 +215,10 @@ class ApplicationCore implements AppCore {
 
   currentBranding(): Branding | null {
     return this.branding.current
+  }
+
+  offerLinkForm(prefill: LinkPrefill): void {
+    this.linkForms.offer(prefill)
   }
 
   // ---- Invoke channels ---------------------------------------------------------------------

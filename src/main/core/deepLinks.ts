@@ -1,5 +1,5 @@
 import { parseDeepLink, type DeepLink } from '../../shared/deepLinks'
-import type { Invite } from '../../shared/ipc'
+import type { LinkPrefill } from '../../shared/ipc'
 import type { ServerCoordinator } from './serverCoordinator'
 
 /**
@@ -7,10 +7,10 @@ import type { ServerCoordinator } from './serverCoordinator'
  * `routeDeepLink` is the rule, `DeepLinkHandler` applies it to links arriving from a cold start's
  * argv, a second instance's argv or macOS's `open-url`, holding them until the app can act.
  *
- * The rule that matters: a link never adds a server on its own. An invite for a listed server
- * shows that server with the registration form filled in; an invite for another server asks the
- * user before adding it, and while a server is fixed on the command line (`--server-url`,
- * TIDINGS_SERVER_URL) none is added at all.
+ * The rule that matters: a link never adds a server on its own. An invite (or a password reset)
+ * for a listed server shows that server with its registration (or new password) form filled in;
+ * one for another server asks the user before adding it, and while a server is fixed on the
+ * command line (`--server-url`, TIDINGS_SERVER_URL) none is added at all.
  */
 
 export interface DeepLinkContext {
@@ -32,12 +32,20 @@ export type DeepLinkAction =
   | { type: 'wait-for-sign-in'; conversation_id: number }
   /** Show the registration form filled in (signed out), or say to sign out first (signed in). */
   | { type: 'prefill-registration'; server_url: string; code: string; signed_in: boolean }
-  /** The invite is for another listed server: show it, then prefill its registration form. */
-  | { type: 'show-server'; server_id: string; server_url: string; code: string }
-  /** Ask the user whether to add the invite's server (and then show it, the form filled in). */
-  | { type: 'confirm-add-server'; to: string; code: string }
-  /** The invite's server is not the one fixed on the command line: say so, change nothing. */
-  | { type: 'server-fixed'; current: string; requested: string }
+  /** The same for the form that sets a new password with a reset code. */
+  | { type: 'prefill-password-reset'; server_url: string; code: string; signed_in: boolean }
+  /** The link is for another listed server: show it, then fill in the form there. */
+  | {
+      type: 'show-server'
+      server_id: string
+      server_url: string
+      code: string
+      form: LinkPrefill['form']
+    }
+  /** Ask the user whether to add the link's server (and then show it, the form filled in). */
+  | { type: 'confirm-add-server'; to: string; code: string; form: LinkPrefill['form'] }
+  /** The link's server is not the one fixed on the command line: say so, change nothing. */
+  | { type: 'server-fixed'; current: string; requested: string; form: LinkPrefill['form'] }
 
 export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLinkAction {
   if (link.kind === 'conversation') {
@@ -45,10 +53,11 @@ export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLin
       ? { type: 'open-conversation', conversation_id: link.conversation_id }
       : { type: 'wait-for-sign-in', conversation_id: link.conversation_id }
   }
+  const form = link.kind === 'invite' ? 'register' : 'password_reset'
   const listed = context.servers.find((server) => server.url === link.server_url)
   if (listed?.id === context.activeServerId) {
     return {
-      type: 'prefill-registration',
+      type: form === 'register' ? 'prefill-registration' : 'prefill-password-reset',
       server_url: link.server_url,
       code: link.code,
       signed_in: context.signedIn,
@@ -60,12 +69,29 @@ export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLin
       server_id: listed.id,
       server_url: link.server_url,
       code: link.code,
+      form,
     }
   }
   if (context.serverFixed) {
-    return { type: 'server-fixed', current: context.serverUrl, requested: link.server_url }
+    return { type: 'server-fixed', current: context.serverUrl, requested: link.server_url, form }
   }
-  return { type: 'confirm-add-server', to: link.server_url, code: link.code }
+  return { type: 'confirm-add-server', to: link.server_url, code: link.code, form }
+}
+
+/** What a link that fills in a form is called in the notices. */
+const FORM_LINK: Record<LinkPrefill['form'], string> = {
+  register: 'This invite',
+  password_reset: 'This password reset link',
+}
+
+/** What a link's form needs first when the user is signed in on its server. */
+const SIGN_OUT_FIRST: Record<LinkPrefill['form'], string> = {
+  register:
+    'This invite is for a new account. Sign out first to register with it; ' +
+    'the link fills in the form once you are signed out.',
+  password_reset:
+    'This link sets a new password. Sign out first to use it; ' +
+    'the link fills in the form once you are signed out.',
 }
 
 /** What the handler needs from the app: each a small step the Electron layer supplies. */
@@ -75,14 +101,18 @@ export interface DeepLinkHost {
   /** Whether the signed-in user is in that conversation (a link may name any number). */
   isMember(conversationId: number): Promise<boolean>
   openConversation(conversationId: number): void
-  prefillRegistration(invite: Invite): void
+  /**
+   * Fills in the active server's signed-out registration or new password form: that server's
+   * core holds it (AppCore.offerLinkForm; links/prefill, links/takePrefill).
+   */
+  prefillForm(prefill: LinkPrefill): void
   /** A short notice to the user (a link that cannot be followed, and why). */
   notice(message: string): void
   /**
    * Asks the user; true only on an explicit yes. For a plain http:// server on another machine
    * the question says the network could read everything (the yes confirms that too).
    */
-  confirmAddServer(request: { to: string }): Promise<boolean>
+  confirmAddServer(request: { to: string; form: LinkPrefill['form'] }): Promise<boolean>
   /** Shows a listed server. */
   activateServer(serverId: string): Promise<void>
   /** Adds a server and shows it; rejects when it does not answer. */
@@ -94,7 +124,7 @@ export interface DeepLinkHost {
 export interface DeepLinkUi {
   showWindow(): void
   notice(message: string): void
-  confirmAddServer(request: { to: string }): Promise<boolean>
+  confirmAddServer(request: { to: string; form: LinkPrefill['form'] }): Promise<boolean>
   log(message: string): void
 }
 
@@ -116,7 +146,7 @@ export function serverLinkHost(core: ServerCoordinator, ui: DeepLinkUi): DeepLin
     isMember: async (id) =>
       (await core.handle('conversations/list', undefined)).some((c) => c.id === id),
     openConversation: (id) => core.openConversation(id),
-    prefillRegistration: (invite) => core.offerInvite(invite),
+    prefillForm: (prefill) => core.offerLinkForm(prefill),
     notice: (message) => ui.notice(message),
     confirmAddServer: (request) => ui.confirmAddServer(request),
     activateServer: async (id) => {
@@ -133,7 +163,8 @@ export function serverLinkHost(core: ServerCoordinator, ui: DeepLinkUi): DeepLin
 /**
  * Takes links from every source from the very start of the app. Until `ready(host)` (the window
  * exists and the session is known) they are held, the last one winning; a conversation link while
- * signed out waits for the next sign-in. One new server is asked about at a time.
+ * signed out waits for the next sign-in. One new server is asked about at a time. A form a link
+ * fills in is the core's to hold, per server, until its signed-out window takes it (LinkForms).
  */
 export class DeepLinkHandler {
   private host: DeepLinkHost | null = null
@@ -141,7 +172,6 @@ export class DeepLinkHandler {
   /** A conversation link that waits for a sign-in on the server that was shown. */
   private conversationAfterSignIn: { id: number; serverId: string } | null = null
   private asking = false
-  private invite: Invite | null = null
 
   /** A link from argv or open-url. Resolves once it has been acted on (or held). */
   async receive(raw: string): Promise<void> {
@@ -158,16 +188,6 @@ export class DeepLinkHandler {
     const held = this.held
     this.held = null
     if (held !== null) await this.handle(host, held)
-  }
-
-  /**
-   * The invite a link asked to fill in, once: the registration form takes it when it shows (so an
-   * invite that arrived before the page loaded is not lost), as well as hearing of it at once.
-   */
-  takeInvite(): Invite | null {
-    const invite = this.invite
-    this.invite = null
-    return invite
   }
 
   /**
@@ -204,7 +224,7 @@ export class DeepLinkHandler {
         return
       case 'prefill-registration':
         host.showWindow()
-        this.prefill(host, { server_url: action.server_url, code: action.code }, action.signed_in)
+        this.prefill(host, { form: 'register', server_url: action.server_url, code: action.code })
         return
       case 'show-server':
         host.showWindow()
@@ -214,30 +234,37 @@ export class DeepLinkHandler {
           host.log(`Could not show ${action.server_url}: ${String(error)}`)
           return
         }
-        this.prefill(host, { server_url: action.server_url, code: action.code }, signedIn(host))
+        this.prefill(host, {
+          form: action.form,
+          server_url: action.server_url,
+          code: action.code,
+        })
+        return
+      case 'prefill-password-reset':
+        host.showWindow()
+        this.prefill(host, {
+          form: 'password_reset',
+          server_url: action.server_url,
+          code: action.code,
+        })
         return
       case 'server-fixed':
         host.showWindow()
         host.notice(
-          `This invite is for ${action.requested}, but Tidings was started for ` +
+          `${FORM_LINK[action.form]} is for ${action.requested}, but Tidings was started for ` +
             `${action.current} (--server-url or TIDINGS_SERVER_URL), so it cannot add it.`,
         )
         return
       case 'confirm-add-server':
-        await this.confirmAdd(host, action.to, action.code)
+        await this.confirmAdd(host, { form: action.form, server_url: action.to, code: action.code })
         return
     }
   }
 
-  private prefill(host: DeepLinkHost, invite: Invite, signedInThere: boolean): void {
-    if (signedInThere) {
-      host.notice(
-        'This invite is for a new account. Sign out first to register with it; ' +
-          'the link fills in the form once you are signed out.',
-      )
-    }
-    this.invite = invite
-    host.prefillRegistration(invite)
+  /** Fills in the form on the server now shown; signed in there, it says to sign out first. */
+  private prefill(host: DeepLinkHost, prefill: LinkPrefill): void {
+    if (host.context().signedIn) host.notice(SIGN_OUT_FIRST[prefill.form])
+    host.prefillForm(prefill)
   }
 
   private async openConversation(host: DeepLinkHost, id: number): Promise<void> {
@@ -255,12 +282,13 @@ export class DeepLinkHandler {
     host.openConversation(id)
   }
 
-  private async confirmAdd(host: DeepLinkHost, to: string, code: string): Promise<void> {
+  private async confirmAdd(host: DeepLinkHost, prefill: LinkPrefill): Promise<void> {
     if (this.asking) return
     this.asking = true
     try {
       host.showWindow()
-      if (!(await host.confirmAddServer({ to }))) return
+      const to = prefill.server_url
+      if (!(await host.confirmAddServer({ to, form: prefill.form }))) return
       try {
         await host.addServer(to)
       } catch (error) {
@@ -268,15 +296,11 @@ export class DeepLinkHandler {
         host.notice(`Tidings could not add ${to}: ${errorText(error)}`)
         return
       }
-      this.prefill(host, { server_url: to, code }, signedIn(host))
+      this.prefill(host, prefill)
     } finally {
       this.asking = false
     }
   }
-}
-
-function signedIn(host: DeepLinkHost): boolean {
-  return host.context().signedIn
 }
 
 function errorText(error: unknown): string {

@@ -1,8 +1,10 @@
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { Limits } from '../../shared/limits'
 import {
   DEFAULT_PREFERENCES,
   MAX_PINNED_CONVERSATIONS,
+  MAX_RECENT_EMOJI,
   type DoNotDisturb,
   type Preferences,
 } from '../../shared/preferences'
@@ -53,6 +55,13 @@ const PreferencesPatch = Type.Object(
       Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
     ),
     auto_update: Type.Optional(Type.Boolean()),
+    emoji_skin_tone: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+    recent_emoji: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }), {
+        maxItems: MAX_RECENT_EMOJI,
+        uniqueItems: true,
+      }),
+    ),
     unencrypted_sign_in: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

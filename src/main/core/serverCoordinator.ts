@@ -9,7 +9,7 @@ import {
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
-  type Invite,
+  type LinkPrefill,
   type PushChannel,
   type PushMap,
   type ServerList,
@@ -67,8 +67,6 @@ export interface ServerCoordinatorOptions {
   fixedServerUrl?: string | null
   /** Runs the bundled server; absent: this app has none to offer. */
   bundledServer?: BundledServer
-  /** The invite a tidings:// link left for the registration form (DeepLinkHandler.takeInvite). */
-  takeInvite?(): Invite | null
   tuning?: CoreTuning
 }
 
@@ -90,8 +88,6 @@ export interface ServerCoordinator extends AppCore {
   openNotification(request: NativeNotificationRequest): Promise<void>
   /** Shows a conversation of the active server (navigation/openConversation). */
   openConversation(conversationId: number): void
-  /** Fills in the registration form with an invite for the active server (navigation/invite). */
-  offerInvite(invite: Invite): void
   /** The updater, once it runs: updates/get and updates/restart answer from it. */
   setUpdates(control: UpdateControl): void
   /**
@@ -160,7 +156,6 @@ class Coordinator implements ServerCoordinator {
       'servers/remove': (body) => this.remove(body.server_id),
       'updates/get': () => this.updates?.getState() ?? NO_UPDATER,
       'updates/restart': () => ({ restarting: this.updates?.restartToUpdate() ?? false }),
-      'deepLinks/takeInvite': () => this.options.takeInvite?.() ?? null,
     }
   }
 
@@ -351,8 +346,9 @@ class Coordinator implements ServerCoordinator {
     }
   }
 
-  offerInvite(invite: Invite): void {
-    if (!this.stopped) this.options.outputs.push('navigation/invite', invite)
+  /** The active server's core holds the form for its signed-out view (links/takePrefill). */
+  offerLinkForm(prefill: LinkPrefill): void {
+    if (!this.stopped) this.activeServer().core.offerLinkForm(prefill)
   }
 
   setUpdates(control: UpdateControl): void {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { DEEP_LINK_SCHEME } from '../../shared/deepLinks'
+import type { LinkPrefill } from '../../shared/ipc'
 import { needsUnencryptedConfirmation } from '../../shared/serverAddress'
 
 /**
@@ -51,11 +52,18 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
-/** Asks before adding an invite's server; true only on "Add server". */
+/** What the link fills in once its server is shown, as the question words it. */
+const OPENS: Record<LinkPrefill['form'], { link: string; form: string }> = {
+  register: { link: 'invite link', form: 'its registration form' },
+  password_reset: { link: 'password reset link', form: 'its form to set a new password' },
+}
+
+/** Asks before adding a link's server; true only on "Add server". */
 export async function confirmAddServer(
   parent: BrowserWindow | null,
-  request: { to: string },
+  request: { to: string; form: LinkPrefill['form'] },
 ): Promise<boolean> {
+  const opens = OPENS[request.form]
   const options = {
     type: 'question' as const,
     buttons: ['Add server', 'Cancel'],
@@ -63,8 +71,8 @@ export async function confirmAddServer(
     cancelId: 1,
     message: `Add ${request.to} to Tidings?`,
     detail:
-      `The invite link you opened is for the server at ${request.to}, which is not in your ` +
-      'list. Adding it shows its registration form; your other servers stay signed in, and ' +
+      `The ${opens.link} you opened is for the server at ${request.to}, which is not in your ` +
+      `list. Adding it shows ${opens.form}; your other servers stay signed in, and ` +
       'Settings can remove it again.' +
       (needsUnencryptedConfirmation(request.to)
         ? '\n\nWarning: this server is not encrypted (http://), so anyone on the network ' +

@@ -5,7 +5,7 @@ import {
   type DeepLinkContext,
   type DeepLinkHost,
 } from '../../../src/main/core/deepLinks'
-import { inviteLink } from '../../../src/shared/deepLinks'
+import { inviteLink, passwordResetLink } from '../../../src/shared/deepLinks'
 
 /** Two servers listed, the remote one shown. */
 const REMOTE: DeepLinkContext = {
@@ -47,6 +47,7 @@ describe('routeDeepLink', () => {
       server_id: 's-chat',
       server_url: 'https://chat.example.com',
       code: 'abc',
+      form: 'register',
     })
   })
 
@@ -57,6 +58,7 @@ describe('routeDeepLink', () => {
         type: 'confirm-add-server',
         to: 'https://other.example.org',
         code: 'abc',
+        form: 'register',
       })
     }
     // The bundled server has no address: a loopback invite is someone else's server.
@@ -70,6 +72,29 @@ describe('routeDeepLink', () => {
       type: 'server-fixed',
       current: 'https://chat.example.com',
       requested: 'https://other.example.org',
+      form: 'register',
+    })
+  })
+
+  it('a password reset link fills in the new password form, or shows or adds its server', () => {
+    const reset = { ...invite, kind: 'password_reset' } as const
+    expect(routeDeepLink(reset, { ...REMOTE, signedIn: true })).toEqual({
+      type: 'prefill-password-reset',
+      server_url: 'https://chat.example.com',
+      code: 'abc',
+      signed_in: true,
+    })
+    expect(routeDeepLink(reset, EMBEDDED)).toMatchObject({
+      type: 'show-server',
+      server_id: 's-chat',
+      form: 'password_reset',
+    })
+    const elsewhere = { ...reset, server_url: 'https://other.example.org' }
+    expect(routeDeepLink(elsewhere, REMOTE)).toEqual({
+      type: 'confirm-add-server',
+      to: 'https://other.example.org',
+      code: 'abc',
+      form: 'password_reset',
     })
   })
 
@@ -91,7 +116,7 @@ function fakeHost(context: Partial<DeepLinkContext> = {}, members: number[] = [1
     showWindow: vi.fn(),
     isMember: vi.fn(async (id: number) => members.includes(id)),
     openConversation: vi.fn(),
-    prefillRegistration: vi.fn(),
+    prefillForm: vi.fn(),
     notice: vi.fn(),
     confirmAddServer: vi.fn(async () => false),
     activateServer: vi.fn(async (id: string) => {
@@ -149,18 +174,26 @@ describe('DeepLinkHandler', () => {
     expect(host.openConversation.mock.calls).toEqual([[2]])
   })
 
-  it('an invite for this server fills in the form, and is there for the form to take once', async () => {
+  it('an invite for this server fills in the registration form', async () => {
     const links = new DeepLinkHandler()
     const host = fakeHost()
     await links.ready(host)
     await links.receive(inviteLink('https://chat.example.com', 'code1'))
-    expect(host.prefillRegistration).toHaveBeenCalledWith({
-      server_url: 'https://chat.example.com',
-      code: 'code1',
-    })
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'register', server_url: 'https://chat.example.com', code: 'code1' }],
+    ])
     expect(host.notice).not.toHaveBeenCalled()
-    expect(links.takeInvite()).toEqual({ server_url: 'https://chat.example.com', code: 'code1' })
-    expect(links.takeInvite()).toBeNull()
+  })
+
+  it('a password reset link fills in the new password form, and says to sign out first', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost({ signedIn: true })
+    await links.ready(host)
+    await links.receive(passwordResetLink('https://chat.example.com', 'reset1'))
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'password_reset', server_url: 'https://chat.example.com', code: 'reset1' }],
+    ])
+    expect(host.notice.mock.calls[0]?.[0]).toMatch(/^This link sets a new password\. Sign out/)
   })
 
   it('signed in, an invite also says to sign out first', async () => {
@@ -178,10 +211,22 @@ describe('DeepLinkHandler', () => {
     await links.receive(inviteLink('https://chat.example.com', 'code3'))
     expect(host.activateServer.mock.calls).toEqual([['s-chat']])
     expect(host.confirmAddServer).not.toHaveBeenCalled()
-    expect(host.prefillRegistration).toHaveBeenCalledWith({
+    expect(host.prefillForm).toHaveBeenCalledWith({
+      form: 'register',
       server_url: 'https://chat.example.com',
       code: 'code3',
     })
+  })
+
+  it('a password reset link for another listed server shows it, then fills in its form', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost({ activeServerId: 'bundled' })
+    await links.ready(host)
+    await links.receive(passwordResetLink('https://chat.example.com', 'reset2'))
+    expect(host.activateServer.mock.calls).toEqual([['s-chat']])
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'password_reset', server_url: 'https://chat.example.com', code: 'reset2' }],
+    ])
   })
 
   it('never adds a server unless the user says yes', async () => {
@@ -190,18 +235,37 @@ describe('DeepLinkHandler', () => {
     await links.ready(host)
     const link = inviteLink('https://other.example.org', 'code2')
     await links.receive(link)
-    expect(host.confirmAddServer).toHaveBeenCalledWith({ to: 'https://other.example.org' })
+    expect(host.confirmAddServer).toHaveBeenCalledWith({
+      to: 'https://other.example.org',
+      form: 'register',
+    })
     expect(host.addServer).not.toHaveBeenCalled()
-    expect(host.prefillRegistration).not.toHaveBeenCalled()
+    expect(host.prefillForm).not.toHaveBeenCalled()
 
     host.confirmAddServer.mockResolvedValueOnce(true)
     await links.receive(link)
     expect(host.addServer).toHaveBeenCalledWith('https://other.example.org')
-    expect(host.prefillRegistration).toHaveBeenCalledWith({
+    expect(host.prefillForm).toHaveBeenCalledWith({
+      form: 'register',
       server_url: 'https://other.example.org',
       code: 'code2',
     })
-    expect(links.takeInvite()).toEqual({ server_url: 'https://other.example.org', code: 'code2' })
+  })
+
+  it('a password reset link for a server not in the list asks, adds it, then fills in the form', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost()
+    host.confirmAddServer.mockResolvedValueOnce(true)
+    await links.ready(host)
+    await links.receive(passwordResetLink('https://other.example.org', 'reset3'))
+    expect(host.confirmAddServer).toHaveBeenCalledWith({
+      to: 'https://other.example.org',
+      form: 'password_reset',
+    })
+    expect(host.addServer).toHaveBeenCalledWith('https://other.example.org')
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'password_reset', server_url: 'https://other.example.org', code: 'reset3' }],
+    ])
   })
 
   it('a server that does not answer is not added, and the user is told why', async () => {
@@ -216,7 +280,7 @@ describe('DeepLinkHandler', () => {
     expect(host.notice).toHaveBeenCalledWith(
       'Tidings could not add https://x.example: No Tidings server answered at https://x.example.',
     )
-    expect(host.prefillRegistration).not.toHaveBeenCalled()
+    expect(host.prefillForm).not.toHaveBeenCalled()
   })
 
   it('asks about one new server at a time', async () => {
@@ -258,6 +322,6 @@ describe('DeepLinkHandler', () => {
     )
     expect(host.showWindow).not.toHaveBeenCalled()
     expect(host.confirmAddServer).not.toHaveBeenCalled()
-    expect(host.prefillRegistration).not.toHaveBeenCalled()
+    expect(host.prefillForm).not.toHaveBeenCalled()
   })
 })

@@ -6,7 +6,7 @@ import { DeepLinkHandler, serverLinkHost } from '../../../src/main/core/deepLink
 import { LocalStore } from '../../../src/main/core/localStore'
 import { serverIdOf, serverStoreDir } from '../../../src/main/core/serverList'
 import { RestClient } from '../../../src/main/core/restClient'
-import { inviteLink } from '../../../src/shared/deepLinks'
+import { inviteLink, passwordResetLink } from '../../../src/shared/deepLinks'
 import type { Conversation, Message } from '../../../src/shared/models'
 import {
   FAST_TUNING,
@@ -342,18 +342,25 @@ describe('app-wide channels', () => {
     })
     expect(await app.core.handle('updates/restart', undefined)).toEqual({ restarting: true })
     expect(restarts).toBe(1)
+  })
 
-    expect(await app.core.handle('deepLinks/takeInvite', undefined)).toBeNull()
-    app.invite = { server_url: one.url, code: 'abc' }
-    expect(await app.core.handle('deepLinks/takeInvite', undefined)).toEqual({
-      server_url: one.url,
-      code: 'abc',
-    })
-    expect(await app.core.handle('deepLinks/takeInvite', undefined)).toBeNull()
+  it('keeps a link’s form with the server it was offered on (links/takePrefill)', async () => {
+    const app = await launch(undefined, { bundled: bundledServer() })
+    await app.core.add(one.url)
+    expect(await app.core.handle('links/takePrefill', undefined)).toBeNull()
+    const prefill = { form: 'password_reset', server_url: one.url, code: 'abc' } as const
+    app.core.offerLinkForm(prefill)
+    expect(app.outputs.payloads('links/prefill')).toEqual([prefill])
+    // Another server shown: its view has no form waiting; back on the first one, it has.
+    await app.core.activate('bundled')
+    expect(await app.core.handle('links/takePrefill', undefined)).toBeNull()
+    await app.core.activate(serverIdOf(one.url))
+    expect(await app.core.handle('links/takePrefill', undefined)).toEqual(prefill)
+    expect(await app.core.handle('links/takePrefill', undefined)).toBeNull()
   })
 })
 
-describe('tidings:// invites', () => {
+describe('tidings:// invite and password reset links', () => {
   it('shows a listed server with its form filled in, and adds a new one only once confirmed', async () => {
     const app = await launch(undefined, { bundled: bundledServer() })
     await app.core.add(one.url)
@@ -375,8 +382,8 @@ describe('tidings:// invites', () => {
     await links.receive(inviteLink(one.url, 'code1'))
     expect(asked).toEqual([])
     expect(app.core.serverList().active_id).toBe(serverIdOf(one.url))
-    expect(app.outputs.payloads('navigation/invite')).toEqual([
-      { server_url: one.url, code: 'code1' },
+    expect(app.outputs.payloads('links/prefill')).toEqual([
+      { form: 'register', server_url: one.url, code: 'code1' },
     ])
 
     await links.receive(inviteLink(two.url, 'code2'))
@@ -385,11 +392,17 @@ describe('tidings:// invites', () => {
     answer = true
     await links.receive(inviteLink(two.url, 'code2'))
     expect(app.core.serverList().active_id).toBe(serverIdOf(two.url))
-    expect(app.outputs.payloads('navigation/invite').at(-1)).toEqual({
-      server_url: two.url,
-      code: 'code2',
-    })
-    expect(links.takeInvite()).toEqual({ server_url: two.url, code: 'code2' })
+    const invited = { form: 'register', server_url: two.url, code: 'code2' }
+    expect(app.outputs.payloads('links/prefill').at(-1)).toEqual(invited)
+    // The form waits with that server's core, for its signed-out view.
+    expect(await app.core.handle('links/takePrefill', undefined)).toEqual(invited)
+
+    // A password reset link for a listed server shows it, then fills in its new password form.
+    await links.receive(passwordResetLink(one.url, 'reset1'))
+    expect(app.core.serverList().active_id).toBe(serverIdOf(one.url))
+    const reset = { form: 'password_reset', server_url: one.url, code: 'reset1' }
+    expect(app.outputs.payloads('links/prefill').at(-1)).toEqual(reset)
+    expect(await app.core.handle('links/takePrefill', undefined)).toEqual(reset)
   })
 })
 

@@ -56,7 +56,10 @@ describe('dialogs', () => {
   it('asks before adding a server, with Cancel as the default', async () => {
     const parent = new FakeBrowserWindow({})
     dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false })
-    const yes = await confirmAddServer(parent as never, { to: 'https://chat.example.com' })
+    const yes = await confirmAddServer(parent as never, {
+      to: 'https://chat.example.com',
+      form: 'register',
+    })
     expect(yes).toBe(false)
     const [shownOn, options] = dialog.showMessageBox.mock.calls[0] as unknown as [
       unknown,
@@ -70,8 +73,16 @@ describe('dialogs', () => {
       message: 'Add https://chat.example.com to Tidings?',
     })
     expect(options.detail).toContain('your other servers stay signed in')
+    expect(options.detail).toContain('Adding it shows its registration form')
     dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false })
-    expect(await confirmAddServer(null, { to: 'https://b.example' })).toBe(true)
+    expect(await confirmAddServer(null, { to: 'https://b.example', form: 'password_reset' })).toBe(
+      true,
+    )
+    const [resetOptions] = dialog.showMessageBox.mock.calls[1] as unknown as [
+      Record<string, unknown>,
+    ]
+    expect(resetOptions.detail).toContain('The password reset link you opened')
+    expect(resetOptions.detail).toContain('its form to set a new password')
   })
 
   it('shows a notice without waiting for it', () => {

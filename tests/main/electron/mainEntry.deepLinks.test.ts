@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { startServer } from '../../../server/startServer'
 import { inviteLink } from '../../../src/shared/deepLinks'
-import type { InvokeResult, Invite, ServerList, SessionState } from '../../../src/shared/ipc'
+import type { InvokeResult, LinkPrefill, ServerList, SessionState } from '../../../src/shared/ipc'
 import { FakeBrowserWindow, app, dialog, fakeEvent, ipcMain } from './fakeElectron'
 import { serverChosenInSettings } from './storedServerProfile'
 
@@ -87,12 +87,13 @@ it('a second launch’s invite for this server: the window comes forward with th
   expect(win.isVisible()).toBe(true)
   expect(messages()[0]).toMatch(/^This invite is for a new account\. Sign out first/)
   // The form fills in once signed out: the page hears of it now, and can take it then.
-  expect(sentToMain('navigation/invite')).toEqual([{ server_url: server.url, code: 'abc123' }])
-  const taken = (await ipcMain.handlers.get('deepLinks/takeInvite')?.(
+  const invited = { form: 'register', server_url: server.url, code: 'abc123' }
+  expect(sentToMain('links/prefill')).toEqual([invited])
+  const taken = (await ipcMain.handlers.get('links/takePrefill')?.(
     MAIN_PAGE,
     undefined,
-  )) as InvokeResult<Invite | null>
-  expect(taken).toEqual({ ok: true, data: { server_url: server.url, code: 'abc123' } })
+  )) as InvokeResult<LinkPrefill | null>
+  expect(taken).toEqual({ ok: true, data: invited })
 })
 
 it('an open-url invite for another server adds it only once confirmed, without a restart', async () => {
@@ -115,7 +116,8 @@ it('an open-url invite for another server adds it only once confirmed, without a
     expect((await listed()).data.servers.map((s) => s.url)).toEqual([server.url, other.url]),
   )
   await vi.waitFor(() =>
-    expect(sentToMain('navigation/invite').at(-1)).toEqual({
+    expect(sentToMain('links/prefill').at(-1)).toEqual({
+      form: 'register',
       server_url: other.url,
       code: 'xyz789',
     }),

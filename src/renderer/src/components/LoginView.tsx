@@ -1,18 +1,22 @@
-import { useEffect, useId, useState, type FormEvent } from 'react'
-import type { Invite, SessionState } from '../../../shared/ipc'
-import { register, signIn } from '../actions/userData'
-import { useInvite } from '../stores/invite'
+import { useId, useState, type FormEvent } from 'react'
+import type { LinkPrefill, SessionState } from '../../../shared/ipc'
+import { Limits } from '../../../shared/limits'
+import { register, resetPassword, signIn } from '../actions/userData'
 import { useSession } from '../stores/session'
 
-type Mode = 'signin' | 'register'
+type Mode = 'signin' | 'register' | 'reset'
 
 /**
- * Sign in, register with an invite code, or create the first (admin) account. A tidings:// invite
- * for this server switches to the registration form with its code filled in: one pushed while
- * the form shows, or one that arrived before it (taken from main when the form mounts).
+ * Sign in, register with an invite code, create the first (admin) account, or set a new password
+ * with a reset code an administrator handed over. A `tidings://` invite or reset link for this
+ * server fills in its form (one for another server waits until that server is shown).
  */
 export function LoginView() {
   const session = useSession((s) => s.session)
+  const linkPrefill = prefillForServer(
+    useSession((s) => s.linkPrefill),
+    session,
+  )
   const busy = useSession((s) => s.busy)
   const error = useSession((s) => s.error)
   const clearError = useSession((s) => s.clearError)
@@ -21,34 +25,30 @@ export function LoginView() {
   const [password, setPassword] = useState('')
   const [displayName, setDisplayName] = useState('')
   const [invite, setInvite] = useState('')
+  const [resetCode, setResetCode] = useState('')
   const id = useId()
-  const invited = inviteForServer(
-    useInvite((s) => s.pending),
-    session,
-  )
-  const [filledFrom, setFilledFrom] = useState<Invite | null>(null)
-  if (invited && invited !== filledFrom) {
-    setFilledFrom(invited)
-    setMode('register')
-    setInvite(invited.code)
-  }
-
-  useEffect(() => {
-    void useInvite.getState().fetch()
-  }, [])
-
-  useEffect(() => {
-    if (!invited) return
-    useInvite.getState().take()
-    clearError()
-  }, [invited, clearError])
-
   const firstAccount = session?.needs_first_account ?? false
   const registering = firstAccount || mode === 'register'
+  const resetting = !firstAccount && mode === 'reset'
+
+  // A link's form (its latest) fills in the fields once, as it arrives; typing may change them.
+  const [appliedPrefill, setAppliedPrefill] = useState<LinkPrefill | null>(null)
+  if (linkPrefill !== appliedPrefill) {
+    setAppliedPrefill(linkPrefill)
+    if (linkPrefill?.form === 'register') {
+      setMode('register')
+      setInvite(linkPrefill.code)
+    } else if (linkPrefill?.form === 'password_reset') {
+      setMode('reset')
+      setResetCode(linkPrefill.code)
+    }
+  }
 
   function submit(e: FormEvent) {
     e.preventDefault()
-    if (registering) {
+    if (resetting) {
+      void resetPassword(resetCode.trim(), password)
+    } else if (registering) {
       void register({
         username: username.trim(),
         password,
@@ -67,9 +67,11 @@ export function LoginView() {
 
   const heading = firstAccount
     ? 'Create the administrator account'
-    : registering
-      ? 'Create an account'
-      : 'Sign in to Tidings'
+    : resetting
+      ? 'Set a new password'
+      : registering
+        ? 'Create an account'
+        : 'Sign in to Tidings'
 
   return (
     <div className="login">
@@ -91,15 +93,36 @@ export function LoginView() {
             Server: {session.embedded ? 'built-in server' : session.server_url}
           </p>
         )}
-        <label htmlFor={`${id}-username`}>Username</label>
-        <input
-          id={`${id}-username`}
-          name="username"
-          autoComplete="username"
-          required
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
+        {resetting ? (
+          <>
+            <p className="muted small">
+              Enter the reset code your administrator gave you and a new password. Every other
+              device signed in to your account is signed out.
+            </p>
+            <label htmlFor={`${id}-reset-code`}>Reset code</label>
+            <input
+              id={`${id}-reset-code`}
+              name="reset_code"
+              autoComplete="one-time-code"
+              required
+              data-testid="reset-code"
+              value={resetCode}
+              onChange={(e) => setResetCode(e.target.value)}
+            />
+          </>
+        ) : (
+          <>
+            <label htmlFor={`${id}-username`}>Username</label>
+            <input
+              id={`${id}-username`}
+              name="username"
+              autoComplete="username"
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          </>
+        )}
         {registering && (
           <>
             <label htmlFor={`${id}-display`}>Display name (optional)</label>
@@ -112,14 +135,16 @@ export function LoginView() {
             />
           </>
         )}
-        <label htmlFor={`${id}-password`}>Password</label>
+        <label htmlFor={`${id}-password`}>
+          {resetting ? `New password (at least ${Limits.passwordMinChars} characters)` : 'Password'}
+        </label>
         <input
           id={`${id}-password`}
           name="password"
           type="password"
-          autoComplete={registering ? 'new-password' : 'current-password'}
+          autoComplete={registering || resetting ? 'new-password' : 'current-password'}
           required
-          minLength={registering ? 8 : undefined}
+          minLength={registering || resetting ? Limits.passwordMinChars : undefined}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
@@ -140,15 +165,31 @@ export function LoginView() {
           </p>
         )}
         <button type="submit" className="button button--primary" disabled={busy}>
-          {firstAccount ? 'Create account' : registering ? 'Register' : 'Sign in'}
+          {firstAccount
+            ? 'Create account'
+            : resetting
+              ? 'Set password and sign in'
+              : registering
+                ? 'Register'
+                : 'Sign in'}
         </button>
         {!firstAccount && (
           <button
             type="button"
             className="button button--link"
-            onClick={() => switchMode(registering ? 'signin' : 'register')}
+            onClick={() => switchMode(mode === 'signin' ? 'register' : 'signin')}
           >
-            {registering ? 'I already have an account' : 'I have an invite code'}
+            {mode === 'signin' ? 'I have an invite code' : 'I already have an account'}
+          </button>
+        )}
+        {!firstAccount && mode === 'signin' && (
+          <button
+            type="button"
+            className="button button--link"
+            data-testid="use-reset-code"
+            onClick={() => switchMode('reset')}
+          >
+            I have a password reset code
           </button>
         )}
       </form>
@@ -157,13 +198,13 @@ export function LoginView() {
 }
 
 /**
- * The invite the form fills in: only one for the server shown (the bundled one has no address
- * anyone could be invited to); null otherwise.
+ * The link's form (an invite, a password reset) this view fills in: only one for the server
+ * shown (the bundled one has no address a link could name); null otherwise.
  */
-export function inviteForServer(
-  pending: Invite | null,
+export function prefillForServer(
+  pending: LinkPrefill | null,
   session: SessionState | null,
-): Invite | null {
+): LinkPrefill | null {
   if (!pending || !session || session.embedded) return null
   return pending.server_url === session.server_url ? pending : null
 }

@@ -13,20 +13,28 @@ import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { useUpdates } from '../stores/updates'
 import { AccountsSection } from './AccountsSection'
+import { DataExportSection } from './DataExportSection'
+import { AuditLogSection } from './AuditLogSection'
+import { InvitesSection } from './InvitesSection'
 import { PasswordSection } from './PasswordSection'
+import { PeopleSection } from './PeopleSection'
 import { PinnedSection } from './PinnedSection'
+import { RetentionSection } from './RetentionSection'
 import { ServerManager } from './ServerManager'
 import { TimezonePicker } from './TimezonePicker'
 import { UpdatesSection } from './UpdatesSection'
 
 /**
  * The settings window: organization timezone, clock, appearance, notifications, mutes, DND,
- * connected accounts, password and other devices, servers, updates. What belongs to a server
- * (time zone, mutes, pins, accounts, password) is the server the main window shows.
+ * connected accounts, password and other devices, the user's data export, servers, updates; for
+ * an administrator, message retention and the admin console's people, invites and audit log.
+ * What belongs to a server (time zone, mutes, pins, accounts, password, data, the admin console)
+ * is the server the main window shows.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
   const error = usePreferences((s) => s.error)
+  const isAdmin = useSession((s) => s.session?.user?.role === 'admin')
   return (
     <div className="settings">
       <header className="settings__header">
@@ -47,8 +55,13 @@ export function SettingsApp() {
         <DndSection />
         <AccountsSection />
         <PasswordSection />
+        <DataExportSection />
+        <RetentionSection />
         <ServersSection />
         <UpdatesSettings />
+        {isAdmin && <PeopleSection />}
+        {isAdmin && <InvitesSection />}
+        {isAdmin && <AuditLogSection />}
       </main>
     </div>
   )

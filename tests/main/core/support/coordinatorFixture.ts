@@ -4,7 +4,7 @@ import {
   type ServerCoordinator,
 } from '../../../../src/main/core/serverCoordinator'
 import type { CoreTuning } from '../../../../src/main/core/coreTuning'
-import type { ConnectionStatus, Invite, ServerList } from '../../../../src/shared/ipc'
+import type { ConnectionStatus, ServerList } from '../../../../src/shared/ipc'
 import type { User } from '../../../../src/shared/models'
 import { FAST_TUNING, ServerFixture } from './coreFixture'
 import { fakeSecretStore } from './fakeSecretStore'
@@ -45,8 +45,6 @@ export class CoordinatorFixture {
   readonly secrets: ReturnType<typeof fakeSecretStore>
   readonly core: ServerCoordinator
   windowFocused = false
-  /** What deepLinks/takeInvite hands out. */
-  invite: Invite | null = null
 
   constructor(
     readonly userDataDir: string,
@@ -63,11 +61,6 @@ export class CoordinatorFixture {
       outputs: this.outputs,
       fixedServerUrl: options.fixedServerUrl,
       bundledServer: options.bundled,
-      takeInvite: () => {
-        const invite = this.invite
-        this.invite = null
-        return invite
-      },
       tuning: options.tuning ?? FAST_TUNING,
     })
   }
