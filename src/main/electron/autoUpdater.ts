@@ -132,20 +132,12 @@ export interface AutoUpdatesOptions {
   exists?: (path: string) => boolean
 }
 
-/** The running updater, and the user's switch (Settings → Updates) to follow. */
-export interface AutoUpdates {
-  readonly updater: Updater
-  /** The user turned updates on or off; an administrator's word (or no updater) still wins. */
-  setUserEnabled(enabled: boolean): void
-}
-
 /**
- * Starts the updater: the administrator's policy, whether this copy can be updated, then
- * electron-updater (loaded whenever the administrator allows and the copy can update, so that
- * the user's switch can turn updates on later), and the user's setting. Returns the core's
- * Updater, whose restartToUpdate the window's button calls, and the user's switch.
+ * Starts the updater: the administrator's policy, whether this copy can be updated, the user's
+ * setting, then electron-updater (only when updates are on). Returns the core's Updater, whose
+ * setPolicy follows a change of the user's setting and restartToUpdate the window's button.
  */
-export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<AutoUpdates> {
+export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<Updater> {
   const { env, platform, log } = options
   const admin = adminPolicy(
     env,
@@ -153,22 +145,22 @@ export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<Aut
   )
   if (admin.problem)
     log(`Ignoring the update policy at ${adminPolicyPath(platform, env)}: ${admin.problem}`)
-  let supported = updaterSupported({
+  const supported = updaterSupported({
     isPackaged: options.isPackaged,
     platform,
     env,
     resourcesPath: options.resourcesPath,
     exists: options.exists ?? existsSync,
   })
+  let policy = resolveUpdatePolicy({ admin, userEnabled: options.userEnabled, supported })
   let updater: ElectronUpdaterLike | null = null
-  if (resolveUpdatePolicy({ admin, userEnabled: true, supported }).enabled) {
+  if (policy.enabled) {
     updater = await (options.loadUpdater ?? loadElectronUpdater)()
     if (updater === null) {
       log('electron-updater is not installed: no automatic updates')
-      supported = false
+      policy = { enabled: false, reason: 'unsupported' }
     }
   }
-  const policyFor = (userEnabled: boolean) => resolveUpdatePolicy({ admin, userEnabled, supported })
   const source: UpdateSource = updater
     ? electronUpdateSource(updater, { feedUrl: env.TIDINGS_UPDATE_FEED_URL || null, log })
     : {
@@ -181,13 +173,10 @@ export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<Aut
     source,
     clock: options.clock ?? systemClock,
     activity: options.activity,
-    policy: policyFor(options.userEnabled),
+    policy,
     onState: (state) => options.onState(state),
     log,
   })
   updates.start()
-  return {
-    updater: updates,
-    setUserEnabled: (enabled) => updates.setPolicy(policyFor(enabled)),
-  }
+  return updates
 }

@@ -26,18 +26,11 @@ function setup() {
     isQuitting: () => false,
     hideOnClose: () => true,
   })
-  const opened: NativeNotificationRequest[] = []
   const notifier = createNotifier({
     showMainWindow: () => wm.showMainWindow(),
-    // As index.ts's: the core shows the server, then pushes the conversation to the main window.
-    open: (clicked) => {
-      opened.push(clicked)
-      if (clicked.conversation_id !== null) {
-        wm.sendToMain('navigation/openConversation', { conversation_id: clicked.conversation_id })
-      }
-    },
+    sendToMain: (channel, payload) => wm.sendToMain(channel, payload),
   })
-  return { wm, notifier, opened }
+  return { wm, notifier }
 }
 
 beforeEach(() => resetFakeElectron())
@@ -86,13 +79,6 @@ describe('notifier', () => {
     expect(win.webContents.send).toHaveBeenCalledWith('navigation/openConversation', {
       conversation_id: 9,
     })
-  })
-
-  it('on click hands the whole request on, its server with it', () => {
-    const { notifier, opened } = setup()
-    notifier.show(request({ server_id: 's-1', tag: 's-1/conversation:5' }))
-    FakeNotification.instances[0]?.click()
-    expect(opened).toEqual([request({ server_id: 's-1', tag: 's-1/conversation:5' })])
   })
 
   it('on click brings back a window hidden in the tray', () => {
