@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { test as base, expect, type Page } from '@playwright/test'
+import type { ServerOptions } from '../../server/startServer'
 import type { CoreTuning } from '../../src/main/core/appCore'
 import {
   ALICE,
@@ -23,9 +24,11 @@ export interface World {
   launch(options?: { tuning?: CoreTuning }): Promise<DesktopClient>
 }
 
-export const test = base.extend<{ world: World }>({
-  world: async ({ browser }, use) => {
-    const backend = new Backend()
+export const test = base.extend<{ world: World; serverOptions: ServerOptions }>({
+  /** What a spec adds to the server's options (`test.use({ serverOptions })`). */
+  serverOptions: [{}, { option: true }],
+  world: async ({ browser, serverOptions }, use) => {
+    const backend = new Backend(serverOptions)
     await backend.start()
     const renderer = await serveRenderer()
     const clients: DesktopClient[] = []
