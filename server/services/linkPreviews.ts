@@ -19,6 +19,9 @@ export interface LinkPreviewOptions {
   failureCacheMs: number
 }
 
+/** How often an unfurl's attach reads the message again when edits keep changing it meanwhile. */
+const ATTACH_ATTEMPTS = 3
+
 /** Where a background unfurl's failure goes (the server's log). */
 export type PreviewFailure = (error: unknown) => void
 
@@ -177,25 +180,37 @@ export class LinkPreviews {
     if (previewId === undefined) return
     await this.unitOfWork.run(async (tx) => {
       // Not on a message deleted meanwhile, nor twice, nor after its sender removed the preview,
-      // nor after an edit: the text must still be the one whose link this is (compared in the
-      // update itself, so an edit committing meanwhile is seen on either engine).
-      const changes = await tx.run(
-        tx.q
-          .updateTable('messages')
-          .set({ link_preview_id: previewId })
-          .where('id', '=', message.id)
-          .where('text', '=', message.text)
-          .where('deleted_at', 'is', null)
-          .where('link_preview_id', 'is', null)
-          .where('link_preview_removed', 'is', null),
-      )
-      if (changes === 0) return
-      const updated = (await this.messages.get(tx, message.id))!
-      tx.events.toConversation(
-        'message_updated',
-        { conversation_id: message.conversation_id, message: updated },
-        message.conversation_id,
-      )
+      // nor after an edit that changed its first link (an edit that kept it keeps the preview).
+      // The text read is compared again in the update, so an edit committing in between is seen
+      // on either engine; then the message is read again.
+      for (let attempt = 0; attempt < ATTACH_ATTEMPTS; attempt += 1) {
+        const row = await tx.first(
+          tx.q
+            .selectFrom('messages')
+            .select(['text', 'deleted_at', 'link_preview_id', 'link_preview_removed'])
+            .where('id', '=', message.id),
+        )
+        if (!row || row.deleted_at !== null || row.link_preview_id !== null) return
+        if (row.link_preview_removed !== null || firstLink(row.text) !== url) return
+        const changes = await tx.run(
+          tx.q
+            .updateTable('messages')
+            .set({ link_preview_id: previewId })
+            .where('id', '=', message.id)
+            .where('text', '=', row.text)
+            .where('deleted_at', 'is', null)
+            .where('link_preview_id', 'is', null)
+            .where('link_preview_removed', 'is', null),
+        )
+        if (changes === 0) continue
+        const updated = (await this.messages.get(tx, message.id))!
+        tx.events.toConversation(
+          'message_updated',
+          { conversation_id: message.conversation_id, message: updated },
+          message.conversation_id,
+        )
+        return
+      }
     })
   }
 

@@ -206,7 +206,7 @@ describe('link previews', () => {
 
 // These stop the server to know that every unfurl it started is done (stopping waits for them):
 // what must not happen then has had every chance to.
-describe('link previews that must not come back', () => {
+describe('link previews and edits or removals during an unfurl', () => {
   let server: TestServer
   let ann: TestAccount
   let bob: TestAccount
@@ -242,6 +242,17 @@ describe('link previews that must not come back', () => {
     expect(requested).not.toContain('/after-removal')
     // Removing again changes nothing.
     expect((await ann.rest.delete(`/messages/${sent.id}/link-preview`)).status).toBe(200)
+  })
+
+  it('attaches the preview of a link that an edit kept while its page was being read', async () => {
+    const open = gate('/slow-kept')
+    const sent = await sendMessage(ann, team.id, `Tpyo ${page('/slow-kept')}`)
+    await waitUntil(() => requested.includes('/slow-kept'), 'the page was asked for')
+    await ann.rest.patch(`/messages/${sent.id}`, { text: `Typo fixed: ${page('/slow-kept')}` })
+    open()
+
+    await server.restart()
+    expect((await inHistory(sent.id)).link_preview?.url).toBe(page('/slow-kept'))
   })
 
   it('does not attach the preview of a link that an edit took out meanwhile', async () => {
