@@ -55,6 +55,8 @@ test('Bob sees the card of Alice’s link with its image and opens it; Alice rem
   )
   const title = card.getByRole('link', { name: 'Tidings 2.0 is out' })
   await expect(title).toHaveAttribute('href', link)
+  await expect(title).toHaveAttribute('target', '_blank')
+  await expect(title).toHaveAttribute('rel', 'noopener noreferrer')
   // The page's image, from the server through main, decoded by the page (a blob: URL).
   const image = card.getByTestId('link-preview-image')
   await expect(image).toHaveAttribute('src', /^blob:/)
