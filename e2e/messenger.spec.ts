@@ -467,6 +467,12 @@ test.describe('Tidings renderer in Chromium', () => {
         client_id: `history-${i}`,
       })
     }
+    // Wait until it has them all (its list counts them), as a reader would see them arrive: a
+    // window still taking them in would open at a first page sized by fewer unread messages, and
+    // a reload would start with the rest of them still on their way.
+    await expect(
+      conversationItem(bobPage, ALICE.displayName).getByTestId('unread-badge'),
+    ).toHaveAttribute('aria-label', `${total} unread messages`, { timeout: 60_000 })
     const list = bobPage.getByTestId('message-list')
     const start = bobPage.getByText('Start of the conversation')
 
