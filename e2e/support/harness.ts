@@ -137,7 +137,12 @@ export class DesktopClient {
   windowFocused = true
   /** Where open() found the renderer; window/openSettings opens settings.html from there. */
   private rendererUrl: string | null = null
-  private pushQueue: Promise<unknown> = Promise.resolve()
+  /**
+   * Pushes not yet handed to each page. One page.evaluate carries all that gathered while the
+   * previous one was under way: a round trip each (tens of ms on a busy machine) let a window fall
+   * seconds behind a burst of events, where Electron's IPC keeps up.
+   */
+  private readonly unsent = new Map<Page, [PushChannel, unknown][]>()
 
   constructor(
     readonly context: BrowserContext,
@@ -287,12 +292,28 @@ export class DesktopClient {
     }
     for (const [page, kind] of this.pages) {
       if (!pageReceives(kind, channel, payload)) continue
-      this.pushQueue = this.pushQueue
-        .then(() =>
-          page.evaluate(([c, p]) => window.__tidingsPush?.(c, p), [channel, payload] as const),
-        )
+      const waiting = this.unsent.get(page)
+      if (waiting) waiting.push([channel, payload])
+      else {
+        this.unsent.set(page, [[channel, payload]])
+        void this.deliver(page)
+      }
+    }
+  }
+
+  /** Hands a page its pushes in order, those gathered meanwhile in the next evaluate. */
+  private async deliver(page: Page): Promise<void> {
+    // Started for the first push of a batch; ends once none is left, the map entry with it.
+    await Promise.resolve()
+    for (;;) {
+      const pushes = this.unsent.get(page) ?? []
+      this.unsent.set(page, [])
+      if (pushes.length === 0) break
+      await page
+        .evaluate((batch) => window.__tidingsPushAll?.(batch), pushes)
         .catch(() => undefined)
     }
+    this.unsent.delete(page)
   }
 
   async close(): Promise<void> {
