@@ -32,7 +32,8 @@ export class ServerFixture {
   server: RunningServer | null = null
   port = 0
 
-  /** `options`: what a test adds to (or changes of) the server's options below. */
+  /** `options`: what a test adds to (or changes of) the server's options below (`publicUrls`:
+   * other names the server answers to, its Host check, as --public-url). */
   constructor(private readonly options: ServerOptions = {}) {}
 
   async start(): Promise<RunningServer> {
