@@ -27,9 +27,11 @@ export interface World {
   startBackend(options?: ServerOptions): Promise<Backend>
 }
 
-export const test = base.extend<{ world: World }>({
-  world: async ({ browser }, use) => {
-    const backend = new Backend()
+export const test = base.extend<{ world: World; serverOptions: ServerOptions }>({
+  /** What a spec adds to the server's options (`test.use({ serverOptions })`). */
+  serverOptions: [{}, { option: true }],
+  world: async ({ browser, serverOptions }, use) => {
+    const backend = new Backend(serverOptions)
     await backend.start()
     const renderer = await serveRenderer()
     const clients: DesktopClient[] = []

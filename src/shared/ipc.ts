@@ -489,6 +489,28 @@ export const INVOKES = {
     response: produced<{ mime: string; data: Uint8Array }>(),
     pages: MAIN,
   },
+  /**
+   * A link preview's image (`link_preview.image_path` of a message), fetched by main from the
+   * server with the session's token; main keeps recently read ones in memory. Only the server's
+   * preview image route: the path is checked here, never taken as any path of the server.
+   */
+  'previews/image': {
+    request: Type.Object(
+      { image_path: Type.String({ pattern: '^/link-previews/[1-9][0-9]{0,15}/image$' }) },
+      Strict,
+    ),
+    response: produced<{ mime: string; data: Uint8Array }>(),
+    pages: MAIN,
+  },
+  /**
+   * Removes the link preview of one of the user's own messages, for good; the server answers with
+   * the message (and tells the members with message_updated).
+   */
+  'previews/remove': {
+    request: Type.Object({ message_id: Id }, Strict),
+    response: produced<Message>(),
+    pages: MAIN,
+  },
   /** Asks the user where to save a file (a native dialog) and writes it there. */
   'attachments/save': {
     request: Type.Object({ conversation_id: Id, attachment_id: Id, name: FileName }, Strict),

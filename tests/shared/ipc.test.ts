@@ -59,6 +59,8 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'attachments/upload',
   'attachments/read',
   'attachments/save',
+  'previews/image',
+  'previews/remove',
   'drafts/list',
   'drafts/set',
   'threads/get',

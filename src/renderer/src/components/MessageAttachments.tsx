@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { Attachment } from '../../../shared/models'
 import { errorMessage } from '../ipcClient'
 import { readAttachment, saveAttachment } from '../stores/attachmentFiles'
 import { INLINE_IMAGE_TYPES, humanSize } from '../stores/pendingAttachments'
+import { useBlobUrl } from './useBlobUrl'
 
 /**
  * The files of a message: raster images as thumbnails, anything else as a card with its name,
@@ -47,7 +48,9 @@ function useSave({ conversationId, attachment }: AttachmentProps) {
 
 function ImageAttachment(props: AttachmentProps) {
   const { attachment } = props
-  const url = useBlobUrl(props.conversationId, attachment.id, attachment.mime)
+  const url = useBlobUrl(`${props.conversationId}/${attachment.id}`, () =>
+    readAttachment(props.conversationId, attachment.id, attachment.mime),
+  )
   const { save, error } = useSave(props)
   return (
     <>
@@ -97,28 +100,4 @@ function FileCard(props: AttachmentProps) {
       )}
     </div>
   )
-}
-
-/**
- * A blob: URL of the file's bytes (read through main, which keeps recent ones in memory), revoked
- * when the row unmounts or shows another file. Null until read, or when reading failed.
- */
-function useBlobUrl(conversationId: number, attachmentId: number, mime: string): string | null {
-  const [url, setUrl] = useState<string | null>(null)
-  useEffect(() => {
-    let current: string | null = null
-    let cancelled = false
-    readAttachment(conversationId, attachmentId, mime)
-      .then((blob) => {
-        if (cancelled) return
-        current = URL.createObjectURL(blob)
-        setUrl(current)
-      })
-      .catch(() => undefined)
-    return () => {
-      cancelled = true
-      if (current) URL.revokeObjectURL(current)
-    }
-  }, [conversationId, attachmentId, mime])
-  return url
 }

@@ -45,13 +45,15 @@ interface MessagesStore {
   retry(clientId: string): Promise<void>
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
+  /** Removes the link preview of one of the user's own messages, for good. */
+  removePreview(messageId: number): Promise<boolean>
   /**
    * Adds the user's reaction with `emoji` to a message, or takes it back (`add` false). The
    * thread changes when the message_updated event arrives, not from the answer: the event is the
    * order all devices share.
    */
   react(conversationId: number, messageId: number, emoji: string, add: boolean): Promise<boolean>
-  /** Why the last edit, delete or reaction failed; null once cleared. */
+  /** Why the last edit, delete, preview removal or reaction failed; null once cleared. */
   actionError: string | null
   clearActionError(): void
   reset(): void
@@ -314,6 +316,16 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         return true
       } catch (error) {
         set({ actionError: `The message was not deleted: ${errorMessage(error)}` })
+        return false
+      }
+    },
+    removePreview: async (messageId) => {
+      try {
+        get().upsert(await ipc()['previews/remove']({ message_id: messageId }), false)
+        set({ actionError: null })
+        return true
+      } catch (error) {
+        set({ actionError: `The preview was not removed: ${errorMessage(error)}` })
         return false
       }
     },

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
-import { startServer, type RunningServer } from '../../../../server/startServer'
+import { startServer, type RunningServer, type ServerOptions } from '../../../../server/startServer'
 import { createAppCore, type AppCore, type CoreTuning } from '../../../../src/main/core/appCore'
 import { RestClient } from '../../../../src/main/core/restClient'
 import type { ConnectionStatus } from '../../../../src/shared/ipc'
 import type { AnyTidingsEvent } from '../../../../src/shared/events'
-import type { User } from '../../../../src/shared/models'
+import type { Message, User } from '../../../../src/shared/models'
 import { fakeSecretStore } from './fakeSecretStore'
 import { RecordingOutputs } from './recordingOutputs'
 
@@ -32,8 +32,9 @@ export class ServerFixture {
   server: RunningServer | null = null
   port = 0
 
-  /** `publicUrls`: other names the server answers to (its Host check), as --public-url. */
-  constructor(private readonly options: { publicUrls?: string[] } = {}) {}
+  /** `options`: what a test adds to (or changes of) the server's options below (`publicUrls`:
+   * other names the server answers to, its Host check, as --public-url). */
+  constructor(private readonly options: ServerOptions = {}) {}
 
   async start(): Promise<RunningServer> {
     this.server = await startServer({
@@ -50,7 +51,7 @@ export class ServerFixture {
       loginAttemptsPerUsername: 100_000,
       // The test mail servers listen on 127.0.0.1.
       allowPrivateMailHosts: true,
-      publicUrls: this.options.publicUrls,
+      ...this.options,
     })
     this.port = this.server.port
     return this.server
@@ -177,6 +178,16 @@ export class CoreFixture {
 
   events(): AnyTidingsEvent[] {
     return this.outputs.payloads('events/event')
+  }
+
+  /** The states of message `messageId` that message_updated events brought, in order. */
+  updatesOf(messageId: number): Message[] {
+    return this.events()
+      .filter(
+        (e): e is Extract<AnyTidingsEvent, { type: 'message_updated' }> =>
+          e.type === 'message_updated',
+      )
+      .flatMap((e) => (e.data.message?.id === messageId ? [e.data.message] : []))
   }
 
   received(): Extract<AnyTidingsEvent, { type: 'message_received' }>[] {
