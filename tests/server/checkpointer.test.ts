@@ -3,11 +3,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { onPostgres } from '../support/testDatabase'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const DATABASE = path.join(ROOT, 'server/storage/sqlite/sqliteDatabase.ts')
 
-describe('the background checkpointer', () => {
+// SQLite's own (its WAL checkpoints): nothing of it runs on PostgreSQL.
+describe.skipIf(onPostgres)('the background checkpointer', () => {
   let dir = ''
   afterEach(() => {
     fs.rmSync(dir, { recursive: true, force: true })
