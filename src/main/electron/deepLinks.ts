@@ -1,11 +1,12 @@
 import { resolve } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
-import { DEEP_LINK_SCHEME, isDeepLinkArg } from '../../shared/deepLinks'
+import { DEEP_LINK_SCHEME } from '../../shared/deepLinks'
 import type { LinkPrefill } from '../../shared/ipc'
+import { needsUnencryptedConfirmation } from '../../shared/serverAddress'
 
 /**
  * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
- * protocol registration, macOS's `open-url`, the dialogs, and the restart onto another server.
+ * protocol registration, macOS's `open-url` and the dialogs.
  * Windows and Linux pass a link in argv: at a cold start (process.argv) or, when Tidings already
  * runs, to the first instance's `second-instance` event (singleInstance.ts).
  */
@@ -51,28 +52,32 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
-/** What the link fills in once the app runs on its server, as the question words it. */
+/** What the link fills in once its server is shown, as the question words it. */
 const OPENS: Record<LinkPrefill['form'], { link: string; form: string }> = {
-  register: { link: 'invite link', form: 'the registration form' },
-  password_reset: { link: 'password reset link', form: 'the form to set a new password' },
+  register: { link: 'invite link', form: 'its registration form' },
+  password_reset: { link: 'password reset link', form: 'its form to set a new password' },
 }
 
-/** Asks before switching servers for a link; true only on "Switch and restart". */
-export async function confirmServerSwitch(
+/** Asks before adding a link's server; true only on "Add server". */
+export async function confirmAddServer(
   parent: BrowserWindow | null,
-  request: { from: string | null; to: string; form: LinkPrefill['form'] },
+  request: { to: string; form: LinkPrefill['form'] },
 ): Promise<boolean> {
   const opens = OPENS[request.form]
   const options = {
     type: 'question' as const,
-    buttons: ['Switch and restart', 'Cancel'],
+    buttons: ['Add server', 'Cancel'],
     defaultId: 1,
     cancelId: 1,
-    message: `Switch Tidings to ${request.to}?`,
+    message: `Add ${request.to} to Tidings?`,
     detail:
-      `The ${opens.link} you opened is for the server at ${request.to}. Tidings now uses ` +
-      `${request.from ?? 'its built-in server'}. Switching restarts Tidings and opens ` +
-      `${opens.form} for that server; Settings can switch back at any time.`,
+      `The ${opens.link} you opened is for the server at ${request.to}, which is not in your ` +
+      `list. Adding it shows ${opens.form}; your other servers stay signed in, and ` +
+      'Settings can remove it again.' +
+      (needsUnencryptedConfirmation(request.to)
+        ? '\n\nWarning: this server is not encrypted (http://), so anyone on the network ' +
+          'between can read your password and your messages. Add it only if you trust that network.'
+        : ''),
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)
@@ -85,15 +90,4 @@ export function showLinkNotice(parent: BrowserWindow | null, message: string): v
   const options = { type: 'info' as const, buttons: ['OK'], message }
   const shown = parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options)
   shown.catch((error: unknown) => console.error('Could not show a link notice', error))
-}
-
-/** The arguments of a restart that opens `link`: this launch's, without the link it came with. */
-export function relaunchArgs(argv: readonly string[], link: string): string[] {
-  return [...argv.slice(1).filter((arg) => !isDeepLinkArg(arg)), link]
-}
-
-/** Restarts the app with `link` among its arguments (after the new server was saved). */
-export function relaunchWithLink(link: string): void {
-  app.relaunch({ args: relaunchArgs(process.argv, link) })
-  app.quit()
 }

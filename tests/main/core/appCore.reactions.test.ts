@@ -54,6 +54,9 @@ describe('app core: reactions (real server)', () => {
     const direct = await alice.core.handle('conversations/create', { member_ids: [bob.user.id] })
     const message = await bob.rest.sendMessage(direct.id, { text: 'Lunch?', client_id: 'b-1' })
     const target = { conversation_id: direct.id, message_id: message.id }
+    // The message itself notifies once its burst closes: that one is counted before the
+    // reactions, whatever the machine's pace.
+    await alice.outputs.waitFor(() => alice.outputs.notifications.length === 1, 'Lunch?')
 
     const set = await alice.core.handle('messages/react', { ...target, emoji: '👍', add: true })
     expect(set.reactions).toEqual([{ emoji: '👍', user_ids: [aliceId] }])

@@ -138,6 +138,14 @@ export function coversFrom(thread: ThreadState | undefined, id: number): boolean
   return thread.nextBefore === null || (first !== undefined && first.id <= id)
 }
 
+/**
+ * The live messages a thread took before its first page, less those the page says are older than
+ * itself (`nextBefore`): older pages bring them, in order, where kept they would leave a gap.
+ */
+function withinFirstPage(live: Message[], nextBefore: number | null): Message[] {
+  return nextBefore === null ? live : live.filter((m) => m.id >= nextBefore)
+}
+
 export const useMessages = create<MessagesStore>()((set, get) => {
   /** Bumped by reset(): a page asked for before it belongs to the previous user. */
   let generation = 0
@@ -185,7 +193,10 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         if (asked !== generation) return
         patchThread(conversationId, (t) => ({
           ...t,
-          messages: mergeMessages(t.messages, page.messages),
+          messages: mergeMessages(
+            t.loaded ? t.messages : withinFirstPage(t.messages, page.next_before),
+            page.messages,
+          ),
           nextBefore: t.loaded ? t.nextBefore : page.next_before,
           loaded: true,
           error: null,
@@ -229,12 +240,16 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       // A reply in a thread only is the thread panel's (stores/threadPanel.ts), not the channel's.
       if (isThreadOnly(message)) return
       const thread = get().threads[message.conversation_id]
-      // An edit of a message older than the loaded pages would otherwise sit right above the
-      // oldest loaded one, with everything in between missing; its page brings it when loaded.
       const known = thread !== undefined && indexOfId(thread.messages, message.id) >= 0
       upserts += 1
       if (pagesAwaited > 0) upserted.set(message.id, { at: upserts, message })
-      if (!create && !known && !coversFrom(thread, message.id)) return
+      // A message older than the loaded pages would otherwise sit right above the oldest loaded
+      // one, with everything in between missing; its page brings it when loaded. An edit, or the
+      // late event of an old message (events replayed after a reconnect, or still on their way
+      // to a window that reloaded and fetched the newest page first). Before the first page
+      // (not loaded) new messages are kept: that page trims those older than itself.
+      const olderThanPages = !known && !coversFrom(thread, message.id)
+      if (olderThanPages && (!create || thread?.loaded)) return
       patchThread(message.conversation_id, (t) => ({
         ...t,
         messages: mergeMessages(t.messages, [message]),

@@ -32,6 +32,9 @@ export class ServerFixture {
   server: RunningServer | null = null
   port = 0
 
+  /** `publicUrls`: other names the server answers to (its Host check), as --public-url. */
+  constructor(private readonly options: { publicUrls?: string[] } = {}) {}
+
   async start(): Promise<RunningServer> {
     this.server = await startServer({
       port: this.port,
@@ -47,6 +50,7 @@ export class ServerFixture {
       loginAttemptsPerUsername: 100_000,
       // The test mail servers listen on 127.0.0.1.
       allowPrivateMailHosts: true,
+      publicUrls: this.options.publicUrls,
     })
     this.port = this.server.port
     return this.server
