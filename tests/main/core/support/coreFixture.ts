@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { startServer, type RunningServer, type ServerOptions } from '../../../../server/startServer'
 import { createAppCore, type AppCore, type CoreTuning } from '../../../../src/main/core/appCore'
 import { RestClient } from '../../../../src/main/core/restClient'
@@ -112,6 +112,41 @@ export function serverPerFile(): ServerFixture {
   beforeAll(() => server.start())
   afterAll(() => server.dispose())
   return server
+}
+
+/** The app of each test: its user data folder, and starts of the app on it. */
+export interface AppPerTest {
+  /** This test's user data folder (a fresh one each test). */
+  readonly userDataDir: string
+  /** Starts the app on this test's folder; again for a restart (the same local store). */
+  start(): Promise<CoreFixture>
+}
+
+/**
+ * One app per test on `server`: a fresh user data folder before each test; after it every app
+ * started on it is stopped and the folder removed.
+ */
+export function appPerTest(server: { readonly url: string }): AppPerTest {
+  let userDataDir = ''
+  const cores: CoreFixture[] = []
+  beforeEach(() => {
+    userDataDir = tempDir('tidings-user-')
+  })
+  afterEach(async () => {
+    for (const fixture of cores.splice(0)) await fixture.core.stop()
+    removeDir(userDataDir)
+  })
+  return {
+    get userDataDir() {
+      return userDataDir
+    },
+    async start() {
+      const fixture = new CoreFixture(userDataDir, server.url)
+      cores.push(fixture)
+      await fixture.core.start()
+      return fixture
+    },
+  }
 }
 
 /** A second person, driven straight over REST (the other side of a conversation). */
