@@ -1,13 +1,15 @@
-import Fastify, { type FastifySchemaCompiler } from 'fastify'
+import Fastify, { type FastifySchemaCompiler, type RouteOptions } from 'fastify'
 import { Ajv } from 'ajv'
 import websocket from '@fastify/websocket'
 import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
 import type { TSchema, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CloseCode } from '../src/shared/closeCodes'
 import { Limits } from '../src/shared/limits'
 import { resolveOptions, type ServerOptions } from './config'
 import { installErrorHandling } from './http/errorHandling'
 import { HttpError } from './http/httpError'
+import { OPEN_API_OPTIONS } from './http/openApi'
 import { startHeartbeat } from './realtime/heartbeat'
 import { adminRoutes } from './routes/adminRoutes'
 import { authRoutes } from './routes/authRoutes'
@@ -17,6 +19,7 @@ import { eventRoutes } from './routes/eventRoutes'
 import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
 import { contactRoutes } from './routes/contactRoutes'
+import { docsRoutes } from './routes/docsRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
@@ -34,6 +37,11 @@ export interface RunningServer {
   /** http://host:port */
   url: string
   dataDir: string
+  /**
+   * Every route as registered (HEAD twins of GETs included), for tests that hold each route to
+   * a rule, such as having response schemas (tests/server/responseSchemas.test.ts).
+   */
+  routes: readonly RouteOptions[]
   /** Graceful stop: refuse new work, close sockets with 1001, close the database. */
   close(): Promise<void>
 }
@@ -127,8 +135,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clientTracking: false,
     },
   })
+  // Before the routes: @fastify/swagger and this list see each route as it is registered.
+  const routes: RouteOptions[] = []
+  app.addHook('onRoute', (route) => {
+    routes.push(route)
+  })
+  await app.register(swagger, OPEN_API_OPTIONS)
   for (const plugin of [
     healthRoutes,
+    docsRoutes,
     authRoutes,
     userRoutes,
     adminRoutes,
@@ -181,6 +196,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     host: opts.host,
     url: `http://${hostForUrl}:${port}`,
     dataDir: opts.dataDir,
+    routes,
     close,
   }
 }

@@ -3,6 +3,8 @@ import { BroadcastBody, InviteBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, requireAdmin } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers, Done } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 /** Administrator actions: invites and broadcast notifications. */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
@@ -14,7 +16,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
   app.post(
     '/admin/invites',
     {
-      schema: { body: InviteBody },
+      schema: { body: InviteBody, response: answers({ 201: Wire.Invite }) },
       // The body is optional: no body means the default lifetime.
       preValidation: async (request) => {
         request.body ??= {}
@@ -27,16 +29,20 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
     },
   )
 
-  app.post('/admin/notifications', { schema: { body: BroadcastBody } }, async (request, reply) => {
-    requireAdmin(request)
-    const { title, body, level = 'info' } = request.body
-    await ctx.unitOfWork.run(async (tx) =>
-      tx.events.emit(
-        'system_notification',
-        { kind: 'broadcast', title, body, level },
-        await ctx.accounts.allUserIds(tx),
-      ),
-    )
-    return reply.code(201).send(ok({ sent: true }))
-  })
+  app.post(
+    '/admin/notifications',
+    { schema: { body: BroadcastBody, response: answers({ 201: Done('sent') }) } },
+    async (request, reply) => {
+      requireAdmin(request)
+      const { title, body, level = 'info' } = request.body
+      await ctx.unitOfWork.run(async (tx) =>
+        tx.events.emit(
+          'system_notification',
+          { kind: 'broadcast', title, body, level },
+          await ctx.accounts.allUserIds(tx),
+        ),
+      )
+      return reply.code(201).send(ok({ sent: true as const }))
+    },
+  )
 }

@@ -1,10 +1,16 @@
+import type { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AttachmentUploadQuery } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 import { downloadHeaders } from '../http/downloadHeaders'
+
+/** A download's body in the OpenAPI document. */
+const FileBytes = Type.Unsafe<Readable>({ type: 'string', format: 'binary' })
 
 const ConversationParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const AttachmentParams = Type.Object({
@@ -41,7 +47,13 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
 
   app.post(
     '/conversations/:id/attachments',
-    { schema: { params: ConversationParams, querystring: AttachmentUploadQuery } },
+    {
+      schema: {
+        params: ConversationParams,
+        querystring: AttachmentUploadQuery,
+        response: answers({ 201: Type.Object({ attachment: Wire.Attachment }) }),
+      },
+    },
     async (request, reply) => {
       const { user } = callerOf(request)
       const hasBody =
@@ -60,7 +72,20 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
 
   app.get(
     '/conversations/:id/attachments/:attachmentId',
-    { schema: { params: AttachmentParams } },
+    {
+      schema: {
+        params: AttachmentParams,
+        response: {
+          ...answers({}),
+          200: {
+            description:
+              'The file: Content-Type is the uploaded type for raster images, application/octet-stream otherwise; always as an attachment (Content-Disposition).',
+            // Typed as what the handler sends: a stream is piped, never serialized.
+            content: { 'application/octet-stream': { schema: FileBytes } },
+          },
+        },
+      },
+    },
     async (request, reply) => {
       const { user } = callerOf(request)
       const stored = await attachments.open(user.id, request.params.id, request.params.attachmentId)

@@ -4,6 +4,8 @@ import { ReactionBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 const ReactionParams = Type.Object({
   id: Type.Integer({ minimum: 1 }),
@@ -20,7 +22,13 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
 
   app.put(
     '/conversations/:id/messages/:messageId/reaction',
-    { schema: { params: ReactionParams, body: ReactionBody } },
+    {
+      schema: {
+        params: ReactionParams,
+        body: ReactionBody,
+        response: answers({ 200: Wire.Message }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       const { id, messageId } = request.params
@@ -33,7 +41,7 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
 
   app.delete(
     '/conversations/:id/messages/:messageId/reaction',
-    { schema: { params: ReactionParams } },
+    { schema: { params: ReactionParams, response: answers({ 200: Wire.Message }) } },
     async (request) => {
       const { user } = callerOf(request)
       const { id, messageId } = request.params
