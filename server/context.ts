@@ -14,9 +14,12 @@ import type { Conversations } from './services/conversations'
 import type { MessageSearch } from './services/messageSearch'
 import type { Messages } from './services/messages'
 import type { Reactions } from './services/reactions'
+import type { Threads } from './services/threads'
+import type { LinkPreviews } from './services/linkPreviews'
 import type { Database } from './storage/database'
 import type { EventReader } from './storage/eventReader'
 import type { EventRetention } from './storage/eventRetention'
+import type { StorageHealth } from './storage/storageHealth'
 import type { UnitOfWork } from './storage/unitOfWork'
 
 /** Everything a route plugin may use; built once by buildServerContext. */
@@ -35,6 +38,8 @@ export interface ServerContext {
   conversations: Conversations
   messages: Messages
   reactions: Reactions
+  threads: Threads
+  linkPreviews: LinkPreviews
   attachments: Attachments
   search: MessageSearch
   contacts: Contacts
@@ -45,6 +50,8 @@ export interface ServerContext {
   /** Which one-owner jobs this node runs. */
   leases: Leases
   metrics: ServerMetrics
+  /** Whether writes fail for lack of space (/healthz, the storage_full answers). */
+  storage: StorageHealth
   /** This node's id in a cluster; undefined on one node (SQLite). */
   nodeId: string | undefined
 }

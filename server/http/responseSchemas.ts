@@ -1,4 +1,4 @@
-import { Type, type TLiteral, type TObject, type TSchema } from 'typebox'
+import { Type, type TLiteral, type TObject, type TSchema, type TUnsafe } from 'typebox'
 import { ErrorEnvelope, Success } from '../../src/shared/wireSchemas'
 
 type SuccessEnvelope<Data extends TSchema> = TObject<{ status: TLiteral<'success'>; data: Data }>
@@ -24,4 +24,18 @@ export function answers<const Statuses extends { 200?: TSchema; 201?: TSchema }>
 /** The `data` of an answer that only says it happened, e.g. `{"signed_out": true}`. */
 export function Done<const Key extends string>(key: Key) {
   return Type.Object({ [key]: Type.Literal(true) } as { [K in Key]: TLiteral<true> })
+}
+
+/**
+ * The `response` schemas of a route that answers with bytes, not JSON: the error envelope for
+ * 4xx/5xx as usual, and a 200 of `mediaType` that the OpenAPI document shows as binary. `Body` is
+ * what the handler sends (a stream or a Buffer): it is piped or written as it is, never
+ * serialized.
+ */
+export function bytesAnswer<Body>(description: string, mediaType: string) {
+  const schema: TUnsafe<Body> = Type.Unsafe<Body>({ type: 'string', format: 'binary' })
+  return {
+    ...answers({}),
+    200: { description, content: { [mediaType]: { schema } } },
+  }
 }

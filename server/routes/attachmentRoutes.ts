@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
@@ -5,12 +6,9 @@ import { AttachmentUploadQuery } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
-import { answers } from '../http/responseSchemas'
+import { answers, bytesAnswer } from '../http/responseSchemas'
 import * as Wire from '../../src/shared/wireSchemas'
 import { downloadHeaders } from '../http/downloadHeaders'
-
-/** A download's body in the OpenAPI document. */
-const FileBytes = Type.Unsafe<Readable>({ type: 'string', format: 'binary' })
 
 const ConversationParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const AttachmentParams = Type.Object({
@@ -28,8 +26,16 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
 
   // The body is the file, of any type: not parsed (nor held to the JSON body limit) but streamed
   // to disk by the handler, which reads request.raw. Only this plugin's routes see this parser.
+  // Its Content-Type is the file's, taken aside before Fastify reads it: Fastify refuses a header
+  // it cannot parse with 415, where an upload stores it as application/octet-stream.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
+  const uploadTypes = new WeakMap<IncomingMessage, string | undefined>()
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST') return
+    uploadTypes.set(request.raw, request.raw.headers['content-type'])
+    delete request.raw.headers['content-type']
+  })
 
   // A download's streamed body can reach its client whole a moment before the response finishes
   // here; a server close begun in between finds the connection busy, leaves it open, and then
@@ -53,6 +59,8 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
         querystring: AttachmentUploadQuery,
         response: answers({ 201: Type.Object({ attachment: Wire.Attachment }) }),
       },
+      // Read by the handler, under the upload's own deadlines (see Attachments.upload).
+      config: { streamedBody: true },
     },
     async (request, reply) => {
       const { user } = callerOf(request)
@@ -63,7 +71,7 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
         user.id,
         request.params.id,
         request.query.name,
-        request.headers['content-type'],
+        uploadTypes.get(request.raw),
         hasBody ? request.raw : undefined,
       )
       return reply.code(201).send(ok({ attachment }))
@@ -75,15 +83,10 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
     {
       schema: {
         params: AttachmentParams,
-        response: {
-          ...answers({}),
-          200: {
-            description:
-              'The file: Content-Type is the uploaded type for raster images, application/octet-stream otherwise; always as an attachment (Content-Disposition).',
-            // Typed as what the handler sends: a stream is piped, never serialized.
-            content: { 'application/octet-stream': { schema: FileBytes } },
-          },
-        },
+        response: bytesAnswer<Readable>(
+          'The file: Content-Type is the uploaded type for raster images, application/octet-stream otherwise; always as an attachment (Content-Disposition).',
+          'application/octet-stream',
+        ),
       },
     },
     async (request, reply) => {

@@ -437,6 +437,98 @@ export const migrations: Migration[] = [
       ...(pg ? postgresCluster() : []),
     ],
   },
+  {
+    version: 11,
+    name: 'attachments by uploader, for storage quotas',
+    up: ({ q }) => [
+      // What a user stores (a storage quota sums it at each upload): an index-only range over
+      // the user's rows. A send claims uploads without touching it (neither column changes).
+      q.schema
+        .createIndex('attachments_uploader')
+        .on('attachments')
+        .columns(['uploader_id', 'size']),
+    ],
+  },
+  {
+    version: 13,
+    name: 'reactions: several emoji per member per message',
+    up: ({ q, pg }) =>
+      // The key becomes (message, member, emoji): each emoji once per member. It still leads
+      // with the message id, so reading the reactions of a page of messages walks it as before.
+      pg
+        ? [
+            'alter table message_reactions drop constraint message_reactions_pk',
+            `alter table message_reactions
+               add constraint message_reactions_pk primary key (message_id, user_id, emoji)`,
+          ]
+        : [
+            // SQLite cannot change a primary key in place: the table is copied into a new one.
+            q.schema
+              .createTable('message_reactions_v13')
+              .addColumn('message_id', 'integer', (c) =>
+                c.notNull().references('messages.id').onDelete('cascade'),
+              )
+              .addColumn('user_id', 'integer', (c) =>
+                c.notNull().references('users.id').onDelete('cascade'),
+              )
+              .addColumn('emoji', 'text', (c) => c.notNull())
+              .addColumn('created_at', 'text', (c) => c.notNull())
+              .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'user_id', 'emoji']),
+            `insert into message_reactions_v13 (message_id, user_id, emoji, created_at)
+               select message_id, user_id, emoji, created_at from message_reactions`,
+            q.schema.dropTable('message_reactions'),
+            q.schema.alterTable('message_reactions_v13').renameTo('message_reactions'),
+          ],
+  },
+  {
+    version: 14,
+    name: 'threads: replies beside a channel message, and who follows them; link previews',
+    up: ({ q, pg }) => [
+      // A thread reply names its root (a plain integer, as reply_to_id: messages are never removed
+      // one by one); thread_in_channel is 1 when it was also sent to the channel, and null
+      // otherwise. A send that is no thread reply leaves both null, and the partial index holds
+      // only thread replies: such a send writes no page more than before.
+      q.schema.alterTable('messages').addColumn('thread_root_id', intType(pg)),
+      q.schema.alterTable('messages').addColumn('thread_in_channel', intType(pg)),
+      `create index messages_thread on messages (thread_root_id, id)
+       where thread_root_id is not null`,
+      // Who follows a thread (its starter and its repliers, until they unfollow) and how far they
+      // have read it. Rows go with their root or their user.
+      q.schema
+        .createTable('thread_follows')
+        .addColumn('root_id', intType(pg), (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', intType(pg), (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('conversation_id', intType(pg), (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('following', intType(pg), (c) => c.notNull())
+        .addColumn('last_read_id', intType(pg), (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', timeType(pg), (c) => c.notNull())
+        .addPrimaryKeyConstraint('thread_follows_pk', ['root_id', 'user_id']),
+      q.schema
+        .createIndex('thread_follows_user')
+        .on('thread_follows')
+        .columns(['user_id', 'root_id']),
+      // Link previews (also issue 23): one row per URL, shared by every message that links it
+      // (the cache), with the page's image fetched by the server. A message names its preview;
+      // null when it has none or its sender removed it.
+      q.schema
+        .createTable('link_previews')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('url', 'text', (c) => c.notNull().unique())
+        .addColumn('title', 'text')
+        .addColumn('description', 'text')
+        .addColumn('site_name', 'text')
+        .addColumn('image_mime', 'text')
+        .addColumn('image_bytes', pg ? 'bytea' : 'blob')
+        .addColumn('fetched_at', timeType(pg), (c) => c.notNull()),
+      q.schema.alterTable('messages').addColumn('link_preview_id', intType(pg)),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

@@ -10,7 +10,7 @@ import { createAppCore } from './core/appCore'
 import { DeepLinkHandler, type DeepLinkHost } from './core/deepLinks'
 import { trackTyping, type Updater } from './core/updates'
 import { readStoredPreferences } from './core/storedPreferences'
-import { serverChoiceChanged } from './core/storedServerUrl'
+import { chosenServer, serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { applyThemePreference, onThemeUpdated } from './electron/appearance'
@@ -131,7 +131,17 @@ async function main(): Promise<void> {
   } catch (error) {
     console.error('Could not read the stored preferences; using the defaults', error)
   }
-  if (!fromCommandLine) serverUrl = stored.server_url
+  if (!fromCommandLine) {
+    const choice = chosenServer(stored)
+    serverUrl = choice.url
+    if (choice.refused !== null) {
+      void dialog.showMessageBox({
+        type: 'warning',
+        message: 'Tidings did not connect to an unencrypted server',
+        detail: `${choice.refused} is plain http://, so the network could read your password and messages. Tidings runs its built-in server instead; confirm the address in Settings to use it anyway.`,
+      })
+    }
+  }
   const preferredServerAtStart = serverUrl
   // Before any window exists: its background and its page's first paint follow the choice.
   applyThemePreference(stored.theme)
@@ -215,7 +225,7 @@ async function main(): Promise<void> {
         applyThemePreference(preferences.theme)
         if (
           !fromCommandLine &&
-          serverChoiceChanged(preferredServerAtStart, preferences.server_url)
+          serverChoiceChanged(preferredServerAtStart, chosenServer(preferences).url)
         ) {
           void offerRestartForServer(preferences.server_url)
         }

@@ -83,6 +83,10 @@ export const SendMessageBody = Type.Object(
     /** The message of the same conversation this one replies to. */
     reply_to_id: Type.Optional(Type.Integer({ minimum: 1 })),
     attachment_ids: Type.Optional(AttachmentIds),
+    /** Makes it a reply in the thread of this message of the same conversation. */
+    thread_root_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** With thread_root_id: the reply shows in the channel too. */
+    also_to_channel: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -99,12 +103,16 @@ export const EditMessageBody = Type.Object(
   { additionalProperties: false },
 )
 
-/** A reaction's emoji is checked further by the server (reactionEmojiProblem). */
+/** A reaction's emoji is checked further by the server (reactionEmoji: exactly one emoji). */
 export const ReactionBody = Type.Object(
   { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
   { additionalProperties: false },
 )
 export type ReactionBody = Static<typeof ReactionBody>
+
+/** `DELETE /conversations/:id/messages/:messageId/reactions?emoji=…`: the reaction taken back. */
+export const ReactionQuery = ReactionBody
+export type ReactionQuery = Static<typeof ReactionQuery>
 
 export const ReceiptBody = Type.Object(
   {
@@ -114,6 +122,20 @@ export const ReceiptBody = Type.Object(
   { additionalProperties: false },
 )
 export type ReceiptBody = Static<typeof ReceiptBody>
+
+/** `PUT /conversations/:id/threads/:rootId/follow`. */
+export const ThreadFollowBody = Type.Object(
+  { following: Type.Boolean() },
+  { additionalProperties: false },
+)
+export type ThreadFollowBody = Static<typeof ThreadFollowBody>
+
+/** `POST /conversations/:id/threads/:rootId/read`: the newest reply the caller has seen. */
+export const ThreadReadBody = Type.Object(
+  { up_to_message_id: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+)
+export type ThreadReadBody = Static<typeof ThreadReadBody>
 
 export const HistoryQuery = Type.Object(
   {

@@ -5,7 +5,9 @@ import type {
   ExternalMessageRecord,
   Message,
   Person,
+  Platform,
   PlatformAccount,
+  ThreadFollow,
   User,
 } from './models'
 
@@ -33,6 +35,20 @@ export interface MessageEventData {
   conversation_title: string | null
   sender_name: string
   message: Message
+  /**
+   * The flat fields of the original description of this system, for clients written against it
+   * (`message.id` and `message.text` again). Events stored by an older server lack them.
+   */
+  message_id?: number
+  /** The conversation's title, else the other members' names (a direct conversation: the peer's). */
+  receiver_name?: string
+  message_text?: string
+  platform?: Platform
+  /**
+   * On a thread reply only: who follows the thread now (its starter and repliers, less those
+   * who unfollowed), so that each recipient can tell whether the reply is news to them.
+   */
+  thread_follower_ids?: number[]
 }
 
 export interface Receipt {
@@ -46,6 +62,8 @@ export interface MessageUpdatedData {
   conversation_id: number
   message?: Message
   receipt?: Receipt
+  /** The recipient's own following of a thread changed (to that user's devices only). */
+  thread_follow?: ThreadFollow
 }
 
 export interface MessageDeletedData {

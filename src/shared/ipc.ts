@@ -15,6 +15,7 @@ import type {
   Attachment,
   Branding,
   Conversation,
+  FollowedThreadList,
   Message,
   MessagePage,
   MessageSearchPage,
@@ -22,6 +23,8 @@ import type {
   Person,
   PlatformAccount,
   SessionsRevoked,
+  ThreadFollow,
+  ThreadPage,
   User,
 } from './models'
 import type { Preferences } from './preferences'
@@ -71,6 +74,10 @@ export interface OutboxItem {
   reply_to_id: number | null
   /** The uploaded files it carries (attachments/upload); empty for a text message. */
   attachment_ids: number[]
+  /** The root of the thread it replies in; null when it is no thread reply. */
+  thread_root_id: number | null
+  /** A thread reply that shows in the channel too. */
+  also_to_channel: boolean
   message: Message | null
 }
 
@@ -156,7 +163,8 @@ interface InvokeSpec {
  * outbox, attachments, composer drafts, typing, invites, reading branding and preferences, and
  * opening the settings window. Other preferences, the organization time zone and mail accounts
  * change only in the settings window: conversations/setMuted and conversations/setPinned change
- * the muted and pinned lists and nothing else.
+ * the muted and pinned lists and nothing else, emoji/used and emoji/setSkinTone the emoji
+ * picker's recently used emoji and skin tone.
  *
  * The settings window only shows and changes preferences, the organization time zone and
  * connected accounts (plus the session and conversation list it reads), and changes the password
@@ -214,8 +222,15 @@ export const INVOKES = {
     response: produced<Conversation>(),
     pages: MAIN,
   },
+  /** The conversation the window shows, and the thread whose panel is open in it. */
   'conversations/focus': {
-    request: Type.Object({ conversation_id: Type.Union([Id, Type.Null()]) }, Strict),
+    request: Type.Object(
+      {
+        conversation_id: Type.Union([Id, Type.Null()]),
+        thread_root_id: Type.Optional(Type.Union([Id, Type.Null()])),
+      },
+      Strict,
+    ),
     response: produced<void>(),
     pages: MAIN,
   },
@@ -234,6 +249,24 @@ export const INVOKES = {
    */
   'conversations/setPinned': {
     request: Type.Object({ conversation_id: Id, pinned: Type.Boolean() }, Strict),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
+  /**
+   * The emoji picker's memory, from the main window: an emoji chosen goes first among the
+   * `recent_emoji` preference, and the skin tone chosen becomes `emoji_skin_tone`. Each changes
+   * that one preference and nothing else.
+   */
+  'emoji/used': {
+    request: Type.Object(
+      { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
+      Strict,
+    ),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
+  'emoji/setSkinTone': {
+    request: Type.Object({ tone: Type.Integer({ minimum: 0, maximum: 5 }) }, Strict),
     response: produced<Preferences>(),
     pages: MAIN,
   },
@@ -266,6 +299,9 @@ export const INVOKES = {
         text: Type.String({ maxLength: Limits.maxMessageChars }),
         reply_to_id: Type.Optional(Id),
         attachment_ids: Type.Optional(AttachmentIds),
+        /** A reply in this message's thread; `also_to_channel` shows it in the channel too. */
+        thread_root_id: Type.Optional(Id),
+        also_to_channel: Type.Optional(Type.Boolean()),
       },
       Strict,
     ),
@@ -288,7 +324,8 @@ export const INVOKES = {
     pages: MAIN,
   },
   /**
-   * Sets the user's one reaction to a message (null removes it); the server answers with it.
+   * Adds the user's reaction with `emoji` to a message, or takes it back (`add: false`); the
+   * server answers with the message. A user may have several emoji on one message, each once.
    * The emoji's shape (one emoji) is the server's to check, with one message for every client.
    */
   'messages/react': {
@@ -296,10 +333,8 @@ export const INVOKES = {
       {
         conversation_id: Id,
         message_id: Id,
-        emoji: Type.Union([
-          Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
-          Type.Null(),
-        ]),
+        emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
+        add: Type.Boolean(),
       },
       Strict,
     ),
@@ -312,6 +347,33 @@ export const INVOKES = {
     pages: MAIN,
   },
   'outbox/list': { request: NoPayload, response: produced<OutboxItem[]>(), pages: MAIN },
+  /** A thread's root and a page of its replies, with the user's following of it. */
+  'threads/get': {
+    request: Type.Object(
+      {
+        conversation_id: Id,
+        root_id: Id,
+        before: Type.Optional(Id),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.historyMaxPageSize })),
+      },
+      Strict,
+    ),
+    response: produced<ThreadPage>(),
+    pages: MAIN,
+  },
+  /** The threads the user follows, with their unread replies (the Threads view). */
+  'threads/list': { request: NoPayload, response: produced<FollowedThreadList>(), pages: MAIN },
+  'threads/follow': {
+    request: Type.Object({ conversation_id: Id, root_id: Id, following: Type.Boolean() }, Strict),
+    response: produced<ThreadFollow>(),
+    pages: MAIN,
+  },
+  /** The user has seen a thread's replies up to this one (on this device). */
+  'threads/markRead': {
+    request: Type.Object({ conversation_id: Id, root_id: Id, up_to_message_id: Id }, Strict),
+    response: produced<{ moved: boolean }>(),
+    pages: MAIN,
+  },
   /**
    * Uploads a file to a conversation, to be sent with messages/send's `attachment_ids`. Needs a
    * connection: offline it fails at once with `offline` ("Attachments need a connection.").

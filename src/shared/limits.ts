@@ -29,8 +29,17 @@ export const Limits = {
   searchMaxPageSize: 50,
   /** Characters of the original's text a reply's quote carries (`reply_to.text`). */
   replyPreviewChars: 140,
+  /** Repliers a thread's root names (`thread.replier_ids`), most recent first. */
+  threadReplierIds: 5,
+  /** Most followed threads the Threads view lists. */
+  followedThreadsMax: 100,
   /** Longest reaction emoji, in UTF-16 code units (the longest ZWJ and tag sequences fit). */
   reactionEmojiMaxChars: 32,
+  /**
+   * Different emoji one message may carry as reactions: every copy of a message (history pages,
+   * events) carries its reactions, so they stay bounded. Enough for any real conversation.
+   */
+  reactionEmojiPerMessage: 50,
   /** Files one message may carry (`attachment_ids`). */
   maxAttachmentsPerMessage: 10,
   /** Longest attachment file name, in characters. */

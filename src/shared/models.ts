@@ -81,6 +81,78 @@ export interface Message {
    * text message carries no extra bytes. A deleted message has none (its files are removed).
    */
   attachments?: Attachment[]
+  /**
+   * Present only on a thread reply: the id of the thread's root, a message of the same
+   * conversation. A thread reply shows in the thread, and in the channel only with `in_channel`.
+   */
+  thread_root_id?: number
+  /** Present (true) only on a thread reply that was also sent to the channel. */
+  in_channel?: true
+  /** Present only on a thread's root while it has replies that are not deleted. */
+  thread?: ThreadSummary
+  /**
+   * Present only once the server has unfurled the message's first link (it comes later, as the
+   * message's message_updated) and until the sender removes it. A deleted message has none.
+   */
+  link_preview?: LinkPreview
+}
+
+/** What a message's first link leads to, as the server read it (OpenGraph, Twitter card, title). */
+export interface LinkPreview {
+  /** The link as written in the message. */
+  url: string
+  title?: string
+  description?: string
+  site_name?: string
+  /**
+   * Path of the page's image on this server (GET, authenticated like any request): the server
+   * fetched it, so the app never contacts the linked site.
+   */
+  image_path?: string
+}
+
+/** What a thread's root shows of its replies. */
+export interface ThreadSummary {
+  /** Replies that are not deleted. */
+  reply_count: number
+  last_reply_id: number
+  last_reply_at: string
+  /** Who replied, most recent first, at most Limits.threadReplierIds of them. */
+  replier_ids: number[]
+}
+
+/** A thread: its root and a page of its replies, oldest first, with the caller's following. */
+export interface ThreadPage {
+  root: Message
+  replies: Message[]
+  /** Pass as `before` for the page of older replies; null when there is none. */
+  next_before: number | null
+  following: boolean
+  /** The newest reply the caller has read (0 when none, or when they do not follow it). */
+  last_read_id: number
+}
+
+/** A thread the caller follows, for the Threads view. */
+export interface FollowedThread {
+  conversation_id: number
+  /** The stored title: null for a direct conversation, which clients name after the other member. */
+  conversation_title: string | null
+  root: Message
+  last_read_id: number
+  /** Replies from others newer than last_read_id. */
+  unread_count: number
+}
+
+export interface FollowedThreadList {
+  /** Most recent reply first. */
+  threads: FollowedThread[]
+}
+
+/** The caller's following of a thread, as its answers and their event say it. */
+export interface ThreadFollow {
+  root_id: number
+  following: boolean
+  last_read_id: number
 }
 
 /** A file sent with a message; its bytes are GET /conversations/:id/attachments/:attachmentId. */
@@ -94,7 +166,7 @@ export interface Attachment {
   size: number
 }
 
-/** One emoji under a message and who chose it (each member has at most one reaction). */
+/** One emoji under a message and who chose it (a member may choose several emoji, each once). */
 export interface Reaction {
   emoji: string
   /** In the order they reacted. */

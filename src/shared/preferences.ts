@@ -33,9 +33,29 @@ export interface Preferences {
   pinned_conversation_ids: number[]
   dnd: DoNotDisturb
   theme: ThemePreference
+  /** The skin tone the emoji picker gives emoji that have them: 0 none (yellow), 1 light to 5 dark. */
+  emoji_skin_tone: SkinTone
+  /** The emoji this device chose last (reactions and the composer), newest first. */
+  recent_emoji: string[]
   /** A remote server to use; null runs the bundled server. */
   server_url: string | null
+  /**
+   * The plain-http remote server the user confirmed using despite the lack of encryption (see
+   * needsUnencryptedConfirmation); a `server_url` of that kind is refused unless it equals this.
+   */
+  unencrypted_server_confirmed: string | null
+  /**
+   * Keep the session on disk unencrypted when the OS offers no keyring (Linux without a secret
+   * service: Chromium's 'basic_text' backend). Off by default: the user signs in at each start.
+   */
+  unencrypted_sign_in: boolean
 }
+
+/** Emoji skin tones (Fitzpatrick modifiers U+1F3FB to U+1F3FF), 0 for none. */
+export type SkinTone = 0 | 1 | 2 | 3 | 4 | 5
+
+/** How many recently used emoji the picker keeps (three rows of its grid). */
+export const MAX_RECENT_EMOJI = 24
 
 /** A short list stays a list of favourites (Telegram's free limit; Signal allows 4). */
 export const MAX_PINNED_CONVERSATIONS = 5
@@ -49,5 +69,27 @@ export const DEFAULT_PREFERENCES: Preferences = {
   pinned_conversation_ids: [],
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   theme: 'system',
+  emoji_skin_tone: 0,
+  recent_emoji: [],
   server_url: null,
+  unencrypted_server_confirmed: null,
+  unencrypted_sign_in: false,
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * True for a server URL whose traffic the network can read: plain http:// to anything but this
+ * machine. Using one needs the user's confirmation in the settings window.
+ */
+export function needsUnencryptedConfirmation(serverUrl: string): boolean {
+  let url: URL
+  try {
+    url = new URL(serverUrl)
+  } catch {
+    return false
+  }
+  if (url.protocol !== 'http:') return false
+  const host = url.hostname.toLowerCase()
+  return !(LOOPBACK_HOSTS.has(host) || host.endsWith('.localhost') || /^127\./.test(host))
 }

@@ -103,6 +103,28 @@ export const ReplyPreview = Type.Object(
 
 export const ExternalSender = Type.Object({ handle: Type.String(), name: Type.String() }, RECORD)
 
+/** A message's first link as the server read it (models.ts LinkPreview). */
+export const LinkPreview = Type.Object(
+  {
+    url: Type.String(),
+    title: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    site_name: Type.Optional(Type.String()),
+    image_path: Type.Optional(Type.String()),
+  },
+  RECORD,
+)
+
+export const ThreadSummary = Type.Object(
+  {
+    reply_count: Type.Integer(),
+    last_reply_id: Id,
+    last_reply_at: Timestamp,
+    replier_ids: Type.Array(Type.Integer()),
+  },
+  RECORD,
+)
+
 export const Message = Type.Object(
   {
     id: Id,
@@ -118,9 +140,45 @@ export const Message = Type.Object(
     reply_to: Nullable(ReplyPreview),
     reactions: Type.Optional(Type.Array(Reaction)),
     attachments: Type.Optional(Type.Array(Attachment)),
+    thread_root_id: Type.Optional(Id),
+    in_channel: Type.Optional(Type.Literal(true)),
+    thread: Type.Optional(ThreadSummary),
+    link_preview: Type.Optional(LinkPreview),
   },
   RECORD,
 )
+
+export const ThreadPage = Type.Object(
+  {
+    root: Message,
+    replies: Type.Array(Message),
+    next_before: Nullable(Type.Integer()),
+    following: Type.Boolean(),
+    last_read_id: Type.Integer(),
+  },
+  RECORD,
+)
+
+export const FollowedThread = Type.Object(
+  {
+    conversation_id: Id,
+    conversation_title: Nullable(Type.String()),
+    root: Message,
+    last_read_id: Type.Integer(),
+    unread_count: Type.Integer(),
+  },
+  RECORD,
+)
+
+export const FollowedThreadList = Type.Object({ threads: Type.Array(FollowedThread) }, RECORD)
+
+export const ThreadFollow = Type.Object(
+  { root_id: Id, following: Type.Boolean(), last_read_id: Type.Integer() },
+  RECORD,
+)
+
+/** The answer of POST /conversations/:id/threads/:rootId/read. */
+export const ThreadReadMoved = Type.Object({ moved: Type.Boolean() }, RECORD)
 
 export const Conversation = Type.Object(
   {

@@ -607,6 +607,8 @@ describe('outbox merge', () => {
       created_at: '2026-01-15T15:55:00Z',
       reply_to_id: null,
       attachment_ids: [],
+      thread_root_id: null,
+      also_to_channel: false,
       message: null,
     })
     const rows = buildThread(

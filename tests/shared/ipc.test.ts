@@ -32,6 +32,8 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'conversations/focus',
   'conversations/setMuted',
   'conversations/setPinned',
+  'emoji/used',
+  'emoji/setSkinTone',
   'messages/history',
   'messages/search',
   'messages/send',

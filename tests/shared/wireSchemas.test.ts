@@ -51,6 +51,14 @@ describe('wire schemas match the interfaces of models.ts', () => {
       Static<typeof Wire.ExternalMessageRecord>
     >().toEqualTypeOf<Models.ExternalMessageRecord>()
     expectTypeOf<Static<typeof Wire.BridgeOutboxItem>>().toEqualTypeOf<Models.BridgeOutboxItem>()
+    expectTypeOf<Static<typeof Wire.LinkPreview>>().toEqualTypeOf<Models.LinkPreview>()
+    expectTypeOf<Static<typeof Wire.ThreadSummary>>().toEqualTypeOf<Models.ThreadSummary>()
+    expectTypeOf<Static<typeof Wire.ThreadPage>>().toEqualTypeOf<Models.ThreadPage>()
+    expectTypeOf<Static<typeof Wire.FollowedThread>>().toEqualTypeOf<Models.FollowedThread>()
+    expectTypeOf<
+      Static<typeof Wire.FollowedThreadList>
+    >().toEqualTypeOf<Models.FollowedThreadList>()
+    expectTypeOf<Static<typeof Wire.ThreadFollow>>().toEqualTypeOf<Models.ThreadFollow>()
   })
 
   it('has the envelopes of api.ts', () => {

@@ -131,6 +131,7 @@ class ApplicationCore implements AppCore {
       preferences: () => preferences.get(),
       timezone: () => this.branding.timezone,
       username: () => this.sessions.current?.user.username ?? null,
+      userId: () => this.sessions.current?.user.id ?? null,
       isUnread: (conversationId, messageId) => this.unread.isUnread(conversationId, messageId),
       isActive: () => !this.stopped && this.sessions.current !== null,
     })

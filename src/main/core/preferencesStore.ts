@@ -1,8 +1,11 @@
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { Limits } from '../../shared/limits'
 import {
   DEFAULT_PREFERENCES,
   MAX_PINNED_CONVERSATIONS,
+  needsUnencryptedConfirmation,
+  MAX_RECENT_EMOJI,
   type DoNotDisturb,
   type Preferences,
 } from '../../shared/preferences'
@@ -52,7 +55,18 @@ const PreferencesPatch = Type.Object(
     theme: Type.Optional(
       Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
     ),
+    emoji_skin_tone: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+    recent_emoji: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }), {
+        maxItems: MAX_RECENT_EMOJI,
+        uniqueItems: true,
+      }),
+    ),
     server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+    unencrypted_server_confirmed: Type.Optional(
+      Type.Union([Type.String({ maxLength: 2048 }), Type.Null()]),
+    ),
+    unencrypted_sign_in: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -69,6 +83,7 @@ export class PreferencesStore {
   constructor(store: LocalStore) {
     this.store = store
     this.current = completePreferences(store.getJson<unknown>(PREFERENCES_KEY))
+    store.setPlainSecretsAllowed(this.current.unencrypted_sign_in)
   }
 
   get(): Preferences {
@@ -77,9 +92,23 @@ export class PreferencesStore {
 
   /** Validates `patch`, merges it, saves and returns the result. Throws invalid_request. */
   set(patch: unknown): Preferences {
-    const next = mergePreferences(this.current, validatePreferencesPatch(patch))
+    const valid = validatePreferencesPatch(patch)
+    const next = mergePreferences(this.current, valid)
+    // A server the network can read needs the user's word for it (the settings window asks).
+    if (
+      valid.server_url !== undefined &&
+      next.server_url !== null &&
+      needsUnencryptedConfirmation(next.server_url) &&
+      next.unencrypted_server_confirmed !== next.server_url
+    ) {
+      throw new CoreError(
+        CoreErrorCode.InvalidRequest,
+        `${next.server_url} is not encrypted (http://): confirm it in the settings, or use https://.`,
+      )
+    }
     this.current = next
     this.store.setJson(PREFERENCES_KEY, next)
+    this.store.setPlainSecretsAllowed(next.unencrypted_sign_in)
     return next
   }
 }

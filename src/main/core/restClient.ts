@@ -14,6 +14,7 @@ import type {
   Branding,
   Conversation,
   CreatedPlatformAccount,
+  FollowedThreadList,
   Message,
   MessagePage,
   MessageSearchPage,
@@ -21,6 +22,8 @@ import type {
   Person,
   PlatformAccount,
   SessionsRevoked,
+  ThreadFollow,
+  ThreadPage,
   User,
 } from '../../shared/models'
 import { CoreError } from './coreError'
@@ -203,12 +206,26 @@ export class RestClient {
     if (query.limit !== undefined) params.set('limit', String(query.limit))
     return this.request('GET', `/search/messages?${params.toString()}`)
   }
-  history(id: number, options: { before?: number; limit?: number } = {}): Promise<MessagePage> {
-    const query = new URLSearchParams()
-    if (options.before !== undefined) query.set('before', String(options.before))
-    if (options.limit !== undefined) query.set('limit', String(options.limit))
-    const suffix = query.size > 0 ? `?${query.toString()}` : ''
-    return this.request('GET', `/conversations/${id}/messages${suffix}`)
+  history(id: number, options: PageOptions = {}): Promise<MessagePage> {
+    return this.request('GET', `/conversations/${id}/messages${pageQuery(options)}`)
+  }
+  thread(conversationId: number, rootId: number, options: PageOptions = {}): Promise<ThreadPage> {
+    return this.request('GET', `${threadPath(conversationId, rootId)}${pageQuery(options)}`)
+  }
+  followedThreads(): Promise<FollowedThreadList> {
+    return this.request('GET', '/threads')
+  }
+  followThread(conversationId: number, rootId: number, following: boolean): Promise<ThreadFollow> {
+    return this.request('PUT', `${threadPath(conversationId, rootId)}/follow`, { following })
+  }
+  markThreadRead(
+    conversationId: number,
+    rootId: number,
+    upToMessageId: number,
+  ): Promise<{ moved: boolean }> {
+    return this.request('POST', `${threadPath(conversationId, rootId)}/read`, {
+      up_to_message_id: upToMessageId,
+    })
   }
   /** Uploads a file's bytes (the body is the file itself, not JSON). */
   async uploadAttachment(
@@ -254,11 +271,12 @@ export class RestClient {
   deleteMessage(messageId: number): Promise<Message> {
     return this.request('DELETE', `/messages/${messageId}`)
   }
-  setReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
-    return this.request('PUT', reactionPath(conversationId, messageId), { emoji })
+  addReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
+    return this.request('PUT', reactionsPath(conversationId, messageId), { emoji })
   }
-  removeReaction(conversationId: number, messageId: number): Promise<Message> {
-    return this.request('DELETE', reactionPath(conversationId, messageId))
+  removeReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
+    const query = new URLSearchParams({ emoji })
+    return this.request('DELETE', `${reactionsPath(conversationId, messageId)}?${query}`)
   }
   sendReceipt(conversationId: number, body: ReceiptBody): Promise<unknown> {
     return this.request('POST', `/conversations/${conversationId}/receipts`, body)
@@ -277,8 +295,25 @@ export class RestClient {
   }
 }
 
-function reactionPath(conversationId: number, messageId: number): string {
-  return `/conversations/${conversationId}/messages/${messageId}/reaction`
+function reactionsPath(conversationId: number, messageId: number): string {
+  return `/conversations/${conversationId}/messages/${messageId}/reactions`
+}
+
+/** A page of history or of a thread's replies. */
+export interface PageOptions {
+  before?: number
+  limit?: number
+}
+
+function pageQuery(options: PageOptions): string {
+  const query = new URLSearchParams()
+  if (options.before !== undefined) query.set('before', String(options.before))
+  if (options.limit !== undefined) query.set('limit', String(options.limit))
+  return query.size > 0 ? `?${query.toString()}` : ''
+}
+
+function threadPath(conversationId: number, rootId: number): string {
+  return `/conversations/${conversationId}/threads/${rootId}`
 }
 
 function unwrapEnvelope<T>(httpStatus: number, parsed: unknown): T {

@@ -1,4 +1,6 @@
 import type { AnyTidingsEvent } from '../../shared/events'
+import { plainText } from '../../shared/markdown'
+import { isThreadOnly } from '../../shared/threads'
 import type { CoreParts } from './handlers'
 
 /**
@@ -13,14 +15,15 @@ export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void
   if (event.timezone) branding.noteEventTimezone(event.timezone)
   switch (event.type) {
     case 'message_received':
-      unread.messageReceived(event.data.message)
+      // A reply in a thread only counts in the Threads view, not in its conversation.
+      if (!isThreadOnly(event.data.message)) unread.messageReceived(event.data.message)
       return
     case 'message_sent':
       session?.outbox.confirmFromEvent(event.data.message)
       return
     case 'message_updated': {
       const { receipt, message, conversation_id } = event.data
-      if (message) notifications.messageEdited(message.id, message.text)
+      if (message) notifications.messageEdited(message.id, plainText(message.text))
       if (receipt && receipt.kind === 'read' && receipt.user_id === session?.user.id) {
         unread.readUpTo(conversation_id, receipt.up_to_message_id)
       }

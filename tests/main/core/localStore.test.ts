@@ -17,6 +17,8 @@ function item(clientId: string, text: string): OutboxItem {
     created_at: '2026-01-15T15:30:00Z',
     reply_to_id: null,
     attachment_ids: [],
+    thread_root_id: null,
+    also_to_channel: false,
     message: null,
   }
 }
@@ -58,13 +60,50 @@ describe('local store', () => {
     expect(row?.value.toString('utf8')).not.toContain('tok-123')
   })
 
-  it('keeps secrets plainly, and says so, without secure storage', () => {
+  it('keeps no secret on disk without secure storage (only for this run) unless allowed', () => {
     const store = new LocalStore(dir, fakeSecretStore(false))
     store.setSecret('token', 'tok-123')
     expect(store.secureStorage).toBe(false)
     expect(store.getSecret('token')).toBe('tok-123')
+    expect(rawSecrets()).toEqual([])
     store.close()
-    expect(rawSecrets()[0]?.encrypted).toBe(0)
+    // The next start has none: the user signs in again.
+    const next = new LocalStore(dir, fakeSecretStore(false))
+    expect(next.getSecret('token')).toBeNull()
+    next.close()
+  })
+
+  it('keeps a secret unencrypted on disk once the user allows it, and takes it off when not', () => {
+    const store = new LocalStore(dir, fakeSecretStore(false))
+    store.setSecret('token', 'tok-123')
+    // Allowed later in the run: the secret held in memory is written.
+    store.setPlainSecretsAllowed(true)
+    expect(rawSecrets()).toEqual([{ key: 'token', value: Buffer.from('tok-123'), encrypted: 0 }])
+    store.setSecret('token', 'tok-456')
+    expect(rawSecrets()[0]?.value.toString()).toBe('tok-456')
+    // Withdrawn: off the disk at once, still signed in for this run.
+    store.setPlainSecretsAllowed(false)
+    expect(rawSecrets()).toEqual([])
+    expect(store.getSecret('token')).toBe('tok-456')
+    store.deleteSecret('token')
+    expect(store.getSecret('token')).toBeNull()
+    store.close()
+  })
+
+  it('takes an unencrypted secret an older version left off the disk unless allowed', () => {
+    const older = new LocalStore(dir, fakeSecretStore(false))
+    older.setPlainSecretsAllowed(true)
+    older.setSecret('token', 'tok-123')
+    older.close()
+    const allowed = new LocalStore(dir, fakeSecretStore(false))
+    allowed.setPlainSecretsAllowed(true)
+    expect(allowed.getSecret('token')).toBe('tok-123')
+    allowed.close()
+    const store = new LocalStore(dir, fakeSecretStore(false))
+    expect(store.getSecret('token')).toBeNull()
+    store.setPlainSecretsAllowed(false)
+    expect(rawSecrets()).toEqual([])
+    store.close()
   })
 
   it('treats an encrypted secret it can no longer decrypt as absent', () => {
@@ -165,6 +204,40 @@ describe('local store', () => {
     expect(reopened.listOutboxItems('a').map((i) => [i.client_id, i.attachment_ids])).toEqual([
       ['old', []],
       ['files', [7, 9]],
+    ])
+    reopened.close()
+  })
+
+  it('keeps the thread a send replies in across reopen; an outbox from before threads has none', () => {
+    // The outbox table as attachments left it: no thread columns, one pending send.
+    const old = new Database(join(dir, LOCAL_DB_FILE))
+    old.exec(`CREATE TABLE outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+      conversation_id INTEGER NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
+      created_at TEXT NOT NULL, message_json TEXT, reply_to_id INTEGER, attachment_ids TEXT)`)
+    old
+      .prepare(
+        `INSERT INTO outbox (client_id, account, conversation_id, text, status, created_at)
+         VALUES ('old', 'a', 3, 'queued before the upgrade', 'pending', '2026-01-15T15:00:00Z')`,
+      )
+      .run()
+    old.close()
+
+    const store = new LocalStore(dir, fakeSecretStore())
+    store.insertOutboxItem('a', { ...item('in-thread', 'Yes'), thread_root_id: 41 })
+    store.insertOutboxItem('a', {
+      ...item('to-channel', 'Also here'),
+      thread_root_id: 41,
+      also_to_channel: true,
+    })
+    store.close()
+    const reopened = new LocalStore(dir, fakeSecretStore())
+    expect(
+      reopened.listOutboxItems('a').map((i) => [i.client_id, i.thread_root_id, i.also_to_channel]),
+    ).toEqual([
+      ['old', null, false],
+      ['in-thread', 41, false],
+      ['to-channel', 41, true],
     ])
     reopened.close()
   })

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react'
+import { plainLine } from '../../../shared/markdown'
 import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { hasUnreadMention } from '../mentions'
@@ -86,7 +87,9 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
     ? last.deleted_at
       ? 'Message deleted'
       : `${isOwnMessage(last, me) ? 'You' : last.external_sender?.name || last.sender_name}: ${
-          last.text === '' && last.attachments ? attachmentsPreview(last.attachments) : last.text
+          last.text === '' && last.attachments
+            ? attachmentsPreview(last.attachments)
+            : plainLine(last.text)
         }`
     : 'No messages yet'
   const unread = conversation.unread_count

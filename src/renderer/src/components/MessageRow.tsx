@@ -1,18 +1,20 @@
 import { memo, useId, useRef, useState, type FormEvent } from 'react'
+import { plainLine } from '../../../shared/markdown'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
 import { mentionDirectory, mentionsMe } from '../mentions'
-import { showMessage } from '../actions/navigation'
+import { openThread, showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
-import { myReaction, nextReaction } from '../stores/reactions'
-import { oneLine, useReplies } from '../stores/replies'
+import { addsReaction, myReactions } from '../stores/reactions'
+import { useReplies } from '../stores/replies'
 import { useSession } from '../stores/session'
-import { LinkifiedText } from './LinkifiedText'
+import { MessageText } from '../formatting/MessageText'
 import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
+import { ThreadSummaryButton } from './ThreadSummaryButton'
 
 interface Props {
   conversationId: number
@@ -21,6 +23,8 @@ interface Props {
   clock: ClockStyle
   /** "Read by Jane" / "Delivered" under the newest own message; null elsewhere. */
   receipt: string | null
+  /** Shown in a thread's panel: no thread actions (a reply has no thread of its own). */
+  inThreadPanel?: boolean
 }
 
 /**
@@ -33,6 +37,7 @@ export const MessageRow = memo(function MessageRow({
   zone,
   clock,
   receipt,
+  inThreadPanel = false,
 }: Props) {
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
@@ -57,11 +62,18 @@ export const MessageRow = memo(function MessageRow({
   const external = entry.message?.external_sender
   const stored = entry.message
   const canReply = stored !== null && !deleted
+  // Threads are Tidings' own: a root is a channel message that is no thread reply itself.
+  const canStartThread =
+    canReply &&
+    !inThreadPanel &&
+    stored.thread_root_id === undefined &&
+    stored.external_sender === undefined
+  const rootId = stored?.thread_root_id
   const sender = entry.own ? 'You' : external?.name || entry.sender_name
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
-    if (stored) void react(conversationId, stored.id, nextReaction(reactions, me, emoji))
+    if (stored) void react(conversationId, stored.id, emoji, addsReaction(reactions, me, emoji))
   }
 
   return (
@@ -114,15 +126,29 @@ export const MessageRow = memo(function MessageRow({
               </>
             ) : (
               <>
-                <button
-                  type="button"
-                  className="button button--small button--ghost"
-                  data-testid="reply-message"
-                  aria-label={`Reply to ${entry.own ? 'your message' : sender} sent at ${time}`}
-                  onClick={() => useReplies.getState().start(stored)}
-                >
-                  Reply
-                </button>
+                {!inThreadPanel && (
+                  // A quote goes to the conversation's composer, not to a thread's.
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    data-testid="reply-message"
+                    aria-label={`Reply to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                    onClick={() => useReplies.getState().start(stored)}
+                  >
+                    Reply
+                  </button>
+                )}
+                {canStartThread && (
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    data-testid="reply-in-thread"
+                    aria-label={`Reply in thread to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                    onClick={() => void openThread(conversationId, stored.id)}
+                  >
+                    Reply in thread
+                  </button>
+                )}
                 <button
                   ref={reactButton}
                   type="button"
@@ -164,11 +190,22 @@ export const MessageRow = memo(function MessageRow({
       {picking && canReply && (
         <ReactionPicker
           label={`Reactions to ${entry.own ? 'your message' : sender} sent at ${time}`}
-          current={myReaction(reactions, me)}
+          mine={myReactions(reactions, me)}
           trigger={reactButton}
           onChoose={choose}
           onClose={() => setPicking(false)}
         />
+      )}
+      {rootId !== undefined && !inThreadPanel && (
+        // A thread reply also sent to the channel: where it belongs.
+        <button
+          type="button"
+          className="button button--link small message__in-thread"
+          data-testid="open-reply-thread"
+          onClick={() => void openThread(conversationId, rootId)}
+        >
+          Replied in a thread
+        </button>
       )}
       {entry.reply_to && !deleted && (
         <Quote quote={entry.reply_to} onShow={(id) => showMessage(conversationId, id)} />
@@ -182,9 +219,7 @@ export const MessageRow = memo(function MessageRow({
       ) : (
         // A message of files alone has no text to show.
         (entry.text !== '' || !stored?.attachments) && (
-          <p className="message__text">
-            <LinkifiedText text={entry.text} mentions={mentions} />
-          </p>
+          <MessageText text={entry.text} mentions={mentions} />
         )
       )}
       {!deleted && stored?.attachments && (
@@ -192,6 +227,20 @@ export const MessageRow = memo(function MessageRow({
       )}
       {reactions && reactions.length > 0 && (
         <ReactionChips reactions={reactions} me={me} people={people} onChoose={choose} />
+      )}
+      {inThreadPanel && stored?.in_channel && (
+        <p className="message__mark small" data-testid="also-in-channel">
+          Also sent to the conversation
+        </p>
+      )}
+      {!inThreadPanel && stored?.thread && (
+        <ThreadSummaryButton
+          thread={stored.thread}
+          people={people}
+          zone={zone}
+          clock={clock}
+          onOpen={() => void openThread(conversationId, stored.id)}
+        />
       )}
       {entry.own && !deleted && (entry.status !== 'sent' || receipt) && (
         <footer className="message__footer">
@@ -246,7 +295,7 @@ function Quote({ quote, onShow }: { quote: ReplyPreview; onShow: (id: number) =>
       <span
         className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
       >
-        {quote.deleted ? 'Original message deleted' : oneLine(quote.text)}
+        {quote.deleted ? 'Original message deleted' : plainLine(quote.text)}
       </span>
     </button>
   )

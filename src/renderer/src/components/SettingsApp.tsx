@@ -1,8 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
-import type {
-  DoNotDisturb,
-  NotificationPrivacy,
-  ThemePreference,
+import {
+  needsUnencryptedConfirmation,
+  type DoNotDisturb,
+  type NotificationPrivacy,
+  type ThemePreference,
 } from '../../../shared/preferences'
 import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
@@ -326,14 +327,20 @@ function DndSection() {
 
 function ServerSection() {
   const serverUrl = usePreferences((s) => s.prefs.server_url)
+  const confirmed = usePreferences((s) => s.prefs.unencrypted_server_confirmed)
+  const unencryptedSignIn = usePreferences((s) => s.prefs.unencrypted_sign_in)
   const loaded = usePreferences((s) => s.loaded)
   const secureStorage = useSession((s) => s.session?.secure_storage)
   const update = usePreferences((s) => s.update)
   const [draft, setDraft] = useState<string | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
+  const [accepted, setAccepted] = useState(false)
   const id = useId()
   const value = draft ?? serverUrl ?? ''
+  // Plain http:// to another machine: the network can read the password and every message.
+  const unencrypted = needsUnencryptedConfirmation(value.trim())
+  const acceptedNow = accepted || (unencrypted && confirmed === value.trim())
   async function submit(e: FormEvent) {
     e.preventDefault()
     setSaved(false)
@@ -345,8 +352,15 @@ function ServerSection() {
         return
       }
     }
+    if (unencrypted && !acceptedNow) {
+      setProblem('This server is not encrypted: confirm below, or use an https:// address.')
+      return
+    }
     setProblem(null)
-    if (await update({ server_url: url || null })) {
+    const patch = unencrypted
+      ? { server_url: url, unencrypted_server_confirmed: url }
+      : { server_url: url || null }
+    if (await update(patch)) {
       setDraft(null)
       setSaved(true)
     }
@@ -372,6 +386,18 @@ function ServerSection() {
             {problem}
           </p>
         )}
+        {unencrypted && (
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="server-unencrypted-confirm"
+              checked={acceptedNow}
+              onChange={(e) => setAccepted(e.target.checked)}
+            />
+            Use it unencrypted: this address is plain http:// to another machine, so anyone on the
+            network between can read your password and your messages.
+          </label>
+        )}
         <div className="row">
           <button type="submit" className="button button--primary" data-testid="server-save">
             Save server
@@ -382,10 +408,23 @@ function ServerSection() {
         </div>
       </form>
       {secureStorage === false && (
-        <p className="muted small" role="note" data-testid="insecure-storage">
-          This system offers no keyring, so your sign-in is kept unencrypted in Tidings&apos;
-          profile folder. Sign out on shared computers.
-        </p>
+        <>
+          <p className="muted small" role="note" data-testid="insecure-storage">
+            This system offers no keyring to encrypt your sign-in with, so Tidings does not keep it:
+            you sign in again each time Tidings starts.
+          </p>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="unencrypted-sign-in"
+              checked={unencryptedSignIn}
+              disabled={!loaded}
+              onChange={(e) => void update({ unencrypted_sign_in: e.target.checked })}
+            />
+            Stay signed in anyway. Warning: your sign-in is then kept unencrypted in Tidings&apos;
+            profile folder, where anyone who can read your files can use your account.
+          </label>
+        </>
       )}
     </section>
   )

@@ -1,6 +1,6 @@
 import { formatTimestamp } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
-import { openConversation } from '../actions/navigation'
+import { openConversation, openThread } from '../actions/navigation'
 import { useToasts, type Toast } from '../stores/toasts'
 
 /** In-app notifications, bottom-right; auto-dismissed after 5 s unless hovered or focused. */
@@ -30,7 +30,9 @@ function ToastCard({ toast }: { toast: Toast }) {
   const time = formatTimestamp(toast.timestamp, zone, { format: 'time', clock, withZone: true })
   const open = () => {
     dismiss(toast.id)
-    if (toast.conversation_id !== null) void openConversation(toast.conversation_id)
+    if (toast.conversation_id !== null && toast.thread_root_id !== undefined) {
+      void openThread(toast.conversation_id, toast.thread_root_id)
+    } else if (toast.conversation_id !== null) void openConversation(toast.conversation_id)
   }
   return (
     <div
