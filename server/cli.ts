@@ -2,6 +2,7 @@ import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, be
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SECRET_KEY_REQUIRED } from './storage/postgres/postgresStorage'
+import { DATA_COMMANDS_HELP, isDataCommand, runDataCommand } from './backup/dataCommands'
 import { limitArgs, limitHelp, limitOptions } from './limitFlags'
 import { startServer } from './startServer'
 
@@ -11,6 +12,9 @@ import { startServer } from './startServer'
  * TIDINGS_LOG_LEVEL, TIDINGS_ATTACHMENT_MAX_MB, …); flags win.
  */
 const HELP = `Usage: npm run server -- [options]
+${DATA_COMMANDS_HELP}
+
+Options:
   --port <n>             TCP port (default 8000, env TIDINGS_PORT; 0 picks a free port)
   --host <addr>          interface to bind (default 127.0.0.1, env TIDINGS_HOST)
   --public-url <url>     a URL clients reach this server by (https://chat.example.com); repeat
@@ -53,6 +57,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 function usageError(reason: string): never {
   console.error(`${reason}\n\n${HELP}`)
   process.exit(2)
+}
+
+// `backup <file>` and `restore <file>` are commands of their own; anything else starts the server.
+const command = process.argv[2]
+if (isDataCommand(command)) {
+  process.exit(await runDataCommand(command, process.argv.slice(3), process.env))
 }
 
 let parsed

@@ -61,6 +61,18 @@ export interface ServerOptions {
   presenceGraceMs?: number
   /** How long events are kept for resume. Default 30 days. */
   retentionMs?: number
+  /**
+   * How often the sweep looks for messages older than the admin's retention policy (it also runs
+   * at start-up and when the policy changes). Default 1 hour.
+   */
+  messageRetentionSweepMs?: number
+  /**
+   * How long audit log entries are kept. Default 365 days; the oldest beyond `auditMaxEntries`
+   * go sooner.
+   */
+  auditRetentionDays?: number
+  /** Most audit log entries kept (about 300 bytes each). Default 1,000,000. */
+  auditMaxEntries?: number
   /** Protocol ping interval. Default 30 s. */
   heartbeatIntervalMs?: number
   /** Login/register attempts per username and address per minute. Default 10. */
@@ -182,6 +194,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     openRegistration: options.openRegistration ?? false,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
     retentionMs: options.retentionMs ?? 30 * DAY_MS,
+    messageRetentionSweepMs: options.messageRetentionSweepMs ?? 60 * 60 * 1000,
+    auditRetentionDays: options.auditRetentionDays ?? 365,
+    auditMaxEntries: options.auditMaxEntries ?? 1_000_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
     authAttemptsPerAddress: options.authAttemptsPerAddress ?? 30,

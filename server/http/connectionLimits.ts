@@ -36,11 +36,24 @@ export function limitConnections(
     socket.once('close', () => clearTimeout(timer))
   })
   const headArrived = (socket: Socket) => {
+    waiting.delete(socket)
     const timer = deadlines.get(socket)
     if (timer === undefined) return
     clearTimeout(timer)
     deadlines.delete(socket)
   }
+  // At close, one still waiting for its first head is ended at once: Node's close ends idle
+  // kept-alive connections but not these (an HTTP client's pool opens one ahead of need, as
+  // Node's fetch does after an aborted download), and nothing was accepted on them.
+  const waiting = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    waiting.add(socket)
+    socket.once('close', () => waiting.delete(socket))
+  })
+  app.addHook('preClose', (done) => {
+    for (const socket of waiting) socket.destroy()
+    done()
+  })
   server.on('request', (request: { socket: Socket }) => headArrived(request.socket))
   // An upgrade is routed by @fastify/websocket, not through 'request': its first hook says the
   // head arrived. (Not an 'upgrade' listener of our own: once @fastify/websocket removes its own

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ChangePasswordBody, UpdateProfileBody } from '../../src/shared/api'
-import type { PasswordChanged, Person, SessionsRevoked } from '../../src/shared/models'
+import type { PasswordChanged, SessionsRevoked } from '../../src/shared/models'
 import type { ServerContext } from '../context'
 import type { RevokedSessions } from '../services/accounts'
 import { authenticate, callerOf } from '../http/authentication'
@@ -11,8 +11,8 @@ import { answers } from '../http/responseSchemas'
 import * as Wire from '../../src/shared/wireSchemas'
 
 /**
- * The caller's profile, password and sessions, and the directory of people (with presence) for
- * starting conversations.
+ * The caller's profile, password and sessions, and the directory of people (with presence and the
+ * "deactivated" mark) for starting conversations.
  */
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
@@ -78,6 +78,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
         caller,
         request.body.current_password,
         request.body.new_password,
+        request.ip,
       )
       const answer: PasswordChanged = { changed: true, ...signedOut(revoked) }
       return ok(answer)
@@ -89,20 +90,12 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     { schema: { response: answers({ 200: Wire.SessionsRevoked }) } },
     async (request) => {
       const caller = callerOf(request)
-      return ok(signedOut(await ctx.accounts.revokeOtherSessions(caller)))
+      return ok(signedOut(await ctx.accounts.revokeOtherSessions(caller, request.ip)))
     },
   )
 
-  app.get(
-    '/users',
-    { schema: { response: answers({ 200: Type.Array(Wire.Person) }) } },
-    async () => {
-      const online = await ctx.presence.onlineUserIds()
-      const people: Person[] = (await ctx.accounts.listUsers()).map((user) => ({
-        ...user,
-        online: online.has(user.id),
-      }))
-      return ok(people)
-    },
+  // Deactivated accounts are listed too (marked), so that history can name them.
+  app.get('/users', { schema: { response: answers({ 200: Type.Array(Wire.Person) }) } }, async () =>
+    ok(await ctx.accounts.listPeople(await ctx.presence.onlineUserIds())),
   )
 }

@@ -200,13 +200,20 @@ export class Conversations {
     )
   }
 
+  /** Members may be added only from active accounts: a deactivated one is offered in no picker. */
   private async assertUsersExist(db: Queryable, userIds: number[]): Promise<void> {
     if (userIds.length === 0) return
-    const found = await db.all(db.q.selectFrom('users').select('id').where('id', 'in', userIds))
+    const found = await db.all(
+      db.q
+        .selectFrom('users')
+        .select('id')
+        .where('id', 'in', userIds)
+        .where('deactivated_at', 'is', null),
+    )
     if (found.length !== userIds.length) {
       const known = new Set(found.map((row) => row.id))
       const missing = userIds.filter((id) => !known.has(id))
-      throw badRequest(`Unknown user id(s): ${missing.join(', ')}.`)
+      throw badRequest(`Unknown or deactivated user id(s): ${missing.join(', ')}.`)
     }
   }
 

@@ -104,6 +104,11 @@ export class MessageIndex {
     }
   }
 
+  /** Forgets messages removed for good (the retention sweep), in the unit that removes them. */
+  async removed(tx: Tx, messageIds: readonly number[]): Promise<void> {
+    for (const id of messageIds) await tx.runRaw(STATEMENTS.remove, [id])
+  }
+
   /** Indexes the text as it reads, without formatting markers, so snippets show it that way. */
   private insert(db: Queryable, id: number, text: string, editedAt: string | null) {
     const body = indexable(plainText(text))

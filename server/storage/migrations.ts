@@ -450,6 +450,62 @@ export const migrations: Migration[] = [
     ],
   },
   {
+    version: 12,
+    name: 'administration: deactivated accounts, last seen, invites listed, password resets, audit log',
+    up: ({ q, pg }) => [
+      // A deactivated account keeps its row (its messages and name stay in history); sessions
+      // (services/accounts.ts) and sign-ins refuse it. last_seen_at moves with presence.
+      q.schema.alterTable('users').addColumn('deactivated_at', timeType(pg)),
+      q.schema.alterTable('users').addColumn('last_seen_at', timeType(pg)),
+      // Invites get an id to be listed and revoked by, a note (who it is for) and a revocation.
+      // A table cannot gain an identity column in place on both engines, so it is rebuilt.
+      'alter table invites rename to invites_before_12',
+      q.schema
+        .createTable('invites')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('code_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('note', 'text')
+        .addColumn('created_by', intType(pg), (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('expires_at', timeType(pg), (c) => c.notNull())
+        .addColumn('used_by', intType(pg), (c) => c.references('users.id'))
+        .addColumn('used_at', timeType(pg))
+        .addColumn('revoked_at', timeType(pg)),
+      `insert into invites (code_hash, created_by, created_at, expires_at, used_by, used_at)
+       select code_hash, created_by, created_at, expires_at, used_by, used_at
+       from invites_before_12 order by created_at`,
+      'drop table invites_before_12',
+      // One-time codes an administrator hands over: only their hash is stored, as for tokens.
+      q.schema
+        .createTable('password_resets')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', intType(pg), (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('created_by', intType(pg), (c) => c.notNull())
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('expires_at', timeType(pg), (c) => c.notNull())
+        .addColumn('used_at', timeType(pg)),
+      q.schema.createIndex('password_resets_user').on('password_resets').column('user_id'),
+      // Append-only (services/auditLog.ts): no route updates or deletes a row; only the retention
+      // sweep removes the oldest. Plain integer ids, no foreign keys: an entry outlives anything
+      // it names. Listed newest first, by person (actor or target) or kind.
+      q.schema
+        .createTable('audit_log')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('at', timeType(pg), (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('actor_id', intType(pg))
+        .addColumn('target_id', intType(pg))
+        .addColumn('address', 'text')
+        .addColumn('details', 'text', (c) => c.notNull().defaultTo('{}')),
+      q.schema.createIndex('audit_log_at').on('audit_log').column('at'),
+      q.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_id', 'id']),
+      q.schema.createIndex('audit_log_target').on('audit_log').columns(['target_id', 'id']),
+      q.schema.createIndex('audit_log_kind').on('audit_log').columns(['kind', 'id']),
+    ],
+  },
+  {
     version: 13,
     name: 'reactions: several emoji per member per message',
     up: ({ q, pg }) =>

@@ -8,6 +8,10 @@ export interface UsersTable {
   password_hash: string
   role: 'admin' | 'member'
   created_at: string
+  /** Set while an administrator has the account deactivated (migration 12). */
+  deactivated_at: Generated<string | null>
+  /** When the user last signed in, came online or went offline (migration 12). */
+  last_seen_at: Generated<string | null>
 }
 
 export interface TokensTable {
@@ -19,12 +23,41 @@ export interface TokensTable {
 }
 
 export interface InvitesTable {
+  /** Listed and revoked by (migration 12). */
+  id: Generated<number>
+  /** SHA-256 of the code: the code itself is shown once and never stored. */
   code_hash: string
+  /** Who it is for, in the creator's words. */
+  note: string | null
   created_by: number
   created_at: string
   expires_at: string
   used_by: number | null
   used_at: string | null
+  revoked_at: string | null
+}
+
+/** An administrator's one-time password reset code (migration 12). */
+export interface PasswordResetsTable {
+  /** SHA-256 of the code, like a token's. */
+  code_hash: string
+  user_id: number
+  created_by: number
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+/** One audit log entry (migration 12): appended, never changed. */
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  kind: string
+  actor_id: number | null
+  target_id: number | null
+  address: string | null
+  /** JSON object of AuditDetails. */
+  details: string
 }
 
 export interface SettingsTable {
@@ -246,6 +279,8 @@ export interface DB {
   users: UsersTable
   tokens: TokensTable
   invites: InvitesTable
+  password_resets: PasswordResetsTable
+  audit_log: AuditLogTable
   settings: SettingsTable
   conversations: ConversationsTable
   conversation_members: ConversationMembersTable

@@ -28,6 +28,9 @@ export interface EventDataMap {
   email_received: EmailReceivedData
   email_sent: EmailSentData
   system_notification: SystemNotificationData
+  user_deactivated: UserChangedData
+  user_reactivated: UserChangedData
+  user_role_changed: UserChangedData
 }
 
 export interface MessageEventData {
@@ -70,6 +73,11 @@ export interface MessageDeletedData {
   conversation_id: number
   message_id: number
   message: Message
+  /**
+   * True when the retention policy removed the message (it is gone from the server, not a
+   * tombstone): clients remove it from the thread instead of showing "deleted". Absent otherwise.
+   */
+  expired?: true
 }
 
 export interface ConversationEventData {
@@ -139,6 +147,15 @@ export interface SystemNotificationData {
   level: 'info' | 'warning' | 'critical'
   /** Present when kind is timezone_changed. */
   timezone?: string
+}
+
+/**
+ * An administrator deactivated or reactivated an account, or changed its role: the user as they
+ * are now (`deactivated` set on a deactivated account, `online` false for it). Every active user
+ * receives it, so that pickers, presence and the "deactivated" mark follow at once.
+ */
+export interface UserChangedData {
+  user: Person
 }
 
 /**

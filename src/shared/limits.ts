@@ -46,6 +46,15 @@ export const Limits = {
   attachmentNameMaxChars: 255,
   /** Default largest attachment, in bytes (the server's `attachmentMaxBytes` option). */
   attachmentMaxBytes: 25 * 1024 * 1024,
+  /** Longest note on an invite (who it is for), in characters. */
+  inviteNoteMaxChars: 100,
+  /** How long an administrator's password reset code may be used, in hours. */
+  passwordResetHours: 24,
+  /** Default and maximum page size of the audit log. */
+  auditPageSize: 100,
+  auditMaxPageSize: 500,
   /** Events replayed per resume before the server asks the client to resync over REST. */
   maxReplayEvents: 50_000,
+  /** Longest message retention an admin may set, in days (100 years; null keeps forever). */
+  messageRetentionMaxDays: 36_500,
 } as const

@@ -1,3 +1,5 @@
+import type { AuditDetails, AuditKind } from './audit'
+
 /**
  * The records the server returns over REST and inside events. Field names are the wire names
  * (snake_case); timestamps are RFC 3339 strings in UTC ending in `Z`.
@@ -15,6 +17,89 @@ export interface User {
 /** A user as listed to others, with live presence. */
 export interface Person extends User {
   online: boolean
+  /**
+   * True for an account an administrator deactivated: it keeps its name in history (marked so)
+   * but is offered in no picker and is never online. Absent for an active account.
+   */
+  deactivated?: boolean
+}
+
+/** Who did something or had it done to them, as lists name them (an invite's creator). */
+export interface UserRef {
+  id: number
+  username: string
+  display_name: string
+}
+
+/** A user as an administrator manages them (GET /admin/users). */
+export interface AdminUser extends User {
+  state: 'active' | 'deactivated'
+  /** When the account was deactivated; null while active. */
+  deactivated_at: string | null
+  created_at: string
+  /**
+   * When the user was last seen: they signed in, came online or went offline. Null when never
+   * (an account that has not been used since this was recorded).
+   */
+  last_seen_at: string | null
+  online: boolean
+  /** Devices signed in: sessions (unexpired tokens) of the user. */
+  devices: number
+}
+
+/**
+ * pending: may still be used; used: someone registered with it; expired: not used in time;
+ * revoked: an administrator withdrew it before it was used.
+ */
+export type InviteState = 'pending' | 'used' | 'expired' | 'revoked'
+
+/** An invite as an administrator lists it (GET /admin/invites); its code is never shown again. */
+export interface Invite {
+  id: number
+  /** Who it is for, in the creator's words; null when none was given. */
+  note: string | null
+  created_by: UserRef | null
+  created_at: string
+  expires_at: string
+  state: InviteState
+  used_by: UserRef | null
+  used_at: string | null
+  revoked_at: string | null
+}
+
+/** The answer to creating an invite: the only time its code is shown. */
+export interface CreatedInvite extends Invite {
+  code: string
+}
+
+/** The answer to an administrator's password reset: a one-time code to hand to the user. */
+export interface PasswordResetIssued {
+  user_id: number
+  /** Shown this once; only its SHA-256 is stored. */
+  code: string
+  expires_at: string
+}
+
+/** One audit log entry (GET /admin/audit). */
+export interface AuditEntry {
+  id: number
+  /** When it happened (UTC); clients show it in the organization's timezone. */
+  at: string
+  kind: AuditKind
+  /** Who did it; null for a failed sign-in with an unknown username. */
+  actor: UserRef | null
+  /** Whom it concerns, when not only the actor (the deactivated user, the invite's user). */
+  target: UserRef | null
+  /** The client's address as the server saw it (X-Forwarded-For behind a trusted proxy). */
+  address: string | null
+  details: AuditDetails
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  entries: AuditEntry[]
+  /** Pass as `before` for the next older page; null when there is none. */
+  next_before: number | null
 }
 
 export interface AuthResult {
@@ -237,6 +322,12 @@ export interface MessageSearchPage {
 export interface Branding {
   timezone: string
   organization_name: string
+}
+
+/** How long messages and their files are kept (`GET`/`PUT /admin/retention`). */
+export interface RetentionPolicy {
+  /** Days a message is kept after it was sent; null: forever (the default). */
+  message_retention_days: number | null
 }
 
 export interface EventsInfo {

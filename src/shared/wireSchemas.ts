@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox'
+import { AUDIT_KINDS, type AuditDetails as AuditDetailsType } from './audit'
 
 /**
  * The records of models.ts as TypeBox schemas: the server's REST response schemas (serialized by
@@ -58,7 +59,28 @@ export const User = Type.Object(
   RECORD,
 )
 
-export const Person = Type.Object({ ...User.properties, online: Type.Boolean() }, RECORD)
+export const Person = Type.Object(
+  { ...User.properties, online: Type.Boolean(), deactivated: Type.Optional(Type.Boolean()) },
+  RECORD,
+)
+
+export const UserRef = Type.Object(
+  { id: Id, username: Type.String(), display_name: Type.String() },
+  RECORD,
+)
+
+export const AdminUser = Type.Object(
+  {
+    ...User.properties,
+    state: StringEnum(['active', 'deactivated']),
+    deactivated_at: Nullable(Timestamp),
+    created_at: Timestamp,
+    last_seen_at: Nullable(Timestamp),
+    online: Type.Boolean(),
+    devices: Type.Integer(),
+  },
+  RECORD,
+)
 
 export const AuthResult = Type.Object({ token: Type.String(), user: User }, RECORD)
 
@@ -312,8 +334,62 @@ export const AuthStatus = Type.Object(
   RECORD,
 )
 
-/** An invite code (POST /admin/invites): shown this once. */
-export const Invite = Type.Object({ code: Type.String(), expires_at: Timestamp }, RECORD)
+export const InviteState = StringEnum(['pending', 'used', 'expired', 'revoked'])
+
+/** An invite as GET /admin/invites lists it (its code is never shown again). */
+export const Invite = Type.Object(
+  {
+    id: Id,
+    note: Nullable(Type.String()),
+    created_by: Nullable(UserRef),
+    created_at: Timestamp,
+    expires_at: Timestamp,
+    state: InviteState,
+    used_by: Nullable(UserRef),
+    used_at: Nullable(Timestamp),
+    revoked_at: Nullable(Timestamp),
+  },
+  RECORD,
+)
+
+/** The answer of POST /admin/invites: the only time its code is shown. */
+export const CreatedInvite = Type.Object({ ...Invite.properties, code: Type.String() }, RECORD)
+
+export const PasswordResetIssued = Type.Object(
+  { user_id: Id, code: Type.String(), expires_at: Timestamp },
+  RECORD,
+)
+
+export const AuditKind = StringEnum(AUDIT_KINDS)
+
+/** An audit entry's flat details: any names, each a string, number, boolean or null. */
+export const AuditDetails = Type.Unsafe<AuditDetailsType>({
+  type: 'object',
+  additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+})
+
+export const AuditEntry = Type.Object(
+  {
+    id: Id,
+    at: Timestamp,
+    kind: AuditKind,
+    actor: Nullable(UserRef),
+    target: Nullable(UserRef),
+    address: Nullable(Type.String()),
+    details: AuditDetails,
+  },
+  RECORD,
+)
+
+export const AuditPage = Type.Object(
+  { entries: Type.Array(AuditEntry), next_before: Nullable(Type.Integer()) },
+  RECORD,
+)
+
+export const RetentionPolicy = Type.Object(
+  { message_retention_days: Nullable(Type.Integer()) },
+  RECORD,
+)
 
 /** The answer of GET /healthz while the database answers. */
 export const Health = Type.Object(

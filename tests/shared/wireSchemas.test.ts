@@ -59,6 +59,17 @@ describe('wire schemas match the interfaces of models.ts', () => {
       Static<typeof Wire.FollowedThreadList>
     >().toEqualTypeOf<Models.FollowedThreadList>()
     expectTypeOf<Static<typeof Wire.ThreadFollow>>().toEqualTypeOf<Models.ThreadFollow>()
+    expectTypeOf<Static<typeof Wire.UserRef>>().toEqualTypeOf<Models.UserRef>()
+    expectTypeOf<Static<typeof Wire.AdminUser>>().toEqualTypeOf<Models.AdminUser>()
+    expectTypeOf<Static<typeof Wire.InviteState>>().toEqualTypeOf<Models.InviteState>()
+    expectTypeOf<Static<typeof Wire.Invite>>().toEqualTypeOf<Models.Invite>()
+    expectTypeOf<Static<typeof Wire.CreatedInvite>>().toEqualTypeOf<Models.CreatedInvite>()
+    expectTypeOf<
+      Static<typeof Wire.PasswordResetIssued>
+    >().toEqualTypeOf<Models.PasswordResetIssued>()
+    expectTypeOf<Static<typeof Wire.AuditEntry>>().toEqualTypeOf<Models.AuditEntry>()
+    expectTypeOf<Static<typeof Wire.AuditPage>>().toEqualTypeOf<Models.AuditPage>()
+    expectTypeOf<Static<typeof Wire.RetentionPolicy>>().toEqualTypeOf<Models.RetentionPolicy>()
   })
 
   it('has the envelopes of api.ts', () => {

@@ -18,6 +18,17 @@ const UNDO: Record<number, string> = {
          order by created_at;
        drop table message_reactions;
        alter table message_reactions_v8 rename to message_reactions`,
+  12: `drop table audit_log;
+       drop table password_resets;
+       create table invites_v11 (code_hash text primary key,
+         created_by integer not null references users (id), created_at text not null,
+         expires_at text not null, used_by integer references users (id), used_at text);
+       insert into invites_v11 select code_hash, created_by, created_at, expires_at, used_by, used_at
+         from invites;
+       drop table invites;
+       alter table invites_v11 rename to invites;
+       alter table users drop column deactivated_at;
+       alter table users drop column last_seen_at`,
   11: 'drop index attachments_uploader',
   10: 'drop index conversations_direct_pair; alter table conversations drop column direct_pair',
   9: 'drop table attachments',

@@ -7,6 +7,7 @@ import {
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
+  type LinkPrefill,
   type SessionState,
 } from '../../shared/ipc'
 import type { PlatformAccount } from '../../shared/models'
@@ -18,6 +19,7 @@ import type { CoreApi, CoreHost, CoreOutputs } from './coreHost'
 import type { CoreTuning } from './coreTuning'
 import { coreHandlers, type CoreHandlers, type CoreParts } from './handlers'
 import { assertValidRequest } from './ipcRequests'
+import { LinkForms } from './linkForms'
 import { LocalStore } from './localStore'
 import { NotificationCentre } from './notificationCentre'
 import { PreferenceChanges } from './preferenceChanges'
@@ -50,6 +52,11 @@ export interface AppCore extends CoreApi {
   setNetworkOnline(online: boolean): void
   connectionState(): ConnectionState
   sessionState(): SessionState
+  /**
+   * A `tidings://` link asked to fill in the registration or password reset form: the main
+   * window gets it now, or when its signed-out view next asks.
+   */
+  offerLinkForm(prefill: LinkPrefill): void
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
@@ -69,6 +76,7 @@ class ApplicationCore implements AppCore {
   private readonly unread: UnreadTracker
   private readonly notifications: NotificationCentre
   private readonly branding: BrandingState
+  private readonly linkForms: LinkForms
   private readonly parts: CoreParts
   private readonly handlers: CoreHandlers
   private networkOnline = true
@@ -123,6 +131,7 @@ class ApplicationCore implements AppCore {
       },
     })
     this.branding = new BrandingState(this.rest, outputs, isStopped)
+    this.linkForms = new LinkForms(outputs, isStopped)
     this.notifications = new NotificationCentre({
       host,
       outputs,
@@ -144,6 +153,8 @@ class ApplicationCore implements AppCore {
       branding: this.branding,
       connectionState: () => this.connectionState(),
       publishAccount: (account) => this.publishAccount(account),
+      linkForms: this.linkForms,
+      chooseSavePath: (fileName) => host.chooseSavePath(fileName),
     }
     this.handlers = coreHandlers(this.parts)
   }
@@ -181,6 +192,10 @@ class ApplicationCore implements AppCore {
 
   sessionState(): SessionState {
     return this.sessions.state()
+  }
+
+  offerLinkForm(prefill: LinkPrefill): void {
+    this.linkForms.offer(prefill)
   }
 
   // ---- Invoke channels ---------------------------------------------------------------------

@@ -6,7 +6,8 @@ import type { CoreParts } from './handlers'
 /**
  * Keeps the core's own view in step with the stream: the unread counts, the outbox (a send
  * confirmed by its event), bursts of notifications still gathering (edits, deletions), drafts and
- * pins of conversations the user is no longer in, mail accounts and the organization timezone.
+ * pins of conversations the user is no longer in, mail accounts, the organization timezone and
+ * the signed-in user's role (or their account's deactivation).
  * Runs for every event, before it is passed to the windows.
  */
 export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void {
@@ -55,6 +56,13 @@ export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void
       if (event.data.kind === 'timezone_changed' && event.data.timezone) {
         branding.timezoneChanged(event.data.timezone)
       }
+      return
+    case 'user_role_changed':
+      sessions.userChanged(event.data.user)
+      return
+    case 'user_deactivated':
+      // The server closes the account's sockets (4001) too; whichever comes first signs out.
+      if (event.data.user.id === session?.user.id) sessions.forget()
       return
     default:
       return

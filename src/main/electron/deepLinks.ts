@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { DEEP_LINK_SCHEME, isDeepLinkArg } from '../../shared/deepLinks'
+import type { LinkPrefill } from '../../shared/ipc'
 
 /**
  * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
@@ -50,11 +51,18 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
-/** Asks before switching servers for an invite; true only on "Switch and restart". */
+/** What the link fills in once the app runs on its server, as the question words it. */
+const OPENS: Record<LinkPrefill['form'], { link: string; form: string }> = {
+  register: { link: 'invite link', form: 'the registration form' },
+  password_reset: { link: 'password reset link', form: 'the form to set a new password' },
+}
+
+/** Asks before switching servers for a link; true only on "Switch and restart". */
 export async function confirmServerSwitch(
   parent: BrowserWindow | null,
-  request: { from: string | null; to: string },
+  request: { from: string | null; to: string; form: LinkPrefill['form'] },
 ): Promise<boolean> {
+  const opens = OPENS[request.form]
   const options = {
     type: 'question' as const,
     buttons: ['Switch and restart', 'Cancel'],
@@ -62,9 +70,9 @@ export async function confirmServerSwitch(
     cancelId: 1,
     message: `Switch Tidings to ${request.to}?`,
     detail:
-      `The invite link you opened is for the server at ${request.to}. Tidings now uses ` +
-      `${request.from ?? 'its built-in server'}. Switching restarts Tidings and opens the ` +
-      `registration form for that server; Settings can switch back at any time.`,
+      `The ${opens.link} you opened is for the server at ${request.to}. Tidings now uses ` +
+      `${request.from ?? 'its built-in server'}. Switching restarts Tidings and opens ` +
+      `${opens.form} for that server; Settings can switch back at any time.`,
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)

@@ -61,6 +61,7 @@ describe('dialogs', () => {
     const yes = await confirmServerSwitch(parent as never, {
       from: null,
       to: 'https://chat.example.com',
+      form: 'register',
     })
     expect(yes).toBe(false)
     const [shownOn, options] = dialog.showMessageBox.mock.calls[0] as unknown as [
@@ -75,10 +76,19 @@ describe('dialogs', () => {
       message: 'Switch Tidings to https://chat.example.com?',
     })
     expect(options.detail).toContain('Tidings now uses its built-in server.')
+    expect(options.detail).toContain('opens the registration form for that server')
     dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false })
     expect(
-      await confirmServerSwitch(null, { from: 'https://a.example', to: 'https://b.example' }),
+      await confirmServerSwitch(null, {
+        from: 'https://a.example',
+        to: 'https://b.example',
+        form: 'password_reset',
+      }),
     ).toBe(true)
+    const [resetOptions] = dialog.showMessageBox.mock.calls[1] as unknown as [
+      Record<string, unknown>,
+    ]
+    expect(resetOptions.detail).toContain('The password reset link you opened')
   })
 
   it('shows a notice without waiting for it', () => {

@@ -3,7 +3,8 @@ import type { CoreHandlers, CoreParts } from './types'
 
 /**
  * Preferences (the settings window's, and the main window's mute and pin toggles and emoji
- * picker, which change one preference each), the organization's branding and time zone, and invites.
+ * picker, which change one preference each), the organization's branding and time zone, and
+ * the message retention policy.
  */
 export function settingsHandlers({ sessions, rest, preferences, branding }: CoreParts) {
   return {
@@ -15,7 +16,7 @@ export function settingsHandlers({ sessions, rest, preferences, branding }: Core
     'emoji/setSkinTone': (body) => preferences.setSkinTone(body.tone as SkinTone),
     'branding/get': () => branding.load(),
     'branding/set': (body) => sessions.authed(() => branding.setTimezone(body.timezone)),
-    'admin/createInvite': () =>
-      sessions.authed(async () => ({ code: (await rest.createInvite()).code })),
+    'admin/getRetention': () => sessions.authed(() => rest.retention()),
+    'admin/setRetention': (body) => sessions.authed(() => rest.setRetention(body)),
   } satisfies Partial<CoreHandlers>
 }

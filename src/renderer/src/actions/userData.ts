@@ -99,6 +99,13 @@ export async function register(input: RegisterInput): Promise<boolean> {
   return session !== null
 }
 
+/** Sets a new password with a reset code an administrator handed over, and signs in. */
+export async function resetPassword(code: string, newPassword: string): Promise<boolean> {
+  const session = await useSession.getState().resetPassword(code, newPassword)
+  if (session) await applySession(session)
+  return session !== null
+}
+
 /** Signs out and forgets the user's data in this window. */
 export async function signOut(): Promise<void> {
   const session = await useSession.getState().signOut()

@@ -1,12 +1,19 @@
 import { useId, useState, type FormEvent } from 'react'
-import { register, signIn } from '../actions/userData'
+import type { LinkPrefill } from '../../../shared/ipc'
+import { Limits } from '../../../shared/limits'
+import { register, resetPassword, signIn } from '../actions/userData'
 import { useSession } from '../stores/session'
 
-type Mode = 'signin' | 'register'
+type Mode = 'signin' | 'register' | 'reset'
 
-/** Sign in, register with an invite code, or create the first (admin) account. */
+/**
+ * Sign in, register with an invite code, create the first (admin) account, or set a new password
+ * with a reset code an administrator handed over. A `tidings://` invite or reset link fills in
+ * its form.
+ */
 export function LoginView() {
   const session = useSession((s) => s.session)
+  const linkPrefill = useSession((s) => s.linkPrefill)
   const busy = useSession((s) => s.busy)
   const error = useSession((s) => s.error)
   const clearError = useSession((s) => s.clearError)
@@ -15,13 +22,30 @@ export function LoginView() {
   const [password, setPassword] = useState('')
   const [displayName, setDisplayName] = useState('')
   const [invite, setInvite] = useState('')
+  const [resetCode, setResetCode] = useState('')
   const id = useId()
   const firstAccount = session?.needs_first_account ?? false
   const registering = firstAccount || mode === 'register'
+  const resetting = !firstAccount && mode === 'reset'
+
+  // A link's form (its latest) fills in the fields once, as it arrives; typing may change them.
+  const [appliedPrefill, setAppliedPrefill] = useState<LinkPrefill | null>(null)
+  if (linkPrefill !== appliedPrefill) {
+    setAppliedPrefill(linkPrefill)
+    if (linkPrefill?.form === 'register') {
+      setMode('register')
+      setInvite(linkPrefill.code)
+    } else if (linkPrefill?.form === 'password_reset') {
+      setMode('reset')
+      setResetCode(linkPrefill.code)
+    }
+  }
 
   function submit(e: FormEvent) {
     e.preventDefault()
-    if (registering) {
+    if (resetting) {
+      void resetPassword(resetCode.trim(), password)
+    } else if (registering) {
       void register({
         username: username.trim(),
         password,
@@ -40,9 +64,11 @@ export function LoginView() {
 
   const heading = firstAccount
     ? 'Create the administrator account'
-    : registering
-      ? 'Create an account'
-      : 'Sign in to Tidings'
+    : resetting
+      ? 'Set a new password'
+      : registering
+        ? 'Create an account'
+        : 'Sign in to Tidings'
 
   return (
     <div className="login">
@@ -64,15 +90,36 @@ export function LoginView() {
             Server: {session.embedded ? 'built-in server' : session.server_url}
           </p>
         )}
-        <label htmlFor={`${id}-username`}>Username</label>
-        <input
-          id={`${id}-username`}
-          name="username"
-          autoComplete="username"
-          required
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
+        {resetting ? (
+          <>
+            <p className="muted small">
+              Enter the reset code your administrator gave you and a new password. Every other
+              device signed in to your account is signed out.
+            </p>
+            <label htmlFor={`${id}-reset-code`}>Reset code</label>
+            <input
+              id={`${id}-reset-code`}
+              name="reset_code"
+              autoComplete="one-time-code"
+              required
+              data-testid="reset-code"
+              value={resetCode}
+              onChange={(e) => setResetCode(e.target.value)}
+            />
+          </>
+        ) : (
+          <>
+            <label htmlFor={`${id}-username`}>Username</label>
+            <input
+              id={`${id}-username`}
+              name="username"
+              autoComplete="username"
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          </>
+        )}
         {registering && (
           <>
             <label htmlFor={`${id}-display`}>Display name (optional)</label>
@@ -85,14 +132,16 @@ export function LoginView() {
             />
           </>
         )}
-        <label htmlFor={`${id}-password`}>Password</label>
+        <label htmlFor={`${id}-password`}>
+          {resetting ? `New password (at least ${Limits.passwordMinChars} characters)` : 'Password'}
+        </label>
         <input
           id={`${id}-password`}
           name="password"
           type="password"
-          autoComplete={registering ? 'new-password' : 'current-password'}
+          autoComplete={registering || resetting ? 'new-password' : 'current-password'}
           required
-          minLength={registering ? 8 : undefined}
+          minLength={registering || resetting ? Limits.passwordMinChars : undefined}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
@@ -113,15 +162,31 @@ export function LoginView() {
           </p>
         )}
         <button type="submit" className="button button--primary" disabled={busy}>
-          {firstAccount ? 'Create account' : registering ? 'Register' : 'Sign in'}
+          {firstAccount
+            ? 'Create account'
+            : resetting
+              ? 'Set password and sign in'
+              : registering
+                ? 'Register'
+                : 'Sign in'}
         </button>
         {!firstAccount && (
           <button
             type="button"
             className="button button--link"
-            onClick={() => switchMode(registering ? 'signin' : 'register')}
+            onClick={() => switchMode(mode === 'signin' ? 'register' : 'signin')}
           >
-            {registering ? 'I already have an account' : 'I have an invite code'}
+            {mode === 'signin' ? 'I have an invite code' : 'I already have an account'}
+          </button>
+        )}
+        {!firstAccount && mode === 'signin' && (
+          <button
+            type="button"
+            className="button button--link"
+            data-testid="use-reset-code"
+            onClick={() => switchMode('reset')}
+          >
+            I have a password reset code
           </button>
         )}
       </form>

@@ -69,7 +69,10 @@ export const MessageRow = memo(function MessageRow({
     stored.thread_root_id === undefined &&
     stored.external_sender === undefined
   const rootId = stored?.thread_root_id
-  const sender = entry.own ? 'You' : external?.name || entry.sender_name
+  const deactivatedSender = !entry.own && !external && people[entry.sender_id]?.deactivated
+  const sender = entry.own
+    ? 'You'
+    : external?.name || `${entry.sender_name}${deactivatedSender ? ' (deactivated)' : ''}`
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {

@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { RetentionBody } from '../../src/shared/api'
+import type { ServerContext } from '../context'
+import { authenticate, requireAdmin } from '../http/authentication'
+import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
+
+/**
+ * The organization's message retention policy, the admin's alone to read and change: how many
+ * days messages and their files are kept (null: forever). A change is stored and announced to
+ * every node in one unit of work; the node that runs the sweep starts it at once.
+ */
+export const retentionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
+  app,
+  { ctx },
+) => {
+  app.addHook('onRequest', authenticate(ctx))
+
+  app.get(
+    '/admin/retention',
+    { schema: { response: answers({ 200: Wire.RetentionPolicy }) } },
+    async (request) => {
+      requireAdmin(request)
+      return ok(await ctx.messageRetention.get())
+    },
+  )
+
+  app.put(
+    '/admin/retention',
+    { schema: { body: RetentionBody, response: answers({ 200: Wire.RetentionPolicy }) } },
+    async (request) => {
+      requireAdmin(request)
+      const policy = { message_retention_days: request.body.message_retention_days }
+      await ctx.unitOfWork.run((tx) => ctx.messageRetention.set(tx, policy))
+      return ok(policy)
+    },
+  )
+}
