@@ -147,6 +147,7 @@ describe('guessing passwords', () => {
       const admin = await registerAdmin(server.url)
       // An unknown user's login compares with a hash made at the first one: made now.
       expect((await login(server, 'nobody', '2')).status).toBe(401)
+      const hashedBeforeFlood = await hashesComputed(server)
       const done: string[] = []
       const flood = Array.from({ length: 30 }, (_, i) =>
         login(server, `nobody${i}`, '2').then((answer) => {
@@ -162,7 +163,10 @@ describe('guessing passwords', () => {
       }
       // The flood did queue (else the order below would prove nothing).
       expect(waiting).toBeGreaterThanOrEqual(12)
-      const answeredBefore = done.length
+      // Flood logins hashed by now are answered once their audit entries commit, which on a
+      // loaded PostgreSQL may come after the real login was asked: they are not counted
+      // against it. What counts is the flood hashed after it was asked.
+      const floodHashed = (await hashesComputed(server)) - hashedBeforeFlood
       const real = login(server, 'admin', '3', TEST_PASSWORD).then((answer) => {
         done.push('real')
         return answer
@@ -171,7 +175,7 @@ describe('guessing passwords', () => {
       expect(statuses(await Promise.all(flood)).every((status) => status === 401)).toBe(true)
       // Hashes run two at a time and take turns by address: the real login waited for the two
       // running and about one more of the flood, not for the twelve or more in the queue.
-      expect(done.indexOf('real') - answeredBefore).toBeLessThanOrEqual(4)
+      expect(done.indexOf('real') - floodHashed).toBeLessThanOrEqual(4)
       expect(admin.user.username).toBe('admin')
     },
   )

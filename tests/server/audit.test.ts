@@ -109,6 +109,8 @@ describe('the audit log', () => {
     await admin.rest.post(`/admin/users/${kai.user.id}/sessions/revoke`)
     await admin.rest.put('/branding', { timezone: 'Asia/Tokyo', organization_name: 'Kaizen' })
     await admin.rest.post('/admin/notifications', { title: 'Fire drill', body: 'At noon' })
+    await admin.rest.put('/admin/retention', { message_retention_days: 400 })
+    await admin.rest.put('/admin/retention', { message_retention_days: null })
 
     const admins = ref(admin)
     const kais = ref(kai)
@@ -133,6 +135,8 @@ describe('the audit log', () => {
       ['timezone_changed', admins, null, { from: 'UTC', to: 'Asia/Tokyo' }],
       ['organization_renamed', admins, null, { from: 'Tidings', to: 'Kaizen' }],
       ['broadcast_sent', admins, null, { title: 'Fire drill', level: 'info' }],
+      ['retention_changed', admins, null, { from: null, to: 400 }],
+      ['retention_changed', admins, null, { from: 400, to: null }],
     ]
     const recorded = await entriesAfter(since)
     expect(

@@ -307,6 +307,9 @@ describe('window lifecycle', () => {
       'event:conversation_created',
       'event:conversation_updated',
       'event:system_notification',
+      'event:user_deactivated',
+      'event:user_reactivated',
+      'event:user_role_changed',
     ])
     expect(wm.isAnyFocused()).toBe(false)
     settings.focus()
