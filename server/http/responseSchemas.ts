@@ -1,5 +1,5 @@
 import { Type, type TLiteral, type TObject, type TSchema, type TUnsafe } from 'typebox'
-import { ErrorEnvelope, Success } from '../../src/shared/wireSchemas'
+import { ErrorEnvelope, RECORD, Success } from '../../src/shared/wireSchemas'
 
 type SuccessEnvelope<Data extends TSchema> = TObject<{ status: TLiteral<'success'>; data: Data }>
 
@@ -23,7 +23,7 @@ export function answers<const Statuses extends { 200?: TSchema; 201?: TSchema }>
 
 /** The `data` of an answer that only says it happened, e.g. `{"signed_out": true}`. */
 export function Done<const Key extends string>(key: Key) {
-  return Type.Object({ [key]: Type.Literal(true) } as { [K in Key]: TLiteral<true> })
+  return Type.Object({ [key]: Type.Literal(true) } as { [K in Key]: TLiteral<true> }, RECORD)
 }
 
 /**

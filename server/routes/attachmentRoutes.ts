@@ -57,7 +57,7 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
       schema: {
         params: ConversationParams,
         querystring: AttachmentUploadQuery,
-        response: answers({ 201: Type.Object({ attachment: Wire.Attachment }) }),
+        response: answers({ 201: Type.Object({ attachment: Wire.Attachment }, Wire.RECORD) }),
       },
       // Read by the handler, under the upload's own deadlines (see Attachments.upload).
       config: { streamedBody: true },

@@ -156,7 +156,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
       schema: {
         params: ConversationParams,
         body: ReceiptBody,
-        response: answers({ 200: Type.Object({ moved: Type.Boolean() }) }),
+        response: answers({ 200: Type.Object({ moved: Type.Boolean() }, Wire.RECORD) }),
       },
     },
     async (request) => {

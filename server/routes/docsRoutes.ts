@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { RECORD } from '../../src/shared/wireSchemas'
 import type { ServerContext } from '../context'
 import { answers } from '../http/responseSchemas'
 
@@ -18,7 +19,11 @@ export const docsRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
         response: {
           ...answers({}),
           200: Type.Object(
-            { openapi: Type.String(), info: Type.Object({}), paths: Type.Object({}) },
+            {
+              openapi: Type.String(),
+              info: Type.Object({}, RECORD),
+              paths: Type.Object({}, RECORD),
+            },
             { description: 'This document (OpenAPI 3.1).', additionalProperties: true },
           ),
         },

@@ -12,7 +12,7 @@ const PlatformParams = Type.Object({
   platform: Type.Union([Type.Literal('email'), Type.Literal('whatsapp'), Type.Literal('telegram')]),
 })
 
-const InboundAnswer = Type.Object({ message: Wire.Message, created: Type.Boolean() })
+const InboundAnswer = Type.Object({ message: Wire.Message, created: Type.Boolean() }, Wire.RECORD)
 
 /** These routes take an account's bridge secret instead of a user's token. */
 const BRIDGE_SECURITY = [{ bridgeSecret: [] }]

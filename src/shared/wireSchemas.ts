@@ -20,7 +20,8 @@ import { AUDIT_KINDS, type AuditDetails as AuditDetailsType } from './audit'
  * 2020-12) reads both alike.
  */
 
-const RECORD = { additionalProperties: true } as const
+/** The options of every object schema here and in the routes' answers: see above. */
+export const RECORD = { additionalProperties: true } as const
 
 /** A string from a closed list, as `{type: 'string', enum}` (a union of literals is `anyOf`). */
 function StringEnum<const Values extends readonly string[]>(
@@ -407,7 +408,7 @@ export const Health = Type.Object(
 
 /** The success envelope (`ApiSuccess` of api.ts) around `data`. */
 export function Success<Data extends TSchema>(data: Data) {
-  return Type.Object({ status: Type.Literal('success'), data })
+  return Type.Object({ status: Type.Literal('success'), data }, RECORD)
 }
 
 /** The error envelope of every 4xx and 5xx answer (`ApiError` of api.ts). */

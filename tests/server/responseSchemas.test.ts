@@ -28,6 +28,27 @@ function responseSchemaProblem(route: RouteOptions): string | undefined {
   return undefined
 }
 
+/**
+ * The places in a route's response schemas where fast-json-stringify would drop a field: an
+ * object schema that does not allow properties it does not name (`additionalProperties` missing
+ * or false). A schema describes the wire, it never filters it (src/shared/wireSchemas.ts).
+ */
+function filteringObjects(schema: unknown, at: string): string[] {
+  if (Array.isArray(schema))
+    return schema.flatMap((item, i) => filteringObjects(item, `${at}/${i}`))
+  if (typeof schema !== 'object' || schema === null) return []
+  const node = schema as Record<string, unknown>
+  const types = [node.type].flat()
+  const filters =
+    (types.includes('object') || node.properties !== undefined) &&
+    node.additionalProperties !== true &&
+    typeof node.additionalProperties !== 'object'
+  return [
+    ...(filters ? [at] : []),
+    ...Object.entries(node).flatMap(([key, value]) => filteringObjects(value, `${at}/${key}`)),
+  ]
+}
+
 describe('response schemas', () => {
   let server: TestServer
 
@@ -59,6 +80,13 @@ describe('response schemas', () => {
     expect((upgrade[0]!.schema?.response as Record<string, unknown>)['4xx']).toBe(ErrorEnvelope)
   })
 
+  it('let through every field of every answer: no object schema drops the ones it does not name', () => {
+    const filtering = server.server.routes.flatMap((route) =>
+      filteringObjects(route.schema?.response, routeName(route)),
+    )
+    expect(filtering).toEqual([])
+  })
+
   it('finds a route without a success schema or without the error envelope', () => {
     const handler = () => undefined
     const bare: RouteOptions = { method: 'GET', url: '/new', handler }
@@ -72,6 +100,17 @@ describe('response schemas', () => {
     expect(responseSchemaProblem(errorsOnly)).toBe('no response schema for its success status')
     expect(responseSchemaProblem(noEnvelope)).toBe('no error envelope for 4xx')
     expect(responseSchemaProblem(complete)).toBeUndefined()
+  })
+
+  it('finds an object schema that would drop the fields it does not name', () => {
+    const open = { type: 'object', properties: { a: {} }, additionalProperties: true }
+    const flat = { type: 'object', additionalProperties: { type: 'string' } }
+    expect(filteringObjects({ 200: open, 201: flat }, 'GET /x')).toEqual([])
+    const closed = { ...open, properties: { a: { type: ['object', 'null'], properties: {} } } }
+    expect(filteringObjects({ 200: closed }, 'GET /x')).toEqual(['GET /x/200/properties/a'])
+    expect(filteringObjects({ 200: { items: [{ properties: {} }] } }, 'GET /x')).toEqual([
+      'GET /x/200/items/0',
+    ])
   })
 
   it('pass on the fields a record has that its schema does not name yet', async () => {

@@ -3,6 +3,7 @@ import type { Static } from 'typebox'
 import { Value } from 'typebox/value'
 import type { ApiError, ApiSuccess } from '../../src/shared/api'
 import type * as Models from '../../src/shared/models'
+import type { AuthStatus } from '../../src/main/core/restClient'
 import * as Wire from '../../src/shared/wireSchemas'
 
 /**
@@ -70,6 +71,10 @@ describe('wire schemas match the interfaces of models.ts', () => {
     expectTypeOf<Static<typeof Wire.AuditEntry>>().toEqualTypeOf<Models.AuditEntry>()
     expectTypeOf<Static<typeof Wire.AuditPage>>().toEqualTypeOf<Models.AuditPage>()
     expectTypeOf<Static<typeof Wire.RetentionPolicy>>().toEqualTypeOf<Models.RetentionPolicy>()
+  })
+
+  it('has the answers not in models.ts that the desktop client reads', () => {
+    expectTypeOf<Static<typeof Wire.AuthStatus>>().toEqualTypeOf<AuthStatus>()
   })
 
   it('has the envelopes of api.ts', () => {
