@@ -1,12 +1,14 @@
-import Fastify from 'fastify'
+import Fastify, { type RouteOptions } from 'fastify'
 import websocket from '@fastify/websocket'
 import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CloseCode } from '../src/shared/closeCodes'
 import { Limits } from '../src/shared/limits'
 import { resolveOptions, type ServerOptions } from './config'
 import { frameworkErrors, installErrorHandling } from './http/errorHandling'
 import { HttpError } from './http/httpError'
+import { OPEN_API_OPTIONS } from './http/openApi'
 import { limitBodyTime, limitConnections } from './http/connectionLimits'
 import { checkHost, hostPolicy } from './http/hostCheck'
 import { validatorFor } from './http/validation'
@@ -21,6 +23,7 @@ import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
 import { auditRoutes } from './routes/auditRoutes'
 import { contactRoutes } from './routes/contactRoutes'
+import { docsRoutes } from './routes/docsRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
@@ -42,6 +45,11 @@ export interface RunningServer {
   /** http://host:port */
   url: string
   dataDir: string
+  /**
+   * Every route as registered (HEAD twins of GETs included), for tests that hold each route to
+   * a rule, such as having response schemas (tests/server/responseSchemas.test.ts).
+   */
+  routes: readonly RouteOptions[]
   /** Graceful stop: refuse new work, close sockets with 1001, close the database. */
   close(): Promise<void>
 }
@@ -179,8 +187,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     reply.header('connection', 'close')
     throw new HttpError(503, 'shutting_down', 'The server is shutting down; try again shortly.')
   })
+  // Before the routes: @fastify/swagger and this list see each route as it is registered.
+  const routes: RouteOptions[] = []
+  app.addHook('onRoute', (route) => {
+    routes.push(route)
+  })
+  await app.register(swagger, OPEN_API_OPTIONS)
   for (const plugin of [
     healthRoutes,
+    docsRoutes,
     authRoutes,
     userRoutes,
     exportRoutes,
@@ -245,6 +260,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     host: opts.host,
     url: `http://${hostForUrl}:${port}`,
     dataDir: opts.dataDir,
+    routes,
     close,
   }
 }

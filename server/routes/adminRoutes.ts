@@ -6,6 +6,8 @@ import type { ServerContext } from '../context'
 import { auditOrigin } from '../http/auditOrigin'
 import { adminOnly, requireAdmin } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers, Done } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 const InviteParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
@@ -25,7 +27,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
   app.post(
     '/admin/invites',
     {
-      schema: { body: InviteBody },
+      schema: { body: InviteBody, response: answers({ 201: Wire.CreatedInvite }) },
       // The body is optional: no body means the default lifetime.
       preValidation: async (request) => {
         request.body ??= {}
@@ -37,26 +39,36 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
     },
   )
 
-  app.get('/admin/invites', async () => ok(await ctx.invites.list()))
-
-  app.delete('/admin/invites/:id', { schema: { params: InviteParams } }, async (request) =>
-    ok(await ctx.invites.revoke(inviteActor(request), request.params.id)),
+  app.get(
+    '/admin/invites',
+    { schema: { response: answers({ 200: Type.Array(Wire.Invite) }) } },
+    async () => ok(await ctx.invites.list()),
   )
 
-  app.post('/admin/notifications', { schema: { body: BroadcastBody } }, async (request, reply) => {
-    const { title, body, level = 'info' } = request.body
-    await ctx.unitOfWork.run(async (tx) => {
-      tx.events.emit(
-        'system_notification',
-        { kind: 'broadcast', title, body, level },
-        await ctx.accounts.activeUserIds(tx),
-      )
-      await ctx.audit.append(tx, {
-        kind: 'broadcast_sent',
-        ...auditOrigin(request),
-        details: { title, level },
+  app.delete(
+    '/admin/invites/:id',
+    { schema: { params: InviteParams, response: answers({ 200: Wire.Invite }) } },
+    async (request) => ok(await ctx.invites.revoke(inviteActor(request), request.params.id)),
+  )
+
+  app.post(
+    '/admin/notifications',
+    { schema: { body: BroadcastBody, response: answers({ 201: Done('sent') }) } },
+    async (request, reply) => {
+      const { title, body, level = 'info' } = request.body
+      await ctx.unitOfWork.run(async (tx) => {
+        tx.events.emit(
+          'system_notification',
+          { kind: 'broadcast', title, body, level },
+          await ctx.accounts.activeUserIds(tx),
+        )
+        await ctx.audit.append(tx, {
+          kind: 'broadcast_sent',
+          ...auditOrigin(request),
+          details: { title, level },
+        })
       })
-    })
-    return reply.code(201).send(ok({ sent: true }))
-  })
+      return reply.code(201).send(ok({ sent: true as const }))
+    },
+  )
 }

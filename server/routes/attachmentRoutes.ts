@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http'
+import type { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AttachmentUploadQuery } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers, bytesAnswer } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 import { downloadHeaders } from '../http/downloadHeaders'
 
 const ConversationParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
@@ -51,7 +54,11 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
   app.post(
     '/conversations/:id/attachments',
     {
-      schema: { params: ConversationParams, querystring: AttachmentUploadQuery },
+      schema: {
+        params: ConversationParams,
+        querystring: AttachmentUploadQuery,
+        response: answers({ 201: Type.Object({ attachment: Wire.Attachment }, Wire.RECORD) }),
+      },
       // Read by the handler, under the upload's own deadlines (see Attachments.upload).
       config: { streamedBody: true },
     },
@@ -73,7 +80,15 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
 
   app.get(
     '/conversations/:id/attachments/:attachmentId',
-    { schema: { params: AttachmentParams } },
+    {
+      schema: {
+        params: AttachmentParams,
+        response: bytesAnswer<Readable>(
+          'The file: Content-Type is the uploaded type for raster images, application/octet-stream otherwise; always as an attachment (Content-Disposition).',
+          'application/octet-stream',
+        ),
+      },
+    },
     async (request, reply) => {
       const { user } = callerOf(request)
       const stored = await attachments.open(user.id, request.params.id, request.params.attachmentId)

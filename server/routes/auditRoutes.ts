@@ -8,6 +8,8 @@ import type { AuditEntry } from '../../src/shared/models'
 import type { ServerContext } from '../context'
 import { adminOnly } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers, bytesAnswer } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 /**
  * The audit log, for administrators: read a page at a time, or exported whole as CSV. There is
@@ -19,16 +21,28 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
 ) => {
   app.addHook('onRequest', adminOnly(ctx))
 
-  app.get('/admin/audit', { schema: { querystring: AuditQuery } }, async (request) => {
-    const { before, limit, ...filter } = request.query
-    return ok(await ctx.audit.page(filter, before, limit))
-  })
+  app.get(
+    '/admin/audit',
+    { schema: { querystring: AuditQuery, response: answers({ 200: Wire.AuditPage }) } },
+    async (request) => {
+      const { before, limit, ...filter } = request.query
+      return ok(await ctx.audit.page(filter, before, limit))
+    },
+  )
 
   // Streamed: read from the database a chunk at a time and written as it goes, so an export of
   // the whole log holds one chunk in memory, not the log.
   app.get(
     '/admin/audit.csv',
-    { schema: { querystring: AuditExportQuery } },
+    {
+      schema: {
+        querystring: AuditExportQuery,
+        response: bytesAnswer<Readable>(
+          'The whole log (filtered like GET /admin/audit) as CSV, UTF-8 with a BOM, as an attachment.',
+          'text/csv',
+        ),
+      },
+    },
     async (request, reply) => {
       const zone = ctx.branding.timezone
       const csv = stringify({

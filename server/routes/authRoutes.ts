@@ -6,6 +6,8 @@ import type { ServerContext } from '../context'
 import { attemptLimit } from '../http/attemptLimits'
 import { authenticate, callerOf } from '../http/authentication'
 import { HttpError, ok } from '../http/httpError'
+import { answers, Done } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -55,17 +57,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     key: addressOf,
   })
 
-  app.get('/auth/status', async () =>
-    ok({
-      needs_first_account: (await ctx.accounts.userCount()) === 0,
-      open_registration: options.openRegistration,
-    }),
+  app.get(
+    '/auth/status',
+    { schema: { security: [], response: answers({ 200: Wire.AuthStatus }) } },
+    async () =>
+      ok({
+        needs_first_account: (await ctx.accounts.userCount()) === 0,
+        open_registration: options.openRegistration,
+      }),
   )
 
   app.post(
     '/auth/register',
     {
-      schema: { body: RegisterBody },
+      schema: { security: [], body: RegisterBody, response: answers({ 201: Wire.AuthResult }) },
       config: { rateLimit },
       preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
         await perAddress.take(request, reply)
@@ -88,7 +93,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
   app.post(
     '/auth/login',
     {
-      schema: { body: LoginBody },
+      schema: { security: [], body: LoginBody, response: answers({ 200: Wire.AuthResult }) },
       config: { rateLimit },
       preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
         await perAddress.take(request, reply)
@@ -106,17 +111,25 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
       ),
   )
 
-  app.post('/auth/logout', { onRequest: authenticate(ctx) }, async (request) => {
-    await ctx.accounts.logout(callerOf(request), request.ip)
-    return ok({ signed_out: true })
-  })
+  app.post(
+    '/auth/logout',
+    { onRequest: authenticate(ctx), schema: { response: answers({ 200: Done('signed_out') }) } },
+    async (request) => {
+      await ctx.accounts.logout(callerOf(request), request.ip)
+      return ok({ signed_out: true as const })
+    },
+  )
 
   // The code is 96 random bits, so guessing is hopeless; the limits keep it so all the same,
   // and a wrong code costs no hash (PasswordResets.redeem checks it first).
   app.post(
     '/auth/password-reset',
     {
-      schema: { body: PasswordResetBody },
+      schema: {
+        security: [],
+        body: PasswordResetBody,
+        response: answers({ 200: Wire.AuthResult }),
+      },
       config: {
         rateLimit: {
           max: options.authAttemptsPerMinute,

@@ -4,6 +4,8 @@ import type { ServerContext } from '../context'
 import { auditOrigin } from '../http/auditOrigin'
 import { authenticate, requireAdmin } from '../http/authentication'
 import { badRequest, ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 import { isValidTimezone, zoneName } from '../services/branding'
 
 /** The organization's branding settings; the timezone is what every client formats times in. */
@@ -11,11 +13,18 @@ export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
   app,
   { ctx },
 ) => {
-  app.get('/branding', async () => ok(ctx.branding.get()))
+  app.get(
+    '/branding',
+    { schema: { security: [], response: answers({ 200: Wire.Branding }) } },
+    async () => ok(ctx.branding.get()),
+  )
 
   app.put(
     '/branding',
-    { onRequest: authenticate(ctx), schema: { body: BrandingBody } },
+    {
+      onRequest: authenticate(ctx),
+      schema: { body: BrandingBody, response: answers({ 200: Wire.Branding }) },
+    },
     async (request) => {
       requireAdmin(request)
       const { organization_name } = request.body

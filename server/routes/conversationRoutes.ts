@@ -11,6 +11,8 @@ import {
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 import { sendOptions } from '../services/messages'
 
 const ConversationParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
@@ -27,13 +29,21 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
   app.addHook('onRequest', authenticate(ctx))
   const { conversations, messages, unitOfWork } = ctx
 
-  app.get('/conversations', async (request) =>
-    ok(await conversations.listFor(callerOf(request).user.id)),
+  app.get(
+    '/conversations',
+    { schema: { response: answers({ 200: Type.Array(Wire.Conversation) }) } },
+    async (request) => ok(await conversations.listFor(callerOf(request).user.id)),
   )
 
   app.post(
     '/conversations',
-    { schema: { body: CreateConversationBody } },
+    {
+      schema: {
+        body: CreateConversationBody,
+        // 200 when the direct conversation already existed.
+        response: answers({ 200: Wire.Conversation, 201: Wire.Conversation }),
+      },
+    },
     async (request, reply) => {
       const { user } = callerOf(request)
       const { conversation, created } = await unitOfWork.run((tx) =>
@@ -43,15 +53,25 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     },
   )
 
-  app.get('/conversations/:id', { schema: { params: ConversationParams } }, async (request) => {
-    const { user } = callerOf(request)
-    await conversations.requireMember(ctx.db, request.params.id, user.id)
-    return ok(await conversations.get(ctx.db, request.params.id, user.id))
-  })
+  app.get(
+    '/conversations/:id',
+    { schema: { params: ConversationParams, response: answers({ 200: Wire.Conversation }) } },
+    async (request) => {
+      const { user } = callerOf(request)
+      await conversations.requireMember(ctx.db, request.params.id, user.id)
+      return ok(await conversations.get(ctx.db, request.params.id, user.id))
+    },
+  )
 
   app.patch(
     '/conversations/:id',
-    { schema: { params: ConversationParams, body: RenameConversationBody } },
+    {
+      schema: {
+        params: ConversationParams,
+        body: RenameConversationBody,
+        response: answers({ 200: Wire.Conversation }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       return ok(
@@ -64,7 +84,13 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
 
   app.post(
     '/conversations/:id/members',
-    { schema: { params: ConversationParams, body: MembersBody } },
+    {
+      schema: {
+        params: ConversationParams,
+        body: MembersBody,
+        response: answers({ 200: Wire.Conversation }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       return ok(
@@ -77,7 +103,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
 
   app.delete(
     '/conversations/:id/members/:userId',
-    { schema: { params: MemberParams } },
+    { schema: { params: MemberParams, response: answers({ 200: Wire.Conversation }) } },
     async (request) => {
       const { user } = callerOf(request)
       return ok(
@@ -90,7 +116,13 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
 
   app.get(
     '/conversations/:id/messages',
-    { schema: { params: ConversationParams, querystring: HistoryQuery } },
+    {
+      schema: {
+        params: ConversationParams,
+        querystring: HistoryQuery,
+        response: answers({ 200: Wire.MessagePage }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       const { before, limit } = request.query
@@ -100,7 +132,14 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
 
   app.post(
     '/conversations/:id/messages',
-    { schema: { params: ConversationParams, body: SendMessageBody } },
+    {
+      schema: {
+        params: ConversationParams,
+        body: SendMessageBody,
+        // 200 when the client_id was sent before: the stored message, not a second one.
+        response: answers({ 200: Wire.Message, 201: Wire.Message }),
+      },
+    },
     async (request, reply) => {
       const { user } = callerOf(request)
       const { text, client_id } = request.body
@@ -113,7 +152,13 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
 
   app.post(
     '/conversations/:id/receipts',
-    { schema: { params: ConversationParams, body: ReceiptBody } },
+    {
+      schema: {
+        params: ConversationParams,
+        body: ReceiptBody,
+        response: answers({ 200: Type.Object({ moved: Type.Boolean() }, Wire.RECORD) }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       const moved = await unitOfWork.run((tx) =>

@@ -5,6 +5,8 @@ import { EVENT_TYPES } from '../../src/shared/eventTypes'
 import type { ServerContext } from '../context'
 import { authenticate } from '../http/authentication'
 import { HttpError, ok, unauthorized } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 import { openStream, streamOwner } from '../realtime/streamSession'
 
 const StreamQuery = Type.Object({
@@ -27,20 +29,26 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
   let pendingUpgrades = 0
   const upgradeDone = new WeakMap<IncomingMessage, () => void>()
 
-  app.get('/events/', { onRequest: authenticate(ctx) }, async () =>
-    ok({
-      websocket_url: '/events/ws/connect',
-      event_types: [...EVENT_TYPES],
-      message:
-        'Connect to /events/ws/connect?token=<token>[&since=<last event id>] for live events.',
-    }),
+  app.get(
+    '/events/',
+    { onRequest: authenticate(ctx), schema: { response: answers({ 200: Wire.EventsInfo }) } },
+    async () =>
+      ok({
+        websocket_url: '/events/ws/connect',
+        event_types: [...EVENT_TYPES],
+        message:
+          'Connect to /events/ws/connect?token=<token>[&since=<last event id>] for live events.',
+      }),
   )
 
   app.get(
     '/events/ws/connect',
     {
       websocket: true,
-      schema: { querystring: StreamQuery },
+      // The one route without a JSON success answer: it upgrades to the event stream, which
+      // docs/protocol.md describes (@fastify/websocket hides it from the OpenAPI document). Its
+      // refusals (401, 426, 503) are the error envelope all the same.
+      schema: { querystring: StreamQuery, response: answers({}) },
       onRequest: async (request, reply) => {
         if (request.headers.upgrade?.toLowerCase() !== 'websocket') return
         if (pendingUpgrades >= ctx.options.maxPendingUpgrades) {

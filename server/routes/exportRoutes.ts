@@ -1,9 +1,11 @@
 import type { Socket } from 'node:net'
+import type { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { contentDisposition } from '../http/downloadHeaders'
+import { bytesAnswer } from '../http/responseSchemas'
 
 /** Exports a user may start per window: each reads their whole history. */
 const EXPORTS_PER_WINDOW = 5
@@ -31,6 +33,12 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
   app.get(
     '/users/me/export',
     {
+      schema: {
+        response: bytesAnswer<Readable>(
+          "The caller's data as a ZIP (JSON and readable HTML, with the files), streamed as it is made.",
+          'application/zip',
+        ),
+      },
       config: {
         rateLimit: {
           max: EXPORTS_PER_WINDOW,

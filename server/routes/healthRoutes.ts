@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { ServerContext } from '../context'
+import { Type } from 'typebox'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 /**
  * Liveness, readiness and metrics: /healthz answers 200 while the database answers, with this
@@ -13,40 +16,60 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
   app,
   { ctx },
 ) => {
-  app.get('/healthz', async (_request, reply) => {
-    let committed: number
-    let full: boolean
-    try {
-      await ctx.db.ping()
-      committed = await ctx.feed.committedMax()
-      full = await ctx.storage.full()
-    } catch {
-      return reply.code(503).send({
-        status: 'error',
-        error: { code: 'database_unavailable', message: 'The database cannot be reached.' },
+  app.get(
+    '/healthz',
+    // 503 (the error envelope) while the database cannot be reached or the storage is full.
+    { schema: { security: [], response: answers({ 200: Wire.Health }) } },
+    async (_request, reply) => {
+      let committed: number
+      let full: boolean
+      try {
+        await ctx.db.ping()
+        committed = await ctx.feed.committedMax()
+        full = await ctx.storage.full()
+      } catch {
+        return reply.code(503).send({
+          status: 'error',
+          error: { code: 'database_unavailable', message: 'The database cannot be reached.' },
+        })
+      }
+      if (full) {
+        return reply.code(503).send({
+          status: 'error',
+          error: {
+            code: 'storage_full',
+            message: 'Writes fail: the storage is full. Reads still work.',
+          },
+        })
+      }
+      return ok({
+        ok: true,
+        connections: ctx.hub.size,
+        database: ctx.db.dialect,
+        ...(ctx.nodeId ? { node: ctx.nodeId } : {}),
+        delivered_up_to: ctx.feed.watermark,
+        delivery_lag_events: Math.max(0, committed - ctx.feed.watermark),
       })
-    }
-    if (full) {
-      return reply.code(503).send({
-        status: 'error',
-        error: {
-          code: 'storage_full',
-          message: 'Writes fail: the storage is full. Reads still work.',
-        },
-      })
-    }
-    return ok({
-      ok: true,
-      connections: ctx.hub.size,
-      database: ctx.db.dialect,
-      ...(ctx.nodeId ? { node: ctx.nodeId } : {}),
-      delivered_up_to: ctx.feed.watermark,
-      delivery_lag_events: Math.max(0, committed - ctx.feed.watermark),
-    })
-  })
+    },
+  )
 
-  app.get('/metrics', async (_request, reply) => {
-    const { registry } = ctx.metrics
-    return reply.header('content-type', registry.contentType).send(await registry.metrics())
-  })
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        security: [],
+        response: {
+          ...answers({}),
+          200: {
+            description: 'Prometheus text exposition format.',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+        },
+      },
+    },
+    async (_request, reply) => {
+      const { registry } = ctx.metrics
+      return reply.header('content-type', registry.contentType).send(await registry.metrics())
+    },
+  )
 }

@@ -4,11 +4,18 @@ import { Type } from 'typebox'
 import { BridgeInboundBody, BridgeOutboxResultBody, BridgeStatusBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { ok, unauthorized } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 import type { AccountRow } from '../services/platformAccounts'
 
 const PlatformParams = Type.Object({
   platform: Type.Union([Type.Literal('email'), Type.Literal('whatsapp'), Type.Literal('telegram')]),
 })
+
+const InboundAnswer = Type.Object({ message: Wire.Message, created: Type.Boolean() }, Wire.RECORD)
+
+/** These routes take an account's bridge secret instead of a user's token. */
+const BRIDGE_SECURITY = [{ bridgeSecret: [] }]
 
 const OutboxParams = Type.Object({
   platform: PlatformParams.properties.platform,
@@ -52,7 +59,15 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }
 
   app.post(
     '/integrations/:platform/inbound',
-    { schema: { params: PlatformParams, body: BridgeInboundBody } },
+    {
+      schema: {
+        security: BRIDGE_SECURITY,
+        params: PlatformParams,
+        body: BridgeInboundBody,
+        // 200 when this external_id was posted before.
+        response: answers({ 200: InboundAnswer, 201: InboundAnswer }),
+      },
+    },
     async (request, reply) => {
       const { message, created } = await integrations.inbound(accountOf(request), request.body)
       return reply.code(created ? 201 : 200).send(ok({ message, created }))
@@ -61,13 +76,26 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }
 
   app.get(
     '/integrations/:platform/outbox',
-    { schema: { params: PlatformParams } },
+    {
+      schema: {
+        security: BRIDGE_SECURITY,
+        params: PlatformParams,
+        response: answers({ 200: Type.Array(Wire.BridgeOutboxItem) }),
+      },
+    },
     async (request) => ok(await integrations.bridgeOutbox(accountOf(request))),
   )
 
   app.post(
     '/integrations/:platform/outbox/:messageId',
-    { schema: { params: OutboxParams, body: BridgeOutboxResultBody } },
+    {
+      schema: {
+        security: BRIDGE_SECURITY,
+        params: OutboxParams,
+        body: BridgeOutboxResultBody,
+        response: answers({ 200: Wire.ExternalMessageRecord }),
+      },
+    },
     async (request) =>
       ok(
         await integrations.bridgeOutboxResult(
@@ -80,7 +108,14 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }
 
   app.post(
     '/integrations/:platform/status',
-    { schema: { params: PlatformParams, body: BridgeStatusBody } },
+    {
+      schema: {
+        security: BRIDGE_SECURITY,
+        params: PlatformParams,
+        body: BridgeStatusBody,
+        response: answers({ 200: Wire.PlatformAccount }),
+      },
+    },
     async (request) => ok(await integrations.bridgeStatus(accountOf(request), request.body)),
   )
 }

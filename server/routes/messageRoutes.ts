@@ -4,6 +4,8 @@ import { EditMessageBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 const MessageParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
@@ -16,7 +18,13 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = 
 
   app.patch(
     '/messages/:id',
-    { schema: { params: MessageParams, body: EditMessageBody } },
+    {
+      schema: {
+        params: MessageParams,
+        body: EditMessageBody,
+        response: answers({ 200: Wire.Message }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       return ok(
@@ -27,8 +35,14 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = 
     },
   )
 
-  app.delete('/messages/:id', { schema: { params: MessageParams } }, async (request) => {
-    const { user } = callerOf(request)
-    return ok(await ctx.unitOfWork.run((tx) => ctx.messages.delete(tx, user.id, request.params.id)))
-  })
+  app.delete(
+    '/messages/:id',
+    { schema: { params: MessageParams, response: answers({ 200: Wire.Message }) } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(
+        await ctx.unitOfWork.run((tx) => ctx.messages.delete(tx, user.id, request.params.id)),
+      )
+    },
+  )
 }

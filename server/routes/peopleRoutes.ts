@@ -5,6 +5,8 @@ import { SetRoleBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { adminOnly, requireAdmin } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 import type { AdminActor } from '../services/userAdministration'
 
 const UserParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
@@ -27,34 +29,46 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
   })
   const online = () => ctx.presence.onlineUserIds()
 
-  app.get('/admin/users', async () => ok(await people.list(await online())))
+  app.get(
+    '/admin/users',
+    { schema: { response: answers({ 200: Type.Array(Wire.AdminUser) }) } },
+    async () => ok(await people.list(await online())),
+  )
 
   app.put(
     '/admin/users/:id/role',
-    { schema: { params: UserParams, body: SetRoleBody } },
+    {
+      schema: { params: UserParams, body: SetRoleBody, response: answers({ 200: Wire.AdminUser }) },
+    },
     async (request) =>
       ok(
         await people.setRole(actor(request), request.params.id, request.body.role, await online()),
       ),
   )
 
-  app.post('/admin/users/:id/deactivate', { schema: { params: UserParams } }, async (request) =>
-    ok(await people.deactivate(actor(request), request.params.id, await online())),
+  app.post(
+    '/admin/users/:id/deactivate',
+    { schema: { params: UserParams, response: answers({ 200: Wire.AdminUser }) } },
+    async (request) =>
+      ok(await people.deactivate(actor(request), request.params.id, await online())),
   )
 
-  app.post('/admin/users/:id/reactivate', { schema: { params: UserParams } }, async (request) =>
-    ok(await people.reactivate(actor(request), request.params.id, await online())),
+  app.post(
+    '/admin/users/:id/reactivate',
+    { schema: { params: UserParams, response: answers({ 200: Wire.AdminUser }) } },
+    async (request) =>
+      ok(await people.reactivate(actor(request), request.params.id, await online())),
   )
 
   app.post(
     '/admin/users/:id/sessions/revoke',
-    { schema: { params: UserParams } },
+    { schema: { params: UserParams, response: answers({ 200: Wire.SessionsRevoked }) } },
     async (request) => ok(await people.signOutEverywhere(actor(request), request.params.id)),
   )
 
   app.post(
     '/admin/users/:id/password-reset',
-    { schema: { params: UserParams } },
+    { schema: { params: UserParams, response: answers({ 201: Wire.PasswordResetIssued }) } },
     async (request, reply) =>
       reply.code(201).send(ok(await ctx.passwordResets.issue(actor(request), request.params.id))),
   )

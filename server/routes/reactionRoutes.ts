@@ -5,6 +5,8 @@ import { ReactionBody, ReactionQuery } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 const ReactionParams = Type.Object({
   id: Type.Integer({ minimum: 1 }),
@@ -31,7 +33,13 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
 
   app.put(
     '/conversations/:id/messages/:messageId/reactions',
-    { schema: { params: ReactionParams, body: ReactionBody } },
+    {
+      schema: {
+        params: ReactionParams,
+        body: ReactionBody,
+        response: answers({ 200: Wire.Message }),
+      },
+    },
     async (request) => {
       const { message } = await unitOfWork.run((tx) =>
         reactions.add(tx, targetOf(request), request.body.emoji),
@@ -42,7 +50,13 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
 
   app.delete(
     '/conversations/:id/messages/:messageId/reactions',
-    { schema: { params: ReactionParams, querystring: ReactionQuery } },
+    {
+      schema: {
+        params: ReactionParams,
+        querystring: ReactionQuery,
+        response: answers({ 200: Wire.Message }),
+      },
+    },
     async (request) => {
       const { message } = await unitOfWork.run((tx) =>
         reactions.remove(tx, targetOf(request), request.query.emoji),
@@ -53,7 +67,13 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
 
   app.put(
     '/conversations/:id/messages/:messageId/reaction',
-    { schema: { params: ReactionParams, body: ReactionBody } },
+    {
+      schema: {
+        params: ReactionParams,
+        body: ReactionBody,
+        response: answers({ 200: Wire.Message }),
+      },
+    },
     async (request) => {
       const { message } = await unitOfWork.run((tx) =>
         reactions.replaceAll(tx, targetOf(request), request.body.emoji),
@@ -64,7 +84,7 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
 
   app.delete(
     '/conversations/:id/messages/:messageId/reaction',
-    { schema: { params: ReactionParams } },
+    { schema: { params: ReactionParams, response: answers({ 200: Wire.Message }) } },
     async (request) => {
       const { message } = await unitOfWork.run((tx) => reactions.removeAll(tx, targetOf(request)))
       return ok(message)

@@ -4,6 +4,8 @@ import type { ServerContext } from '../context'
 import { auditOrigin } from '../http/auditOrigin'
 import { authenticate, requireAdmin } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 /**
  * The organization's message retention policy, the admin's alone to read and change: how many
@@ -17,25 +19,33 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> 
 ) => {
   app.addHook('onRequest', authenticate(ctx))
 
-  app.get('/admin/retention', async (request) => {
-    requireAdmin(request)
-    return ok(await ctx.messageRetention.get())
-  })
+  app.get(
+    '/admin/retention',
+    { schema: { response: answers({ 200: Wire.RetentionPolicy }) } },
+    async (request) => {
+      requireAdmin(request)
+      return ok(await ctx.messageRetention.get())
+    },
+  )
 
-  app.put('/admin/retention', { schema: { body: RetentionBody } }, async (request) => {
-    requireAdmin(request)
-    const policy = { message_retention_days: request.body.message_retention_days }
-    await ctx.unitOfWork.run(async (tx) => {
-      const previous = await ctx.messageRetention.set(tx, policy)
-      await ctx.audit.append(tx, {
-        kind: 'retention_changed',
-        ...auditOrigin(request),
-        details: {
-          from: previous.message_retention_days,
-          to: policy.message_retention_days,
-        },
+  app.put(
+    '/admin/retention',
+    { schema: { body: RetentionBody, response: answers({ 200: Wire.RetentionPolicy }) } },
+    async (request) => {
+      requireAdmin(request)
+      const policy = { message_retention_days: request.body.message_retention_days }
+      await ctx.unitOfWork.run(async (tx) => {
+        const previous = await ctx.messageRetention.set(tx, policy)
+        await ctx.audit.append(tx, {
+          kind: 'retention_changed',
+          ...auditOrigin(request),
+          details: {
+            from: previous.message_retention_days,
+            to: policy.message_retention_days,
+          },
+        })
       })
-    })
-    return ok(policy)
-  })
+      return ok(policy)
+    },
+  )
 }

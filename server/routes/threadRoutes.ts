@@ -4,6 +4,8 @@ import { HistoryQuery, ThreadFollowBody, ThreadReadBody } from '../../src/shared
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 const ThreadParams = Type.Object(
   { id: Type.Integer({ minimum: 1 }), rootId: Type.Integer({ minimum: 1 }) },
@@ -18,14 +20,24 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
   app.addHook('onRequest', authenticate(ctx))
   const { threads, unitOfWork } = ctx
 
-  app.get('/threads', async (request) => {
-    const { user } = callerOf(request)
-    return ok(await threads.followed(user.id))
-  })
+  app.get(
+    '/threads',
+    { schema: { response: answers({ 200: Wire.FollowedThreadList }) } },
+    async (request) => {
+      const { user } = callerOf(request)
+      return ok(await threads.followed(user.id))
+    },
+  )
 
   app.get(
     '/conversations/:id/threads/:rootId',
-    { schema: { params: ThreadParams, querystring: HistoryQuery } },
+    {
+      schema: {
+        params: ThreadParams,
+        querystring: HistoryQuery,
+        response: answers({ 200: Wire.ThreadPage }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       const { id, rootId } = request.params
@@ -36,7 +48,13 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
 
   app.put(
     '/conversations/:id/threads/:rootId/follow',
-    { schema: { params: ThreadParams, body: ThreadFollowBody } },
+    {
+      schema: {
+        params: ThreadParams,
+        body: ThreadFollowBody,
+        response: answers({ 200: Wire.ThreadFollow }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       const { id, rootId } = request.params
@@ -50,7 +68,13 @@ export const threadRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
 
   app.post(
     '/conversations/:id/threads/:rootId/read',
-    { schema: { params: ThreadParams, body: ThreadReadBody } },
+    {
+      schema: {
+        params: ThreadParams,
+        body: ThreadReadBody,
+        response: answers({ 200: Wire.ThreadReadMoved }),
+      },
+    },
     async (request) => {
       const { user } = callerOf(request)
       const { id, rootId } = request.params

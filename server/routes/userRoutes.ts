@@ -1,11 +1,14 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import { ChangePasswordBody, UpdateProfileBody } from '../../src/shared/api'
 import type { PasswordChanged, SessionsRevoked } from '../../src/shared/models'
 import type { ServerContext } from '../context'
 import type { RevokedSessions } from '../services/accounts'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { answers } from '../http/responseSchemas'
+import * as Wire from '../../src/shared/wireSchemas'
 
 /**
  * The caller's profile, password and sessions, and the directory of people (with presence and the
@@ -33,33 +36,42 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     signed_out_sessions: revoked.live,
   })
 
-  app.get('/users/me', async (request) => ok(callerOf(request).user))
+  app.get('/users/me', { schema: { response: answers({ 200: Wire.User }) } }, async (request) =>
+    ok(callerOf(request).user),
+  )
 
-  app.patch('/users/me', { schema: { body: UpdateProfileBody } }, async (request) => {
-    const caller = callerOf(request)
-    return ok(
-      await ctx.unitOfWork.run(async (tx) => {
-        const user = await ctx.accounts.updateDisplayName(
-          tx,
-          caller.user.id,
-          request.body.display_name,
-        )
-        // Everyone who shares a conversation sees the new name: their contact_updated says so.
-        if (user.display_name !== caller.user.display_name) {
-          tx.events.toPeers(
-            'contact_updated',
-            { kind: 'profile', action: 'updated', user },
-            user.id,
+  app.patch(
+    '/users/me',
+    { schema: { body: UpdateProfileBody, response: answers({ 200: Wire.User }) } },
+    async (request) => {
+      const caller = callerOf(request)
+      return ok(
+        await ctx.unitOfWork.run(async (tx) => {
+          const user = await ctx.accounts.updateDisplayName(
+            tx,
+            caller.user.id,
+            request.body.display_name,
           )
-        }
-        return user
-      }),
-    )
-  })
+          // Everyone who shares a conversation sees the new name: their contact_updated says so.
+          if (user.display_name !== caller.user.display_name) {
+            tx.events.toPeers(
+              'contact_updated',
+              { kind: 'profile', action: 'updated', user },
+              user.id,
+            )
+          }
+          return user
+        }),
+      )
+    },
+  )
 
   app.post(
     '/users/me/password',
-    { schema: { body: ChangePasswordBody }, config: { rateLimit: passwordRateLimit } },
+    {
+      schema: { body: ChangePasswordBody, response: answers({ 200: Wire.PasswordChanged }) },
+      config: { rateLimit: passwordRateLimit },
+    },
     async (request) => {
       const caller = callerOf(request)
       const revoked = await ctx.accounts.changePassword(
@@ -73,13 +85,17 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     },
   )
 
-  app.post('/users/me/sessions/revoke-others', async (request) => {
-    const caller = callerOf(request)
-    return ok(signedOut(await ctx.accounts.revokeOtherSessions(caller, request.ip)))
-  })
+  app.post(
+    '/users/me/sessions/revoke-others',
+    { schema: { response: answers({ 200: Wire.SessionsRevoked }) } },
+    async (request) => {
+      const caller = callerOf(request)
+      return ok(signedOut(await ctx.accounts.revokeOtherSessions(caller, request.ip)))
+    },
+  )
 
   // Deactivated accounts are listed too (marked), so that history can name them.
-  app.get('/users', async () =>
+  app.get('/users', { schema: { response: answers({ 200: Type.Array(Wire.Person) }) } }, async () =>
     ok(await ctx.accounts.listPeople(await ctx.presence.onlineUserIds())),
   )
 }
