@@ -20,7 +20,10 @@ import { Backend, DesktopClient, serveRenderer } from './harness'
 export interface World {
   backend: Backend
   rendererUrl: string
-  launch(options?: { tuning?: CoreTuning }): Promise<DesktopClient>
+  launch(options?: {
+    tuning?: CoreTuning
+    systemLocales?: readonly string[]
+  }): Promise<DesktopClient>
 }
 
 export const test = base.extend<{ world: World }>({

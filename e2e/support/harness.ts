@@ -126,6 +126,8 @@ export class DesktopClient {
     readonly context: BrowserContext,
     serverUrl: string,
     tuning?: CoreTuning,
+    /** The OS's languages, as Electron's app.getLocale() and preferred languages give them. */
+    systemLocales: readonly string[] = ['en-US'],
   ) {
     this.core = createAppCore({
       host: {
@@ -137,6 +139,7 @@ export class DesktopClient {
           this.savedFiles.push(fileName)
           return Promise.resolve(path.join(this.downloadsDir, fileName))
         },
+        systemLocales,
       },
       outputs: {
         push: (channel, payload) => this.push(channel, payload),
@@ -152,10 +155,10 @@ export class DesktopClient {
   static async launch(
     browser: Browser,
     serverUrl: string,
-    options: { tuning?: CoreTuning } = {},
+    options: { tuning?: CoreTuning; systemLocales?: readonly string[] } = {},
   ): Promise<DesktopClient> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    const client = new DesktopClient(context, serverUrl, options.tuning)
+    const client = new DesktopClient(context, serverUrl, options.tuning, options.systemLocales)
     // As registerIpcHandlers does: the same answerInvoke, with the calling tab's page, so a call
     // the app would refuse (a channel that page may not use) is refused here too.
     const answerer: InvokeAnswerer = {

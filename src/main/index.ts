@@ -2,14 +2,18 @@
 // lifecycle (single instance, embedded server, windows, tray, quit) and nothing else.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { defineMessages } from '../shared/i18n/defineMessages'
 import { app, dialog, powerMonitor, session } from 'electron'
 import type { PushChannel, PushMap } from '../shared/ipc'
 import { findDeepLinkArg } from '../shared/deepLinks'
+import { localeInfo } from '../shared/i18n/locales'
+import { translatorFor, type Translator } from '../shared/i18n/translator'
 import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences'
 import { createAppCore } from './core/appCore'
 import { DeepLinkHandler, type DeepLinkHost } from './core/deepLinks'
 import { trackTyping, type Updater } from './core/updates'
 import { readStoredPreferences } from './core/storedPreferences'
+import { systemLocalesOf } from './core/systemLocales'
 import { serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
@@ -52,6 +56,25 @@ import {
 import type { WindowManager } from './electron/windows'
 
 export const APP_USER_MODEL_ID = 'app.tidings.desktop'
+
+const messages = defineMessages({
+  startFailedTitle: { id: 'startup.failed.title', defaultMessage: 'Tidings could not start' },
+  startFailed: {
+    id: 'startup.failed.serverDidNotStart',
+    defaultMessage: 'The built-in server did not start.',
+  },
+  restartNow: { id: 'serverSwitch.restartNow', defaultMessage: 'Restart now' },
+  later: { id: 'serverSwitch.later', defaultMessage: 'Later' },
+  restartQuestion: {
+    id: 'serverSwitch.question',
+    defaultMessage: 'Restart Tidings to switch servers?',
+  },
+  willConnect: { id: 'serverSwitch.willConnect', defaultMessage: 'Tidings will connect to {url}.' },
+  willUseBuiltIn: {
+    id: 'serverSwitch.willUseBuiltIn',
+    defaultMessage: 'Tidings will use its built-in server.',
+  },
+})
 
 let windows: WindowManager | null = null
 
@@ -135,6 +158,14 @@ async function main(): Promise<void> {
   const preferredServerAtStart = serverUrl
   // Before any window exists: its background and its page's first paint follow the choice.
   applyThemePreference(stored.theme)
+  // The language: the stored choice over the OS's; the core takes over once it exists.
+  const systemLocales = systemLocalesOf(
+    process.env,
+    app.getLocale(),
+    app.getPreferredSystemLanguages(),
+  )
+  const startLocale = localeInfo(stored.language, systemLocales)
+  let translator: Translator = translatorFor(startLocale.locale, startLocale.formatLocale)
 
   const layout: AppLayout = {
     appPath: app.getAppPath(),
@@ -167,8 +198,8 @@ async function main(): Promise<void> {
       serverUrl = (await supervisor.start()).url
     } catch (error) {
       dialog.showErrorBox(
-        'Tidings could not start',
-        `The built-in server did not start.\n\n${error instanceof Error ? error.message : error}`,
+        translator.t(messages.startFailedTitle),
+        `${translator.t(messages.startFailed)}\n\n${error instanceof Error ? error.message : error}`,
       )
       cleanedUp = true
       await supervisor.stop()
@@ -184,6 +215,7 @@ async function main(): Promise<void> {
     iconPath,
     isQuitting: () => quitting,
     hideOnClose: () => tray !== null,
+    translator: () => translator,
   })
   windows = wm
   const stopFollowingTheme = onThemeUpdated(() => wm.updateBackgrounds())
@@ -209,6 +241,10 @@ async function main(): Promise<void> {
         void links.sessionChanged(signedIn)
       } else if (channel === 'connection/state') {
         tray?.setConnection((payload as PushMap['connection/state']).status)
+      } else if (channel === 'locale/changed') {
+        const info = payload as PushMap['locale/changed']
+        translator = translatorFor(info.locale, info.formatLocale)
+        tray?.setTranslator(translator)
       } else if (channel === 'settings/changed') {
         preferences = payload as Preferences
         tray?.setDoNotDisturb(isDoNotDisturbOn(preferences.dnd))
@@ -234,6 +270,7 @@ async function main(): Promise<void> {
       secretStore,
       isWindowFocused: () => wm.isAnyFocused(),
       chooseSavePath: saveDialog(() => wm.getMainWindow()),
+      systemLocales,
     },
     outputs,
     serverUrl,
@@ -256,8 +293,9 @@ async function main(): Promise<void> {
     openConversation: (id) => wm.sendToMain('navigation/openConversation', { conversation_id: id }),
     // The registration form takes the invite with links.takeInvite() (wired with the IPC table).
     prefillRegistration: () => {},
-    notice: (message) => showLinkNotice(wm.getMainWindow(), message),
-    confirmServerSwitch: (request) => confirmServerSwitch(wm.getMainWindow(), request),
+    notice: (message) => showLinkNotice(wm.getMainWindow(), message, translator),
+    translator: () => translator,
+    confirmServerSwitch: (request) => confirmServerSwitch(wm.getMainWindow(), request, translator),
     switchServerAndRestart: async (url, link) => {
       // The switch was just confirmed: no second "restart to switch servers?" question.
       restartOffered = url
@@ -277,6 +315,7 @@ async function main(): Promise<void> {
 
   try {
     tray = createAppTray({
+      translator,
       iconPath: (state) => trayIconPath(resourcesDir, state),
       onOpen: () => wm.showMainWindow(),
       onSettings: () => wm.openSettings(),
@@ -317,13 +356,14 @@ async function main(): Promise<void> {
   async function offerRestartForServer(url: string | null): Promise<void> {
     if (restartOffered === url) return
     restartOffered = url
+    const { t } = translator
     const { response } = await dialog.showMessageBox({
       type: 'question',
-      buttons: ['Restart now', 'Later'],
+      buttons: [t(messages.restartNow), t(messages.later)],
       defaultId: 0,
       cancelId: 1,
-      message: 'Restart Tidings to switch servers?',
-      detail: url ? `Tidings will connect to ${url}.` : 'Tidings will use its built-in server.',
+      message: t(messages.restartQuestion),
+      detail: url ? t(messages.willConnect, { url }) : t(messages.willUseBuiltIn),
     })
     if (response === 0) {
       app.relaunch()

@@ -1,3 +1,5 @@
+import type { LanguagePreference } from './i18n/locales'
+
 /** The signed-in user's local preferences, kept by main and edited in the settings window. */
 export type ClockStyle = '12h' | '24h'
 
@@ -33,6 +35,11 @@ export interface Preferences {
   pinned_conversation_ids: number[]
   dnd: DoNotDisturb
   theme: ThemePreference
+  /**
+   * The interface's language: 'system' follows the OS (main's `app.getLocale()`), or a language
+   * chosen for this device. Main, both windows and notifications follow it live.
+   */
+  language: LanguagePreference
   /** A remote server to use; null runs the bundled server. */
   server_url: string | null
 }
@@ -49,5 +56,6 @@ export const DEFAULT_PREFERENCES: Preferences = {
   pinned_conversation_ids: [],
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   theme: 'system',
+  language: 'system',
   server_url: null,
 }

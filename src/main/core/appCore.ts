@@ -19,6 +19,7 @@ import type { CoreTuning } from './coreTuning'
 import { coreHandlers, type CoreHandlers, type CoreParts } from './handlers'
 import { assertValidRequest } from './ipcRequests'
 import { LocalStore } from './localStore'
+import { LocaleState } from './localeState'
 import { NotificationCentre } from './notificationCentre'
 import { PreferenceChanges } from './preferenceChanges'
 import { PreferencesStore } from './preferencesStore'
@@ -69,6 +70,7 @@ class ApplicationCore implements AppCore {
   private readonly unread: UnreadTracker
   private readonly notifications: NotificationCentre
   private readonly branding: BrandingState
+  private readonly locale: LocaleState
   private readonly parts: CoreParts
   private readonly handlers: CoreHandlers
   private networkOnline = true
@@ -82,7 +84,11 @@ class ApplicationCore implements AppCore {
     const isStopped = () => this.stopped
     this.outputs = outputs
     this.store = new LocalStore(host.userDataDir, host.secretStore)
-    const preferences = new PreferenceChanges(new PreferencesStore(this.store), outputs)
+    const stored = new PreferencesStore(this.store)
+    this.locale = new LocaleState(host.systemLocales, stored.get(), outputs)
+    const preferences = new PreferenceChanges(stored, outputs, (changed) =>
+      this.locale.preferencesChanged(changed),
+    )
     this.rest = new RestClient({
       baseUrl: serverUrl,
       getToken: () => this.sessions.current?.token ?? null,
@@ -133,6 +139,7 @@ class ApplicationCore implements AppCore {
       username: () => this.sessions.current?.user.username ?? null,
       isUnread: (conversationId, messageId) => this.unread.isUnread(conversationId, messageId),
       isActive: () => !this.stopped && this.sessions.current !== null,
+      translator: () => this.locale.translator(),
     })
     this.parts = {
       rest: this.rest,
@@ -141,6 +148,7 @@ class ApplicationCore implements AppCore {
       notifications: this.notifications,
       preferences,
       branding: this.branding,
+      locale: this.locale,
       connectionState: () => this.connectionState(),
       publishAccount: (account) => this.publishAccount(account),
     }

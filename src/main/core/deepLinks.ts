@@ -1,4 +1,28 @@
+import { defineMessages } from '../../shared/i18n/defineMessages'
 import { parseDeepLink, type DeepLink } from '../../shared/deepLinks'
+import type { Translator } from '../../shared/i18n/translator'
+
+const messages = defineMessages({
+  cannotOpen: {
+    id: 'deepLink.notice.cannotOpen',
+    defaultMessage: 'Tidings cannot open this link: {reason}.',
+    description: 'reason: what is wrong with the link, in English (a technical detail)',
+  },
+  signOutFirst: {
+    id: 'deepLink.notice.signOutFirst',
+    defaultMessage:
+      'This invite is for a new account. Sign out first to register with it; the link fills in the form once you are signed out.',
+  },
+  serverFixed: {
+    id: 'deepLink.notice.serverFixed',
+    defaultMessage:
+      'This invite is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.',
+  },
+  notAMember: {
+    id: 'deepLink.notice.notAMember',
+    defaultMessage: 'This link is for a conversation you are not in.',
+  },
+})
 
 /**
  * What a `tidings://` link does (src/shared/deepLinks.ts parses it), decided without Electron:
@@ -68,6 +92,8 @@ export interface DeepLinkHost {
   prefillRegistration(invite: { server_url: string; code: string }): void
   /** A short notice to the user (a link that cannot be followed, and why). */
   notice(message: string): void
+  /** The interface's language, for the notices. */
+  translator(): Translator
   /** Asks the user; true only on an explicit yes. */
   confirmServerSwitch(request: { from: string | null; to: string }): Promise<boolean>
   /** Saves the new server and restarts with `link`, which then prefills the form there. */
@@ -126,7 +152,7 @@ export class DeepLinkHandler {
     const parsed = parseDeepLink(raw)
     if (!parsed.ok) {
       host.log(`Ignored a tidings:// link: ${parsed.reason}`)
-      host.notice(`Tidings cannot open this link: ${parsed.reason}.`)
+      host.notice(host.translator().t(messages.cannotOpen, { reason: parsed.reason }))
       return
     }
     const action = routeDeepLink(parsed.link, host.context())
@@ -141,10 +167,7 @@ export class DeepLinkHandler {
       case 'prefill-registration':
         host.showWindow()
         if (action.signed_in) {
-          host.notice(
-            'This invite is for a new account. Sign out first to register with it; ' +
-              'the link fills in the form once you are signed out.',
-          )
+          host.notice(host.translator().t(messages.signOutFirst))
         }
         this.invite = { server_url: action.server_url, code: action.code }
         host.prefillRegistration(this.invite)
@@ -152,8 +175,9 @@ export class DeepLinkHandler {
       case 'server-fixed':
         host.showWindow()
         host.notice(
-          `This invite is for ${action.requested}, but Tidings was started for ` +
-            `${action.current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.`,
+          host
+            .translator()
+            .t(messages.serverFixed, { requested: action.requested, current: action.current }),
         )
         return
       case 'confirm-server-switch':
@@ -171,7 +195,7 @@ export class DeepLinkHandler {
       host.log(`Could not check conversation ${id}: ${String(error)}`)
     }
     if (!member) {
-      host.notice('This link is for a conversation you are not in.')
+      host.notice(host.translator().t(messages.notAMember))
       return
     }
     host.openConversation(id)

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { LANGUAGE_PREFERENCES } from '../../shared/i18n/locales'
 import {
   DEFAULT_PREFERENCES,
   MAX_PINNED_CONVERSATIONS,
@@ -51,6 +52,9 @@ const PreferencesPatch = Type.Object(
     ),
     theme: Type.Optional(
       Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
+    ),
+    language: Type.Optional(
+      Type.Union(LANGUAGE_PREFERENCES.map((language) => Type.Literal(language))),
     ),
     server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
   },

@@ -1,6 +1,25 @@
 import { resolve } from 'node:path'
+import { defineMessages } from '../../shared/i18n/defineMessages'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { DEEP_LINK_SCHEME, isDeepLinkArg } from '../../shared/deepLinks'
+import type { Translator } from '../../shared/i18n/translator'
+
+const messages = defineMessages({
+  switchAndRestart: { id: 'deepLink.switch.confirm', defaultMessage: 'Switch and restart' },
+  cancel: { id: 'deepLink.switch.cancel', defaultMessage: 'Cancel' },
+  question: { id: 'deepLink.switch.question', defaultMessage: 'Switch Tidings to {to}?' },
+  detailFromServer: {
+    id: 'deepLink.switch.detailFromServer',
+    defaultMessage:
+      'The invite link you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
+  },
+  detailFromBuiltIn: {
+    id: 'deepLink.switch.detailFromBuiltIn',
+    defaultMessage:
+      'The invite link you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
+  },
+  ok: { id: 'deepLink.notice.ok', defaultMessage: 'OK' },
+})
 
 /**
  * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
@@ -54,17 +73,18 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
 export async function confirmServerSwitch(
   parent: BrowserWindow | null,
   request: { from: string | null; to: string },
+  { t }: Translator,
 ): Promise<boolean> {
   const options = {
     type: 'question' as const,
-    buttons: ['Switch and restart', 'Cancel'],
+    buttons: [t(messages.switchAndRestart), t(messages.cancel)],
     defaultId: 1,
     cancelId: 1,
-    message: `Switch Tidings to ${request.to}?`,
+    message: t(messages.question, { to: request.to }),
     detail:
-      `The invite link you opened is for the server at ${request.to}. Tidings now uses ` +
-      `${request.from ?? 'its built-in server'}. Switching restarts Tidings and opens the ` +
-      `registration form for that server; Settings can switch back at any time.`,
+      request.from === null
+        ? t(messages.detailFromBuiltIn, { to: request.to })
+        : t(messages.detailFromServer, { to: request.to, from: request.from }),
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)
@@ -73,8 +93,12 @@ export async function confirmServerSwitch(
 }
 
 /** A notice about a link, next to the window; not waited for. */
-export function showLinkNotice(parent: BrowserWindow | null, message: string): void {
-  const options = { type: 'info' as const, buttons: ['OK'], message }
+export function showLinkNotice(
+  parent: BrowserWindow | null,
+  message: string,
+  { t }: Translator,
+): void {
+  const options = { type: 'info' as const, buttons: [t(messages.ok)], message }
   const shown = parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options)
   shown.catch((error: unknown) => console.error('Could not show a link notice', error))
 }

@@ -6,6 +6,7 @@ import {
   type DeepLinkHost,
 } from '../../../src/main/core/deepLinks'
 import { inviteLink } from '../../../src/shared/deepLinks'
+import { translatorFor } from '../../../src/shared/i18n/translator'
 
 const REMOTE: DeepLinkContext = {
   serverUrl: 'https://chat.example.com',
@@ -76,6 +77,7 @@ function fakeHost(context: Partial<DeepLinkContext> = {}, members: number[] = [1
     openConversation: vi.fn(),
     prefillRegistration: vi.fn(),
     notice: vi.fn(),
+    translator: () => translatorFor('en'),
     confirmServerSwitch: vi.fn(async () => false),
     switchServerAndRestart: vi.fn(async () => {}),
     log: vi.fn(),

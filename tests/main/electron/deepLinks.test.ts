@@ -1,3 +1,4 @@
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   confirmServerSwitch,
@@ -58,10 +59,11 @@ describe('dialogs', () => {
   it('asks before switching servers, with Cancel as the default', async () => {
     const parent = new FakeBrowserWindow({})
     dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false })
-    const yes = await confirmServerSwitch(parent as never, {
-      from: null,
-      to: 'https://chat.example.com',
-    })
+    const yes = await confirmServerSwitch(
+      parent as never,
+      { from: null, to: 'https://chat.example.com' },
+      translatorFor('en'),
+    )
     expect(yes).toBe(false)
     const [shownOn, options] = dialog.showMessageBox.mock.calls[0] as unknown as [
       unknown,
@@ -77,12 +79,16 @@ describe('dialogs', () => {
     expect(options.detail).toContain('Tidings now uses its built-in server.')
     dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false })
     expect(
-      await confirmServerSwitch(null, { from: 'https://a.example', to: 'https://b.example' }),
+      await confirmServerSwitch(
+        null,
+        { from: 'https://a.example', to: 'https://b.example' },
+        translatorFor('en'),
+      ),
     ).toBe(true)
   })
 
   it('shows a notice without waiting for it', () => {
-    showLinkNotice(null, 'This link is for a conversation you are not in.')
+    showLinkNotice(null, 'This link is for a conversation you are not in.', translatorFor('en'))
     expect(dialog.showMessageBox.mock.calls[0]).toEqual([
       { type: 'info', buttons: ['OK'], message: 'This link is for a conversation you are not in.' },
     ])

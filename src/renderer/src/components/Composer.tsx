@@ -7,9 +7,12 @@ import {
   type FormEvent,
   type KeyboardEvent,
 } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { Limits } from '../../../shared/limits'
 import { notifyTyping } from '../stores/typing'
 import { useDrafts } from '../stores/drafts'
+import { useTranslator } from '../stores/locale'
 import { loadedMessage, useMessages } from '../stores/messages'
 import {
   humanSize,
@@ -18,6 +21,11 @@ import {
 } from '../stores/pendingAttachments'
 import { currentQuote, oneLine, useReplies } from '../stores/replies'
 import { useMentionAutocomplete } from './MentionAutocomplete'
+
+const messages = defineMessages({
+  cancelReply: { id: 'composer.reply.cancel', defaultMessage: 'Cancel reply' },
+  attachFiles: { id: 'composer.attach.label', defaultMessage: 'Attach files' },
+})
 
 /** Stop the typing notice after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000
@@ -56,6 +64,8 @@ export function Composer({
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const id = useId()
+  const intl = useIntl()
+  const translator = useTranslator()
   const mention = useMentionAutocomplete({ conversationId, input, text, onText: onChange })
 
   useEffect(() => {
@@ -143,20 +153,40 @@ export function Composer({
 
   const rows = Math.min(6, Math.max(1, text.split('\n').length))
   return (
-    <form className="composer" onSubmit={onSubmit} aria-label="Send a message">
+    <form
+      className="composer"
+      onSubmit={onSubmit}
+      aria-label={intl.formatMessage({ id: 'composer.label', defaultMessage: 'Send a message' })}
+    >
       {quote && (
         <div className="composer__reply" data-testid="reply-bar">
           <p className="composer__reply-text" id={`${id}-reply`}>
-            Replying to <span className="composer__reply-sender">{quote.sender_name}</span>:{' '}
-            <span className="composer__reply-excerpt">
-              {quote.deleted ? 'Original message deleted' : oneLine(quote.text)}
-            </span>
+            <FormattedMessage
+              id="composer.replyingTo"
+              defaultMessage="Replying to {sender}: {text}"
+              values={{
+                sender: <bdi className="composer__reply-sender">{quote.sender_name}</bdi>,
+                text: (
+                  <span className="composer__reply-excerpt" dir="auto">
+                    {quote.deleted
+                      ? intl.formatMessage({
+                          id: 'message.quote.originalDeleted',
+                          defaultMessage: 'Original message deleted',
+                        })
+                      : oneLine(quote.text)}
+                  </span>
+                ),
+              }}
+            />
           </p>
           <button
             type="button"
             className="button button--small button--ghost"
-            aria-label="Cancel reply"
-            title="Cancel reply (Escape)"
+            aria-label={intl.formatMessage(messages.cancelReply)}
+            title={intl.formatMessage({
+              id: 'composer.reply.cancelTitle',
+              defaultMessage: 'Cancel reply (Escape)',
+            })}
             data-testid="cancel-reply"
             onClick={cancel}
           >
@@ -166,7 +196,14 @@ export function Composer({
       )}
       {mention.listbox}
       {files.length > 0 && (
-        <ul className="composer__files" aria-label="Files to send" data-testid="pending-files">
+        <ul
+          className="composer__files"
+          aria-label={intl.formatMessage({
+            id: 'composer.files.label',
+            defaultMessage: 'Files to send',
+          })}
+          data-testid="pending-files"
+        >
           {files.map((file) => (
             <li
               key={file.key}
@@ -175,10 +212,10 @@ export function Composer({
               data-status={file.status}
             >
               <span className="file-chip__name">{file.name}</span>
-              <span className="file-chip__size">{humanSize(file.size)}</span>
+              <span className="file-chip__size">{humanSize(file.size, translator)}</span>
               {file.status === 'uploading' && (
                 <span className="file-chip__status" role="status">
-                  Uploading…
+                  <FormattedMessage id="composer.file.uploading" defaultMessage="Uploading…" />
                 </span>
               )}
               {file.error && (
@@ -189,8 +226,14 @@ export function Composer({
               <button
                 type="button"
                 className="button button--small button--ghost"
-                aria-label={`Remove ${file.name}`}
-                title="Remove"
+                aria-label={intl.formatMessage(
+                  { id: 'composer.file.remove.label', defaultMessage: 'Remove {name}' },
+                  { name: file.name },
+                )}
+                title={intl.formatMessage({
+                  id: 'composer.file.remove',
+                  defaultMessage: 'Remove',
+                })}
                 onClick={() => usePendingAttachments.getState().remove(conversationId, file.key)}
               >
                 <span aria-hidden="true">×</span>
@@ -201,12 +244,15 @@ export function Composer({
       )}
       <div className="composer__row">
         {canAttach && (
-          <label className="button composer__attach" title="Attach files">
+          <label
+            className="button composer__attach"
+            title={intl.formatMessage(messages.attachFiles)}
+          >
             <input
               type="file"
               multiple
               className="visually-hidden"
-              aria-label="Attach files"
+              aria-label={intl.formatMessage(messages.attachFiles)}
               data-testid="attach-input"
               onChange={(e) => {
                 addFiles(e.target.files)
@@ -214,18 +260,23 @@ export function Composer({
                 e.target.value = ''
               }}
             />
-            Attach
+            <FormattedMessage id="composer.attach" defaultMessage="Attach" />
           </label>
         )}
         <label htmlFor={`${id}-text`} className="visually-hidden">
-          Message
+          <FormattedMessage id="composer.input.label" defaultMessage="Message" />
         </label>
         <textarea
           ref={input}
           id={`${id}-text`}
           data-testid="composer"
           className="composer__input"
-          placeholder="Write a message… (Enter to send, Shift+Enter for a new line)"
+          // Right to left as soon as the text starts in Arabic or Hebrew.
+          dir="auto"
+          placeholder={intl.formatMessage({
+            id: 'composer.input.placeholder',
+            defaultMessage: 'Write a message… (Enter to send, Shift+Enter for a new line)',
+          })}
           rows={rows}
           maxLength={Limits.maxMessageChars}
           value={text}
@@ -241,7 +292,7 @@ export function Composer({
           disabled={!canSend}
           data-testid="send-button"
         >
-          Send
+          <FormattedMessage id="composer.send" defaultMessage="Send" />
         </button>
       </div>
     </form>

@@ -1,8 +1,24 @@
 import { useId, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { register, signIn } from '../actions/userData'
 import { useSession } from '../stores/session'
 
 type Mode = 'signin' | 'register'
+
+const messages = defineMessages({
+  firstAccount: {
+    id: 'login.heading.firstAccount',
+    defaultMessage: 'Create the administrator account',
+  },
+  register: { id: 'login.heading.register', defaultMessage: 'Create an account' },
+  signIn: { id: 'login.heading.signIn', defaultMessage: 'Sign in to Tidings' },
+  createAccount: { id: 'login.submit.createAccount', defaultMessage: 'Create account' },
+  submitRegister: { id: 'login.submit.register', defaultMessage: 'Register' },
+  submitSignIn: { id: 'login.submit.signIn', defaultMessage: 'Sign in' },
+  haveAccount: { id: 'login.switch.haveAccount', defaultMessage: 'I already have an account' },
+  haveInvite: { id: 'login.switch.haveInvite', defaultMessage: 'I have an invite code' },
+})
 
 /** Sign in, register with an invite code, or create the first (admin) account. */
 export function LoginView() {
@@ -15,6 +31,7 @@ export function LoginView() {
   const [password, setPassword] = useState('')
   const [displayName, setDisplayName] = useState('')
   const [invite, setInvite] = useState('')
+  const intl = useIntl()
   const id = useId()
   const firstAccount = session?.needs_first_account ?? false
   const registering = firstAccount || mode === 'register'
@@ -38,11 +55,9 @@ export function LoginView() {
     setMode(next)
   }
 
-  const heading = firstAccount
-    ? 'Create the administrator account'
-    : registering
-      ? 'Create an account'
-      : 'Sign in to Tidings'
+  const heading = intl.formatMessage(
+    firstAccount ? messages.firstAccount : registering ? messages.register : messages.signIn,
+  )
 
   return (
     <div className="login">
@@ -56,15 +71,31 @@ export function LoginView() {
         <h1 id={`${id}-heading`}>{heading}</h1>
         {firstAccount && (
           <p className="muted">
-            This server has no accounts yet. The first account becomes its administrator.
+            <FormattedMessage
+              id="login.firstAccount.hint"
+              defaultMessage="This server has no accounts yet. The first account becomes its administrator."
+            />
           </p>
         )}
         {session && (
           <p className="muted small">
-            Server: {session.embedded ? 'built-in server' : session.server_url}
+            {session.embedded ? (
+              <FormattedMessage
+                id="login.server.builtIn"
+                defaultMessage="Server: built-in server"
+              />
+            ) : (
+              <FormattedMessage
+                id="login.server.remote"
+                defaultMessage="Server: {url}"
+                values={{ url: session.server_url }}
+              />
+            )}
           </p>
         )}
-        <label htmlFor={`${id}-username`}>Username</label>
+        <label htmlFor={`${id}-username`}>
+          <FormattedMessage id="login.username" defaultMessage="Username" />
+        </label>
         <input
           id={`${id}-username`}
           name="username"
@@ -75,7 +106,9 @@ export function LoginView() {
         />
         {registering && (
           <>
-            <label htmlFor={`${id}-display`}>Display name (optional)</label>
+            <label htmlFor={`${id}-display`}>
+              <FormattedMessage id="login.displayName" defaultMessage="Display name (optional)" />
+            </label>
             <input
               id={`${id}-display`}
               name="display_name"
@@ -85,7 +118,9 @@ export function LoginView() {
             />
           </>
         )}
-        <label htmlFor={`${id}-password`}>Password</label>
+        <label htmlFor={`${id}-password`}>
+          <FormattedMessage id="login.password" defaultMessage="Password" />
+        </label>
         <input
           id={`${id}-password`}
           name="password"
@@ -98,7 +133,9 @@ export function LoginView() {
         />
         {registering && !firstAccount && (
           <>
-            <label htmlFor={`${id}-invite`}>Invite code</label>
+            <label htmlFor={`${id}-invite`}>
+              <FormattedMessage id="login.inviteCode" defaultMessage="Invite code" />
+            </label>
             <input
               id={`${id}-invite`}
               name="invite_code"
@@ -113,7 +150,13 @@ export function LoginView() {
           </p>
         )}
         <button type="submit" className="button button--primary" disabled={busy}>
-          {firstAccount ? 'Create account' : registering ? 'Register' : 'Sign in'}
+          {intl.formatMessage(
+            firstAccount
+              ? messages.createAccount
+              : registering
+                ? messages.submitRegister
+                : messages.submitSignIn,
+          )}
         </button>
         {!firstAccount && (
           <button
@@ -121,7 +164,7 @@ export function LoginView() {
             className="button button--link"
             onClick={() => switchMode(registering ? 'signin' : 'register')}
           >
-            {registering ? 'I already have an account' : 'I have an invite code'}
+            {intl.formatMessage(registering ? messages.haveAccount : messages.haveInvite)}
           </button>
         )}
       </form>

@@ -8,6 +8,7 @@ import {
   type RefObject,
   type SyntheticEvent,
 } from 'react'
+import { useIntl } from 'react-intl'
 import { insertMention, mentionOptions, mentionQueryAt, type MentionQuery } from '../mentionQuery'
 import { useConversations } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
@@ -50,6 +51,7 @@ export function useMentionAutocomplete({
   onText,
 }: Options): MentionAutocomplete {
   const listId = useId()
+  const intl = useIntl()
   const [caret, setCaret] = useState<{ start: number; end: number } | null>(null)
   const [active, setActive] = useState(0)
   /** What was typed when Escape closed the list: it stays closed until that changes. */
@@ -113,7 +115,10 @@ export function useMentionAutocomplete({
     <ul
       id={listId}
       role="listbox"
-      aria-label="People to mention"
+      aria-label={intl.formatMessage({
+        id: 'mentions.list.label',
+        defaultMessage: 'People to mention',
+      })}
       className="mention-list"
       data-testid="mention-list"
     >
@@ -129,8 +134,10 @@ export function useMentionAutocomplete({
           onMouseDown={(e) => e.preventDefault()}
           onClick={() => pick(option.username)}
         >
-          <span className="mention-list__name">{option.display_name}</span>{' '}
-          <span className="muted">@{option.username}</span>
+          <bdi className="mention-list__name">{option.display_name}</bdi>{' '}
+          <span className="muted" translate="no">
+            @{option.username}
+          </span>
         </li>
       ))}
     </ul>

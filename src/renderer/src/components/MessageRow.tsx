@@ -1,7 +1,9 @@
 import { memo, useId, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
-import { formatTimestamp } from '../../../shared/time'
+import { formatTimestamp, type TimeLocale } from '../../../shared/time'
 import { mentionDirectory, mentionsMe } from '../mentions'
 import { showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
@@ -14,11 +16,48 @@ import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
 
+const messages = defineMessages({
+  you: { id: 'message.sender.you', defaultMessage: 'You' },
+  label: {
+    id: 'message.label',
+    defaultMessage: '{sender} at {time}',
+    description: 'What a screen reader says of a message: who sent it and when',
+  },
+  labelMentionsYou: {
+    id: 'message.labelMentionsYou',
+    defaultMessage: '{sender} at {time}, mentions you',
+  },
+  replyToYours: {
+    id: 'message.reply.labelOwn',
+    defaultMessage: 'Reply to your message sent at {time}',
+  },
+  replyTo: { id: 'message.reply.label', defaultMessage: 'Reply to {sender} sent at {time}' },
+  reactToYours: {
+    id: 'message.react.labelOwn',
+    defaultMessage: 'React to your message sent at {time}',
+  },
+  reactTo: { id: 'message.react.label', defaultMessage: 'React to {sender} sent at {time}' },
+  reactionsToYours: {
+    id: 'message.reactions.labelOwn',
+    defaultMessage: 'Reactions to your message sent at {time}',
+  },
+  reactionsTo: {
+    id: 'message.reactions.label',
+    defaultMessage: 'Reactions to {sender} sent at {time}',
+  },
+  delete: { id: 'message.delete', defaultMessage: 'Delete' },
+  originalDeleted: {
+    id: 'message.quote.originalDeleted',
+    defaultMessage: 'Original message deleted',
+  },
+})
+
 interface Props {
   conversationId: number
   entry: ThreadEntry
   zone: string
   clock: ClockStyle
+  locale: TimeLocale
   /** "Read by Jane" / "Delivered" under the newest own message; null elsewhere. */
   receipt: string | null
 }
@@ -32,8 +71,10 @@ export const MessageRow = memo(function MessageRow({
   entry,
   zone,
   clock,
+  locale,
   receipt,
 }: Props) {
+  const intl = useIntl()
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [picking, setPicking] = useState(false)
@@ -46,18 +87,19 @@ export const MessageRow = memo(function MessageRow({
   const retry = useMessages((s) => s.retry)
   const remove = useMessages((s) => s.remove)
   const deleted = entry.deleted_at !== null
-  const time = formatTimestamp(entry.created_at, zone, { format: 'time', clock })
+  const time = formatTimestamp(entry.created_at, zone, { format: 'time', clock, locale })
   const full = formatTimestamp(entry.created_at, zone, {
     format: 'datetime',
     clock,
     withZone: true,
+    locale,
   })
   const canChange = entry.own && entry.id !== null && !deleted
   /** Who sent it on a connected platform (an email's From), when it came from one. */
   const external = entry.message?.external_sender
   const stored = entry.message
   const canReply = stored !== null && !deleted
-  const sender = entry.own ? 'You' : external?.name || entry.sender_name
+  const sender = entry.own ? intl.formatMessage(messages.you) : external?.name || entry.sender_name
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
@@ -72,18 +114,21 @@ export const MessageRow = memo(function MessageRow({
       data-client-id={entry.client_id}
       data-status={entry.status ?? undefined}
       data-mentions-me={forMe || undefined}
-      aria-label={`${sender} at ${time}${forMe ? ', mentions you' : ''}`}
+      aria-label={intl.formatMessage(forMe ? messages.labelMentionsYou : messages.label, {
+        sender,
+        time,
+      })}
     >
       <header className="message__meta">
-        <span className="message__sender" title={external?.handle}>
+        <bdi className="message__sender" title={external?.handle}>
           {sender}
-        </span>
+        </bdi>
         <time className="message__time" dateTime={entry.created_at} title={full}>
           {time}
         </time>
         {entry.edited_at && !deleted && (
           <span className="message__mark" data-testid="edited-mark">
-            (edited)
+            <FormattedMessage id="message.edited" defaultMessage="(edited)" />
           </span>
         )}
         {canReply && !editing && (
@@ -92,7 +137,12 @@ export const MessageRow = memo(function MessageRow({
           >
             {confirmDelete ? (
               <>
-                <span className="small">Delete this message?</span>
+                <span className="small">
+                  <FormattedMessage
+                    id="message.delete.confirm"
+                    defaultMessage="Delete this message?"
+                  />
+                </span>
                 <button
                   type="button"
                   className="button button--small button--danger"
@@ -102,14 +152,18 @@ export const MessageRow = memo(function MessageRow({
                     if (entry.id !== null) void remove(entry.id)
                   }}
                 >
-                  Delete
+                  <FormattedMessage {...messages.delete} />
                 </button>
                 <button
                   type="button"
                   className="button button--small"
                   onClick={() => setConfirmDelete(false)}
                 >
-                  Keep
+                  <FormattedMessage
+                    id="message.delete.keep"
+                    defaultMessage="Keep"
+                    description="Cancels deleting a message"
+                  />
                 </button>
               </>
             ) : (
@@ -118,21 +172,33 @@ export const MessageRow = memo(function MessageRow({
                   type="button"
                   className="button button--small button--ghost"
                   data-testid="reply-message"
-                  aria-label={`Reply to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                  aria-label={intl.formatMessage(
+                    entry.own ? messages.replyToYours : messages.replyTo,
+                    {
+                      sender,
+                      time,
+                    },
+                  )}
                   onClick={() => useReplies.getState().start(stored)}
                 >
-                  Reply
+                  <FormattedMessage id="message.reply" defaultMessage="Reply" />
                 </button>
                 <button
                   ref={reactButton}
                   type="button"
                   className="button button--small button--ghost"
                   data-testid="react-message"
-                  aria-label={`React to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                  aria-label={intl.formatMessage(
+                    entry.own ? messages.reactToYours : messages.reactTo,
+                    {
+                      sender,
+                      time,
+                    },
+                  )}
                   aria-expanded={picking}
                   onClick={() => setPicking((open) => !open)}
                 >
-                  React
+                  <FormattedMessage id="message.react" defaultMessage="React" />
                 </button>
                 {canChange && (
                   <>
@@ -140,19 +206,28 @@ export const MessageRow = memo(function MessageRow({
                       type="button"
                       className="button button--small button--ghost"
                       data-testid="edit-message"
-                      aria-label={`Edit message sent at ${time}`}
+                      aria-label={intl.formatMessage(
+                        { id: 'message.edit.label', defaultMessage: 'Edit message sent at {time}' },
+                        { time },
+                      )}
                       onClick={() => setEditing(true)}
                     >
-                      Edit
+                      <FormattedMessage id="message.edit" defaultMessage="Edit" />
                     </button>
                     <button
                       type="button"
                       className="button button--small button--ghost"
                       data-testid="delete-message"
-                      aria-label={`Delete message sent at ${time}`}
+                      aria-label={intl.formatMessage(
+                        {
+                          id: 'message.delete.label',
+                          defaultMessage: 'Delete message sent at {time}',
+                        },
+                        { time },
+                      )}
                       onClick={() => setConfirmDelete(true)}
                     >
-                      Delete
+                      <FormattedMessage {...messages.delete} />
                     </button>
                   </>
                 )}
@@ -163,7 +238,10 @@ export const MessageRow = memo(function MessageRow({
       </header>
       {picking && canReply && (
         <ReactionPicker
-          label={`Reactions to ${entry.own ? 'your message' : sender} sent at ${time}`}
+          label={intl.formatMessage(entry.own ? messages.reactionsToYours : messages.reactionsTo, {
+            sender,
+            time,
+          })}
           current={myReaction(reactions, me)}
           trigger={reactButton}
           onChoose={choose}
@@ -175,14 +253,15 @@ export const MessageRow = memo(function MessageRow({
       )}
       {deleted ? (
         <p className="message__text message__text--deleted" data-testid="deleted-mark">
-          Message deleted
+          <FormattedMessage id="message.deleted" defaultMessage="Message deleted" />
         </p>
       ) : editing && entry.id !== null ? (
         <EditForm id={entry.id} text={entry.text} onDone={() => setEditing(false)} />
       ) : (
         // A message of files alone has no text to show.
         (entry.text !== '' || !stored?.attachments) && (
-          <p className="message__text">
+          // dir="auto": a message in Arabic or Hebrew reads right to left, aligned right.
+          <p className="message__text" dir="auto">
             <LinkifiedText text={entry.text} mentions={mentions} />
           </p>
         )
@@ -197,7 +276,7 @@ export const MessageRow = memo(function MessageRow({
         <footer className="message__footer">
           {entry.status === 'pending' && (
             <span className="message__status" data-testid="message-status">
-              Sending…
+              <FormattedMessage id="message.status.sending" defaultMessage="Sending…" />
             </span>
           )}
           {entry.status === 'failed' && (
@@ -206,7 +285,15 @@ export const MessageRow = memo(function MessageRow({
                 className="message__status message__status--failed"
                 data-testid="message-status"
               >
-                Not sent{entry.error ? `: ${entry.error}` : ''}
+                {entry.error ? (
+                  <FormattedMessage
+                    id="message.status.notSentBecause"
+                    defaultMessage="Not sent: {reason}"
+                    values={{ reason: entry.error }}
+                  />
+                ) : (
+                  <FormattedMessage id="message.status.notSent" defaultMessage="Not sent" />
+                )}
               </span>
               <button
                 type="button"
@@ -214,7 +301,7 @@ export const MessageRow = memo(function MessageRow({
                 data-testid="retry-button"
                 onClick={() => void retry(entry.client_id)}
               >
-                Retry
+                <FormattedMessage id="message.retry" defaultMessage="Retry" />
               </button>
             </>
           )}
@@ -231,23 +318,36 @@ export const MessageRow = memo(function MessageRow({
 
 /** The message replied to, one line; choosing it brings the original into view. */
 function Quote({ quote, onShow }: { quote: ReplyPreview; onShow: (id: number) => void }) {
+  const intl = useIntl()
   return (
     <button
       type="button"
       className="message__quote"
       data-testid="reply-quote"
       data-reply-to={quote.id}
-      title="Show the original message"
+      title={intl.formatMessage({
+        id: 'message.quote.title',
+        defaultMessage: 'Show the original message',
+      })}
       onClick={() => onShow(quote.id)}
     >
-      <span className="visually-hidden">In reply to </span>
-      <span className="message__quote-sender">{quote.sender_name}</span>
-      <span className="visually-hidden">: </span>
-      <span
-        className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
-      >
-        {quote.deleted ? 'Original message deleted' : oneLine(quote.text)}
-      </span>
+      <FormattedMessage
+        id="message.quote"
+        defaultMessage="<hidden>In reply to</hidden> {sender}<hidden>:</hidden> {text}"
+        description="The quote of the message a reply answers; the hidden parts are said by screen readers only"
+        values={{
+          hidden: (chunks) => <span className="visually-hidden">{chunks}</span>,
+          sender: <bdi className="message__quote-sender">{quote.sender_name}</bdi>,
+          text: (
+            <span
+              className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
+              dir="auto"
+            >
+              {quote.deleted ? intl.formatMessage(messages.originalDeleted) : oneLine(quote.text)}
+            </span>
+          ),
+        }}
+      />
     </button>
   )
 }
@@ -265,10 +365,11 @@ function EditForm({ id, text, onDone }: { id: number; text: string; onDone: () =
   return (
     <form className="message__edit" onSubmit={(e) => void submit(e)}>
       <label htmlFor={inputId} className="visually-hidden">
-        Edit message
+        <FormattedMessage id="message.edit.input" defaultMessage="Edit message" />
       </label>
       <textarea
         id={inputId}
+        dir="auto"
         data-testid="edit-input"
         value={value}
         autoFocus
@@ -283,10 +384,10 @@ function EditForm({ id, text, onDone }: { id: number; text: string; onDone: () =
       />
       <div className="message__edit-actions">
         <button type="submit" className="button button--small button--primary">
-          Save
+          <FormattedMessage id="message.edit.save" defaultMessage="Save" />
         </button>
         <button type="button" className="button button--small" onClick={onDone}>
-          Cancel
+          <FormattedMessage id="message.edit.cancel" defaultMessage="Cancel" />
         </button>
       </div>
     </form>

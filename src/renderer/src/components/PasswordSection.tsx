@@ -1,19 +1,47 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translate } from '../../../shared/i18n/translator'
 import { Limits } from '../../../shared/limits'
 import { usePassword } from '../stores/password'
 import { useSession } from '../stores/session'
 
+const problems = defineMessages({
+  current: { id: 'password.problem.current', defaultMessage: 'Enter your current password.' },
+  tooShort: {
+    id: 'password.problem.tooShort',
+    defaultMessage: 'The new password needs at least {min} characters.',
+  },
+  tooLong: {
+    id: 'password.problem.tooLong',
+    defaultMessage: 'The new password may have at most {max} characters.',
+  },
+  mismatch: {
+    id: 'password.problem.mismatch',
+    defaultMessage: 'The new password and its confirmation differ.',
+  },
+  unchanged: {
+    id: 'password.problem.unchanged',
+    defaultMessage: 'The new password must differ from the current one.',
+  },
+})
+
 /** What is wrong with the form before anything is sent, or null when it may be sent. */
-export function passwordFormProblem(current: string, next: string, confirm: string): string | null {
-  if (!current) return 'Enter your current password.'
+export function passwordFormProblem(
+  current: string,
+  next: string,
+  confirm: string,
+  t: Translate,
+): string | null {
+  if (!current) return t(problems.current)
   if (next.length < Limits.passwordMinChars) {
-    return `The new password needs at least ${Limits.passwordMinChars} characters.`
+    return t(problems.tooShort, { min: Limits.passwordMinChars })
   }
   if (next.length > Limits.passwordMaxChars) {
-    return `The new password may have at most ${Limits.passwordMaxChars} characters.`
+    return t(problems.tooLong, { max: Limits.passwordMaxChars })
   }
-  if (next !== confirm) return 'The new password and its confirmation differ.'
-  if (next === current) return 'The new password must differ from the current one.'
+  if (next !== confirm) return t(problems.mismatch)
+  if (next === current) return t(problems.unchanged)
   return null
 }
 
@@ -38,6 +66,7 @@ export function PasswordSection() {
   const signOutButton = useRef<HTMLButtonElement>(null)
   const cancelButton = useRef<HTMLButtonElement>(null)
   const confirmShown = useRef(false)
+  const intl = useIntl()
   const id = useId()
   const error = problem ?? serverError
 
@@ -50,7 +79,7 @@ export function PasswordSection() {
 
   async function submit(e: FormEvent) {
     e.preventDefault()
-    const found = passwordFormProblem(current, next, confirm)
+    const found = passwordFormProblem(current, next, confirm, intl.formatMessage)
     setProblem(found)
     if (found) {
       clearMessages()
@@ -72,18 +101,31 @@ export function PasswordSection() {
 
   return (
     <section className="card" aria-labelledby={`${id}-h`} data-testid="password-section">
-      <h2 id={`${id}-h`}>Password and devices</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="password.title" defaultMessage="Password and devices" />
+      </h2>
       {!signedIn ? (
-        <p className="muted small">Sign in to change your password.</p>
+        <p className="muted small">
+          <FormattedMessage
+            id="password.signInFirst"
+            defaultMessage="Sign in to change your password."
+          />
+        </p>
       ) : (
         <>
           <p className="muted small">
-            Changing your password signs you out on every other device; this one stays signed in.
+            <FormattedMessage
+              id="password.hint"
+              defaultMessage="Changing your password signs you out on every other device; this one stays signed in."
+            />
           </p>
           <form onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`} noValidate>
             <PasswordField
               id={`${id}-current`}
-              label="Current password"
+              label={intl.formatMessage({
+                id: 'password.current',
+                defaultMessage: 'Current password',
+              })}
               autoComplete="current-password"
               testId="password-current"
               value={current}
@@ -92,7 +134,13 @@ export function PasswordSection() {
             />
             <PasswordField
               id={`${id}-new`}
-              label={`New password (at least ${Limits.passwordMinChars} characters)`}
+              label={intl.formatMessage(
+                {
+                  id: 'password.new',
+                  defaultMessage: 'New password (at least {min} characters)',
+                },
+                { min: Limits.passwordMinChars },
+              )}
               autoComplete="new-password"
               testId="password-new"
               value={next}
@@ -101,7 +149,10 @@ export function PasswordSection() {
             />
             <PasswordField
               id={`${id}-confirm`}
-              label="Confirm the new password"
+              label={intl.formatMessage({
+                id: 'password.confirm',
+                defaultMessage: 'Confirm the new password',
+              })}
               autoComplete="new-password"
               testId="password-confirm"
               value={confirm}
@@ -125,7 +176,7 @@ export function PasswordSection() {
                 disabled={busy}
                 data-testid="password-save"
               >
-                Change password
+                <FormattedMessage id="password.change" defaultMessage="Change password" />
               </button>
               {!confirmSignOut && (
                 <button
@@ -136,7 +187,10 @@ export function PasswordSection() {
                   data-testid="sign-out-others"
                   onClick={() => setConfirmSignOut(true)}
                 >
-                  Sign out other devices
+                  <FormattedMessage
+                    id="password.signOutOthers"
+                    defaultMessage="Sign out other devices"
+                  />
                 </button>
               )}
             </div>
@@ -151,8 +205,10 @@ export function PasswordSection() {
                 }}
               >
                 <p id={`${id}-sign-out`}>
-                  Sign out every other device signed in to your account? Each will need your
-                  password to sign in again; this one stays signed in.
+                  <FormattedMessage
+                    id="password.signOutOthers.confirm"
+                    defaultMessage="Sign out every other device signed in to your account? Each will need your password to sign in again; this one stays signed in."
+                  />
                 </p>
                 <div className="row">
                   <button
@@ -162,7 +218,7 @@ export function PasswordSection() {
                     disabled={busy}
                     onClick={() => setConfirmSignOut(false)}
                   >
-                    Cancel
+                    <FormattedMessage id="password.signOutOthers.cancel" defaultMessage="Cancel" />
                   </button>
                   <button
                     type="button"
@@ -175,7 +231,7 @@ export function PasswordSection() {
                       void signOutOthers().then(() => setConfirmSignOut(false))
                     }}
                   >
-                    Sign out
+                    <FormattedMessage id="password.signOutOthers.go" defaultMessage="Sign out" />
                   </button>
                 </div>
               </div>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent, type RefObject } from 'react'
+import { useIntl } from 'react-intl'
 import { REACTION_CHOICES } from '../stores/reactions'
 
 interface Props {
@@ -19,6 +20,7 @@ interface Props {
  */
 export function ReactionPicker({ label, current, trigger, onChoose, onClose }: Props) {
   const bar = useRef<HTMLDivElement>(null)
+  const intl = useIntl()
 
   useEffect(() => {
     const buttons = [...(bar.current?.querySelectorAll('button') ?? [])]
@@ -70,9 +72,12 @@ export function ReactionPicker({ label, current, trigger, onChoose, onClose }: P
           className="reaction-picker__choice"
           data-testid="reaction-choice"
           data-emoji={emoji}
-          aria-label={`React with ${name}`}
+          aria-label={intl.formatMessage(
+            { id: 'reaction.picker.choice', defaultMessage: 'React with {name}' },
+            { name: intl.formatMessage(name) },
+          )}
           aria-pressed={current === emoji}
-          title={name}
+          title={intl.formatMessage(name)}
           onClick={() => {
             onChoose(emoji)
             close()
