@@ -512,7 +512,7 @@ function print(result: ScenarioResult): void {
   )
   console.log(
     `    ${result.commitsPerSecond.toFixed(0)} batch commits/s (PostgreSQL ${result.postgresCommitsPerSecond.toFixed(0)} commits/s), ` +
-      `${result.eventsPerCommit.toFixed(1)} events per commit, append under the lock ${result.appendMsMean.toFixed(2)} ms`,
+      `${result.eventsPerCommit.toFixed(1)} events per commit, append and commit (the lock held) ${result.appendMsMean.toFixed(2)} ms`,
   )
 }
 

@@ -67,7 +67,7 @@ export function createMetrics(
   })
   const appends = new Histogram({
     name: 'tidings_append_duration_seconds',
-    help: 'Time of the append that holds the cluster-wide event-order lock (PostgreSQL).',
+    help: 'Time of the append and commit, the one round trip that holds the cluster-wide event-order lock (PostgreSQL).',
     buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
     registers: [registry],
   })

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Conversations } from '../../server/services/conversations'
 import { Messages } from '../../server/services/messages'
 import { PostgresDatabase, createPool } from '../../server/storage/postgres/postgresDatabase'
-import { PostgresUnitOfWork } from '../../server/storage/postgres/postgresUnitOfWork'
+import { rawSql } from '../../server/storage/database'
+import { EVENT_ORDER_LOCK } from '../../server/storage/postgres/postgresSchema'
+import { PostgresUnitOfWork, type PgTx } from '../../server/storage/postgres/postgresUnitOfWork'
 import type { CommitListener } from '../../server/storage/unitOfWork'
 import {
   databaseNameFor,
@@ -11,6 +13,7 @@ import {
   ensureDatabase,
   onPostgres,
 } from '../support/testDatabase'
+import { waitUntil } from '../support/waitUntil'
 
 /**
  * Group commit on PostgreSQL with the real send: the units of a batch share a transaction, each in
@@ -110,11 +113,14 @@ describe.skipIf(!onPostgres)('PostgresUnitOfWork', () => {
     // stands for a slow one, to hold the batch open).
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
+    let inserted!: () => void
+    const insertedFirst = new Promise<void>((resolve) => (inserted = resolve))
     const early = nodeA.run(async (tx) => {
       await messages.send(tx, alice, 1, 'began first', 'c-early')
+      inserted()
       await held
     })
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await insertedFirst
     await nodeB.run((tx) => messages.send(tx, alice, 1, 'began second', 'c-late'))
     await nodeB.durable()
     release()
@@ -128,5 +134,68 @@ describe.skipIf(!onPostgres)('PostgresUnitOfWork', () => {
       'began first',
     ])
     expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4])
+  })
+
+  it('stores any text exactly: the append writes its arrays as quoted literals', async () => {
+    const unitOfWork = new PostgresUnitOfWork(db, delivery, 'node-a')
+    const nasty = [
+      `it's "quoted" \\ back\\slashed`,
+      '{braces,commas},"NULL"',
+      'NULL',
+      `'); delete from events; --`,
+      '$$ dollar $fn$ quoting $$',
+      'line\nbreak\ttab \\"',
+      'emoji 👩🏽‍💻 and ünïcødé, 中文',
+      "E'escaped' \\x00 not a null",
+    ]
+    await Promise.all(
+      nasty.map((text, i) => unitOfWork.run((tx) => messages.send(tx, alice, 1, text, `c-${i}`))),
+    )
+    await unitOfWork.durable()
+    const stored = await events()
+    expect(stored.filter((e) => e.type === 'message_sent').map((e) => e.text)).toEqual(nasty)
+    expect(await texts()).toEqual(nasty)
+  })
+
+  it('gathers the units that arrive while a batch commits into the next batch', async () => {
+    const unitOfWork = new PostgresUnitOfWork(db, delivery, 'node-a')
+    const currentTransaction = rawSql('', 'select txid_current()::text as txid')
+    const transactionOf = async (tx: PgTx) =>
+      (await tx.firstRaw<{ txid: string }>(currentTransaction, []))!.txid
+    // Another session holds the event-order lock: the first batch's append waits for it.
+    const blocker = await db.pool.connect()
+    await blocker.query('select pg_advisory_lock($1)', [EVENT_ORDER_LOCK])
+    try {
+      const first = unitOfWork.run(async (tx) => {
+        await messages.send(tx, alice, 1, 'first', 'c-first')
+        return transactionOf(tx)
+      })
+      await first
+      // The first batch is closed and waiting for the lock in its append...
+      await waitUntil(async () => {
+        const { rows } = await db.pool.query<{ waiting: number }>(
+          `select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
+        )
+        return rows[0]!.waiting === 1
+      }, 'the first batch waits for the event-order lock')
+      // ...so these, sent one after another, all join the one batch that is open meanwhile.
+      const later: string[] = []
+      for (let i = 0; i < 5; i++) {
+        later.push(
+          await unitOfWork.run(async (tx) => {
+            await messages.send(tx, alice, 1, `later ${i}`, `c-later-${i}`)
+            return transactionOf(tx)
+          }),
+        )
+      }
+      expect(new Set(later).size).toBe(1)
+      expect(later[0]).not.toBe(await first)
+    } finally {
+      await blocker.query('select pg_advisory_unlock($1)', [EVENT_ORDER_LOCK])
+      blocker.release()
+    }
+    await unitOfWork.durable()
+    expect(await texts()).toEqual(['first', ...[0, 1, 2, 3, 4].map((i) => `later ${i}`)])
+    expect((await events()).map((e) => e.id)).toEqual([...Array(12).keys()].map((i) => i + 1))
   })
 })

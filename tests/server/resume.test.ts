@@ -101,7 +101,7 @@ describe('resume', () => {
     })
     expect(liveEvent.id!).toBeGreaterThan(complete.last_id)
     expect(eventsIn(await resumed.sync(completeIndex + 1))).toEqual([liveEvent])
-  })
+  }, 90_000)
 
   it('replays a backlog of long messages (megabytes, written in chunks) whole and in order', async () => {
     server = await startHarness()
@@ -254,13 +254,14 @@ describe('resume', () => {
   }, 120_000)
 
   it('drops a paced replay whose client stopped reading, at the heartbeat', async () => {
-    const { admin, alice, since } = await awayWhileStored('Stalled', 20_000, LONG, {
+    const { admin, alice, since } = await awayWhileStored('Stalled', 10_000, LONG, {
       heartbeatIntervalMs: 300,
     })
 
     const watcher = await connect(admin)
     const mark = watcher.mark()
-    const stalled = await connect(alice, since)
+    // 20 MB of backlog: more than loopback's socket buffers hold (a few MB each way).
+    const stalled = await connect(alice, since, { timeoutMs: 30_000 })
     stalled.socket.pause()
     // Its pings wait behind the replay, unread: the heartbeat closes it and alice goes offline.
     // (Her online first on SQLite, whose presence a restart forgets; on PostgreSQL she was
@@ -274,10 +275,10 @@ describe('resume', () => {
     // Terminated by the server: the close frame, if it got out at all, sat behind the backlog.
     expect([CloseCode.HeartbeatTimeout, 1006]).toContain((await stalled.closed).code)
     // The server carries on: a client that reads gets the whole backlog.
-    const reader = await connect(alice, since)
+    const reader = await connect(alice, since, { timeoutMs: 30_000 })
     const complete = await reader.waitForFrame('replay_complete', { timeoutMs: 60_000 })
     expect(complete.replayed).toBe(reader.events().length)
-    expect(reader.events().filter((e) => e.type === 'system_notification')).toHaveLength(20_000)
+    expect(reader.events().filter((e) => e.type === 'system_notification')).toHaveLength(10_000)
   }, 120_000)
 
   it('keeps a paced replay to a client that reads slowly and answers no ping: its reading is its life', async () => {
@@ -287,7 +288,7 @@ describe('resume', () => {
     // No pongs and no frames of its own: only its reading can tell the server it is there. It
     // reads about 64 KB (32 events) per 10 ms, so the 20 MB backlog takes seconds, several
     // heartbeat rounds, and the server's ping sits behind it.
-    const slow = await alice.connect({ since, autoPong: false })
+    const slow = await alice.connect({ since, autoPong: false, timeoutMs: 30_000 })
     const throttle = setInterval(() => slow.socket.resume(), 10)
     let received = 0
     const readSome = () => {
@@ -350,15 +351,22 @@ describe('restart mid-conversation', () => {
     const during = await sendMessage(admin, conversation.id, 'three')
     const resumed = await connect(alice, aliceSince)
     const complete = await resumed.waitForFrame('replay_complete')
+    // Besides the message, the replay may hold the admin's user_offline: on PostgreSQL the
+    // presence janitor takes the users of the stopped node off it once the grace has passed,
+    // which a slow machine reaches before this resume.
+    const isMessage = (e: AnyTidingsEvent) => e.type.startsWith('message_')
     const replayed = eventsIn(resumed.frames)
-    expect(replayed.map(messageIdOf)).toEqual([during.id])
+    expect(replayed.filter(isMessage).map(messageIdOf)).toEqual([during.id])
+    expect(replayed.filter((e) => !isMessage(e)).map((e) => e.type)).toEqual(
+      replayed.filter((e) => !isMessage(e)).map(() => 'user_offline'),
+    )
     expect(replayed[0]!.id!).toBeGreaterThan(aliceSince)
-    expect(complete.replayed).toBe(1)
+    expect(complete.replayed).toBe(replayed.length)
 
     const after = await sendMessage(admin, conversation.id, 'four')
     await resumed.waitForEvent('message_received', { where: (e) => e.data.message.id === after.id })
     const all = eventsIn(await resumed.sync(0))
-    expect(all.map(messageIdOf)).toEqual([during.id, after.id])
+    expect(all.filter(isMessage).map(messageIdOf)).toEqual([during.id, after.id])
 
     const history = (
       await alice.rest.get<MessagePage>(`/conversations/${conversation.id}/messages`)

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import pg from 'pg'
-import { appendEvents, pendingEvent } from '../../server/storage/postgres/eventAppender'
+import { appendEventsAndCommit, pendingEvent } from '../../server/storage/postgres/eventAppender'
 import { SqliteDatabase } from '../../server/storage/sqlite/sqliteDatabase'
 import { SqliteEventLog } from '../../server/storage/sqlite/sqliteEventLog'
 import type { TestServer } from './serverHarness'
@@ -32,8 +32,7 @@ export async function storeNotificationsWhileDown(
           pendingEvent('system_notification', data(from + k), { kind: 'direct' }, [userId]),
         )
         await client.query('BEGIN')
-        await appendEvents(client, events, [])
-        await client.query('COMMIT')
+        await appendEventsAndCommit(client, events, [])
       }
     } finally {
       await client.end()

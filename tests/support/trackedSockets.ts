@@ -1,13 +1,17 @@
 import type { TestAccount } from './accounts'
-import type { WsTestClient } from './wsTestClient'
+import type { ConnectOptions, WsTestClient } from './wsTestClient'
 
 /** Event sockets a test file opens, closed together after each test (before its server stops). */
 export function trackedSockets() {
   const open: WsTestClient[] = []
   return {
     /** Connects `account` (resuming from `since` when given) and tracks the socket. */
-    async connect(account: TestAccount, since?: number): Promise<WsTestClient> {
-      const socket = await account.connect(since === undefined ? {} : { since })
+    async connect(
+      account: TestAccount,
+      since?: number,
+      options: Omit<ConnectOptions, 'since'> = {},
+    ): Promise<WsTestClient> {
+      const socket = await account.connect(since === undefined ? options : { ...options, since })
       open.push(socket)
       return socket
     },

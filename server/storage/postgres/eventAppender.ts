@@ -57,21 +57,40 @@ export function pendingControl(control: ControlEvent): PendingEvent {
   return pendingEvent(CONTROL_EVENT_TYPE, control, { kind: 'direct' })
 }
 
-const APPEND = `select tidings_append(
-  $1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-  $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
-  $10::bigint[], $11::text[], $12::boolean[],
-  $13::int[], $14::bigint[],
-  $15::int[], $16::bigint[], $17::bigint[], $18::boolean[]
-) as ids`
+/** The types of tidings_append's parameters, in order. */
+const APPEND_TYPES = [
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'bigint[]',
+  'bigint[]',
+  'bigint[]',
+  'bigint[]',
+  'bigint[]',
+  'text[]',
+  'boolean[]',
+  'int[]',
+  'bigint[]',
+  'int[]',
+  'bigint[]',
+  'bigint[]',
+  'boolean[]',
+] as const
 
 /**
- * Appends a batch's events and membership changes in the transaction on `client`, in one round
- * trip (tidings_append, postgres/postgresSchema): it takes the event-order lock, which is held
- * until that transaction ends, so the caller commits right after. Returns the id of each event
- * (null for a presence event that changed nothing).
+ * Appends a batch's events and membership changes in the transaction on `client` and commits it,
+ * in one round trip: tidings_append (postgres/postgresSchema) takes the cluster-wide event-order
+ * lock, which COMMIT releases. Both go in one simple-protocol query so that the lock is held for
+ * PostgreSQL's work and the commit's WAL flush only, not also for a turn of this node's event
+ * loop between the two (under load, that turn is what every other node's commit would wait for).
+ * The simple protocol takes no parameters: each array is written as a quoted array literal (see
+ * arrayLiteral). If the append fails, the
+ * COMMIT after it in the same query does not run and the transaction is left for the caller to
+ * roll back. Returns the id of each event (null for a presence event that changed nothing).
  */
-export async function appendEvents(
+export async function appendEventsAndCommit(
   client: pg.ClientBase,
   events: readonly PendingEvent[],
   spans: readonly SpanChange[],
@@ -85,32 +104,59 @@ export async function appendEvents(
       recipientUser.push(userId)
     }
   })
-  const { rows } = await client.query<{ ids: (string | number | null)[] }>({
-    name: 'tidings_append',
-    text: APPEND,
-    values: [
-      events.map((e) => e.type),
-      events.map((e) => e.createdAt),
-      events.map((e) => e.head),
-      events.map((e) => e.middle),
-      events.map((e) => e.tail),
-      events.map((e) => conversation(e.stream)),
-      events.map((e) =>
-        e.stream.kind === 'conversation' ? (e.stream.exceptUserId ?? null) : null,
-      ),
-      events.map((e) => (e.stream.kind === 'conversation' ? (e.stream.onlyUserId ?? null) : null)),
-      events.map((e) => (e.stream.kind === 'peers' ? e.stream.userId : null)),
-      events.map((e) => e.presence?.userId ?? null),
-      events.map((e) => e.presence?.nodeId ?? null),
-      events.map((e) => e.presence?.up ?? null),
-      recipientOrd,
-      recipientUser,
-      spans.map((s) => s.position),
-      spans.map((s) => s.userId),
-      spans.map((s) => s.conversationId),
-      spans.map((s) => s.joined),
-    ],
-  })
+  const values: Element[][] = [
+    events.map((e) => e.type),
+    events.map((e) => e.createdAt),
+    events.map((e) => e.head),
+    events.map((e) => e.middle),
+    events.map((e) => e.tail),
+    events.map((e) => conversation(e.stream)),
+    events.map((e) => (e.stream.kind === 'conversation' ? (e.stream.exceptUserId ?? null) : null)),
+    events.map((e) => (e.stream.kind === 'conversation' ? (e.stream.onlyUserId ?? null) : null)),
+    events.map((e) => (e.stream.kind === 'peers' ? e.stream.userId : null)),
+    events.map((e) => e.presence?.userId ?? null),
+    events.map((e) => e.presence?.nodeId ?? null),
+    events.map((e) => e.presence?.up ?? null),
+    recipientOrd,
+    recipientUser,
+    spans.map((s) => s.position),
+    spans.map((s) => s.userId),
+    spans.map((s) => s.conversationId),
+    spans.map((s) => s.joined),
+  ]
+  const args = values.map((array, i) => `${arrayLiteral(array)}::${APPEND_TYPES[i]}`)
+  const results = (await client.query(
+    `select tidings_append(${args.join(', ')}) as ids; commit`,
+  )) as unknown as pg.QueryResult<{ ids: (string | number | null)[] }>[]
   // A bigint[] comes back as strings (the int8 parser applies to scalars only).
-  return (rows[0]?.ids ?? []).map((id) => (id === null ? null : Number(id)))
+  return (results[0]?.rows[0]?.ids ?? []).map((id) => (id === null ? null : Number(id)))
+}
+
+type Element = string | number | boolean | null
+
+/**
+ * `array` as a quoted SQL string constant holding PostgreSQL's array syntax (`'{"a",NULL}'`):
+ * every element double-quoted with its backslashes and double quotes backslash-escaped (the
+ * documented form, PostgreSQL manual 8.15.6, which node-postgres also writes for an array
+ * parameter), NULL bare, booleans as t/f; then the whole quoted as a string constant.
+ */
+function arrayLiteral(array: readonly Element[]): string {
+  const elements = array.map((value) => {
+    if (value === null) return 'NULL'
+    if (typeof value === 'boolean') return value ? 't' : 'f'
+    if (typeof value === 'number') return String(value)
+    return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
+  })
+  return stringConstant(`{${elements.join(',')}}`)
+}
+
+/**
+ * `text` as a SQL string constant, as node-postgres's escapeLiteral writes it (quotes doubled;
+ * with backslashes, an E'' constant with them doubled, right whatever standard_conforming_strings
+ * says), but with native replaceAll: escapeLiteral's loop of one concatenation per character
+ * took seconds for the megabytes of a large batch.
+ */
+function stringConstant(text: string): string {
+  const quoted = text.replaceAll("'", "''")
+  return text.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`
 }

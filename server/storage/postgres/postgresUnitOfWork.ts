@@ -3,7 +3,7 @@ import type { Queryable } from '../database'
 import type { ControlEvent, EventSink } from '../eventSink'
 import type { CommitListener, CommitObserver, Tx, UnitOfWork } from '../unitOfWork'
 import {
-  appendEvents,
+  appendEventsAndCommit,
   pendingControl,
   pendingEvent,
   type PendingEvent,
@@ -11,7 +11,11 @@ import {
 } from './eventAppender'
 import { PgQueryable, type PostgresDatabase } from './postgresDatabase'
 
-/** Units per batch at most, and how long a batch takes new units at most. */
+/**
+ * Units per batch at most, and how long a batch takes new units at most when nothing else is
+ * committing (while the node's batch before it commits, it takes units until that ends: closing
+ * it sooner would not commit it sooner, commits being in order).
+ */
 const MAX_UNITS = 500
 const MAX_OPEN_MS = 20
 
@@ -25,14 +29,17 @@ export interface AppendedEvents {
 
 /**
  * Group commit on PostgreSQL. The units of a batch run one after the other in one transaction on
- * one pooled connection, each in a savepoint; the batch closes when no unit waits at the end of
- * a turn of the event loop (or after MAX_UNITS units or MAX_OPEN_MS), and a new one opens on
- * another connection for the units that come after. A closed batch appends its events in one
- * statement that takes the cluster-wide event-order lock and hands out their ids (tidings_append),
- * then commits, which releases the lock: ids are in commit order across every node, so a node
+ * one pooled connection, each in a savepoint. A batch closes when no unit waits at the end of a
+ * turn of the event loop and the batch before it has committed (or after MAX_UNITS units or
+ * MAX_OPEN_MS), and a new one opens on another connection for the units that come after: while
+ * one batch commits, the next gathers every unit that arrives meanwhile, so the busier the node,
+ * the more units share a commit, and a node holds two connections for its batches, not one per
+ * batch waiting to commit. A closed batch appends its events with the statement that takes
+ * the cluster-wide event-order lock and hands out their ids (tidings_append) and commits in the
+ * same round trip, which releases the lock: ids are in commit order across every node, so a node
  * reading the log after the last id it delivered never misses one that committed late (see
- * ../../../docs/architecture.md). The lock is held for one round trip and the commit, once per
- * batch rather than once per unit, which is what bounds the cluster's event throughput.
+ * ../../../docs/architecture.md). The lock is held for that one round trip's work in PostgreSQL,
+ * once per batch rather than once per unit, which is what bounds the cluster's event throughput.
  *
  * Delivery is not done here: every node, this one included, reads committed events from the log
  * in id order (eventTailer), so that the order of delivery is the same on every node.
@@ -54,10 +61,11 @@ export class PostgresUnitOfWork implements UnitOfWork {
 
   run<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
     let batch = this.open
-    if (!batch || batch.full) {
-      if (batch) this.close(batch)
-      batch = this.open = new Batch(this.db, this.nodeId, (b) => this.close(b), this.observer)
+    if (batch && (batch.size >= MAX_UNITS || (batch.expired && this.closing.length === 0))) {
+      this.close(batch)
+      batch = undefined
     }
+    batch ??= this.open = new Batch(this.db, this.nodeId, (b) => this.idle(b), this.observer)
     return batch.enqueue(work)
   }
 
@@ -93,6 +101,14 @@ export class PostgresUnitOfWork implements UnitOfWork {
     await pending
   }
 
+  /**
+   * No unit of the open `batch` waits: it closes now, unless a batch before it is still
+   * committing, in which case it goes on taking units until that commit ends (see close).
+   */
+  private idle(batch: Batch): void {
+    if (this.closing.length === 0 || batch.size >= MAX_UNITS) this.close(batch)
+  }
+
   /** Stops taking units into `batch` and commits it after the batches closed before it. */
   private close(batch: Batch): void {
     if (batch.closed) return
@@ -114,13 +130,24 @@ export class PostgresUnitOfWork implements UnitOfWork {
           }
           if (lastId !== null) this.delivery.committed()
           batch.settle(undefined)
+          this.closeIdleOpenBatch()
         },
         (error: unknown) => {
           this.closing.splice(this.closing.indexOf(batch), 1)
           for (const listener of batch.listeners) listener.failed(error)
           batch.settle(error)
+          this.closeIdleOpenBatch()
         },
       )
+  }
+
+  /**
+   * The batch that took units while a commit was in flight closes when that commit ends if none
+   * of its units is running, or if it is past its time (its running units end first).
+   */
+  private closeIdleOpenBatch(): void {
+    const open = this.open
+    if (this.closing.length === 0 && open && (open.idle || open.expired)) this.close(open)
   }
 }
 
@@ -160,8 +187,19 @@ class Batch {
     this.done.catch(() => undefined)
   }
 
-  get full(): boolean {
-    return this.units >= MAX_UNITS || Date.now() - this.openedAt >= MAX_OPEN_MS
+  /** Units were taken and none is waiting or running. */
+  get idle(): boolean {
+    return this.units > 0 && this.waiting === 0
+  }
+
+  /** Units taken. */
+  get size(): number {
+    return this.units
+  }
+
+  /** Open for MAX_OPEN_MS or more. */
+  get expired(): boolean {
+    return Date.now() - this.openedAt >= MAX_OPEN_MS
   }
 
   settle(error: unknown): void {
@@ -243,15 +281,16 @@ class Batch {
       const started = performance.now()
       let appendSeconds: number | undefined
       if (this.events.length > 0 || this.spans.length > 0) {
-        const ids = await appendEvents(client, this.events, this.spans)
+        const ids = await appendEventsAndCommit(client, this.events, this.spans)
         appendSeconds = (performance.now() - started) / 1000
         for (const id of ids) {
           if (id === null) continue
           lastId = id
           appended += 1
         }
+      } else {
+        await client.query('COMMIT')
       }
-      await client.query('COMMIT')
       client.release()
       this.observer?.committed(appended, (performance.now() - started) / 1000, appendSeconds)
       return lastId
