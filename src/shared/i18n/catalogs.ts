@@ -1,5 +1,5 @@
-import de from './messages/de.json'
-import en from './messages/en.json'
+import de from './messages/de.json' with { type: 'json' }
+import en from './messages/en.json' with { type: 'json' }
 import { pseudoLocalizeCatalog } from './pseudo'
 import { PSEUDO_LOCALE, type AppLocale, type TranslatedLocale } from './locales'
 
