@@ -341,8 +341,10 @@ test.describe('Tidings renderer in Chromium', () => {
     const bobSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
     await expect(bobSettings.getByTestId('timezone-readonly')).toContainText('Asia/Tokyo')
     await expect(bobSettings.getByTestId('timezone-select')).toHaveCount(0)
-    // The harness has no OS keyring (like Linux without one): the window says so.
-    await expect(bobSettings.getByTestId('insecure-storage')).toContainText('unencrypted')
+    // The harness has no OS keyring (like Linux without one): the window says the sign-in is not
+    // kept, and offers to keep it unencrypted, with a warning.
+    await expect(bobSettings.getByTestId('insecure-storage')).toContainText('sign in again')
+    await expect(bobSettings.getByTestId('unencrypted-sign-in')).not.toBeChecked()
   })
 
   test('after a server restart, messages queued on both sides arrive once each, in order', async ({

@@ -1,6 +1,4 @@
-import fs from 'node:fs'
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import path from 'node:path'
 import { LocalLeases, type Leases } from './cluster/leases'
 import type { ResolvedOptions } from './config'
 import type { ServerContext } from './context'
@@ -16,6 +14,8 @@ import { LocalTypingRelay, type TypingRelay } from './realtime/typingRelay'
 import type { Person } from '../src/shared/models'
 import { Accounts } from './services/accounts'
 import { Attachments } from './services/attachments'
+import { FairPool } from './services/fairPool'
+import { PasswordHasher } from './services/passwords'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
 import { MessageIndex } from './services/messageIndex'
@@ -26,7 +26,10 @@ import { SecretBox } from './services/secretBox'
 import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
 import type { Database } from './storage/database'
 import type { ControlEvent } from './storage/eventSink'
+import { makePrivateDir, prepareSqliteFolder } from './storage/dataFolder'
 import { EventReader } from './storage/eventReader'
+import { StorageHealth } from './storage/storageHealth'
+import { nowIso } from './clock'
 import { EventRetention, readRetentionFloor } from './storage/eventRetention'
 import { openPostgresStorage } from './storage/postgres/postgresStorage'
 import { SqliteDatabase } from './storage/sqlite/sqliteDatabase'
@@ -99,7 +102,7 @@ export async function buildServerContext(
   options: ResolvedOptions,
   log: ServerLog,
 ): Promise<ServerServices> {
-  fs.mkdirSync(options.dataDir, { recursive: true })
+  makePrivateDir(options.dataDir)
   const hub = new ConnectionHub()
   const failureOf = (what: string) => (error: unknown) => log.error({ err: error }, what)
   const reportError = failureOf('applying a control event failed')
@@ -107,6 +110,7 @@ export async function buildServerContext(
   // them: the applier reads them from here once they exist.
   const targets: Partial<ControlTargets> = { hub, reportError }
   const late: { accounts?: Accounts; feed?: LiveFeed } = {}
+  const hashingPool = new FairPool(options.scryptConcurrency, options.scryptMaxWaiting)
   const metrics = createMetrics(
     () => hub.size,
     {
@@ -114,6 +118,7 @@ export async function buildServerContext(
         late.feed ? Math.max(0, (await late.feed.committedMax()) - late.feed.watermark) : 0,
     },
     { engine: options.databaseUrl ? 'postgres' : 'sqlite' },
+    () => hashingPool.waiting,
   )
   const needs: StorageNeeds = {
     options,
@@ -132,11 +137,10 @@ export async function buildServerContext(
   const { db, unitOfWork, branding } = core
   late.feed = core.feed
 
-  const accounts = new Accounts(db, unitOfWork, options.openRegistration, {
-    N: options.scryptCost,
-    r: 8,
-    p: 1,
-  })
+  const hasher = new PasswordHasher({ N: options.scryptCost, r: 8, p: 1 }, hashingPool, () =>
+    metrics.passwordHashed(),
+  )
+  const accounts = new Accounts(db, unitOfWork, options.openRegistration, hasher)
   late.accounts = accounts
   const conversations = new Conversations(db)
   const messages = new Messages(db, conversations)
@@ -146,25 +150,41 @@ export async function buildServerContext(
   const reactions = new Reactions(conversations, messages)
   const retention = new EventRetention(db, unitOfWork)
   await retention.load()
-  const attachments = new Attachments(
-    db,
-    core.attachmentBytes,
-    conversations,
-    unitOfWork,
-    options.attachmentMaxBytes,
-  )
+  const attachments = new Attachments(db, core.attachmentBytes, conversations, unitOfWork, {
+    maxBytes: options.attachmentMaxBytes,
+    deadlines: { totalMs: options.uploadTimeoutMs, idleMs: options.bodyTimeoutMs },
+    unsentQuotaBytes: options.unsentUploadQuotaBytes,
+    storageQuotaBytes: options.userStorageQuotaBytes,
+  })
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
-  const integrations = new Integrations({
-    db,
-    unitOfWork,
-    conversations,
-    messages,
-    box: core.box,
-    leases: core.leases,
-    log,
-  })
+  const integrations = new Integrations(
+    {
+      db,
+      unitOfWork,
+      conversations,
+      messages,
+      box: core.box,
+      leases: core.leases,
+      log,
+    },
+    { allowPrivateMailHosts: options.allowPrivateMailHosts },
+  )
   Object.assign(targets, { accounts, branding, integrations })
+
+  // A settings row rewritten and committed: what /healthz tries while the storage is full.
+  const storage = new StorageHealth(async () => {
+    const now = nowIso()
+    await unitOfWork.transaction((tx) =>
+      tx.run(
+        tx.q
+          .insertInto('settings')
+          .values({ key: 'storage_probe', value: now })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: now })),
+      ),
+    )
+    await unitOfWork.durable()
+  })
 
   const ctx: ServerContext = {
     options,
@@ -187,6 +207,7 @@ export async function buildServerContext(
     typing: core.typing,
     leases: core.leases,
     metrics,
+    storage,
     nodeId: core.nodeId,
   }
   return {
@@ -201,7 +222,7 @@ export async function buildServerContext(
 /** The embedded engine: one SQLite file, one writer, every lease this node's. */
 async function openSqliteStorage(needs: StorageNeeds): Promise<StorageCore> {
   const { options, hub } = needs
-  const db = new SqliteDatabase(path.join(options.dataDir, 'tidings.db'))
+  const db = new SqliteDatabase(prepareSqliteFolder(options.dataDir, options.init))
   runSqliteMigrations(db)
   const branding = new BrandingSettings(db)
   await branding.load()

@@ -2,6 +2,7 @@ import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, be
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SECRET_KEY_REQUIRED } from './storage/postgres/postgresStorage'
+import { limitArgs, limitHelp, limitOptions } from './limitFlags'
 import { startServer } from './startServer'
 
 /**
@@ -12,6 +13,11 @@ import { startServer } from './startServer'
 const HELP = `Usage: npm run server -- [options]
   --port <n>             TCP port (default 8000, env TIDINGS_PORT; 0 picks a free port)
   --host <addr>          interface to bind (default 127.0.0.1, env TIDINGS_HOST)
+  --public-url <url>     a URL clients reach this server by (https://chat.example.com); repeat
+                         for several. Only their host names (and the loopback ones) are
+                         answered; without it a server bound to loopback answers only loopback
+                         names, one bound elsewhere any name (env TIDINGS_PUBLIC_URL, comma-
+                         separated)
   --data-dir <dir>       folder of tidings.db (default ./data, env TIDINGS_DATA_DIR)
   --database-url <url>   run as a node of a cluster on PostgreSQL 15+ instead of SQLite:
                          postgres://user:pass@host:5432/db (env TIDINGS_DATABASE_URL)
@@ -20,11 +26,21 @@ const HELP = `Usage: npm run server -- [options]
   --secret-key-file <f>  the key that seals stored mail passwords, 32 bytes base64; required
                          with --database-url, the same on every node (env TIDINGS_SECRET_KEY
                          holds the key itself)
+  --init                 start a new, empty server even though the data folder holds files of
+                         an earlier one (secret.key, attachments) beside a missing or empty
+                         tidings.db; without it such a start is refused (a lost database)
   --open-registration    anyone may register without an invite (env TIDINGS_OPEN_REGISTRATION=1)
+  --allow-private-mail-hosts
+                         let mail accounts use IMAP/SMTP servers on loopback, private or
+                         link-local addresses (an on-premises mail server); refused without it
+                         (env TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS=1)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
   --attachment-max-mb <n>  largest attachment upload in MiB (default 25, env TIDINGS_ATTACHMENT_MAX_MB)
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
   --help                 show this help
+
+Limits (see docs/security.md):
+${limitHelp()}
 
 Tuning (environment only): TIDINGS_PRESENCE_GRACE_MS (default 15000), and with --database-url
 TIDINGS_CLUSTER_POLL_MS (250), TIDINGS_CLUSTER_HEARTBEAT_MS (2000), TIDINGS_CLUSTER_LEASE_MS
@@ -44,15 +60,19 @@ try {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-url': { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
       'secret-key-file': { type: 'string' },
+      init: { type: 'boolean' },
       'trust-proxy': { type: 'string' },
       'open-registration': { type: 'boolean' },
+      'allow-private-mail-hosts': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'attachment-max-mb': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean' },
+      ...limitArgs(),
     },
   })
 } catch (error) {
@@ -95,6 +115,17 @@ const attachmentMaxMb = number(
 const logLevel = values['log-level'] ?? env.TIDINGS_LOG_LEVEL ?? 'info'
 if (!LOG_LEVELS.includes(logLevel)) usageError(`Invalid log level: ${logLevel}`)
 const host = values.host ?? env.TIDINGS_HOST ?? '127.0.0.1'
+const publicUrls =
+  values['public-url'] ??
+  (env.TIDINGS_PUBLIC_URL ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '')
+for (const url of publicUrls) {
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    usageError(`Invalid public URL: ${url} (http:// or https://)`)
+  }
+}
 const dataDir = values['data-dir'] ?? env.TIDINGS_DATA_DIR ?? './data'
 const databaseUrl = values['database-url'] ?? (env.TIDINGS_DATABASE_URL || undefined)
 if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -110,6 +141,12 @@ if (keyFile !== undefined) {
   }
 } else {
   secretKey = env.TIDINGS_SECRET_KEY || undefined
+}
+let limits
+try {
+  limits = limitOptions(values, env)
+} catch (error) {
+  usageError((error as Error).message)
 }
 const trustProxyList = values['trust-proxy'] ?? env.TIDINGS_TRUST_PROXY
 const trustProxy = trustProxyList
@@ -141,9 +178,14 @@ try {
   server = await startServer({
     port: port ?? 8000,
     host,
+    publicUrls,
     dataDir,
     ...(databaseUrl !== undefined ? { databaseUrl, secretKey, cluster } : {}),
     ...(presenceGraceMs !== undefined ? { presenceGraceMs } : {}),
+    init: values.init ?? false,
+    allowPrivateMailHosts:
+      values['allow-private-mail-hosts'] ??
+      ['1', 'true'].includes(env.TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS ?? ''),
     ...(trustProxy ? { trustProxy } : {}),
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
@@ -152,6 +194,7 @@ try {
       ? { attachmentMaxBytes: Math.floor(attachmentMaxMb * 1024 * 1024) }
       : {}),
     logLevel,
+    ...limits,
   })
 } catch (error) {
   // Start-up fails on the machine, not in the code: one line that says what to change.

@@ -17,6 +17,7 @@ import type { Reactions } from './services/reactions'
 import type { Database } from './storage/database'
 import type { EventReader } from './storage/eventReader'
 import type { EventRetention } from './storage/eventRetention'
+import type { StorageHealth } from './storage/storageHealth'
 import type { UnitOfWork } from './storage/unitOfWork'
 
 /** Everything a route plugin may use; built once by buildServerContext. */
@@ -45,6 +46,8 @@ export interface ServerContext {
   /** Which one-owner jobs this node runs. */
   leases: Leases
   metrics: ServerMetrics
+  /** Whether writes fail for lack of space (/healthz, the storage_full answers). */
+  storage: StorageHealth
   /** This node's id in a cluster; undefined on one node (SQLite). */
   nodeId: string | undefined
 }

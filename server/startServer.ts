@@ -1,13 +1,15 @@
-import Fastify, { type FastifySchemaCompiler } from 'fastify'
-import { Ajv } from 'ajv'
+import Fastify from 'fastify'
 import websocket from '@fastify/websocket'
 import rateLimit from '@fastify/rate-limit'
-import type { TSchema, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CloseCode } from '../src/shared/closeCodes'
 import { Limits } from '../src/shared/limits'
 import { resolveOptions, type ServerOptions } from './config'
-import { installErrorHandling } from './http/errorHandling'
+import { frameworkErrors, installErrorHandling } from './http/errorHandling'
 import { HttpError } from './http/httpError'
+import { limitBodyTime, limitConnections } from './http/connectionLimits'
+import { checkHost, hostPolicy } from './http/hostCheck'
+import { validatorFor } from './http/validation'
 import { startHeartbeat } from './realtime/heartbeat'
 import { adminRoutes } from './routes/adminRoutes'
 import { authRoutes } from './routes/authRoutes'
@@ -38,31 +40,14 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/**
- * Request validation: Ajv with Fastify's own defaults, but two instances. Path, query and header
- * values are strings on the wire, so they are converted to their declared types ("12" → 12; "1.5"
- * for an integer is refused). A JSON body is not converted: a value of the wrong type is a 400, as
- * it is over the socket, where Fastify's default converted it (a text of 123 was stored as "123",
- * a title of 5 as "5"). Unknown body fields are still dropped, not refused.
- */
-const FASTIFY_AJV_DEFAULTS = {
-  useDefaults: true,
-  removeAdditional: true,
-  addUsedSchema: false,
-  allErrors: false,
-} as const
-const ajvForStrings = new Ajv({ ...FASTIFY_AJV_DEFAULTS, coerceTypes: 'array' })
-const ajvForBodies = new Ajv({ ...FASTIFY_AJV_DEFAULTS, coerceTypes: false })
-
-const validatorFor: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? ajvForBodies : ajvForStrings).compile(schema)
-
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 /** How often uploads that no message claimed within their day are removed. */
 const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
 /** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
 const SEARCH_INDEX_INTERVAL_MS = 5_000
 const LISTEN_BACKLOG = 4096
+/** How long a shutdown waits for the sends being stored to be (and acked) before closing. */
+const SENDS_DRAIN_MS = 5_000
 
 /** Builds and starts the events server; resolves once it listens and is ready. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -80,8 +65,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     },
     bodyLimit: 256 * 1024,
+    // Node's limit on receiving a whole request: a backstop behind the deadlines of bodies and
+    // uploads (http/connectionLimits), which answer in the envelope first.
+    requestTimeout: opts.headersTimeoutMs + opts.uploadTimeoutMs + 10_000,
+    // Requests that come while the server closes get the envelope (see the onRequest hook below),
+    // not Fastify's own 503 body; so do its router's 400 and 414.
+    return503OnClosing: false,
+    frameworkErrors,
     trustProxy: opts.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  limitConnections(app, opts)
+  // JSON only: Fastify's default text/plain parser would hand a route a string, which its schema
+  // then refuses with 400 where a body that is not JSON is a 415.
+  app.removeContentTypeParser('text/plain')
   const services = await buildServerContext(opts, app.log)
   const { ctx, messageIndex } = services
   const { hub, unitOfWork, presence, attachments, leases, integrations } = ctx
@@ -109,7 +105,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   app.addHook('onSend', async () => {
     await unitOfWork.durable()
   })
-  installErrorHandling(app)
+  installErrorHandling(app, ctx.storage)
   await app.register(rateLimit, {
     global: false,
     ...(services.rateLimitStore ? { store: services.rateLimitStore } : {}),
@@ -126,6 +122,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // cost an entry and a 'close' closure per socket.
       clientTracking: false,
     },
+  })
+  // The first hooks of every route (after @fastify/websocket's, which marks an upgrade request
+  // so that its socket is ended once refused): a Host header this server does not answer (DNS
+  // rebinding) is refused, and so is everything once the server is closing.
+  const hosts = hostPolicy(opts.host, opts.publicUrls)
+  if (hosts.anyHost) {
+    app.log.warn(
+      `listening on ${opts.host} without --public-url: requests for any host name are answered; name the URLs clients use to refuse the others (DNS rebinding)`,
+    )
+  }
+  app.addHook('onRequest', checkHost(hosts))
+  limitBodyTime(app, opts.bodyTimeoutMs)
+  // Set as soon as close() begins: what arrives after it is answered 503 in the envelope (and the
+  // connection closed), before any route touches services that are stopping.
+  let closing: Promise<void> | undefined
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new HttpError(503, 'shutting_down', 'The server is shutting down; try again shortly.')
   })
   for (const plugin of [
     healthRoutes,
@@ -159,10 +174,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = typeof address === 'object' && address ? address.port : opts.port
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host
 
-  let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
       stopHeartbeat()
+      // Sockets take no more frames; the sends already being stored are, and their batch is
+      // committed (which sends their acks) before the close frames: a client is never told
+      // "going away" after a send was stored without its ack.
+      await hub.stopTaking(SENDS_DRAIN_MS)
+      await unitOfWork.flush()
       await presence.stop()
       for (const connection of [...hub.connections()]) {
         connection.close(CloseCode.GoingAway, 'server shutting down')

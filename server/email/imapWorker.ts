@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow'
 import type { MailServer } from '../services/platformAccounts'
+import { resolvePublicAddress } from '../net/publicAddressGuard'
 import { headerValue, htmlToText, messageIds } from './threading'
 
 /** One mail read from the mailbox, reduced to what an import needs. */
@@ -43,40 +44,31 @@ export interface ImapWorkerOptions {
   minRetryMs?: number
   /** Longest reconnect delay. Default 5 min. */
   maxRetryMs?: number
+  /** Connect to hosts on internal addresses too (see net/publicAddressGuard). Default false. */
+  allowPrivateHosts?: boolean
 }
 
 const MAX_TEXT_BYTES = 512 * 1024
 const MAX_RAW_BYTES = 256 * 1024
 
-/** A readable reason for an IMAP connection failure. */
+/**
+ * A reason for an IMAP connection failure, for the account's owner. Only a refused login is told
+ * apart: it takes an IMAP server that answered. Anything before that (a closed port, a host that
+ * is not found, one refused as internal, a timeout, a TLS or protocol failure) reads the same, so
+ * the state of an account tells a member nothing about which hosts and ports answer where the
+ * server is (the server log has the cause).
+ */
 export function imapFailureReason(error: unknown, server: { host: string; port: number }): string {
-  const err = error as {
-    authenticationFailed?: boolean
-    responseText?: string
-    code?: string
-    message?: string
-  }
-  const where = `${server.host}:${server.port}`
+  const err = error as { authenticationFailed?: boolean; responseText?: string }
   if (err.authenticationFailed) {
     return `The IMAP server refused the username or password${err.responseText ? ` (${err.responseText})` : ''}.`
   }
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return `Cannot reach the IMAP server ${where}: connection refused.`
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `Cannot find the IMAP server ${server.host}.`
-    case 'ETIMEDOUT':
-    case 'ETIMEOUT':
-    case 'CONNECT_TIMEOUT':
-    case 'GREETING_TIMEOUT':
-      return `The IMAP server ${where} did not answer in time.`
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return `The IMAP server ${where} closed the connection.`
-    default:
-      return `Connecting to the IMAP server ${where} failed: ${err.responseText ?? err.message ?? String(error)}`
-  }
+  return unreachable('IMAP', server)
+}
+
+/** The one reason for every failure to reach a mail server (see imapFailureReason). */
+export function unreachable(kind: 'IMAP' | 'SMTP', server: { host: string; port: number }): string {
+  return `Cannot connect to the ${kind} server ${server.host}:${server.port}: check its name, port and security setting.`
 }
 
 async function readStream(stream: Readable, limit: number): Promise<string> {
@@ -132,6 +124,7 @@ export class ImapWorker {
   private readonly pollIntervalMs: number
   private readonly minRetryMs: number
   private readonly maxRetryMs: number
+  private readonly allowPrivateHosts: boolean
 
   constructor(
     private readonly server: MailServer,
@@ -141,6 +134,7 @@ export class ImapWorker {
     this.pollIntervalMs = options.pollIntervalMs ?? 60_000
     this.minRetryMs = options.minRetryMs ?? 2_000
     this.maxRetryMs = options.maxRetryMs ?? 5 * 60_000
+    this.allowPrivateHosts = options.allowPrivateHosts ?? false
     this.retryMs = this.minRetryMs
   }
 
@@ -212,8 +206,22 @@ export class ImapWorker {
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = null
     const { server } = this
+    let address: string
+    try {
+      address = await resolvePublicAddress(server.host, {
+        allowNonPublic: this.allowPrivateHosts,
+        hint: 'see --allow-private-mail-hosts',
+      })
+    } catch (error) {
+      this.hooks.onError('IMAP host refused or not found', error)
+      this.fail(imapFailureReason(error, server))
+      return
+    }
+    if (this.stopped) return
     const client = new ImapFlow({
-      host: server.host,
+      // The address checked above, not the name again; the name for TLS (SNI and certificate).
+      host: address,
+      servername: server.host,
       port: server.port,
       secure: server.secure,
       auth: { user: server.username, pass: server.password },
@@ -242,6 +250,7 @@ export class ImapWorker {
       }
     } catch (error) {
       client.close()
+      this.hooks.onError('IMAP connection failed', error)
       this.fail(imapFailureReason(error, server))
       return
     } finally {

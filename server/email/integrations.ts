@@ -37,6 +37,8 @@ export interface IntegrationLog {
 
 export interface IntegrationsOptions {
   imap?: ImapWorkerOptions
+  /** Let accounts' mail servers be on internal addresses (see net/publicAddressGuard). Default false. */
+  allowPrivateMailHosts?: boolean
   /**
    * How long a retry asked of a node that does not run the account's mail waits for the node
    * that does to finish the attempt. Default 60 s.
@@ -272,7 +274,7 @@ export class Integrations {
           onError: (message, error) =>
             this.log.warn({ account_id: accountId, err: errorSummary(error) }, message),
         },
-        this.options.imap,
+        { ...this.options.imap, allowPrivateHosts: this.options.allowPrivateMailHosts ?? false },
       )
       this.workers.set(accountId, worker)
       worker.start()
@@ -478,21 +480,30 @@ export class Integrations {
     } else if (to.length === 0) {
       result = { ok: false, reason: 'The conversation has no email recipients.' }
     } else {
-      result = await sendMail(smtp, {
-        from: { name: account.display_name, address: account.address },
-        to,
-        subject: row.subject ?? '(no subject)',
-        text: message.text,
-        messageId: row.external_id,
-        inReplyTo: row.in_reply_to,
-        references: messageIds(row.references_header),
-      })
+      result = await sendMail(
+        smtp,
+        {
+          from: { name: account.display_name, address: account.address },
+          to,
+          subject: row.subject ?? '(no subject)',
+          text: message.text,
+          messageId: row.external_id,
+          inReplyTo: row.in_reply_to,
+          references: messageIds(row.references_header),
+        },
+        this.options.allowPrivateMailHosts ?? false,
+      )
     }
     // Shutting down: the row stays 'sending' and the next owner marks it for a retry.
     if (this.stopped) return
     if (!result.ok) {
       this.log.warn(
-        { account_id: account.id, message_id: messageId, reason: result.reason },
+        {
+          account_id: account.id,
+          message_id: messageId,
+          reason: result.reason,
+          ...(result.cause ? { err: errorSummary(result.cause) } : {}),
+        },
         'email delivery failed',
       )
     }

@@ -1,5 +1,7 @@
 import nodemailer from 'nodemailer'
 import type { MailServer } from '../services/platformAccounts'
+import { unreachable } from './imapWorker'
+import { resolvePublicAddress } from '../net/publicAddressGuard'
 
 /** One mail to send over SMTP. */
 export interface OutgoingMail {
@@ -13,7 +15,9 @@ export interface OutgoingMail {
 }
 
 export type SendResult =
-  { ok: true; accepted: string[]; response: string } | { ok: false; reason: string }
+  | { ok: true; accepted: string[]; response: string }
+  /** `reason` is for the account's owner; `cause`, when there is one, for the server log. */
+  | { ok: false; reason: string; cause?: unknown }
 
 /** Timeouts short enough that a dead server fails an attempt instead of hanging it. */
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 }
@@ -23,9 +27,24 @@ const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTim
  * failure carries a reason meant for the user (never the password: nodemailer's logger is off and
  * only the server's response is quoted).
  */
-export async function sendMail(server: MailServer, mail: OutgoingMail): Promise<SendResult> {
+export async function sendMail(
+  server: MailServer,
+  mail: OutgoingMail,
+  allowPrivateHosts = false,
+): Promise<SendResult> {
+  let address: string
+  try {
+    address = await resolvePublicAddress(server.host, {
+      allowNonPublic: allowPrivateHosts,
+      hint: 'see --allow-private-mail-hosts',
+    })
+  } catch (error) {
+    return { ok: false, reason: unreachable('SMTP', server), cause: error }
+  }
   const transport = nodemailer.createTransport({
-    host: server.host,
+    // The address checked, not the name again; the name for TLS (SNI and certificate).
+    host: address,
+    servername: server.host,
     port: server.port,
     secure: server.secure,
     auth: { user: server.username, pass: server.password },
@@ -51,41 +70,27 @@ export async function sendMail(server: MailServer, mail: OutgoingMail): Promise<
     }
     return { ok: true, accepted, response: String(info.response ?? '') }
   } catch (error) {
-    return { ok: false, reason: smtpFailureReason(error, server) }
+    return { ok: false, reason: smtpFailureReason(error, server), cause: error }
   } finally {
     transport.close()
   }
 }
 
-/** A readable reason for an SMTP failure. */
+/**
+ * A reason for an SMTP failure, for the account's owner. What takes an SMTP server that answered
+ * (a refused login, refused recipients or message) is told apart; anything before that reads the
+ * same whatever happened (see imapFailureReason).
+ */
 export function smtpFailureReason(error: unknown, server: { host: string; port: number }): string {
-  const err = error as { code?: string; responseCode?: number; response?: string; message?: string }
-  const where = `${server.host}:${server.port}`
-  // nodemailer wraps socket errors (ESOCKET/ECONNECTION); the system code is in the message.
-  const system = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)\b/.exec(
-    err.message ?? '',
-  )?.[1]
-  switch (system ?? err.code) {
-    case 'ECONNRESET':
-      return `The SMTP server ${where} closed the connection.`
+  const err = error as { code?: string; response?: string; message?: string }
+  switch (err.code) {
     case 'EAUTH':
       return `The SMTP server refused the username or password${err.response ? ` (${err.response})` : ''}.`
-    case 'ECONNREFUSED':
-      return `Cannot reach the SMTP server ${where}: connection refused.`
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EDNS':
-      return `Cannot find the SMTP server ${server.host}.`
-    case 'ETIMEDOUT':
-      return `The SMTP server ${where} did not answer in time.`
-    case 'ESOCKET':
-    case 'ECONNECTION':
-      return `The connection to the SMTP server ${where} failed: ${err.message ?? 'socket error'}.`
     case 'EENVELOPE':
       return `The SMTP server rejected the recipients: ${err.response ?? err.message ?? ''}`.trim()
     case 'EMESSAGE':
       return `The SMTP server rejected the message: ${err.response ?? err.message ?? ''}`.trim()
     default:
-      return `Sending failed: ${err.response ?? err.message ?? String(error)}`
+      return unreachable('SMTP', server)
   }
 }

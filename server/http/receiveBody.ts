@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import type { Readable } from 'node:stream'
+import { requestTimeout } from './connectionLimits'
 import { HttpError } from './httpError'
 
 /** What a received body was: its length and hex SHA-256. */
@@ -13,39 +14,56 @@ export const payloadTooLarge = (maxBytes: number) =>
   new HttpError(413, 'payload_too_large', `The file is larger than the limit of ${size(maxBytes)}.`)
 
 /** "25 MiB (26214400 bytes)" for whole mebibytes, else the bytes alone. */
-function size(bytes: number): string {
+export function size(bytes: number): string {
   const mib = bytes / (1024 * 1024)
   return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`
 }
 
+/** How long a body may take: in all, and between two chunks. */
+export interface BodyDeadlines {
+  totalMs: number
+  idleMs: number
+}
+
 /**
  * Streams a request body into `target` (a new file), hashing it on the way, and refuses it with
- * 413 as soon as it passes `maxBytes`. The request itself is never destroyed: past the limit its
+ * 413 as soon as it passes `maxBytes` (`tooLarge()` says why). The request itself is never destroyed: past the limit its
  * remaining bytes are read and dropped, so the 413 reaches the client and its connection stays
- * usable. On any failure the partial file is removed.
+ * usable. A body that takes longer than `deadlines.totalMs`, or sends nothing for
+ * `deadlines.idleMs`, is refused with 408 (its connection is then closed: see errorHandling). On
+ * any failure the partial file is removed.
  */
 export function receiveBody(
   source: Readable,
   target: string,
   maxBytes: number,
+  deadlines: BodyDeadlines,
+  tooLarge: () => Error = () => payloadTooLarge(maxBytes),
 ): Promise<ReceivedBody> {
   return new Promise((resolve, reject) => {
-    const file = fs.createWriteStream(target, { flags: 'wx' })
+    // Owner only, as every file of the data folder (see storage/dataFolder).
+    const file = fs.createWriteStream(target, { flags: 'wx', mode: 0o600 })
     const hash = createHash('sha256')
     let size = 0
     let settled = false
     const fail = (error: unknown) => {
       if (settled) return
       settled = true
+      clearTimeout(total)
+      clearTimeout(idle)
       source.resume()
       file.destroy()
       fs.rm(target, { force: true }, () => reject(error))
     }
+    const tooSlow = () => fail(requestTimeout('file'))
+    const total = setTimeout(tooSlow, deadlines.totalMs)
+    const idle = setTimeout(tooSlow, deadlines.idleMs)
     source.on('data', (chunk: Buffer) => {
       if (settled) return
+      idle.refresh()
       size += chunk.length
       if (size > maxBytes) {
-        fail(payloadTooLarge(maxBytes))
+        fail(tooLarge())
         return
       }
       hash.update(chunk)
@@ -56,6 +74,8 @@ export function receiveBody(
     })
     source.once('end', () => {
       if (settled) return
+      clearTimeout(total)
+      clearTimeout(idle)
       file.end(() => {
         if (settled) return
         settled = true

@@ -10,6 +10,8 @@ export interface ServerMetrics {
   /** A resume read what a client missed (`events`), or told it to resync (`reason`). */
   replayed(events: number): void
   resynced(reason: string): void
+  /** A password hash (scrypt) was computed: a registration, a login or a password change. */
+  passwordHashed(): void
 }
 
 /** The labels of the delivery lag, read when scraped. */
@@ -28,6 +30,7 @@ export function createMetrics(
   connections: () => number,
   lag: DeliveryLag,
   labels: Record<string, string>,
+  hashesWaiting: () => number = () => 0,
 ): ServerMetrics {
   const registry = new Registry()
   registry.setDefaultLabels(labels)
@@ -86,6 +89,19 @@ export function createMetrics(
     help: 'Events sent by replays.',
     registers: [registry],
   })
+  const hashes = new Counter({
+    name: 'tidings_password_hashes_total',
+    help: 'Password hashes (scrypt) computed: registrations, logins, password changes.',
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'tidings_password_hashes_waiting',
+    help: 'Password hashes waiting for a turn in the hashing pool.',
+    registers: [registry],
+    collect() {
+      this.set(hashesWaiting())
+    },
+  })
   const resyncs = new Counter({
     name: 'tidings_resyncs_total',
     help: 'Resumes answered with resync_required, by reason.',
@@ -109,6 +125,9 @@ export function createMetrics(
     },
     resynced(reason) {
       resyncs.inc({ reason })
+    },
+    passwordHashed() {
+      hashes.inc()
     },
   }
 }

@@ -76,6 +76,12 @@ export class ClientConnection {
    * bring back, reach the connection from then on, even while its replay is still being written.
    */
   greeted = true
+  /**
+   * Cleared when the server begins shutting down: frames that arrive from then on are dropped
+   * unread (a send among them is neither stored nor acked; the client sends it again once
+   * reconnected), so that nothing is stored whose ack could only follow the close.
+   */
+  taking = true
   private filter: ReadonlySet<EventType> | null = null
   /** The frame handled last, when it was still running: the next one waits for it. */
   private handling: Promise<void> | undefined
@@ -216,6 +222,7 @@ export class ClientConnection {
 
   /** Parses, rate-limits and validates one client frame; errors are answered, never thrown. */
   receive(data: RawData, isBinary: boolean): void {
+    if (!this.taking) return
     this.alive = true
     if (!this.takeToken()) {
       this.reject('rate_limited', `Too many frames: at most ${Limits.framesPerSecond} per second.`)

@@ -10,6 +10,8 @@ export class ConnectionHub {
   private readonly byUser = new Map<number, ClientConnection | Set<ClientConnection>>()
   /** Open connections, kept as they come and go (the heartbeat reads it every tick). */
   private count = 0
+  /** Sends over sockets being stored now (see storing); a shutdown waits for them. */
+  private readonly sends = new Set<Promise<unknown>>()
 
   /** Registers a connection; true when it is the user's first. */
   add(connection: ClientConnection): boolean {
@@ -46,6 +48,12 @@ export class ConnectionHub {
       this.byUser.set(connection.userId, last!)
     }
     return false
+  }
+
+  /** The user's open connections on this node. */
+  countOf(userId: number): number {
+    const held = this.byUser.get(userId)
+    return held === undefined ? 0 : held instanceof Set ? held.size : 1
   }
 
   isConnected(userId: number): boolean {
@@ -92,6 +100,32 @@ export class ConnectionHub {
         sendCorked(held, event, frame, corked)
       }
     }
+  }
+
+  /** Tracks a socket's send while it is being stored, for `stopTaking`. */
+  storing<T>(work: Promise<T>): Promise<T> {
+    this.sends.add(work)
+    void work.then(
+      () => this.sends.delete(work),
+      () => this.sends.delete(work),
+    )
+    return work
+  }
+
+  /**
+   * The first step of a shutdown: every connection stops taking frames, and this resolves once
+   * the sends already being stored have been (their acks then go out with their batch's commit,
+   * before the connections are closed), or after `maxWaitMs`.
+   */
+  async stopTaking(maxWaitMs: number): Promise<void> {
+    for (const connection of this.connections()) connection.taking = false
+    if (this.sends.size === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.allSettled([...this.sends]),
+      new Promise((resolve) => (timer = setTimeout(resolve, maxWaitMs))),
+    ])
+    clearTimeout(timer)
   }
 
   *connections(): IterableIterator<ClientConnection> {

@@ -25,17 +25,22 @@ export async function sendOverSocket(
     connection.close(CloseCode.Unauthorized, 'account no longer exists')
     return
   }
+  // The server began shutting down while this frame waited: not stored, so not owed an ack (the
+  // client sends it again once reconnected). Past this point it is, and the shutdown waits for it.
+  if (!connection.taking) return
   let result
   try {
-    result = await ctx.unitOfWork.run((tx) =>
-      ctx.messages.send(
-        tx,
-        sender,
-        frame.conversation_id,
-        frame.text,
-        clientId,
-        frame.reply_to_id,
-        frame.attachment_ids,
+    result = await ctx.hub.storing(
+      ctx.unitOfWork.run((tx) =>
+        ctx.messages.send(
+          tx,
+          sender,
+          frame.conversation_id,
+          frame.text,
+          clientId,
+          frame.reply_to_id,
+          frame.attachment_ids,
+        ),
       ),
     )
   } catch (error) {
@@ -45,7 +50,7 @@ export async function sendOverSocket(
       connection.refuse(toErrorCode(error.code), error.message, clientId)
     } else {
       reportError(error, 'send_message failed')
-      connection.sendFrame(notStored(clientId))
+      connection.sendFrame(notStored(ctx, clientId, error))
     }
     return
   }
@@ -56,7 +61,7 @@ export async function sendOverSocket(
       connection.sendFrame({ type: 'message_ack', client_id: clientId, created, message }),
     failed: (error) => {
       reportError(error, 'send_message commit failed')
-      connection.sendFrame(notStored(clientId))
+      connection.sendFrame(notStored(ctx, clientId, error))
     },
   })
 }
@@ -64,13 +69,22 @@ export async function sendOverSocket(
 /** Where unexpected failures go (the server's logger). */
 export type ErrorReporter = (error: unknown, message: string) => void
 
-function notStored(clientId: string): ErrorFrame {
-  return {
-    type: 'error',
-    code: 'internal_error',
-    message: 'The message could not be stored; send it again.',
-    client_id: clientId,
-  }
+/** Nothing was stored: the storage is full (storage_full), or something else failed. */
+function notStored(ctx: ServerContext, clientId: string, error: unknown): ErrorFrame {
+  return ctx.storage.observe(error)
+    ? {
+        type: 'error',
+        code: 'storage_full',
+        message:
+          "The server's storage is full, so the message was not stored; send it again later.",
+        client_id: clientId,
+      }
+    : {
+        type: 'error',
+        code: 'internal_error',
+        message: 'The message could not be stored; send it again.',
+        client_id: clientId,
+      }
 }
 
 const SEND_ERRORS: ReadonlySet<string> = new Set([

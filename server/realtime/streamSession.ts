@@ -89,6 +89,14 @@ export function openStream(
   )
   connection.live = false
   connection.greeted = false
+  // One connection too many for this user: refused before it is registered or greeted.
+  if (ctx.hub.countOf(caller.user.id) >= ctx.options.maxSocketsPerUser) {
+    connection.close(
+      CloseCode.TooManyConnections,
+      `at most ${ctx.options.maxSocketsPerUser} connections per user`,
+    )
+    return
+  }
   // Registered before anything else, so that the heartbeat, a shutdown and a revocation reach it.
   const announced = ctx.hub.add(connection) ? ctx.presence.connected(caller.user.id) : undefined
   // From here on the connection is owed every event delivered: those that skip it while it is

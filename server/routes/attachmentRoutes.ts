@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AttachmentUploadQuery } from '../../src/shared/api'
@@ -22,8 +23,16 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
 
   // The body is the file, of any type: not parsed (nor held to the JSON body limit) but streamed
   // to disk by the handler, which reads request.raw. Only this plugin's routes see this parser.
+  // Its Content-Type is the file's, taken aside before Fastify reads it: Fastify refuses a header
+  // it cannot parse with 415, where an upload stores it as application/octet-stream.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
+  const uploadTypes = new WeakMap<IncomingMessage, string | undefined>()
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST') return
+    uploadTypes.set(request.raw, request.raw.headers['content-type'])
+    delete request.raw.headers['content-type']
+  })
 
   // A download's streamed body can reach its client whole a moment before the response finishes
   // here; a server close begun in between finds the connection busy, leaves it open, and then
@@ -41,7 +50,11 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
 
   app.post(
     '/conversations/:id/attachments',
-    { schema: { params: ConversationParams, querystring: AttachmentUploadQuery } },
+    {
+      schema: { params: ConversationParams, querystring: AttachmentUploadQuery },
+      // Read by the handler, under the upload's own deadlines (see Attachments.upload).
+      config: { streamedBody: true },
+    },
     async (request, reply) => {
       const { user } = callerOf(request)
       const hasBody =
@@ -51,7 +64,7 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }>
         user.id,
         request.params.id,
         request.query.name,
-        request.headers['content-type'],
+        uploadTypes.get(request.raw),
         hasBody ? request.raw : undefined,
       )
       return reply.code(201).send(ok({ attachment }))

@@ -21,6 +21,11 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
   const owner = streamOwner(ctx, app.log)
   // The response object @fastify/websocket made for each upgrade request (see the handler).
   const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>()
+  // Upgrades between their arrival and their socket (or refusal): each checks a token, a query
+  // of the database on a cache miss. A reconnect storm on a slow database, or a flood of made-up
+  // tokens, would pile them up: past maxPendingUpgrades the next is answered 503 at once.
+  let pendingUpgrades = 0
+  const upgradeDone = new WeakMap<IncomingMessage, () => void>()
 
   app.get('/events/', { onRequest: authenticate(ctx) }, async () =>
     ok({
@@ -36,6 +41,30 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
     {
       websocket: true,
       schema: { querystring: StreamQuery },
+      onRequest: async (request, reply) => {
+        if (request.headers.upgrade?.toLowerCase() !== 'websocket') return
+        if (pendingUpgrades >= ctx.options.maxPendingUpgrades) {
+          reply.header('retry-after', '1')
+          throw new HttpError(
+            503,
+            'server_busy',
+            'Too many connections are being opened at once; try again in a moment.',
+          )
+        }
+        pendingUpgrades += 1
+        let pending = true
+        const done = () => {
+          if (!pending) return
+          pending = false
+          pendingUpgrades -= 1
+        }
+        upgradeDone.set(request.raw, done)
+        request.raw.socket.once('close', done)
+      },
+      // Refused (401, 400): no longer pending.
+      onResponse: async (request) => {
+        upgradeDone.get(request.raw)?.()
+      },
       // Runs before the upgrade: a bad or missing token is refused with HTTP 401, never a socket.
       preHandler: async (request, reply) => {
         const caller = await ctx.accounts.authenticate(request.query.token)
@@ -60,6 +89,12 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
       // holds the Fastify request and reply; both would keep the request, its headers, logger and
       // response alive for as long as the connection (kilobytes of heap per idle socket). The
       // connection installs its own 'error' listener (terminate) in openStream.
+      const done = upgradeDone.get(request.raw)
+      if (done) {
+        done()
+        transport.off('close', done)
+        upgradeDone.delete(request.raw)
+      }
       const response = upgradeResponses.get(request.raw)
       upgradeResponses.delete(request.raw)
       if (response?.socket === transport) response.detachSocket(transport)

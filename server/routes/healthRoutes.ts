@@ -6,7 +6,8 @@ import { ok } from '../http/httpError'
  * Liveness, readiness and metrics: /healthz answers 200 while the database answers, with this
  * node's delivery lag (events committed in the cluster that it has not delivered yet: a node
  * whose lag keeps growing has lost its way to the database's notifications, or its CPU), and 503
- * otherwise, so a load balancer sends no one to it. /metrics is the Prometheus text format.
+ * otherwise (`database_unavailable`), or while writes fail for lack of space (`storage_full`,
+ * until a probe write succeeds again), so a load balancer sends no one to it. /metrics is the Prometheus text format.
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
@@ -14,13 +15,24 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
 ) => {
   app.get('/healthz', async (_request, reply) => {
     let committed: number
+    let full: boolean
     try {
       await ctx.db.ping()
       committed = await ctx.feed.committedMax()
+      full = await ctx.storage.full()
     } catch {
       return reply.code(503).send({
         status: 'error',
         error: { code: 'database_unavailable', message: 'The database cannot be reached.' },
+      })
+    }
+    if (full) {
+      return reply.code(503).send({
+        status: 'error',
+        error: {
+          code: 'storage_full',
+          message: 'Writes fail: the storage is full. Reads still work.',
+        },
       })
     }
     return ok({

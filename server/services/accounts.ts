@@ -12,7 +12,7 @@ import {
 } from '../http/httpError'
 import type { Database, Queryable } from '../storage/database'
 import type { Tx, UnitOfWork } from '../storage/unitOfWork'
-import { DEFAULT_SCRYPT, hashPassword, verifyPassword, type ScryptParams } from './passwords'
+import type { PasswordHasher } from './passwords'
 import { SessionCache } from './sessionCache'
 import { hashSecret, newToken } from './tokens'
 
@@ -51,7 +51,7 @@ export class Accounts {
     private readonly db: Database,
     private readonly unitOfWork: UnitOfWork,
     private readonly openRegistration: boolean,
-    private readonly scrypt: ScryptParams = DEFAULT_SCRYPT,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async userCount(db: Queryable = this.db): Promise<number> {
@@ -88,16 +88,26 @@ export class Accounts {
     return (await db.all(db.q.selectFrom('users').select('id'))).map((row) => row.id)
   }
 
-  async register(body: RegisterBody): Promise<AuthResult> {
+  /**
+   * Registers an account. `address` is the client's: whose turn it is in the hashing pool. A
+   * registration that cannot succeed (no invite or one that is not usable, a taken username) is
+   * refused before the password is hashed, so refusals cost no scrypt.
+   */
+  async register(body: RegisterBody, address: string): Promise<AuthResult> {
+    if ((await this.userCount()) > 0 && !this.openRegistration) {
+      if (!body.invite_code) throw noInvite()
+      if (!(await this.inviteUsable(body.invite_code))) throw badInvite()
+    }
+    if (await this.usernameTaken(body.username)) throw usernameTaken()
     // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await hashPassword(body.password, this.scrypt)
+    const passwordHash = await this.hasher.hash(body.password, address)
+    // The checks above are repeated where they decide: two registrations may race for the first
+    // account, an invite or a name.
     return this.unitOfWork.run(async (tx) => {
       const first = (await this.userCount(tx)) === 0
       const now = nowIso()
       if (!first && !this.openRegistration) {
-        if (!body.invite_code) {
-          throw forbidden('Registration needs an invite code from an administrator.')
-        }
+        if (!body.invite_code) throw noInvite()
         const consumed = await tx.run(
           tx.q
             .updateTable('invites')
@@ -106,9 +116,7 @@ export class Accounts {
             .where('used_at', 'is', null)
             .where('expires_at', '>', now),
         )
-        if (consumed !== 1) {
-          throw forbidden('The invite code is invalid, expired or already used.')
-        }
+        if (consumed !== 1) throw badInvite()
       }
       // The unique username decides between two registrations of one name, on any node.
       const inserted = await tx.first(
@@ -124,7 +132,7 @@ export class Accounts {
           .onConflict((oc) => oc.doNothing())
           .returning(['id', 'username', 'display_name', 'role']),
       )
-      if (!inserted) throw new HttpError(409, 'username_taken', 'That username is taken.')
+      if (!inserted) throw usernameTaken()
       if (!first && !this.openRegistration && body.invite_code) {
         await tx.run(
           tx.q
@@ -137,15 +145,21 @@ export class Accounts {
     })
   }
 
-  async login(username: string, password: string): Promise<AuthResult> {
+  /**
+   * Signs in. An unknown username costs the same scrypt as a known one (a hash made once at the
+   * first login stands in), so timing tells nothing; both run in the hashing pool, under the
+   * client's `address`.
+   */
+  async login(username: string, password: string, address: string): Promise<AuthResult> {
     const row = await this.db.first(
       this.db.q
         .selectFrom('users')
         .select(['id', 'username', 'display_name', 'role', 'password_hash'])
         .where('username', '=', username),
     )
-    this.dummyHash ??= hashPassword('not a real password', this.scrypt)
-    const valid = await verifyPassword(password, row?.password_hash ?? (await this.dummyHash))
+    this.dummyHash ??= this.hasher.hashNow('not a real password')
+    const stored = row?.password_hash ?? (await this.dummyHash)
+    const valid = await this.hasher.verify(password, stored, address)
     if (!row || !valid) throw unauthorized('Wrong username or password.')
     const { password_hash: _hash, ...user } = row
     const token = await this.unitOfWork.transaction((tx) => issueToken(tx, user.id))
@@ -179,13 +193,14 @@ export class Accounts {
       this.db.q.selectFrom('users').select('password_hash').where('id', '=', caller.user.id),
     )
     if (!row) throw unauthorized()
-    if (!(await verifyPassword(currentPassword, row.password_hash))) throw wrongPassword()
+    const key = `user:${caller.user.id}`
+    if (!(await this.hasher.verify(currentPassword, row.password_hash, key))) throw wrongPassword()
     // scrypt normalizes to NFKC, so only that comparison tells whether the hash would be the same.
     if (currentPassword.normalize('NFKC') === newPassword.normalize('NFKC')) {
       throw badRequest('The new password must differ from the current one.')
     }
     // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await hashPassword(newPassword, this.scrypt)
+    const passwordHash = await this.hasher.hash(newPassword, key)
     return this.unitOfWork.run(async (tx) => {
       // Both awaits above let other requests run: another device may have revoked this token
       // or changed the password meanwhile, and neither may be undone by this older request.
@@ -258,6 +273,26 @@ export class Accounts {
     return { code, expires_at: expiresAt }
   }
 
+  /** True when `code` is an invite that is neither used nor expired (nothing is consumed). */
+  private async inviteUsable(code: string): Promise<boolean> {
+    const row = await this.db.first(
+      this.db.q
+        .selectFrom('invites')
+        .select('code_hash')
+        .where('code_hash', '=', hashSecret(code))
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', nowIso()),
+    )
+    return row !== undefined
+  }
+
+  private async usernameTaken(username: string): Promise<boolean> {
+    const row = await this.db.first(
+      this.db.q.selectFrom('users').select('id').where('username', '=', username),
+    )
+    return row !== undefined
+  }
+
   /** Renames the user; every node forgets its cached copy. */
   async updateDisplayName(tx: Tx, userId: number, displayName: string): Promise<User> {
     const trimmed = displayName.trim()
@@ -308,6 +343,12 @@ export class Accounts {
     return revoked
   }
 }
+
+/** A registration without an invite where one is needed (counted as a failed invite attempt). */
+export const noInvite = () => forbidden('Registration needs an invite code from an administrator.')
+/** An invite that is unknown, expired or used (counted as a failed invite attempt). */
+export const badInvite = () => forbidden('The invite code is invalid, expired or already used.')
+const usernameTaken = () => new HttpError(409, 'username_taken', 'That username is taken.')
 
 async function tokenExists(db: Queryable, tokenHash: string): Promise<boolean> {
   const row = await db.first(

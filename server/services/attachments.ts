@@ -4,10 +4,10 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Attachment } from '../../src/shared/models'
 import { nowIso } from '../clock'
-import { badRequest, notFound } from '../http/httpError'
-import { receiveBody } from '../http/receiveBody'
+import { HttpError, badRequest, notFound } from '../http/httpError'
+import { receiveBody, size as sizeText, type BodyDeadlines } from '../http/receiveBody'
 import { TEMP_PREFIX, type AttachmentBytes } from '../storage/attachmentBytes'
-import type { Database } from '../storage/database'
+import type { Database, Queryable } from '../storage/database'
 import type { UnitOfWork } from '../storage/unitOfWork'
 import type { Conversations } from './conversations'
 
@@ -24,14 +24,38 @@ export interface StoredAttachment extends Attachment {
  * SQLite, the database on PostgreSQL). A send links uploads to its message (attachmentRows); a
  * deletion of the message, or 24 hours without one, removes them.
  */
+/** What an upload may be: its size, how long it may take to arrive, and the user's quotas. */
+export interface UploadLimits {
+  /** Largest file, in bytes. */
+  maxBytes: number
+  deadlines: BodyDeadlines
+  /** Bytes of a user's uploads that no message carries yet, at most. */
+  unsentQuotaBytes: number
+  /** Bytes of every file a user uploaded (sent or not), at most; 0 for no limit. */
+  storageQuotaBytes: number
+}
+
+/** 413 quota_exceeded: the user may not store this much more. */
+const quotaExceeded = (message: string) => new HttpError(413, 'quota_exceeded', message)
+
+/** How much more a user may upload now, and which quota says so. */
+interface Room {
+  bytes: number
+  refusal: () => HttpError
+}
+
 export class Attachments {
+  private readonly maxBytes: number
+
   constructor(
     private readonly db: Database,
     private readonly bytes: AttachmentBytes,
     private readonly conversations: Conversations,
     private readonly unitOfWork: UnitOfWork,
-    private readonly maxBytes: number,
-  ) {}
+    private readonly limits: UploadLimits,
+  ) {
+    this.maxBytes = limits.maxBytes
+  }
 
   /** Start-up: the store exists and holds no half-received upload of a previous run. */
   prepare(): void {
@@ -61,8 +85,20 @@ export class Attachments {
     const safeName = cleanFileName(name)
     if (!safeName) throw badRequest('The file name is empty once path separators are removed.')
     if (!body) throw badRequest('The file is empty.')
+    // Refused before a byte is read when the user has no room left; else received up to the
+    // room (or the size limit, the smaller), and counted again where the row is stored, since
+    // uploads of the same user may run side by side.
+    const room = await this.room(this.db, userId)
+    if (room.bytes <= 0) throw room.refusal()
+    const limit = Math.min(this.maxBytes, room.bytes)
     const temp = path.join(this.bytes.tempDir, `${TEMP_PREFIX}${randomUUID()}`)
-    const { size, sha256 } = await receiveBody(body, temp, this.maxBytes)
+    const { size, sha256 } = await receiveBody(
+      body,
+      temp,
+      limit,
+      this.limits.deadlines,
+      limit < this.maxBytes ? room.refusal : undefined,
+    )
     if (size === 0) {
       fs.rmSync(temp, { force: true })
       throw badRequest('The file is empty.')
@@ -70,6 +106,13 @@ export class Attachments {
     const mime = mediaType(contentType)
     try {
       return await this.unitOfWork.transaction(async (tx) => {
+        // One upload of the user at a time past this point (PostgreSQL: the user's row locked
+        // until the commit; SQLite has one writer), so two cannot both take the last room.
+        if (tx.dialect === 'postgres') {
+          await tx.first(tx.q.selectFrom('users').select('id').where('id', '=', userId).forUpdate())
+        }
+        const now = await this.room(tx, userId)
+        if (size > now.bytes) throw now.refusal()
         const { id } = (await tx.first(
           tx.q
             .insertInto('attachments')
@@ -119,6 +162,35 @@ export class Attachments {
     const bytes = await this.bytes.open(this.db, row.id, row.size)
     if (!bytes) throw notFound('Attachment')
     return { id: row.id, name: row.name, mime: row.mime, size: row.size, bytes }
+  }
+
+  /** How many more bytes `userId` may upload, by the tighter of the two quotas. */
+  private async room(db: Queryable, userId: number): Promise<Room> {
+    const { unsentQuotaBytes, storageQuotaBytes } = this.limits
+    const sum = async (unsentOnly: boolean) => {
+      let query = db.q
+        .selectFrom('attachments')
+        .select((eb) => eb.fn.sum<number | string | null>('size').as('bytes'))
+        .where('uploader_id', '=', userId)
+      if (unsentOnly) query = query.where('message_id', 'is', null)
+      return Number((await db.first(query))?.bytes ?? 0)
+    }
+    const unsent: Room = {
+      bytes: unsentQuotaBytes - (await sum(true)),
+      refusal: () =>
+        quotaExceeded(
+          `Your uploads not sent yet would pass ${sizeText(unsentQuotaBytes)}: send them, or wait until they are removed a day after their upload.`,
+        ),
+    }
+    if (storageQuotaBytes <= 0) return unsent
+    const stored: Room = {
+      bytes: storageQuotaBytes - (await sum(false)),
+      refusal: () =>
+        quotaExceeded(
+          `Your files would pass your storage quota of ${sizeText(storageQuotaBytes)}: delete messages with files to make room.`,
+        ),
+    }
+    return stored.bytes < unsent.bytes ? stored : unsent
   }
 
   /** Removes the bytes of released rows once their removal is committed (kept if rolled back). */

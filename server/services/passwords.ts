@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import type { FairPool } from './fairPool'
 
 /** scrypt parameters: cost N (a power of two), block size r, parallelism p. */
 export interface ScryptParams {
@@ -45,4 +46,37 @@ export async function verifyPassword(password: string, stored: string): Promise<
     p: Number(p),
   })
   return actual.length === expected.length && timingSafeEqual(actual, expected)
+}
+
+/**
+ * The server's hashing: every hash and verification runs in a FairPool (a few at once, fairly
+ * between the addresses asking), with this server's parameters for new hashes. `key` is whose
+ * turn it is: the client's address for logins and registrations, the user for a password change.
+ */
+export class PasswordHasher {
+  constructor(
+    private readonly params: ScryptParams,
+    private readonly pool: FairPool,
+    /** Told of every hash computed (the metrics). */
+    private readonly computed: () => void = () => {},
+  ) {}
+
+  hash(password: string, key: string): Promise<string> {
+    return this.pool.run(key, () => {
+      this.computed()
+      return hashPassword(password, this.params)
+    })
+  }
+
+  verify(password: string, stored: string, key: string): Promise<boolean> {
+    return this.pool.run(key, () => {
+      this.computed()
+      return verifyPassword(password, stored)
+    })
+  }
+
+  /** A hash made outside the pool (once, at start): the unknown user's stand-in. */
+  hashNow(password: string): Promise<string> {
+    return hashPassword(password, this.params)
+  }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Queryable } from './database'
+import { makePrivateFileDir } from './dataFolder'
 
 /**
  * Where the bytes of uploaded files live. A received upload is first a temporary file (its hash
@@ -125,7 +126,7 @@ export class DatabaseAttachmentBytes implements AttachmentBytes {
 }
 
 function prepareTempDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true })
+  makePrivateFileDir(dir)
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith(TEMP_PREFIX)) fs.rmSync(path.join(dir, name), { force: true })
   }

@@ -437,6 +437,18 @@ export const migrations: Migration[] = [
       ...(pg ? postgresCluster() : []),
     ],
   },
+  {
+    version: 11,
+    name: 'attachments by uploader, for storage quotas',
+    up: ({ q }) => [
+      // What a user stores (a storage quota sums it at each upload): an index-only range over
+      // the user's rows. A send claims uploads without touching it (neither column changes).
+      q.schema
+        .createIndex('attachments_uploader')
+        .on('attachments')
+        .columns(['uploader_id', 'size']),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

@@ -14,7 +14,7 @@ import { DeepLinkHandler, type DeepLinkHost } from './core/deepLinks'
 import { trackTyping, type Updater } from './core/updates'
 import { readStoredPreferences } from './core/storedPreferences'
 import { systemLocalesOf } from './core/systemLocales'
-import { serverChoiceChanged } from './core/storedServerUrl'
+import { chosenServer, serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { applyThemePreference, onThemeUpdated } from './electron/appearance'
@@ -70,6 +70,15 @@ const messages = defineMessages({
     defaultMessage: 'Restart Tidings to switch servers?',
   },
   willConnect: { id: 'serverSwitch.willConnect', defaultMessage: 'Tidings will connect to {url}.' },
+  unencryptedRefused: {
+    id: 'startup.unencryptedServer.refused',
+    defaultMessage: 'Tidings did not connect to an unencrypted server',
+  },
+  unencryptedRefusedDetail: {
+    id: 'startup.unencryptedServer.detail',
+    defaultMessage:
+      '{url} is plain http://, so the network could read your password and messages. Tidings runs its built-in server instead; confirm the address in Settings to use it anyway.',
+  },
   willUseBuiltIn: {
     id: 'serverSwitch.willUseBuiltIn',
     defaultMessage: 'Tidings will use its built-in server.',
@@ -154,10 +163,6 @@ async function main(): Promise<void> {
   } catch (error) {
     console.error('Could not read the stored preferences; using the defaults', error)
   }
-  if (!fromCommandLine) serverUrl = stored.server_url
-  const preferredServerAtStart = serverUrl
-  // Before any window exists: its background and its page's first paint follow the choice.
-  applyThemePreference(stored.theme)
   // The language: the stored choice over the OS's; the core takes over once it exists.
   const systemLocales = systemLocalesOf(
     process.env,
@@ -166,6 +171,20 @@ async function main(): Promise<void> {
   )
   const startLocale = localeInfo(stored.language, systemLocales)
   let translator: Translator = translatorFor(startLocale.locale, startLocale.formatLocale)
+  if (!fromCommandLine) {
+    const choice = chosenServer(stored)
+    serverUrl = choice.url
+    if (choice.refused !== null) {
+      void dialog.showMessageBox({
+        type: 'warning',
+        message: translator.t(messages.unencryptedRefused),
+        detail: translator.t(messages.unencryptedRefusedDetail, { url: choice.refused }),
+      })
+    }
+  }
+  const preferredServerAtStart = serverUrl
+  // Before any window exists: its background and its page's first paint follow the choice.
+  applyThemePreference(stored.theme)
 
   const layout: AppLayout = {
     appPath: app.getAppPath(),
@@ -251,7 +270,7 @@ async function main(): Promise<void> {
         applyThemePreference(preferences.theme)
         if (
           !fromCommandLine &&
-          serverChoiceChanged(preferredServerAtStart, preferences.server_url)
+          serverChoiceChanged(preferredServerAtStart, chosenServer(preferences).url)
         ) {
           void offerRestartForServer(preferences.server_url)
         }

@@ -23,6 +23,11 @@ export const CloseCode = {
   SlowConsumer: 4009,
   /** The heartbeat went unanswered. Reconnect with backoff and resume. */
   HeartbeatTimeout: 4010,
+  /**
+   * The user already holds as many connections as the server allows (its maxSocketsPerUser);
+   * sent to the new one, before any frame. Reconnect with backoff: another may have closed.
+   */
+  TooManyConnections: 4029,
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]

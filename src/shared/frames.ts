@@ -96,6 +96,8 @@ export type ErrorCode =
   | 'invalid_request'
   | 'conflict'
   | 'internal_error'
+  /** The server's storage is full: nothing was stored; send it again later. */
+  | 'storage_full'
 
 export interface ErrorFrame {
   type: 'error'

@@ -42,6 +42,16 @@ export interface Preferences {
   language: LanguagePreference
   /** A remote server to use; null runs the bundled server. */
   server_url: string | null
+  /**
+   * The plain-http remote server the user confirmed using despite the lack of encryption (see
+   * needsUnencryptedConfirmation); a `server_url` of that kind is refused unless it equals this.
+   */
+  unencrypted_server_confirmed: string | null
+  /**
+   * Keep the session on disk unencrypted when the OS offers no keyring (Linux without a secret
+   * service: Chromium's 'basic_text' backend). Off by default: the user signs in at each start.
+   */
+  unencrypted_sign_in: boolean
 }
 
 /** A short list stays a list of favourites (Telegram's free limit; Signal allows 4). */
@@ -58,4 +68,24 @@ export const DEFAULT_PREFERENCES: Preferences = {
   theme: 'system',
   language: 'system',
   server_url: null,
+  unencrypted_server_confirmed: null,
+  unencrypted_sign_in: false,
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * True for a server URL whose traffic the network can read: plain http:// to anything but this
+ * machine. Using one needs the user's confirmation in the settings window.
+ */
+export function needsUnencryptedConfirmation(serverUrl: string): boolean {
+  let url: URL
+  try {
+    url = new URL(serverUrl)
+  } catch {
+    return false
+  }
+  if (url.protocol !== 'http:') return false
+  const host = url.hostname.toLowerCase()
+  return !(LOOPBACK_HOSTS.has(host) || host.endsWith('.localhost') || /^127\./.test(host))
 }

@@ -85,7 +85,7 @@ describe('connected platform accounts', () => {
         state: 'error',
       })
       expect(event.data.reason).toMatch(
-        /Cannot reach the IMAP server 127\.0\.0\.1:\d+: connection refused/,
+        /^Cannot connect to the IMAP server 127\.0\.0\.1:\d+: check its name, port and security setting\.$/,
       )
       const listed = await ann.request<PlatformAccount[]>('GET', '/accounts')
       expect(listed.data).toHaveLength(1)

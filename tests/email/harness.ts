@@ -54,7 +54,11 @@ export async function startTidings(dataDir?: string): Promise<TidingsHarness> {
     host: '127.0.0.1',
     dataDir: dir,
     openRegistration: true,
+    // The test mail servers listen on 127.0.0.1.
+    allowPrivateMailHosts: true,
     scryptCost: 1024,
+    authAttemptsPerAddress: 100_000,
+    loginAttemptsPerUsername: 100_000,
     ...(await storageOptionsFor(dir)),
   })
   const call = async <T>(

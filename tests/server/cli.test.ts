@@ -126,25 +126,33 @@ describe('server CLI', { timeout: 90_000 }, () => {
     }
   })
 
-  it('says in one line why it could not start: a port in use, a data folder it cannot make', async () => {
+  it('says in one line why it could not start: a port in use, a data folder it cannot make, a lost database', async () => {
     const taken = net.createServer()
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
     const port = (taken.address() as net.AddressInfo).port
     const dataDir = await makeDataDir('tidings-cli-busy-')
-    dirs.push(dataDir)
+    const lostDir = await makeDataDir('tidings-cli-lost-')
+    dirs.push(dataDir, lostDir)
     const file = path.join(dataDir, 'a-file')
     await fs.writeFile(file, '')
+    // The key of an earlier server, without its database.
+    await fs.writeFile(path.join(lostDir, 'secret.key'), Buffer.alloc(32, 1).toString('base64'))
     const busy = runCli(['--port', String(port), '--data-dir', dataDir])
     const unusable = runCli(['--port', '0', '--data-dir', path.join(file, 'data')])
-    children.push(busy.child, unusable.child)
+    const lost = runCli(['--port', '0', '--data-dir', lostDir])
+    children.push(busy.child, unusable.child, lost.child)
     try {
+      expect((await lost.exited).code).toBe(1)
+      expect(lost.output().trim()).toMatch(
+        /^Tidings server could not start: \S+tidings\.db is missing, .* start with --init .*$/,
+      )
       expect((await busy.exited).code).toBe(1)
       expect(busy.output()).toContain(
         `could not start: port ${port} on 127.0.0.1 is already in use`,
       )
       expect((await unusable.exited).code).toBe(1)
       expect(unusable.output()).toMatch(/could not start: .*a-file/)
-      for (const run of [busy, unusable]) expect(run.output()).not.toMatch(/^\s+at /m)
+      for (const run of [busy, unusable, lost]) expect(run.output()).not.toMatch(/^\s+at /m)
     } finally {
       taken.close()
     }

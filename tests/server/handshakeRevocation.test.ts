@@ -46,7 +46,7 @@ async function startTestApp(between: (ctx: ServerContext) => preHandlerAsyncHook
   )
   const { ctx } = services
   app.decorateRequest('caller', null)
-  installErrorHandling(app)
+  installErrorHandling(app, ctx.storage)
   await app.register(websocket)
   app.addHook('onRoute', (route) => {
     if (route.url !== '/events/ws/connect') return
@@ -71,11 +71,10 @@ describe('a token revoked during its WebSocket handshake', () => {
       await ctx.accounts.logout(request.caller)
       await ctx.unitOfWork.durable()
     })
-    const alice = await ctx.accounts.register({
-      username: 'alice',
-      password: 'correct horse battery',
-      display_name: 'Alice',
-    })
+    const alice = await ctx.accounts.register(
+      { username: 'alice', password: 'correct horse battery', display_name: 'Alice' },
+      '127.0.0.1',
+    )
 
     // Untouched, the extra preHandler lets a handshake through as usual.
     const before = await WsTestClient.connect(url, alice.token)

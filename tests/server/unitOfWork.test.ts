@@ -174,4 +174,32 @@ describe('SqliteUnitOfWork', () => {
       'Alice A.',
     )
   })
+
+  it('fails the whole batch when SQLite cancelled its transaction (a full disk may), and goes on', async () => {
+    // What SQLite does on SQLITE_FULL at the wrong moment: the whole transaction is rolled back,
+    // not only the statement. Here a unit does it by hand and fails.
+    await send('before')
+    const before = send('lost with the batch')
+    const cancelled = unitOfWork.run(async () => {
+      db.sqlite.exec('ROLLBACK')
+      const error = new Error('database or disk is full') as Error & { code: string }
+      error.code = 'SQLITE_FULL'
+      throw error
+    })
+    const after = send('in the same batch, after it')
+    await expect(cancelled).rejects.toThrow('database or disk is full')
+    // Every unit of the batch resolved its work, but none of it is durable or delivered.
+    await before
+    await after
+    await expect(unitOfWork.durable()).rejects.toMatchObject({ code: 'SQLITE_FULL' })
+    expect(db.sqlite.inTransaction).toBe(false)
+    expect(storedTexts()).toEqual([])
+    expect(storedEventCount()).toBe(0)
+    expect(delivered).toEqual([])
+    // The next batch is an ordinary one.
+    await send('next')
+    await unitOfWork.durable()
+    expect(storedTexts()).toEqual(['next'])
+    expect(delivered.flat()).toHaveLength(2)
+  })
 })

@@ -17,6 +17,12 @@ export const CLUSTER_TEST_ENV = {
   TIDINGS_CLUSTER_HEARTBEAT_MS: '200',
   TIDINGS_CLUSTER_LEASE_MS: '1000',
   TIDINGS_CLUSTER_POOL_SIZE: '6',
+  // Every registration and login comes from 127.0.0.1: only the limit per address and username
+  // (which the cluster test tries across nodes) stays.
+  TIDINGS_AUTH_ATTEMPTS_PER_ADDRESS: '100000',
+  TIDINGS_LOGIN_ATTEMPTS_PER_USERNAME: '100000',
+  // The test mail servers (tests/cluster/mail.test.ts) listen on 127.0.0.1.
+  TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS: '1',
 }
 
 /**

@@ -41,6 +41,10 @@ export const TEST_SERVER_DEFAULTS: ServerOptions = {
   logLevel: 'silent',
   // Registrations and logins by the dozen: a cheap hash (each stores its own parameters).
   scryptCost: 1024,
+  // ... all from 127.0.0.1, often for one username: the limits per address and per username are
+  // out of the way (tests/security tries them); the one per address and username stays.
+  authAttemptsPerAddress: 100_000,
+  loginAttemptsPerUsername: 100_000,
 }
 
 /** A fresh temporary folder for a data directory; removed by the harness's `stop()`. */

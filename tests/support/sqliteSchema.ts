@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3'
 
 /** What undoes each migration from 6 on, newest first (see server/storage/migrations.ts). */
 const UNDO: Record<number, string> = {
+  11: 'drop index attachments_uploader',
   10: 'drop index conversations_direct_pair; alter table conversations drop column direct_pair',
   9: 'drop table attachments',
   8: 'drop table message_reactions',

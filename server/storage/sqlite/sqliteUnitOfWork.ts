@@ -35,6 +35,8 @@ export class SqliteUnitOfWork implements UnitOfWork {
   private readonly waiting: (() => void)[] = []
   /** The turn ended while a unit was running: commit as soon as it ends. */
   private commitWanted = false
+  /** Why SQLite cancelled the open batch's transaction, when it did (see run). */
+  private lostBatch: unknown
   private readonly statements
 
   constructor(
@@ -75,8 +77,17 @@ export class SqliteUnitOfWork implements UnitOfWork {
       try {
         result = await work(tx)
       } catch (error) {
-        this.statements.rollbackTo.run()
-        this.statements.release.run()
+        if (this.db.sqlite.inTransaction) {
+          this.statements.rollbackTo.run()
+          this.statements.release.run()
+        } else {
+          // SQLite cancelled the whole transaction, not only this unit's statement (it may, on
+          // SQLITE_FULL, an I/O error or out of memory): the batch's earlier units are gone too.
+          // A new transaction takes the batch's place, so that the units after this one stay
+          // in a batch, and the batch fails as a whole at its commit (see commit).
+          this.lostBatch ??= error
+          this.statements.begin.run()
+        }
         throw error
       }
       this.statements.release.run()
@@ -173,6 +184,14 @@ export class SqliteUnitOfWork implements UnitOfWork {
     this.pendingControls = []
     this.listeners = []
     const started = this.observer ? performance.now() : 0
+    const lost = this.lostBatch
+    this.lostBatch = undefined
+    if (lost !== undefined) {
+      // Some of the batch was cancelled: none of it is kept, and every unit of it is told so.
+      if (this.db.sqlite.inTransaction) this.db.sqlite.exec('ROLLBACK')
+      for (const listener of listeners) listener.failed(lost)
+      return
+    }
     try {
       this.statements.commit.run()
     } catch (error) {

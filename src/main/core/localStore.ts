@@ -10,13 +10,17 @@ export const LOCAL_DB_FILE = 'tidings-local.db'
 /**
  * Everything the client keeps on disk, in one SQLite file in the user data folder: small JSON
  * values (preferences, the signed-in user), secrets (the session token, encrypted with the OS
- * keychain when there is one), the resume position of each account's event stream, the outbox
+ * keychain; without one, kept in memory unless the user allows it on disk), the resume position of each account's event stream, the outbox
  * of sends that have not reached the server yet, and each account's composer drafts. WAL mode
  * makes each small write cheap and keeps the file consistent if the app is killed mid-write.
  */
 export class LocalStore {
   private readonly db: Database.Database
   private readonly secrets: SecretStore
+  /** Secrets may be written unencrypted when the OS has no keyring (the user said so). */
+  private plainAllowed = false
+  /** Secrets kept for this run only: no keyring, and no consent to write them unencrypted. */
+  private readonly unsaved = new Map<string, string>()
 
   constructor(userDataDir: string, secrets: SecretStore) {
     mkdirSync(userDataDir, { recursive: true })
@@ -109,7 +113,42 @@ export class LocalStore {
     return this.secrets.available()
   }
 
+  /**
+   * Whether a secret may be written unencrypted when the OS offers no keyring (the user's
+   * `unencrypted_sign_in`). Allowed, the secrets this run kept in memory are written; forbidden,
+   * those on disk unencrypted are taken off it (and kept in memory for this run): without a
+   * keyring the user then signs in at each start.
+   */
+  setPlainSecretsAllowed(allowed: boolean): void {
+    this.plainAllowed = allowed
+    if (allowed) {
+      for (const [key, plain] of this.unsaved) this.writeSecret(key, plain)
+      this.unsaved.clear()
+      return
+    }
+    const rows = this.db.prepare('SELECT key, value FROM secrets WHERE encrypted = 0').all() as {
+      key: string
+      value: Buffer
+    }[]
+    for (const row of rows) this.unsaved.set(row.key, row.value.toString('utf8'))
+    this.db.prepare('DELETE FROM secrets WHERE encrypted = 0').run()
+  }
+
+  /**
+   * Keeps a secret: encrypted with the OS keyring when there is one; else unencrypted on disk
+   * only if the user allowed it, and otherwise in memory, for this run.
+   */
   setSecret(key: string, plain: string): void {
+    if (!this.secrets.available() && !this.plainAllowed) {
+      this.unsaved.set(key, plain)
+      this.db.prepare('DELETE FROM secrets WHERE key = ?').run(key)
+      return
+    }
+    this.unsaved.delete(key)
+    this.writeSecret(key, plain)
+  }
+
+  private writeSecret(key: string, plain: string): void {
     const encrypted = this.secrets.available()
     const value = encrypted ? this.secrets.encrypt(plain) : Buffer.from(plain, 'utf8')
     this.db
@@ -122,10 +161,12 @@ export class LocalStore {
 
   /** The secret, or null when absent or no longer decryptable (e.g. the keychain was reset). */
   getSecret(key: string): string | null {
+    const unsaved = this.unsaved.get(key)
+    if (unsaved !== undefined) return unsaved
     const row = this.db.prepare('SELECT value, encrypted FROM secrets WHERE key = ?').get(key) as
       { value: Buffer; encrypted: number } | undefined
     if (!row) return null
-    if (row.encrypted === 0) return row.value.toString('utf8')
+    if (row.encrypted === 0) return this.plainAllowed ? row.value.toString('utf8') : null
     if (!this.secrets.available()) return null
     try {
       return this.secrets.decrypt(row.value)
@@ -135,6 +176,7 @@ export class LocalStore {
   }
 
   deleteSecret(key: string): void {
+    this.unsaved.delete(key)
     this.db.prepare('DELETE FROM secrets WHERE key = ?').run(key)
   }
 

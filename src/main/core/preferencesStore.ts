@@ -4,6 +4,7 @@ import { LANGUAGE_PREFERENCES } from '../../shared/i18n/locales'
 import {
   DEFAULT_PREFERENCES,
   MAX_PINNED_CONVERSATIONS,
+  needsUnencryptedConfirmation,
   type DoNotDisturb,
   type Preferences,
 } from '../../shared/preferences'
@@ -57,6 +58,10 @@ const PreferencesPatch = Type.Object(
       Type.Union(LANGUAGE_PREFERENCES.map((language) => Type.Literal(language))),
     ),
     server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+    unencrypted_server_confirmed: Type.Optional(
+      Type.Union([Type.String({ maxLength: 2048 }), Type.Null()]),
+    ),
+    unencrypted_sign_in: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -73,6 +78,7 @@ export class PreferencesStore {
   constructor(store: LocalStore) {
     this.store = store
     this.current = completePreferences(store.getJson<unknown>(PREFERENCES_KEY))
+    store.setPlainSecretsAllowed(this.current.unencrypted_sign_in)
   }
 
   get(): Preferences {
@@ -81,9 +87,23 @@ export class PreferencesStore {
 
   /** Validates `patch`, merges it, saves and returns the result. Throws invalid_request. */
   set(patch: unknown): Preferences {
-    const next = mergePreferences(this.current, validatePreferencesPatch(patch))
+    const valid = validatePreferencesPatch(patch)
+    const next = mergePreferences(this.current, valid)
+    // A server the network can read needs the user's word for it (the settings window asks).
+    if (
+      valid.server_url !== undefined &&
+      next.server_url !== null &&
+      needsUnencryptedConfirmation(next.server_url) &&
+      next.unencrypted_server_confirmed !== next.server_url
+    ) {
+      throw new CoreError(
+        CoreErrorCode.InvalidRequest,
+        `${next.server_url} is not encrypted (http://): confirm it in the settings, or use https://.`,
+      )
+    }
     this.current = next
     this.store.setJson(PREFERENCES_KEY, next)
+    this.store.setPlainSecretsAllowed(next.unencrypted_sign_in)
     return next
   }
 }

@@ -58,13 +58,50 @@ describe('local store', () => {
     expect(row?.value.toString('utf8')).not.toContain('tok-123')
   })
 
-  it('keeps secrets plainly, and says so, without secure storage', () => {
+  it('keeps no secret on disk without secure storage (only for this run) unless allowed', () => {
     const store = new LocalStore(dir, fakeSecretStore(false))
     store.setSecret('token', 'tok-123')
     expect(store.secureStorage).toBe(false)
     expect(store.getSecret('token')).toBe('tok-123')
+    expect(rawSecrets()).toEqual([])
     store.close()
-    expect(rawSecrets()[0]?.encrypted).toBe(0)
+    // The next start has none: the user signs in again.
+    const next = new LocalStore(dir, fakeSecretStore(false))
+    expect(next.getSecret('token')).toBeNull()
+    next.close()
+  })
+
+  it('keeps a secret unencrypted on disk once the user allows it, and takes it off when not', () => {
+    const store = new LocalStore(dir, fakeSecretStore(false))
+    store.setSecret('token', 'tok-123')
+    // Allowed later in the run: the secret held in memory is written.
+    store.setPlainSecretsAllowed(true)
+    expect(rawSecrets()).toEqual([{ key: 'token', value: Buffer.from('tok-123'), encrypted: 0 }])
+    store.setSecret('token', 'tok-456')
+    expect(rawSecrets()[0]?.value.toString()).toBe('tok-456')
+    // Withdrawn: off the disk at once, still signed in for this run.
+    store.setPlainSecretsAllowed(false)
+    expect(rawSecrets()).toEqual([])
+    expect(store.getSecret('token')).toBe('tok-456')
+    store.deleteSecret('token')
+    expect(store.getSecret('token')).toBeNull()
+    store.close()
+  })
+
+  it('takes an unencrypted secret an older version left off the disk unless allowed', () => {
+    const older = new LocalStore(dir, fakeSecretStore(false))
+    older.setPlainSecretsAllowed(true)
+    older.setSecret('token', 'tok-123')
+    older.close()
+    const allowed = new LocalStore(dir, fakeSecretStore(false))
+    allowed.setPlainSecretsAllowed(true)
+    expect(allowed.getSecret('token')).toBe('tok-123')
+    allowed.close()
+    const store = new LocalStore(dir, fakeSecretStore(false))
+    expect(store.getSecret('token')).toBeNull()
+    store.setPlainSecretsAllowed(false)
+    expect(rawSecrets()).toEqual([])
+    store.close()
   })
 
   it('treats an encrypted secret it can no longer decrypt as absent', () => {

@@ -108,4 +108,57 @@ describe('preferences store', () => {
     store = new LocalStore(dir, fakeSecretStore())
     expect(new PreferencesStore(store).get().theme).toBe('dark')
   })
+
+  it('refuses a plain-http remote server the user did not confirm; https and this machine need no word', () => {
+    const preferences = new PreferencesStore(store)
+    for (const url of [
+      'https://chat.example.com',
+      'http://127.0.0.1:8000',
+      'http://localhost:8000',
+    ]) {
+      expect(preferences.set({ server_url: url }).server_url).toBe(url)
+    }
+    expect(() => preferences.set({ server_url: 'http://chat.example.com' })).toThrow(
+      /not encrypted/,
+    )
+    expect(() =>
+      preferences.set({
+        server_url: 'http://chat.example.com',
+        unencrypted_server_confirmed: 'http://other.example.com',
+      }),
+    ).toThrow(/not encrypted/)
+    expect(preferences.get().server_url).toBe('http://localhost:8000')
+    const confirmed = preferences.set({
+      server_url: 'http://chat.example.com',
+      unencrypted_server_confirmed: 'http://chat.example.com',
+    })
+    expect(confirmed.server_url).toBe('http://chat.example.com')
+    // Other settings change freely afterwards.
+    expect(preferences.set({ clock: '24h' }).clock).toBe('24h')
+  })
+
+  it('keeps the session unencrypted without a keyring only once the user says so', () => {
+    const plain = new LocalStore(join(dir, 'plain'), fakeSecretStore(false))
+    try {
+      const preferences = new PreferencesStore(plain)
+      expect(preferences.get().unencrypted_sign_in).toBe(false)
+      plain.setSecret('token', 'tok-1')
+      const reopened = () => {
+        const again = new LocalStore(join(dir, 'plain'), fakeSecretStore(false))
+        try {
+          new PreferencesStore(again)
+          return again.getSecret('token')
+        } finally {
+          again.close()
+        }
+      }
+      expect(reopened()).toBeNull()
+      preferences.set({ unencrypted_sign_in: true })
+      expect(reopened()).toBe('tok-1')
+      preferences.set({ unencrypted_sign_in: false })
+      expect(reopened()).toBeNull()
+    } finally {
+      plain.close()
+    }
+  })
 })

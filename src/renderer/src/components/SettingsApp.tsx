@@ -1,10 +1,11 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { FormattedMessage, useIntl, type MessageDescriptor } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
-import type {
-  DoNotDisturb,
-  NotificationPrivacy,
-  ThemePreference,
+import {
+  needsUnencryptedConfirmation,
+  type DoNotDisturb,
+  type NotificationPrivacy,
+  type ThemePreference,
 } from '../../../shared/preferences'
 import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
@@ -432,15 +433,21 @@ function DndSection() {
 
 function ServerSection() {
   const serverUrl = usePreferences((s) => s.prefs.server_url)
+  const confirmed = usePreferences((s) => s.prefs.unencrypted_server_confirmed)
+  const unencryptedSignIn = usePreferences((s) => s.prefs.unencrypted_sign_in)
   const loaded = usePreferences((s) => s.loaded)
   const secureStorage = useSession((s) => s.session?.secure_storage)
   const update = usePreferences((s) => s.update)
   const [draft, setDraft] = useState<string | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
+  const [accepted, setAccepted] = useState(false)
   const intl = useIntl()
   const id = useId()
   const value = draft ?? serverUrl ?? ''
+  // Plain http:// to another machine: the network can read the password and every message.
+  const unencrypted = needsUnencryptedConfirmation(value.trim())
+  const acceptedNow = accepted || (unencrypted && confirmed === value.trim())
   async function submit(e: FormEvent) {
     e.preventDefault()
     setSaved(false)
@@ -457,8 +464,21 @@ function ServerSection() {
         return
       }
     }
+    if (unencrypted && !acceptedNow) {
+      setProblem(
+        intl.formatMessage({
+          id: 'settings.server.unencrypted.problem',
+          defaultMessage:
+            'This server is not encrypted: confirm below, or use an https:// address.',
+        }),
+      )
+      return
+    }
     setProblem(null)
-    if (await update({ server_url: url || null })) {
+    const patch = unencrypted
+      ? { server_url: url, unencrypted_server_confirmed: url }
+      : { server_url: url || null }
+    if (await update(patch)) {
       setDraft(null)
       setSaved(true)
     }
@@ -495,6 +515,20 @@ function ServerSection() {
             {problem}
           </p>
         )}
+        {unencrypted && (
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="server-unencrypted-confirm"
+              checked={acceptedNow}
+              onChange={(e) => setAccepted(e.target.checked)}
+            />
+            <FormattedMessage
+              id="settings.server.unencrypted.confirm"
+              defaultMessage="Use it unencrypted: this address is plain http:// to another machine, so anyone on the network between can read your password and your messages."
+            />
+          </label>
+        )}
         <div className="row">
           <button type="submit" className="button button--primary" data-testid="server-save">
             <FormattedMessage id="settings.server.save" defaultMessage="Save server" />
@@ -512,12 +546,27 @@ function ServerSection() {
         </div>
       </form>
       {secureStorage === false && (
-        <p className="muted small" role="note" data-testid="insecure-storage">
-          <FormattedMessage
-            id="settings.server.insecureStorage"
-            defaultMessage="This system offers no keyring, so your sign-in is kept unencrypted in Tidings’ profile folder. Sign out on shared computers."
-          />
-        </p>
+        <>
+          <p className="muted small" role="note" data-testid="insecure-storage">
+            <FormattedMessage
+              id="settings.server.insecureStorage"
+              defaultMessage="This system offers no keyring to encrypt your sign-in with, so Tidings does not keep it: you sign in again each time Tidings starts."
+            />
+          </p>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="unencrypted-sign-in"
+              checked={unencryptedSignIn}
+              disabled={!loaded}
+              onChange={(e) => void update({ unencrypted_sign_in: e.target.checked })}
+            />
+            <FormattedMessage
+              id="settings.server.unencryptedSignIn"
+              defaultMessage="Stay signed in anyway. Warning: your sign-in is then kept unencrypted in Tidings’ profile folder, where anyone who can read your files can use your account."
+            />
+          </label>
+        </>
       )}
     </section>
   )
