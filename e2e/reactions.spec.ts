@@ -4,8 +4,9 @@ import { bobOpensConversation, expect, signUpPair, test } from './support/fixtur
 import { ALICE, BOB, messageWithText, openConversation } from './support/flows'
 
 // Reactions end to end: Bob reacts to a message of Alice's from the picker; Alice sees the chip
-// live and who chose it; she adds her own; Bob switches to hers, then takes his back. The picker
-// works from the keyboard and passes axe while open.
+// live and who chose it; she adds her own; Bob adds hers too (several each, Slack's way), then
+// takes his back one at a time. The quick picker works from the keyboard and passes axe while open;
+// the full picker (any emoji) is in the second test.
 
 function chip(page: Page, text: string, emoji: string) {
   return messageWithText(page, text).locator(`[data-testid="reaction-chip"][data-emoji="${emoji}"]`)
@@ -59,6 +60,9 @@ test('reactions: set from the picker, seen live, replaced, removed; the picker b
   await expect(alicePicker.getByRole('button', { name: 'React with heart' })).toBeFocused()
   await alicePage.keyboard.press('ArrowLeft')
   await alicePage.keyboard.press('ArrowLeft')
+  // Left of the first is the last: "More emoji", then the last quick one.
+  await expect(alicePicker.getByRole('button', { name: 'More emoji' })).toBeFocused()
+  await alicePage.keyboard.press('ArrowLeft')
   await expect(alicePicker.getByRole('button', { name: 'React with thanks' })).toBeFocused()
   await alicePage.keyboard.press('Escape')
   await expect(alicePicker).toHaveCount(0)
@@ -76,15 +80,18 @@ test('reactions: set from the picker, seen live, replaced, removed; the picker b
     `❤️ 1 reaction: ${ALICE.displayName}`,
   )
 
-  // Bob switches to ❤️ by choosing its chip: two on ❤️, none on 👍.
+  // Bob adds ❤️ by choosing its chip: two on ❤️, and his 👍 stays (several reactions each).
   await chip(bobPage, text, '❤️').click()
   await expect(aliceHearts).toHaveText('❤️2')
   await expect(aliceHearts).toHaveAccessibleName(`❤️ 2 reactions: You, ${BOB.displayName}`)
-  await expect(aliceThumbs).toHaveCount(0)
+  await expect(aliceThumbs).toHaveText('👍1')
   await expect(chip(bobPage, text, '❤️')).toHaveAttribute('aria-pressed', 'true')
-  await expect(chip(bobPage, text, '👍')).toHaveCount(0)
+  await expect(chip(bobPage, text, '👍')).toHaveAttribute('aria-pressed', 'true')
 
-  // Bob takes his back by choosing his own chip again.
+  // Bob takes each back by choosing his own chip again: 👍 goes, then his ❤️.
+  await chip(bobPage, text, '👍').click()
+  await expect(aliceThumbs).toHaveCount(0)
+  await expect(aliceHearts).toHaveText('❤️2')
   await chip(bobPage, text, '❤️').click()
   await expect(aliceHearts).toHaveText('❤️1')
   await expect(aliceHearts).toHaveAccessibleName('❤️ 1 reaction: You')
@@ -96,4 +103,95 @@ test('reactions: set from the picker, seen live, replaced, removed; the picker b
   await expect(chip(bobPage, text, '❤️')).toHaveAccessibleName(
     `❤️ 1 reaction: ${ALICE.displayName}`,
   )
+})
+
+test('reactions: any emoji from the full picker, by search, category, skin tone and recently used', async ({
+  world,
+}) => {
+  // Many screens after one sign-up of two people: more than the default time on a loaded machine.
+  test.slow()
+  const pair = await signUpPair(world)
+  const { alicePage, bobPage, aliceRest, conversationId } = pair
+  const text = 'Launch day'
+  await aliceRest.call('POST', `/conversations/${conversationId}/messages`, {
+    text,
+    client_id: 'reactions-e2e-any',
+  })
+  await bobOpensConversation(pair)
+  await openConversation(alicePage, BOB.displayName)
+  const bobsRow = messageWithText(bobPage, text)
+  await expect(bobsRow).toBeVisible()
+
+  // "More emoji" opens the full picker, labelled, with focus in its search; axe passes.
+  await bobsRow.hover()
+  const reactButton = bobsRow.getByTestId('react-message')
+  await reactButton.click()
+  await bobsRow.getByRole('button', { name: 'More emoji' }).click()
+  const picker = bobsRow.getByRole('dialog', { name: `Reactions to ${ALICE.displayName}` })
+  await expect(picker).toBeVisible()
+  const search = picker.getByRole('searchbox', { name: 'Search emoji' })
+  await expect(search).toBeFocused()
+  await expect(picker.getByRole('tab', { name: 'Smileys & emotion' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  )
+  await expect(picker.getByRole('button', { name: 'grinning face', exact: true })).toBeVisible()
+  await expectNoSeriousViolations(bobPage, 'emoji picker open')
+
+  // Search by name, Enter takes the first match: 🚀 on Alice's screen, live.
+  await search.fill('rocket')
+  await expect(picker.getByRole('button', { name: 'rocket', exact: true })).toBeVisible()
+  await search.press('Enter')
+  await expect(picker).toHaveCount(0)
+  await expect(reactButton).toBeFocused()
+  await expect(chip(alicePage, text, '🚀')).toHaveAccessibleName(
+    `🚀 1 reaction: ${BOB.displayName}`,
+  )
+
+  // A category and a skin tone: the people tab shows 👍 in the chosen tone, and the tone is kept.
+  await reactButton.click()
+  await bobsRow.getByRole('button', { name: 'More emoji' }).click()
+  await expect(picker).toBeVisible()
+  // Recently used opens first, with the rocket in it.
+  await expect(picker.getByRole('tab', { name: 'Recently used' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  )
+  await expect(picker.locator('[data-testid="emoji-option"][data-emoji="🚀"]')).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  )
+  await picker
+    .getByRole('combobox', { name: 'Skin tone' })
+    .selectOption({ label: '✋🏾 Medium-dark' })
+  await picker.getByRole('tab', { name: 'People & body' }).click()
+  const thumbs = picker.locator('[data-testid="emoji-option"][data-emoji="👍🏾"]')
+  await expect(thumbs).toHaveAccessibleName('thumbs up')
+  // The grid by keyboard: one tab stop, arrows move, Enter chooses.
+  await thumbs.focus()
+  await bobPage.keyboard.press('ArrowRight')
+  await expect(picker.locator('[data-testid="emoji-option"][data-emoji="👎🏾"]')).toBeFocused()
+  await bobPage.keyboard.press('ArrowLeft')
+  await bobPage.keyboard.press('Enter')
+  await expect(picker).toHaveCount(0)
+  await expect(chip(alicePage, text, '👍🏾')).toHaveAccessibleName(
+    `👍🏾 1 reaction: ${BOB.displayName}`,
+  )
+  // Both of Bob's reactions stand.
+  await expect(chip(bobPage, text, '🚀')).toHaveAttribute('aria-pressed', 'true')
+  await expect(chip(bobPage, text, '👍🏾')).toHaveAttribute('aria-pressed', 'true')
+
+  // Escape closes the full picker and gives focus back; the tone and recent emoji are kept.
+  await reactButton.click()
+  await bobsRow.getByRole('button', { name: 'More emoji' }).click()
+  await expect(picker.getByRole('combobox', { name: 'Skin tone' })).toHaveValue('4')
+  await expect(
+    picker.getByTestId('emoji-option').first(),
+    'the newest recently used emoji comes first',
+  ).toHaveAttribute('data-emoji', '👍🏾')
+  await search.fill('zzqx')
+  await expect(picker.getByRole('status')).toHaveText('No emoji match “zzqx”.')
+  await bobPage.keyboard.press('Escape')
+  await expect(picker).toHaveCount(0)
+  await expect(reactButton).toBeFocused()
 })

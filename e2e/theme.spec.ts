@@ -88,7 +88,7 @@ async function busyThread(world: World): Promise<Pair> {
   await bobsComposer.fill(ANSWER)
   await bobsComposer.press('Enter')
   await post('Great, then Friday it is.', { reply_to_id: first.id })
-  await aliceRest.call('PUT', `/conversations/${conversationId}/messages/${first.id}/reaction`, {
+  await aliceRest.call('PUT', `/conversations/${conversationId}/messages/${first.id}/reactions`, {
     emoji: '👍',
   })
   await openConversation(page, BOB.displayName)

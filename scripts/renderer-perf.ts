@@ -6,7 +6,9 @@
  *   npx tsx scripts/renderer-perf.ts  # when out/renderer is already built
  *
  * Options (environment): PERF_MESSAGES (default 10000), PERF_OPEN_RUNS (default 5),
- * PERF_SCROLL_STEP_PX (pixels scrolled per animation frame, default 400), CHROMIUM_PATH.
+ * PERF_SCROLL_STEP_PX (pixels scrolled per animation frame, default 400), CHROMIUM_PATH,
+ * PERF_FORMATTED=1 (a third of the messages formatted: bold, italic, inline code, a list every
+ * 10th message and a fenced TypeScript block every 25th, for the cost of the Markdown path).
  *
  * Reports (a table on stdout, JSON in bench/results/renderer-perf.json):
  * - first paint of the window (PerformanceObserver 'paint': first-paint, first-contentful-paint);
@@ -31,6 +33,7 @@ const OPEN_RUNS = Number(process.env.PERF_OPEN_RUNS ?? 5)
 const SCROLL_STEP_PX = Number(process.env.PERF_SCROLL_STEP_PX ?? 400)
 const SEED_CONCURRENCY = 32
 const SCROLL_TIME_LIMIT_MS = Number(process.env.PERF_SCROLL_LIMIT_MS ?? 5 * 60_000)
+const FORMATTED = process.env.PERF_FORMATTED === '1'
 
 const ALICE = { username: 'alice', password: 'alice-password-1', display_name: 'Alice Admin' }
 const BOB = { username: 'bob', password: 'bob-password-1', display_name: 'Bob Member' }
@@ -81,7 +84,19 @@ function messageText(i: number): string {
   const length = 4 + ((i * 7919) % 37)
   const parts: string[] = []
   for (let w = 0; w < length; w++) parts.push(words[(i + w * 31) % words.length]!)
-  return `#${i + 1} ${parts.join(' ')}`
+  const plain = `#${i + 1} ${parts.join(' ')}`
+  return FORMATTED ? formatted(i, plain, parts) : plain
+}
+
+/** With PERF_FORMATTED=1: the line with Markdown in a third of the messages. */
+function formatted(i: number, plain: string, parts: string[]): string {
+  if (i % 25 === 0) {
+    return `${plain}\n\`\`\`ts\nconst ${parts[0]} = await load('${parts[1]}')\nif (!${parts[0]}) throw new Error('none')\nexport default ${parts[0]}\n\`\`\``
+  }
+  if (i % 10 === 0) return `#${i + 1} ${parts[0]}:\n- ${parts.slice(1, 4).join('\n- ')}`
+  if (i % 3 === 0)
+    return `#${i + 1} **${parts[0]}** _${parts[1]}_ \`${parts[2]}\` ${parts.slice(3).join(' ')}`
+  return plain
 }
 
 async function seed(baseUrl: string) {

@@ -14,15 +14,24 @@ import { LocalTypingRelay, type TypingRelay } from './realtime/typingRelay'
 import type { Person } from '../src/shared/models'
 import { Accounts } from './services/accounts'
 import { Attachments } from './services/attachments'
+import { AuditLog } from './services/auditLog'
 import { FairPool } from './services/fairPool'
 import { PasswordHasher } from './services/passwords'
 import { BrandingSettings } from './services/branding'
 import { Conversations } from './services/conversations'
+import { DataExport } from './services/dataExport'
+import { Invites } from './services/invites'
+import { LastSeen } from './services/lastSeen'
 import { MessageIndex } from './services/messageIndex'
+import { MessageRetention } from './services/messageRetention'
 import { MessageSearch } from './services/messageSearch'
 import { Messages } from './services/messages'
+import { PasswordResets } from './services/passwordResets'
 import { Reactions } from './services/reactions'
+import { Threads } from './services/threads'
+import { LinkPreviews } from './services/linkPreviews'
 import { SecretBox } from './services/secretBox'
+import { UserAdministration } from './services/userAdministration'
 import { FolderAttachmentBytes, type AttachmentBytes } from './storage/attachmentBytes'
 import type { Database } from './storage/database'
 import type { ControlEvent } from './storage/eventSink'
@@ -38,6 +47,9 @@ import { runSqliteMigrations } from './storage/sqlite/sqliteMigrations'
 import { SqliteUnitOfWork } from './storage/sqlite/sqliteUnitOfWork'
 import type { UnitOfWork } from './storage/unitOfWork'
 
+/** A URL's preview is read again from its page after a day. */
+const LINK_PREVIEW_CACHE_MS = 24 * 60 * 60 * 1000
+
 /** The server's logger (pino), as the services write to it. */
 export interface ServerLog extends IntegrationLog {
   error(details: object, message: string): void
@@ -50,6 +62,8 @@ export interface ServerServices {
   rateLimitStore: FastifyRateLimitStoreCtor | undefined
   /** The search index; startServer feeds it in the background. */
   messageIndex: MessageIndex
+  /** Names the job that sweeps expired messages, which a change of the policy runs at once. */
+  setRetentionSweep(job: { runNow(): void }): void
   /** Starts what runs in the background for the storage (a cluster's tail, leases, presence). */
   start(): Promise<void>
   /** Stops it, and closes the database once what was written is committed. */
@@ -137,10 +151,11 @@ export async function buildServerContext(
   const { db, unitOfWork, branding } = core
   late.feed = core.feed
 
+  const audit = new AuditLog(db, unitOfWork)
   const hasher = new PasswordHasher({ N: options.scryptCost, r: 8, p: 1 }, hashingPool, () =>
     metrics.passwordHashed(),
   )
-  const accounts = new Accounts(db, unitOfWork, options.openRegistration, hasher)
+  const accounts = new Accounts(db, unitOfWork, audit, options.openRegistration, hasher)
   late.accounts = accounts
   const conversations = new Conversations(db)
   const messages = new Messages(db, conversations)
@@ -148,6 +163,20 @@ export async function buildServerContext(
   messages.onChange((tx, message) => messageIndex.changed(tx, message))
   const search = new MessageSearch(db, messageIndex, conversations)
   const reactions = new Reactions(conversations, messages)
+  const threads = new Threads(db, conversations, messages)
+  const linkPreviews = new LinkPreviews(
+    db,
+    unitOfWork,
+    conversations,
+    messages,
+    {
+      enabled: options.linkPreviews,
+      resolveHost: options.linkPreviewResolveHost,
+      cacheMs: LINK_PREVIEW_CACHE_MS,
+    },
+    failureOf('a link preview failed'),
+  )
+  messages.onSent((message) => linkPreviews.sent(message))
   const retention = new EventRetention(db, unitOfWork)
   await retention.load()
   const attachments = new Attachments(db, core.attachmentBytes, conversations, unitOfWork, {
@@ -158,6 +187,10 @@ export async function buildServerContext(
   })
   attachments.prepare()
   messages.onAttachmentsReleased((_tx, ids) => attachments.removeWhenCommitted(ids))
+  const messageRetention = new MessageRetention(db, unitOfWork, {
+    unindex: (tx, ids) => messageIndex.removed(tx, ids),
+    releaseFiles: (ids) => attachments.removeWhenCommitted(ids),
+  })
   const integrations = new Integrations(
     {
       db,
@@ -193,13 +226,22 @@ export async function buildServerContext(
     feed: core.feed,
     eventReader: new EventReader(db),
     retention,
+    messageRetention,
     accounts,
+    audit,
+    invites: new Invites(db, unitOfWork, audit),
+    passwordResets: new PasswordResets(db, unitOfWork, hasher, audit),
+    userAdministration: new UserAdministration(db, unitOfWork, accounts, audit),
+    lastSeen: new LastSeen(unitOfWork, failureOf('recording when users were last seen failed')),
     branding,
     conversations,
     messages,
     reactions,
+    threads,
+    linkPreviews,
     attachments,
     search,
+    dataExport: new DataExport(db, conversations, attachments),
     contacts: integrations.contacts,
     integrations,
     hub,
@@ -214,8 +256,12 @@ export async function buildServerContext(
     ctx,
     rateLimitStore: core.rateLimitStore,
     messageIndex,
+    setRetentionSweep: (job) => (targets.retentionSweep = job),
     start: () => core.start(),
-    close: () => core.close(),
+    close: async () => {
+      await linkPreviews.idle()
+      await core.close()
+    },
   }
 }
 

@@ -2,6 +2,7 @@ import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, be
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SECRET_KEY_REQUIRED } from './storage/postgres/postgresStorage'
+import { DATA_COMMANDS_HELP, isDataCommand, runDataCommand } from './backup/dataCommands'
 import { limitArgs, limitHelp, limitOptions } from './limitFlags'
 import { startServer } from './startServer'
 
@@ -11,6 +12,9 @@ import { startServer } from './startServer'
  * TIDINGS_LOG_LEVEL, TIDINGS_ATTACHMENT_MAX_MB, …); flags win.
  */
 const HELP = `Usage: npm run server -- [options]
+${DATA_COMMANDS_HELP}
+
+Options:
   --port <n>             TCP port (default 8000, env TIDINGS_PORT; 0 picks a free port)
   --host <addr>          interface to bind (default 127.0.0.1, env TIDINGS_HOST)
   --public-url <url>     a URL clients reach this server by (https://chat.example.com); repeat
@@ -34,6 +38,7 @@ const HELP = `Usage: npm run server -- [options]
                          let mail accounts use IMAP/SMTP servers on loopback, private or
                          link-local addresses (an on-premises mail server); refused without it
                          (env TIDINGS_ALLOW_PRIVATE_MAIL_HOSTS=1)
+  --no-link-previews     never fetch the pages that messages link to (env TIDINGS_LINK_PREVIEWS=0)
   --retention-days <n>   days of events kept for resume (default 30, env TIDINGS_RETENTION_DAYS)
   --attachment-max-mb <n>  largest attachment upload in MiB (default 25, env TIDINGS_ATTACHMENT_MAX_MB)
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (default info, env TIDINGS_LOG_LEVEL)
@@ -54,6 +59,12 @@ function usageError(reason: string): never {
   process.exit(2)
 }
 
+// `backup <file>` and `restore <file>` are commands of their own; anything else starts the server.
+const command = process.argv[2]
+if (isDataCommand(command)) {
+  process.exit(await runDataCommand(command, process.argv.slice(3), process.env))
+}
+
 let parsed
 try {
   parsed = parseArgs({
@@ -68,6 +79,7 @@ try {
       'trust-proxy': { type: 'string' },
       'open-registration': { type: 'boolean' },
       'allow-private-mail-hosts': { type: 'boolean' },
+      'no-link-previews': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'attachment-max-mb': { type: 'string' },
       'log-level': { type: 'string' },
@@ -189,6 +201,9 @@ try {
     ...(trustProxy ? { trustProxy } : {}),
     openRegistration:
       values['open-registration'] ?? ['1', 'true'].includes(env.TIDINGS_OPEN_REGISTRATION ?? ''),
+    linkPreviews: !(
+      values['no-link-previews'] ?? ['0', 'false'].includes(env.TIDINGS_LINK_PREVIEWS ?? '')
+    ),
     ...(retentionDays !== undefined ? { retentionMs: retentionDays * 86_400_000 } : {}),
     ...(attachmentMaxMb !== undefined
       ? { attachmentMaxBytes: Math.floor(attachmentMaxMb * 1024 * 1024) }

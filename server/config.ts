@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { Limits } from '../src/shared/limits'
+import { resolvePublicHost, type ResolveHost } from './previews/publicAddress'
 
 /** Options of `startServer`; the CLI fills them from flags and environment variables. */
 export interface ServerOptions {
@@ -60,6 +61,18 @@ export interface ServerOptions {
   presenceGraceMs?: number
   /** How long events are kept for resume. Default 30 days. */
   retentionMs?: number
+  /**
+   * How often the sweep looks for messages older than the admin's retention policy (it also runs
+   * at start-up and when the policy changes). Default 1 hour.
+   */
+  messageRetentionSweepMs?: number
+  /**
+   * How long audit log entries are kept. Default 365 days; the oldest beyond `auditMaxEntries`
+   * go sooner.
+   */
+  auditRetentionDays?: number
+  /** Most audit log entries kept (about 300 bytes each). Default 1,000,000. */
+  auditMaxEntries?: number
   /** Protocol ping interval. Default 30 s. */
   heartbeatIntervalMs?: number
   /** Login/register attempts per username and address per minute. Default 10. */
@@ -118,6 +131,14 @@ export interface ServerOptions {
    * tests, where every registration would otherwise cost tens of ms.
    */
   scryptCost?: number
+  /** Unfurl the first link of new messages (server-side fetches). Default true. */
+  linkPreviews?: boolean
+  /**
+   * Tests only (no flag reaches it): where link previews may connect. Default the public-address
+   * policy (server/previews/publicAddress.ts), which refuses loopback, so tests that serve pages
+   * on loopback pass a resolver that lets their own host through.
+   */
+  linkPreviewResolveHost?: ResolveHost
   /** pino level; default 'info' for the CLI, 'warn' from code. */
   logLevel?: string
   /** Where the JSON log lines go; default standard output. */
@@ -173,6 +194,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     openRegistration: options.openRegistration ?? false,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
     retentionMs: options.retentionMs ?? 30 * DAY_MS,
+    messageRetentionSweepMs: options.messageRetentionSweepMs ?? 60 * 60 * 1000,
+    auditRetentionDays: options.auditRetentionDays ?? 365,
+    auditMaxEntries: options.auditMaxEntries ?? 1_000_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
     authAttemptsPerAddress: options.authAttemptsPerAddress ?? 30,
@@ -190,6 +214,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxSocketsPerUser: options.maxSocketsPerUser ?? 20,
     maxPendingUpgrades: options.maxPendingUpgrades ?? 1_000,
     scryptCost: options.scryptCost ?? 32768,
+    linkPreviews: options.linkPreviews ?? true,
+    linkPreviewResolveHost: options.linkPreviewResolveHost ?? resolvePublicHost,
     logLevel: options.logLevel ?? 'warn',
     logDestination: options.logDestination ?? process.stdout,
   }

@@ -16,13 +16,19 @@ import { authRoutes } from './routes/authRoutes'
 import { brandingRoutes } from './routes/brandingRoutes'
 import { conversationRoutes } from './routes/conversationRoutes'
 import { eventRoutes } from './routes/eventRoutes'
+import { exportRoutes } from './routes/exportRoutes'
 import { accountRoutes } from './routes/accountRoutes'
 import { attachmentRoutes } from './routes/attachmentRoutes'
+import { auditRoutes } from './routes/auditRoutes'
 import { contactRoutes } from './routes/contactRoutes'
 import { healthRoutes } from './routes/healthRoutes'
 import { integrationRoutes } from './routes/integrationRoutes'
 import { messageRoutes } from './routes/messageRoutes'
+import { peopleRoutes } from './routes/peopleRoutes'
 import { reactionRoutes } from './routes/reactionRoutes'
+import { threadRoutes } from './routes/threadRoutes'
+import { linkPreviewRoutes } from './routes/linkPreviewRoutes'
+import { retentionRoutes } from './routes/retentionRoutes'
 import { searchRoutes } from './routes/searchRoutes'
 import { userRoutes } from './routes/userRoutes'
 import { buildServerContext } from './buildServerContext'
@@ -41,6 +47,7 @@ export interface RunningServer {
 }
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+const DAY_MS = 24 * 60 * 60 * 1000
 /** How often uploads that no message claimed within their day are removed. */
 const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
 /** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
@@ -85,11 +92,41 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // Upkeep: once now, then by whichever node holds its lease (every node of a cluster could run
   // it, but one is enough).
-  const prune = () => ctx.retention.prune(new Date(Date.now() - opts.retentionMs).toISOString())
+  const prune = async () => {
+    // Events carry what messages said: none outlives the messages' own retention either.
+    const eventCutoff = new Date(Date.now() - opts.retentionMs).toISOString()
+    const messageCutoff = await ctx.messageRetention.cutoff()
+    await ctx.retention.prune(
+      messageCutoff !== undefined && messageCutoff > eventCutoff ? messageCutoff : eventCutoff,
+    )
+  }
   const logError = (what: string) => (error: unknown) => app.log.error({ err: error }, what)
+  let closingDown = false
+  const sweepExpired = async () => {
+    if ((await ctx.messageRetention.sweep(() => closingDown)) > 0) await prune()
+  }
+  await sweepExpired()
+  // The audit log is kept for its retention period and never beyond its most entries.
+  const pruneAudit = () =>
+    ctx.audit.prune({
+      maxAgeMs: opts.auditRetentionDays * DAY_MS,
+      maxEntries: opts.auditMaxEntries,
+    })
   await prune()
+  await pruneAudit()
   await attachments.sweepUnsent()
   leases.hold('prune', periodicJob(PRUNE_INTERVAL_MS, prune, logError('event pruning failed')))
+  const retentionSweep = periodicJob(
+    opts.messageRetentionSweepMs,
+    sweepExpired,
+    logError('message retention sweep failed'),
+  )
+  services.setRetentionSweep(retentionSweep)
+  leases.hold('message-retention', retentionSweep)
+  leases.hold(
+    'audit-prune',
+    periodicJob(PRUNE_INTERVAL_MS, pruneAudit, logError('audit log pruning failed')),
+  )
   leases.hold(
     'attachment-sweep',
     periodicJob(
@@ -146,11 +183,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     healthRoutes,
     authRoutes,
     userRoutes,
+    exportRoutes,
     adminRoutes,
+    retentionRoutes,
+    peopleRoutes,
+    auditRoutes,
     brandingRoutes,
     conversationRoutes,
     messageRoutes,
     reactionRoutes,
+    threadRoutes,
+    linkPreviewRoutes,
     attachmentRoutes,
     searchRoutes,
     eventRoutes,
@@ -176,6 +219,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const close = () => {
     closing ??= (async () => {
+      closingDown = true
       stopHeartbeat()
       // Sockets take no more frames; the sends already being stored are, and their batch is
       // committed (which sends their acks) before the close frames: a client is never told
@@ -190,6 +234,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // client told 1001 reconnects at once, and one let in meanwhile was never closed, so the
       // close waited on it for as long as it stayed.
       await Promise.all([app.close(), integrations.stop(), stopIndexing()])
+      await ctx.lastSeen.stop()
       await services.close()
     })()
     return closing

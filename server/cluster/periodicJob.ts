@@ -1,5 +1,11 @@
 import type { LeasedJob } from './leases'
 
+/** A periodic job that can also be asked to run at once (when what it works on changed). */
+export interface PeriodicJob extends LeasedJob {
+  /** Runs the task now if this node holds the lease and it is not running already. */
+  runNow(): void
+}
+
 /**
  * A one-owner job that runs `task` every `intervalMs` while its lease is held (not at once: the
  * server runs it once itself at start). Stopping waits for a run in progress, so that the
@@ -9,20 +15,24 @@ export function periodicJob(
   intervalMs: number,
   task: () => Promise<unknown>,
   onError: (error: unknown) => void,
-): LeasedJob {
+): PeriodicJob {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
+  const run = () => {
+    running ??= task()
+      .then(
+        () => undefined,
+        (error: unknown) => onError(error),
+      )
+      .finally(() => (running = undefined))
+  }
   return {
     start() {
-      timer ??= setInterval(() => {
-        running ??= task()
-          .then(
-            () => undefined,
-            (error: unknown) => onError(error),
-          )
-          .finally(() => (running = undefined))
-      }, intervalMs)
+      timer ??= setInterval(run, intervalMs)
       timer.unref()
+    },
+    runNow() {
+      if (timer) run()
     },
     async stop() {
       clearInterval(timer)

@@ -26,6 +26,19 @@ export function authenticate(ctx: ServerContext) {
   }
 }
 
+/**
+ * An onRequest hook for administrators' routes: a valid bearer token (401 otherwise) of an
+ * administrator (403 otherwise), checked before the body is read, so that nobody else learns
+ * anything from a validation error.
+ */
+export function adminOnly(ctx: ServerContext) {
+  const signedIn = authenticate(ctx)
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    await signedIn(request, reply)
+    requireAdmin(request)
+  }
+}
+
 /** The authenticated caller; only valid behind `authenticate`. */
 export function callerOf(request: FastifyRequest): Caller {
   if (!request.caller) throw unauthorized()

@@ -11,6 +11,9 @@ declare module 'fastify' {
   }
 }
 
+/** How long a connection still sending its first head may hold a shutdown. */
+const SHUTDOWN_HEAD_GRACE_MS = 2_000
+
 export const requestTimeout = (what: string) =>
   new HttpError(408, 'request_timeout', `The ${what} did not arrive in time; send it again.`)
 
@@ -33,14 +36,35 @@ export function limitConnections(
     const timer = setTimeout(() => socket.destroy(), options.headersTimeoutMs)
     timer.unref()
     deadlines.set(socket, timer)
-    socket.once('close', () => clearTimeout(timer))
+    socket.once('close', () => clearTimeout(deadlines.get(socket)))
   })
   const headArrived = (socket: Socket) => {
+    waiting.delete(socket)
     const timer = deadlines.get(socket)
     if (timer === undefined) return
     clearTimeout(timer)
     deadlines.delete(socket)
   }
+  // At close, one still waiting for its first head gets SHUTDOWN_HEAD_GRACE_MS more at most:
+  // Node's close ends idle kept-alive connections but not these (an HTTP client's pool opens one
+  // ahead of need, as Node's fetch does after an aborted download), so the close would wait for
+  // their whole head deadline. One whose head is on its way may still finish it within the grace
+  // and be answered 503 shutting_down. (Whether bytes came cannot be told: the HTTP parser reads
+  // the socket natively.)
+  const waiting = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    waiting.add(socket)
+    socket.once('close', () => waiting.delete(socket))
+  })
+  app.addHook('preClose', (done) => {
+    for (const socket of waiting) {
+      clearTimeout(deadlines.get(socket))
+      const grace = setTimeout(() => socket.destroy(), SHUTDOWN_HEAD_GRACE_MS)
+      grace.unref()
+      deadlines.set(socket, grace)
+    }
+    done()
+  })
   server.on('request', (request: { socket: Socket }) => headArrived(request.socket))
   // An upgrade is routed by @fastify/websocket, not through 'request': its first hook says the
   // head arrived. (Not an 'upgrade' listener of our own: once @fastify/websocket removes its own

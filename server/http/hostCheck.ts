@@ -14,6 +14,10 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1']
  * address without any public URL answers every name, as before: it cannot know the names it is
  * reached by (startServer warns about it).
  *
+ * A request without a Host header is answered: a browser always sends one, so it cannot be a
+ * rebound page, and a load balancer's health check (HAProxy's `option httpchk`, HTTP/1.0) often
+ * sends none. (Node itself refuses an HTTP/1.1 request without one.)
+ *
  * Host names are compared without their port: the port does not matter to the attack (the page
  * chooses its own), and a proxy may or may not forward it.
  */
@@ -25,7 +29,7 @@ export function hostPolicy(bindHost: string, publicUrls: readonly string[]): Hos
   const anyHost = !loopback && publicUrls.length === 0
   return {
     anyHost,
-    allows: (host) => anyHost || (host !== undefined && names.has(hostnameOf(host))),
+    allows: (host) => anyHost || host === undefined || names.has(hostnameOf(host)),
   }
 }
 

@@ -151,6 +151,15 @@ export class ConnectionHub {
     )
     for (const connection of doomed) connection.close(code, reason)
   }
+
+  /** Closes every connection of a user, whatever its token (a deactivated account). */
+  closeUser(userId: number, code: number, reason: string): void {
+    const held = this.byUser.get(userId)
+    if (held === undefined) return
+    for (const connection of held instanceof Set ? [...held] : [held]) {
+      connection.close(code, reason)
+    }
+  }
 }
 
 function sendCorked(

@@ -8,8 +8,11 @@ export interface ControlTargets {
   accounts: {
     forgetSessions(tokenHashes: readonly string[]): void
     forgetUser(userId: number): void
+    forgetDeactivated(userId: number): void
   }
   branding: { load(): Promise<unknown> }
+  /** The message retention sweep: runs now where its lease is held (not before start-up). */
+  retentionSweep: { runNow(): void } | undefined
   integrations:
     | {
         mailQueued(accountId: number, messageId: number): void
@@ -25,8 +28,9 @@ export interface ControlTargets {
 /**
  * Applies a control event to this node (see storage/eventSink's ControlEvent): forgets revoked
  * sessions and closes their sockets (4001, never to be resumed with that token), forgets a
- * changed user, reads the branding again, or sends a queued mail if this node runs its account's
- * mail.
+ * changed user, shuts a deactivated account out (every session and socket), reads the branding
+ * again, sweeps expired messages now (where that job runs), or sends a queued mail if this node
+ * runs its account's mail.
  */
 export function applyControl(targets: ControlTargets, control: ControlEvent): void {
   switch (control.kind) {
@@ -42,8 +46,15 @@ export function applyControl(targets: ControlTargets, control: ControlEvent): vo
     case 'user_changed':
       targets.accounts.forgetUser(control.user_id)
       return
+    case 'user_deactivated':
+      targets.accounts.forgetDeactivated(control.user_id)
+      targets.hub.closeUser(control.user_id, CloseCode.Unauthorized, 'account deactivated')
+      return
     case 'branding_changed':
       targets.branding.load().catch(targets.reportError)
+      return
+    case 'message_retention_changed':
+      targets.retentionSweep?.runNow()
       return
     case 'mail_queued':
       targets.integrations?.mailQueued(control.account_id, control.message_id)

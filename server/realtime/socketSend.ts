@@ -3,6 +3,7 @@ import { CloseCode } from '../../src/shared/closeCodes'
 import type { ErrorCode, ErrorFrame, SendMessageFrame } from '../../src/shared/frames'
 import type { ServerContext } from '../context'
 import { HttpError } from '../http/httpError'
+import { sendOptions } from '../services/messages'
 import type { ClientConnection } from './clientConnection'
 
 /**
@@ -38,8 +39,7 @@ export async function sendOverSocket(
           frame.conversation_id,
           frame.text,
           clientId,
-          frame.reply_to_id,
-          frame.attachment_ids,
+          sendOptions(frame),
         ),
       ),
     )

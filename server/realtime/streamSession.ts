@@ -28,7 +28,10 @@ export function streamOwner(ctx: ServerContext, log: StreamLog): ConnectionOwner
   return {
     frame: (connection, frame) => handleFrame(ctx, connection, frame, typingGate, reportError),
     closed: (connection) => {
-      if (ctx.hub.remove(connection)) ctx.presence.disconnected(connection.userId)
+      if (ctx.hub.remove(connection)) {
+        ctx.presence.disconnected(connection.userId)
+        ctx.lastSeen.touch(connection.userId)
+      }
     },
     // A warning, not an error: the server is fine, a client (or something posing as one) is not.
     protocolError: (connection, error) =>
@@ -98,7 +101,9 @@ export function openStream(
     return
   }
   // Registered before anything else, so that the heartbeat, a shutdown and a revocation reach it.
-  const announced = ctx.hub.add(connection) ? ctx.presence.connected(caller.user.id) : undefined
+  const first = ctx.hub.add(connection)
+  if (first) ctx.lastSeen.touch(caller.user.id)
+  const announced = first ? ctx.presence.connected(caller.user.id) : undefined
   // From here on the connection is owed every event delivered: those that skip it while it is
   // not live are read from the log (catchUp) from this watermark on.
   const registeredAt = ctx.feed.watermark

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { normalizeIP } from '@fastify/rate-limit'
-import { LoginBody, RegisterBody } from '../../src/shared/api'
+import { LoginBody, PasswordResetBody, RegisterBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { attemptLimit } from '../http/attemptLimits'
 import { authenticate, callerOf } from '../http/authentication'
@@ -11,13 +11,16 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 
 /**
- * Registration, login and logout, and the limits on guessing. Every login and registration
- * counts against its address and username (10 a minute by default, per route), its address
- * whatever the username (30: password spraying from one address) and, for a login, its username
- * whatever the address (20: one account guessed from many addresses). A registration whose
- * invite code is missing or wrong counts against its address (10 an hour: invite guessing); the
- * code is checked before the password is hashed. The hashes themselves run a few at a time
- * (see PasswordHasher), fairly between addresses.
+ * Registration, login, logout and password resets with an administrator's code, and the limits
+ * on guessing. Every login and registration counts against its address and username (10 a
+ * minute by default, per route), its address whatever the username (30: password spraying from
+ * one address) and, for a login, its username whatever the address (20: one account guessed
+ * from many addresses). A registration whose invite code is missing or wrong counts against its
+ * address (10 an hour: invite guessing); the code is checked before the password is hashed. A
+ * password reset counts like a login: against its address on the route (10 a minute) and in the
+ * address's 30 shared with logins and registrations, so guessed codes and guessed passwords
+ * draw on one budget; a wrong code is refused before the new password is hashed. The hashes
+ * themselves run a few at a time (see PasswordHasher), fairly between addresses.
  */
 export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
@@ -71,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     },
     async (request, reply) => {
       try {
-        const result = await ctx.accounts.register(request.body, addressOf(request))
+        const result = await ctx.accounts.register(request.body, request.ip, addressOf(request))
         return reply.code(201).send(ok(result))
       } catch (error) {
         if (error instanceof HttpError && error.statusCode === 403) {
@@ -94,12 +97,45 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
     },
     async (request) =>
       ok(
-        await ctx.accounts.login(request.body.username, request.body.password, addressOf(request)),
+        await ctx.accounts.login(
+          request.body.username,
+          request.body.password,
+          request.ip,
+          addressOf(request),
+        ),
       ),
   )
 
   app.post('/auth/logout', { onRequest: authenticate(ctx) }, async (request) => {
-    await ctx.accounts.logout(callerOf(request))
+    await ctx.accounts.logout(callerOf(request), request.ip)
     return ok({ signed_out: true })
   })
+
+  // The code is 96 random bits, so guessing is hopeless; the limits keep it so all the same,
+  // and a wrong code costs no hash (PasswordResets.redeem checks it first).
+  app.post(
+    '/auth/password-reset',
+    {
+      schema: { body: PasswordResetBody },
+      config: {
+        rateLimit: {
+          max: options.authAttemptsPerMinute,
+          timeWindow: MINUTE,
+          keyGenerator: (request: FastifyRequest) => `password-reset|${addressOf(request)}`,
+        },
+      },
+      preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+        await perAddress.take(request, reply)
+      },
+    },
+    async (request) =>
+      ok(
+        await ctx.passwordResets.redeem(
+          request.body.code,
+          request.body.new_password,
+          request.ip,
+          addressOf(request),
+        ),
+      ),
+  )
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { BrandingBody } from '../../src/shared/api'
 import type { ServerContext } from '../context'
+import { auditOrigin } from '../http/auditOrigin'
 import { authenticate, requireAdmin } from '../http/authentication'
 import { badRequest, ok } from '../http/httpError'
 import { isValidTimezone, zoneName } from '../services/branding'
@@ -25,7 +26,10 @@ export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
         )
       }
       const timezone = zoneName(request.body.timezone)
-      const changed = timezone !== ctx.branding.timezone
+      const before = ctx.branding.get()
+      const changed = timezone !== before.timezone
+      const renamed =
+        organization_name !== undefined && organization_name !== before.organization_name
       const branding = await ctx.unitOfWork.run(async (tx) => {
         const updated = await ctx.branding.set(
           tx,
@@ -41,8 +45,20 @@ export const brandingRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
               level: 'info',
               timezone,
             },
-            await ctx.accounts.allUserIds(tx),
+            await ctx.accounts.activeUserIds(tx),
           )
+          await ctx.audit.append(tx, {
+            kind: 'timezone_changed',
+            ...auditOrigin(request),
+            details: { from: before.timezone, to: timezone },
+          })
+        }
+        if (renamed) {
+          await ctx.audit.append(tx, {
+            kind: 'organization_renamed',
+            ...auditOrigin(request),
+            details: { from: before.organization_name, to: organization_name },
+          })
         }
         return updated
       })

@@ -11,6 +11,7 @@ import {
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
+import { sendOptions } from '../services/messages'
 
 const ConversationParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const MemberParams = Type.Object({
@@ -102,9 +103,9 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     { schema: { params: ConversationParams, body: SendMessageBody } },
     async (request, reply) => {
       const { user } = callerOf(request)
-      const { text, client_id, reply_to_id, attachment_ids } = request.body
+      const { text, client_id } = request.body
       const { message, created } = await unitOfWork.run((tx) =>
-        messages.send(tx, user, request.params.id, text, client_id, reply_to_id, attachment_ids),
+        messages.send(tx, user, request.params.id, text, client_id, sendOptions(request.body)),
       )
       return reply.code(created ? 201 : 200).send(ok(message))
     },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
-import { ReactionBody } from '../../src/shared/api'
+import type { FastifyRequest } from 'fastify'
+import { Type, type Static } from 'typebox'
+import { ReactionBody, ReactionQuery } from '../../src/shared/api'
 import type { ServerContext } from '../context'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
@@ -10,7 +11,17 @@ const ReactionParams = Type.Object({
   messageId: Type.Integer({ minimum: 1 }),
 })
 
-/** The caller's own reaction to a message of a conversation they are a member of. */
+/** The caller's reaction to the message the path names. */
+function targetOf(request: FastifyRequest & { params: Static<typeof ReactionParams> }) {
+  const { id, messageId } = request.params
+  return { userId: callerOf(request).user.id, conversationId: id, messageId }
+}
+
+/**
+ * The caller's own reactions to a message of a conversation they are a member of: any number of
+ * different emoji, each added and taken back alone (`/reactions`). The singular `/reaction` is
+ * what clients from before that call: it makes the caller's reactions one emoji, or none.
+ */
 export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
   { ctx },
@@ -19,13 +30,33 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
   const { reactions, unitOfWork } = ctx
 
   app.put(
+    '/conversations/:id/messages/:messageId/reactions',
+    { schema: { params: ReactionParams, body: ReactionBody } },
+    async (request) => {
+      const { message } = await unitOfWork.run((tx) =>
+        reactions.add(tx, targetOf(request), request.body.emoji),
+      )
+      return ok(message)
+    },
+  )
+
+  app.delete(
+    '/conversations/:id/messages/:messageId/reactions',
+    { schema: { params: ReactionParams, querystring: ReactionQuery } },
+    async (request) => {
+      const { message } = await unitOfWork.run((tx) =>
+        reactions.remove(tx, targetOf(request), request.query.emoji),
+      )
+      return ok(message)
+    },
+  )
+
+  app.put(
     '/conversations/:id/messages/:messageId/reaction',
     { schema: { params: ReactionParams, body: ReactionBody } },
     async (request) => {
-      const { user } = callerOf(request)
-      const { id, messageId } = request.params
       const { message } = await unitOfWork.run((tx) =>
-        reactions.set(tx, user.id, id, messageId, request.body.emoji),
+        reactions.replaceAll(tx, targetOf(request), request.body.emoji),
       )
       return ok(message)
     },
@@ -35,9 +66,7 @@ export const reactionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> =
     '/conversations/:id/messages/:messageId/reaction',
     { schema: { params: ReactionParams } },
     async (request) => {
-      const { user } = callerOf(request)
-      const { id, messageId } = request.params
-      const { message } = await unitOfWork.run((tx) => reactions.remove(tx, user.id, id, messageId))
+      const { message } = await unitOfWork.run((tx) => reactions.removeAll(tx, targetOf(request)))
       return ok(message)
     },
   )

@@ -1,15 +1,15 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ChangePasswordBody, UpdateProfileBody } from '../../src/shared/api'
-import type { PasswordChanged, Person, SessionsRevoked } from '../../src/shared/models'
+import type { PasswordChanged, SessionsRevoked } from '../../src/shared/models'
 import type { ServerContext } from '../context'
 import type { RevokedSessions } from '../services/accounts'
 import { authenticate, callerOf } from '../http/authentication'
 import { ok } from '../http/httpError'
 
 /**
- * The caller's profile, password and sessions, and the directory of people (with presence) for
- * starting conversations.
+ * The caller's profile, password and sessions, and the directory of people (with presence and the
+ * "deactivated" mark) for starting conversations.
  */
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (
   app,
@@ -66,6 +66,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
         caller,
         request.body.current_password,
         request.body.new_password,
+        request.ip,
       )
       const answer: PasswordChanged = { changed: true, ...signedOut(revoked) }
       return ok(answer)
@@ -74,15 +75,11 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = asy
 
   app.post('/users/me/sessions/revoke-others', async (request) => {
     const caller = callerOf(request)
-    return ok(signedOut(await ctx.accounts.revokeOtherSessions(caller)))
+    return ok(signedOut(await ctx.accounts.revokeOtherSessions(caller, request.ip)))
   })
 
-  app.get('/users', async () => {
-    const online = await ctx.presence.onlineUserIds()
-    const people: Person[] = (await ctx.accounts.listUsers()).map((user) => ({
-      ...user,
-      online: online.has(user.id),
-    }))
-    return ok(people)
-  })
+  // Deactivated accounts are listed too (marked), so that history can name them.
+  app.get('/users', async () =>
+    ok(await ctx.accounts.listPeople(await ctx.presence.onlineUserIds())),
+  )
 }

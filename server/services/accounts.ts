@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import type { AuthResult, User } from '../../src/shared/models'
+import type { AuthResult, Person, User } from '../../src/shared/models'
 import type { RegisterBody } from '../../src/shared/api'
 import { nowIso } from '../clock'
 import {
@@ -12,12 +11,23 @@ import {
 } from '../http/httpError'
 import type { Database, Queryable } from '../storage/database'
 import type { Tx, UnitOfWork } from '../storage/unitOfWork'
+import type { AuditLog } from './auditLog'
 import type { PasswordHasher } from './passwords'
 import { SessionCache } from './sessionCache'
 import { hashSecret, newToken } from './tokens'
 
 const TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000
-const INVITE_LIFETIME_HOURS = 72
+
+/**
+ * A sign-in with the right password to an account an administrator deactivated. Told only after
+ * the password was checked, so it reveals nothing to someone who does not know it.
+ */
+export const accountDeactivated = () =>
+  new HttpError(
+    403,
+    'account_deactivated',
+    'This account is deactivated. Ask an administrator to reactivate it.',
+  )
 
 /** The authenticated caller of a request or socket. */
 export interface Caller {
@@ -50,6 +60,7 @@ export class Accounts {
   constructor(
     private readonly db: Database,
     private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditLog,
     private readonly openRegistration: boolean,
     private readonly hasher: PasswordHasher,
   ) {}
@@ -74,49 +85,74 @@ export class Accounts {
     return user
   }
 
-  listUsers(): Promise<User[]> {
-    return this.db.all(
+  /**
+   * Everyone, deactivated accounts included (marked so: their names stay in history), with
+   * presence from `online`.
+   */
+  async listPeople(online: ReadonlySet<number>): Promise<Person[]> {
+    const rows = await this.db.all(
       this.db.q
         .selectFrom('users')
-        .select(['id', 'username', 'display_name', 'role'])
+        .select(['id', 'username', 'display_name', 'role', 'deactivated_at'])
         .orderBy('display_name')
         .orderBy('id'),
     )
-  }
-
-  async allUserIds(db: Queryable): Promise<number[]> {
-    return (await db.all(db.q.selectFrom('users').select('id'))).map((row) => row.id)
+    return rows.map(({ deactivated_at, ...user }) =>
+      deactivated_at === null
+        ? { ...user, online: online.has(user.id) }
+        : { ...user, online: false, deactivated: true },
+    )
   }
 
   /**
-   * Registers an account. `address` is the client's: whose turn it is in the hashing pool. A
-   * registration that cannot succeed (no invite or one that is not usable, a taken username) is
-   * refused before the password is hashed, so refusals cost no scrypt.
+   * The users who can read their stream: everyone but deactivated accounts, whose tokens are
+   * gone (broadcasts and notices of the whole organization go to these).
    */
-  async register(body: RegisterBody, address: string): Promise<AuthResult> {
+  async activeUserIds(db: Queryable): Promise<number[]> {
+    const rows = await db.all(
+      db.q.selectFrom('users').select('id').where('deactivated_at', 'is', null),
+    )
+    return rows.map((row) => row.id)
+  }
+
+  /**
+   * Registers an account. `address` is the client's, for the audit log; `hashTurn` whose turn it
+   * is in the hashing pool (the address, IPv6 by /64). A registration that cannot succeed (no
+   * invite or one that is not usable, a taken username) is refused before the password is
+   * hashed, so refusals cost no scrypt.
+   */
+  async register(
+    body: RegisterBody,
+    address: string,
+    hashTurn: string = address,
+  ): Promise<AuthResult> {
     if ((await this.userCount()) > 0 && !this.openRegistration) {
       if (!body.invite_code) throw noInvite()
       if (!(await this.inviteUsable(body.invite_code))) throw badInvite()
     }
     if (await this.usernameTaken(body.username)) throw usernameTaken()
     // Hash before the unit of work: the slow part must not hold the database.
-    const passwordHash = await this.hasher.hash(body.password, address)
+    const passwordHash = await this.hasher.hash(body.password, hashTurn)
     // The checks above are repeated where they decide: two registrations may race for the first
     // account, an invite or a name.
     return this.unitOfWork.run(async (tx) => {
       const first = (await this.userCount(tx)) === 0
       const now = nowIso()
+      let inviteId: number | undefined
       if (!first && !this.openRegistration) {
         if (!body.invite_code) throw noInvite()
-        const consumed = await tx.run(
+        const consumed = await tx.first(
           tx.q
             .updateTable('invites')
             .set({ used_at: now })
             .where('code_hash', '=', hashSecret(body.invite_code))
             .where('used_at', 'is', null)
-            .where('expires_at', '>', now),
+            .where('revoked_at', 'is', null)
+            .where('expires_at', '>', now)
+            .returning('id'),
         )
-        if (consumed !== 1) throw badInvite()
+        if (!consumed) throw badInvite()
+        inviteId = consumed.id
       }
       // The unique username decides between two registrations of one name, on any node.
       const inserted = await tx.first(
@@ -128,46 +164,81 @@ export class Accounts {
             password_hash: passwordHash,
             role: first ? 'admin' : 'member',
             created_at: now,
+            last_seen_at: now,
           })
           .onConflict((oc) => oc.doNothing())
           .returning(['id', 'username', 'display_name', 'role']),
       )
       if (!inserted) throw usernameTaken()
-      if (!first && !this.openRegistration && body.invite_code) {
+      if (inviteId !== undefined) {
         await tx.run(
-          tx.q
-            .updateTable('invites')
-            .set({ used_by: inserted.id })
-            .where('code_hash', '=', hashSecret(body.invite_code)),
+          tx.q.updateTable('invites').set({ used_by: inserted.id }).where('id', '=', inviteId),
         )
       }
+      await this.audit.append(tx, {
+        kind: 'user_registered',
+        actorId: inserted.id,
+        address,
+        details: {
+          how: first ? 'first account' : inviteId !== undefined ? 'invite' : 'open registration',
+          ...(inviteId !== undefined ? { invite_id: inviteId } : {}),
+        },
+      })
       return { token: await issueToken(tx, inserted.id), user: inserted }
     })
   }
 
   /**
-   * Signs in. An unknown username costs the same scrypt as a known one (a hash made once at the
-   * first login stands in), so timing tells nothing; both run in the hashing pool, under the
-   * client's `address`.
+   * Signs in: a new token for the right password of an active account. An unknown username costs
+   * the same scrypt as a known one (a hash made once at the first login stands in), so timing
+   * tells nothing; both run in the hashing pool under `hashTurn` (the client's address, IPv6 by
+   * /64). Every outcome is in the audit log under `address`, failures too (an unknown username
+   * among them, as typed).
    */
-  async login(username: string, password: string, address: string): Promise<AuthResult> {
+  async login(
+    username: string,
+    password: string,
+    address: string,
+    hashTurn: string = address,
+  ): Promise<AuthResult> {
     const row = await this.db.first(
       this.db.q
         .selectFrom('users')
-        .select(['id', 'username', 'display_name', 'role', 'password_hash'])
+        .select(['id', 'username', 'display_name', 'role', 'password_hash', 'deactivated_at'])
         .where('username', '=', username),
     )
     this.dummyHash ??= this.hasher.hashNow('not a real password')
     const stored = row?.password_hash ?? (await this.dummyHash)
-    const valid = await this.hasher.verify(password, stored, address)
-    if (!row || !valid) throw unauthorized('Wrong username or password.')
-    const { password_hash: _hash, ...user } = row
-    const token = await this.unitOfWork.transaction((tx) => issueToken(tx, user.id))
+    const valid = await this.hasher.verify(password, stored, hashTurn)
+    const failed = async (reason: string) =>
+      this.audit.appendAlone({
+        kind: 'sign_in_failed',
+        actorId: null,
+        targetId: row?.id ?? null,
+        address,
+        details: { username, reason },
+      })
+    if (!row || !valid) {
+      await failed(row ? 'wrong password' : 'unknown username')
+      throw unauthorized('Wrong username or password.')
+    }
+    if (row.deactivated_at !== null) {
+      await failed('account deactivated')
+      throw accountDeactivated()
+    }
+    const { password_hash: _hash, deactivated_at: _deactivated, ...user } = row
+    const token = await this.unitOfWork.transaction(async (tx) => {
+      // The account may have been deactivated since it was read; on PostgreSQL this update waits
+      // for a deactivation under way and then sees it, which then deletes every token there is.
+      if (!(await touchActiveUser(tx, user.id))) throw accountDeactivated()
+      await this.audit.append(tx, { kind: 'signed_in', actorId: user.id, address })
+      return issueToken(tx, user.id)
+    })
     return { token, user }
   }
 
   /** Ends the caller's session: its token is deleted and its sockets are closed everywhere. */
-  logout(caller: Caller): Promise<void> {
+  logout(caller: Caller, address: string | null): Promise<void> {
     return this.unitOfWork.run(async (tx) => {
       await tx.run(tx.q.deleteFrom('tokens').where('token_hash', '=', caller.tokenHash))
       tx.events.control({
@@ -176,6 +247,7 @@ export class Accounts {
         token_hashes: [caller.tokenHash],
         reason: 'signed out',
       })
+      await this.audit.append(tx, { kind: 'signed_out', actorId: caller.user.id, address })
     })
   }
 
@@ -188,6 +260,7 @@ export class Accounts {
     caller: Caller,
     currentPassword: string,
     newPassword: string,
+    address: string | null,
   ): Promise<RevokedSessions> {
     const row = await this.db.first(
       this.db.q.selectFrom('users').select('password_hash').where('id', '=', caller.user.id),
@@ -215,13 +288,15 @@ export class Accounts {
       if (updated !== 1) {
         throw conflict('The password was changed meanwhile by another request; try again.')
       }
-      return this.deleteOtherTokens(tx, caller)
+      return this.signOutOthers(tx, caller, 'password_changed', address)
     })
   }
 
   /** Signs out every other device of the caller: all their other tokens are revoked. */
-  revokeOtherSessions(caller: Caller): Promise<RevokedSessions> {
-    return this.unitOfWork.run((tx) => this.deleteOtherTokens(tx, caller))
+  revokeOtherSessions(caller: Caller, address: string | null): Promise<RevokedSessions> {
+    return this.unitOfWork.run((tx) =>
+      this.signOutOthers(tx, caller, 'other_devices_signed_out', address),
+    )
   }
 
   /** Resolves a bearer token to its user, or undefined when unknown or expired. */
@@ -231,8 +306,9 @@ export class Accounts {
   }
 
   /**
-   * The session of a token already hashed, or undefined once it is revoked or expired: a map
-   * lookup while the session cache holds it (revocations forget it there).
+   * The session of a token already hashed, or undefined once it is revoked or expired, or its
+   * account deactivated: a map lookup while the session cache holds it (revocations and
+   * deactivations forget it there).
    */
   async session(tokenHash: string): Promise<Caller | undefined> {
     const now = Date.now()
@@ -244,7 +320,9 @@ export class Accounts {
         .innerJoin('users as u', 'u.id', 't.user_id')
         .select(['u.id', 'u.username', 'u.display_name', 'u.role', 't.expires_at'])
         .where('t.token_hash', '=', tokenHash)
-        .where('t.expires_at', '>', new Date(now).toISOString()),
+        .where('t.expires_at', '>', new Date(now).toISOString())
+        // A deactivation deletes every token; this also refuses one a sign-in racing it made.
+        .where('u.deactivated_at', 'is', null),
     )
     if (!row) return undefined
     const { expires_at: expiresAt, ...user } = row
@@ -252,28 +330,7 @@ export class Accounts {
     return { user, tokenHash }
   }
 
-  async createInvite(
-    adminId: number,
-    expiresInHours = INVITE_LIFETIME_HOURS,
-  ): Promise<{ code: string; expires_at: string }> {
-    const code = randomBytes(12).toString('base64url')
-    const expiresAt = new Date(Date.now() + expiresInHours * 3600_000).toISOString()
-    await this.unitOfWork.transaction((tx) =>
-      tx.run(
-        tx.q.insertInto('invites').values({
-          code_hash: hashSecret(code),
-          created_by: adminId,
-          created_at: nowIso(),
-          expires_at: expiresAt,
-          used_by: null,
-          used_at: null,
-        }),
-      ),
-    )
-    return { code, expires_at: expiresAt }
-  }
-
-  /** True when `code` is an invite that is neither used nor expired (nothing is consumed). */
+  /** True when `code` is an invite neither used, revoked nor expired (nothing is consumed). */
   private async inviteUsable(code: string): Promise<boolean> {
     const row = await this.db.first(
       this.db.q
@@ -281,6 +338,7 @@ export class Accounts {
         .select('code_hash')
         .where('code_hash', '=', hashSecret(code))
         .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
         .where('expires_at', '>', nowIso()),
     )
     return row !== undefined
@@ -317,6 +375,29 @@ export class Accounts {
   /** Applies a user change announced by a control event. */
   forgetUser(userId: number): void {
     this.cache.forgetUser(userId)
+  }
+
+  /** Applies a deactivation announced by a control event: no session of the user is accepted. */
+  forgetDeactivated(userId: number): void {
+    this.cache.forgetUserSessions(userId)
+    this.cache.forgetUser(userId)
+  }
+
+  /** Revokes the caller's other tokens, and records why (a password change, or only that). */
+  private async signOutOthers(
+    tx: Tx,
+    caller: Caller,
+    kind: 'password_changed' | 'other_devices_signed_out',
+    address: string | null,
+  ): Promise<RevokedSessions> {
+    const revoked = await this.deleteOtherTokens(tx, caller)
+    await this.audit.append(tx, {
+      kind,
+      actorId: caller.user.id,
+      address,
+      details: { signed_out_sessions: revoked.live },
+    })
+    return revoked
   }
 
   private async deleteOtherTokens(tx: Tx, caller: Caller): Promise<RevokedSessions> {
@@ -357,7 +438,50 @@ async function tokenExists(db: Queryable, tokenHash: string): Promise<boolean> {
   return row !== undefined
 }
 
-async function issueToken(db: Queryable, userId: number): Promise<string> {
+/**
+ * Marks the user seen now, if the account is active; false when it is deactivated (or gone). On
+ * PostgreSQL the update locks the user's row, so it waits for a deactivation under way.
+ */
+export async function touchActiveUser(tx: Queryable, userId: number): Promise<boolean> {
+  const updated = await tx.run(
+    tx.q
+      .updateTable('users')
+      .set({ last_seen_at: nowIso() })
+      .where('id', '=', userId)
+      .where('deactivated_at', 'is', null),
+  )
+  return updated === 1
+}
+
+/**
+ * Revokes every token of the user (an administrator's sign-out, a deactivation, a password
+ * reset): their sockets are closed on every node when the unit commits. Returns the revoked
+ * sessions.
+ */
+export async function revokeAllTokens(
+  tx: Tx,
+  userId: number,
+  reason: string,
+): Promise<RevokedSessions> {
+  const now = nowIso()
+  const rows = await tx.all(
+    tx.q.deleteFrom('tokens').where('user_id', '=', userId).returning(['token_hash', 'expires_at']),
+  )
+  if (rows.length > 0) {
+    tx.events.control({
+      kind: 'sessions_revoked',
+      user_id: userId,
+      token_hashes: rows.map((row) => row.token_hash),
+      reason,
+    })
+  }
+  return {
+    tokenHashes: rows.map((row) => row.token_hash),
+    live: rows.filter((row) => row.expires_at > now).length,
+  }
+}
+
+export async function issueToken(db: Queryable, userId: number): Promise<string> {
   const token = newToken()
   const now = Date.now()
   await db.run(

@@ -164,6 +164,11 @@ export class Attachments {
     return { id: row.id, name: row.name, mime: row.mime, size: row.size, bytes }
   }
 
+  /** The stored bytes of an attachment the caller was already allowed (a data export). */
+  storedBytes(attachmentId: number, size: number): Promise<Readable | undefined> {
+    return this.bytes.open(this.db, attachmentId, size)
+  }
+
   /** How many more bytes `userId` may upload, by the tighter of the two quotas. */
   private async room(db: Queryable, userId: number): Promise<Room> {
     const { unsentQuotaBytes, storageQuotaBytes } = this.limits

@@ -1,9 +1,9 @@
-import type { Conversation, Member, Platform } from '../../src/shared/models'
+import type { Conversation, Member, Platform, User } from '../../src/shared/models'
 import { nowIso } from '../clock'
 import { badRequest, forbidden, notFound } from '../http/httpError'
 import { rawSql, type Database, type Queryable } from '../storage/database'
 import type { Tx } from '../storage/unitOfWork'
-import { selectMessages, toMessage, withExtras } from './messageRows'
+import { inChannel, selectMessages, toMessage, withExtras } from './messageRows'
 
 /** What a member may read of a conversation without building its full view. */
 export interface ConversationHead {
@@ -21,6 +21,27 @@ const HEAD = rawSql(
      where conversation_id = c.id and user_id = ?) as member
    from conversations c where c.id = ?`,
 )
+
+/**
+ * HEAD for a send, with the receiver's name of the seed-era event fields (MessageEventData): the
+ * title, else the other members' names as the apps name an untitled conversation. Only an untitled
+ * conversation (a direct one, mostly) runs the subquery: a primary-key range of its members.
+ */
+const SEND_HEAD = rawSql(
+  `select c.title, c.platform, exists (select 1 from conversation_members
+     where conversation_id = c.id and user_id = ?) as member,
+   case when c.title is null then (
+     select string_agg(u.display_name, ', ' order by m.joined_at, m.user_id)
+     from conversation_members m join users u on u.id = m.user_id
+     where m.conversation_id = c.id and m.user_id <> ?) end as others
+   from conversations c where c.id = ?`,
+)
+
+/** What a send reads of its conversation: its head and who receives the message. */
+export interface SendTarget extends ConversationHead {
+  /** The title, else the other members' names joined with ", ", else the sender's own name. */
+  receiver_name: string
+}
 
 /**
  * Conversations, their members, and who may see what. Methods that take a Queryable read through
@@ -55,6 +76,24 @@ export class Conversations {
     if (!row) throw notFound('Conversation')
     if (!row.member) throw forbidden('You are not a member of this conversation.')
     return { title: row.title, platform: row.platform }
+  }
+
+  /** requireMember for a send: the same refusals, and the receiver's name of its events. */
+  async requireSender(
+    db: Queryable,
+    conversationId: number,
+    sender: Pick<User, 'id' | 'display_name'>,
+  ): Promise<SendTarget> {
+    const row = await db.firstRaw<
+      ConversationHead & { member: 0 | 1 | boolean; others: string | null }
+    >(SEND_HEAD, [sender.id, sender.id, conversationId])
+    if (!row) throw notFound('Conversation')
+    if (!row.member) throw forbidden('You are not a member of this conversation.')
+    return {
+      title: row.title,
+      platform: row.platform,
+      receiver_name: row.title ?? row.others ?? sender.display_name,
+    }
   }
 
   /** The conversation as `viewerId` sees it (unread count is theirs; 0 for a neutral view). */
@@ -95,6 +134,8 @@ export class Conversations {
     const last = await db.first(
       selectMessages(db.q)
         .where('m.conversation_id', '=', conversationId)
+        // A thread reply shows in the list only when it was also sent to the channel.
+        .where(inChannel())
         .orderBy('m.id', 'desc')
         .limit(1),
     )
@@ -131,7 +172,9 @@ export class Conversations {
         .where((eb) =>
           eb.or([eb('sender_id', '!=', viewerId), eb('external_sender_handle', 'is not', null)]),
         )
-        .where('deleted_at', 'is', null),
+        .where('deleted_at', 'is', null)
+        // Thread replies are counted by the Threads view, unless also sent to the channel.
+        .where(inChannel('')),
     )
     return Number(row?.n ?? 0)
   }
@@ -157,13 +200,20 @@ export class Conversations {
     )
   }
 
+  /** Members may be added only from active accounts: a deactivated one is offered in no picker. */
   private async assertUsersExist(db: Queryable, userIds: number[]): Promise<void> {
     if (userIds.length === 0) return
-    const found = await db.all(db.q.selectFrom('users').select('id').where('id', 'in', userIds))
+    const found = await db.all(
+      db.q
+        .selectFrom('users')
+        .select('id')
+        .where('id', 'in', userIds)
+        .where('deactivated_at', 'is', null),
+    )
     if (found.length !== userIds.length) {
       const known = new Set(found.map((row) => row.id))
       const missing = userIds.filter((id) => !known.has(id))
-      throw badRequest(`Unknown user id(s): ${missing.join(', ')}.`)
+      throw badRequest(`Unknown or deactivated user id(s): ${missing.join(', ')}.`)
     }
   }
 

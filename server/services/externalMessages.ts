@@ -7,6 +7,7 @@ import type { ExternalMessagesTable } from '../storage/schema'
 import type { Tx } from '../storage/unitOfWork'
 import type { Conversations } from './conversations'
 import type { Messages } from './messages'
+import { messageEventData, receiverNameOf } from './messageEventData'
 import type { AccountRow } from './platformAccounts'
 import { hashSecret } from './tokens'
 
@@ -217,12 +218,12 @@ export class ExternalMessages {
     const conversation = await this.conversations.get(tx, inbound.conversationId, null)
     tx.events.toConversation(
       'message_received',
-      {
-        conversation_id: conversation.id,
-        conversation_title: conversation.title,
-        sender_name: message.sender_name,
+      messageEventData(
         message,
-      },
+        conversation.title,
+        receiverNameOf(conversation, message.sender_id),
+        conversation.platform,
+      ),
       conversation.id,
     )
     const record = toExternalRecord((await this.row(inserted.id, tx))!)

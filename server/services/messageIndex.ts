@@ -1,3 +1,4 @@
+import { plainText } from '../../src/shared/markdown'
 import type { Message } from '../../src/shared/models'
 import { rawSql, type Database, type Queryable } from '../storage/database'
 import type { Tx, UnitOfWork } from '../storage/unitOfWork'
@@ -103,8 +104,14 @@ export class MessageIndex {
     }
   }
 
+  /** Forgets messages removed for good (the retention sweep), in the unit that removes them. */
+  async removed(tx: Tx, messageIds: readonly number[]): Promise<void> {
+    for (const id of messageIds) await tx.runRaw(STATEMENTS.remove, [id])
+  }
+
+  /** Indexes the text as it reads, without formatting markers, so snippets show it that way. */
   private insert(db: Queryable, id: number, text: string, editedAt: string | null) {
-    const body = indexable(text)
+    const body = indexable(plainText(text))
     return db.runRaw(STATEMENTS.insert, db.dialect === 'sqlite' ? [id, body] : [id, body, editedAt])
   }
 

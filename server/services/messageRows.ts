@@ -1,10 +1,12 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely, type SqlBool } from 'kysely'
 import { Limits } from '../../src/shared/limits'
 import type { Message, ReplyPreview } from '../../src/shared/models'
 import type { Queryable } from '../storage/database'
 import type { DB } from '../storage/schema'
 import { attachFiles } from './attachmentRows'
+import { attachLinkPreviews } from './linkPreviewRows'
 import { attachReactions } from './reactionRows'
+import { attachThreads } from './threadRows'
 
 /**
  * The columns a Message is built from, for queries over `messages as m` joined to `users as u`,
@@ -24,6 +26,8 @@ export const MESSAGE_COLUMNS = [
   'm.external_sender_handle',
   'm.external_sender_name',
   'm.reply_to_id',
+  'm.thread_root_id',
+  'm.thread_in_channel',
   'r.sender_id as reply_sender_id',
   'ru.display_name as reply_sender_name',
   'r.text as reply_text',
@@ -57,7 +61,12 @@ export interface ReplyOriginalRow {
 }
 
 /** A row selected with MESSAGE_COLUMNS: the wire Message plus who sent it on another platform. */
-export interface MessageRow extends Omit<Message, 'external_sender' | 'reply_to'> {
+export interface MessageRow extends Omit<
+  Message,
+  'external_sender' | 'reply_to' | 'thread_root_id' | 'in_channel' | 'thread'
+> {
+  thread_root_id: number | null
+  thread_in_channel: number | null
   external_sender_handle: string | null
   external_sender_name: string | null
   reply_to_id: number | null
@@ -80,6 +89,8 @@ export function toMessage(row: MessageRow): Message {
     reply_deleted_at: replyDeletedAt,
     reply_external_sender_handle: replyHandle,
     reply_external_sender_name: replyName,
+    thread_root_id: threadRootId,
+    thread_in_channel: inChannel,
     ...rest
   } = row
   let replyTo: ReplyPreview | null = null
@@ -98,6 +109,11 @@ export function toMessage(row: MessageRow): Message {
           })
   }
   const message: Message = { ...rest, text: row.deleted_at ? '' : row.text, reply_to: replyTo }
+  // Present only on thread replies, so that other messages carry no extra bytes.
+  if (threadRootId !== null) {
+    message.thread_root_id = threadRootId
+    if (inChannel) message.in_channel = true
+  }
   // A message from another platform: its sender is someone out there, not the account owner.
   if (handle !== null) {
     message.sender_name = name ?? handle
@@ -126,7 +142,17 @@ function previewText(text: string): string {
   return text.slice(0, lastKept >= 0xd800 && lastKept <= 0xdbff ? max - 1 : max)
 }
 
-/** Sets the reactions and files of a list of messages: one query each. */
+/** Sets the reactions, files, thread summaries and link previews of messages: one query each. */
 export async function withExtras<T extends Message>(db: Queryable, messages: T[]): Promise<T[]> {
-  return attachFiles(db, await attachReactions(db, messages))
+  const withFiles = await attachFiles(db, await attachReactions(db, messages))
+  return attachLinkPreviews(db, await attachThreads(db, withFiles))
+}
+
+/**
+ * A channel's messages: all but the thread replies that were not also sent to it. A condition for
+ * `.where()` of queries over `messages as m` (or over `messages` alone, with `table` '').
+ */
+export function inChannel(table = 'm') {
+  const column = (name: string) => sql.ref(table ? `${table}.${name}` : name)
+  return sql<SqlBool>`(${column('thread_root_id')} is null or ${column('thread_in_channel')} = 1)`
 }

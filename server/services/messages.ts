@@ -14,9 +14,12 @@ import { rawSql, type Database, type Queryable } from '../storage/database'
 import type { Tx } from '../storage/unitOfWork'
 import { claimFiles, releaseFiles, attachFiles } from './attachmentRows'
 import type { Conversations } from './conversations'
+import { messageEventData } from './messageEventData'
+import { followOnReply } from './threadFollows'
 import {
   MESSAGE_COLUMNS,
   MESSAGE_FROM,
+  inChannel,
   selectMessages,
   toMessage,
   toReplyPreview,
@@ -49,6 +52,44 @@ type ReplyTargetRow = ReplyOriginalRow & { conversation_id: number }
 const NOT_A_REPLY_TARGET =
   'reply_to_id must name a message of this conversation that is not deleted.'
 
+/** A thread's root, with what a reply in it checks. */
+interface ThreadRootRow {
+  conversation_id: number
+  sender_id: number
+  deleted_at: string | null
+  thread_root_id: number | null
+}
+
+const NOT_A_THREAD_ROOT =
+  'thread_root_id must name a message of this conversation that is not deleted and not itself a thread reply.'
+
+/** The SendOptions of a send's wire body (REST or the send_message frame). */
+export function sendOptions(body: {
+  reply_to_id?: number
+  attachment_ids?: readonly number[]
+  thread_root_id?: number
+  also_to_channel?: boolean
+}): SendOptions {
+  return {
+    replyToId: body.reply_to_id,
+    attachmentIds: body.attachment_ids,
+    threadRootId: body.thread_root_id,
+    alsoToChannel: body.also_to_channel,
+  }
+}
+
+/** What a send may add to its text: a quote, files, a thread. */
+export interface SendOptions {
+  /** The message it replies to (a quote): one of the same conversation, not deleted. */
+  replyToId?: number
+  /** The sender's unsent uploads to this conversation that it carries. */
+  attachmentIds?: readonly number[]
+  /** The root of the thread it replies in: a message of the same conversation, not deleted. */
+  threadRootId?: number
+  /** With threadRootId: it shows in the channel as well. */
+  alsoToChannel?: boolean
+}
+
 const NOT_SENDABLE_ATTACHMENTS =
   'attachment_ids must name your own uploads to this conversation that no message carries yet.'
 
@@ -66,6 +107,17 @@ const SEND = {
     `select r.conversation_id, r.sender_id, ru.display_name as sender_name, r.text,
        r.deleted_at, r.external_sender_handle, r.external_sender_name
      from messages r join users ru on ru.id = r.sender_id where r.id = ?`,
+  ),
+  // A thread reply's own statement, so that other sends bind nothing more than before.
+  insertInThread: rawSql(
+    `insert into messages
+       (conversation_id, sender_id, client_id, text, created_at, reply_to_id, thread_root_id,
+        thread_in_channel)
+     values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing returning id`,
+  ),
+  // Only a thread reply runs it: its root, by primary key.
+  threadRoot: rawSql(
+    'select conversation_id, sender_id, deleted_at, thread_root_id from messages where id = ?',
   ),
   byId: rawSql(`${MESSAGE_SELECT} where m.id = ?`),
   bySenderClientId: rawSql(`${MESSAGE_SELECT} where m.sender_id = ? and m.client_id = ?`),
@@ -91,6 +143,7 @@ export class Messages {
   private platformSend: PlatformSendHook | undefined
   private changed: MessageChangeHook | undefined
   private attachmentsReleased: AttachmentsReleasedHook | undefined
+  private sent: ((message: Message) => void) | undefined
 
   constructor(
     private readonly db: Database,
@@ -107,6 +160,15 @@ export class Messages {
     this.changed = hook
   }
 
+  /**
+   * Installs what follows a new message of a Tidings conversation, in its unit of work (link
+   * previews: unfurled once committed). Mail and bridged sends do not call it: fetching their links
+   * could tell a sender that the mail was read.
+   */
+  onSent(hook: (message: Message) => void): void {
+    this.sent = hook
+  }
+
   /** Installs what follows a deletion that let go of files (removing them once committed). */
   onAttachmentsReleased(hook: AttachmentsReleasedHook): void {
     this.attachmentsReleased = hook
@@ -121,9 +183,9 @@ export class Messages {
   /**
    * Stores a message and emits message_sent to the sender and message_received to the others. A
    * repeated client_id returns the stored message with `created: false` and emits nothing.
-   * `replyToId` names the message it replies to: one of the same conversation, not deleted.
-   * `attachmentIds` names the sender's unsent uploads to this conversation that it carries; the
-   * text may then be blank.
+   * With `attachmentIds` (SendOptions) the text may be blank. A thread reply also makes the
+   * replier and the root's sender follow the thread, and emits the root's message_updated with
+   * its new thread summary.
    */
   async send(
     tx: Tx,
@@ -131,11 +193,11 @@ export class Messages {
     conversationId: number,
     text: string,
     clientId: string,
-    replyToId?: number,
-    attachmentIds?: readonly number[],
+    options: SendOptions = {},
   ): Promise<{ message: Message; created: boolean }> {
+    const { replyToId, attachmentIds, threadRootId, alsoToChannel } = options
     const senderId = sender.id
-    const target = await this.conversations.requireMember(tx, conversationId, senderId)
+    const target = await this.conversations.requireSender(tx, conversationId, sender)
     if (text.trim().length === 0 && attachmentIds === undefined) {
       throw badRequest('A message cannot be blank.')
     }
@@ -155,16 +217,38 @@ export class Messages {
       }
       replyTo = toReplyPreview(replyToId, original)
     }
+    if (alsoToChannel !== undefined && threadRootId === undefined) {
+      throw badRequest('also_to_channel is for thread replies: send it with thread_root_id.')
+    }
+    let root: ThreadRootRow | undefined
+    if (threadRootId !== undefined) {
+      if (target.platform !== 'tidings') {
+        throw badRequest(`A ${target.platform} conversation has no threads.`)
+      }
+      root = await tx.firstRaw<ThreadRootRow>(SEND.threadRoot, [threadRootId])
+      // One answer for every refusal, as for reply_to_id.
+      if (
+        !root ||
+        root.conversation_id !== conversationId ||
+        root.deleted_at ||
+        root.thread_root_id !== null
+      ) {
+        const stored = await this.stored(tx, senderId, clientId, conversationId)
+        if (stored) return stored
+        throw badRequest(NOT_A_THREAD_ROOT)
+      }
+    }
     const now = nowIso()
     // The unique (sender_id, client_id) makes a retried send a no-op that returns the original.
-    const inserted = await tx.firstRaw<{ id: number }>(SEND.insert, [
-      conversationId,
-      senderId,
-      clientId,
-      text,
-      now,
-      replyToId ?? null,
-    ])
+    const values = [conversationId, senderId, clientId, text, now, replyToId ?? null]
+    const inserted =
+      threadRootId === undefined
+        ? await tx.firstRaw<{ id: number }>(SEND.insert, values)
+        : await tx.firstRaw<{ id: number }>(SEND.insertInThread, [
+            ...values,
+            threadRootId,
+            alsoToChannel ? 1 : null,
+          ])
     if (!inserted) return (await this.stored(tx, senderId, clientId, conversationId))!
     let attachments: Attachment[] | undefined
     if (attachmentIds !== undefined) {
@@ -188,6 +272,10 @@ export class Messages {
       reply_to: replyTo,
     }
     if (attachments) message.attachments = attachments
+    if (threadRootId !== undefined) {
+      message.thread_root_id = threadRootId
+      if (alsoToChannel) message.in_channel = true
+    }
     // A Tidings send needs only the title and the member ids: the full Conversation view (members
     // joined to users, sorted, and the last message) is built only for bridged platforms.
     if (target.platform !== 'tidings') {
@@ -197,15 +285,32 @@ export class Messages {
         await this.conversations.getBare(tx, conversationId, null),
       )
     }
-    const data = {
-      conversation_id: conversationId,
-      conversation_title: target.title,
-      sender_name: message.sender_name,
-      message,
+    const data = messageEventData(message, target.title, target.receiver_name, target.platform)
+    if (root && threadRootId !== undefined) {
+      data.thread_follower_ids = await followOnReply(tx, {
+        rootId: threadRootId,
+        rootSenderId: Number(root.sender_id),
+        conversationId,
+        id: inserted.id,
+        senderId,
+      })
     }
     tx.events.toMember('message_sent', data, conversationId, senderId)
     tx.events.toConversation('message_received', data, conversationId, senderId)
+    if (threadRootId !== undefined) await this.threadChanged(tx, conversationId, threadRootId)
+    if (target.platform === 'tidings') this.sent?.(message)
     return { message, created: true }
+  }
+
+  /** The root of a thread whose replies changed, with its new summary, to the members. */
+  private async threadChanged(tx: Tx, conversationId: number, rootId: number): Promise<void> {
+    const root = await this.get(tx, rootId)
+    if (!root) return
+    tx.events.toConversation(
+      'message_updated',
+      { conversation_id: conversationId, message: root },
+      conversationId,
+    )
   }
 
   /** The message an earlier send with this client_id stored, for its retry; undefined if none. */
@@ -236,6 +341,7 @@ export class Messages {
     const pageSize = Math.min(limit ?? Limits.historyPageSize, Limits.historyMaxPageSize)
     let query = selectMessages(db.q)
       .where('m.conversation_id', '=', conversationId)
+      .where(inChannel())
       .orderBy('m.id', 'desc')
       .limit(pageSize + 1)
     if (before !== undefined) query = query.where('m.id', '<', before)
@@ -291,6 +397,10 @@ export class Messages {
       { conversation_id: before.conversation_id, message_id: messageId, message },
       before.conversation_id,
     )
+    // A thread reply fewer: its root shows the new count.
+    if (before.thread_root_id !== undefined) {
+      await this.threadChanged(tx, before.conversation_id, before.thread_root_id)
+    }
     return message
   }
 

@@ -45,6 +45,16 @@ export class SessionCache {
   forgetUser(userId: number): void {
     this.users.delete(userId)
   }
+
+  /**
+   * Forgets every cached session of the user (a deactivation). A walk over the map: rare, and
+   * cheaper than keeping a second index up to date on every sign-in.
+   */
+  forgetUserSessions(userId: number): void {
+    for (const [tokenHash, session] of this.sessions) {
+      if (session.userId === userId) this.sessions.delete(tokenHash)
+    }
+  }
 }
 
 /** Makes room for one more entry by dropping the oldest (Maps iterate in insertion order). */

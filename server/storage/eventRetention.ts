@@ -68,15 +68,20 @@ export async function readRetentionFloor(db: Queryable): Promise<number> {
 }
 
 /**
- * The highest id of an event created before `iso`, 0 when there is none. Ids are handed out in
- * creation order, so the events older than an instant are a prefix of the id order, and a binary
- * search over the primary key finds its end in about 30 lookups. An index on created_at would
- * find it in one, but every event written would pay for it (migration 4 dropped it). Should the
- * clock step back, the boundary moves by at most that step: pruning is by days.
+ * The highest id of a row of `table` (events, or messages) created before `iso`, 0 when there is
+ * none. Ids are handed out in creation order, so the rows older than an instant are a prefix of
+ * the id order, and a binary search over the primary key finds its end in about 30 lookups. An
+ * index on created_at would find it in one, but every row written would pay for it (migration 4
+ * dropped the events' one; messages never had one). Should the clock step back, the boundary moves
+ * by at most that step: pruning is by days.
  */
-export async function lastIdBefore(db: Queryable, iso: string): Promise<number> {
-  const newest = await db.first(db.q.selectFrom('events').select((eb) => eb.fn.max('id').as('max')))
-  // Invariant: every event with id <= older was created before `iso` (0: none known yet), and
+export async function lastIdBefore(
+  db: Queryable,
+  iso: string,
+  table: 'events' | 'messages' = 'events',
+): Promise<number> {
+  const newest = await db.first(db.q.selectFrom(table).select((eb) => eb.fn.max('id').as('max')))
+  // Invariant: every row with id <= older was created before `iso` (0: none known yet), and
   // none with id >= newer was.
   let older = 0
   let newer = (newest?.max ?? 0) + 1
@@ -84,7 +89,7 @@ export async function lastIdBefore(db: Queryable, iso: string): Promise<number> 
     const middle = Math.floor((older + newer) / 2)
     const row = await db.first(
       db.q
-        .selectFrom('events')
+        .selectFrom(table)
         .select(['id', 'created_at'])
         .where('id', '>=', middle)
         .orderBy('id')

@@ -26,10 +26,17 @@ export type EventStream =
 export type ControlEvent =
   /** Tokens deleted (sign-out, password change): forget them and close the user's sockets on them. */
   | { kind: 'sessions_revoked'; user_id: number; token_hashes: string[]; reason: string }
-  /** A user's name or role changed: forget the cached copy. */
+  /** A user's name or role changed, or the account was reactivated: forget the cached copy. */
   | { kind: 'user_changed'; user_id: number }
+  /**
+   * An account was deactivated: forget its sessions and user, and close every socket of it
+   * (4001), whatever token opened it.
+   */
+  | { kind: 'user_deactivated'; user_id: number }
   /** The organization's branding (timezone, name) changed: read it again. */
   | { kind: 'branding_changed' }
+  /** The message retention policy changed: the node that runs the sweep runs it now. */
+  | { kind: 'message_retention_changed' }
   /** An outgoing mail was queued: the node that runs the account's mail worker sends it. */
   | { kind: 'mail_queued'; account_id: number; message_id: number }
   /**

@@ -449,6 +449,142 @@ export const migrations: Migration[] = [
         .columns(['uploader_id', 'size']),
     ],
   },
+  {
+    version: 12,
+    name: 'administration: deactivated accounts, last seen, invites listed, password resets, audit log',
+    up: ({ q, pg }) => [
+      // A deactivated account keeps its row (its messages and name stay in history); sessions
+      // (services/accounts.ts) and sign-ins refuse it. last_seen_at moves with presence.
+      q.schema.alterTable('users').addColumn('deactivated_at', timeType(pg)),
+      q.schema.alterTable('users').addColumn('last_seen_at', timeType(pg)),
+      // Invites get an id to be listed and revoked by, a note (who it is for) and a revocation.
+      // A table cannot gain an identity column in place on both engines, so it is rebuilt.
+      'alter table invites rename to invites_before_12',
+      q.schema
+        .createTable('invites')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('code_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('note', 'text')
+        .addColumn('created_by', intType(pg), (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('expires_at', timeType(pg), (c) => c.notNull())
+        .addColumn('used_by', intType(pg), (c) => c.references('users.id'))
+        .addColumn('used_at', timeType(pg))
+        .addColumn('revoked_at', timeType(pg)),
+      `insert into invites (code_hash, created_by, created_at, expires_at, used_by, used_at)
+       select code_hash, created_by, created_at, expires_at, used_by, used_at
+       from invites_before_12 order by created_at`,
+      'drop table invites_before_12',
+      // One-time codes an administrator hands over: only their hash is stored, as for tokens.
+      q.schema
+        .createTable('password_resets')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', intType(pg), (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('created_by', intType(pg), (c) => c.notNull())
+        .addColumn('created_at', timeType(pg), (c) => c.notNull())
+        .addColumn('expires_at', timeType(pg), (c) => c.notNull())
+        .addColumn('used_at', timeType(pg)),
+      q.schema.createIndex('password_resets_user').on('password_resets').column('user_id'),
+      // Append-only (services/auditLog.ts): no route updates or deletes a row; only the retention
+      // sweep removes the oldest. Plain integer ids, no foreign keys: an entry outlives anything
+      // it names. Listed newest first, by person (actor or target) or kind.
+      q.schema
+        .createTable('audit_log')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('at', timeType(pg), (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('actor_id', intType(pg))
+        .addColumn('target_id', intType(pg))
+        .addColumn('address', 'text')
+        .addColumn('details', 'text', (c) => c.notNull().defaultTo('{}')),
+      q.schema.createIndex('audit_log_at').on('audit_log').column('at'),
+      q.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_id', 'id']),
+      q.schema.createIndex('audit_log_target').on('audit_log').columns(['target_id', 'id']),
+      q.schema.createIndex('audit_log_kind').on('audit_log').columns(['kind', 'id']),
+    ],
+  },
+  {
+    version: 13,
+    name: 'reactions: several emoji per member per message',
+    up: ({ q, pg }) =>
+      // The key becomes (message, member, emoji): each emoji once per member. It still leads
+      // with the message id, so reading the reactions of a page of messages walks it as before.
+      pg
+        ? [
+            'alter table message_reactions drop constraint message_reactions_pk',
+            `alter table message_reactions
+               add constraint message_reactions_pk primary key (message_id, user_id, emoji)`,
+          ]
+        : [
+            // SQLite cannot change a primary key in place: the table is copied into a new one.
+            q.schema
+              .createTable('message_reactions_v13')
+              .addColumn('message_id', 'integer', (c) =>
+                c.notNull().references('messages.id').onDelete('cascade'),
+              )
+              .addColumn('user_id', 'integer', (c) =>
+                c.notNull().references('users.id').onDelete('cascade'),
+              )
+              .addColumn('emoji', 'text', (c) => c.notNull())
+              .addColumn('created_at', 'text', (c) => c.notNull())
+              .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'user_id', 'emoji']),
+            `insert into message_reactions_v13 (message_id, user_id, emoji, created_at)
+               select message_id, user_id, emoji, created_at from message_reactions`,
+            q.schema.dropTable('message_reactions'),
+            q.schema.alterTable('message_reactions_v13').renameTo('message_reactions'),
+          ],
+  },
+  {
+    version: 14,
+    name: 'threads: replies beside a channel message, and who follows them; link previews',
+    up: ({ q, pg }) => [
+      // A thread reply names its root (a plain integer, as reply_to_id: messages are never removed
+      // one by one); thread_in_channel is 1 when it was also sent to the channel, and null
+      // otherwise. A send that is no thread reply leaves both null, and the partial index holds
+      // only thread replies: such a send writes no page more than before.
+      q.schema.alterTable('messages').addColumn('thread_root_id', intType(pg)),
+      q.schema.alterTable('messages').addColumn('thread_in_channel', intType(pg)),
+      `create index messages_thread on messages (thread_root_id, id)
+       where thread_root_id is not null`,
+      // Who follows a thread (its starter and its repliers, until they unfollow) and how far they
+      // have read it. Rows go with their root or their user.
+      q.schema
+        .createTable('thread_follows')
+        .addColumn('root_id', intType(pg), (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', intType(pg), (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('conversation_id', intType(pg), (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('following', intType(pg), (c) => c.notNull())
+        .addColumn('last_read_id', intType(pg), (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', timeType(pg), (c) => c.notNull())
+        .addPrimaryKeyConstraint('thread_follows_pk', ['root_id', 'user_id']),
+      q.schema
+        .createIndex('thread_follows_user')
+        .on('thread_follows')
+        .columns(['user_id', 'root_id']),
+      // Link previews (also issue 23): one row per URL, shared by every message that links it
+      // (the cache), with the page's image fetched by the server. A message names its preview;
+      // null when it has none or its sender removed it.
+      q.schema
+        .createTable('link_previews')
+        .addColumn('id', idType(pg), (c) => autoId(c, pg))
+        .addColumn('url', 'text', (c) => c.notNull().unique())
+        .addColumn('title', 'text')
+        .addColumn('description', 'text')
+        .addColumn('site_name', 'text')
+        .addColumn('image_mime', 'text')
+        .addColumn('image_bytes', pg ? 'bytea' : 'blob')
+        .addColumn('fetched_at', timeType(pg), (c) => c.notNull()),
+      q.schema.alterTable('messages').addColumn('link_preview_id', intType(pg)),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

@@ -8,6 +8,10 @@ export interface UsersTable {
   password_hash: string
   role: 'admin' | 'member'
   created_at: string
+  /** Set while an administrator has the account deactivated (migration 12). */
+  deactivated_at: Generated<string | null>
+  /** When the user last signed in, came online or went offline (migration 12). */
+  last_seen_at: Generated<string | null>
 }
 
 export interface TokensTable {
@@ -19,12 +23,41 @@ export interface TokensTable {
 }
 
 export interface InvitesTable {
+  /** Listed and revoked by (migration 12). */
+  id: Generated<number>
+  /** SHA-256 of the code: the code itself is shown once and never stored. */
   code_hash: string
+  /** Who it is for, in the creator's words. */
+  note: string | null
   created_by: number
   created_at: string
   expires_at: string
   used_by: number | null
   used_at: string | null
+  revoked_at: string | null
+}
+
+/** An administrator's one-time password reset code (migration 12). */
+export interface PasswordResetsTable {
+  /** SHA-256 of the code, like a token's. */
+  code_hash: string
+  user_id: number
+  created_by: number
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+/** One audit log entry (migration 12): appended, never changed. */
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  kind: string
+  actor_id: number | null
+  target_id: number | null
+  address: string | null
+  /** JSON object of AuditDetails. */
+  details: string
 }
 
 export interface SettingsTable {
@@ -70,6 +103,25 @@ export interface MessagesTable {
   external_sender_name: Generated<string | null>
   /** The message of the same conversation this one replies to (migration 7). */
   reply_to_id: Generated<number | null>
+  /** The root of the thread this message replies in (migration 14); null outside threads. */
+  thread_root_id: Generated<number | null>
+  /** 1 when a thread reply was also sent to the channel; null otherwise. */
+  thread_in_channel: Generated<number | null>
+  /** The preview of the message's first link (migration 14); null when none or removed. */
+  link_preview_id: Generated<number | null>
+}
+
+/** A link's preview (migration 14), one per URL: the cache every message linking it shares. */
+export interface LinkPreviewsTable {
+  id: Generated<number>
+  url: string
+  title: string | null
+  description: string | null
+  site_name: string | null
+  /** The page's image, fetched by the server (null when it had none or it was refused). */
+  image_mime: string | null
+  image_bytes: Buffer | null
+  fetched_at: string
 }
 
 /** A member's reaction to a message (migration 8): at most one per member and message. */
@@ -77,11 +129,23 @@ export interface MessageReactionsTable {
   message_id: number
   user_id: number
   emoji: string
-  /** When this emoji was chosen: choosing another one restarts it. */
+  /** When the member chose this emoji (one row per member and emoji: migration 13). */
   created_at: string
 }
 
 /** An uploaded file (migration 9); its bytes are <dataDir>/attachments/<id>. */
+/** A user's following of a thread (migration 14) and how far they read it. */
+export interface ThreadFollowsTable {
+  root_id: number
+  user_id: number
+  conversation_id: number
+  /** 1 while they follow it; 0 once they unfollowed (a reply of theirs follows it again). */
+  following: number
+  /** The newest reply they have read (0 when none). */
+  last_read_id: Generated<number>
+  updated_at: string
+}
+
 export interface AttachmentsTable {
   id: Generated<number>
   conversation_id: number
@@ -210,9 +274,13 @@ export interface ExternalMessagesTable {
 }
 
 export interface DB {
+  thread_follows: ThreadFollowsTable
+  link_previews: LinkPreviewsTable
   users: UsersTable
   tokens: TokensTable
   invites: InvitesTable
+  password_resets: PasswordResetsTable
+  audit_log: AuditLogTable
   settings: SettingsTable
   conversations: ConversationsTable
   conversation_members: ConversationMembersTable

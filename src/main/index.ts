@@ -310,8 +310,8 @@ async function main(): Promise<void> {
     isMember: async (id) =>
       (await core.handle('conversations/list', undefined)).some((c) => c.id === id),
     openConversation: (id) => wm.sendToMain('navigation/openConversation', { conversation_id: id }),
-    // The registration form takes the invite with links.takeInvite() (wired with the IPC table).
-    prefillRegistration: () => {},
+    // The core holds it for the signed-out window (links/prefill, links/takePrefill).
+    prefillForm: (prefill) => core.offerLinkForm(prefill),
     notice: (message) => showLinkNotice(wm.getMainWindow(), message, translator),
     translator: () => translator,
     confirmServerSwitch: (request) => confirmServerSwitch(wm.getMainWindow(), request, translator),

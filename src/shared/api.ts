@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { AUDIT_KINDS, type AuditKind } from './audit'
 import { Limits } from './limits'
 
 /** Request bodies of the REST API, validated by the server and typed for every client. */
@@ -37,10 +38,52 @@ export const ChangePasswordBody = Type.Object(
 )
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>
 
+/** Who an invite is for, in the admin's words ("Dana, design"): shown in the invite list. */
+export const InviteNote = Type.String({ minLength: 1, maxLength: Limits.inviteNoteMaxChars })
+
 export const InviteBody = Type.Object(
-  { expires_in_hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 30 })) },
+  {
+    expires_in_hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 30 })),
+    note: Type.Optional(InviteNote),
+  },
   { additionalProperties: false },
 )
+export type InviteBody = Static<typeof InviteBody>
+
+/** `PUT /admin/users/:id/role`. */
+export const SetRoleBody = Type.Object(
+  { role: Type.Union([Type.Literal('admin'), Type.Literal('member')]) },
+  { additionalProperties: false },
+)
+export type SetRoleBody = Static<typeof SetRoleBody>
+
+/** A one-time password reset code as an administrator hands it over (and a link carries it). */
+export const ResetCode = Type.String({ minLength: 1, maxLength: 128 })
+
+/** `POST /auth/password-reset`: the code an administrator issued, and the new password. */
+export const PasswordResetBody = Type.Object(
+  { code: ResetCode, new_password: Password },
+  { additionalProperties: false },
+)
+export type PasswordResetBody = Static<typeof PasswordResetBody>
+
+/** `GET /admin/audit` and `/admin/audit.csv`: entries by or about one user, of one kind. */
+export const AuditFilter = {
+  user_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  // Unsafe only names the static type: the schema is still the union of the kinds' literals.
+  kind: Type.Optional(Type.Unsafe<AuditKind>(Type.Union(AUDIT_KINDS.map((k) => Type.Literal(k))))),
+}
+export const AuditQuery = Type.Object(
+  {
+    ...AuditFilter,
+    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.auditMaxPageSize })),
+  },
+  { additionalProperties: false },
+)
+export type AuditQuery = Static<typeof AuditQuery>
+export const AuditExportQuery = Type.Object(AuditFilter, { additionalProperties: false })
+export type AuditExportQuery = Static<typeof AuditExportQuery>
 
 export const UpdateProfileBody = Type.Object(
   { display_name: DisplayName },
@@ -83,6 +126,10 @@ export const SendMessageBody = Type.Object(
     /** The message of the same conversation this one replies to. */
     reply_to_id: Type.Optional(Type.Integer({ minimum: 1 })),
     attachment_ids: Type.Optional(AttachmentIds),
+    /** Makes it a reply in the thread of this message of the same conversation. */
+    thread_root_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** With thread_root_id: the reply shows in the channel too. */
+    also_to_channel: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -99,12 +146,16 @@ export const EditMessageBody = Type.Object(
   { additionalProperties: false },
 )
 
-/** A reaction's emoji is checked further by the server (reactionEmojiProblem). */
+/** A reaction's emoji is checked further by the server (reactionEmoji: exactly one emoji). */
 export const ReactionBody = Type.Object(
   { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
   { additionalProperties: false },
 )
 export type ReactionBody = Static<typeof ReactionBody>
+
+/** `DELETE /conversations/:id/messages/:messageId/reactions?emoji=…`: the reaction taken back. */
+export const ReactionQuery = ReactionBody
+export type ReactionQuery = Static<typeof ReactionQuery>
 
 export const ReceiptBody = Type.Object(
   {
@@ -114,6 +165,20 @@ export const ReceiptBody = Type.Object(
   { additionalProperties: false },
 )
 export type ReceiptBody = Static<typeof ReceiptBody>
+
+/** `PUT /conversations/:id/threads/:rootId/follow`. */
+export const ThreadFollowBody = Type.Object(
+  { following: Type.Boolean() },
+  { additionalProperties: false },
+)
+export type ThreadFollowBody = Static<typeof ThreadFollowBody>
+
+/** `POST /conversations/:id/threads/:rootId/read`: the newest reply the caller has seen. */
+export const ThreadReadBody = Type.Object(
+  { up_to_message_id: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+)
+export type ThreadReadBody = Static<typeof ThreadReadBody>
 
 export const HistoryQuery = Type.Object(
   {
@@ -288,3 +353,18 @@ export type BridgeOutboxResultBody = Static<typeof BridgeOutboxResultBody>
 export type ApiSuccess<T> = { status: 'success'; data: T }
 export type ApiError = { status: 'error'; error: { code: string; message: string } }
 export type ApiResponse<T> = ApiSuccess<T> | ApiError
+
+/**
+ * `PUT /admin/retention`: how many days messages and their files are kept, or null to keep them
+ * forever (the default). At most 100 years, so that the cutoff stays a real date.
+ */
+export const RetentionBody = Type.Object(
+  {
+    message_retention_days: Type.Union([
+      Type.Integer({ minimum: 1, maximum: Limits.messageRetentionMaxDays }),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false },
+)
+export type RetentionBody = Static<typeof RetentionBody>

@@ -1,5 +1,5 @@
 /**
- * The fifteen event types of the Tidings stream. Their order is the documented order; clients may
+ * The eighteen event types of the Tidings stream. Their order is the documented order; clients may
  * rely on the list being complete (the server rejects anything else in a subscription filter).
  */
 export const EVENT_TYPES = [
@@ -18,6 +18,9 @@ export const EVENT_TYPES = [
   'email_received',
   'email_sent',
   'system_notification',
+  'user_deactivated',
+  'user_reactivated',
+  'user_role_changed',
 ] as const
 
 export type EventType = (typeof EVENT_TYPES)[number]

@@ -5,7 +5,9 @@ import type {
   ExternalMessageRecord,
   Message,
   Person,
+  Platform,
   PlatformAccount,
+  ThreadFollow,
   User,
 } from './models'
 
@@ -26,6 +28,9 @@ export interface EventDataMap {
   email_received: EmailReceivedData
   email_sent: EmailSentData
   system_notification: SystemNotificationData
+  user_deactivated: UserChangedData
+  user_reactivated: UserChangedData
+  user_role_changed: UserChangedData
 }
 
 export interface MessageEventData {
@@ -33,6 +38,20 @@ export interface MessageEventData {
   conversation_title: string | null
   sender_name: string
   message: Message
+  /**
+   * The flat fields of the original description of this system, for clients written against it
+   * (`message.id` and `message.text` again). Events stored by an older server lack them.
+   */
+  message_id?: number
+  /** The conversation's title, else the other members' names (a direct conversation: the peer's). */
+  receiver_name?: string
+  message_text?: string
+  platform?: Platform
+  /**
+   * On a thread reply only: who follows the thread now (its starter and repliers, less those
+   * who unfollowed), so that each recipient can tell whether the reply is news to them.
+   */
+  thread_follower_ids?: number[]
 }
 
 export interface Receipt {
@@ -46,12 +65,19 @@ export interface MessageUpdatedData {
   conversation_id: number
   message?: Message
   receipt?: Receipt
+  /** The recipient's own following of a thread changed (to that user's devices only). */
+  thread_follow?: ThreadFollow
 }
 
 export interface MessageDeletedData {
   conversation_id: number
   message_id: number
   message: Message
+  /**
+   * True when the retention policy removed the message (it is gone from the server, not a
+   * tombstone): clients remove it from the thread instead of showing "deleted". Absent otherwise.
+   */
+  expired?: true
 }
 
 export interface ConversationEventData {
@@ -121,6 +147,15 @@ export interface SystemNotificationData {
   level: 'info' | 'warning' | 'critical'
   /** Present when kind is timezone_changed. */
   timezone?: string
+}
+
+/**
+ * An administrator deactivated or reactivated an account, or changed its role: the user as they
+ * are now (`deactivated` set on a deactivated account, `online` false for it). Every active user
+ * receives it, so that pickers, presence and the "deactivated" mark follow at once.
+ */
+export interface UserChangedData {
+  user: Person
 }
 
 /**

@@ -44,6 +44,8 @@ export const SendMessageFrame = Type.Object(
     client_id: Type.String({ minLength: 1, maxLength: 64 }),
     reply_to_id: Type.Optional(Type.Integer({ minimum: 1 })),
     attachment_ids: Type.Optional(AttachmentIds),
+    thread_root_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    also_to_channel: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )

@@ -1,28 +1,43 @@
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox'
 import {
   AttachmentIds,
+  AuditExportQuery,
+  AuditQuery,
   ChangePasswordBody,
   EmailAddress,
+  InviteBody,
   LoginBody,
   MailServerBody,
+  PasswordResetBody,
   RegisterBody,
+  RetentionBody,
   SearchMessagesQuery,
+  SetRoleBody,
 } from './api'
 import { EVENT_TYPES, type EventType } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
 import type { LocaleInfo } from './i18n/locales'
 import { Limits } from './limits'
 import type {
+  AdminUser,
   Attachment,
+  AuditPage,
   Branding,
   Conversation,
+  FollowedThreadList,
+  CreatedInvite,
+  Invite,
   Message,
   MessagePage,
   MessageSearchPage,
   PasswordChanged,
+  PasswordResetIssued,
   Person,
   PlatformAccount,
+  RetentionPolicy,
   SessionsRevoked,
+  ThreadFollow,
+  ThreadPage,
   User,
 } from './models'
 import type { Preferences } from './preferences'
@@ -72,7 +87,38 @@ export interface OutboxItem {
   reply_to_id: number | null
   /** The uploaded files it carries (attachments/upload); empty for a text message. */
   attachment_ids: number[]
+  /** The root of the thread it replies in; null when it is no thread reply. */
+  thread_root_id: number | null
+  /** A thread reply that shows in the channel too. */
+  also_to_channel: boolean
   message: Message | null
+}
+
+/** How an export of the user's data (session/exportData) went. */
+export interface DataExportResult {
+  /** False when the user cancelled the save dialog (nothing was written). */
+  saved: boolean
+  /** Bytes of the ZIP written. */
+  bytes: number
+}
+
+/** An export under way: pushed as its bytes arrive, then once with its outcome. */
+export interface DataExportProgress {
+  state: 'receiving' | 'saved' | 'failed'
+  /** Bytes of the ZIP received so far (its size is not known before it ends: it is streamed). */
+  bytes: number
+}
+
+/**
+ * A form a `tidings://` link asked to fill in (src/shared/deepLinks.ts): registration with an
+ * invite code, or a new password with an administrator's reset code. Main holds the latest until
+ * the signed-out window takes it (`links/takePrefill`), and pushes it as it comes
+ * (`links/prefill`).
+ */
+export interface LinkPrefill {
+  form: 'register' | 'password_reset'
+  server_url: string
+  code: string
 }
 
 /**
@@ -151,18 +197,22 @@ interface InvokeSpec {
 /**
  * Renderer -> main calls: `ipcRenderer.invoke(channel, request)` resolves with the response.
  *
- * The main window is the messenger: session (sign in, up and out), connection state, people,
- * conversations (list, create, focus, and from the details dialog rename, add and remove members
- * or leave; muting or pinning one from its thread header), messages (and searching them), the
- * outbox, attachments, composer drafts, typing, invites, reading branding and preferences, and
- * opening the settings window. Other preferences, the organization time zone and mail accounts
- * change only in the settings window: conversations/setMuted and conversations/setPinned change
- * the muted and pinned lists and nothing else.
+ * The main window is the messenger: session (sign in, up and out, a new password with a reset
+ * code, the form a link fills in), connection state, people, conversations (list, create, focus,
+ * and from the details dialog rename, add and remove members or leave; muting or pinning one
+ * from its thread header), messages (and searching them), the outbox, attachments, composer
+ * drafts, typing, invites, reading branding and preferences, and opening the settings window.
+ * Other preferences, the organization time zone and mail accounts change only in the settings
+ * window: conversations/setMuted and conversations/setPinned change the muted and pinned lists
+ * and nothing else, emoji/used and emoji/setSkinTone the emoji picker's recently used emoji and
+ * skin tone.
  *
- * The settings window only shows and changes preferences, the organization time zone and
- * connected accounts (plus the session and conversation list it reads), and changes the password
- * or signs out the user's other devices (never its own session), so a settings page gone wrong
- * can neither send, edit, delete or react to messages nor sign in, out or up.
+ * The settings window only shows and changes preferences, the organization time zone, the
+ * message retention policy (admins) and connected accounts (plus the session and conversation
+ * list it reads), changes the password or signs out the user's other devices (never its own
+ * session), exports the user's own data to a file and, for an administrator, manages people,
+ * invites and the audit log (the server refuses anyone else), so a settings page gone wrong can
+ * neither send, edit, delete or react to messages nor sign in, out or up.
  */
 export const INVOKES = {
   'session/get': { request: NoPayload, response: produced<SessionState>(), pages: BOTH },
@@ -180,6 +230,21 @@ export const INVOKES = {
     request: NoPayload,
     response: produced<SessionsRevoked>(),
     pages: SETTINGS,
+  },
+  /**
+   * Sets a new password with an administrator's one-time reset code and signs in: every other
+   * device of the user is signed out.
+   */
+  'session/resetPassword': {
+    request: PasswordResetBody,
+    response: produced<SessionState>(),
+    pages: MAIN,
+  },
+  /** The form a link asked to fill in, once (null when none waits). */
+  'links/takePrefill': {
+    request: NoPayload,
+    response: produced<LinkPrefill | null>(),
+    pages: MAIN,
   },
   'connection/get': { request: NoPayload, response: produced<ConnectionState>(), pages: MAIN },
   'users/list': { request: NoPayload, response: produced<Person[]>(), pages: MAIN },
@@ -215,8 +280,15 @@ export const INVOKES = {
     response: produced<Conversation>(),
     pages: MAIN,
   },
+  /** The conversation the window shows, and the thread whose panel is open in it. */
   'conversations/focus': {
-    request: Type.Object({ conversation_id: Type.Union([Id, Type.Null()]) }, Strict),
+    request: Type.Object(
+      {
+        conversation_id: Type.Union([Id, Type.Null()]),
+        thread_root_id: Type.Optional(Type.Union([Id, Type.Null()])),
+      },
+      Strict,
+    ),
     response: produced<void>(),
     pages: MAIN,
   },
@@ -235,6 +307,24 @@ export const INVOKES = {
    */
   'conversations/setPinned': {
     request: Type.Object({ conversation_id: Id, pinned: Type.Boolean() }, Strict),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
+  /**
+   * The emoji picker's memory, from the main window: an emoji chosen goes first among the
+   * `recent_emoji` preference, and the skin tone chosen becomes `emoji_skin_tone`. Each changes
+   * that one preference and nothing else.
+   */
+  'emoji/used': {
+    request: Type.Object(
+      { emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }) },
+      Strict,
+    ),
+    response: produced<Preferences>(),
+    pages: MAIN,
+  },
+  'emoji/setSkinTone': {
+    request: Type.Object({ tone: Type.Integer({ minimum: 0, maximum: 5 }) }, Strict),
     response: produced<Preferences>(),
     pages: MAIN,
   },
@@ -267,6 +357,9 @@ export const INVOKES = {
         text: Type.String({ maxLength: Limits.maxMessageChars }),
         reply_to_id: Type.Optional(Id),
         attachment_ids: Type.Optional(AttachmentIds),
+        /** A reply in this message's thread; `also_to_channel` shows it in the channel too. */
+        thread_root_id: Type.Optional(Id),
+        also_to_channel: Type.Optional(Type.Boolean()),
       },
       Strict,
     ),
@@ -289,7 +382,8 @@ export const INVOKES = {
     pages: MAIN,
   },
   /**
-   * Sets the user's one reaction to a message (null removes it); the server answers with it.
+   * Adds the user's reaction with `emoji` to a message, or takes it back (`add: false`); the
+   * server answers with the message. A user may have several emoji on one message, each once.
    * The emoji's shape (one emoji) is the server's to check, with one message for every client.
    */
   'messages/react': {
@@ -297,10 +391,8 @@ export const INVOKES = {
       {
         conversation_id: Id,
         message_id: Id,
-        emoji: Type.Union([
-          Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
-          Type.Null(),
-        ]),
+        emoji: Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }),
+        add: Type.Boolean(),
       },
       Strict,
     ),
@@ -313,6 +405,33 @@ export const INVOKES = {
     pages: MAIN,
   },
   'outbox/list': { request: NoPayload, response: produced<OutboxItem[]>(), pages: MAIN },
+  /** A thread's root and a page of its replies, with the user's following of it. */
+  'threads/get': {
+    request: Type.Object(
+      {
+        conversation_id: Id,
+        root_id: Id,
+        before: Type.Optional(Id),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.historyMaxPageSize })),
+      },
+      Strict,
+    ),
+    response: produced<ThreadPage>(),
+    pages: MAIN,
+  },
+  /** The threads the user follows, with their unread replies (the Threads view). */
+  'threads/list': { request: NoPayload, response: produced<FollowedThreadList>(), pages: MAIN },
+  'threads/follow': {
+    request: Type.Object({ conversation_id: Id, root_id: Id, following: Type.Boolean() }, Strict),
+    response: produced<ThreadFollow>(),
+    pages: MAIN,
+  },
+  /** The user has seen a thread's replies up to this one (on this device). */
+  'threads/markRead': {
+    request: Type.Object({ conversation_id: Id, root_id: Id, up_to_message_id: Id }, Strict),
+    response: produced<{ moved: boolean }>(),
+    pages: MAIN,
+  },
   /**
    * Uploads a file to a conversation, to be sent with messages/send's `attachment_ids`. Needs a
    * connection: offline it fails at once with `offline` ("Attachments need a connection.").
@@ -368,7 +487,78 @@ export const INVOKES = {
     response: produced<Branding>(),
     pages: SETTINGS,
   },
-  'admin/createInvite': { request: NoPayload, response: produced<{ code: string }>(), pages: MAIN },
+  /**
+   * An invite: from the main window's top bar, or the settings window's Invites section (with a
+   * lifetime and a note). The server refuses anyone but an administrator (403), as for every
+   * admin/ channel below.
+   */
+  'admin/createInvite': { request: InviteBody, response: produced<CreatedInvite>(), pages: BOTH },
+  'admin/listInvites': { request: NoPayload, response: produced<Invite[]>(), pages: SETTINGS },
+  'admin/revokeInvite': {
+    request: Type.Object({ invite_id: Id }, Strict),
+    response: produced<Invite>(),
+    pages: SETTINGS,
+  },
+  /** Everyone, for the People section: role, state, last seen, devices. */
+  'admin/listUsers': { request: NoPayload, response: produced<AdminUser[]>(), pages: SETTINGS },
+  'admin/setRole': {
+    request: Type.Object({ user_id: Id, role: SetRoleBody.properties.role }, Strict),
+    response: produced<AdminUser>(),
+    pages: SETTINGS,
+  },
+  'admin/deactivateUser': {
+    request: Type.Object({ user_id: Id }, Strict),
+    response: produced<AdminUser>(),
+    pages: SETTINGS,
+  },
+  'admin/reactivateUser': {
+    request: Type.Object({ user_id: Id }, Strict),
+    response: produced<AdminUser>(),
+    pages: SETTINGS,
+  },
+  /** Signs the user out on every device without deactivating the account. */
+  'admin/signOutUser': {
+    request: Type.Object({ user_id: Id }, Strict),
+    response: produced<SessionsRevoked>(),
+    pages: SETTINGS,
+  },
+  /** A one-time reset code for the user, valid 24 hours, to hand over (with its link). */
+  'admin/resetPassword': {
+    request: Type.Object({ user_id: Id }, Strict),
+    response: produced<PasswordResetIssued>(),
+    pages: SETTINGS,
+  },
+  /** A page of the audit log, newest first, by person and kind. */
+  'admin/listAudit': { request: AuditQuery, response: produced<AuditPage>(), pages: SETTINGS },
+  /**
+   * Exports the audit log (with the same filters) as CSV: main asks where to save it (a native
+   * dialog) and streams the server's file there; the page never names a path.
+   */
+  'admin/exportAudit': {
+    request: AuditExportQuery,
+    response: produced<{ saved: boolean }>(),
+    pages: SETTINGS,
+  },
+  /** How long messages and their files are kept (admins only; the server refuses others). */
+  'admin/getRetention': {
+    request: NoPayload,
+    response: produced<RetentionPolicy>(),
+    pages: SETTINGS,
+  },
+  'admin/setRetention': {
+    request: RetentionBody,
+    response: produced<RetentionPolicy>(),
+    pages: SETTINGS,
+  },
+  /**
+   * Exports the user's own data (GET /users/me/export, a ZIP) to a file the user picks in the
+   * save dialog; progress arrives on session/exportProgress. `saved` is false when cancelled.
+   */
+  'session/exportData': {
+    request: NoPayload,
+    response: produced<DataExportResult>(),
+    pages: SETTINGS,
+  },
   'accounts/list': { request: NoPayload, response: produced<PlatformAccount[]>(), pages: SETTINGS },
   /** Connecting an email account: SMTP sends, IMAP receives. Passwords go to the server only. */
   'accounts/connectEmail': {
@@ -479,9 +669,9 @@ interface PushSpec {
  * notification. It shows
  * no mail accounts, so it does not get accounts/changed.
  *
- * The settings window gets the session, preferences, the language, branding and account
- * changes, resyncs (the account list reloads after one) and, on events/event, only the types in
- * PAGE_EVENT_TYPES.
+ * The settings window gets the session, preferences, the language, branding and account changes,
+ * the progress of an export of the user's data, resyncs (the account list reloads after one) and,
+ * on events/event, only the types in PAGE_EVENT_TYPES.
  */
 export const PUSHES = {
   'events/event': { payload: produced<AnyTidingsEvent>(), pages: BOTH },
@@ -495,10 +685,14 @@ export const PUSHES = {
   'branding/changed': { payload: produced<Branding>(), pages: BOTH },
   /** An account's latest state; `state: 'disconnected'` means it was removed. */
   'accounts/changed': { payload: produced<PlatformAccount>(), pages: SETTINGS },
+  /** How far the export of the user's data (session/exportData) has come. */
+  'session/exportProgress': { payload: produced<DataExportProgress>(), pages: SETTINGS },
   'navigation/openConversation': {
     payload: produced<{ conversation_id: number }>(),
     pages: MAIN,
   },
+  /** A link asked to fill in the registration or password reset form (see LinkPrefill). */
+  'links/prefill': { payload: produced<LinkPrefill>(), pages: MAIN },
 } as const satisfies Record<string, PushSpec>
 
 type Pushes = typeof PUSHES
@@ -515,9 +709,9 @@ export const PUSH_CHANNELS = Object.keys(PUSHES) as readonly PushChannel[]
 
 /**
  * The stream event types each page is sent on events/event: the ones it applies. The settings
- * window applies the organization time zone change (a system notification) and conversations
- * created, renamed or left (its mute and pin lists); messages, receipts, presence and typing
- * never reach it.
+ * window applies the organization time zone change (a system notification), conversations
+ * created, renamed or left (its mute and pin lists) and people deactivated, reactivated or given
+ * another role (its People section); messages, receipts, presence and typing never reach it.
  */
 export const PAGE_EVENT_TYPES: Readonly<Record<RendererPage, ReadonlySet<EventType>>> = {
   'index.html': new Set(EVENT_TYPES),
@@ -525,6 +719,9 @@ export const PAGE_EVENT_TYPES: Readonly<Record<RendererPage, ReadonlySet<EventTy
     'conversation_created',
     'conversation_updated',
     'system_notification',
+    'user_deactivated',
+    'user_reactivated',
+    'user_role_changed',
   ]),
 }
 

@@ -7,6 +7,8 @@
  * column is `collate nocase`), so `@Bob` mentions `bob`.
  */
 
+import { proseText } from './markdown'
+
 /** One mention in a text: `text.slice(start, end)` is `@` followed by `username` as written. */
 export interface Mention {
   start: number
@@ -54,10 +56,14 @@ export function findMentions(text: string, isUsername: (username: string) => boo
   return mentions
 }
 
-/** Whether `text` mentions `username` (the signed-in user, for notifications and highlight). */
+/**
+ * Whether `text` mentions `username` (the signed-in user, for notifications and highlight), as
+ * the formatted message shows it: `**@bob**` does, an `@name` inside code (`` `@bob` ``, a fenced
+ * block) is code, not a mention.
+ */
 export function mentionsUser(text: string, username: string): boolean {
   if (!text.includes('@')) return false
-  return findMentions(text, (candidate) => sameUsername(candidate, username)).length > 0
+  return findMentions(proseText(text), (candidate) => sameUsername(candidate, username)).length > 0
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { AuditDetails, AuditKind } from './audit'
+
 /**
  * The records the server returns over REST and inside events. Field names are the wire names
  * (snake_case); timestamps are RFC 3339 strings in UTC ending in `Z`.
@@ -15,6 +17,89 @@ export interface User {
 /** A user as listed to others, with live presence. */
 export interface Person extends User {
   online: boolean
+  /**
+   * True for an account an administrator deactivated: it keeps its name in history (marked so)
+   * but is offered in no picker and is never online. Absent for an active account.
+   */
+  deactivated?: boolean
+}
+
+/** Who did something or had it done to them, as lists name them (an invite's creator). */
+export interface UserRef {
+  id: number
+  username: string
+  display_name: string
+}
+
+/** A user as an administrator manages them (GET /admin/users). */
+export interface AdminUser extends User {
+  state: 'active' | 'deactivated'
+  /** When the account was deactivated; null while active. */
+  deactivated_at: string | null
+  created_at: string
+  /**
+   * When the user was last seen: they signed in, came online or went offline. Null when never
+   * (an account that has not been used since this was recorded).
+   */
+  last_seen_at: string | null
+  online: boolean
+  /** Devices signed in: sessions (unexpired tokens) of the user. */
+  devices: number
+}
+
+/**
+ * pending: may still be used; used: someone registered with it; expired: not used in time;
+ * revoked: an administrator withdrew it before it was used.
+ */
+export type InviteState = 'pending' | 'used' | 'expired' | 'revoked'
+
+/** An invite as an administrator lists it (GET /admin/invites); its code is never shown again. */
+export interface Invite {
+  id: number
+  /** Who it is for, in the creator's words; null when none was given. */
+  note: string | null
+  created_by: UserRef | null
+  created_at: string
+  expires_at: string
+  state: InviteState
+  used_by: UserRef | null
+  used_at: string | null
+  revoked_at: string | null
+}
+
+/** The answer to creating an invite: the only time its code is shown. */
+export interface CreatedInvite extends Invite {
+  code: string
+}
+
+/** The answer to an administrator's password reset: a one-time code to hand to the user. */
+export interface PasswordResetIssued {
+  user_id: number
+  /** Shown this once; only its SHA-256 is stored. */
+  code: string
+  expires_at: string
+}
+
+/** One audit log entry (GET /admin/audit). */
+export interface AuditEntry {
+  id: number
+  /** When it happened (UTC); clients show it in the organization's timezone. */
+  at: string
+  kind: AuditKind
+  /** Who did it; null for a failed sign-in with an unknown username. */
+  actor: UserRef | null
+  /** Whom it concerns, when not only the actor (the deactivated user, the invite's user). */
+  target: UserRef | null
+  /** The client's address as the server saw it (X-Forwarded-For behind a trusted proxy). */
+  address: string | null
+  details: AuditDetails
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  entries: AuditEntry[]
+  /** Pass as `before` for the next older page; null when there is none. */
+  next_before: number | null
 }
 
 export interface AuthResult {
@@ -81,6 +166,78 @@ export interface Message {
    * text message carries no extra bytes. A deleted message has none (its files are removed).
    */
   attachments?: Attachment[]
+  /**
+   * Present only on a thread reply: the id of the thread's root, a message of the same
+   * conversation. A thread reply shows in the thread, and in the channel only with `in_channel`.
+   */
+  thread_root_id?: number
+  /** Present (true) only on a thread reply that was also sent to the channel. */
+  in_channel?: true
+  /** Present only on a thread's root while it has replies that are not deleted. */
+  thread?: ThreadSummary
+  /**
+   * Present only once the server has unfurled the message's first link (it comes later, as the
+   * message's message_updated) and until the sender removes it. A deleted message has none.
+   */
+  link_preview?: LinkPreview
+}
+
+/** What a message's first link leads to, as the server read it (OpenGraph, Twitter card, title). */
+export interface LinkPreview {
+  /** The link as written in the message. */
+  url: string
+  title?: string
+  description?: string
+  site_name?: string
+  /**
+   * Path of the page's image on this server (GET, authenticated like any request): the server
+   * fetched it, so the app never contacts the linked site.
+   */
+  image_path?: string
+}
+
+/** What a thread's root shows of its replies. */
+export interface ThreadSummary {
+  /** Replies that are not deleted. */
+  reply_count: number
+  last_reply_id: number
+  last_reply_at: string
+  /** Who replied, most recent first, at most Limits.threadReplierIds of them. */
+  replier_ids: number[]
+}
+
+/** A thread: its root and a page of its replies, oldest first, with the caller's following. */
+export interface ThreadPage {
+  root: Message
+  replies: Message[]
+  /** Pass as `before` for the page of older replies; null when there is none. */
+  next_before: number | null
+  following: boolean
+  /** The newest reply the caller has read (0 when none, or when they do not follow it). */
+  last_read_id: number
+}
+
+/** A thread the caller follows, for the Threads view. */
+export interface FollowedThread {
+  conversation_id: number
+  /** The stored title: null for a direct conversation, which clients name after the other member. */
+  conversation_title: string | null
+  root: Message
+  last_read_id: number
+  /** Replies from others newer than last_read_id. */
+  unread_count: number
+}
+
+export interface FollowedThreadList {
+  /** Most recent reply first. */
+  threads: FollowedThread[]
+}
+
+/** The caller's following of a thread, as its answers and their event say it. */
+export interface ThreadFollow {
+  root_id: number
+  following: boolean
+  last_read_id: number
 }
 
 /** A file sent with a message; its bytes are GET /conversations/:id/attachments/:attachmentId. */
@@ -94,7 +251,7 @@ export interface Attachment {
   size: number
 }
 
-/** One emoji under a message and who chose it (each member has at most one reaction). */
+/** One emoji under a message and who chose it (a member may choose several emoji, each once). */
 export interface Reaction {
   emoji: string
   /** In the order they reacted. */
@@ -165,6 +322,12 @@ export interface MessageSearchPage {
 export interface Branding {
   timezone: string
   organization_name: string
+}
+
+/** How long messages and their files are kept (`GET`/`PUT /admin/retention`). */
+export interface RetentionPolicy {
+  /** Days a message is kept after it was sent; null: forever (the default). */
+  message_retention_days: number | null
 }
 
 export interface EventsInfo {

@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon'
 import type { AnyTidingsEvent } from './events'
+import { plainText } from './markdown'
 import { mentionsUser } from './mentions'
 import type { DoNotDisturb, Preferences } from './preferences'
+import { isThreadOnly } from './threads'
 import { resolveZone } from './time'
 
 /**
@@ -27,6 +29,11 @@ export type NotificationSubject =
       timestamp: string
       /** The text @mentions the signed-in user: it is news even in a muted conversation. */
       mentions_me: boolean
+      /**
+       * The root of the thread the message replies in when it shows in that thread only (not
+       * also in the channel); null otherwise.
+       */
+      thread_root_id: number | null
     }
   | {
       kind: 'system'
@@ -68,6 +75,8 @@ export interface NotificationContext {
   preferences: Preferences
   /** The conversation the window shows (main hears it from conversations/focus), or null. */
   focusedConversationId: number | null
+  /** The thread whose panel the window shows, or null (none, or not known). */
+  focusedThreadRootId?: number | null
   /** Whether a Tidings window has OS focus. */
   windowFocused: boolean
   /** The organization timezone, in which the do-not-disturb schedule is read. */
@@ -79,25 +88,36 @@ export interface NotificationContext {
  * The subject of an event that is worth the user's attention, or null. New messages, emails,
  * accounts that lost their connection and system notices are; contact changes, connected or
  * removed accounts and the user's own activity are not; nor is a timezone change (it is applied, not announced).
- * `myUsername` (the signed-in user's) tells which messages mention them.
+ * A reply that shows in its thread only is news to those who follow the thread (its starter and
+ * repliers, as `thread_follower_ids` says) and to those it mentions, as in Slack.
+ * `myUsername` (the signed-in user's) tells which messages mention them, `myUserId` who follows.
  */
 export function notificationSubject(
   event: AnyTidingsEvent,
   myUsername: string | null = null,
+  myUserId: number | null = null,
 ): NotificationSubject | null {
   switch (event.type) {
     case 'message_received': {
       const { conversation_id, conversation_title, sender_name, message } = event.data
       if (message.deleted_at !== null) return null
+      const mentions_me = myUsername !== null && mentionsUser(message.text, myUsername)
+      const threadOnly = isThreadOnly(message)
+      if (threadOnly && !mentions_me) {
+        const followers = event.data.thread_follower_ids ?? []
+        if (myUserId === null || !followers.includes(myUserId)) return null
+      }
       return {
         kind: 'message',
         message_id: message.id,
         conversation_id,
         conversation_title,
         sender_name: sender_name || message.sender_name,
-        text: message.text,
+        // As the text reads, without its formatting's markers.
+        text: plainText(message.text),
         timestamp: message.created_at || event.timestamp,
-        mentions_me: myUsername !== null && mentionsUser(message.text, myUsername),
+        mentions_me,
+        thread_root_id: threadOnly ? (message.thread_root_id ?? null) : null,
       }
     }
     case 'system_notification':
@@ -154,10 +174,14 @@ export function suppressionReason(
     if (preferences.muted_conversation_ids.includes(conversationId) && !mentionsMe(subject)) {
       return 'muted'
     }
-    // The user is looking at it: the message appears in front of them already.
-    if (context.windowFocused && context.focusedConversationId === conversationId) {
-      return 'conversation_in_view'
-    }
+    // The user is looking at it: the message appears in front of them already. A reply in a
+    // thread only appears where that thread's panel is open.
+    const threadRootId = subject.kind === 'message' ? subject.thread_root_id : null
+    const inView =
+      threadRootId === null
+        ? context.focusedConversationId === conversationId
+        : context.focusedThreadRootId === threadRootId
+    if (context.windowFocused && inView) return 'conversation_in_view'
   }
   return null
 }

@@ -40,6 +40,10 @@ export interface Preferences {
    * chosen for this device. Main, both windows and notifications follow it live.
    */
   language: LanguagePreference
+  /** The skin tone the emoji picker gives emoji that have them: 0 none (yellow), 1 light to 5 dark. */
+  emoji_skin_tone: SkinTone
+  /** The emoji this device chose last (reactions and the composer), newest first. */
+  recent_emoji: string[]
   /** A remote server to use; null runs the bundled server. */
   server_url: string | null
   /**
@@ -54,6 +58,12 @@ export interface Preferences {
   unencrypted_sign_in: boolean
 }
 
+/** Emoji skin tones (Fitzpatrick modifiers U+1F3FB to U+1F3FF), 0 for none. */
+export type SkinTone = 0 | 1 | 2 | 3 | 4 | 5
+
+/** How many recently used emoji the picker keeps (three rows of its grid). */
+export const MAX_RECENT_EMOJI = 24
+
 /** A short list stays a list of favourites (Telegram's free limit; Signal allows 4). */
 export const MAX_PINNED_CONVERSATIONS = 5
 
@@ -67,6 +77,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   theme: 'system',
   language: 'system',
+  emoji_skin_tone: 0,
+  recent_emoji: [],
   server_url: null,
   unencrypted_server_confirmed: null,
   unencrypted_sign_in: false,

@@ -178,6 +178,14 @@ describe('email accounts against real SMTP and IMAP servers', () => {
     expect(history.data.messages.map((m) => m.sender_name)).toEqual(['ann', 'Carol Chen'])
     const conversation = await ann.request<Conversation>('GET', `/conversations/${threadId}`)
     expect(conversation.data.unread_count).toBe(1)
+    // The seed-era fields: the mail's sender, and the thread's title as the receiver.
+    expect(message.data).toMatchObject({
+      message_id: event.data.message_id,
+      sender_name: 'Carol Chen',
+      receiver_name: conversation.data.title ?? 'ann',
+      message_text: 'Thanks Ann, looks good.',
+      platform: 'email',
+    })
   })
 
   it('threads by References and by subject, and starts a new conversation otherwise', async () => {

@@ -182,7 +182,9 @@ describe('messages and unread counts', () => {
 
   it('marks the open conversation read instead of counting, only while focused', async () => {
     await openConversation(10)
-    expect(fake.callsTo('conversations/focus')).toEqual([{ conversation_id: 10 }])
+    expect(fake.callsTo('conversations/focus')).toEqual([
+      { conversation_id: 10, thread_root_id: null },
+    ])
     applyEvent(
       event('message_received', {
         conversation_id: 10,
@@ -562,6 +564,9 @@ describe('outbox merge', () => {
       error: null,
       created_at: '2026-01-15T15:50:00Z',
       reply_to_id: null,
+      attachment_ids: [],
+      thread_root_id: null,
+      also_to_channel: false,
       message: null,
     })
     await useMessages.getState().send(10, 'on its way')
@@ -608,6 +613,8 @@ describe('outbox merge', () => {
       created_at: '2026-01-15T15:55:00Z',
       reply_to_id: null,
       attachment_ids: [],
+      thread_root_id: null,
+      also_to_channel: false,
       message: null,
     })
     const rows = buildThread(
@@ -719,7 +726,10 @@ describe('conversations, presence, typing and system events', () => {
     )
     expect(useConversations.getState().byId[30]).toBeUndefined()
     expect(useConversations.getState().activeId).toBeNull()
-    expect(fake.callsTo('conversations/focus').at(-1)).toEqual({ conversation_id: null })
+    expect(fake.callsTo('conversations/focus').at(-1)).toEqual({
+      conversation_id: null,
+      thread_root_id: null,
+    })
   })
 
   it('leaving takes the conversation off the list at once, without a "removed" toast', async () => {

@@ -92,6 +92,18 @@ describe('whom the composer offers', () => {
     expect(names('zed')).toEqual([])
   })
 
+  it('leaves out a member deactivated since, and offers them again once reactivated', () => {
+    usePresence.setState({ people: { ...PEOPLE } })
+    const deactivatedBob = { ...PEOPLE[BOB.id]!, deactivated: true as const }
+    applyEvent(event('user_deactivated', { user: deactivatedBob }))
+    const people = () => usePresence.getState().people
+    expect(people()[BOB.id]).toMatchObject({ deactivated: true, online: false })
+    expect(mentionOptions(members, people(), ME.id, 'bo')).toEqual([])
+    applyEvent(event('user_reactivated', { user: PEOPLE[BOB.id]! }))
+    expect(people()[BOB.id]?.deactivated).toBeUndefined()
+    expect(mentionOptions(members, people(), ME.id, 'bo').map((o) => o.username)).toEqual(['bob'])
+  })
+
   it('shows the display name the people store has now', () => {
     expect(mentionOptions(members, PEOPLE, ME.id, 'bob')[0]?.display_name).toBe('Bob Builder')
   })

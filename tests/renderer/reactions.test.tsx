@@ -11,8 +11,8 @@ import { buildThread, useMessages } from '../../src/renderer/src/stores/messages
 import { usePreferences } from '../../src/renderer/src/stores/preferences'
 import { usePresence } from '../../src/renderer/src/stores/presence'
 import {
-  myReaction,
-  nextReaction,
+  addsReaction,
+  myReactions,
   reactionLabel,
   reactorNames,
 } from '../../src/renderer/src/stores/reactions'
@@ -29,7 +29,7 @@ import {
   type FakeTidings,
 } from './fakeTidings'
 
-// Reactions in the renderer: which emoji is the user's, what choosing one does (Signal's
+// Reactions in the renderer: which emoji are the user's, what choosing one does (Slack's
 // toggle), who the chips name, and that the thread changes with the event, not the answer.
 
 let fake: FakeTidings
@@ -55,17 +55,20 @@ const hearts: Reaction = { emoji: '❤️', user_ids: [JANE.id, ME.id] }
 const thumbs: Reaction = { emoji: '👍', user_ids: [BOB.id] }
 
 describe('reaction logic', () => {
-  it('finds the user’s own emoji', () => {
-    expect(myReaction([thumbs, hearts], ME.id)).toBe('❤️')
-    expect(myReaction([thumbs], ME.id)).toBeNull()
-    expect(myReaction(undefined, ME.id)).toBeNull()
-    expect(myReaction([hearts], null)).toBeNull()
+  const party: Reaction = { emoji: '🎉', user_ids: [ME.id] }
+
+  it('finds the user’s own emoji, any number of them', () => {
+    expect(myReactions([thumbs, hearts, party], ME.id)).toEqual(new Set(['❤️', '🎉']))
+    expect(myReactions([thumbs], ME.id)).toEqual(new Set())
+    expect(myReactions(undefined, ME.id)).toEqual(new Set())
+    expect(myReactions([hearts], null)).toEqual(new Set())
   })
 
-  it('removes the reaction on the same emoji again, replaces it on another', () => {
-    expect(nextReaction([thumbs, hearts], ME.id, '❤️')).toBeNull()
-    expect(nextReaction([thumbs, hearts], ME.id, '👍')).toBe('👍')
-    expect(nextReaction(undefined, ME.id, '😂')).toBe('😂')
+  it('takes back the user’s emoji chosen again, adds any other beside theirs', () => {
+    expect(addsReaction([thumbs, hearts, party], ME.id, '❤️')).toBe(false)
+    expect(addsReaction([thumbs, hearts, party], ME.id, '🎉')).toBe(false)
+    expect(addsReaction([thumbs, hearts], ME.id, '👍')).toBe(true)
+    expect(addsReaction(undefined, ME.id, '😂')).toBe(true)
   })
 
   it('names who reacted, the user as "You"', () => {
@@ -86,9 +89,9 @@ describe('reacting', () => {
     useMessages.getState().upsert(original)
     const reacted = { ...original, reactions: [{ emoji: '👍', user_ids: [ME.id] }] }
     fake.handlers['messages/react'] = () => reacted
-    expect(await useMessages.getState().react(10, 5, '👍')).toBe(true)
+    expect(await useMessages.getState().react(10, 5, '👍', true)).toBe(true)
     expect(fake.callsTo('messages/react')).toEqual([
-      { conversation_id: 10, message_id: 5, emoji: '👍' },
+      { conversation_id: 10, message_id: 5, emoji: '👍', add: true },
     ])
     // The answer alone does not change the thread: the event every device gets does.
     expect(useMessages.getState().threads[10]?.messages[0]).toEqual(original)
@@ -144,7 +147,7 @@ describe('reacting', () => {
         code: 'conflict',
       })
     }
-    expect(await useMessages.getState().react(10, 5, '👍')).toBe(false)
+    expect(await useMessages.getState().react(10, 5, '👍', false)).toBe(false)
     expect(useMessages.getState().actionError).toMatch(/^The reaction was not saved: /)
   })
 

@@ -89,6 +89,8 @@ describe('the quote of a reply', () => {
       created_at: '2026-01-15T16:10:00Z',
       reply_to_id: 5,
       attachment_ids: [],
+      thread_root_id: null,
+      also_to_channel: false,
       message: null,
     }
     useMessages.getState().applyOutbox(pending)

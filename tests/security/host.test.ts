@@ -98,4 +98,12 @@ describe('the Host header of a server with public URLs', () => {
       expect(response.json).toEqual(MISDIRECTED)
     }
   })
+
+  it('answers a health check without a Host header, as a load balancer sends it', async () => {
+    // HAProxy's `option httpchk GET /healthz` (deploy/haproxy.cfg) is HTTP/1.0, without a Host.
+    const check = await RawConnection.open(server.url)
+    check.write('GET /healthz HTTP/1.0\r\n\r\n')
+    expect((await check.answer()).status).toBe(200)
+    check.destroy()
+  })
 })

@@ -260,7 +260,7 @@ describe('health, registration, login and profile', () => {
     const info = await bob.rest.get<EventsInfo>('/events/')
     expect(info.data.websocket_url).toBe('/events/ws/connect')
     expect(info.data.event_types).toEqual([...EVENT_TYPES])
-    expect(info.data.event_types).toHaveLength(15)
+    expect(info.data.event_types).toHaveLength(18)
   })
 
   it('revokes a token on logout and closes its sockets with 4001', async () => {

@@ -82,6 +82,10 @@ describe('event audiences and envelope', () => {
       conversation_title: 'Team',
       sender_name: admin.user.display_name,
       message,
+      message_id: message.id,
+      receiver_name: 'Team',
+      message_text: 'hello team',
+      platform: 'tidings',
     })
     const atAlice = await aliceWs.waitForEvent('message_received', { after: marks[2] })
     const atBob = await bobWs.waitForEvent('message_received', { after: marks[3] })

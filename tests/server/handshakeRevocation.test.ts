@@ -68,7 +68,7 @@ describe('a token revoked during its WebSocket handshake', () => {
       if (!revokeNext || !request.caller) return
       // What the logout route does, between the handshake's check and the upgrade: the
       // revocation commits (and closes the sockets the hub holds) before the upgrade goes on.
-      await ctx.accounts.logout(request.caller)
+      await ctx.accounts.logout(request.caller, request.ip)
       await ctx.unitOfWork.durable()
     })
     const alice = await ctx.accounts.register(

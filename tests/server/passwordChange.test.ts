@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AuthResult, PasswordChanged, SessionsRevoked, User } from '../../src/shared/models'
+import type { PasswordChanged, SessionsRevoked, User } from '../../src/shared/models'
 import {
   TEST_PASSWORD,
-  accountFrom,
+  loginStatus as statusOfLogin,
   registerAdmin,
   registerMember,
+  signIn as signInAgain,
   type TestAccount,
 } from '../support/accounts'
 import { RestClient } from '../support/restClient'
@@ -31,14 +32,9 @@ describe('POST /users/me/password and /users/me/sessions/revoke-others', () => {
   afterAll(() => server.stop())
 
   /** Another session (device) of an existing user, by logging in again. */
-  async function signIn(username: string, password = TEST_PASSWORD): Promise<TestAccount> {
-    const login = await anonymous.post<AuthResult>('/auth/login', { username, password })
-    return accountFrom(server.url, login.data)
-  }
-
-  async function loginStatus(username: string, password: string): Promise<number> {
-    return (await anonymous.post('/auth/login', { username, password })).status
-  }
+  const signIn = (username: string) => signInAgain(server.url, username)
+  const loginStatus = (username: string, password: string) =>
+    statusOfLogin(server.url, username, password)
 
   it('changes the password and signs out every other session of the user at once', async () => {
     const alice = await registerMember(admin, 'alice')

@@ -16,16 +16,20 @@ import {
   sendMessage,
   type TestAccount,
 } from '../support/accounts'
+import { Limits } from '../../src/shared/limits'
 import { rewindSqliteSchema } from '../support/sqliteSchema'
 import { openStore } from '../support/store'
 import { onPostgres } from '../support/testDatabase'
 import { startHarness, type TestServer } from '../support/serverHarness'
 import { eventsIn, type WsTestClient } from '../support/wsTestClient'
 
-const reactionPath = (conversationId: number, messageId: number) =>
+const reactionsPath = (conversationId: number, messageId: number) =>
+  `/conversations/${conversationId}/messages/${messageId}/reactions`
+/** The route of clients from before several reactions per member: "my reaction". */
+const legacyPath = (conversationId: number, messageId: number) =>
   `/conversations/${conversationId}/messages/${messageId}/reaction`
 
-/** Reactions: one emoji per member per message, live to every member as message_updated. */
+/** Reactions: any emoji, several per member, live to every member as message_updated. */
 describe('reactions', () => {
   let server: TestServer
   let admin: TestAccount
@@ -50,9 +54,11 @@ describe('reactions', () => {
   })
 
   const react = (account: TestAccount, message: Message, emoji: string) =>
-    account.rest.put<Message>(reactionPath(message.conversation_id, message.id), { emoji })
-  const unreact = (account: TestAccount, message: Message) =>
-    account.rest.delete<Message>(reactionPath(message.conversation_id, message.id))
+    account.rest.put<Message>(reactionsPath(message.conversation_id, message.id), { emoji })
+  const unreact = (account: TestAccount, message: Message, emoji: string) =>
+    account.rest.delete<Message>(
+      `${reactionsPath(message.conversation_id, message.id)}?emoji=${encodeURIComponent(emoji)}`,
+    )
 
   /** Waits on every member's socket for the message_updated of `messageId` after the marks. */
   async function updatesEverywhere(marks: number[], messageId: number): Promise<Message[]> {
@@ -74,7 +80,7 @@ describe('reactions', () => {
     return page.data.messages.find((m) => m.id === messageId)!
   }
 
-  it('sets, replaces and removes a reaction, each time live to every device of every member', async () => {
+  it('adds and takes back reactions, several per member, each time live to every device of every member', async () => {
     const message = await sendMessage(alice, group.id, 'Shipped the release')
     expect(message).not.toHaveProperty('reactions')
 
@@ -91,28 +97,112 @@ describe('reactions', () => {
     await react(alice, message, '❤️')
     await updatesEverywhere(marks, message.id)
 
+    // A second emoji of bob's joins his first, as in Slack; it replaces nothing.
     marks = sockets.map((s) => s.mark())
-    const replaced = await react(bob, message, '❤️')
-    expect(replaced.data.reactions).toEqual([
+    const second = await react(bob, message, '❤️')
+    expect(second.data.reactions).toEqual([
+      { emoji: '👍', user_ids: [bob.user.id] },
       { emoji: '❤️', user_ids: [alice.user.id, bob.user.id] },
     ])
     for (const seen of await updatesEverywhere(marks, message.id)) {
-      expect(seen.reactions).toEqual(replaced.data.reactions)
+      expect(seen.reactions).toEqual(second.data.reactions)
+    }
+    const third = await react(bob, message, '🎉')
+    expect(third.data.reactions?.map((r) => r.emoji)).toEqual(['👍', '❤️', '🎉'])
+
+    // Taking one back leaves the others.
+    marks = sockets.map((s) => s.mark())
+    const removed = await unreact(bob, message, '❤️')
+    expect(removed.data.reactions).toEqual([
+      { emoji: '👍', user_ids: [bob.user.id] },
+      { emoji: '❤️', user_ids: [alice.user.id] },
+      { emoji: '🎉', user_ids: [bob.user.id] },
+    ])
+    for (const seen of await updatesEverywhere(marks, message.id)) {
+      expect(seen.reactions).toEqual(removed.data.reactions)
     }
 
+    await unreact(alice, message, '❤️')
+    await unreact(bob, message, '👍')
     marks = sockets.map((s) => s.mark())
-    const removed = await unreact(alice, message)
-    expect(removed.data.reactions).toEqual([{ emoji: '❤️', user_ids: [bob.user.id] }])
-    await updatesEverywhere(marks, message.id)
-
-    marks = sockets.map((s) => s.mark())
-    const none = await unreact(bob, message)
+    const none = await unreact(bob, message, '🎉')
     expect(none.status).toBe(200)
     expect(none.data).not.toHaveProperty('reactions')
     for (const seen of await updatesEverywhere(marks, message.id)) {
       expect(seen).not.toHaveProperty('reactions')
     }
     expect(await historyOf(admin, message.id)).not.toHaveProperty('reactions')
+  })
+
+  it('stores a text-style spelling as the emoji it is, so both spellings are one chip', async () => {
+    const message = await sendMessage(alice, group.id, 'Spellings')
+    await react(alice, message, '❤️')
+    // U+2764 alone, as some keyboards type the heart: the same emoji, stored with U+FE0F.
+    const bare = await react(bob, message, '\u2764')
+    expect(bare.status).toBe(200)
+    expect(bare.data.reactions).toEqual([
+      { emoji: '\u2764\uFE0F', user_ids: [alice.user.id, bob.user.id] },
+    ])
+    // And taken back by either spelling.
+    const back = await unreact(bob, message, '\u2764')
+    expect(back.data.reactions).toEqual([{ emoji: '\u2764\uFE0F', user_ids: [alice.user.id] }])
+  })
+
+  it(`refuses a new emoji past ${Limits.reactionEmojiPerMessage} different ones on a message (409), but not one already there`, async () => {
+    const message = await sendMessage(alice, group.id, 'So many feelings')
+    // The first emoji of the data's smileys, a different one per reaction.
+    const emoji = Array.from({ length: Limits.reactionEmojiPerMessage + 1 }, (_, i) =>
+      String.fromCodePoint(0x1f600 + i),
+    )
+    for (const [i, one] of emoji.slice(0, -1).entries()) {
+      const answer = await react(i % 2 === 0 ? alice : bob, message, one)
+      expect(answer.status).toBe(200)
+    }
+    const past = await react(bob, message, emoji.at(-1)!)
+    expect(past.status).toBe(409)
+    expect(past.error.code).toBe('conflict')
+    expect(past.error.message).toContain(
+      `at most ${Limits.reactionEmojiPerMessage} different emoji`,
+    )
+    // Joining an emoji that is already there is always possible.
+    const joined = await react(admin, message, emoji[0]!)
+    expect(joined.status).toBe(200)
+    expect(joined.data.reactions).toHaveLength(Limits.reactionEmojiPerMessage)
+    expect(joined.data.reactions?.[0]).toEqual({
+      emoji: emoji[0],
+      user_ids: [alice.user.id, admin.user.id],
+    })
+  })
+
+  it("keeps the route of older clients: PUT /reaction makes the caller's reactions that one emoji, DELETE /reaction takes them all back", async () => {
+    const message = await sendMessage(alice, group.id, 'Old and new clients')
+    await react(bob, message, '👍')
+    await react(bob, message, '🎉')
+    await react(alice, message, '🎉')
+    const path = legacyPath(group.id, message.id)
+
+    let marks = sockets.map((s) => s.mark())
+    const set = await bob.rest.put<Message>(path, { emoji: '😂' })
+    expect(set.status).toBe(200)
+    expect(set.data.reactions).toEqual([
+      { emoji: '🎉', user_ids: [alice.user.id] },
+      { emoji: '😂', user_ids: [bob.user.id] },
+    ])
+    await updatesEverywhere(marks, message.id)
+
+    // Already exactly that emoji: nothing changes and nothing is sent.
+    marks = sockets.map((s) => s.mark())
+    const again = await bob.rest.put<Message>(path, { emoji: '😂' })
+    expect(again.data).toEqual(set.data)
+    for (const [i, socket] of sockets.entries()) {
+      expect(eventsIn(await socket.sync(marks[i]!))).toEqual([])
+    }
+
+    await bob.rest.put<Message>(path, { emoji: '👀' })
+    await react(bob, message, '🚀')
+    const cleared = await bob.rest.delete<Message>(path)
+    expect(cleared.data.reactions).toEqual([{ emoji: '🎉', user_ids: [alice.user.id] }])
+    expect((await bob.rest.put(path, { emoji: 'yes' })).status).toBe(400)
   })
 
   it('orders emojis by their first standing reaction and carries them in history, search and last_message', async () => {
@@ -150,8 +240,11 @@ describe('reactions', () => {
     const again = await react(bob, message, '😮')
     expect(again.status).toBe(200)
     expect(again.data).toEqual(first.data)
-    const removedNone = await unreact(admin, message)
+    const removedNone = await unreact(admin, message, '😮')
     expect(removedNone.status).toBe(200)
+    const otherNone = await unreact(bob, message, '👍')
+    expect(otherNone.status).toBe(200)
+    expect(otherNone.data).toEqual(first.data)
     for (const [i, socket] of sockets.entries()) {
       expect(eventsIn(await socket.sync(marks[i]!))).toEqual([])
     }
@@ -162,14 +255,18 @@ describe('reactions', () => {
     const outsiders = await react(outsider, message, '👍')
     expect(outsiders.status).toBe(403)
     expect(outsiders.error.code).toBe('forbidden')
-    expect((await unreact(outsider, message)).status).toBe(403)
+    expect((await unreact(outsider, message, '👍')).status).toBe(403)
+    expect(
+      (await outsider.rest.put(legacyPath(group.id, message.id), { emoji: '👍' })).status,
+    ).toBe(403)
+    expect((await outsider.rest.delete(legacyPath(group.id, message.id))).status).toBe(403)
 
-    const unknown = await admin.rest.put(reactionPath(group.id, 999_999), { emoji: '👍' })
+    const unknown = await admin.rest.put(reactionsPath(group.id, 999_999), { emoji: '👍' })
     expect(unknown.status).toBe(404)
     expect(unknown.error.code).toBe('not_found')
 
     const elsewhere = await createConversation(admin, [outsider])
-    const wrongConversation = await admin.rest.put(reactionPath(elsewhere.id, message.id), {
+    const wrongConversation = await admin.rest.put(reactionsPath(elsewhere.id, message.id), {
       emoji: '👍',
     })
     expect(wrongConversation.status).toBe(404)
@@ -203,7 +300,7 @@ describe('reactions', () => {
     const refused = await react(bob, message, '👍')
     expect(refused.status).toBe(409)
     expect(refused.error.code).toBe('conflict')
-    expect((await unreact(bob, message)).status).toBe(409)
+    expect((await unreact(bob, message, '😢')).status).toBe(409)
   })
 
   it.each([
@@ -213,6 +310,10 @@ describe('reactions', () => {
     ['an emoji with text', '👍 yes'],
     ['a digit', '1'],
     ['a lone regional indicator', '🇫'],
+    ['two regional indicators that name no country', '🇿🇿'],
+    ['two skin tones on one emoji', '👍🏽🏽'],
+    ['two emoji joined by a ZWJ into no emoji', '😀\u200D😀'],
+    ['a skin tone alone after text', 'a🏽'],
     ['a long string', '👍'.repeat(40)],
     ['an empty string', ''],
   ])('refuses %s as an emoji with 400 invalid_request', async (_what, emoji) => {
@@ -221,14 +322,20 @@ describe('reactions', () => {
     expect(response.status).toBe(400)
     expect(response.error.code).toBe('invalid_request')
     expect(response.error.message).toMatch(/emoji/)
+    const removal = await unreact(bob, message, emoji)
+    expect(removal.status).toBe(400)
+    expect(removal.error.code).toBe('invalid_request')
   })
 
   it.each([
     ['a skin tone', '👍🏽'],
     ['a ZWJ family', '👨‍👩‍👧‍👦'],
+    ['a ZWJ sequence with skin tones', '🧑🏻‍❤️‍💋‍🧑🏼'],
+    ['a profession with a skin tone', '👩🏾‍💻'],
     ['a flag', '🇫🇷'],
     ['a keycap', '1️⃣'],
     ['a subdivision flag', '🏴󠁧󠁢󠁥󠁮󠁧󠁿'],
+    ['an Emoji 15 face', '🫨'],
   ])('accepts %s', async (_what, emoji) => {
     const message = await sendMessage(alice, group.id, 'Any emoji')
     const response = await react(bob, message, emoji)
@@ -283,9 +390,56 @@ describe.skipIf(onPostgres)('reactions on a database from before them (migration
     const adminNow = accountFrom(after.url, { token: admin.token, user: admin.user })
     const page = await adminNow.rest.get<MessagePage>(`/conversations/${direct.id}/messages`)
     expect(page.data.messages).toEqual([old])
-    const reacted = await adminNow.rest.put<Message>(reactionPath(direct.id, old.id), {
+    const reacted = await adminNow.rest.put<Message>(reactionsPath(direct.id, old.id), {
       emoji: '👍',
     })
     expect(reacted.data.reactions).toEqual([{ emoji: '👍', user_ids: [admin.user.id] }])
   })
 })
+
+describe.skipIf(onPostgres)(
+  'reactions on a database of one reaction per member (migration 13)',
+  () => {
+    let before: TestServer
+    let after: TestServer | undefined
+
+    afterAll(async () => {
+      await after?.stop()
+      await before.stop()
+    })
+
+    it('keeps every reaction and lets a member add a second emoji', async () => {
+      before = await startHarness()
+      const { admin, members } = await registerTeam(before.url, ['alice'])
+      const alice = members[0]!
+      const direct = await createConversation(admin, [alice])
+      const old = await sendMessage(alice, direct.id, 'Reacted to before the upgrade')
+      await admin.rest.put(reactionsPath(direct.id, old.id), { emoji: '👍' })
+      await alice.rest.put(reactionsPath(direct.id, old.id), { emoji: '👍' })
+      await before.close()
+
+      // Just before migration 13, whichever migrations other features numbered below it.
+      rewindSqliteSchema(join(before.dataDir, 'tidings.db'), 12)
+      const rewound = new Database(join(before.dataDir, 'tidings.db'), { readonly: true })
+      const keyBefore = rewound
+        .prepare("select name from pragma_table_info('message_reactions') where pk > 0 order by pk")
+        .all()
+      rewound.close()
+      expect(keyBefore).toEqual([{ name: 'message_id' }, { name: 'user_id' }])
+
+      after = await startHarness({ dataDir: before.dataDir })
+      const adminNow = accountFrom(after.url, { token: admin.token, user: admin.user })
+      const page = await adminNow.rest.get<MessagePage>(`/conversations/${direct.id}/messages`)
+      expect(page.data.messages[0]!.reactions).toEqual([
+        { emoji: '👍', user_ids: [admin.user.id, alice.user.id] },
+      ])
+      const second = await adminNow.rest.put<Message>(reactionsPath(direct.id, old.id), {
+        emoji: '🎉',
+      })
+      expect(second.data.reactions).toEqual([
+        { emoji: '👍', user_ids: [admin.user.id, alice.user.id] },
+        { emoji: '🎉', user_ids: [admin.user.id] },
+      ])
+    })
+  },
+)

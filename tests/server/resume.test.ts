@@ -32,6 +32,12 @@ const storeNotifications = storeNotificationsWhileDown
 /** 2 KB bodies: 20,000 of them are more than the socket buffers on both ends hold. */
 const LONG = 'x'.repeat(2000)
 
+/** The event-stream connections open on the server, from its /metrics. */
+async function openConnections(on: TestServer): Promise<number> {
+  const text = await (await fetch(`${on.url}/metrics`)).text()
+  return Number(/^tidings_connections(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1])
+}
+
 /**
  * Starts a server with admin, alice and a conversation of theirs, then stores `count`
  * notifications for alice; `since` is her position before them.
@@ -263,7 +269,15 @@ describe('resume', () => {
     // 20 MB of backlog: more than loopback's socket buffers hold (a few MB each way).
     const stalled = await connect(alice, since, { timeoutMs: 30_000 })
     stalled.socket.pause()
-    // Its pings wait behind the replay, unread: the heartbeat closes it and alice goes offline.
+    // Its pings wait behind the replay, unread: the heartbeat closes it (the watcher's is the one
+    // connection left) and alice goes offline. The server's count, not the event, says it was
+    // closed: on PostgreSQL the presence janitor may take alice's row of the stopped node off
+    // first, and a socket resumed before the heartbeat closed it would live on.
+    const deadline = Date.now() + 30_000
+    while ((await openConnections(server!)) > 1) {
+      if (Date.now() > deadline) throw new Error('The stalled replay was not closed within 30 s')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
     // (Her online first on SQLite, whose presence a restart forgets; on PostgreSQL she was
     // online all along, her row of the stopped node standing in until she came back.)
     await watcher.waitForEvent('user_offline', {

@@ -5,6 +5,7 @@ import {
   inviteLink,
   normalizeServerUrl,
   parseDeepLink,
+  passwordResetLink,
 } from '../../src/shared/deepLinks'
 
 describe('parseDeepLink', () => {
@@ -16,6 +17,28 @@ describe('parseDeepLink', () => {
     expect(parseDeepLink(link)).toEqual({
       ok: true,
       link: { kind: 'invite', server_url: 'https://chat.example.com', code: 'Xy_9-abcDEF01234' },
+    })
+  })
+
+  it('reads a password reset link as the People section makes it, and refuses a bad code', () => {
+    const link = passwordResetLink('https://chat.example.com', 'R3set_code-0123')
+    expect(link).toBe(
+      'tidings://reset-password?server=https%3A%2F%2Fchat.example.com&code=R3set_code-0123',
+    )
+    expect(parseDeepLink(link)).toEqual({
+      ok: true,
+      link: {
+        kind: 'password_reset',
+        server_url: 'https://chat.example.com',
+        code: 'R3set_code-0123',
+      },
+    })
+    expect(
+      parseDeepLink('tidings://reset-password?server=https://chat.example.com&code=a%20b'),
+    ).toEqual({ ok: false, reason: 'the reset code is not valid' })
+    expect(parseDeepLink('tidings://reset-password/x?server=https://a.example&code=a')).toEqual({
+      ok: false,
+      reason: 'a password reset link has no path',
     })
   })
 

@@ -20,6 +20,7 @@ function message(change: Partial<Extract<NotificationSubject, { kind: 'message' 
     text: 'Lunch at noon?\nBring the plan.',
     timestamp: '2026-01-15T15:30:00Z',
     mentions_me: false,
+    thread_root_id: null,
     ...change,
   }
 }

@@ -50,6 +50,28 @@ export async function registerMember(admin: TestAccount, username: string): Prom
   return accountFrom(admin.rest.baseUrl, response.data)
 }
 
+/** Another session (device) of a registered user: a sign-in with their password. */
+export async function signIn(
+  baseUrl: string,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<TestAccount> {
+  const login = await new RestClient(baseUrl).post<AuthResult>('/auth/login', {
+    username,
+    password,
+  })
+  return accountFrom(baseUrl, login.data)
+}
+
+/** The HTTP status of a sign-in attempt (200, 401 for a wrong password, 403 deactivated, …). */
+export async function loginStatus(
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<number> {
+  return (await new RestClient(baseUrl).post('/auth/login', { username, password })).status
+}
+
 /** An administrator plus members with the given usernames, on a fresh server. */
 export async function registerTeam(
   baseUrl: string,

@@ -2,6 +2,7 @@ import type { AnyTidingsEvent } from '../../shared/events'
 import type { ConnectionState, SessionState } from '../../shared/ipc'
 import type { AuthResult, User } from '../../shared/models'
 import { AttachmentTransfers } from './attachmentTransfers'
+import { DataExportDownload } from './dataExportDownload'
 import type { Clock } from './clock'
 import { CoreError, CoreErrorCode } from './coreError'
 import type { CoreHost, CoreOutputs } from './coreHost'
@@ -28,6 +29,8 @@ export interface Session {
   drafts: Drafts
   /** Uploads and downloads, with the files read this session kept in memory. */
   attachments: AttachmentTransfers
+  /** "Export my data": the server's ZIP saved where the user says. */
+  dataExport: DataExportDownload
   /** True once conversations were loaded over REST for the unread badge. */
   stateLoaded: boolean
   /**
@@ -118,6 +121,27 @@ export class AccountSessions {
 
   async login(username: string, password: string): Promise<SessionState> {
     return this.signIn(await this.options.rest.login(username, password))
+  }
+
+  /**
+   * A new password with an administrator's reset code: the server signs out every device of the
+   * user and signs this one in.
+   */
+  async resetPassword(body: Parameters<RestClient['resetPassword']>[0]): Promise<SessionState> {
+    return this.signIn(await this.options.rest.resetPassword(body))
+  }
+
+  /**
+   * The signed-in user changed on the server (an administrator changed their role): the session
+   * keeps the new copy, stored, and every window hears of it.
+   */
+  userChanged(user: User): void {
+    const session = this.current
+    if (!session || session.user.id !== user.id || this.options.isStopped()) return
+    if (session.user.role === user.role && session.user.display_name === user.display_name) return
+    session.user = { ...session.user, role: user.role, display_name: user.display_name }
+    this.options.store.setJson(this.userKey, session.user)
+    this.push()
   }
 
   async signOut(): Promise<SessionState> {
@@ -271,6 +295,11 @@ export class AccountSessions {
         rest,
         chooseSavePath: (fileName) => this.options.host.chooseSavePath(fileName),
         isOnline: () => this.options.isNetworkOnline(),
+      }),
+      dataExport: new DataExportDownload({
+        rest,
+        chooseSavePath: (fileName) => this.options.host.chooseSavePath(fileName),
+        progress: (progress) => outputs.push('session/exportProgress', progress),
       }),
       stateLoaded: false,
       backlog: resumeFrom !== null,

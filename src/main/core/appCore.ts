@@ -7,6 +7,7 @@ import {
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
+  type LinkPrefill,
   type SessionState,
 } from '../../shared/ipc'
 import type { PlatformAccount } from '../../shared/models'
@@ -18,6 +19,7 @@ import type { CoreApi, CoreHost, CoreOutputs } from './coreHost'
 import type { CoreTuning } from './coreTuning'
 import { coreHandlers, type CoreHandlers, type CoreParts } from './handlers'
 import { assertValidRequest } from './ipcRequests'
+import { LinkForms } from './linkForms'
 import { LocalStore } from './localStore'
 import { LocaleState } from './localeState'
 import { NotificationCentre } from './notificationCentre'
@@ -51,6 +53,11 @@ export interface AppCore extends CoreApi {
   setNetworkOnline(online: boolean): void
   connectionState(): ConnectionState
   sessionState(): SessionState
+  /**
+   * A `tidings://` link asked to fill in the registration or password reset form: the main
+   * window gets it now, or when its signed-out view next asks.
+   */
+  offerLinkForm(prefill: LinkPrefill): void
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
@@ -71,6 +78,7 @@ class ApplicationCore implements AppCore {
   private readonly notifications: NotificationCentre
   private readonly branding: BrandingState
   private readonly locale: LocaleState
+  private readonly linkForms: LinkForms
   private readonly parts: CoreParts
   private readonly handlers: CoreHandlers
   private networkOnline = true
@@ -129,6 +137,7 @@ class ApplicationCore implements AppCore {
       },
     })
     this.branding = new BrandingState(this.rest, outputs, isStopped)
+    this.linkForms = new LinkForms(outputs, isStopped)
     this.notifications = new NotificationCentre({
       host,
       outputs,
@@ -137,6 +146,7 @@ class ApplicationCore implements AppCore {
       preferences: () => preferences.get(),
       timezone: () => this.branding.timezone,
       username: () => this.sessions.current?.user.username ?? null,
+      userId: () => this.sessions.current?.user.id ?? null,
       isUnread: (conversationId, messageId) => this.unread.isUnread(conversationId, messageId),
       isActive: () => !this.stopped && this.sessions.current !== null,
       translator: () => this.locale.translator(),
@@ -151,6 +161,8 @@ class ApplicationCore implements AppCore {
       locale: this.locale,
       connectionState: () => this.connectionState(),
       publishAccount: (account) => this.publishAccount(account),
+      linkForms: this.linkForms,
+      chooseSavePath: (fileName) => host.chooseSavePath(fileName),
     }
     this.handlers = coreHandlers(this.parts)
   }
@@ -188,6 +200,10 @@ class ApplicationCore implements AppCore {
 
   sessionState(): SessionState {
     return this.sessions.state()
+  }
+
+  offerLinkForm(prefill: LinkPrefill): void {
+    this.linkForms.offer(prefill)
   }
 
   // ---- Invoke channels ---------------------------------------------------------------------

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto'
-import { rename, rm, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import type { InvokeRequest, InvokeResponse } from '../../shared/ipc'
 import type { Attachment } from '../../shared/models'
 import { AttachmentCache, type CachedFile } from './attachmentCache'
 import { CoreError } from './coreError'
 import { ApiRequestError, type RestClient } from './restClient'
+import { writeWhole } from './wholeFile'
 
 /** The error of a file transfer tried without a connection. */
 export const OFFLINE_CODE = 'offline'
@@ -72,25 +70,6 @@ export class AttachmentTransfers {
       }
       throw error
     }
-  }
-}
-
-/**
- * Writes a file so that it appears only complete: to a hidden name in the same folder, then
- * renamed over the target (a rename within a folder is atomic). Whoever opens the target, the
- * user's file manager or a test, finds the old file or the whole new one, never a part of it.
- */
-async function writeWhole(target: string, data: Uint8Array): Promise<void> {
-  const partial = join(
-    dirname(target),
-    `.${basename(target)}.${randomBytes(6).toString('hex')}.part`,
-  )
-  try {
-    await writeFile(partial, data, { flag: 'wx' })
-    await rename(partial, target)
-  } catch (error) {
-    await rm(partial, { force: true })
-    throw error
   }
 }
 

@@ -1,6 +1,7 @@
 import { defineMessages } from '../../shared/i18n/defineMessages'
 import { parseDeepLink, type DeepLink } from '../../shared/deepLinks'
 import type { Translator } from '../../shared/i18n/translator'
+import type { LinkPrefill } from '../../shared/ipc'
 
 const messages = defineMessages({
   cannotOpen: {
@@ -16,7 +17,13 @@ const messages = defineMessages({
   serverFixed: {
     id: 'deepLink.notice.serverFixed',
     defaultMessage:
-      'This invite is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.',
+      '{form, select, register {This invite} other {This password reset link}} is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.',
+    description: 'form: register (an invite) or password_reset',
+  },
+  signOutFirstForReset: {
+    id: 'deepLink.notice.signOutFirstForReset',
+    defaultMessage:
+      'This link sets a new password. Sign out first to use it; the link fills in the form once you are signed out.',
   },
   notAMember: {
     id: 'deepLink.notice.notAMember',
@@ -29,9 +36,10 @@ const messages = defineMessages({
  * `routeDeepLink` is the rule, `DeepLinkHandler` applies it to links arriving from a cold start's
  * argv, a second instance's argv or macOS's `open-url`, holding them until the app can act.
  *
- * The rule that matters: a link never changes the server on its own. An invite for the server in
- * use fills in the registration form; an invite for another server asks the user first, and a
- * server fixed on the command line (`--server-url`, TIDINGS_SERVER_URL) is not switched at all.
+ * The rule that matters: a link never changes the server on its own. An invite (or a password
+ * reset) for the server in use fills in the registration (or new password) form; one for another
+ * server asks the user first, and a server fixed on the command line (`--server-url`,
+ * TIDINGS_SERVER_URL) is not switched at all.
  */
 
 export interface DeepLinkContext {
@@ -51,10 +59,18 @@ export type DeepLinkAction =
   | { type: 'wait-for-sign-in'; conversation_id: number }
   /** Show the registration form filled in (signed out), or say to sign out first (signed in). */
   | { type: 'prefill-registration'; server_url: string; code: string; signed_in: boolean }
-  /** Ask the user whether to switch to the invite's server (and restart there). */
-  | { type: 'confirm-server-switch'; from: string | null; to: string; code: string }
-  /** The invite's server differs from one fixed on the command line: say so, change nothing. */
-  | { type: 'server-fixed'; current: string; requested: string }
+  /** The same for the form that sets a new password with a reset code. */
+  | { type: 'prefill-password-reset'; server_url: string; code: string; signed_in: boolean }
+  /** Ask the user whether to switch to the link's server (and restart there). */
+  | {
+      type: 'confirm-server-switch'
+      from: string | null
+      to: string
+      code: string
+      form: LinkPrefill['form']
+    }
+  /** The link's server differs from one fixed on the command line: say so, change nothing. */
+  | { type: 'server-fixed'; current: string; requested: string; form: LinkPrefill['form'] }
 
 export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLinkAction {
   if (link.kind === 'conversation') {
@@ -62,23 +78,25 @@ export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLin
       ? { type: 'open-conversation', conversation_id: link.conversation_id }
       : { type: 'wait-for-sign-in', conversation_id: link.conversation_id }
   }
+  const form = link.kind === 'invite' ? 'register' : 'password_reset'
   const sameServer = !context.embedded && link.server_url === context.serverUrl
   if (sameServer) {
     return {
-      type: 'prefill-registration',
+      type: form === 'register' ? 'prefill-registration' : 'prefill-password-reset',
       server_url: link.server_url,
       code: link.code,
       signed_in: context.signedIn,
     }
   }
   if (context.serverFixed) {
-    return { type: 'server-fixed', current: context.serverUrl, requested: link.server_url }
+    return { type: 'server-fixed', current: context.serverUrl, requested: link.server_url, form }
   }
   return {
     type: 'confirm-server-switch',
     from: context.embedded ? null : context.serverUrl,
     to: link.server_url,
     code: link.code,
+    form,
   }
 }
 
@@ -89,13 +107,18 @@ export interface DeepLinkHost {
   /** Whether the signed-in user is in that conversation (a link may name any number). */
   isMember(conversationId: number): Promise<boolean>
   openConversation(conversationId: number): void
-  prefillRegistration(invite: { server_url: string; code: string }): void
+  /** Fills in the signed-out window's registration or new password form (AppCore.offerLinkForm). */
+  prefillForm(prefill: LinkPrefill): void
   /** A short notice to the user (a link that cannot be followed, and why). */
   notice(message: string): void
   /** The interface's language, for the notices. */
   translator(): Translator
   /** Asks the user; true only on an explicit yes. */
-  confirmServerSwitch(request: { from: string | null; to: string }): Promise<boolean>
+  confirmServerSwitch(request: {
+    from: string | null
+    to: string
+    form: LinkPrefill['form']
+  }): Promise<boolean>
   /** Saves the new server and restarts with `link`, which then prefills the form there. */
   switchServerAndRestart(serverUrl: string, link: string): Promise<void>
   log(message: string): void
@@ -104,14 +127,14 @@ export interface DeepLinkHost {
 /**
  * Takes links from every source from the very start of the app. Until `ready(host)` (the window
  * exists and the session is known) they are held, the last one winning; a conversation link while
- * signed out waits for the next sign-in. One server switch is asked about at a time.
+ * signed out waits for the next sign-in. One server switch is asked about at a time. A form a
+ * link fills in is the core's to hold until the signed-out window takes it (LinkForms).
  */
 export class DeepLinkHandler {
   private host: DeepLinkHost | null = null
   private held: string | null = null
   private conversationAfterSignIn: number | null = null
   private asking = false
-  private invite: { server_url: string; code: string } | null = null
 
   /** A link from argv or open-url. Resolves once it has been acted on (or held). */
   async receive(raw: string): Promise<void> {
@@ -128,16 +151,6 @@ export class DeepLinkHandler {
     const held = this.held
     this.held = null
     if (held !== null) await this.handle(host, held)
-  }
-
-  /**
-   * The invite a link asked to fill in, once: the registration form takes it when it shows (so an
-   * invite that arrived before the page loaded is not lost), as well as hearing of it at once.
-   */
-  takeInvite(): { server_url: string; code: string } | null {
-    const invite = this.invite
-    this.invite = null
-    return invite
   }
 
   /** The session changed: a conversation link that waited for a sign-in is followed. */
@@ -169,19 +182,31 @@ export class DeepLinkHandler {
         if (action.signed_in) {
           host.notice(host.translator().t(messages.signOutFirst))
         }
-        this.invite = { server_url: action.server_url, code: action.code }
-        host.prefillRegistration(this.invite)
+        host.prefillForm({ form: 'register', server_url: action.server_url, code: action.code })
+        return
+      case 'prefill-password-reset':
+        host.showWindow()
+        if (action.signed_in) {
+          host.notice(host.translator().t(messages.signOutFirstForReset))
+        }
+        host.prefillForm({
+          form: 'password_reset',
+          server_url: action.server_url,
+          code: action.code,
+        })
         return
       case 'server-fixed':
         host.showWindow()
         host.notice(
-          host
-            .translator()
-            .t(messages.serverFixed, { requested: action.requested, current: action.current }),
+          host.translator().t(messages.serverFixed, {
+            form: action.form,
+            requested: action.requested,
+            current: action.current,
+          }),
         )
         return
       case 'confirm-server-switch':
-        await this.confirmSwitch(host, action.from, action.to, raw)
+        await this.confirmSwitch(host, { from: action.from, to: action.to, form: action.form }, raw)
         return
     }
   }
@@ -203,16 +228,15 @@ export class DeepLinkHandler {
 
   private async confirmSwitch(
     host: DeepLinkHost,
-    from: string | null,
-    to: string,
+    request: Parameters<DeepLinkHost['confirmServerSwitch']>[0],
     raw: string,
   ): Promise<void> {
     if (this.asking) return
     this.asking = true
     try {
       host.showWindow()
-      if (!(await host.confirmServerSwitch({ from, to }))) return
-      await host.switchServerAndRestart(to, raw)
+      if (!(await host.confirmServerSwitch(request))) return
+      await host.switchServerAndRestart(request.to, raw)
     } finally {
       this.asking = false
     }

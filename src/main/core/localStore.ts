@@ -78,6 +78,11 @@ export class LocalStore {
     if (!outboxColumns.some((c) => c.name === 'attachment_ids')) {
       this.db.exec('ALTER TABLE outbox ADD COLUMN attachment_ids TEXT')
     }
+    // Added with threads: older sends are no thread replies.
+    if (!outboxColumns.some((c) => c.name === 'thread_root_id')) {
+      this.db.exec('ALTER TABLE outbox ADD COLUMN thread_root_id INTEGER')
+      this.db.exec('ALTER TABLE outbox ADD COLUMN also_to_channel INTEGER NOT NULL DEFAULT 0')
+    }
   }
 
   // ---- JSON values -------------------------------------------------------------------------
@@ -209,8 +214,8 @@ export class LocalStore {
   insertOutboxItem(account: string, item: OutboxItem): void {
     this.db
       .prepare(
-        `INSERT INTO outbox (client_id, account, conversation_id, text, status, error, created_at, reply_to_id, attachment_ids, message_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (client_id, account, conversation_id, text, status, error, created_at, reply_to_id, attachment_ids, thread_root_id, also_to_channel, message_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         item.client_id,
@@ -222,6 +227,8 @@ export class LocalStore {
         item.created_at,
         item.reply_to_id,
         item.attachment_ids.length > 0 ? JSON.stringify(item.attachment_ids) : null,
+        item.thread_root_id,
+        item.also_to_channel ? 1 : 0,
         item.message ? JSON.stringify(item.message) : null,
       )
   }
@@ -317,6 +324,8 @@ interface OutboxRow {
   created_at: string
   reply_to_id: number | null
   attachment_ids: string | null
+  thread_root_id: number | null
+  also_to_channel: number
   message_json: string | null
 }
 
@@ -330,6 +339,8 @@ function rowToItem(row: OutboxRow): OutboxItem {
     created_at: row.created_at,
     reply_to_id: row.reply_to_id,
     attachment_ids: row.attachment_ids ? (JSON.parse(row.attachment_ids) as number[]) : [],
+    thread_root_id: row.thread_root_id,
+    also_to_channel: row.also_to_channel === 1,
     message: row.message_json ? (JSON.parse(row.message_json) as Message) : null,
   }
 }

@@ -23,6 +23,8 @@ export interface NotificationCentreOptions {
   timezone(): string
   /** The signed-in user's username (which messages mention them), null while signed out. */
   username(): string | null
+  /** The signed-in user's id (which threads they follow), null while signed out. */
+  userId(): number | null
   /** Whether a received message is still unread (not read on another device meanwhile). */
   isUnread(conversationId: number, messageId: number): boolean
   /** False once signed out or quitting: a burst still gathering is then dropped. */
@@ -40,6 +42,7 @@ export interface NotificationCentreOptions {
 export class NotificationCentre {
   private readonly coalescer: NotificationCoalescer
   private focusedConversationId: number | null = null
+  private focusedThreadRootId: number | null = null
 
   constructor(private readonly options: NotificationCentreOptions) {
     this.coalescer = new NotificationCoalescer({
@@ -52,15 +55,19 @@ export class NotificationCentre {
 
   /** An event that arrived while the app was open: a burst gathers for it unless silenced. */
   consider(event: AnyTidingsEvent): void {
-    const subject = notificationSubject(event, this.options.username())
+    const subject = notificationSubject(event, this.options.username(), this.options.userId())
     if (!subject) return
     if (suppressionReason(subject, this.context()) !== null) return
     this.coalescer.add(notificationTag(subject), subject)
   }
 
-  /** The window shows this conversation now (null: none); a burst about it is no news. */
-  focus(conversationId: number | null): void {
+  /**
+   * The window shows this conversation now (null: none), and the panel of this thread of it
+   * (null: none); a burst about the conversation is no news.
+   */
+  focus(conversationId: number | null, threadRootId: number | null = null): void {
     this.focusedConversationId = conversationId
+    this.focusedThreadRootId = conversationId === null ? null : threadRootId
     if (conversationId !== null) this.coalescer.discard(`conversation:${conversationId}`)
   }
 
@@ -78,12 +85,14 @@ export class NotificationCentre {
   reset(): void {
     this.coalescer.clear()
     this.focusedConversationId = null
+    this.focusedThreadRootId = null
   }
 
   private context(): NotificationContext {
     return {
       preferences: this.options.preferences(),
       focusedConversationId: this.focusedConversationId,
+      focusedThreadRootId: this.focusedThreadRootId,
       windowFocused: this.options.host.isWindowFocused(),
       timezone: this.options.timezone(),
       now: this.options.clock.now(),
@@ -96,8 +105,11 @@ export class NotificationCentre {
    * missed messages and the user's own read receipts are replayed together).
    */
   private stillUnread(subject: NotificationSubject): boolean {
+    // A reply in a thread only is not among the conversation's unread messages (the Threads view
+    // counts it): it stays news.
     return (
       subject.kind !== 'message' ||
+      subject.thread_root_id !== null ||
       this.options.isUnread(subject.conversation_id, subject.message_id)
     )
   }

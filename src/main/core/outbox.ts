@@ -29,6 +29,14 @@ export interface OutboxOptions {
  * quitting and the server restarting. Sends leave one at a time in the order they were made.
  * The server deduplicates by client_id, so repeating a send whose answer was lost is safe.
  */
+/** What a queued send carries besides its text. */
+export interface OutboxSendOptions {
+  replyToId?: number
+  attachmentIds?: number[]
+  threadRootId?: number
+  alsoToChannel?: boolean
+}
+
 export class Outbox {
   private readonly options: OutboxOptions
   private readonly clock: Clock
@@ -48,15 +56,10 @@ export class Outbox {
   }
 
   /**
-   * Queues a new send (a reply when `replyToId` is given, carrying the uploads `attachmentIds`)
-   * and starts delivering it.
+   * Queues a new send (a reply when `replyToId` is given, carrying the uploads `attachmentIds`, in
+   * a thread with `threadRootId`) and starts delivering it.
    */
-  send(
-    conversationId: number,
-    text: string,
-    replyToId?: number,
-    attachmentIds: number[] = [],
-  ): OutboxItem {
+  send(conversationId: number, text: string, options: OutboxSendOptions = {}): OutboxItem {
     const item: OutboxItem = {
       client_id: randomUUID(),
       conversation_id: conversationId,
@@ -64,8 +67,10 @@ export class Outbox {
       status: 'pending',
       error: null,
       created_at: new Date(this.clock.now()).toISOString(),
-      reply_to_id: replyToId ?? null,
-      attachment_ids: attachmentIds,
+      reply_to_id: options.replyToId ?? null,
+      attachment_ids: options.attachmentIds ?? [],
+      thread_root_id: options.threadRootId ?? null,
+      also_to_channel: options.threadRootId !== undefined && options.alsoToChannel === true,
       message: null,
     }
     this.options.store.insertOutboxItem(this.options.account, item)
@@ -143,6 +148,8 @@ export class Outbox {
         client_id: item.client_id,
         ...(item.reply_to_id !== null ? { reply_to_id: item.reply_to_id } : {}),
         ...(item.attachment_ids.length > 0 ? { attachment_ids: item.attachment_ids } : {}),
+        ...(item.thread_root_id !== null ? { thread_root_id: item.thread_root_id } : {}),
+        ...(item.also_to_channel ? { also_to_channel: true } : {}),
       })
       if (this.stopped) return false
       this.transientFailures = 0

@@ -1,11 +1,17 @@
-import { MAX_PINNED_CONVERSATIONS, type Preferences } from '../../shared/preferences'
+import {
+  MAX_PINNED_CONVERSATIONS,
+  MAX_RECENT_EMOJI,
+  type Preferences,
+  type SkinTone,
+} from '../../shared/preferences'
+import { reactionEmoji } from '../../shared/reactions'
 import { CoreError, CoreErrorCode } from './coreError'
 import type { CoreOutputs } from './coreHost'
 import type { PreferencesStore } from './preferencesStore'
 
 /**
  * Every preference change, from the settings window (settings/set) or from the main window's
- * mute and pin toggles, stored and pushed (`settings/changed`) the same way, so each open window
+ * mute and pin toggles and emoji picker, stored and pushed (`settings/changed`) the same way, so each open window
  * follows it live. Pins keep the order of pinning, within MAX_PINNED_CONVERSATIONS.
  */
 export class PreferenceChanges {
@@ -50,6 +56,23 @@ export class PreferenceChanges {
       )
     }
     return this.set({ pinned_conversation_ids: [...current, conversationId] })
+  }
+
+  /**
+   * An emoji chosen in the main window (a reaction, or one put in the composer): first among the
+   * recently used, which keep MAX_RECENT_EMOJI. Anything but one emoji is refused.
+   */
+  emojiUsed(emoji: string): Preferences {
+    const used = reactionEmoji(emoji)
+    if (used === null) {
+      throw new CoreError(CoreErrorCode.InvalidRequest, 'emoji must be exactly one emoji.')
+    }
+    const others = this.get().recent_emoji.filter((e) => e !== used)
+    return this.set({ recent_emoji: [used, ...others].slice(0, MAX_RECENT_EMOJI) })
+  }
+
+  setSkinTone(tone: SkinTone): Preferences {
+    return this.set({ emoji_skin_tone: tone })
   }
 
   /** A conversation the user left or was removed from can no longer be shown, so not pinned. */

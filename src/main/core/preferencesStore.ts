@@ -1,10 +1,12 @@
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
 import { LANGUAGE_PREFERENCES } from '../../shared/i18n/locales'
+import { Limits } from '../../shared/limits'
 import {
   DEFAULT_PREFERENCES,
   MAX_PINNED_CONVERSATIONS,
   needsUnencryptedConfirmation,
+  MAX_RECENT_EMOJI,
   type DoNotDisturb,
   type Preferences,
 } from '../../shared/preferences'
@@ -56,6 +58,13 @@ const PreferencesPatch = Type.Object(
     ),
     language: Type.Optional(
       Type.Union(LANGUAGE_PREFERENCES.map((language) => Type.Literal(language))),
+    ),
+    emoji_skin_tone: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+    recent_emoji: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }), {
+        maxItems: MAX_RECENT_EMOJI,
+        uniqueItems: true,
+      }),
     ),
     server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
     unencrypted_server_confirmed: Type.Optional(

@@ -1,26 +1,41 @@
 import type {
+  AuditExportQuery,
+  AuditQuery,
   BrandingBody,
   ChangePasswordBody,
   CreateAccountBody,
   CreateConversationBody,
+  InviteBody,
+  PasswordResetBody,
   ReceiptBody,
   RegisterBody,
+  RetentionBody,
   SearchMessagesQuery,
   SendMessageBody,
 } from '../../shared/api'
 import type {
+  AdminUser,
   Attachment,
+  AuditPage,
   AuthResult,
   Branding,
   Conversation,
+  CreatedInvite,
   CreatedPlatformAccount,
+  FollowedThreadList,
+  Invite,
   Message,
   MessagePage,
   MessageSearchPage,
   PasswordChanged,
+  PasswordResetIssued,
   Person,
   PlatformAccount,
+  RetentionPolicy,
+  Role,
   SessionsRevoked,
+  ThreadFollow,
+  ThreadPage,
   User,
 } from '../../shared/models'
 import { CoreError } from './coreError'
@@ -71,6 +86,8 @@ interface CallOptions {
   body?: Uint8Array<ArrayBuffer> | string
   contentType?: string
   timeoutMs?: number
+  /** Instead of the timeout: the caller aborts (a stream that may take long after its headers). */
+  signal?: AbortSignal
 }
 
 /** Typed calls to the Tidings REST API; unwraps the `{status, data}` envelope. */
@@ -106,7 +123,7 @@ export class RestClient {
         method,
         headers,
         body: options.body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
+        signal: options.signal ?? AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
       })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
@@ -153,11 +170,52 @@ export class RestClient {
   updateProfile(displayName: string): Promise<User> {
     return this.request('PATCH', '/users/me', { display_name: displayName })
   }
+  resetPassword(body: PasswordResetBody): Promise<AuthResult> {
+    return this.request('POST', '/auth/password-reset', body)
+  }
   users(): Promise<Person[]> {
     return this.request('GET', '/users')
   }
-  createInvite(): Promise<{ code: string; expires_at: string }> {
-    return this.request('POST', '/admin/invites', {})
+  createInvite(body: InviteBody = {}): Promise<CreatedInvite> {
+    return this.request('POST', '/admin/invites', body)
+  }
+  invites(): Promise<Invite[]> {
+    return this.request('GET', '/admin/invites')
+  }
+  revokeInvite(id: number): Promise<Invite> {
+    return this.request('DELETE', `/admin/invites/${id}`)
+  }
+  adminUsers(): Promise<AdminUser[]> {
+    return this.request('GET', '/admin/users')
+  }
+  setRole(userId: number, role: Role): Promise<AdminUser> {
+    return this.request('PUT', `/admin/users/${userId}/role`, { role })
+  }
+  deactivateUser(userId: number): Promise<AdminUser> {
+    return this.request('POST', `/admin/users/${userId}/deactivate`)
+  }
+  reactivateUser(userId: number): Promise<AdminUser> {
+    return this.request('POST', `/admin/users/${userId}/reactivate`)
+  }
+  signOutUser(userId: number): Promise<SessionsRevoked> {
+    return this.request('POST', `/admin/users/${userId}/sessions/revoke`)
+  }
+  issuePasswordReset(userId: number): Promise<PasswordResetIssued> {
+    return this.request('POST', `/admin/users/${userId}/password-reset`)
+  }
+  audit(query: AuditQuery): Promise<AuditPage> {
+    return this.request('GET', `/admin/audit${queryString(query)}`)
+  }
+  /**
+   * The audit log as CSV: the response, whose body the caller streams where it goes (a failure
+   * before the body comes as the usual error).
+   */
+  async auditCsv(query: AuditExportQuery): Promise<Response> {
+    const response = await this.call('GET', `/admin/audit.csv${queryString(query)}`, {
+      timeoutMs: Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS),
+    })
+    if (!response.ok) return this.envelopeOf(response)
+    return response
   }
   broadcast(
     title: string,
@@ -169,6 +227,36 @@ export class RestClient {
       '/admin/notifications',
       level ? { title, body, level } : { title, body },
     )
+  }
+  retention(): Promise<RetentionPolicy> {
+    return this.request('GET', '/admin/retention')
+  }
+  setRetention(body: RetentionBody): Promise<RetentionPolicy> {
+    return this.request('PUT', '/admin/retention', body)
+  }
+  /**
+   * The user's data export (a ZIP) as a response whose body is still arriving: the caller reads
+   * it as a stream. An error answer throws with its code, as any call does.
+   */
+  async exportData(): Promise<{
+    body: ReadableStream<Uint8Array>
+    fileName: string
+    /** Drops the connection: the server stops making the export (a cancel, a failed write). */
+    abort(): void
+  }> {
+    // The body streams for as long as the history takes; the timeout is the headers' only.
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs)
+    let response: Response
+    try {
+      response = await this.call('GET', '/users/me/export', { signal: controller.signal })
+    } finally {
+      clearTimeout(timer)
+    }
+    if (!response.ok || !response.body) return this.envelopeOf(response)
+    const disposition = response.headers.get('content-disposition') ?? ''
+    const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'tidings-export.zip'
+    return { body: response.body, fileName, abort: () => controller.abort() }
   }
   branding(): Promise<Branding> {
     return this.request('GET', '/branding')
@@ -203,12 +291,26 @@ export class RestClient {
     if (query.limit !== undefined) params.set('limit', String(query.limit))
     return this.request('GET', `/search/messages?${params.toString()}`)
   }
-  history(id: number, options: { before?: number; limit?: number } = {}): Promise<MessagePage> {
-    const query = new URLSearchParams()
-    if (options.before !== undefined) query.set('before', String(options.before))
-    if (options.limit !== undefined) query.set('limit', String(options.limit))
-    const suffix = query.size > 0 ? `?${query.toString()}` : ''
-    return this.request('GET', `/conversations/${id}/messages${suffix}`)
+  history(id: number, options: PageOptions = {}): Promise<MessagePage> {
+    return this.request('GET', `/conversations/${id}/messages${pageQuery(options)}`)
+  }
+  thread(conversationId: number, rootId: number, options: PageOptions = {}): Promise<ThreadPage> {
+    return this.request('GET', `${threadPath(conversationId, rootId)}${pageQuery(options)}`)
+  }
+  followedThreads(): Promise<FollowedThreadList> {
+    return this.request('GET', '/threads')
+  }
+  followThread(conversationId: number, rootId: number, following: boolean): Promise<ThreadFollow> {
+    return this.request('PUT', `${threadPath(conversationId, rootId)}/follow`, { following })
+  }
+  markThreadRead(
+    conversationId: number,
+    rootId: number,
+    upToMessageId: number,
+  ): Promise<{ moved: boolean }> {
+    return this.request('POST', `${threadPath(conversationId, rootId)}/read`, {
+      up_to_message_id: upToMessageId,
+    })
   }
   /** Uploads a file's bytes (the body is the file itself, not JSON). */
   async uploadAttachment(
@@ -254,11 +356,12 @@ export class RestClient {
   deleteMessage(messageId: number): Promise<Message> {
     return this.request('DELETE', `/messages/${messageId}`)
   }
-  setReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
-    return this.request('PUT', reactionPath(conversationId, messageId), { emoji })
+  addReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
+    return this.request('PUT', reactionsPath(conversationId, messageId), { emoji })
   }
-  removeReaction(conversationId: number, messageId: number): Promise<Message> {
-    return this.request('DELETE', reactionPath(conversationId, messageId))
+  removeReaction(conversationId: number, messageId: number, emoji: string): Promise<Message> {
+    const query = new URLSearchParams({ emoji })
+    return this.request('DELETE', `${reactionsPath(conversationId, messageId)}?${query}`)
   }
   sendReceipt(conversationId: number, body: ReceiptBody): Promise<unknown> {
     return this.request('POST', `/conversations/${conversationId}/receipts`, body)
@@ -277,8 +380,34 @@ export class RestClient {
   }
 }
 
-function reactionPath(conversationId: number, messageId: number): string {
-  return `/conversations/${conversationId}/messages/${messageId}/reaction`
+function reactionsPath(conversationId: number, messageId: number): string {
+  return `/conversations/${conversationId}/messages/${messageId}/reactions`
+}
+
+/** A page of history or of a thread's replies. */
+export interface PageOptions {
+  before?: number
+  limit?: number
+}
+
+function pageQuery(options: PageOptions): string {
+  const query = new URLSearchParams()
+  if (options.before !== undefined) query.set('before', String(options.before))
+  if (options.limit !== undefined) query.set('limit', String(options.limit))
+  return query.size > 0 ? `?${query.toString()}` : ''
+}
+
+function threadPath(conversationId: number, rootId: number): string {
+  return `/conversations/${conversationId}/threads/${rootId}`
+}
+
+/** `?a=1&b=x` of the fields that are set, or '' when none is. */
+function queryString(fields: Readonly<Record<string, string | number | undefined>>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) params.set(key, String(value))
+  }
+  return params.size > 0 ? `?${params.toString()}` : ''
 }
 
 function unwrapEnvelope<T>(httpStatus: number, parsed: unknown): T {

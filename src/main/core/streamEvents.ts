@@ -1,10 +1,13 @@
 import type { AnyTidingsEvent } from '../../shared/events'
+import { plainText } from '../../shared/markdown'
+import { isThreadOnly } from '../../shared/threads'
 import type { CoreParts } from './handlers'
 
 /**
  * Keeps the core's own view in step with the stream: the unread counts, the outbox (a send
  * confirmed by its event), bursts of notifications still gathering (edits, deletions), drafts and
- * pins of conversations the user is no longer in, mail accounts and the organization timezone.
+ * pins of conversations the user is no longer in, mail accounts, the organization timezone and
+ * the signed-in user's role (or their account's deactivation).
  * Runs for every event, before it is passed to the windows.
  */
 export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void {
@@ -13,14 +16,15 @@ export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void
   if (event.timezone) branding.noteEventTimezone(event.timezone)
   switch (event.type) {
     case 'message_received':
-      unread.messageReceived(event.data.message)
+      // A reply in a thread only counts in the Threads view, not in its conversation.
+      if (!isThreadOnly(event.data.message)) unread.messageReceived(event.data.message)
       return
     case 'message_sent':
       session?.outbox.confirmFromEvent(event.data.message)
       return
     case 'message_updated': {
       const { receipt, message, conversation_id } = event.data
-      if (message) notifications.messageEdited(message.id, message.text)
+      if (message) notifications.messageEdited(message.id, plainText(message.text))
       if (receipt && receipt.kind === 'read' && receipt.user_id === session?.user.id) {
         unread.readUpTo(conversation_id, receipt.up_to_message_id)
       }
@@ -52,6 +56,13 @@ export function applyStreamEvent(parts: CoreParts, event: AnyTidingsEvent): void
       if (event.data.kind === 'timezone_changed' && event.data.timezone) {
         branding.timezoneChanged(event.data.timezone)
       }
+      return
+    case 'user_role_changed':
+      sessions.userChanged(event.data.user)
+      return
+    case 'user_deactivated':
+      // The server closes the account's sockets (4001) too; whichever comes first signs out.
+      if (event.data.user.id === session?.user.id) sessions.forget()
       return
     default:
       return

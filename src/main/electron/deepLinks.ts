@@ -3,6 +3,7 @@ import { defineMessages } from '../../shared/i18n/defineMessages'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { DEEP_LINK_SCHEME, isDeepLinkArg } from '../../shared/deepLinks'
 import type { Translator } from '../../shared/i18n/translator'
+import type { LinkPrefill } from '../../shared/ipc'
 
 const messages = defineMessages({
   switchAndRestart: { id: 'deepLink.switch.confirm', defaultMessage: 'Switch and restart' },
@@ -11,12 +12,14 @@ const messages = defineMessages({
   detailFromServer: {
     id: 'deepLink.switch.detailFromServer',
     defaultMessage:
-      'The invite link you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
+      'The {form, select, register {invite link} other {password reset link}} you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens {form, select, register {the registration form} other {the form to set a new password}} for that server; Settings can switch back at any time.',
+    description: 'form: register (an invite link) or password_reset',
   },
   detailFromBuiltIn: {
     id: 'deepLink.switch.detailFromBuiltIn',
     defaultMessage:
-      'The invite link you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
+      'The {form, select, register {invite link} other {password reset link}} you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens {form, select, register {the registration form} other {the form to set a new password}} for that server; Settings can switch back at any time.',
+    description: 'form: register (an invite link) or password_reset',
   },
   ok: { id: 'deepLink.notice.ok', defaultMessage: 'OK' },
 })
@@ -69,10 +72,10 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
-/** Asks before switching servers for an invite; true only on "Switch and restart". */
+/** Asks before switching servers for a link; true only on "Switch and restart". */
 export async function confirmServerSwitch(
   parent: BrowserWindow | null,
-  request: { from: string | null; to: string },
+  request: { from: string | null; to: string; form: LinkPrefill['form'] },
   { t }: Translator,
 ): Promise<boolean> {
   const options = {
@@ -83,8 +86,8 @@ export async function confirmServerSwitch(
     message: t(messages.question, { to: request.to }),
     detail:
       request.from === null
-        ? t(messages.detailFromBuiltIn, { to: request.to })
-        : t(messages.detailFromServer, { to: request.to, from: request.from }),
+        ? t(messages.detailFromBuiltIn, { to: request.to, form: request.form })
+        : t(messages.detailFromServer, { to: request.to, from: request.from, form: request.form }),
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)

@@ -8,14 +8,18 @@ import { NewConversationDialog } from './components/NewConversationDialog'
 import { SearchField } from './components/SearchField'
 import { SearchResults } from './components/SearchResults'
 import { Thread } from './components/Thread'
+import { ThreadPanel } from './components/ThreadPanel'
+import { ThreadsView } from './components/ThreadsView'
 import { Toasts } from './components/Toasts'
 import { inviteLink } from '../../shared/deepLinks'
 import { signOut } from './actions/userData'
 import { initMainWindow, setWindowFocused } from './actions/windowWiring'
 import { useBranding } from './stores/branding'
 import { useConversations } from './stores/conversations'
+import { unreadThreadCount, useFollowedThreads } from './stores/followedThreads'
 import { useSearch } from './stores/search'
 import { useSession } from './stores/session'
+import { useThreadPanel } from './stores/threadPanel'
 import { useUi } from './stores/ui'
 
 /** The main window: sign-in, or the conversation list, thread, toasts and event monitor. */
@@ -168,10 +172,13 @@ function TopBar() {
 function Workspace() {
   const activeId = useConversations((s) => s.activeId)
   const searching = useSearch((s) => s.query.trim() !== '')
+  const threadsViewOpen = useFollowedThreads((s) => s.viewOpen)
+  const panel = useThreadPanel((s) => s.open)
   const [dialogOpen, setDialogOpen] = useState(false)
+  const panelShown = !threadsViewOpen && panel !== null && panel.conversationId === activeId
   const intl = useIntl()
   return (
-    <div className="workspace">
+    <div className={`workspace${panelShown ? ' workspace--thread' : ''}`}>
       <nav
         className="sidebar"
         aria-label={intl.formatMessage({ id: 'sidebar.label', defaultMessage: 'Conversations' })}
@@ -190,10 +197,13 @@ function Workspace() {
           </button>
         </div>
         <SearchField />
+        <ThreadsButton />
         {searching ? <SearchResults /> : <ConversationList />}
       </nav>
       <main className="main">
-        {activeId !== null ? (
+        {threadsViewOpen ? (
+          <ThreadsView />
+        ) : activeId !== null ? (
           <Thread key={activeId} conversationId={activeId} />
         ) : (
           <p className="empty muted">
@@ -204,7 +214,37 @@ function Workspace() {
           </p>
         )}
       </main>
+      {panelShown && (
+        <ThreadPanel
+          key={panel.rootId}
+          conversationId={panel.conversationId}
+          rootId={panel.rootId}
+        />
+      )}
       {dialogOpen && <NewConversationDialog onClose={() => setDialogOpen(false)} />}
     </div>
+  )
+}
+
+/** Opens the Threads view; says how many followed threads have replies not read yet. */
+function ThreadsButton() {
+  const open = useFollowedThreads((s) => s.viewOpen)
+  const unread = useFollowedThreads((s) => unreadThreadCount(s.threads))
+  return (
+    <button
+      type="button"
+      className={`threads-button${open ? ' threads-button--active' : ''}`}
+      aria-current={open ? 'page' : undefined}
+      data-testid="open-threads"
+      onClick={() => useFollowedThreads.getState().showView()}
+    >
+      <span>Threads</span>
+      {unread > 0 && (
+        <span className="unread-badge" data-testid="threads-unread">
+          {unread}
+          <span className="visually-hidden"> with unread replies</span>
+        </span>
+      )}
+    </button>
   )
 }

@@ -50,7 +50,7 @@ export function mentionOptions(
   const q = query.toLowerCase()
   const scored: { option: MentionOption; rank: number }[] = []
   for (const member of members) {
-    if (member.user_id === me) continue
+    if (member.user_id === me || people[member.user_id]?.deactivated) continue
     const option: MentionOption = {
       user_id: member.user_id,
       username: member.username,

@@ -48,36 +48,59 @@ describe('app core: reactions (real server)', () => {
     for (const dir of dirs.splice(0)) removeDir(dir)
   })
 
-  it('sets, replaces and removes a reaction over REST; each change comes back as an event', async () => {
+  it('adds and takes back reactions over REST, several per user; each change comes back as an event', async () => {
     const alice = await signedIn('alice')
     const bob = await registerPeer(server.url, freshName('bob'))
     const direct = await alice.core.handle('conversations/create', { member_ids: [bob.user.id] })
     const message = await bob.rest.sendMessage(direct.id, { text: 'Lunch?', client_id: 'b-1' })
     const target = { conversation_id: direct.id, message_id: message.id }
 
-    const set = await alice.core.handle('messages/react', { ...target, emoji: '👍' })
+    const set = await alice.core.handle('messages/react', { ...target, emoji: '👍', add: true })
     expect(set.reactions).toEqual([{ emoji: '👍', user_ids: [aliceId] }])
     await alice.outputs.waitFor(() => updatesOf(alice, message.id).length === 1, 'first update')
     expect(updatesOf(alice, message.id)[0]).toEqual(set)
 
     // Bob's reaction reaches Alice's app live, with no notification (reactions never notify).
+    // His message's own notification is shown first (after its burst closes), so it is not
+    // counted as one.
+    await alice.outputs.waitFor(
+      () => alice.outputs.notifications.some((n) => n.body.includes('Lunch?')),
+      "the message's notification",
+    )
     const notificationsBefore = alice.outputs.notifications.length
-    await bob.rest.setReaction(direct.id, message.id, '👍')
+    await bob.rest.addReaction(direct.id, message.id, '👍')
     await alice.outputs.waitFor(
       () => updatesOf(alice, message.id).at(-1)?.reactions?.[0]?.user_ids.length === 2,
       "bob's reaction",
     )
 
-    const replaced = await alice.core.handle('messages/react', { ...target, emoji: '❤️' })
-    expect(replaced.reactions).toEqual([
+    // A second emoji joins the first.
+    const second = await alice.core.handle('messages/react', { ...target, emoji: '❤️', add: true })
+    expect(second.reactions).toEqual([
+      { emoji: '👍', user_ids: [aliceId, bob.user.id] },
+      { emoji: '❤️', user_ids: [aliceId] },
+    ])
+    // Taking one back leaves the other; an emoji with characters a URL escapes goes through.
+    const removed = await alice.core.handle('messages/react', {
+      ...target,
+      emoji: '👍',
+      add: false,
+    })
+    expect(removed.reactions).toEqual([
       { emoji: '👍', user_ids: [bob.user.id] },
       { emoji: '❤️', user_ids: [aliceId] },
     ])
-    const removed = await alice.core.handle('messages/react', { ...target, emoji: null })
-    expect(removed.reactions).toEqual([{ emoji: '👍', user_ids: [bob.user.id] }])
+    const family = '👨‍👩‍👧‍👦'
+    await alice.core.handle('messages/react', { ...target, emoji: family, add: true })
+    const withoutFamily = await alice.core.handle('messages/react', {
+      ...target,
+      emoji: family,
+      add: false,
+    })
+    expect(withoutFamily).toEqual(removed)
     await alice.outputs.waitFor(
-      () => updatesOf(alice, message.id).length === 4,
-      'the replace and the removal',
+      () => updatesOf(alice, message.id).length === 6,
+      'the second emoji, the removal and the family added and taken back',
     )
     expect(updatesOf(alice, message.id).at(-1)).toEqual(removed)
     expect(alice.outputs.notifications.length).toBe(notificationsBefore)
@@ -99,17 +122,22 @@ describe('app core: reactions (real server)', () => {
       code: 'invalid_request',
       message: expect.stringContaining(`Invalid messages/react request at ${field}`) as unknown,
     })
-    await rejects({ ...target, emoji: '' }, byMain('/emoji'))
-    await rejects({ ...target, emoji: 7 }, byMain('/emoji'))
-    await rejects({ ...target, emoji: '👍'.repeat(40) }, byMain('/emoji'))
-    await rejects({ message_id: message.id, emoji: '👍' }, byMain('/'))
-    await rejects({ ...target, emoji: '👍', extra: true }, byMain('/'))
+    await rejects({ ...target, emoji: '', add: true }, byMain('/emoji'))
+    await rejects({ ...target, emoji: 7, add: true }, byMain('/emoji'))
+    await rejects({ ...target, emoji: '👍'.repeat(40), add: true }, byMain('/emoji'))
+    await rejects({ ...target, emoji: null, add: false }, byMain('/emoji'))
+    await rejects({ ...target, emoji: '👍' }, byMain('/'))
+    await rejects({ ...target, emoji: '👍', add: 'yes' }, byMain('/add'))
+    await rejects({ message_id: message.id, emoji: '👍', add: true }, byMain('/'))
+    await rejects({ ...target, emoji: '👍', add: true, extra: true }, byMain('/'))
     // Well-formed, but not one emoji: the server's answer, with its code and message.
-    await rejects(
-      { ...target, emoji: 'yes' },
-      { code: 'invalid_request', message: expect.stringMatching(/^emoji must be exactly one/) },
-    )
-    await rejects({ ...target, message_id: 999_999, emoji: '👍' }, { code: 'not_found' })
+    for (const add of [true, false]) {
+      await rejects(
+        { ...target, emoji: 'yes', add },
+        { code: 'invalid_request', message: expect.stringMatching(/^emoji must be exactly one/) },
+      )
+    }
+    await rejects({ ...target, message_id: 999_999, emoji: '👍', add: true }, { code: 'not_found' })
     expect(updatesOf(alice, message.id)).toEqual([])
   })
 })

@@ -159,7 +159,7 @@ describe('app core: session and requests (real server)', () => {
       (await app.core.handle('messages/delete', { message_id: messageId })).deleted_at,
     ).not.toBeNull()
 
-    const invite = await app.core.handle('admin/createInvite', undefined)
+    const invite = await app.core.handle('admin/createInvite', {})
     expect(invite.code).toEqual(expect.any(String))
 
     const branding = await app.core.handle('branding/set', { timezone: 'Asia/Kolkata' })

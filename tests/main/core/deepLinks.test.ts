@@ -5,7 +5,7 @@ import {
   type DeepLinkContext,
   type DeepLinkHost,
 } from '../../../src/main/core/deepLinks'
-import { inviteLink } from '../../../src/shared/deepLinks'
+import { inviteLink, passwordResetLink } from '../../../src/shared/deepLinks'
 import { translatorFor } from '../../../src/shared/i18n/translator'
 
 const REMOTE: DeepLinkContext = {
@@ -39,12 +39,14 @@ describe('routeDeepLink', () => {
       from: 'https://chat.example.com',
       to: 'https://other.example.org',
       code: 'abc',
+      form: 'register',
     })
     expect(routeDeepLink(invite, EMBEDDED)).toEqual({
       type: 'confirm-server-switch',
       from: null,
       to: 'https://chat.example.com',
       code: 'abc',
+      form: 'register',
     })
   })
 
@@ -54,6 +56,21 @@ describe('routeDeepLink', () => {
       type: 'server-fixed',
       current: 'https://chat.example.com',
       requested: 'https://other.example.org',
+      form: 'register',
+    })
+  })
+
+  it('a password reset link fills in the new password form, or asks like an invite', () => {
+    const reset = { ...invite, kind: 'password_reset' } as const
+    expect(routeDeepLink(reset, { ...REMOTE, signedIn: true })).toEqual({
+      type: 'prefill-password-reset',
+      server_url: 'https://chat.example.com',
+      code: 'abc',
+      signed_in: true,
+    })
+    expect(routeDeepLink(reset, EMBEDDED)).toMatchObject({
+      type: 'confirm-server-switch',
+      form: 'password_reset',
     })
   })
 
@@ -75,7 +92,7 @@ function fakeHost(context: Partial<DeepLinkContext> = {}, members: number[] = [1
     showWindow: vi.fn(),
     isMember: vi.fn(async (id: number) => members.includes(id)),
     openConversation: vi.fn(),
-    prefillRegistration: vi.fn(),
+    prefillForm: vi.fn(),
     notice: vi.fn(),
     translator: () => translatorFor('en'),
     confirmServerSwitch: vi.fn(async () => false),
@@ -123,18 +140,26 @@ describe('DeepLinkHandler', () => {
     expect(host.openConversation.mock.calls).toEqual([[2]])
   })
 
-  it('an invite for this server fills in the form, and is there for the form to take once', async () => {
+  it('an invite for this server fills in the registration form', async () => {
     const links = new DeepLinkHandler()
     const host = fakeHost()
     await links.ready(host)
     await links.receive(inviteLink('https://chat.example.com', 'code1'))
-    expect(host.prefillRegistration).toHaveBeenCalledWith({
-      server_url: 'https://chat.example.com',
-      code: 'code1',
-    })
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'register', server_url: 'https://chat.example.com', code: 'code1' }],
+    ])
     expect(host.notice).not.toHaveBeenCalled()
-    expect(links.takeInvite()).toEqual({ server_url: 'https://chat.example.com', code: 'code1' })
-    expect(links.takeInvite()).toBeNull()
+  })
+
+  it('a password reset link fills in the new password form, and says to sign out first', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost({ signedIn: true })
+    await links.ready(host)
+    await links.receive(passwordResetLink('https://chat.example.com', 'reset1'))
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'password_reset', server_url: 'https://chat.example.com', code: 'reset1' }],
+    ])
+    expect(host.notice.mock.calls[0]?.[0]).toMatch(/^This link sets a new password\. Sign out/)
   })
 
   it('signed in, an invite also says to sign out first', async () => {
@@ -154,9 +179,10 @@ describe('DeepLinkHandler', () => {
     expect(host.confirmServerSwitch).toHaveBeenCalledWith({
       from: 'https://chat.example.com',
       to: 'https://other.example.org',
+      form: 'register',
     })
     expect(host.switchServerAndRestart).not.toHaveBeenCalled()
-    expect(host.prefillRegistration).not.toHaveBeenCalled()
+    expect(host.prefillForm).not.toHaveBeenCalled()
 
     host.confirmServerSwitch.mockResolvedValueOnce(true)
     await links.receive(link)
@@ -201,6 +227,6 @@ describe('DeepLinkHandler', () => {
     )
     expect(host.showWindow).not.toHaveBeenCalled()
     expect(host.confirmServerSwitch).not.toHaveBeenCalled()
-    expect(host.prefillRegistration).not.toHaveBeenCalled()
+    expect(host.prefillForm).not.toHaveBeenCalled()
   })
 })

@@ -17,6 +17,8 @@ function item(clientId: string, text: string): OutboxItem {
     created_at: '2026-01-15T15:30:00Z',
     reply_to_id: null,
     attachment_ids: [],
+    thread_root_id: null,
+    also_to_channel: false,
     message: null,
   }
 }
@@ -202,6 +204,40 @@ describe('local store', () => {
     expect(reopened.listOutboxItems('a').map((i) => [i.client_id, i.attachment_ids])).toEqual([
       ['old', []],
       ['files', [7, 9]],
+    ])
+    reopened.close()
+  })
+
+  it('keeps the thread a send replies in across reopen; an outbox from before threads has none', () => {
+    // The outbox table as attachments left it: no thread columns, one pending send.
+    const old = new Database(join(dir, LOCAL_DB_FILE))
+    old.exec(`CREATE TABLE outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+      conversation_id INTEGER NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
+      created_at TEXT NOT NULL, message_json TEXT, reply_to_id INTEGER, attachment_ids TEXT)`)
+    old
+      .prepare(
+        `INSERT INTO outbox (client_id, account, conversation_id, text, status, created_at)
+         VALUES ('old', 'a', 3, 'queued before the upgrade', 'pending', '2026-01-15T15:00:00Z')`,
+      )
+      .run()
+    old.close()
+
+    const store = new LocalStore(dir, fakeSecretStore())
+    store.insertOutboxItem('a', { ...item('in-thread', 'Yes'), thread_root_id: 41 })
+    store.insertOutboxItem('a', {
+      ...item('to-channel', 'Also here'),
+      thread_root_id: 41,
+      also_to_channel: true,
+    })
+    store.close()
+    const reopened = new LocalStore(dir, fakeSecretStore())
+    expect(
+      reopened.listOutboxItems('a').map((i) => [i.client_id, i.thread_root_id, i.also_to_channel]),
+    ).toEqual([
+      ['old', null, false],
+      ['in-thread', 41, false],
+      ['to-channel', 41, true],
     ])
     reopened.close()
   })

@@ -20,6 +20,7 @@ function message(overrides: Partial<Extract<NotificationSubject, { kind: 'messag
     text: 'Lunch at noon?',
     timestamp: AT,
     mentions_me: false,
+    thread_root_id: null,
     ...overrides,
   }
 }

@@ -16,6 +16,7 @@ function message(conversationId: number, sender: string, text: string): Notifica
     text,
     timestamp: '2026-01-15T15:30:00Z',
     mentions_me: false,
+    thread_root_id: null,
   }
 }
 
@@ -110,6 +111,7 @@ describe('notification coalescing', () => {
       text: 'Please find attached',
       timestamp: '2026-01-15T15:30:00Z',
       mentions_me: false,
+      thread_root_id: null,
     }
     const asEmail: NotificationSubject = {
       kind: 'email',

@@ -61,7 +61,7 @@ describe('dialogs', () => {
     dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false })
     const yes = await confirmServerSwitch(
       parent as never,
-      { from: null, to: 'https://chat.example.com' },
+      { from: null, to: 'https://chat.example.com', form: 'register' },
       translatorFor('en'),
     )
     expect(yes).toBe(false)
@@ -77,14 +77,19 @@ describe('dialogs', () => {
       message: 'Switch Tidings to https://chat.example.com?',
     })
     expect(options.detail).toContain('Tidings now uses its built-in server.')
+    expect(options.detail).toContain('opens the registration form for that server')
     dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false })
     expect(
       await confirmServerSwitch(
         null,
-        { from: 'https://a.example', to: 'https://b.example' },
+        { from: 'https://a.example', to: 'https://b.example', form: 'password_reset' },
         translatorFor('en'),
       ),
     ).toBe(true)
+    const [resetOptions] = dialog.showMessageBox.mock.calls[1] as unknown as [
+      Record<string, unknown>,
+    ]
+    expect(resetOptions.detail).toContain('The password reset link you opened')
   })
 
   it('shows a notice without waiting for it', () => {

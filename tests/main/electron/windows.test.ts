@@ -279,6 +279,7 @@ describe('window lifecycle', () => {
       ['branding/changed', { timezone: 'UTC' }],
       ['outbox/changed', { client_id: 'c1' }],
       ['accounts/changed', { id: 1, state: 'connected' }],
+      ['session/exportProgress', { state: 'receiving', bytes: 1 }],
       ['events/resync', { reason: 'gap' }],
       ['navigation/openConversation', { conversation_id: 3 }],
       ...EVENT_TYPES.map((type): [PushChannel, unknown] => ['events/event', { type, data: {} }]),
@@ -305,10 +306,14 @@ describe('window lifecycle', () => {
       'settings/changed',
       'branding/changed',
       'accounts/changed',
+      'session/exportProgress',
       'events/resync',
       'event:conversation_created',
       'event:conversation_updated',
       'event:system_notification',
+      'event:user_deactivated',
+      'event:user_reactivated',
+      'event:user_role_changed',
     ])
     expect(wm.isAnyFocused()).toBe(false)
     settings.focus()

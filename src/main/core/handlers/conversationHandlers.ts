@@ -32,7 +32,7 @@ export function conversationHandlers(parts: CoreParts) {
         return conversation
       }),
     'conversations/focus': (body) => {
-      notifications.focus(body.conversation_id)
+      notifications.focus(body.conversation_id, body.thread_root_id ?? null)
       // Switching conversations is a natural moment to put what was typed on disk.
       sessions.current?.drafts.flush()
     },

@@ -1,4 +1,5 @@
 import { accountHandlers } from './accountHandlers'
+import { adminHandlers } from './adminHandlers'
 import { attachmentHandlers } from './attachmentHandlers'
 import { conversationHandlers } from './conversationHandlers'
 import { messageHandlers } from './messageHandlers'
@@ -21,5 +22,6 @@ export function coreHandlers(parts: CoreParts): CoreHandlers {
     ...attachmentHandlers(parts),
     ...accountHandlers(parts),
     ...settingsHandlers(parts),
+    ...adminHandlers(parts),
   }
 }

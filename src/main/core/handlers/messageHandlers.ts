@@ -1,7 +1,10 @@
 import { CoreError, CoreErrorCode } from '../coreError'
 import type { CoreHandlers, CoreParts } from './types'
 
-/** Messages (history, search, sends through the outbox, edits, reactions, reads), drafts, typing. */
+/**
+ * Messages (history, search, sends through the outbox, edits, reactions, reads), threads, drafts,
+ * typing.
+ */
 export function messageHandlers({ sessions, rest, unread }: CoreParts) {
   return {
     'messages/history': (body) =>
@@ -14,14 +17,18 @@ export function messageHandlers({ sessions, rest, unread }: CoreParts) {
         throw new CoreError(CoreErrorCode.InvalidRequest, 'A message cannot be blank.')
       }
       const session = sessions.require()
-      const item = session.outbox.send(
-        body.conversation_id,
-        body.text,
-        body.reply_to_id,
-        body.attachment_ids,
-      )
-      // What was in the composer is now in the outbox: the draft is done with.
-      session.drafts.delete(body.conversation_id)
+      if (body.also_to_channel !== undefined && body.thread_root_id === undefined) {
+        throw new CoreError(CoreErrorCode.InvalidRequest, 'also_to_channel needs thread_root_id.')
+      }
+      const item = session.outbox.send(body.conversation_id, body.text, {
+        replyToId: body.reply_to_id,
+        attachmentIds: body.attachment_ids,
+        threadRootId: body.thread_root_id,
+        alsoToChannel: body.also_to_channel,
+      })
+      // What was in the composer is now in the outbox: the draft is done with (a thread panel's
+      // composer keeps no draft).
+      if (body.thread_root_id === undefined) session.drafts.delete(body.conversation_id)
       return item
     },
     'messages/retry': (body) => sessions.require().outbox.retry(body.client_id),
@@ -29,9 +36,9 @@ export function messageHandlers({ sessions, rest, unread }: CoreParts) {
     'messages/delete': (body) => sessions.authed(() => rest.deleteMessage(body.message_id)),
     'messages/react': (body) =>
       sessions.authed(() =>
-        body.emoji === null
-          ? rest.removeReaction(body.conversation_id, body.message_id)
-          : rest.setReaction(body.conversation_id, body.message_id, body.emoji),
+        body.add
+          ? rest.addReaction(body.conversation_id, body.message_id, body.emoji)
+          : rest.removeReaction(body.conversation_id, body.message_id, body.emoji),
       ),
     'messages/markRead': (body) =>
       sessions.authed(async () => {
@@ -42,6 +49,17 @@ export function messageHandlers({ sessions, rest, unread }: CoreParts) {
         unread.readUpTo(body.conversation_id, body.up_to_message_id)
       }),
     'outbox/list': () => sessions.require().outbox.list(),
+    'threads/get': (body) =>
+      sessions.authed(() =>
+        rest.thread(body.conversation_id, body.root_id, { before: body.before, limit: body.limit }),
+      ),
+    'threads/list': () => sessions.authed(() => rest.followedThreads()),
+    'threads/follow': (body) =>
+      sessions.authed(() => rest.followThread(body.conversation_id, body.root_id, body.following)),
+    'threads/markRead': (body) =>
+      sessions.authed(() =>
+        rest.markThreadRead(body.conversation_id, body.root_id, body.up_to_message_id),
+      ),
     'drafts/list': () => sessions.require().drafts.list(),
     'drafts/set': (body) => {
       sessions.require().drafts.set(body.conversation_id, body.text)

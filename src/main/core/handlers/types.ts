@@ -7,6 +7,7 @@ import type {
 import type { PlatformAccount } from '../../../shared/models'
 import type { AccountSessions } from '../accountSession'
 import type { BrandingState } from '../brandingState'
+import type { LinkForms } from '../linkForms'
 import type { LocaleState } from '../localeState'
 import type { NotificationCentre } from '../notificationCentre'
 import type { PreferenceChanges } from '../preferenceChanges'
@@ -33,4 +34,8 @@ export interface CoreParts {
   connectionState(): ConnectionState
   /** Tells every window an account's latest state (connected, error, removed...). */
   publishAccount(account: PlatformAccount): PlatformAccount
+  /** The form a link asked to fill in, held for the main window. */
+  linkForms: LinkForms
+  /** Asks the user where to save a file (CoreHost.chooseSavePath); null when cancelled. */
+  chooseSavePath(fileName: string): Promise<string | null>
 }

@@ -33,6 +33,9 @@ const REDUCERS: { [T in EventType]?: Reducer<T> } = {
   conversation_updated: onConversationChanged,
   user_online: (event) => usePresence.getState().setOnline(event.data.user, true),
   user_offline: (event) => usePresence.getState().setOnline(event.data.user, false),
+  user_deactivated: (event) => usePresence.getState().setPerson(event.data.user),
+  user_reactivated: (event) => usePresence.getState().setPerson(event.data.user),
+  user_role_changed: (event) => usePresence.getState().setPerson(event.data.user),
   typing_indicator: (event) => {
     const { conversation_id, user_id, display_name, is_typing } = event.data
     if (user_id !== selfId()) {

@@ -3,15 +3,18 @@ import type { TidingsEvent } from '../../../shared/events'
 import type { OutboxItem } from '../../../shared/ipc'
 import { notificationSubject, suppressionReason } from '../../../shared/notificationPolicy'
 import { burstOfOne, notificationWords } from '../../../shared/notificationText'
+import { isThreadOnly } from '../../../shared/threads'
 import { mentionsMe } from '../mentions'
 import { useBranding } from '../stores/branding'
 import { conversationTitle, useConversations } from '../stores/conversations'
+import { useFollowedThreads } from '../stores/followedThreads'
 import { isOwnMessage, useMessages } from '../stores/messages'
 import { currentTranslator, translate } from '../stores/locale'
 import { usePreferences } from '../stores/preferences'
 import { usePresence } from '../stores/presence'
 import { useSearch } from '../stores/search'
 import { selfId, useSession } from '../stores/session'
+import { useThreadPanel } from '../stores/threadPanel'
 import { useToasts } from '../stores/toasts'
 import { useTyping } from '../stores/typing'
 import { useUi } from '../stores/ui'
@@ -42,6 +45,14 @@ export function onMessage(event: TidingsEvent<'message_sent' | 'message_received
   const active = conversations.activeId === cid && useUi.getState().windowFocused
   const user = useSession.getState().session?.user ?? null
   const forMe = mentionsMe(message, user)
+  if (message.thread_root_id !== undefined) onThreadReply(event, own)
+  if (isThreadOnly(message)) {
+    // In its thread only: the channel, its last message and unread count stay as they are.
+    const panel = useThreadPanel.getState()
+    const seen = panel.byRoot[message.thread_root_id ?? 0]?.lastReadId ?? 0
+    if (!own && message.id > seen) toastIfNews(event, user?.username ?? null)
+    return
+  }
   const news = !own && isNews(message, me)
   useMessages.getState().upsert(message)
   if (!(cid in conversations.byId)) conversations.reloadSoon()
@@ -50,6 +61,33 @@ export function onMessage(event: TidingsEvent<'message_sent' | 'message_received
   useTyping.getState().clear(cid, message.sender_id)
   if (active) markActiveRead()
   else if (news) toastIfNews(event, user?.username ?? null)
+}
+
+/**
+ * A reply in a thread: the thread's panel takes it (and reports it read when it is open in the
+ * focused window), and the Threads view counts again when the user follows the thread.
+ */
+function onThreadReply(
+  event: TidingsEvent<'message_sent' | 'message_received'>,
+  own: boolean,
+): void {
+  const { message, thread_follower_ids: followers } = event.data
+  const panel = useThreadPanel.getState()
+  panel.applyMessage(message)
+  if (panel.open?.rootId === message.thread_root_id && useUi.getState().windowFocused) {
+    void panel.markRead()
+  }
+  const me = selfId()
+  if (me === null || followers === undefined || message.thread_root_id === undefined) return
+  // Who follows after this reply (the server's word): the panel's Follow button shows it, and
+  // a reply of one's own is read as far as it goes.
+  const following = followers.includes(me)
+  panel.applyFollow(message.conversation_id, {
+    root_id: message.thread_root_id,
+    following,
+    last_read_id: own ? message.id : 0,
+  })
+  if (following) useFollowedThreads.getState().reloadSoon()
 }
 
 /**
@@ -62,13 +100,14 @@ function toastIfNews(
   event: TidingsEvent<'message_sent' | 'message_received'>,
   me: string | null,
 ): void {
-  const found = notificationSubject(event, me)
+  const found = notificationSubject(event, me, selfId())
   if (found?.kind !== 'message') return
   const { prefs } = usePreferences.getState()
   const { activeId, byId } = useConversations.getState()
   const context = {
     preferences: prefs,
     focusedConversationId: activeId,
+    focusedThreadRootId: useThreadPanel.getState().open?.rootId ?? null,
     windowFocused: useUi.getState().windowFocused,
     timezone: useBranding.getState().branding.timezone,
     now: Date.now(),
@@ -91,15 +130,22 @@ function toastIfNews(
     body,
     conversation_id: subject.conversation_id,
     message_id: subject.message_id,
+    ...(subject.thread_root_id !== null ? { thread_root_id: subject.thread_root_id } : {}),
     timestamp: subject.timestamp,
   })
 }
 
 /** An edit, a reaction or a receipt (a read takes away the toasts of what it covers). */
 export function onMessageUpdated(event: TidingsEvent<'message_updated'>): void {
-  const { message, receipt, conversation_id } = event.data
+  const { message, receipt, conversation_id, thread_follow } = event.data
   const conversations = useConversations.getState()
+  if (thread_follow) {
+    useThreadPanel.getState().applyFollow(conversation_id, thread_follow)
+    useFollowedThreads.getState().reloadSoon()
+  }
   if (message) {
+    useThreadPanel.getState().applyMessage(message)
+    if (message.thread && followsThread(message.id)) useFollowedThreads.getState().reloadSoon()
     useMessages.getState().upsert(message, false)
     conversations.applyMessageChange(message)
     if (!mentionsMe(message, useSession.getState().session?.user ?? null)) {
@@ -124,6 +170,7 @@ export function onMessageDeleted(event: TidingsEvent<'message_deleted'>): void {
   applyDeletionToUnread(message, selfId())
   useToasts.getState().dismissMessages(conversation_id, (id) => id === message.id)
   useMessages.getState().upsert(message, false)
+  useThreadPanel.getState().applyMessage(message)
   conversations.applyMessageChange(message)
   conversations.forgetMention(message.conversation_id, message.id)
   useSearch.getState().applyMessage(message)
@@ -134,7 +181,10 @@ export function applyOutboxChange(item: OutboxItem): void {
   const previous = useMessages.getState().outbox[item.client_id]
   useMessages.getState().applyOutbox(item)
   if (item.message) {
-    useConversations.getState().applyMessage(item.message, { countUnread: false })
+    useThreadPanel.getState().applyMessage(item.message)
+    if (!isThreadOnly(item.message)) {
+      useConversations.getState().applyMessage(item.message, { countUnread: false })
+    }
   }
   if (item.status === 'failed' && previous?.status !== 'failed') {
     useToasts.getState().push({
@@ -146,4 +196,9 @@ export function applyOutboxChange(item: OutboxItem): void {
       level: 'warning',
     })
   }
+}
+
+/** Whether the Threads view lists this root (a change of its summary changes the view). */
+function followsThread(rootId: number): boolean {
+  return useFollowedThreads.getState().threads.some((t) => t.root.id === rootId)
 }

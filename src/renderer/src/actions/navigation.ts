@@ -3,6 +3,7 @@ import { Limits } from '../../../shared/limits'
 import type { MessageSearchResult } from '../../../shared/models'
 import { ipc } from '../ipcClient'
 import { useConversations } from '../stores/conversations'
+import { useFollowedThreads } from '../stores/followedThreads'
 import { useMessages } from '../stores/messages'
 import { useNewMessages } from '../stores/newMessages'
 import { useReplies } from '../stores/replies'
@@ -10,6 +11,7 @@ import { useSearch } from '../stores/search'
 import { JUMP_PAGE_SIZE, MAX_JUMP_PAGES } from '../stores/searchJump'
 import { translate } from '../stores/locale'
 import { selfId } from '../stores/session'
+import { useThreadPanel } from '../stores/threadPanel'
 import { useToasts } from '../stores/toasts'
 import { markActiveRead, readMarker } from './readTracking'
 
@@ -75,8 +77,15 @@ export async function openConversation(id: number | null): Promise<void> {
   if (useSearch.getState().target?.conversationId !== id) useSearch.getState().setTarget(null)
   // A reply being written belongs to the conversation it was started in.
   if (useReplies.getState().draft?.conversationId !== id) useReplies.getState().cancel()
+  // The Threads view and a thread panel of another conversation give way to it.
+  useFollowedThreads.getState().hideView()
+  const panel = useThreadPanel.getState().open
+  if (panel && panel.conversationId !== id) useThreadPanel.getState().close()
   const tidings = ipc()
-  tidings['conversations/focus']({ conversation_id: id }).catch(() => undefined)
+  const threadRootId = useThreadPanel.getState().open?.rootId ?? null
+  tidings['conversations/focus']({ conversation_id: id, thread_root_id: threadRootId }).catch(
+    () => undefined,
+  )
   if (id === null) return
   if (!known) {
     useNewMessages.getState().reset()
@@ -121,4 +130,11 @@ export function jumpNotShown(conversationId: number, why: 'gone' | 'too_far'): v
     timestamp: new Date().toISOString(),
     level: 'info',
   })
+}
+
+/** Opens a thread: its conversation, with the thread's panel beside it. */
+export async function openThread(conversationId: number, rootId: number): Promise<void> {
+  const panel = useThreadPanel.getState()
+  if (panel.open?.rootId !== rootId) void panel.openThread(conversationId, rootId)
+  await openConversation(conversationId)
 }

@@ -3,6 +3,7 @@ import { ipc } from '../ipcClient'
 import { useConversations } from '../stores/conversations'
 import { useDrafts } from '../stores/drafts'
 import { useEventMonitor } from '../stores/eventMonitor'
+import { useFollowedThreads } from '../stores/followedThreads'
 import { useMessages } from '../stores/messages'
 import { useNewMessages } from '../stores/newMessages'
 import { usePendingAttachments } from '../stores/pendingAttachments'
@@ -11,6 +12,7 @@ import { useReadMarks } from '../stores/readMarks'
 import { useReplies } from '../stores/replies'
 import { useSearch } from '../stores/search'
 import { useSession, type RegisterInput } from '../stores/session'
+import { useThreadPanel } from '../stores/threadPanel'
 import { useToasts } from '../stores/toasts'
 import { useTyping } from '../stores/typing'
 import { openConversation } from './navigation'
@@ -24,6 +26,11 @@ import { openConversation } from './navigation'
 export async function resync(): Promise<void> {
   useReadMarks.getState().forgetReports()
   useMessages.getState().clearThreads()
+  // The panel's thread may have missed replies too: open it again from the server.
+  const panel = useThreadPanel.getState().open
+  useThreadPanel.getState().reset()
+  if (panel) void useThreadPanel.getState().openThread(panel.conversationId, panel.rootId)
+  useFollowedThreads.getState().reloadSoon()
   const activeId = useConversations.getState().activeId
   await Promise.all([
     useConversations.getState().load(),
@@ -42,6 +49,7 @@ export async function loadSignedIn(): Promise<void> {
     useConversations.getState().load(),
     usePresence.getState().load(),
     useDrafts.getState().load(),
+    useFollowedThreads.getState().load(),
     tidings['outbox/list']()
       .then((items) => useMessages.getState().setOutbox(items))
       .catch(() => undefined),
@@ -53,6 +61,8 @@ export function resetUserData(): void {
   useReadMarks.getState().reset()
   useConversations.getState().reset()
   useMessages.getState().reset()
+  useThreadPanel.getState().reset()
+  useFollowedThreads.getState().reset()
   useDrafts.getState().reset()
   useNewMessages.getState().reset()
   usePresence.getState().reset()
@@ -85,6 +95,13 @@ export async function signIn(username: string, password: string): Promise<boolea
 /** Registers (first admin, invite code, or open registration) and applies the session. */
 export async function register(input: RegisterInput): Promise<boolean> {
   const session = await useSession.getState().register(input)
+  if (session) await applySession(session)
+  return session !== null
+}
+
+/** Sets a new password with a reset code an administrator handed over, and signs in. */
+export async function resetPassword(code: string, newPassword: string): Promise<boolean> {
+  const session = await useSession.getState().resetPassword(code, newPassword)
   if (session) await applySession(session)
   return session !== null
 }

@@ -1,7 +1,11 @@
 import { ipc } from '../ipcClient'
 import { useBranding } from '../stores/branding'
 import { useConnection } from '../stores/connection'
+import { useAuditLog } from '../stores/auditLog'
 import { useConversations } from '../stores/conversations'
+import { useDataExport } from '../stores/dataExport'
+import { useInvites } from '../stores/invites'
+import { usePeople } from '../stores/people'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { useUi } from '../stores/ui'
@@ -30,6 +34,11 @@ export function initMainWindow(): () => void {
     tidings.subscribe('settings/changed', (prefs) => usePreferences.getState().set(prefs)),
     tidings.subscribe('branding/changed', (branding) => useBranding.getState().set(branding)),
     tidings.subscribe('session/changed', (session) => void applySession(session)),
+    // A link's form arrives here; taking it too means a reload does not fill it in again.
+    tidings.subscribe('links/prefill', (prefill) => {
+      useSession.getState().setLinkPrefill(prefill)
+      void useSession.getState().takeLinkPrefill()
+    }),
     tidings.subscribe(
       'navigation/openConversation',
       ({ conversation_id }) => void openConversation(conversation_id),
@@ -43,11 +52,19 @@ export function initMainWindow(): () => void {
     ]
     const session = await tidings['session/get']().catch(() => null)
     if (session) await applySession(session)
+    await useSession.getState().takeLinkPrefill()
     await Promise.all(loads)
   })()
   return () => {
     for (const off of unsubscribe) off()
   }
+}
+
+/** Forgets the admin console's people, invites and audit log (they load again when shown). */
+function resetAdminConsole(): void {
+  usePeople.getState().reset()
+  useInvites.getState().reset()
+  useAuditLog.getState().reset()
 }
 
 /** Wires the settings window: it shows session, branding, preferences and the conversations. */
@@ -56,10 +73,22 @@ export function initSettingsWindow(): () => void {
   const unsubscribe = [
     tidings.subscribe('settings/changed', (prefs) => usePreferences.getState().set(prefs)),
     tidings.subscribe('branding/changed', (branding) => useBranding.getState().set(branding)),
+    tidings.subscribe('session/exportProgress', (progress) =>
+      useDataExport.getState().progress(progress),
+    ),
     tidings.subscribe('session/changed', (session) => {
+      const before = useSession.getState().session?.user
       useSession.getState().set(session)
       void useConversations.getState().load()
+      // Another user, or no longer an administrator: the admin console's lists are not theirs.
+      if (before?.id !== session.user?.id || session.user?.role !== 'admin') resetAdminConsole()
     }),
+    // Someone else's app, or an administrator elsewhere, changed a person: the list follows.
+    ...(['user_deactivated', 'user_reactivated', 'user_role_changed'] as const).map((type) =>
+      tidings.on(type, () => {
+        if (usePeople.getState().loaded) void usePeople.getState().load()
+      }),
+    ),
     tidings.on('system_notification', (event) => {
       if (event.data.kind === 'timezone_changed' && event.data.timezone) {
         useBranding.getState().setTimezone(event.data.timezone)

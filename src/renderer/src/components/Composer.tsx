@@ -1,6 +1,7 @@
 import {
   useEffect,
   useId,
+  useLayoutEffect,
   useRef,
   useState,
   type ClipboardEvent,
@@ -10,6 +11,7 @@ import {
 import { FormattedMessage, useIntl } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { Limits } from '../../../shared/limits'
+import { plainLine } from '../../../shared/markdown'
 import { notifyTyping } from '../stores/typing'
 import { useDrafts } from '../stores/drafts'
 import { useTranslator } from '../stores/locale'
@@ -19,8 +21,14 @@ import {
   usePendingAttachments,
   type PendingAttachment,
 } from '../stores/pendingAttachments'
-import { currentQuote, oneLine, useReplies } from '../stores/replies'
+import { currentQuote, useReplies } from '../stores/replies'
+import { BOLD, ITALIC, toggleMarker } from '../formatting/wrapSelection'
 import { useMentionAutocomplete } from './MentionAutocomplete'
+import { useShortcodeAutocomplete } from './ShortcodeAutocomplete'
+
+/** The key that holds formatting shortcuts: Cmd on macOS, Ctrl elsewhere. */
+const IS_MAC = /Mac/.test(navigator.userAgent)
+const MODIFIER = IS_MAC ? 'Cmd' : 'Ctrl'
 
 const messages = defineMessages({
   cancelReply: { id: 'composer.reply.cancel', defaultMessage: 'Cancel reply' },
@@ -67,6 +75,18 @@ export function Composer({
   const intl = useIntl()
   const translator = useTranslator()
   const mention = useMentionAutocomplete({ conversationId, input, text, onText: onChange })
+  const shortcode = useShortcodeAutocomplete({ input, text, onText: onChange })
+  // One combobox: its ARIA state is the open list's; both follow the caret.
+  const completion = shortcode.listbox ? shortcode : mention
+  /** Where the selection goes once a shortcut's change to the text is on screen. */
+  const pendingSelection = useRef<{ start: number; end: number } | null>(null)
+
+  useLayoutEffect(() => {
+    const selection = pendingSelection.current
+    if (!selection || !input.current) return
+    input.current.setSelectionRange(selection.start, selection.end)
+    pendingSelection.current = null
+  }, [text])
 
   useEffect(() => {
     // Back to a draft: carry on writing where it ends.
@@ -135,8 +155,25 @@ export function Composer({
     input.current?.focus()
   }
 
+  /** Ctrl/Cmd+B and Ctrl/Cmd+I: bold or italic markers around the selection, or off again. */
+  function formatShortcut(e: KeyboardEvent<HTMLTextAreaElement>): boolean {
+    const held = IS_MAC ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey
+    if (!held || e.shiftKey || e.altKey) return false
+    const key = e.key.toLowerCase()
+    const marker = key === 'b' ? BOLD : key === 'i' ? ITALIC : null
+    if (!marker) return false
+    e.preventDefault()
+    const el = e.currentTarget
+    const next = toggleMarker({ text, start: el.selectionStart, end: el.selectionEnd }, marker)
+    pendingSelection.current = { start: next.start, end: next.end }
+    onChange(next.text)
+    return true
+  }
+
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (mention.onKeyDown(e)) return
+    if (shortcode.onKeyDown(e)) return
+    if (formatShortcut(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault()
       submit()
@@ -173,7 +210,7 @@ export function Composer({
                           id: 'message.quote.originalDeleted',
                           defaultMessage: 'Original message deleted',
                         })
-                      : oneLine(quote.text)}
+                      : plainLine(quote.text)}
                   </span>
                 ),
               }}
@@ -195,6 +232,7 @@ export function Composer({
         </div>
       )}
       {mention.listbox}
+      {shortcode.listbox}
       {files.length > 0 && (
         <ul
           className="composer__files"
@@ -280,10 +318,14 @@ export function Composer({
           rows={rows}
           maxLength={Limits.maxMessageChars}
           value={text}
-          aria-describedby={quote ? `${id}-reply` : undefined}
+          aria-describedby={quote ? `${id}-reply ${id}-hint` : `${id}-hint`}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
-          {...mention.inputProps}
+          {...completion.inputProps}
+          onSelect={(e) => {
+            mention.inputProps.onSelect(e)
+            shortcode.inputProps.onSelect(e)
+          }}
           onPaste={onPaste}
         />
         <button
@@ -295,6 +337,19 @@ export function Composer({
           <FormattedMessage id="composer.send" defaultMessage="Send" />
         </button>
       </div>
+      <FormattingHint id={`${id}-hint`} />
     </form>
+  )
+}
+
+/** How to format, under the input: the Markdown people type in chat, and the two shortcuts. */
+function FormattingHint({ id }: { id: string }) {
+  return (
+    <p className="composer__hint" id={id} data-testid="formatting-hint">
+      <span className="visually-hidden">Formatting: </span>
+      <b>**bold**</b> <i>_italic_</i> <s>~~strike~~</s> <code>`code`</code>{' '}
+      <code>```code block```</code> <span>&gt; quote</span> <span>- list</span>{' '}
+      <span>[text](link)</span> <span>:emoji:</span> · {MODIFIER}+B bold, {MODIFIER}+I italic
+    </p>
   )
 }

@@ -81,7 +81,7 @@ export function ConversationDetailsDialog({
   const can = conversationPermissions(conversation, user)
   const title = conversationTitle(conversation, me, people)
   const memberIds = new Set(conversation.members.map((m) => m.user_id))
-  const candidates = Object.values(people).filter((p) => !memberIds.has(p.id))
+  const candidates = Object.values(people).filter((p) => !memberIds.has(p.id) && !p.deactivated)
   const titleValue = draftTitle ?? conversation.title ?? ''
   const titleChanged = titleValue.trim() !== '' && titleValue.trim() !== (conversation.title ?? '')
   const direct = conversation.kind === 'direct'

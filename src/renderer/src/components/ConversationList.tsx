@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from 'react'
 import { FormattedMessage, useIntl } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
+import { plainLine } from '../../../shared/markdown'
 import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
 import { hasUnreadMention } from '../mentions'
@@ -146,7 +147,7 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
             <bdi dir="auto" data-testid="conversation-preview-text">
               {last.text === '' && last.attachments
                 ? attachmentsPreview(last.attachments, translator)
-                : last.text}
+                : plainLine(last.text)}
             </bdi>
           ),
         }}

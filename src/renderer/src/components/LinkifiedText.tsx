@@ -49,7 +49,7 @@ export function LinkifiedText({ text, mentions }: { text: string; mentions?: Men
  * `@bob` as written, marked; the display name in its tooltip and in what a screen reader says.
  * The spoken copy cannot be selected, so copying the message gives its text as written.
  */
-function MentionChip({ text, target }: { text: string; target: MentionTarget }) {
+export function MentionChip({ text, target }: { text: string; target: MentionTarget }) {
   return (
     <span
       className={`mention${target.me ? ' mention--me' : ''}`}

@@ -1,10 +1,12 @@
 import { useId, useState, type FormEvent } from 'react'
 import { FormattedMessage, useIntl } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
-import { register, signIn } from '../actions/userData'
+import type { LinkPrefill } from '../../../shared/ipc'
+import { Limits } from '../../../shared/limits'
+import { register, resetPassword, signIn } from '../actions/userData'
 import { useSession } from '../stores/session'
 
-type Mode = 'signin' | 'register'
+type Mode = 'signin' | 'register' | 'reset'
 
 const messages = defineMessages({
   firstAccount: {
@@ -13,16 +15,27 @@ const messages = defineMessages({
   },
   register: { id: 'login.heading.register', defaultMessage: 'Create an account' },
   signIn: { id: 'login.heading.signIn', defaultMessage: 'Sign in to Tidings' },
+  reset: { id: 'login.heading.reset', defaultMessage: 'Set a new password' },
   createAccount: { id: 'login.submit.createAccount', defaultMessage: 'Create account' },
   submitRegister: { id: 'login.submit.register', defaultMessage: 'Register' },
   submitSignIn: { id: 'login.submit.signIn', defaultMessage: 'Sign in' },
+  submitReset: { id: 'login.submit.reset', defaultMessage: 'Set password and sign in' },
   haveAccount: { id: 'login.switch.haveAccount', defaultMessage: 'I already have an account' },
   haveInvite: { id: 'login.switch.haveInvite', defaultMessage: 'I have an invite code' },
+  haveResetCode: {
+    id: 'login.switch.haveResetCode',
+    defaultMessage: 'I have a password reset code',
+  },
 })
 
-/** Sign in, register with an invite code, or create the first (admin) account. */
+/**
+ * Sign in, register with an invite code, create the first (admin) account, or set a new password
+ * with a reset code an administrator handed over. A `tidings://` invite or reset link fills in
+ * its form.
+ */
 export function LoginView() {
   const session = useSession((s) => s.session)
+  const linkPrefill = useSession((s) => s.linkPrefill)
   const busy = useSession((s) => s.busy)
   const error = useSession((s) => s.error)
   const clearError = useSession((s) => s.clearError)
@@ -32,13 +45,30 @@ export function LoginView() {
   const [displayName, setDisplayName] = useState('')
   const [invite, setInvite] = useState('')
   const intl = useIntl()
+  const [resetCode, setResetCode] = useState('')
   const id = useId()
   const firstAccount = session?.needs_first_account ?? false
   const registering = firstAccount || mode === 'register'
+  const resetting = !firstAccount && mode === 'reset'
+
+  // A link's form (its latest) fills in the fields once, as it arrives; typing may change them.
+  const [appliedPrefill, setAppliedPrefill] = useState<LinkPrefill | null>(null)
+  if (linkPrefill !== appliedPrefill) {
+    setAppliedPrefill(linkPrefill)
+    if (linkPrefill?.form === 'register') {
+      setMode('register')
+      setInvite(linkPrefill.code)
+    } else if (linkPrefill?.form === 'password_reset') {
+      setMode('reset')
+      setResetCode(linkPrefill.code)
+    }
+  }
 
   function submit(e: FormEvent) {
     e.preventDefault()
-    if (registering) {
+    if (resetting) {
+      void resetPassword(resetCode.trim(), password)
+    } else if (registering) {
       void register({
         username: username.trim(),
         password,
@@ -56,7 +86,13 @@ export function LoginView() {
   }
 
   const heading = intl.formatMessage(
-    firstAccount ? messages.firstAccount : registering ? messages.register : messages.signIn,
+    firstAccount
+      ? messages.firstAccount
+      : resetting
+        ? messages.reset
+        : registering
+          ? messages.register
+          : messages.signIn,
   )
 
   return (
@@ -93,17 +129,42 @@ export function LoginView() {
             )}
           </p>
         )}
-        <label htmlFor={`${id}-username`}>
-          <FormattedMessage id="login.username" defaultMessage="Username" />
-        </label>
-        <input
-          id={`${id}-username`}
-          name="username"
-          autoComplete="username"
-          required
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
+        {resetting ? (
+          <>
+            <p className="muted small">
+              <FormattedMessage
+                id="login.reset.explanation"
+                defaultMessage="Enter the reset code your administrator gave you and a new password. Every other device signed in to your account is signed out."
+              />
+            </p>
+            <label htmlFor={`${id}-reset-code`}>
+              <FormattedMessage id="login.reset.code" defaultMessage="Reset code" />
+            </label>
+            <input
+              id={`${id}-reset-code`}
+              name="reset_code"
+              autoComplete="one-time-code"
+              required
+              data-testid="reset-code"
+              value={resetCode}
+              onChange={(e) => setResetCode(e.target.value)}
+            />
+          </>
+        ) : (
+          <>
+            <label htmlFor={`${id}-username`}>
+              <FormattedMessage id="login.username" defaultMessage="Username" />
+            </label>
+            <input
+              id={`${id}-username`}
+              name="username"
+              autoComplete="username"
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          </>
+        )}
         {registering && (
           <>
             <label htmlFor={`${id}-display`}>
@@ -119,15 +180,23 @@ export function LoginView() {
           </>
         )}
         <label htmlFor={`${id}-password`}>
-          <FormattedMessage id="login.password" defaultMessage="Password" />
+          {resetting ? (
+            <FormattedMessage
+              id="login.newPassword"
+              defaultMessage="New password (at least {count, plural, one {# character} other {# characters}})"
+              values={{ count: Limits.passwordMinChars }}
+            />
+          ) : (
+            <FormattedMessage id="login.password" defaultMessage="Password" />
+          )}
         </label>
         <input
           id={`${id}-password`}
           name="password"
           type="password"
-          autoComplete={registering ? 'new-password' : 'current-password'}
+          autoComplete={registering || resetting ? 'new-password' : 'current-password'}
           required
-          minLength={registering ? 8 : undefined}
+          minLength={registering || resetting ? Limits.passwordMinChars : undefined}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
@@ -153,18 +222,30 @@ export function LoginView() {
           {intl.formatMessage(
             firstAccount
               ? messages.createAccount
-              : registering
-                ? messages.submitRegister
-                : messages.submitSignIn,
+              : resetting
+                ? messages.submitReset
+                : registering
+                  ? messages.submitRegister
+                  : messages.submitSignIn,
           )}
         </button>
         {!firstAccount && (
           <button
             type="button"
             className="button button--link"
-            onClick={() => switchMode(registering ? 'signin' : 'register')}
+            onClick={() => switchMode(mode === 'signin' ? 'register' : 'signin')}
           >
-            {intl.formatMessage(registering ? messages.haveAccount : messages.haveInvite)}
+            {intl.formatMessage(mode === 'signin' ? messages.haveInvite : messages.haveAccount)}
+          </button>
+        )}
+        {!firstAccount && mode === 'signin' && (
+          <button
+            type="button"
+            className="button button--link"
+            data-testid="use-reset-code"
+            onClick={() => switchMode('reset')}
+          >
+            {intl.formatMessage(messages.haveResetCode)}
           </button>
         )}
       </form>

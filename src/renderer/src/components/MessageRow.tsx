@@ -1,23 +1,30 @@
 import { memo, useId, useRef, useState, type FormEvent } from 'react'
 import { FormattedMessage, useIntl } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
+import { plainLine } from '../../../shared/markdown'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
 import { formatTimestamp, type TimeLocale } from '../../../shared/time'
 import { mentionDirectory, mentionsMe } from '../mentions'
-import { showMessage } from '../actions/navigation'
+import { openThread, showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
 import { usePresence } from '../stores/presence'
-import { myReaction, nextReaction } from '../stores/reactions'
-import { oneLine, useReplies } from '../stores/replies'
+import { addsReaction, myReactions } from '../stores/reactions'
+import { useReplies } from '../stores/replies'
 import { useSession } from '../stores/session'
-import { LinkifiedText } from './LinkifiedText'
+import { MessageText } from '../formatting/MessageText'
 import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
+import { ThreadSummaryButton } from './ThreadSummaryButton'
 
 const messages = defineMessages({
   you: { id: 'message.sender.you', defaultMessage: 'You' },
+  deactivated: {
+    id: 'message.sender.deactivated',
+    defaultMessage: '{name} (deactivated)',
+    description: 'A sender whose account an administrator deactivated',
+  },
   label: {
     id: 'message.label',
     defaultMessage: '{sender} at {time}',
@@ -32,6 +39,14 @@ const messages = defineMessages({
     defaultMessage: 'Reply to your message sent at {time}',
   },
   replyTo: { id: 'message.reply.label', defaultMessage: 'Reply to {sender} sent at {time}' },
+  replyInThreadToYours: {
+    id: 'message.replyInThread.labelOwn',
+    defaultMessage: 'Reply in thread to your message sent at {time}',
+  },
+  replyInThreadTo: {
+    id: 'message.replyInThread.label',
+    defaultMessage: 'Reply in thread to {sender} sent at {time}',
+  },
   reactToYours: {
     id: 'message.react.labelOwn',
     defaultMessage: 'React to your message sent at {time}',
@@ -60,6 +75,8 @@ interface Props {
   locale: TimeLocale
   /** "Read by Jane" / "Delivered" under the newest own message; null elsewhere. */
   receipt: string | null
+  /** Shown in a thread's panel: no thread actions (a reply has no thread of its own). */
+  inThreadPanel?: boolean
 }
 
 /**
@@ -73,6 +90,7 @@ export const MessageRow = memo(function MessageRow({
   clock,
   locale,
   receipt,
+  inThreadPanel = false,
 }: Props) {
   const intl = useIntl()
   const [editing, setEditing] = useState(false)
@@ -99,11 +117,24 @@ export const MessageRow = memo(function MessageRow({
   const external = entry.message?.external_sender
   const stored = entry.message
   const canReply = stored !== null && !deleted
-  const sender = entry.own ? intl.formatMessage(messages.you) : external?.name || entry.sender_name
+  // Threads are Tidings' own: a root is a channel message that is no thread reply itself.
+  const canStartThread =
+    canReply &&
+    !inThreadPanel &&
+    stored.thread_root_id === undefined &&
+    stored.external_sender === undefined
+  const rootId = stored?.thread_root_id
+  const deactivatedSender = !entry.own && !external && people[entry.sender_id]?.deactivated
+  const sender = entry.own
+    ? intl.formatMessage(messages.you)
+    : external?.name ||
+      (deactivatedSender
+        ? intl.formatMessage(messages.deactivated, { name: entry.sender_name })
+        : entry.sender_name)
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
-    if (stored) void react(conversationId, stored.id, nextReaction(reactions, me, emoji))
+    if (stored) void react(conversationId, stored.id, emoji, addsReaction(reactions, me, emoji))
   }
 
   return (
@@ -168,21 +199,35 @@ export const MessageRow = memo(function MessageRow({
               </>
             ) : (
               <>
-                <button
-                  type="button"
-                  className="button button--small button--ghost"
-                  data-testid="reply-message"
-                  aria-label={intl.formatMessage(
-                    entry.own ? messages.replyToYours : messages.replyTo,
-                    {
-                      sender,
-                      time,
-                    },
-                  )}
-                  onClick={() => useReplies.getState().start(stored)}
-                >
-                  <FormattedMessage id="message.reply" defaultMessage="Reply" />
-                </button>
+                {!inThreadPanel && (
+                  // A quote goes to the conversation's composer, not to a thread's.
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    data-testid="reply-message"
+                    aria-label={intl.formatMessage(
+                      entry.own ? messages.replyToYours : messages.replyTo,
+                      { sender, time },
+                    )}
+                    onClick={() => useReplies.getState().start(stored)}
+                  >
+                    <FormattedMessage id="message.reply" defaultMessage="Reply" />
+                  </button>
+                )}
+                {canStartThread && (
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    data-testid="reply-in-thread"
+                    aria-label={intl.formatMessage(
+                      entry.own ? messages.replyInThreadToYours : messages.replyInThreadTo,
+                      { sender, time },
+                    )}
+                    onClick={() => void openThread(conversationId, stored.id)}
+                  >
+                    <FormattedMessage id="message.replyInThread" defaultMessage="Reply in thread" />
+                  </button>
+                )}
                 <button
                   ref={reactButton}
                   type="button"
@@ -242,11 +287,22 @@ export const MessageRow = memo(function MessageRow({
             sender,
             time,
           })}
-          current={myReaction(reactions, me)}
+          mine={myReactions(reactions, me)}
           trigger={reactButton}
           onChoose={choose}
           onClose={() => setPicking(false)}
         />
+      )}
+      {rootId !== undefined && !inThreadPanel && (
+        // A thread reply also sent to the channel: where it belongs.
+        <button
+          type="button"
+          className="button button--link small message__in-thread"
+          data-testid="open-reply-thread"
+          onClick={() => void openThread(conversationId, rootId)}
+        >
+          Replied in a thread
+        </button>
       )}
       {entry.reply_to && !deleted && (
         <Quote quote={entry.reply_to} onShow={(id) => showMessage(conversationId, id)} />
@@ -260,10 +316,7 @@ export const MessageRow = memo(function MessageRow({
       ) : (
         // A message of files alone has no text to show.
         (entry.text !== '' || !stored?.attachments) && (
-          // dir="auto": a message in Arabic or Hebrew reads right to left, aligned right.
-          <p className="message__text" dir="auto">
-            <LinkifiedText text={entry.text} mentions={mentions} />
-          </p>
+          <MessageText text={entry.text} mentions={mentions} />
         )
       )}
       {!deleted && stored?.attachments && (
@@ -271,6 +324,20 @@ export const MessageRow = memo(function MessageRow({
       )}
       {reactions && reactions.length > 0 && (
         <ReactionChips reactions={reactions} me={me} people={people} onChoose={choose} />
+      )}
+      {inThreadPanel && stored?.in_channel && (
+        <p className="message__mark small" data-testid="also-in-channel">
+          Also sent to the conversation
+        </p>
+      )}
+      {!inThreadPanel && stored?.thread && (
+        <ThreadSummaryButton
+          thread={stored.thread}
+          people={people}
+          zone={zone}
+          clock={clock}
+          onOpen={() => void openThread(conversationId, stored.id)}
+        />
       )}
       {entry.own && !deleted && (entry.status !== 'sent' || receipt) && (
         <footer className="message__footer">
@@ -343,7 +410,7 @@ function Quote({ quote, onShow }: { quote: ReplyPreview; onShow: (id: number) =>
               className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
               dir="auto"
             >
-              {quote.deleted ? intl.formatMessage(messages.originalDeleted) : oneLine(quote.text)}
+              {quote.deleted ? intl.formatMessage(messages.originalDeleted) : plainLine(quote.text)}
             </span>
           ),
         }}

@@ -24,7 +24,8 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
     void usePresence.getState().load()
   }, [])
 
-  const candidates = Object.values(people).filter((p) => p.id !== me)
+  // A deactivated account keeps its name in history but is no one to start a conversation with.
+  const candidates = Object.values(people).filter((p) => p.id !== me && !p.deactivated)
 
   async function submit(e: FormEvent) {
     e.preventDefault()

@@ -3,6 +3,7 @@ import { FormattedMessage, useIntl } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { Translate } from '../../../shared/i18n/translator'
 import { Limits } from '../../../shared/limits'
+import { ConfirmGroup } from './ConfirmGroup'
 import { usePassword } from '../stores/password'
 import { useSession } from '../stores/session'
 
@@ -64,16 +65,14 @@ export function PasswordSection() {
   const [problem, setProblem] = useState<string | null>(null)
   const [confirmSignOut, setConfirmSignOut] = useState(false)
   const signOutButton = useRef<HTMLButtonElement>(null)
-  const cancelButton = useRef<HTMLButtonElement>(null)
   const confirmShown = useRef(false)
   const intl = useIntl()
   const id = useId()
   const error = problem ?? serverError
 
   useEffect(() => {
-    // The confirmation takes focus from the button that asked it, and gives it back if cancelled.
-    if (confirmSignOut) cancelButton.current?.focus()
-    else if (confirmShown.current) signOutButton.current?.focus()
+    // The confirmation takes focus (ConfirmGroup); the button that asked gets it back after.
+    if (!confirmSignOut && confirmShown.current) signOutButton.current?.focus()
     confirmShown.current = confirmSignOut
   }, [confirmSignOut])
 
@@ -195,46 +194,26 @@ export function PasswordSection() {
               )}
             </div>
             {confirmSignOut && (
-              <div
-                className="details__confirm"
-                role="group"
-                aria-labelledby={`${id}-sign-out`}
-                data-testid="sign-out-others-confirm"
-                onKeyDown={(e) => {
-                  if (e.key === 'Escape') setConfirmSignOut(false)
+              <ConfirmGroup
+                question={intl.formatMessage({
+                  id: 'password.signOutOthers.confirm',
+                  defaultMessage:
+                    'Sign out every other device signed in to your account? Each will need your password to sign in again; this one stays signed in.',
+                })}
+                confirmLabel={intl.formatMessage({
+                  id: 'password.signOutOthers.go',
+                  defaultMessage: 'Sign out',
+                })}
+                busy={busy}
+                testId="sign-out-others-confirm"
+                confirmTestId="sign-out-others-confirm-button"
+                onCancel={() => setConfirmSignOut(false)}
+                onConfirm={() => {
+                  setProblem(null)
+                  // Closed once done, so that focus goes back to a button no longer disabled.
+                  void signOutOthers().then(() => setConfirmSignOut(false))
                 }}
-              >
-                <p id={`${id}-sign-out`}>
-                  <FormattedMessage
-                    id="password.signOutOthers.confirm"
-                    defaultMessage="Sign out every other device signed in to your account? Each will need your password to sign in again; this one stays signed in."
-                  />
-                </p>
-                <div className="row">
-                  <button
-                    ref={cancelButton}
-                    type="button"
-                    className="button"
-                    disabled={busy}
-                    onClick={() => setConfirmSignOut(false)}
-                  >
-                    <FormattedMessage id="password.signOutOthers.cancel" defaultMessage="Cancel" />
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--danger"
-                    disabled={busy}
-                    data-testid="sign-out-others-confirm-button"
-                    onClick={() => {
-                      setProblem(null)
-                      // Closed once done, so that focus goes back to a button no longer disabled.
-                      void signOutOthers().then(() => setConfirmSignOut(false))
-                    }}
-                  >
-                    <FormattedMessage id="password.signOutOthers.go" defaultMessage="Sign out" />
-                  </button>
-                </div>
-              </div>
+              />
             )}
             <p role="status" className="small" data-testid="password-status">
               {done ?? ''}

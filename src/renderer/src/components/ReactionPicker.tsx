@@ -1,12 +1,14 @@
-import { useEffect, useRef, type KeyboardEvent, type RefObject } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import { useIntl } from 'react-intl'
+import { usePreferences } from '../stores/preferences'
 import { REACTION_CHOICES } from '../stores/reactions'
+import { EmojiPicker } from './EmojiPicker'
 
 interface Props {
   /** What the picker is for, e.g. "React to Jane's message sent at 10:02". */
   label: string
-  /** The user's current emoji (shown pressed; choosing it again removes it). */
-  current: string | null
+  /** The user's emoji on the message (shown pressed; choosing one again takes it back). */
+  mine: ReadonlySet<string>
   /** The button that opened the picker: focus goes back to it when the picker closes. */
   trigger: RefObject<HTMLButtonElement | null>
   onChoose(emoji: string): void
@@ -14,11 +16,41 @@ interface Props {
 }
 
 /**
- * The six reactions to choose from, as a toolbar under the message's header. Left and Right (or
- * Tab) move between them, Enter or Space chooses, Escape closes; focus starts on the current
- * choice and goes back to the React button when the picker closes.
+ * Six quick reactions as a toolbar under the message's header, and "More emoji" for the full
+ * picker (any emoji). Left and Right (or Tab) move between them, Enter or Space chooses, Escape
+ * closes; focus starts on the current choice and goes back to the React button when the picker
+ * closes.
  */
-export function ReactionPicker({ label, current, trigger, onChoose, onClose }: Props) {
+export function ReactionPicker(props: Props) {
+  const [full, setFull] = useState(false)
+  const { label, mine, trigger, onChoose, onClose } = props
+  if (!full) return <QuickReactions {...props} onMore={() => setFull(true)} />
+  return (
+    <EmojiPicker
+      label={label}
+      pressed={mine}
+      trigger={trigger}
+      onChoose={(emoji) => {
+        onChoose(emoji)
+        onClose()
+        trigger.current?.focus()
+      }}
+      onClose={(refocus) => {
+        onClose()
+        if (refocus) trigger.current?.focus()
+      }}
+    />
+  )
+}
+
+function QuickReactions({
+  label,
+  mine,
+  trigger,
+  onChoose,
+  onClose,
+  onMore,
+}: Props & { onMore(): void }) {
   const bar = useRef<HTMLDivElement>(null)
   const intl = useIntl()
 
@@ -76,9 +108,10 @@ export function ReactionPicker({ label, current, trigger, onChoose, onClose }: P
             { id: 'reaction.picker.choice', defaultMessage: 'React with {name}' },
             { name: intl.formatMessage(name) },
           )}
-          aria-pressed={current === emoji}
+          aria-pressed={mine.has(emoji)}
           title={intl.formatMessage(name)}
           onClick={() => {
+            void usePreferences.getState().emojiUsed(emoji)
             onChoose(emoji)
             close()
           }}
@@ -86,6 +119,17 @@ export function ReactionPicker({ label, current, trigger, onChoose, onClose }: P
           {emoji}
         </button>
       ))}
+      <button
+        type="button"
+        className="reaction-picker__choice reaction-picker__more"
+        data-testid="more-emoji"
+        aria-label="More emoji"
+        aria-haspopup="dialog"
+        title="More emoji"
+        onClick={onMore}
+      >
+        <span aria-hidden="true">…</span>
+      </button>
     </div>
   )
 }

@@ -15,18 +15,25 @@ import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
 import { AccountsSection } from './AccountsSection'
+import { DataExportSection } from './DataExportSection'
+import { AuditLogSection } from './AuditLogSection'
+import { InvitesSection } from './InvitesSection'
 import { LanguageSection } from './LanguageSection'
 import { PasswordSection } from './PasswordSection'
+import { PeopleSection } from './PeopleSection'
 import { PinnedSection } from './PinnedSection'
+import { RetentionSection } from './RetentionSection'
 import { TimezonePicker } from './TimezonePicker'
 
 /**
  * The settings window: organization timezone, clock, appearance, notifications, mutes, DND,
- * connected accounts, password and other devices, server.
+ * connected accounts, password and other devices, the user's data export, server; for an
+ * administrator, message retention and the admin console's people, invites and audit log.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
   const error = usePreferences((s) => s.error)
+  const isAdmin = useSession((s) => s.session?.user?.role === 'admin')
   return (
     <div className="settings">
       <header className="settings__header">
@@ -50,7 +57,12 @@ export function SettingsApp() {
         <DndSection />
         <AccountsSection />
         <PasswordSection />
+        <DataExportSection />
+        <RetentionSection />
         <ServerSection />
+        {isAdmin && <PeopleSection />}
+        {isAdmin && <InvitesSection />}
+        {isAdmin && <AuditLogSection />}
       </main>
     </div>
   )

@@ -2,7 +2,7 @@ import { useIntl, type MessageDescriptor } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { formatTimestamp } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
-import { openConversation } from '../actions/navigation'
+import { openConversation, openThread } from '../actions/navigation'
 import { useToasts, type Toast, type ToastKind } from '../stores/toasts'
 
 /** In-app notifications, bottom-right; auto-dismissed after 5 s unless hovered or focused. */
@@ -53,7 +53,9 @@ function ToastCard({ toast }: { toast: Toast }) {
   })
   const open = () => {
     dismiss(toast.id)
-    if (toast.conversation_id !== null) void openConversation(toast.conversation_id)
+    if (toast.conversation_id !== null && toast.thread_root_id !== undefined) {
+      void openThread(toast.conversation_id, toast.thread_root_id)
+    } else if (toast.conversation_id !== null) void openConversation(toast.conversation_id)
   }
   return (
     <div

@@ -4,6 +4,7 @@ import { Limits } from '../../../shared/limits'
 import type { Message, MessagePage, ReplyPreview } from '../../../shared/models'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { ipc, errorMessage } from '../ipcClient'
+import { isThreadOnly } from '../../../shared/threads'
 import { translate } from './locale'
 import { currentQuote } from './replies'
 
@@ -62,10 +63,11 @@ interface MessagesStore {
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
   /**
-   * Sets the user's reaction to a message (null removes it). The thread changes when the
-   * message_updated event arrives, not from the answer: the event is the order all devices share.
+   * Adds the user's reaction with `emoji` to a message, or takes it back (`add` false). The
+   * thread changes when the message_updated event arrives, not from the answer: the event is the
+   * order all devices share.
    */
-  react(conversationId: number, messageId: number, emoji: string | null): Promise<boolean>
+  react(conversationId: number, messageId: number, emoji: string, add: boolean): Promise<boolean>
   /** Why the last edit, delete or reaction failed; null once cleared. */
   actionError: string | null
   clearActionError(): void
@@ -241,6 +243,8 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       }
     },
     upsert: (message, create = true) => {
+      // A reply in a thread only is the thread panel's (stores/threadPanel.ts), not the channel's.
+      if (isThreadOnly(message)) return
       const thread = get().threads[message.conversation_id]
       // An edit of a message older than the loaded pages would otherwise sit right above the
       // oldest loaded one, with everything in between missing; its page brings it when loaded.
@@ -315,12 +319,13 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         return false
       }
     },
-    react: async (conversationId, messageId, emoji) => {
+    react: async (conversationId, messageId, emoji, add) => {
       try {
         await ipc()['messages/react']({
           conversation_id: conversationId,
           message_id: messageId,
           emoji,
+          add,
         })
         set({ actionError: null })
         return true
@@ -370,14 +375,16 @@ export interface ThreadEntry {
 /**
  * The rows of one thread: stored messages ascending by id, then own sends still pending or
  * failed (by creation time). An outbox item is dropped once its message (same client_id) is in
- * the list, so nothing shows twice.
+ * the list, so nothing shows twice. With `threadRootId` the rows are that thread's replies (in
+ * its panel); without, the channel's, where a thread reply shows only if also sent to it.
  */
 export function buildThread(
-  thread: ThreadState | undefined,
+  thread: Pick<ThreadState, 'messages'> | undefined,
   outbox: Record<string, OutboxItem>,
   conversationId: number,
   selfId: number | null,
   selfName = 'You',
+  threadRootId: number | null = null,
 ): ThreadEntry[] {
   const messages = thread?.messages ?? []
   const loaded = (id: number): Message | undefined => messages[indexOfId(messages, id)]
@@ -407,6 +414,11 @@ export function buildThread(
   }
   const waiting = Object.values(outbox)
     .filter((o) => o.conversation_id === conversationId && !ownClientIds.has(o.client_id))
+    .filter((o) =>
+      threadRootId === null
+        ? o.thread_root_id === null || o.also_to_channel
+        : o.thread_root_id === threadRootId,
+    )
     .filter((o) => o.status !== 'sent' || o.message === null)
     .sort((a, b) => a.created_at.localeCompare(b.created_at))
   for (const o of waiting) {

@@ -3,6 +3,7 @@ import {
   DEFAULT_PREFERENCES,
   MAX_PINNED_CONVERSATIONS,
   type Preferences,
+  type SkinTone,
 } from '../../../shared/preferences'
 import { ipc, errorMessage } from '../ipcClient'
 
@@ -24,6 +25,10 @@ interface PreferencesStore {
    * the limit is not shown first, only main's refusal (in `error`).
    */
   setPinned(conversationId: number, pinned: boolean): Promise<boolean>
+  /** An emoji chosen in the picker goes first among the recently used (main keeps the list). */
+  emojiUsed(emoji: string): Promise<boolean>
+  /** The skin tone the picker gives emoji, shown at once, reverted on failure. */
+  setSkinTone(tone: SkinTone): Promise<boolean>
 }
 
 export const usePreferences = create<PreferencesStore>()((set, get) => ({
@@ -78,6 +83,26 @@ export const usePreferences = create<PreferencesStore>()((set, get) => ({
       set({
         prefs: await ipc()['conversations/setPinned']({ conversation_id: conversationId, pinned }),
       })
+      return true
+    } catch (error) {
+      set({ prefs: before, error: errorMessage(error) })
+      return false
+    }
+  },
+  emojiUsed: async (emoji) => {
+    try {
+      set({ prefs: await ipc()['emoji/used']({ emoji }) })
+      return true
+    } catch (error) {
+      set({ error: errorMessage(error) })
+      return false
+    }
+  },
+  setSkinTone: async (tone) => {
+    const before = get().prefs
+    set({ prefs: { ...before, emoji_skin_tone: tone }, error: null })
+    try {
+      set({ prefs: await ipc()['emoji/setSkinTone']({ tone }) })
       return true
     } catch (error) {
       set({ prefs: before, error: errorMessage(error) })

@@ -9,6 +9,11 @@ interface PresenceStore {
   error: string | null
   load(): Promise<void>
   setOnline(user: User | Person, online: boolean): void
+  /**
+   * The server's new copy of a person (deactivated, reactivated, another role): a deactivated
+   * one stays for the names in history, marked so, and leaves pickers and presence.
+   */
+  setPerson(person: Person): void
   reset(): void
 }
 
@@ -34,9 +39,15 @@ export const usePresence = create<PresenceStore>()((set, get) => ({
       display_name: user.display_name,
       role: user.role,
       online,
+      ...(known?.deactivated ? { deactivated: true } : {}),
     }
     if (known && known.online === online && known.display_name === user.display_name) return
     set({ people: { ...get().people, [user.id]: person } })
+  },
+  setPerson: (person) => {
+    const copy: Person = person.deactivated ? { ...person, online: false } : { ...person }
+    if (!person.deactivated) delete copy.deactivated
+    set({ people: { ...get().people, [person.id]: copy } })
   },
   reset: () => set({ people: {}, loaded: false, error: null }),
 }))

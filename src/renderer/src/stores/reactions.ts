@@ -31,22 +31,22 @@ export const REACTION_CHOICES: readonly { emoji: string; name: MessageDescriptor
   { emoji: '🙏', name: names.thanks },
 ]
 
-/** The emoji the user reacted with, or null. */
-export function myReaction(reactions: Reaction[] | undefined, me: number | null): string | null {
-  if (me === null) return null
-  return reactions?.find((r) => r.user_ids.includes(me))?.emoji ?? null
+/** The emoji the user reacted with (any number of them, Slack's way). */
+export function myReactions(reactions: Reaction[] | undefined, me: number | null): Set<string> {
+  if (me === null || !reactions) return new Set()
+  return new Set(reactions.filter((r) => r.user_ids.includes(me)).map((r) => r.emoji))
 }
 
 /**
- * What choosing `emoji` makes the user's reaction, Signal's way: their current emoji again removes
- * it (null); any other replaces it.
+ * Whether choosing `emoji` adds the user's reaction with it (true) or takes it back (false): an
+ * emoji they already reacted with is taken back, any other joins theirs.
  */
-export function nextReaction(
+export function addsReaction(
   reactions: Reaction[] | undefined,
   me: number | null,
   emoji: string,
-): string | null {
-  return myReaction(reactions, me) === emoji ? null : emoji
+): boolean {
+  return !myReactions(reactions, me).has(emoji)
 }
 
 /** Who chose a reaction, in order, by name: the user is "You", someone unknown "Someone". */

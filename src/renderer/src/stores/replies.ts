@@ -50,8 +50,3 @@ export function currentQuote(
   if (loaded) return quoteOf(loaded)
   return sent ?? null
 }
-
-/** The quote's text on one line: a quote is a glimpse, its line breaks only waste room. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim()
-}

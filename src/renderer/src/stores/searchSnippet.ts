@@ -1,3 +1,4 @@
+import { plainText } from '../../../shared/markdown'
 import type { SnippetPart } from '../../../shared/models'
 
 /** Words of context around the first match, about what the server's snippets show. */
@@ -15,7 +16,9 @@ function folded(text: string): string {
  * snippets around the first of them. The server's own rules (Chinese and Japanese by character)
  * are not repeated here: such text is shown without marks until the next search.
  */
-export function editedSnippet(text: string, query: string): SnippetPart[] {
+export function editedSnippet(written: string, query: string): SnippetPart[] {
+  // As the server indexes it: the words as they read, without formatting markers.
+  const text = plainText(written)
   const terms = query
     .split(/\s+/u)
     .map(folded)

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
-import type { SessionState } from '../../../shared/ipc'
+import type { LinkPrefill, SessionState } from '../../../shared/ipc'
 import { errorCode, ipc, errorMessage } from '../ipcClient'
 import { translate } from './locale'
 
@@ -28,6 +28,8 @@ export interface RegisterInput {
 
 interface SessionStore {
   session: SessionState | null
+  /** The form a `tidings://` link filled in (invite or reset code), for the signed-out view. */
+  linkPrefill: LinkPrefill | null
   busy: boolean
   error: string | null
   set(session: SessionState): void
@@ -40,6 +42,11 @@ interface SessionStore {
   signIn(username: string, password: string): Promise<SessionState | null>
   register(input: RegisterInput): Promise<SessionState | null>
   signOut(): Promise<SessionState | null>
+  /** A new password with an administrator's one-time reset code (signs in, others out). */
+  resetPassword(code: string, newPassword: string): Promise<SessionState | null>
+  /** The form a `tidings://` link asked to fill in, once; null when none waits. */
+  takeLinkPrefill(): Promise<LinkPrefill | null>
+  setLinkPrefill(prefill: LinkPrefill): void
   /** An admin's new invite code for someone to register with; null when it failed. */
   createInvite(): Promise<string | null>
   clearError(): void
@@ -63,6 +70,7 @@ export const useSession = create<SessionStore>()((set) => {
   }
   return {
     session: null,
+    linkPrefill: null,
     busy: false,
     error: null,
     set: (session) => set({ session }),
@@ -94,9 +102,22 @@ export const useSession = create<SessionStore>()((set) => {
       )
     },
     signOut: () => run(() => ipc()['session/logout']()),
+    resetPassword: (code, newPassword) =>
+      run(() => ipc()['session/resetPassword']({ code, new_password: newPassword })),
+    takeLinkPrefill: async () => {
+      let prefill: LinkPrefill | null = null
+      try {
+        prefill = await ipc()['links/takePrefill']()
+      } catch {
+        // Nothing to fill in: the form stays as it is.
+      }
+      if (prefill) set({ linkPrefill: prefill, error: null })
+      return prefill
+    },
+    setLinkPrefill: (prefill) => set({ linkPrefill: prefill, error: null }),
     createInvite: async () => {
       try {
-        return (await ipc()['admin/createInvite']()).code
+        return (await ipc()['admin/createInvite']({})).code
       } catch {
         return null
       }

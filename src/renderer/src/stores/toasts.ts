@@ -15,6 +15,8 @@ export interface ToastInput {
   conversation_id: number | null
   /** The message a `message_received` toast announces. */
   message_id?: number
+  /** Clicking opens this thread's panel too (a reply shown in its thread only). */
+  thread_root_id?: number
   /** RFC 3339 instant shown in the organization timezone. */
   timestamp: string
   level?: 'info' | 'warning' | 'critical'
