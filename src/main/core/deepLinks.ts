@@ -17,8 +17,12 @@ const messages = defineMessages({
   serverFixed: {
     id: 'deepLink.notice.serverFixed',
     defaultMessage:
-      '{form, select, register {This invite} other {This password reset link}} is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.',
-    description: 'form: register (an invite) or password_reset',
+      'This invite is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.',
+  },
+  resetServerFixed: {
+    id: 'deepLink.notice.resetServerFixed',
+    defaultMessage:
+      'This password reset link is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot switch.',
   },
   signOutFirstForReset: {
     id: 'deepLink.notice.signOutFirstForReset',

@@ -12,14 +12,22 @@ const messages = defineMessages({
   detailFromServer: {
     id: 'deepLink.switch.detailFromServer',
     defaultMessage:
-      'The {form, select, register {invite link} other {password reset link}} you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens {form, select, register {the registration form} other {the form to set a new password}} for that server; Settings can switch back at any time.',
-    description: 'form: register (an invite link) or password_reset',
+      'The invite link you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
   },
   detailFromBuiltIn: {
     id: 'deepLink.switch.detailFromBuiltIn',
     defaultMessage:
-      'The {form, select, register {invite link} other {password reset link}} you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens {form, select, register {the registration form} other {the form to set a new password}} for that server; Settings can switch back at any time.',
-    description: 'form: register (an invite link) or password_reset',
+      'The invite link you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
+  },
+  resetDetailFromServer: {
+    id: 'deepLink.switch.resetDetailFromServer',
+    defaultMessage:
+      'The password reset link you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens the form to set a new password for that server; Settings can switch back at any time.',
+  },
+  resetDetailFromBuiltIn: {
+    id: 'deepLink.switch.resetDetailFromBuiltIn',
+    defaultMessage:
+      'The password reset link you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens the form to set a new password for that server; Settings can switch back at any time.',
   },
   ok: { id: 'deepLink.notice.ok', defaultMessage: 'OK' },
 })
@@ -72,6 +80,15 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
+/** The question's detail for each form a link fills in: from a remote server, from the built-in one. */
+const DETAIL = {
+  register: { fromServer: messages.detailFromServer, fromBuiltIn: messages.detailFromBuiltIn },
+  password_reset: {
+    fromServer: messages.resetDetailFromServer,
+    fromBuiltIn: messages.resetDetailFromBuiltIn,
+  },
+} satisfies Record<LinkPrefill['form'], object>
+
 /** Asks before switching servers for a link; true only on "Switch and restart". */
 export async function confirmServerSwitch(
   parent: BrowserWindow | null,
@@ -86,8 +103,8 @@ export async function confirmServerSwitch(
     message: t(messages.question, { to: request.to }),
     detail:
       request.from === null
-        ? t(messages.detailFromBuiltIn, { to: request.to, form: request.form })
-        : t(messages.detailFromServer, { to: request.to, from: request.from, form: request.form }),
+        ? t(DETAIL[request.form].fromBuiltIn, { to: request.to })
+        : t(DETAIL[request.form].fromServer, { to: request.to, from: request.from }),
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)

@@ -238,11 +238,19 @@ function ThreadsButton() {
       data-testid="open-threads"
       onClick={() => useFollowedThreads.getState().showView()}
     >
-      <span>Threads</span>
+      <span>
+        <FormattedMessage id="threads.button" defaultMessage="Threads" />
+      </span>
       {unread > 0 && (
         <span className="unread-badge" data-testid="threads-unread">
-          {unread}
-          <span className="visually-hidden"> with unread replies</span>
+          <FormattedMessage
+            id="threads.button.unread"
+            defaultMessage="{count, number} <hidden>with unread replies</hidden>"
+            values={{
+              count: unread,
+              hidden: (chunks) => <span className="visually-hidden">{chunks}</span>,
+            }}
+          />
         </span>
       )}
     </button>

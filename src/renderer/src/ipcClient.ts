@@ -31,6 +31,25 @@ const byCode = defineMessages({
     id: 'error.rateLimited',
     defaultMessage: 'Too many attempts. Wait a little and try again.',
   },
+  last_admin: {
+    id: 'error.lastAdmin',
+    defaultMessage:
+      'That is the last active administrator: make someone else an administrator first.',
+  },
+  invalid_reset_code: {
+    id: 'error.invalidResetCode',
+    defaultMessage:
+      'This reset code is invalid, expired or already used. Ask an administrator for a new one.',
+  },
+  account_deactivated: {
+    id: 'error.accountDeactivated',
+    defaultMessage: 'This account is deactivated. Ask an administrator to reactivate it.',
+  },
+  export_in_progress: {
+    id: 'error.exportInProgress',
+    defaultMessage: 'An export is already being saved.',
+  },
+  save_failed: { id: 'error.saveFailed', defaultMessage: 'The file could not be saved.' },
 })
 
 /** The codes whose meaning is one sentence wherever they come from. */

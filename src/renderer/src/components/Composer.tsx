@@ -28,11 +28,12 @@ import { useShortcodeAutocomplete } from './ShortcodeAutocomplete'
 
 /** The key that holds formatting shortcuts: Cmd on macOS, Ctrl elsewhere. */
 const IS_MAC = /Mac/.test(navigator.userAgent)
-const MODIFIER = IS_MAC ? 'Cmd' : 'Ctrl'
 
 const messages = defineMessages({
   cancelReply: { id: 'composer.reply.cancel', defaultMessage: 'Cancel reply' },
   attachFiles: { id: 'composer.attach.label', defaultMessage: 'Attach files' },
+  cmd: { id: 'composer.hint.cmd', defaultMessage: 'Cmd', description: 'The Command key on macOS' },
+  ctrl: { id: 'composer.hint.ctrl', defaultMessage: 'Ctrl', description: 'The Control key' },
 })
 
 /** Stop the typing notice after this long without a keystroke. */
@@ -344,12 +345,23 @@ export function Composer({
 
 /** How to format, under the input: the Markdown people type in chat, and the two shortcuts. */
 function FormattingHint({ id }: { id: string }) {
+  const intl = useIntl()
   return (
     <p className="composer__hint" id={id} data-testid="formatting-hint">
-      <span className="visually-hidden">Formatting: </span>
-      <b>**bold**</b> <i>_italic_</i> <s>~~strike~~</s> <code>`code`</code>{' '}
-      <code>```code block```</code> <span>&gt; quote</span> <span>- list</span>{' '}
-      <span>[text](link)</span> <span>:emoji:</span> · {MODIFIER}+B bold, {MODIFIER}+I italic
+      <FormattedMessage
+        id="composer.hint"
+        defaultMessage="<hidden>Formatting:</hidden> <bold>**bold**</bold> <italic>_italic_</italic> <strike>~~strike~~</strike> <code>`code`</code> <code>```code block```</code> <item>> quote</item> <item>- list</item> <item>[text](link)</item> <item>:emoji:</item> · {modifier}+B bold, {modifier}+I italic"
+        description="The Markdown a message may use, as typed; the words inside the marks are examples"
+        values={{
+          hidden: (chunks) => <span className="visually-hidden">{chunks}</span>,
+          bold: (chunks) => <b>{chunks}</b>,
+          italic: (chunks) => <i>{chunks}</i>,
+          strike: (chunks) => <s>{chunks}</s>,
+          code: (chunks) => <code>{chunks}</code>,
+          item: (chunks) => <span>{chunks}</span>,
+          modifier: intl.formatMessage(IS_MAC ? messages.cmd : messages.ctrl),
+        }}
+      />
     </p>
   )
 }

@@ -183,8 +183,8 @@ export function LoginView() {
           {resetting ? (
             <FormattedMessage
               id="login.newPassword"
-              defaultMessage="New password (at least {count, plural, one {# character} other {# characters}})"
-              values={{ count: Limits.passwordMinChars }}
+              defaultMessage="New password (at least {min} characters)"
+              values={{ min: Limits.passwordMinChars }}
             />
           ) : (
             <FormattedMessage id="login.password" defaultMessage="Password" />

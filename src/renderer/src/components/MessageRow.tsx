@@ -301,7 +301,7 @@ export const MessageRow = memo(function MessageRow({
           data-testid="open-reply-thread"
           onClick={() => void openThread(conversationId, rootId)}
         >
-          Replied in a thread
+          <FormattedMessage id="message.repliedInThread" defaultMessage="Replied in a thread" />
         </button>
       )}
       {entry.reply_to && !deleted && (
@@ -327,7 +327,10 @@ export const MessageRow = memo(function MessageRow({
       )}
       {inThreadPanel && stored?.in_channel && (
         <p className="message__mark small" data-testid="also-in-channel">
-          Also sent to the conversation
+          <FormattedMessage
+            id="message.alsoInChannel"
+            defaultMessage="Also sent to the conversation"
+          />
         </p>
       )}
       {!inThreadPanel && stored?.thread && (

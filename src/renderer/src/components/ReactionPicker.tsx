@@ -3,6 +3,11 @@ import { useIntl } from 'react-intl'
 import { usePreferences } from '../stores/preferences'
 import { REACTION_CHOICES } from '../stores/reactions'
 import { EmojiPicker } from './EmojiPicker'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+
+const { moreEmoji } = defineMessages({
+  moreEmoji: { id: 'reaction.picker.more', defaultMessage: 'More emoji' },
+})
 
 interface Props {
   /** What the picker is for, e.g. "React to Jane's message sent at 10:02". */
@@ -123,9 +128,9 @@ function QuickReactions({
         type="button"
         className="reaction-picker__choice reaction-picker__more"
         data-testid="more-emoji"
-        aria-label="More emoji"
+        aria-label={intl.formatMessage(moreEmoji)}
         aria-haspopup="dialog"
-        title="More emoji"
+        title={intl.formatMessage(moreEmoji)}
         onClick={onMore}
       >
         <span aria-hidden="true">…</span>

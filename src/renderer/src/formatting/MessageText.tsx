@@ -26,8 +26,9 @@ interface Props {
  */
 export const MessageText = memo(function MessageText({ text, mentions }: Props) {
   if (!mayHaveMarkup(text)) {
+    // dir="auto": a message in Arabic or Hebrew reads right to left, aligned right.
     return (
-      <p className="message__text">
+      <p className="message__text" dir="auto">
         <LinkifiedText text={text} mentions={mentions} />
       </p>
     )
@@ -42,7 +43,7 @@ function FormattedText({ text, mentions }: Props) {
   )
   const components = useMemo(() => formattedComponents(mentions), [mentions])
   return (
-    <div className="message__text message__text--formatted" data-testid="formatted-text">
+    <div className="message__text message__text--formatted" dir="auto" data-testid="formatted-text">
       <Markdown remarkPlugins={remarkPlugins} components={components}>
         {text}
       </Markdown>
@@ -75,6 +76,10 @@ function formattedComponents(mentions: MentionDirectory): Components {
       if (target) return <MentionChip text={String(children)} target={target} />
       return <span {...(props as ComponentProps<'span'>)}>{children}</span>
     },
+    // Each block by its own first letter: an Arabic line under an English one reads right to left.
+    p: ({ node: _node, ...props }) => <p dir="auto" {...props} />,
+    li: ({ node: _node, ...props }) => <li dir="auto" {...props} />,
+    blockquote: ({ node: _node, ...props }) => <blockquote dir="auto" {...props} />,
     pre: ({ node }) => {
       const code = node?.children.find(isElement)
       return <CodeBlock language={languageOf(code)} code={textOf(code)} />
