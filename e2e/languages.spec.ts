@@ -10,6 +10,7 @@ import { ALICE, BOB, messageWithText, openConversation, send } from './support/f
 // text; the RTL test shows Arabic and Hebrew messages reading right to left in an English window.
 
 const QUESTION = 'Shall we ship on Friday?'
+const THREAD_REPLY = 'Friday it is.'
 const ARABIC = 'مرحبا، هل نلتقي غدا في المكتب؟'
 const HEBREW = 'שלום, מה שלומך היום?'
 
@@ -27,33 +28,42 @@ const PSEUDO_AXE = { disableRules: ['label-content-name-mismatch'] }
  * nodes of shown elements and the attributes read out (aria-label, title, placeholder, alt).
  * `data` is what users wrote (names, messages): it is shown as written in any language.
  */
-function untranslatedText(page: Page, data: readonly string[]): Promise<string[]> {
-  return page.evaluate((known) => {
-    const isData = (text: string) =>
-      known.some((item) => text === item || item.includes(text) || text.includes(item))
-    const found = new Set<string>()
-    const consider = (text: string | null, where: string) => {
-      const trimmed = (text ?? '').trim()
-      if (!/[A-Za-z]/.test(trimmed)) return
-      // What a user or the server named (a product name, a person) and is not to be translated.
-      if (isData(trimmed)) return
-      found.add(`${where}: ${trimmed}`)
-    }
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const parent = node.parentElement
-      if (!parent || parent.closest('[translate="no"], script, style')) continue
-      if (!parent.checkVisibility() && !parent.closest('.visually-hidden')) continue
-      consider(node.textContent, parent.tagName.toLowerCase())
-    }
-    for (const element of document.querySelectorAll('*')) {
-      if (element.closest('[translate="no"]')) continue
-      for (const name of ['aria-label', 'title', 'placeholder', 'alt', 'aria-description']) {
-        if (element.hasAttribute(name)) consider(element.getAttribute(name), `@${name}`)
+function untranslatedText(
+  page: Page,
+  data: readonly string[],
+  /** Tokens that are the same in every language (an emoji's `:shortcode:`), left out first. */
+  untranslatable?: RegExp,
+): Promise<string[]> {
+  return page.evaluate(
+    ({ known, skip }) => {
+      const isData = (text: string) =>
+        known.some((item) => text === item || item.includes(text) || text.includes(item))
+      const skipped = skip ? new RegExp(skip, 'g') : null
+      const found = new Set<string>()
+      const consider = (text: string | null, where: string) => {
+        const trimmed = (skipped ? (text ?? '').replace(skipped, '') : (text ?? '')).trim()
+        if (!/[A-Za-z]/.test(trimmed)) return
+        // What a user or the server named (a product name, a person) and is not to be translated.
+        if (isData(trimmed)) return
+        found.add(`${where}: ${trimmed}`)
       }
-    }
-    return [...found].sort()
-  }, data)
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement
+        if (!parent || parent.closest('[translate="no"], script, style')) continue
+        if (!parent.checkVisibility() && !parent.closest('.visually-hidden')) continue
+        consider(node.textContent, parent.tagName.toLowerCase())
+      }
+      for (const element of document.querySelectorAll('*')) {
+        if (element.closest('[translate="no"]')) continue
+        for (const name of ['aria-label', 'title', 'placeholder', 'alt', 'aria-description']) {
+          if (element.hasAttribute(name)) consider(element.getAttribute(name), `@${name}`)
+        }
+      }
+      return [...found].sort()
+    },
+    { known: data, skip: untranslatable?.source ?? null },
+  )
 }
 
 /**
@@ -78,8 +88,15 @@ function overflowing(page: Page): Promise<string[]> {
   })
 }
 
-async function expectAllTranslated(page: Page, screen: string, data: readonly string[]) {
-  await expect.poll(() => untranslatedText(page, data), { message: screen }).toEqual([])
+async function expectAllTranslated(
+  page: Page,
+  screen: string,
+  data: readonly string[],
+  untranslatable?: RegExp,
+) {
+  await expect
+    .poll(() => untranslatedText(page, data, untranslatable), { message: screen })
+    .toEqual([])
   expect.soft(await overflowing(page), `${screen}: overflowing controls`).toEqual([])
 }
 
@@ -107,6 +124,7 @@ test.describe('Languages', () => {
       BOB.username,
       QUESTION,
       'Yes, Friday.',
+      THREAD_REPLY,
     ]
 
     // The check finds English: Bob's window, in English, is full of it.
@@ -143,12 +161,45 @@ test.describe('Languages', () => {
     await expectAllTranslated(page, 'conversation details dialog', data)
     await page.keyboard.press('Escape')
 
+    // A thread of Bob's question: its panel, with a reply of Alice's, and her Threads view.
+    const question = messageWithText(page, QUESTION)
+    await question.hover()
+    await question.getByTestId('reply-in-thread').click()
+    const panel = page.getByTestId('thread-panel')
+    await expect(panel.getByTestId('thread-root')).toContainText(QUESTION)
+    await panel.getByTestId('thread-composer-input').fill(THREAD_REPLY)
+    await panel.getByTestId('thread-composer-input').press('Enter')
+    await expect(
+      panel.getByTestId('message-item').filter({ hasText: THREAD_REPLY }),
+    ).toHaveAttribute('data-status', 'sent')
+    await expect(messageWithText(page, QUESTION).getByTestId('thread-summary')).toBeVisible()
+    await expectAllTranslated(page, 'thread panel', data)
+    await expectNoSeriousViolations(page, 'thread panel in the pseudo-locale', PSEUDO_AXE)
+
+    // The full emoji picker: its tabs, tones and every emoji's name, but for the shortcodes.
+    await question.hover()
+    await question.getByTestId('react-message').click()
+    await question.getByTestId('more-emoji').click()
+    const picker = page.getByTestId('emoji-picker')
+    await expect(picker.getByTestId('emoji-option').first()).toBeVisible()
+    await expectAllTranslated(page, 'emoji picker', data, /:[\w+-]+:/)
+    await page.keyboard.press('Escape')
+    await expect(picker).toHaveCount(0)
+
+    await page.getByTestId('open-threads').click()
+    await expect(page.getByTestId('followed-thread')).toHaveCount(1)
+    await expectAllTranslated(page, 'threads view', data)
+
     await page.getByTestId('toggle-event-monitor').click()
     await expect(page.locator('.monitor')).toBeVisible()
     await expectAllTranslated(page, 'event monitor', [...data, ...EVENT_TYPE_NAMES])
 
+    // Alice runs the server: the settings window has the admin console too.
     const settings = await pseudo.open(world.rendererUrl, 'settings.html')
     await expect(settings.getByTestId('language-setting')).toBeVisible()
+    await expect(settings.getByTestId('person-row')).toHaveCount(2)
+    await expect(settings.getByTestId('audit-row').first()).toBeVisible()
+    await expect(settings.getByTestId('retention-save')).toBeEnabled()
     await expectAllTranslated(settings, 'settings window', [...data, 'English', 'Deutsch'])
     await expectNoSeriousViolations(settings, 'settings in the pseudo-locale', PSEUDO_AXE)
   })
@@ -187,6 +238,26 @@ test.describe('Languages', () => {
     expect((await alice.core.handle('locale/get', undefined)).locale).toBe('de')
     await expectNoSeriousViolations(page, 'messenger in German')
     await expectNoSeriousViolations(settings, 'settings in German')
+
+    // The formatting hint and the emoji picker in German: the keys as a German keyboard names
+    // them, the tabs, and the emoji by their German CLDR names; search takes English words too.
+    await expect(page.getByTestId('formatting-hint')).toContainText('Strg+B fett')
+    const question = messageWithText(page, QUESTION)
+    await question.hover()
+    await question.getByTestId('react-message').click()
+    await question.getByRole('button', { name: 'Weitere Emoji' }).click()
+    const picker = page.getByTestId('emoji-picker')
+    await expect(picker.getByRole('tab', { name: 'Smileys und Gefühle' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    )
+    await expect(
+      picker.getByRole('button', { name: 'grinsendes Gesicht', exact: true }),
+    ).toBeVisible()
+    await picker.getByRole('searchbox', { name: 'Emoji suchen' }).fill('rocket')
+    await expect(picker.getByRole('button', { name: 'Rakete', exact: true })).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(picker).toHaveCount(0)
 
     // Back to the system's language, from the German menu.
     await expect(language.locator('option[value="system"]')).toHaveText('System (English)')
@@ -239,6 +310,36 @@ test.describe('Languages', () => {
     await composer.fill(ARABIC)
     expect(await composer.evaluate((c) => getComputedStyle(c).direction)).toBe('rtl')
     await expectNoSeriousViolations(pair.bobPage, 'a thread with Arabic and Hebrew messages')
+
+    // A formatted Arabic message, and a thread of it: the root, a Hebrew reply and the thread's
+    // composer in its panel, and the Threads view's line all read right to left.
+    const bobPage = pair.bobPage
+    await composer.fill(`**${ARABIC}**`)
+    await composer.press('Enter')
+    const formatted = messageWithText(bobPage, ARABIC).last().getByTestId('formatted-text')
+    await expect(formatted).toBeVisible()
+    expect(await formatted.evaluate((p) => getComputedStyle(p).direction)).toBe('rtl')
+    const root = messageWithText(bobPage, ARABIC).last()
+    await root.hover()
+    await root.getByTestId('reply-in-thread').click()
+    const panel = bobPage.getByTestId('thread-panel')
+    const rootText = panel.getByTestId('thread-root').locator('.message__text')
+    await expect(rootText).toContainText(ARABIC)
+    expect(await rootText.evaluate((p) => getComputedStyle(p).direction)).toBe('rtl')
+    const threadInput = panel.getByTestId('thread-composer-input')
+    await threadInput.fill(HEBREW)
+    expect(await threadInput.evaluate((c) => getComputedStyle(c).direction)).toBe('rtl')
+    await threadInput.press('Enter')
+    const reply = panel
+      .getByTestId('message-item')
+      .filter({ hasText: HEBREW })
+      .locator('.message__text')
+    await expect(reply).toBeVisible()
+    expect(await reply.evaluate((p) => getComputedStyle(p).direction)).toBe('rtl')
+    await bobPage.getByTestId('open-threads').click()
+    const line = bobPage.getByTestId('followed-thread-text')
+    await expect(line).toContainText(ARABIC)
+    expect(await line.evaluate((p) => getComputedStyle(p).direction)).toBe('rtl')
   })
 })
 
