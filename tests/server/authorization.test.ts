@@ -193,7 +193,12 @@ describe('authorization', () => {
     // Resume from before the removal: only up to the removal copy.
     const resumed = await sockets.connect(carol, since)
     const complete = await resumed.waitForFrame('replay_complete')
-    const replayed = eventsIn(resumed.frames.slice(0, resumed.frames.indexOf(complete)))
+    // Presence is not the subject: Carol still shares earlier tests' conversations with Bob, whose
+    // sockets of the test before may be announced offline after `since` (on PostgreSQL the
+    // presence janitor may take its time).
+    const replayed = eventsIn(resumed.frames.slice(0, resumed.frames.indexOf(complete))).filter(
+      (e) => e.type !== 'user_online' && e.type !== 'user_offline',
+    )
     expect(replayed.map((e) => e.type)).toEqual(['conversation_updated'])
     expect(replayed[0]).toEqual(last)
   })
