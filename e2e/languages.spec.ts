@@ -80,6 +80,9 @@ function overflowing(page: Page): Promise<string[]> {
       'button, [role="tab"], label, legend, h1, h2, h3',
     )) {
       if (!control.checkVisibility() || control.closest('.visually-hidden')) continue
+      // An emoji's button holds a glyph, no words: one the machine's fonts lack as a single glyph
+      // (a newer ZWJ sequence) is drawn as several, in any language.
+      if (control.dataset.testid === 'emoji-option') continue
       if (control.scrollWidth > control.clientWidth + 1) {
         found.push(`${control.tagName.toLowerCase()}: ${control.textContent?.trim()}`)
       }
@@ -316,14 +319,17 @@ test.describe('Languages', () => {
     const bobPage = pair.bobPage
     await composer.fill(`**${ARABIC}**`)
     await composer.press('Enter')
-    const formatted = messageWithText(bobPage, ARABIC).last().getByTestId('formatted-text')
+    const formatted = messageWithText(bobPage, ARABIC)
+      .last()
+      .getByTestId('formatted-text')
+      .locator('p')
     await expect(formatted).toBeVisible()
     expect(await formatted.evaluate((p) => getComputedStyle(p).direction)).toBe('rtl')
     const root = messageWithText(bobPage, ARABIC).last()
     await root.hover()
     await root.getByTestId('reply-in-thread').click()
     const panel = bobPage.getByTestId('thread-panel')
-    const rootText = panel.getByTestId('thread-root').locator('.message__text')
+    const rootText = panel.getByTestId('thread-root').getByTestId('formatted-text').locator('p')
     await expect(rootText).toContainText(ARABIC)
     expect(await rootText.evaluate((p) => getComputedStyle(p).direction)).toBe('rtl')
     const threadInput = panel.getByTestId('thread-composer-input')

@@ -28,9 +28,9 @@ describe('MessageText', () => {
     expect(html).toContain('<del>s</del>')
     expect(html).toContain('<code>c</code>')
     // Each block is laid out by its own first letter: right to left when that is Arabic or Hebrew.
-    expect(html).toMatch(/<blockquote dir="auto">\s*<p dir="auto">q<\/p>\s*<\/blockquote>/)
-    expect(html).toMatch(/<ul>\s*<li dir="auto">one<\/li>\s*<li dir="auto">two<\/li>\s*<\/ul>/)
-    expect(html).toMatch(/<ol>\s*<li dir="auto">first<\/li>\s*<\/ol>/)
+    expect(html).toMatch(/<blockquote>\s*<p dir="auto">q<\/p>\s*<\/blockquote>/)
+    expect(html).toMatch(/<ul dir="auto">\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/)
+    expect(html).toMatch(/<ol dir="auto">\s*<li>first<\/li>\s*<\/ol>/)
   })
 
   it('shows raw HTML as typed text, never as elements', () => {

@@ -94,17 +94,28 @@ export function auditKindLabel(kind: AuditKind, t: Translate): string {
   return t(kinds[kind])
 }
 
-/** An entry's details in a few words: "from: member, to: admin", "reason: wrong password". */
-export function auditDetailsText(details: AuditDetails, t: Translate): string {
+/**
+ * An entry's details in a few words: "from: member, to: admin", "reason: wrong password"; an
+ * instant (`expires_at`) as the window shows times (`formatTime`), a detail with no value left out.
+ */
+export function auditDetailsText(
+  details: AuditDetails,
+  t: Translate,
+  formatTime: (iso: string) => string,
+): string {
   return Object.entries(details)
+    .filter(([, value]) => value !== null)
     .map(([key, value]) => {
       const name = Object.hasOwn(detailNames, key)
         ? t(detailNames[key as keyof typeof detailNames])
         : key.replace(/_/g, ' ')
       const raw = String(value)
-      const shown = Object.hasOwn(detailValues, raw)
-        ? t(detailValues[raw as keyof typeof detailValues])
-        : raw
+      const shown =
+        key.endsWith('_at') && typeof value === 'string' && !Number.isNaN(Date.parse(value))
+          ? formatTime(value)
+          : Object.hasOwn(detailValues, raw)
+            ? t(detailValues[raw as keyof typeof detailValues])
+            : raw
       return t(detail.pair, { name, value: shown })
     })
     .join(', ')

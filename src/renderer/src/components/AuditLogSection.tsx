@@ -163,7 +163,11 @@ export function AuditLogSection() {
                   </td>
                   <td>{entry.target ? <bdi>{who(entry.target, intl)}</bdi> : ''}</td>
                   <td translate="no">{entry.address ?? ''}</td>
-                  <td>{auditDetailsText(entry.details, t)}</td>
+                  <td>
+                    {auditDetailsText(entry.details, t, (at) =>
+                      formatTimestamp(at, zone, { clock, locale }),
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -43,7 +43,7 @@ function FormattedText({ text, mentions }: Props) {
   )
   const components = useMemo(() => formattedComponents(mentions), [mentions])
   return (
-    <div className="message__text message__text--formatted" dir="auto" data-testid="formatted-text">
+    <div className="message__text message__text--formatted" data-testid="formatted-text">
       <Markdown remarkPlugins={remarkPlugins} components={components}>
         {text}
       </Markdown>
@@ -76,10 +76,12 @@ function formattedComponents(mentions: MentionDirectory): Components {
       if (target) return <MentionChip text={String(children)} target={target} />
       return <span {...(props as ComponentProps<'span'>)}>{children}</span>
     },
-    // Each block by its own first letter: an Arabic line under an English one reads right to left.
+    // Each paragraph and list by its own first letter (dir="auto" skips descendants that have
+    // their own, so the blocks carry it, not the message around them): an Arabic line under an
+    // English one reads right to left, and a list's bullets follow its first item.
     p: ({ node: _node, ...props }) => <p dir="auto" {...props} />,
-    li: ({ node: _node, ...props }) => <li dir="auto" {...props} />,
-    blockquote: ({ node: _node, ...props }) => <blockquote dir="auto" {...props} />,
+    ul: ({ node: _node, ...props }) => <ul dir="auto" {...props} />,
+    ol: ({ node: _node, ...props }) => <ol dir="auto" {...props} />,
     pre: ({ node }) => {
       const code = node?.children.find(isElement)
       return <CodeBlock language={languageOf(code)} code={textOf(code)} />
