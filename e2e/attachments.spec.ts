@@ -1,37 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import zlib from 'node:zlib'
 import { expectNoSeriousViolations } from './support/axe'
 import { bobOpensConversation, expect, signUpPair, test } from './support/fixtures'
 import { ALICE, BOB, messageItems, messageWithText, openConversation } from './support/flows'
+import { png } from './support/images'
 import { SCREENSHOTS } from './support/screenshots'
 
 // Attachments end to end: Alice attaches an image and a text file and sends them; Bob sees the
 // image rendered and the file as a card he can save; a message of a file alone works too.
-
-/** A real PNG of `width` × `height` pixels of one colour (so the browser can decode it). */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(data.length)
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(zlib.crc32(body))
-    return Buffer.concat([length, body, crc])
-  }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(width, 0)
-  header.writeUInt32BE(height, 4)
-  header.set([8, 2, 0, 0, 0], 8) // 8-bit RGB, no interlace
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3).fill(Buffer.from(rgb))])
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row))
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', zlib.deflateSync(pixels)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
 
 test('Alice sends an image and a text file; Bob sees the image and saves the file', async ({
   world,

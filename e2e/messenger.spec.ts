@@ -192,7 +192,9 @@ test.describe('Tidings renderer in Chromium', () => {
       title: ALICE.displayName,
       body: `${time} · ${text}`,
       conversation_id: conversationId,
-      tag: `conversation:${conversationId}`,
+      // Tagged with its server (the app's bundled one here): a click shows that server first.
+      tag: `bundled/conversation:${conversationId}`,
+      server_id: 'bundled',
     })
     // The thread shows the same wall-clock time.
     await expect(shownTime(bobPage, text)).toHaveText(clockTime(message!.created_at, zone))
@@ -341,10 +343,18 @@ test.describe('Tidings renderer in Chromium', () => {
     const bobSettings = await pair.bob.open(world.rendererUrl, 'settings.html')
     await expect(bobSettings.getByTestId('timezone-readonly')).toContainText('Asia/Tokyo')
     await expect(bobSettings.getByTestId('timezone-select')).toHaveCount(0)
-    // The harness has no OS keyring (like Linux without one): the window says the sign-in is not
-    // kept, and offers to keep it unencrypted, with a warning.
-    await expect(bobSettings.getByTestId('insecure-storage')).toContainText('sign in again')
-    await expect(bobSettings.getByTestId('unencrypted-sign-in')).not.toBeChecked()
+    // The harness has no OS keyring (like Linux without one): Settings → Servers says no server's
+    // sign-in is kept, and offers to keep them unencrypted, with a warning.
+    const servers = bobSettings.getByTestId('servers-section')
+    await expect(servers.getByTestId('insecure-storage')).toContainText('sign in again')
+    const keep = servers.getByTestId('unencrypted-sign-in')
+    await expect(keep).not.toBeChecked()
+    await expect(servers).toContainText('kept unencrypted')
+    // Ticked, it is the device's preference, as main keeps it: a new window shows it ticked.
+    await keep.check()
+    await expect(keep).toBeChecked()
+    await bobSettings.reload()
+    await expect(bobSettings.getByTestId('unencrypted-sign-in')).toBeChecked()
   })
 
   test('after a server restart, messages queued on both sides arrive once each, in order', async ({
@@ -457,6 +467,12 @@ test.describe('Tidings renderer in Chromium', () => {
         client_id: `history-${i}`,
       })
     }
+    // Wait until it has them all (its list counts them), as a reader would see them arrive: a
+    // window still taking them in would open at a first page sized by fewer unread messages, and
+    // a reload would start with the rest of them still on their way.
+    await expect(
+      conversationItem(bobPage, ALICE.displayName).getByTestId('unread-badge'),
+    ).toHaveAttribute('aria-label', `${total} unread messages`, { timeout: 60_000 })
     const list = bobPage.getByTestId('message-list')
     const start = bobPage.getByText('Start of the conversation')
 

@@ -49,6 +49,11 @@ import type { UnitOfWork } from './storage/unitOfWork'
 
 /** A URL's preview is read again from its page after a day. */
 const LINK_PREVIEW_CACHE_MS = 24 * 60 * 60 * 1000
+/**
+ * A URL whose page gave no preview is not read again for an hour: a link pasted into many
+ * messages (or a page that is down) costs one fetch an hour, not one per message.
+ */
+const LINK_PREVIEW_FAILURE_CACHE_MS = 60 * 60 * 1000
 
 /** The server's logger (pino), as the services write to it. */
 export interface ServerLog extends IntegrationLog {
@@ -173,10 +178,12 @@ export async function buildServerContext(
       enabled: options.linkPreviews,
       resolveHost: options.linkPreviewResolveHost,
       cacheMs: LINK_PREVIEW_CACHE_MS,
+      failureCacheMs: LINK_PREVIEW_FAILURE_CACHE_MS,
     },
     failureOf('a link preview failed'),
   )
   messages.onSent((message) => linkPreviews.sent(message))
+  messages.onTextEdited((tx, before, text) => linkPreviews.edited(tx, before, text))
   const retention = new EventRetention(db, unitOfWork)
   await retention.load()
   const attachments = new Attachments(db, core.attachmentBytes, conversations, unitOfWork, {

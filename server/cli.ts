@@ -1,10 +1,8 @@
 import '../src/shared/nodeVersionGuard' // first: Node 24 or a clear refusal, before native code loads
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
-import { SECRET_KEY_REQUIRED } from './storage/postgres/postgresStorage'
 import { DATA_COMMANDS_HELP, isDataCommand, runDataCommand } from './backup/dataCommands'
 import { limitArgs, limitHelp, limitOptions } from './limitFlags'
-import { startServer } from './startServer'
 
 /**
  * `npm run server -- --port 8000 --host 127.0.0.1 --data-dir ./data`. Every flag has an
@@ -181,10 +179,14 @@ const cluster = {
   poolSize: positive('TIDINGS_CLUSTER_POOL_SIZE'),
 }
 if (databaseUrl !== undefined && secretKey === undefined) {
+  const { SECRET_KEY_REQUIRED } = await import('./storage/postgres/postgresStorage')
   console.error(`Tidings server could not start: ${SECRET_KEY_REQUIRED}`)
   process.exit(1)
 }
 
+// Loaded once the arguments are known to be good: a usage error or --help answers at once,
+// without loading the whole server (Fastify, the storage engines, native modules).
+const { startServer } = await import('./startServer')
 let server
 try {
   server = await startServer({

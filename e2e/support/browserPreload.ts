@@ -7,15 +7,31 @@ declare global {
   interface Window {
     /** Exposed by the harness (page.exposeBinding): main's ipcMain.handle stand-in. */
     __tidingsInvoke(channel: string, request: unknown): Promise<InvokeResult<unknown>>
-    /** Called by the harness (page.evaluate): main's webContents.send stand-in. */
-    __tidingsPush(channel: string, payload: unknown): void
+    /**
+     * Called by the harness (page.evaluate): main's webContents.send stand-in, for the pushes
+     * (channel, payload) sent since the last call, in order.
+     */
+    __tidingsPushAll(pushes: [string, unknown][]): void
   }
 }
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>()
 
-window.__tidingsPush = (channel, payload) => {
+// Each push is dispatched in a task of its own, as Electron delivers each IPC message.
+const queued: [string, unknown][] = []
+const tasks = new MessageChannel()
+tasks.port1.onmessage = () => {
+  const next = queued.shift()
+  if (queued.length > 0) tasks.port2.postMessage(null)
+  if (!next) return
+  const [channel, payload] = next
   for (const listener of listeners.get(channel) ?? []) listener(payload)
+}
+
+window.__tidingsPushAll = (pushes) => {
+  const idle = queued.length === 0
+  queued.push(...pushes)
+  if (idle && queued.length > 0) tasks.port2.postMessage(null)
 }
 
 const transport: IpcTransport = {

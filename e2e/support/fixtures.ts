@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { test as base, expect, type Page } from '@playwright/test'
+import type { ServerOptions } from '../../server/startServer'
 import type { CoreTuning } from '../../src/main/core/appCore'
 import {
   ALICE,
@@ -18,20 +19,26 @@ import { Backend, DesktopClient, serveRenderer } from './harness'
  * clients the test launches. Everything is closed after the test, passed or failed.
  */
 export interface World {
+  /** The server the apps run as their bundled one. */
   backend: Backend
   rendererUrl: string
   launch(options?: {
     tuning?: CoreTuning
     systemLocales?: readonly string[]
   }): Promise<DesktopClient>
+  /** Another team's server (a fresh one per call), for an app to add. */
+  startBackend(options?: ServerOptions): Promise<Backend>
 }
 
-export const test = base.extend<{ world: World }>({
-  world: async ({ browser }, use) => {
-    const backend = new Backend()
+export const test = base.extend<{ world: World; serverOptions: ServerOptions }>({
+  /** What a spec adds to the server's options (`test.use({ serverOptions })`). */
+  serverOptions: [{}, { option: true }],
+  world: async ({ browser, serverOptions }, use) => {
+    const backend = new Backend(serverOptions)
     await backend.start()
     const renderer = await serveRenderer()
     const clients: DesktopClient[] = []
+    const others: Backend[] = []
     try {
       await use({
         backend,
@@ -41,6 +48,12 @@ export const test = base.extend<{ world: World }>({
           clients.push(client)
           return client
         },
+        startBackend: async (options) => {
+          const other = new Backend(options)
+          others.push(other)
+          await other.start()
+          return other
+        },
       })
     } finally {
       for (const client of clients) {
@@ -48,8 +61,10 @@ export const test = base.extend<{ world: World }>({
         fs.rmSync(client.userDataDir, { recursive: true, force: true })
       }
       await renderer.close()
-      await backend.stop().catch(() => undefined)
-      fs.rmSync(backend.dataDir, { recursive: true, force: true })
+      for (const server of [backend, ...others]) {
+        await server.stop().catch(() => undefined)
+        fs.rmSync(server.dataDir, { recursive: true, force: true })
+      }
     }
     // The pages' policy is strict (no inline script, no network of their own, no form posting):
     // nothing the app does may need what it blocks.

@@ -129,6 +129,26 @@ export class RestUser {
     readonly auth: AuthResult,
   ) {}
 
+  /**
+   * Registers over REST: a server's first account (its admin), anyone where registration is
+   * open, or the holder of an invite code.
+   */
+  static async register(baseUrl: string, account: Account, inviteCode?: string): Promise<RestUser> {
+    const response = await fetch(`${baseUrl}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: account.username,
+        password: account.password,
+        display_name: account.displayName,
+        ...(inviteCode === undefined ? {} : { invite_code: inviteCode }),
+      }),
+    })
+    const body = (await response.json()) as { status: string; data: AuthResult }
+    if (!response.ok) throw new Error(`register ${account.username}: ${JSON.stringify(body)}`)
+    return new RestUser(baseUrl, body.data)
+  }
+
   static async login(baseUrl: string, account: Account): Promise<RestUser> {
     const response = await fetch(`${baseUrl}/auth/login`, {
       method: 'POST',
@@ -140,27 +160,35 @@ export class RestUser {
     return new RestUser(baseUrl, body.data)
   }
 
+  /** A new invite code of this (admin) user. */
+  async createInvite(): Promise<string> {
+    return (await this.call<{ code: string }>('POST', '/admin/invites', {})).code
+  }
+
   /** Registers `account` with an invite code of this (admin) user, over REST: no app of theirs. */
   async registerInvited(account: Account): Promise<RestUser> {
-    const { code } = await this.call<{ code: string }>('POST', '/admin/invites', {})
-    const response = await fetch(`${this.baseUrl}/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: account.username,
-        password: account.password,
-        display_name: account.displayName,
-        invite_code: code,
-      }),
-    })
-    const body = (await response.json()) as { status: string; data: AuthResult }
-    if (!response.ok) throw new Error(`register ${account.username}: ${JSON.stringify(body)}`)
-    return new RestUser(this.baseUrl, body.data)
+    return RestUser.register(this.baseUrl, account, await this.createInvite())
   }
 
   /** A titled group with these members (a titled conversation is a group even with two). */
   createGroup(title: string, memberIds: number[]): Promise<Conversation> {
     return this.call('POST', '/conversations', { member_ids: memberIds, title })
+  }
+
+  /** A direct conversation with one other user. */
+  startDirect(userId: number): Promise<Conversation> {
+    return this.call('POST', '/conversations', { member_ids: [userId] })
+  }
+
+  send(conversationId: number, text: string): Promise<Message> {
+    return this.call('POST', `/conversations/${conversationId}/messages`, {
+      text,
+      client_id: `rest-${Math.random()}`,
+    })
+  }
+
+  setOrganizationName(name: string, timezone = 'UTC'): Promise<unknown> {
+    return this.call('PUT', '/branding', { timezone, organization_name: name })
   }
 
   conversation(id: number): Promise<Conversation> {

@@ -6,9 +6,18 @@ import { build } from 'esbuild'
 import sirv from 'sirv'
 import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { startServer, type RunningServer, type ServerOptions } from '../../server/startServer'
-import { createAppCore, type AppCore, type CoreTuning } from '../../src/main/core/appCore'
+import type { CoreTuning } from '../../src/main/core/appCore'
+import { systemClock } from '../../src/main/core/clock'
 import type { NativeNotificationRequest, SecretStore } from '../../src/main/core/coreHost'
+import { DeepLinkHandler, serverLinkHost } from '../../src/main/core/deepLinks'
 import { answerInvoke, type InvokeAnswerer } from '../../src/main/core/ipcRequests'
+import {
+  createServerCoordinator,
+  type ServerCoordinator,
+} from '../../src/main/core/serverCoordinator'
+import { Updater } from '../../src/main/core/updates'
+import { localeInfo } from '../../src/shared/i18n/locales'
+import { translatorFor, type Translator } from '../../src/shared/i18n/translator'
 import { pageReceives } from '../../src/shared/ipc'
 import type {
   InvokeChannel,
@@ -21,7 +30,9 @@ import type {
 /**
  * The Playwright harness: the real server, the real main-process core in this Node process, and the
  * real built renderer in Chromium. Only Electron's IPC transport (replaced by two Playwright
- * bindings) and Notification (recorded instead of shown) are stand-ins.
+ * bindings), Notification (recorded instead of shown), the link dialogs (answered by the test)
+ * and electron-updater (a feed the test names) are stand-ins. The world's backend stands for the
+ * bundled server; other servers are added as the user would.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -104,7 +115,15 @@ export interface RecordedNotification extends NativeNotificationRequest {
 
 /** One desktop app instance: a core with its own userData folder, and the pages it drives. */
 export class DesktopClient {
-  readonly core: AppCore
+  readonly core: ServerCoordinator
+  readonly links = new DeepLinkHandler()
+  /** The link notices shown, and the servers a link asked to add (answered by `addServers`). */
+  readonly linkNotices: string[] = []
+  readonly addServerQuestions: string[] = []
+  addServers = true
+  /** Updates the stand-in feed made ready; "Restart to update" installs. */
+  updater: Updater | null = null
+  readonly installs: string[] = []
   readonly notifications: RecordedNotification[] = []
   readonly unreadCounts: number[] = []
   readonly settingsOpened: number[] = []
@@ -120,7 +139,14 @@ export class DesktopClient {
   windowFocused = true
   /** Where open() found the renderer; window/openSettings opens settings.html from there. */
   private rendererUrl: string | null = null
-  private pushQueue: Promise<unknown> = Promise.resolve()
+  /**
+   * Pushes not yet handed to each page. One page.evaluate carries all that gathered while the
+   * previous one was under way: a round trip each (tens of ms on a busy machine) let a window fall
+   * seconds behind a burst of events, where Electron's IPC keeps up.
+   */
+  private readonly unsent = new Map<Page, [PushChannel, unknown][]>()
+  /** The language of main's dialogs (the link notices), as index.ts follows it. */
+  private translator: Translator
 
   constructor(
     readonly context: BrowserContext,
@@ -129,7 +155,9 @@ export class DesktopClient {
     /** The OS's languages, as Electron's app.getLocale() and preferred languages give them. */
     systemLocales: readonly string[] = ['en-US'],
   ) {
-    this.core = createAppCore({
+    const start = localeInfo('system', systemLocales)
+    this.translator = translatorFor(start.locale, start.formatLocale)
+    this.core = createServerCoordinator({
       host: {
         userDataDir: this.userDataDir,
         secretStore: plainSecrets,
@@ -146,8 +174,8 @@ export class DesktopClient {
         notify: (request) => this.notifications.push({ ...request, at: Date.now() }),
         unreadCount: (count) => this.unreadCounts.push(count),
       },
-      serverUrl,
-      embedded: true,
+      // The world's backend is this app's bundled server.
+      bundledServer: { start: () => Promise.resolve(serverUrl), stop: () => Promise.resolve() },
       tuning,
     })
   }
@@ -178,7 +206,63 @@ export class DesktopClient {
     )
     await context.addInitScript({ content: await browserPreload() })
     await client.core.start()
+    const locale = await client.core.handle('locale/get', undefined)
+    client.translator = translatorFor(locale.locale, locale.formatLocale)
+    // As index.ts does, with the dialogs answered by the test.
+    await client.links.ready(
+      serverLinkHost(client.core, {
+        showWindow: () => {},
+        notice: (message) => client.linkNotices.push(message),
+        translator: () => client.translator,
+        confirmAddServer: ({ to }) => {
+          client.addServerQuestions.push(to)
+          return Promise.resolve(client.addServers)
+        },
+        log: () => {},
+      }),
+    )
     return client
+  }
+
+  /** A tidings:// link from the OS (argv, open-url). */
+  openLink(url: string): Promise<void> {
+    return this.links.receive(url)
+  }
+
+  /** A click on a native notification (notifications.ts hands it to the core). */
+  clickNotification(notification: NativeNotificationRequest): Promise<void> {
+    return this.core.openNotification(notification)
+  }
+
+  /**
+   * The updater against a feed offering `version`, which downloads at once: the window hears of
+   * each state, as from index.ts, and "Restart to update" installs (recorded in `installs`).
+   */
+  startUpdater(version: string): Updater {
+    const updater = new Updater({
+      currentVersion: '0.1.0',
+      source: {
+        check: () => Promise.resolve({ version }),
+        download: (onProgress) => {
+          onProgress(100)
+          return Promise.resolve()
+        },
+        install: () => this.installs.push(version),
+      },
+      clock: systemClock,
+      activity: {
+        lastTypingAt: () => null,
+        systemIdleSeconds: () => 0,
+        isWindowFocused: () => true,
+      },
+      policy: { enabled: true },
+      onState: (state) => this.push('updates/state', state),
+      firstCheckDelayMs: 0,
+    })
+    this.updater = updater
+    this.core.setUpdates(updater)
+    updater.start()
+    return updater
   }
 
   /** Opens a window (index.html or settings.html) of this app. */
@@ -208,17 +292,47 @@ export class DesktopClient {
 
   /** webContents.send to every window whose page takes it (as windows.ts does), in order. */
   private push<C extends PushChannel>(channel: C, payload: PushMap[C]): void {
+    // What index.ts does besides sending: links follow the sign-in, the updater the switch.
+    if (channel === 'session/changed') {
+      void this.links.sessionChanged((payload as PushMap['session/changed']).user !== null)
+    } else if (channel === 'locale/changed') {
+      const info = payload as PushMap['locale/changed']
+      this.translator = translatorFor(info.locale, info.formatLocale)
+    } else if (channel === 'settings/changed' && this.updater) {
+      this.updater.setPolicy(
+        (payload as PushMap['settings/changed']).auto_update
+          ? { enabled: true }
+          : { enabled: false, reason: 'user' },
+      )
+    }
     for (const [page, kind] of this.pages) {
       if (!pageReceives(kind, channel, payload)) continue
-      this.pushQueue = this.pushQueue
-        .then(() =>
-          page.evaluate(([c, p]) => window.__tidingsPush?.(c, p), [channel, payload] as const),
-        )
-        .catch(() => undefined)
+      const waiting = this.unsent.get(page)
+      if (waiting) waiting.push([channel, payload])
+      else {
+        this.unsent.set(page, [[channel, payload]])
+        void this.deliver(page)
+      }
     }
   }
 
+  /** Hands a page its pushes in order, those gathered meanwhile in the next evaluate. */
+  private async deliver(page: Page): Promise<void> {
+    // Started for the first push of a batch; ends once none is left, the map entry with it.
+    await Promise.resolve()
+    for (;;) {
+      const pushes = this.unsent.get(page) ?? []
+      this.unsent.set(page, [])
+      if (pushes.length === 0) break
+      await page
+        .evaluate((batch) => window.__tidingsPushAll?.(batch), pushes)
+        .catch(() => undefined)
+    }
+    this.unsent.delete(page)
+  }
+
   async close(): Promise<void> {
+    this.updater?.stop()
     await this.core.stop()
     await this.context.close()
   }

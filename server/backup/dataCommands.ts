@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util'
-import { backupSqlite, DataCommandError, restoreSqlite } from './sqliteBackup'
 
 export const DATA_COMMANDS = ['backup', 'restore'] as const
 export type DataCommand = (typeof DATA_COMMANDS)[number]
@@ -60,6 +59,8 @@ export async function runDataCommand(
   const file = positionals[0]!
   const dataDir = values['data-dir'] ?? env.TIDINGS_DATA_DIR
   if (!dataDir) return usage(`${command} needs --data-dir <dir>`)
+  // Loaded only for a command that will run: the server's CLI imports this module for its help.
+  const { backupSqlite, DataCommandError, restoreSqlite } = await import('./sqliteBackup')
   try {
     if (command === 'backup') {
       const manifest = await backupSqlite(dataDir, file)

@@ -41,6 +41,12 @@ export type PlatformSendHook = (
 /** Called inside the unit of work of an edit or a delete, with the message as it is now. */
 export type MessageChangeHook = (tx: Tx, message: Message) => Promise<void>
 
+/**
+ * Called inside the unit of work of an edit, once the new text is stored and before the message
+ * is read for its event: what the edit changes besides the text (the link preview) is in it.
+ */
+export type TextEditedHook = (tx: Tx, before: Message, text: string) => Promise<void>
+
 /** Called inside the unit of work of a delete with the ids of the files it let go of. */
 export type AttachmentsReleasedHook = (tx: Tx, attachmentIds: number[]) => void
 
@@ -144,6 +150,7 @@ export class Messages {
   private changed: MessageChangeHook | undefined
   private attachmentsReleased: AttachmentsReleasedHook | undefined
   private sent: ((message: Message) => void) | undefined
+  private textEdited: TextEditedHook | undefined
 
   constructor(
     private readonly db: Database,
@@ -167,6 +174,11 @@ export class Messages {
    */
   onSent(hook: (message: Message) => void): void {
     this.sent = hook
+  }
+
+  /** Installs what an edit changes besides the text (link previews: the new first link's). */
+  onTextEdited(hook: TextEditedHook): void {
+    this.textEdited = hook
   }
 
   /** Installs what follows a deletion that let go of files (removing them once committed). */
@@ -370,6 +382,7 @@ export class Messages {
     await tx.run(
       tx.q.updateTable('messages').set({ text, edited_at: nowIso() }).where('id', '=', messageId),
     )
+    await this.textEdited?.(tx, before, text)
     const message = (await this.get(tx, messageId))!
     await this.changed?.(tx, message)
     tx.events.toConversation(

@@ -585,6 +585,19 @@ export const migrations: Migration[] = [
       q.schema.alterTable('messages').addColumn('link_preview_id', intType(pg)),
     ],
   },
+  {
+    version: 15,
+    name: 'link previews: removed by the sender, failed reads cached',
+    up: ({ q, pg }) => [
+      // 1 once the sender removed the message's preview: neither a late unfurl nor an edit brings
+      // one back. Null otherwise, so a message that never had one costs nothing.
+      q.schema.alterTable('messages').addColumn('link_preview_removed', intType(pg)),
+      // When the last read of the URL's page gave nothing (refused, failed, nothing to show);
+      // null after a read that did. A failed URL is not read again until a while after it, however
+      // many messages link it; a preview it had before stays in use meanwhile.
+      q.schema.alterTable('link_previews').addColumn('failed_at', timeType(pg)),
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = migrations.at(-1)?.version ?? 0

@@ -109,6 +109,8 @@ export interface MessagesTable {
   thread_in_channel: Generated<number | null>
   /** The preview of the message's first link (migration 14); null when none or removed. */
   link_preview_id: Generated<number | null>
+  /** 1 once the sender removed the message's link preview (migration 15); null otherwise. */
+  link_preview_removed: Generated<number | null>
 }
 
 /** A link's preview (migration 14), one per URL: the cache every message linking it shares. */
@@ -122,6 +124,8 @@ export interface LinkPreviewsTable {
   image_mime: string | null
   image_bytes: Buffer | null
   fetched_at: string
+  /** When the last read of the page gave nothing (migration 15); null after one that did. */
+  failed_at: Generated<string | null>
 }
 
 /** A member's reaction to a message (migration 8): at most one per member and message. */

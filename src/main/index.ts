@@ -1,5 +1,7 @@
 // Electron main entry: the thin shell around the Electron-free core. It owns the process
-// lifecycle (single instance, embedded server, windows, tray, quit) and nothing else.
+// lifecycle (single instance, the bundled server's process, windows, tray, updates, quit) and
+// nothing else; which servers run, and which one the windows show, is the core's
+// (ServerCoordinator).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { defineMessages } from '../shared/i18n/defineMessages'
@@ -9,23 +11,21 @@ import { findDeepLinkArg } from '../shared/deepLinks'
 import { localeInfo } from '../shared/i18n/locales'
 import { translatorFor, type Translator } from '../shared/i18n/translator'
 import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences'
-import { createAppCore } from './core/appCore'
-import { DeepLinkHandler, type DeepLinkHost } from './core/deepLinks'
-import { trackTyping, type Updater } from './core/updates'
+import { DeepLinkHandler, serverLinkHost } from './core/deepLinks'
+import { createServerCoordinator, type BundledServer } from './core/serverCoordinator'
+import { trackTyping } from './core/updates'
 import { readStoredPreferences } from './core/storedPreferences'
 import { systemLocalesOf } from './core/systemLocales'
-import { chosenServer, serverChoiceChanged } from './core/storedServerUrl'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { applyThemePreference, onThemeUpdated } from './electron/appearance'
-import { startAutoUpdates } from './electron/autoUpdater'
+import { startAutoUpdates, type AutoUpdates } from './electron/autoUpdater'
 import { configureSpellChecker } from './electron/contextMenu'
 import { createBadge } from './electron/badge'
 import {
-  confirmServerSwitch,
+  confirmAddServer,
   listenForOpenUrl,
   registerProtocolClient,
-  relaunchWithLink,
   showLinkNotice,
 } from './electron/deepLinks'
 import { registerIpcHandlers } from './electron/ipcHandlers'
@@ -63,25 +63,14 @@ const messages = defineMessages({
     id: 'startup.failed.serverDidNotStart',
     defaultMessage: 'The built-in server did not start.',
   },
-  restartNow: { id: 'serverSwitch.restartNow', defaultMessage: 'Restart now' },
-  later: { id: 'serverSwitch.later', defaultMessage: 'Later' },
-  restartQuestion: {
-    id: 'serverSwitch.question',
-    defaultMessage: 'Restart Tidings to switch servers?',
-  },
-  willConnect: { id: 'serverSwitch.willConnect', defaultMessage: 'Tidings will connect to {url}.' },
   unencryptedRefused: {
     id: 'startup.unencryptedServer.refused',
     defaultMessage: 'Tidings did not connect to an unencrypted server',
   },
   unencryptedRefusedDetail: {
-    id: 'startup.unencryptedServer.detail',
+    id: 'startup.unencryptedServer.leftOut',
     defaultMessage:
-      '{url} is plain http://, so the network could read your password and messages. Tidings runs its built-in server instead; confirm the address in Settings to use it anyway.',
-  },
-  willUseBuiltIn: {
-    id: 'serverSwitch.willUseBuiltIn',
-    defaultMessage: 'Tidings will use its built-in server.',
+      '{url} is plain http://, so the network could read your password and messages, and you never confirmed using it. Tidings left it out of your servers; add it again in Settings → Servers (confirming it) to use it anyway.',
   },
 })
 
@@ -154,9 +143,10 @@ async function main(): Promise<void> {
   await app.whenReady()
   if (quitting) return
 
-  // Flag and environment win; otherwise the server chosen in the settings window; else bundled.
+  // A server given by flag or environment is the only one (and cannot change); otherwise the
+  // server list of the settings window, which starts from the bundled server.
   const secretStore = createSecretStore()
-  const fromCommandLine = serverUrl !== null
+  const fixedServerUrl = serverUrl
   let stored: Preferences = DEFAULT_PREFERENCES
   try {
     stored = readStoredPreferences(app.getPath('userData'), secretStore)
@@ -171,18 +161,6 @@ async function main(): Promise<void> {
   )
   const startLocale = localeInfo(stored.language, systemLocales)
   let translator: Translator = translatorFor(startLocale.locale, startLocale.formatLocale)
-  if (!fromCommandLine) {
-    const choice = chosenServer(stored)
-    serverUrl = choice.url
-    if (choice.refused !== null) {
-      void dialog.showMessageBox({
-        type: 'warning',
-        message: translator.t(messages.unencryptedRefused),
-        detail: translator.t(messages.unencryptedRefusedDetail, { url: choice.refused }),
-      })
-    }
-  }
-  const preferredServerAtStart = serverUrl
   // Before any window exists: its background and its page's first paint follow the choice.
   applyThemePreference(stored.theme)
 
@@ -206,25 +184,27 @@ async function main(): Promise<void> {
   configureSpellChecker(session.defaultSession, app.getPreferredSystemLanguages(), process.platform)
   guardAllWebContents()
 
+  // The bundled server runs while the server list holds it (the core starts and stops it).
   let supervisor: ServerSupervisor | null = null
-  if (serverUrl === null) {
-    supervisor = createServerSupervisor({
-      entryPath: resolveServerEntry(layout, existsSync),
-      dataDir: join(app.getPath('userData'), 'server'),
-      onUnexpectedExit: (code) => console.error(`The bundled server stopped (code ${code})`),
-    })
-    try {
-      serverUrl = (await supervisor.start()).url
-    } catch (error) {
-      dialog.showErrorBox(
-        translator.t(messages.startFailedTitle),
-        `${translator.t(messages.startFailed)}\n\n${error instanceof Error ? error.message : error}`,
-      )
-      cleanedUp = true
-      await supervisor.stop()
-      app.exit(1)
-      return
-    }
+  let bundledFailure: unknown = null
+  const bundledServer: BundledServer = {
+    async start() {
+      supervisor ??= createServerSupervisor({
+        entryPath: resolveServerEntry(layout, existsSync),
+        dataDir: join(app.getPath('userData'), 'server'),
+        onUnexpectedExit: (code) => console.error(`The bundled server stopped (code ${code})`),
+      })
+      try {
+        return (await supervisor.start()).url
+      } catch (error) {
+        bundledFailure = error
+        await supervisor.stop()
+        throw error
+      }
+    },
+    async stop() {
+      await supervisor?.stop()
+    },
   }
 
   let tray: AppTray | null = null
@@ -239,11 +219,6 @@ async function main(): Promise<void> {
   windows = wm
   const stopFollowingTheme = onThemeUpdated(() => wm.updateBackgrounds())
 
-  const notifier = createNotifier({
-    showMainWindow: () => wm.showMainWindow(),
-    sendToMain: (channel, payload) => wm.sendToMain(channel, payload),
-    iconPath,
-  })
   const badge = createBadge({
     platform: process.platform,
     getMainWindow: () => wm.getMainWindow(),
@@ -251,13 +226,18 @@ async function main(): Promise<void> {
   })
 
   let preferences: Preferences | null = null
-  let signedIn = false
+  let autoUpdates: AutoUpdates | null = null
   const outputs: CoreOutputs = {
     push<C extends PushChannel>(channel: C, payload: PushMap[C]) {
+      // "Open this" waits for the main window's page (a click may have just recreated it).
+      if (channel === 'navigation/openConversation' || channel === 'links/prefill') {
+        wm.sendToMain(channel, payload)
+        return
+      }
       wm.sendToAll(channel, payload)
       if (channel === 'session/changed') {
-        signedIn = (payload as PushMap['session/changed']).user !== null
-        void links.sessionChanged(signedIn)
+        // A conversation link that waited for a sign-in (on the server shown) is followed.
+        void links.sessionChanged((payload as PushMap['session/changed']).user !== null)
       } else if (channel === 'connection/state') {
         tray?.setConnection((payload as PushMap['connection/state']).status)
       } else if (channel === 'locale/changed') {
@@ -265,25 +245,24 @@ async function main(): Promise<void> {
         translator = translatorFor(info.locale, info.formatLocale)
         tray?.setTranslator(translator)
       } else if (channel === 'settings/changed') {
+        const previous = preferences
         preferences = payload as Preferences
         tray?.setDoNotDisturb(isDoNotDisturbOn(preferences.dnd))
         applyThemePreference(preferences.theme)
-        if (
-          !fromCommandLine &&
-          serverChoiceChanged(preferredServerAtStart, chosenServer(preferences).url)
-        ) {
-          void offerRestartForServer(preferences.server_url)
+        if (previous?.auto_update !== preferences.auto_update) {
+          autoUpdates?.setUserEnabled(preferences.auto_update)
         }
       }
     },
     notify: (request) => notifier.show(request),
     unreadCount(count) {
+      // Every server's unread messages: the core sums them.
       badge.setUnread(count)
       tray?.setUnread(count)
     },
   }
 
-  const core = createAppCore({
+  const core = createServerCoordinator({
     host: {
       userDataDir: app.getPath('userData'),
       secretStore,
@@ -292,37 +271,29 @@ async function main(): Promise<void> {
       systemLocales,
     },
     outputs,
-    serverUrl,
-    embedded: supervisor !== null,
+    fixedServerUrl,
+    bundledServer,
   })
 
-  const connectedServer = serverUrl
-  const linkHost: DeepLinkHost = {
-    context: () => ({
-      serverUrl: connectedServer,
-      embedded: supervisor !== null,
-      serverFixed: fromCommandLine,
-      signedIn,
-    }),
+  const notifier = createNotifier({
+    showMainWindow: () => wm.showMainWindow(),
+    open: (request) => {
+      core.openNotification(request).catch((error: unknown) => {
+        console.error('Could not open a notification', error)
+      })
+    },
+    iconPath,
+  })
+
+  const linkHost = serverLinkHost(core, {
     showWindow: () => {
       wm.showMainWindow()
     },
-    isMember: async (id) =>
-      (await core.handle('conversations/list', undefined)).some((c) => c.id === id),
-    openConversation: (id) => wm.sendToMain('navigation/openConversation', { conversation_id: id }),
-    // The core holds it for the signed-out window (links/prefill, links/takePrefill).
-    prefillForm: (prefill) => core.offerLinkForm(prefill),
     notice: (message) => showLinkNotice(wm.getMainWindow(), message, translator),
     translator: () => translator,
-    confirmServerSwitch: (request) => confirmServerSwitch(wm.getMainWindow(), request, translator),
-    switchServerAndRestart: async (url, link) => {
-      // The switch was just confirmed: no second "restart to switch servers?" question.
-      restartOffered = url
-      await core.handle('settings/set', { server_url: url })
-      relaunchWithLink(link)
-    },
+    confirmAddServer: (request) => confirmAddServer(wm.getMainWindow(), request, translator),
     log: (message) => console.warn(message),
-  }
+  })
 
   // The updater never restarts the app on its own within minutes of typing in the composer.
   const typing = trackTyping(core, Date.now)
@@ -362,47 +333,24 @@ async function main(): Promise<void> {
     }
   }
 
+  // The core keeps the bundled server online whatever the network: it is on 127.0.0.1.
   const stopWatchingPower = watchPowerEvents({
     reconnectNow: () => core.reconnectNow(),
-    // The bundled server is on 127.0.0.1: losing the network must not take the app offline.
-    ...(supervisor === null
-      ? { setNetworkOnline: (online: boolean) => core.setNetworkOnline(online) }
-      : {}),
+    setNetworkOnline: (online: boolean) => core.setNetworkOnline(online),
   })
 
-  /** The server is chosen at start-up; switching it means a restart, offered once per change. */
-  let restartOffered: string | null | undefined
-  async function offerRestartForServer(url: string | null): Promise<void> {
-    if (restartOffered === url) return
-    restartOffered = url
-    const { t } = translator
-    const { response } = await dialog.showMessageBox({
-      type: 'question',
-      buttons: [t(messages.restartNow), t(messages.later)],
-      defaultId: 0,
-      cancelId: 1,
-      message: t(messages.restartQuestion),
-      detail: url ? t(messages.willConnect, { url }) : t(messages.willUseBuiltIn),
-    })
-    if (response === 0) {
-      app.relaunch()
-      app.quit()
-    }
-  }
-
-  let updates: Updater | null = null
   shutdown = async () => {
-    updates?.stop()
+    autoUpdates?.updater.stop()
     stopWatchingPower()
     stopFollowingTheme()
     notifier.closeAll()
     unregisterIpc()
     try {
+      // Stops every server's core, and the bundled server.
       await core.stop()
     } catch (error) {
       console.error('Core did not stop cleanly', error)
     }
-    await supervisor?.stop()
     tray?.destroy()
     tray = null
   }
@@ -417,35 +365,50 @@ async function main(): Promise<void> {
   wm.createMainWindow()
   try {
     await started
+    for (const refused of core.refusedAtStart()) {
+      void dialog.showMessageBox({
+        type: 'warning',
+        message: translator.t(messages.unencryptedRefused),
+        detail: translator.t(messages.unencryptedRefusedDetail, { url: refused }),
+      })
+    }
     const prefs = await core.handle('settings/get', undefined)
     preferences ??= prefs
     tray?.setDoNotDisturb(isDoNotDisturbOn(prefs.dnd))
-    signedIn = (await core.handle('session/get', undefined)).user !== null
   } catch (error) {
+    if (bundledFailure !== null) {
+      dialog.showErrorBox(
+        translator.t(messages.startFailedTitle),
+        `${translator.t(messages.startFailed)}\n\n${bundledFailure instanceof Error ? bundledFailure.message : String(bundledFailure)}`,
+      )
+      cleanedUp = true
+      await core.stop().catch(() => undefined)
+      app.exit(1)
+      return
+    }
     console.error('The app core did not start', error)
   }
   await links.ready(linkHost)
 
-  // Checks the release feed at start and every few hours, downloads in the background; the
-  // window's "Restart to update" bar and the user's switch come with the IPC table (see
-  // docs/install-notes.md). Until then a downloaded update installs when the app quits.
-  updates = await startAutoUpdates({
+  // Checks the release feed at start and every few hours and downloads in the background; the
+  // windows hear of its state (the main window's "Restart to update" bar, Settings → Updates).
+  autoUpdates = await startAutoUpdates({
     version: app.getVersion(),
     isPackaged: app.isPackaged,
     platform: process.platform,
     env: process.env,
     resourcesPath: process.resourcesPath,
-    userEnabled: true,
+    userEnabled: (preferences ?? stored).auto_update,
     activity: {
       lastTypingAt: typing.lastTypingAt,
       systemIdleSeconds: () => powerMonitor.getSystemIdleTime(),
       isWindowFocused: () => wm.isAnyFocused(),
     },
-    onState: (state) => {
-      if (state.status === 'ready') console.info(`Updates: ${state.version} is ready to install`)
-    },
+    onState: (state) => wm.sendToAll('updates/state', state),
     log: (message) => console.info(`Updates: ${message}`),
   })
+  core.setUpdates(autoUpdates.updater)
+  if (quitting) autoUpdates.updater.stop()
 }
 
 function envServerUrl(): string[] {

@@ -10,7 +10,7 @@
  * A link comes from anywhere, so every part is checked and anything else is refused: another
  * scheme or host, credentials, a port, a fragment, unknown or repeated parameters, a server that
  * is not a plain http(s) URL, a code outside the server's alphabet, an id that is not a positive
- * integer. The parser only reads; what a link may do (never switch servers unconfirmed) is the
+ * integer. The parser only reads; what a link may do (never add a server unconfirmed) is the
  * router's (src/main/core/deepLinks.ts).
  */
 

@@ -41,6 +41,7 @@ import type {
   User,
 } from './models'
 import type { Preferences } from './preferences'
+import type { UpdateState } from './updates'
 
 /**
  * The one IPC contract between main and the renderers, in the style of Rocket.Chat Electron's
@@ -92,6 +93,34 @@ export interface OutboxItem {
   /** A thread reply that shows in the channel too. */
   also_to_channel: boolean
   message: Message | null
+}
+
+/** One server of the server list, as the switcher and the settings window show it. */
+export interface ServerSummary {
+  /** Stable for an address (the bundled server's is 'bundled'). */
+  id: string
+  /** The server's address; null for the bundled server, which only this computer can reach. */
+  url: string | null
+  /** The organization's name (the server's branding) once known, else the address's host. */
+  name: string
+  /** Unread messages of the account signed in there (0 while signed out). */
+  unread: number
+  signed_in: boolean
+  status: ConnectionStatus
+}
+
+export interface ServerList {
+  /** In the order they were added. */
+  servers: ServerSummary[]
+  /** The server the windows show. */
+  active_id: string
+  /**
+   * False when the server was given on the command line (--server-url, TIDINGS_SERVER_URL):
+   * it is the only one, and none is added or removed.
+   */
+  can_change: boolean
+  /** This app has a bundled server and the list does not hold it: it may be added back. */
+  can_add_bundled: boolean
 }
 
 /** How an export of the user's data (session/exportData) went. */
@@ -165,6 +194,7 @@ const MessageText = Type.String({ minLength: 1, maxLength: Limits.maxMessageChar
 const FileName = Type.String({ minLength: 1, maxLength: Limits.attachmentNameMaxChars })
 const Title = Type.String({ minLength: 1, maxLength: 128 })
 const Strict = { additionalProperties: false } as const
+const ServerId = Type.String({ pattern: '^[a-z0-9-]{1,64}$' })
 
 /**
  * Far above any server's usual limit (the server answers 413 with its own), but bounded: a page
@@ -190,8 +220,12 @@ interface InvokeSpec {
   response: TSchema
   /** The pages whose code calls it (traced from main.tsx / settings.tsx through the stores). */
   pages: readonly RendererPage[]
-  /** 'window': answered by the Electron layer (it opens a window), not by the core. */
-  answeredBy?: 'window'
+  /**
+   * Who answers, when not the active server's core: 'window', the Electron layer (it opens a
+   * window); 'app', the core for the whole app whatever server is active (the server list,
+   * updates, an invite waiting for the form).
+   */
+  answeredBy?: 'window' | 'app'
 }
 
 /**
@@ -456,6 +490,28 @@ export const INVOKES = {
     response: produced<{ mime: string; data: Uint8Array }>(),
     pages: MAIN,
   },
+  /**
+   * A link preview's image (`link_preview.image_path` of a message), fetched by main from the
+   * server with the session's token; main keeps recently read ones in memory. Only the server's
+   * preview image route: the path is checked here, never taken as any path of the server.
+   */
+  'previews/image': {
+    request: Type.Object(
+      { image_path: Type.String({ pattern: '^/link-previews/[1-9][0-9]{0,15}/image$' }) },
+      Strict,
+    ),
+    response: produced<{ mime: string; data: Uint8Array }>(),
+    pages: MAIN,
+  },
+  /**
+   * Removes the link preview of one of the user's own messages, for good; the server answers with
+   * the message (and tells the members with message_updated).
+   */
+  'previews/remove': {
+    request: Type.Object({ message_id: Id }, Strict),
+    response: produced<Message>(),
+    pages: MAIN,
+  },
   /** Asks the user where to save a file (a native dialog) and writes it there. */
   'attachments/save': {
     request: Type.Object({ conversation_id: Id, attachment_id: Id, name: FileName }, Strict),
@@ -603,6 +659,62 @@ export const INVOKES = {
     pages: MAIN,
     answeredBy: 'window',
   },
+  /** The servers, their unread counts and which one the windows show. */
+  'servers/list': {
+    request: NoPayload,
+    response: produced<ServerList>(),
+    pages: BOTH,
+    answeredBy: 'app',
+  },
+  /** Shows another server in the windows; the others stay connected. */
+  'servers/activate': {
+    request: Type.Object({ server_id: ServerId }, Strict),
+    response: produced<ServerList>(),
+    pages: MAIN,
+    answeredBy: 'app',
+  },
+  /**
+   * Adds a server by its http(s) address (null: the bundled server) once it answers as a
+   * Tidings server, and shows it. A server already listed is shown. A plain http:// address of
+   * another machine is refused (unencrypted_server) unless `unencrypted_confirmed` says the user
+   * chose to use it anyway; this machine's (localhost, 127.x, [::1]) needs no confirmation.
+   */
+  'servers/add': {
+    request: Type.Object(
+      {
+        url: Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Null()]),
+        unencrypted_confirmed: Type.Optional(Type.Boolean()),
+      },
+      Strict,
+    ),
+    response: produced<ServerList>(),
+    pages: BOTH,
+    answeredBy: 'app',
+  },
+  /**
+   * Removes a server: signed out there, and what this computer kept of it (session, outbox,
+   * drafts) deleted. The last server stays.
+   */
+  'servers/remove': {
+    request: Type.Object({ server_id: ServerId }, Strict),
+    response: produced<ServerList>(),
+    pages: BOTH,
+    answeredBy: 'app',
+  },
+  /** What the updater is doing (the settings window's status line, the main window's bar). */
+  'updates/get': {
+    request: NoPayload,
+    response: produced<UpdateState>(),
+    pages: BOTH,
+    answeredBy: 'app',
+  },
+  /** "Restart to update": installs a downloaded update now; false when none is ready. */
+  'updates/restart': {
+    request: NoPayload,
+    response: produced<{ restarting: boolean }>(),
+    pages: MAIN,
+    answeredBy: 'app',
+  },
 } as const satisfies Record<string, InvokeSpec>
 
 type Invokes = typeof INVOKES
@@ -623,6 +735,14 @@ export type WindowChannel = {
 
 /** The channels the core answers: all but WindowChannel. */
 export type CoreChannel = Exclude<InvokeChannel, WindowChannel>
+
+/** The channels the core answers for the whole app (servers, updates, invites). */
+export type AppChannel = {
+  [C in InvokeChannel]: Invokes[C] extends { answeredBy: 'app' } ? C : never
+}[InvokeChannel]
+
+/** The channels the active server's core answers: all but the window's and the app's. */
+export type ServerChannel = Exclude<CoreChannel, AppChannel>
 
 export type ConnectEmailRequest = InvokeRequest<'accounts/connectEmail'>
 
@@ -648,6 +768,10 @@ export function isWindowChannel(channel: InvokeChannel): channel is WindowChanne
   return (INVOKES[channel] as InvokeSpec).answeredBy === 'window'
 }
 
+export function isAppChannel(channel: InvokeChannel): channel is AppChannel {
+  return (INVOKES[channel] as InvokeSpec).answeredBy === 'app'
+}
+
 /** What crosses the invoke channel: errors travel as data so their code survives IPC. */
 export type InvokeResult<T> =
   { ok: true; data: T } | { ok: false; error: { code: string; message: string } }
@@ -665,13 +789,16 @@ interface PushSpec {
  *
  * The main window gets every stream event (the conversation list, threads, presence, typing,
  * toasts and the event monitor use them all), resyncs, its outbox, the connection state, session,
- * preferences (mute, clock), the language, branding and "open this conversation" from a
- * notification. It shows
+ * preferences (mute, clock), the language, branding, "open this conversation" from a notification,
+ * a form a link asked to fill in (links/prefill), the server list and the updater's state. It shows
  * no mail accounts, so it does not get accounts/changed.
  *
  * The settings window gets the session, preferences, the language, branding and account changes,
- * the progress of an export of the user's data, resyncs (the account list reloads after one) and,
- * on events/event, only the types in PAGE_EVENT_TYPES.
+ * the progress of an export of the user's data, resyncs (the account list reloads after one), the
+ * server list, the updater's state and, on events/event, only the types in PAGE_EVENT_TYPES.
+ *
+ * Everything but servers/changed and updates/state is about the active server: what the other
+ * servers' cores push stays in main (which keeps their unread counts for the list and the badge).
  */
 export const PUSHES = {
   'events/event': { payload: produced<AnyTidingsEvent>(), pages: BOTH },
@@ -693,6 +820,9 @@ export const PUSHES = {
   },
   /** A link asked to fill in the registration or password reset form (see LinkPrefill). */
   'links/prefill': { payload: produced<LinkPrefill>(), pages: MAIN },
+  'updates/state': { payload: produced<UpdateState>(), pages: BOTH },
+  /** The server list changed: a server added or removed, shown, renamed, or its unread count. */
+  'servers/changed': { payload: produced<ServerList>(), pages: BOTH },
 } as const satisfies Record<string, PushSpec>
 
 type Pushes = typeof PUSHES

@@ -1,6 +1,9 @@
 import type { LanguagePreference } from './i18n/locales'
 
-/** The signed-in user's local preferences, kept by main and edited in the settings window. */
+/**
+ * The user's local preferences, kept by main and edited in the settings window: this device's,
+ * except the muted and pinned conversations, which are each server's (conversation ids are).
+ */
 export type ClockStyle = '12h' | '24h'
 
 /**
@@ -44,16 +47,15 @@ export interface Preferences {
   emoji_skin_tone: SkinTone
   /** The emoji this device chose last (reactions and the composer), newest first. */
   recent_emoji: string[]
-  /** A remote server to use; null runs the bundled server. */
-  server_url: string | null
   /**
-   * The plain-http remote server the user confirmed using despite the lack of encryption (see
-   * needsUnencryptedConfirmation); a `server_url` of that kind is refused unless it equals this.
+   * Tidings downloads and installs its updates (Settings → Updates); an administrator's policy
+   * wins over it (src/main/core/updatePolicy.ts).
    */
-  unencrypted_server_confirmed: string | null
+  auto_update: boolean
   /**
-   * Keep the session on disk unencrypted when the OS offers no keyring (Linux without a secret
-   * service: Chromium's 'basic_text' backend). Off by default: the user signs in at each start.
+   * Keep the sessions on disk unencrypted when the OS offers no keyring (Linux without a secret
+   * service: Chromium's 'basic_text' backend); every server's local store follows it. Off by
+   * default: the user signs in at each start.
    */
   unencrypted_sign_in: boolean
 }
@@ -79,25 +81,6 @@ export const DEFAULT_PREFERENCES: Preferences = {
   language: 'system',
   emoji_skin_tone: 0,
   recent_emoji: [],
-  server_url: null,
-  unencrypted_server_confirmed: null,
+  auto_update: true,
   unencrypted_sign_in: false,
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
-
-/**
- * True for a server URL whose traffic the network can read: plain http:// to anything but this
- * machine. Using one needs the user's confirmation in the settings window.
- */
-export function needsUnencryptedConfirmation(serverUrl: string): boolean {
-  let url: URL
-  try {
-    url = new URL(serverUrl)
-  } catch {
-    return false
-  }
-  if (url.protocol !== 'http:') return false
-  const host = url.hostname.toLowerCase()
-  return !(LOOPBACK_HOSTS.has(host) || host.endsWith('.localhost') || /^127\./.test(host))
 }

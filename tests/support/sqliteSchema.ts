@@ -3,6 +3,8 @@ import { migrations } from '../../server/storage/migrations'
 
 /** What undoes each migration from 6 on, newest first (see server/storage/migrations.ts). */
 const UNDO: Record<number, string> = {
+  15: `alter table link_previews drop column failed_at;
+       alter table messages drop column link_preview_removed`,
   14: `drop table link_previews; alter table messages drop column link_preview_id;
        drop table thread_follows; drop index messages_thread;
        alter table messages drop column thread_in_channel;

@@ -61,6 +61,12 @@ export interface AccountSessionsOptions {
   store: LocalStore
   rest: RestClient
   serverUrl: string
+  /**
+   * What the server's session, resume position, outbox and drafts are filed under in the local
+   * store: its address, or a name that outlives the bundled server's port, which changes with
+   * each start.
+   */
+  storeKey: string
   embedded: boolean
   tuning: CoreTuning
   clock: Clock
@@ -160,14 +166,14 @@ export class AccountSessions {
   /** Ends the session locally (sign-out, or the server rejected the token). */
   forget(): void {
     if (this.options.isStopped()) return
-    const { store, serverUrl, outputs } = this.options
+    const { store, storeKey, outputs } = this.options
     const session = this.current
     store.deleteSecret(this.tokenKey)
     store.deleteJson(this.userKey)
     if (session) {
       // The next sign-in starts the stream afresh and loads state over REST. Resuming from an old
       // position would replay (and notify) everything since, already read on other devices.
-      store.clearResumePosition(serverUrl, session.user.id)
+      store.clearResumePosition(storeKey, session.user.id)
       // Unsent words are private: whoever signs in next on this machine must not find them.
       session.drafts.clear()
     }
@@ -216,11 +222,11 @@ export class AccountSessions {
   }
 
   private get tokenKey(): string {
-    return `session.token:${this.options.serverUrl}`
+    return `session.token:${this.options.storeKey}`
   }
 
   private get userKey(): string {
-    return `session.user:${this.options.serverUrl}`
+    return `session.user:${this.options.storeKey}`
   }
 
   private signIn(result: AuthResult): SessionState {
@@ -233,15 +239,15 @@ export class AccountSessions {
   }
 
   private begin(user: User, token: string): void {
-    const { store, serverUrl, tuning, hooks, outputs, rest } = this.options
-    const account = `${serverUrl}#${user.id}`
-    const resumeFrom = store.getResumePosition(serverUrl, user.id)
+    const { store, serverUrl, storeKey, tuning, hooks, outputs, rest } = this.options
+    const account = `${storeKey}#${user.id}`
+    const resumeFrom = store.getResumePosition(storeKey, user.id)
     const events: EventsClient = new EventsClient({
       serverUrl,
       token,
       resumeFrom,
       savePosition: (id) => {
-        if (!this.options.isStopped()) store.setResumePosition(serverUrl, user.id, id)
+        if (!this.options.isStopped()) store.setResumePosition(storeKey, user.id, id)
       },
       backoff: tuning.backoff,
       heartbeat: tuning.heartbeat,

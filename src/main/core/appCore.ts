@@ -1,16 +1,17 @@
 import type { AnyTidingsEvent } from '../../shared/events'
 import {
+  isAppChannel,
   isInvokeChannel,
   isWindowChannel,
   type ConnectionState,
-  type CoreChannel,
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
+  type ServerChannel,
   type LinkPrefill,
   type SessionState,
 } from '../../shared/ipc'
-import type { PlatformAccount } from '../../shared/models'
+import type { Branding, PlatformAccount } from '../../shared/models'
 import { AccountSessions, SIGNED_OUT_STATE, type Session } from './accountSession'
 import { BrandingState } from './brandingState'
 import { systemClock, type Clock } from './clock'
@@ -26,6 +27,7 @@ import { NotificationCentre } from './notificationCentre'
 import { PreferenceChanges } from './preferenceChanges'
 import { PreferencesStore } from './preferencesStore'
 import { RestClient } from './restClient'
+import type { PreferenceSource } from './serverPreferences'
 import { applyStreamEvent } from './streamEvents'
 import { UnreadTracker } from './unreadTracker'
 
@@ -38,6 +40,16 @@ export interface AppCoreOptions {
   serverUrl: string
   /** True when the app runs the bundled server. */
   embedded: boolean
+  /**
+   * What the session, outbox and drafts are filed under in the local store (AccountSessions);
+   * the server URL unless given.
+   */
+  storeKey?: string
+  /**
+   * The preferences, given the local store (host.userDataDir's): by default all of them in it;
+   * with several servers, the device's shared with the others (ServerPreferencesStore).
+   */
+  preferences?(store: LocalStore): PreferenceSource
   tuning?: CoreTuning
 }
 
@@ -53,6 +65,8 @@ export interface AppCore extends CoreApi {
   setNetworkOnline(online: boolean): void
   connectionState(): ConnectionState
   sessionState(): SessionState
+  /** The organization's name and timezone, once loaded (branding/get, a sign-in); else null. */
+  currentBranding(): Branding | null
   /**
    * A `tidings://` link asked to fill in the registration or password reset form: the main
    * window gets it now, or when its signed-out view next asks.
@@ -65,9 +79,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
 }
 
 /**
- * The application core: it builds its parts (the signed-in session, unread tracking, the
- * notification centre, preferences and branding), runs the app's lifecycle, answers every invoke
- * channel through the handler registry (handlers/) and takes in the stream's events.
+ * One server's core: it builds its parts (the signed-in session, unread tracking, the
+ * notification centre, preferences and branding), runs their lifecycle, answers every invoke
+ * channel about the server through the handler registry (handlers/) and takes in the stream's
+ * events. The app runs one per server (ServerCoordinator, serverCoordinator.ts).
  */
 class ApplicationCore implements AppCore {
   private readonly outputs: CoreOutputs
@@ -92,8 +107,10 @@ class ApplicationCore implements AppCore {
     const isStopped = () => this.stopped
     this.outputs = outputs
     this.store = new LocalStore(host.userDataDir, host.secretStore)
-    const stored = new PreferencesStore(this.store)
-    this.locale = new LocaleState(host.systemLocales, stored.get(), outputs)
+    const stored = options.preferences?.(this.store) ?? new PreferencesStore(this.store)
+    // The language is the device's: read from the source each time, as another server's core
+    // may have changed it.
+    this.locale = new LocaleState(host.systemLocales, () => stored.get(), outputs)
     const preferences = new PreferenceChanges(stored, outputs, (changed) =>
       this.locale.preferencesChanged(changed),
     )
@@ -109,6 +126,7 @@ class ApplicationCore implements AppCore {
       store: this.store,
       rest: this.rest,
       serverUrl,
+      storeKey: options.storeKey ?? serverUrl,
       embedded: options.embedded,
       tuning,
       clock,
@@ -202,6 +220,10 @@ class ApplicationCore implements AppCore {
     return this.sessions.state()
   }
 
+  currentBranding(): Branding | null {
+    return this.branding.current
+  }
+
   offerLinkForm(prefill: LinkPrefill): void {
     this.linkForms.offer(prefill)
   }
@@ -217,18 +239,21 @@ class ApplicationCore implements AppCore {
     }
     if (this.stopped) throw new CoreError('stopped', 'The application is shutting down')
     assertValidRequest(channel, request)
-    if (isWindowChannel(channel)) {
+    if (isWindowChannel(channel) || isAppChannel(channel)) {
       throw new CoreError(
         CoreErrorCode.NotHandledByCore,
-        `${channel} is handled by the Electron layer`,
+        `${channel} is answered by ${isWindowChannel(channel) ? 'the Electron layer' : 'the app'}`,
       )
     }
     // The registry holds channel C's own handler; TypeScript cannot carry the generic C through
-    // the guard above, hence the one cast.
-    return this.answer(channel as C & CoreChannel, request) as Promise<InvokeResponse<C>>
+    // the guards above, hence the casts.
+    const server = channel as C & ServerChannel
+    return this.answer(server, request as InvokeRequest<typeof server>) as Promise<
+      InvokeResponse<C>
+    >
   }
 
-  private async answer<C extends CoreChannel>(
+  private async answer<C extends ServerChannel>(
     channel: C,
     request: InvokeRequest<C>,
   ): Promise<InvokeResponse<C>> {

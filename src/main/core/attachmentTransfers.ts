@@ -18,7 +18,8 @@ export interface AttachmentTransfersOptions {
 }
 
 /**
- * Files going up to and coming down from the server for one signed-in session. Unlike a text
+ * Files going up to and coming down from the server for one signed-in session (and link previews'
+ * images, which come down the same way). Unlike a text
  * send there is no outbox for them: bytes are not queued on disk, so an upload needs a
  * connection and says so. Files read for display are kept in a bounded memory cache.
  */
@@ -45,6 +46,22 @@ export class AttachmentTransfers {
     const file = await this.online(() =>
       this.options.rest.attachmentBytes(request.conversation_id, request.attachment_id),
     )
+    this.cache.set(key, file)
+    return file
+  }
+
+  /**
+   * A link preview's image: the server fetched it from the linked site, main fetches it from the
+   * server with the session's token (the page has neither the token nor the right to load remote
+   * images). Kept in the same memory cache, by its path: every message linking the same page
+   * shares it, and scrolling back does not fetch it again. A page read again by the server may
+   * change its image under the same path; this session keeps the one it saw.
+   */
+  async linkPreviewImage(request: InvokeRequest<'previews/image'>): Promise<CachedFile> {
+    const key = request.image_path
+    const cached = this.cache.get(key)
+    if (cached) return cached
+    const file = await this.online(() => this.options.rest.linkPreviewImage(request.image_path))
     this.cache.set(key, file)
     return file
   }

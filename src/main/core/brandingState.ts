@@ -18,6 +18,11 @@ export class BrandingState {
     private readonly isStopped: () => boolean,
   ) {}
 
+  /** The branding as last loaded or changed; null until then. */
+  get current(): Branding | null {
+    return this.branding
+  }
+
   /** The organization timezone in which notification times and DND schedules are read. */
   get timezone(): string {
     return this.branding?.timezone ?? this.eventTimezone ?? 'UTC'

@@ -14,7 +14,10 @@ import type {
 
 /** What the core needs from the platform. */
 export interface CoreHost {
-  /** Folder for the local store (outbox, resume position, preferences, session). */
+  /**
+   * Folder for the local store (outbox, resume position, preferences, session): the app's user
+   * data folder for the ServerCoordinator, a server's own folder in it for that server's core.
+   */
   userDataDir: string
   /** OS-backed encryption (Electron safeStorage); `available` false means plain storage. */
   secretStore: SecretStore
@@ -48,6 +51,8 @@ export interface NativeNotificationRequest {
   /** Conversation to open on click; null opens the window only. */
   conversation_id: number | null
   silent: boolean
+  /** The server it is from (set by the ServerCoordinator): a click shows that server first. */
+  server_id?: string
 }
 
 /** Outputs of the core, as listeners the Electron layer (or a test harness) attaches. */

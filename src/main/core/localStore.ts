@@ -310,6 +310,11 @@ export class LocalStore {
     this.db.prepare('DELETE FROM drafts WHERE account = ?').run(account)
   }
 
+  /** False once closed (the app stopping, or its server removed). */
+  get isOpen(): boolean {
+    return this.db.open
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
   }

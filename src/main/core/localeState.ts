@@ -14,18 +14,24 @@ export class LocaleState {
 
   constructor(
     private readonly systemLocales: readonly string[],
-    preferences: Preferences,
+    /** The preference is the device's, shared by every server's core: read it each time. */
+    private readonly preferences: () => Preferences,
     private readonly outputs: CoreOutputs,
   ) {
-    this.current = localeInfo(preferences.language, systemLocales)
+    this.current = localeInfo(preferences().language, systemLocales)
   }
 
   info(): LocaleInfo {
+    const language = this.preferences().language
+    if (language !== this.current.preference) {
+      this.current = localeInfo(language, this.systemLocales)
+    }
     return this.current
   }
 
   translator(): Translator {
-    return translatorFor(this.current.locale, this.current.formatLocale)
+    const { locale, formatLocale } = this.info()
+    return translatorFor(locale, formatLocale)
   }
 
   /** After any preference change: pushed only when the language setting changed. */

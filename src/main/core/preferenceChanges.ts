@@ -7,7 +7,7 @@ import {
 import { reactionEmoji } from '../../shared/reactions'
 import { CoreError, CoreErrorCode } from './coreError'
 import type { CoreOutputs } from './coreHost'
-import type { PreferencesStore } from './preferencesStore'
+import type { PreferenceSource } from './serverPreferences'
 
 /**
  * Every preference change, from the settings window (settings/set) or from the main window's
@@ -16,7 +16,7 @@ import type { PreferencesStore } from './preferencesStore'
  */
 export class PreferenceChanges {
   constructor(
-    private readonly store: PreferencesStore,
+    private readonly store: PreferenceSource,
     private readonly outputs: CoreOutputs,
     /** Told of every change after the windows are (the language follows it). */
     private readonly changed: (preferences: Preferences) => void = () => {},

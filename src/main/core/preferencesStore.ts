@@ -5,7 +5,6 @@ import { Limits } from '../../shared/limits'
 import {
   DEFAULT_PREFERENCES,
   MAX_PINNED_CONVERSATIONS,
-  needsUnencryptedConfirmation,
   MAX_RECENT_EMOJI,
   type DoNotDisturb,
   type Preferences,
@@ -59,16 +58,13 @@ const PreferencesPatch = Type.Object(
     language: Type.Optional(
       Type.Union(LANGUAGE_PREFERENCES.map((language) => Type.Literal(language))),
     ),
+    auto_update: Type.Optional(Type.Boolean()),
     emoji_skin_tone: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
     recent_emoji: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: Limits.reactionEmojiMaxChars }), {
         maxItems: MAX_RECENT_EMOJI,
         uniqueItems: true,
       }),
-    ),
-    server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
-    unencrypted_server_confirmed: Type.Optional(
-      Type.Union([Type.String({ maxLength: 2048 }), Type.Null()]),
     ),
     unencrypted_sign_in: Type.Optional(Type.Boolean()),
   },
@@ -83,11 +79,16 @@ const PreferencesPatch = Type.Object(
 export class PreferencesStore {
   private readonly store: LocalStore
   private current: Preferences
+  /**
+   * The stores whose secrets follow `unencrypted_sign_in`: this one and, with several servers,
+   * each server's (serverPreferences.ts), so one tick box decides for every session.
+   */
+  private readonly secretHolders = new Set<LocalStore>()
 
   constructor(store: LocalStore) {
     this.store = store
     this.current = completePreferences(store.getJson<unknown>(PREFERENCES_KEY))
-    store.setPlainSecretsAllowed(this.current.unencrypted_sign_in)
+    this.keepSecretsOf(store)
   }
 
   get(): Preferences {
@@ -96,24 +97,24 @@ export class PreferencesStore {
 
   /** Validates `patch`, merges it, saves and returns the result. Throws invalid_request. */
   set(patch: unknown): Preferences {
-    const valid = validatePreferencesPatch(patch)
-    const next = mergePreferences(this.current, valid)
-    // A server the network can read needs the user's word for it (the settings window asks).
-    if (
-      valid.server_url !== undefined &&
-      next.server_url !== null &&
-      needsUnencryptedConfirmation(next.server_url) &&
-      next.unencrypted_server_confirmed !== next.server_url
-    ) {
-      throw new CoreError(
-        CoreErrorCode.InvalidRequest,
-        `${next.server_url} is not encrypted (http://): confirm it in the settings, or use https://.`,
-      )
-    }
+    const next = mergePreferences(this.current, validatePreferencesPatch(patch))
     this.current = next
     this.store.setJson(PREFERENCES_KEY, next)
-    this.store.setPlainSecretsAllowed(next.unencrypted_sign_in)
+    for (const holder of this.secretHolders) {
+      // A closed store is a removed server's, or the app stopping: nothing more to decide.
+      if (holder.isOpen) holder.setPlainSecretsAllowed(next.unencrypted_sign_in)
+      else this.secretHolders.delete(holder)
+    }
     return next
+  }
+
+  /**
+   * `store` keeps its secrets as the user chose for this device (`unencrypted_sign_in`: on disk
+   * unencrypted when the OS has no keyring, or only for this run), now and after each change.
+   */
+  keepSecretsOf(store: LocalStore): void {
+    store.setPlainSecretsAllowed(this.current.unencrypted_sign_in)
+    this.secretHolders.add(store)
   }
 }
 
@@ -132,11 +133,6 @@ export function validatePreferencesPatch(patch: unknown): PreferencesPatch {
   if (valid.dnd?.until !== undefined && valid.dnd.until !== null) {
     if (!Number.isFinite(Date.parse(valid.dnd.until))) {
       throw new CoreError(CoreErrorCode.InvalidRequest, 'dnd.until must be an RFC 3339 instant')
-    }
-  }
-  if (valid.server_url !== undefined && valid.server_url !== null) {
-    if (!isHttpUrl(valid.server_url)) {
-      throw new CoreError(CoreErrorCode.InvalidRequest, 'server_url must be an http(s) URL')
     }
   }
   return valid
@@ -174,13 +170,4 @@ export function completePreferences(stored: unknown): Preferences {
     }
   }
   return result
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value)
-    return url.protocol === 'http:' || url.protocol === 'https:'
-  } catch {
-    return false
-  }
 }

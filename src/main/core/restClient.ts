@@ -329,11 +329,21 @@ export class RestClient {
     return (await this.envelopeOf<{ attachment: Attachment }>(response)).attachment
   }
   /** A sent file's bytes and the type the server serves them as. */
-  async attachmentBytes(
+  attachmentBytes(
     conversationId: number,
     attachmentId: number,
   ): Promise<{ mime: string; data: Uint8Array }> {
-    const path = `/conversations/${conversationId}/attachments/${attachmentId}`
+    return this.bytesAt(`/conversations/${conversationId}/attachments/${attachmentId}`)
+  }
+  /** A link preview's image, at the `image_path` the message's `link_preview` names. */
+  linkPreviewImage(imagePath: string): Promise<{ mime: string; data: Uint8Array }> {
+    return this.bytesAt(imagePath)
+  }
+  removeLinkPreview(messageId: number): Promise<Message> {
+    return this.request('DELETE', `/messages/${messageId}/link-preview`)
+  }
+  /** A file the server serves as bytes (an error still comes as the JSON envelope). */
+  private async bytesAt(path: string): Promise<{ mime: string; data: Uint8Array }> {
     const response = await this.call('GET', path, { timeoutMs: UPLOAD_TIMEOUT_MS })
     // An error comes as the JSON envelope; unwrapping it throws with its code.
     if (!response.ok) return this.envelopeOf(response)

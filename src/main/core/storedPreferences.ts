@@ -4,8 +4,8 @@ import { LocalStore } from './localStore'
 import { PreferencesStore } from './preferencesStore'
 
 /**
- * The preferences as stored, read before the core exists: the server choice decides whether the
- * bundled server starts at all, and the theme what the first window looks like.
+ * The device's preferences as stored, read before the core exists: the theme decides what the
+ * first window looks like, and `auto_update` whether the updater starts checking.
  */
 export function readStoredPreferences(userDataDir: string, secrets: SecretStore): Preferences {
   const store = new LocalStore(userDataDir, secrets)

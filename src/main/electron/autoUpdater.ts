@@ -132,12 +132,20 @@ export interface AutoUpdatesOptions {
   exists?: (path: string) => boolean
 }
 
+/** The running updater, and the user's switch (Settings → Updates) to follow. */
+export interface AutoUpdates {
+  readonly updater: Updater
+  /** The user turned updates on or off; an administrator's word (or no updater) still wins. */
+  setUserEnabled(enabled: boolean): void
+}
+
 /**
- * Starts the updater: the administrator's policy, whether this copy can be updated, the user's
- * setting, then electron-updater (only when updates are on). Returns the core's Updater, whose
- * setPolicy follows a change of the user's setting and restartToUpdate the window's button.
+ * Starts the updater: the administrator's policy, whether this copy can be updated, then
+ * electron-updater (loaded whenever the administrator allows and the copy can update, so that
+ * the user's switch can turn updates on later), and the user's setting. Returns the core's
+ * Updater, whose restartToUpdate the window's button calls, and the user's switch.
  */
-export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<Updater> {
+export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<AutoUpdates> {
   const { env, platform, log } = options
   const admin = adminPolicy(
     env,
@@ -145,22 +153,22 @@ export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<Upd
   )
   if (admin.problem)
     log(`Ignoring the update policy at ${adminPolicyPath(platform, env)}: ${admin.problem}`)
-  const supported = updaterSupported({
+  let supported = updaterSupported({
     isPackaged: options.isPackaged,
     platform,
     env,
     resourcesPath: options.resourcesPath,
     exists: options.exists ?? existsSync,
   })
-  let policy = resolveUpdatePolicy({ admin, userEnabled: options.userEnabled, supported })
   let updater: ElectronUpdaterLike | null = null
-  if (policy.enabled) {
+  if (resolveUpdatePolicy({ admin, userEnabled: true, supported }).enabled) {
     updater = await (options.loadUpdater ?? loadElectronUpdater)()
     if (updater === null) {
       log('electron-updater is not installed: no automatic updates')
-      policy = { enabled: false, reason: 'unsupported' }
+      supported = false
     }
   }
+  const policyFor = (userEnabled: boolean) => resolveUpdatePolicy({ admin, userEnabled, supported })
   const source: UpdateSource = updater
     ? electronUpdateSource(updater, { feedUrl: env.TIDINGS_UPDATE_FEED_URL || null, log })
     : {
@@ -173,10 +181,13 @@ export async function startAutoUpdates(options: AutoUpdatesOptions): Promise<Upd
     source,
     clock: options.clock ?? systemClock,
     activity: options.activity,
-    policy,
+    policy: policyFor(options.userEnabled),
     onState: (state) => options.onState(state),
     log,
   })
   updates.start()
-  return updates
+  return {
+    updater: updates,
+    setUserEnabled: (enabled) => updates.setPolicy(policyFor(enabled)),
+  }
 }

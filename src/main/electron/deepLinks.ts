@@ -1,40 +1,36 @@
 import { resolve } from 'node:path'
 import { defineMessages } from '../../shared/i18n/defineMessages'
 import { app, dialog, type BrowserWindow } from 'electron'
-import { DEEP_LINK_SCHEME, isDeepLinkArg } from '../../shared/deepLinks'
+import { DEEP_LINK_SCHEME } from '../../shared/deepLinks'
 import type { Translator } from '../../shared/i18n/translator'
 import type { LinkPrefill } from '../../shared/ipc'
+import { needsUnencryptedConfirmation } from '../../shared/serverAddress'
 
 const messages = defineMessages({
-  switchAndRestart: { id: 'deepLink.switch.confirm', defaultMessage: 'Switch and restart' },
-  cancel: { id: 'deepLink.switch.cancel', defaultMessage: 'Cancel' },
-  question: { id: 'deepLink.switch.question', defaultMessage: 'Switch Tidings to {to}?' },
-  detailFromServer: {
-    id: 'deepLink.switch.detailFromServer',
+  addServer: { id: 'deepLink.addServer.confirm', defaultMessage: 'Add server' },
+  cancel: { id: 'deepLink.addServer.cancel', defaultMessage: 'Cancel' },
+  question: { id: 'deepLink.addServer.question', defaultMessage: 'Add {to} to Tidings?' },
+  inviteDetail: {
+    id: 'deepLink.addServer.inviteDetail',
     defaultMessage:
-      'The invite link you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
+      'The invite link you opened is for the server at {to}, which is not in your list. Adding it shows its registration form; your other servers stay signed in, and Settings can remove it again.',
   },
-  detailFromBuiltIn: {
-    id: 'deepLink.switch.detailFromBuiltIn',
+  resetDetail: {
+    id: 'deepLink.addServer.resetDetail',
     defaultMessage:
-      'The invite link you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens the registration form for that server; Settings can switch back at any time.',
+      'The password reset link you opened is for the server at {to}, which is not in your list. Adding it shows its form to set a new password; your other servers stay signed in, and Settings can remove it again.',
   },
-  resetDetailFromServer: {
-    id: 'deepLink.switch.resetDetailFromServer',
+  unencryptedWarning: {
+    id: 'deepLink.addServer.unencryptedWarning',
     defaultMessage:
-      'The password reset link you opened is for the server at {to}. Tidings now uses {from}. Switching restarts Tidings and opens the form to set a new password for that server; Settings can switch back at any time.',
-  },
-  resetDetailFromBuiltIn: {
-    id: 'deepLink.switch.resetDetailFromBuiltIn',
-    defaultMessage:
-      'The password reset link you opened is for the server at {to}. Tidings now uses its built-in server. Switching restarts Tidings and opens the form to set a new password for that server; Settings can switch back at any time.',
+      'Warning: this server is not encrypted (http://), so anyone on the network between can read your password and your messages. Add it only if you trust that network.',
   },
   ok: { id: 'deepLink.notice.ok', defaultMessage: 'OK' },
 })
 
 /**
  * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
- * protocol registration, macOS's `open-url`, the dialogs, and the restart onto another server.
+ * protocol registration, macOS's `open-url` and the dialogs.
  * Windows and Linux pass a link in argv: at a cold start (process.argv) or, when Tidings already
  * runs, to the first instance's `second-instance` event (singleInstance.ts).
  */
@@ -80,31 +76,27 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
-/** The question's detail for each form a link fills in: from a remote server, from the built-in one. */
+/** The question's detail for each form a link fills in (separate sentences, not an ICU select). */
 const DETAIL = {
-  register: { fromServer: messages.detailFromServer, fromBuiltIn: messages.detailFromBuiltIn },
-  password_reset: {
-    fromServer: messages.resetDetailFromServer,
-    fromBuiltIn: messages.resetDetailFromBuiltIn,
-  },
+  register: messages.inviteDetail,
+  password_reset: messages.resetDetail,
 } satisfies Record<LinkPrefill['form'], object>
 
-/** Asks before switching servers for a link; true only on "Switch and restart". */
-export async function confirmServerSwitch(
+/** Asks before adding a link's server; true only on "Add server". */
+export async function confirmAddServer(
   parent: BrowserWindow | null,
-  request: { from: string | null; to: string; form: LinkPrefill['form'] },
+  request: { to: string; form: LinkPrefill['form'] },
   { t }: Translator,
 ): Promise<boolean> {
   const options = {
     type: 'question' as const,
-    buttons: [t(messages.switchAndRestart), t(messages.cancel)],
+    buttons: [t(messages.addServer), t(messages.cancel)],
     defaultId: 1,
     cancelId: 1,
     message: t(messages.question, { to: request.to }),
     detail:
-      request.from === null
-        ? t(DETAIL[request.form].fromBuiltIn, { to: request.to })
-        : t(DETAIL[request.form].fromServer, { to: request.to, from: request.from }),
+      t(DETAIL[request.form], { to: request.to }) +
+      (needsUnencryptedConfirmation(request.to) ? `\n\n${t(messages.unencryptedWarning)}` : ''),
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)
@@ -121,15 +113,4 @@ export function showLinkNotice(
   const options = { type: 'info' as const, buttons: [t(messages.ok)], message }
   const shown = parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options)
   shown.catch((error: unknown) => console.error('Could not show a link notice', error))
-}
-
-/** The arguments of a restart that opens `link`: this launch's, without the link it came with. */
-export function relaunchArgs(argv: readonly string[], link: string): string[] {
-  return [...argv.slice(1).filter((arg) => !isDeepLinkArg(arg)), link]
-}
-
-/** Restarts the app with `link` among its arguments (after the new server was saved). */
-export function relaunchWithLink(link: string): void {
-  app.relaunch({ args: relaunchArgs(process.argv, link) })
-  app.quit()
 }

@@ -1,13 +1,15 @@
 import { Notification } from 'electron'
 import type { BrowserWindow } from 'electron'
 import type { NativeNotificationRequest } from '../core/coreHost'
-import type { PushChannel, PushMap } from '../../shared/ipc'
 
 export interface NotifierOptions {
   /** Shows, restores and focuses the main window (creating it if it was closed). */
   showMainWindow(): BrowserWindow
-  /** Sends a push to the main window once its page is loaded. */
-  sendToMain<C extends PushChannel>(channel: C, payload: PushMap[C]): void
+  /**
+   * What a click opens, once the window is shown: the notification's server, then its
+   * conversation (ServerCoordinator.openNotification).
+   */
+  open(request: NativeNotificationRequest): void
   iconPath?: string
 }
 
@@ -43,11 +45,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     notification.on('click', () => {
       forget(request.tag, notification)
       options.showMainWindow()
-      if (request.conversation_id !== null) {
-        options.sendToMain('navigation/openConversation', {
-          conversation_id: request.conversation_id,
-        })
-      }
+      options.open(request)
     })
     notification.on('close', () => forget(request.tag, notification))
     notification.on('failed', () => forget(request.tag, notification))

@@ -7,10 +7,12 @@ import { LoginView } from './components/LoginView'
 import { NewConversationDialog } from './components/NewConversationDialog'
 import { SearchField } from './components/SearchField'
 import { SearchResults } from './components/SearchResults'
+import { ServerRail, serverForShortcut } from './components/ServerRail'
 import { Thread } from './components/Thread'
 import { ThreadPanel } from './components/ThreadPanel'
 import { ThreadsView } from './components/ThreadsView'
 import { Toasts } from './components/Toasts'
+import { UpdateBanner } from './components/UpdateBanner'
 import { inviteLink } from '../../shared/deepLinks'
 import { signOut } from './actions/userData'
 import { initMainWindow, setWindowFocused } from './actions/windowWiring'
@@ -18,11 +20,16 @@ import { useBranding } from './stores/branding'
 import { useConversations } from './stores/conversations'
 import { unreadThreadCount, useFollowedThreads } from './stores/followedThreads'
 import { useSearch } from './stores/search'
-import { useSession } from './stores/session'
+import { useServers } from './stores/servers'
+import { accountOf, useSession } from './stores/session'
 import { useThreadPanel } from './stores/threadPanel'
 import { useUi } from './stores/ui'
+import { useUpdates } from './stores/updates'
 
-/** The main window: sign-in, or the conversation list, thread, toasts and event monitor. */
+/**
+ * The main window: the update bar, the top bar, the server switcher, and for the server shown its
+ * sign-in, or its conversation list and thread; toasts and the event monitor.
+ */
 export function App() {
   const session = useSession((s) => s.session)
   const monitorOpen = useUi((s) => s.monitorOpen)
@@ -36,6 +43,13 @@ export function App() {
       if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'e') {
         e.preventDefault()
         useUi.getState().toggleMonitor()
+        return
+      }
+      const index = serverForShortcut(e, /Mac/.test(navigator.platform))
+      const server = index === null ? undefined : useServers.getState().list?.servers[index]
+      if (server) {
+        e.preventDefault()
+        void useServers.getState().activate(server.id)
       }
     }
     setWindowFocused(document.hasFocus())
@@ -52,20 +66,36 @@ export function App() {
   const signedIn = Boolean(session?.user)
   return (
     <div className={`app${monitorOpen ? ' app--monitor' : ''}`}>
-      <TopBar />
-      {session === null ? (
-        <main className="loading muted" aria-busy="true">
-          <FormattedMessage id="app.loading" defaultMessage="Loading…" />
-        </main>
-      ) : signedIn ? (
-        <Workspace />
-      ) : (
-        <main className="app__login">
-          <LoginView />
-        </main>
-      )}
+      <UpdateBar />
+      {/* Its invite belongs to one server's admin: another account starts without one. */}
+      <TopBar key={accountOf(session) ?? 'signed-out'} />
+      <div className="app__body">
+        <ServerRail />
+        {session === null ? (
+          <main className="loading muted" aria-busy="true">
+            <FormattedMessage id="app.loading" defaultMessage="Loading…" />
+          </main>
+        ) : signedIn ? (
+          <Workspace />
+        ) : (
+          <main className="app__login">
+            {/* A form per server: another server's typing and invite are not this one's. */}
+            <LoginView key={session.server_url} />
+          </main>
+        )}
+      </div>
       {monitorOpen && <EventMonitor />}
       <Toasts />
+    </div>
+  )
+}
+
+/** "Restart to update" once main has a downloaded update ready; otherwise an empty row. */
+function UpdateBar() {
+  const state = useUpdates((s) => s.state)
+  return (
+    <div className="app__notices">
+      <UpdateBanner state={state} onRestart={() => void useUpdates.getState().restart()} />
     </div>
   )
 }

@@ -1,18 +1,17 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MAX_DRAFTS_PER_ACCOUNT } from '../../../src/main/core/drafts'
 import { LOCAL_DB_FILE } from '../../../src/main/core/localStore'
 import type { InvokeChannel } from '../../../src/shared/ipc'
 import { Limits } from '../../../src/shared/limits'
 import {
-  CoreFixture,
+  appPerTest,
+  type CoreFixture,
   namesPerTest,
   registerPeer,
-  removeDir,
   serverPerFile,
   signInElsewhere,
-  tempDir,
 } from './support/coreFixture'
 
 const PASSWORD = 'correct horse battery'
@@ -24,27 +23,10 @@ const PASSWORD = 'correct horse battery'
 describe('app core: composer drafts (real server, real local store)', () => {
   const server = serverPerFile()
   const name = namesPerTest()
-  let userDataDir: string
-  const cores: CoreFixture[] = []
-
-  beforeEach(() => {
-    userDataDir = tempDir('tidings-user-')
-  })
-
-  afterEach(async () => {
-    for (const fixture of cores.splice(0)) await fixture.core.stop()
-    removeDir(userDataDir)
-  })
-
-  async function startCore(): Promise<CoreFixture> {
-    const fixture = new CoreFixture(userDataDir, server.url)
-    cores.push(fixture)
-    await fixture.core.start()
-    return fixture
-  }
+  const apps = appPerTest(server)
 
   async function signedIn(person = 'alice'): Promise<CoreFixture> {
-    const app = await startCore()
+    const app = await apps.start()
     await app.core.handle('session/register', { username: name(person), password: PASSWORD })
     return app
   }
@@ -56,7 +38,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
 
   /** The draft rows on disk, whoever they belong to. */
   function storedDraftRows(): { account: string; text: string }[] {
-    const db = new Database(join(userDataDir, LOCAL_DB_FILE), { readonly: true })
+    const db = new Database(join(apps.userDataDir, LOCAL_DB_FILE), { readonly: true })
     try {
       return db.prepare('SELECT account, text FROM drafts').all() as never
     } finally {
@@ -99,7 +81,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
     // Quitting right after typing: stopping writes what was not written yet.
     await first.core.stop()
 
-    const second = await startCore()
+    const second = await apps.start()
     expect(second.core.sessionState().user?.username).toBe(name('alice'))
     expect(await second.core.handle('drafts/list', undefined)).toEqual([
       { conversation_id: 7, text: 'unfinished thought' },
@@ -205,7 +187,7 @@ describe('app core: composer drafts (real server, real local store)', () => {
   })
 
   it('refuses malformed requests, and any request without a session', async () => {
-    const app = await startCore()
+    const app = await apps.start()
     const rejects = async (channel: InvokeChannel, request: unknown, code: string) => {
       await expect(app.core.handle(channel, request as never)).rejects.toMatchObject({ code })
     }

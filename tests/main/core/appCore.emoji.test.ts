@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { InvokeChannel } from '../../../src/shared/ipc'
 import { MAX_RECENT_EMOJI } from '../../../src/shared/preferences'
-import { CoreFixture, freshName, removeDir, serverPerFile, tempDir } from './support/coreFixture'
+import { appPerTest, type CoreFixture, freshName, serverPerFile } from './support/coreFixture'
 
 /**
  * The emoji picker's memory in the core: emoji/used puts an emoji first among the recently used
@@ -10,30 +10,16 @@ import { CoreFixture, freshName, removeDir, serverPerFile, tempDir } from './sup
  */
 describe('app core: recently used emoji and skin tone (real local store)', () => {
   const server = serverPerFile()
-  let userDataDir: string
-  const cores: CoreFixture[] = []
+  const apps = appPerTest(server)
   let app: CoreFixture
 
   beforeEach(async () => {
-    userDataDir = tempDir('tidings-user-')
-    app = await startCore()
+    app = await apps.start()
     await app.core.handle('session/register', {
       username: freshName('alice'),
       password: 'correct horse battery',
     })
   })
-
-  afterEach(async () => {
-    for (const fixture of cores.splice(0)) await fixture.core.stop()
-    removeDir(userDataDir)
-  })
-
-  async function startCore(): Promise<CoreFixture> {
-    const fixture = new CoreFixture(userDataDir, server.url)
-    cores.push(fixture)
-    await fixture.core.start()
-    return fixture
-  }
 
   it('keeps the latest emoji first, once each, at most MAX_RECENT_EMOJI, and pushes each change', async () => {
     expect((await app.core.handle('settings/get', undefined)).recent_emoji).toEqual([])
@@ -66,7 +52,7 @@ describe('app core: recently used emoji and skin tone (real local store)', () =>
     expect(toned.emoji_skin_tone).toBe(4)
     await app.core.handle('emoji/used', { emoji: '👍🏾' })
     await app.core.stop()
-    const restarted = await startCore()
+    const restarted = await apps.start()
     const preferences = await restarted.core.handle('settings/get', undefined)
     expect(preferences.emoji_skin_tone).toBe(4)
     expect(preferences.recent_emoji).toEqual(['👍🏾'])

@@ -1,13 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { MAX_PINNED_CONVERSATIONS } from '../../../src/shared/preferences'
 import {
-  CoreFixture,
+  appPerTest,
+  type CoreFixture,
   freshName,
-  registerPeer,
-  removeDir,
-  serverPerFile,
-  tempDir,
   type Peer,
+  registerPeer,
+  serverPerFile,
 } from './support/coreFixture'
 
 const PASSWORD = 'correct horse battery'
@@ -19,32 +18,18 @@ const PASSWORD = 'correct horse battery'
  */
 describe('app core: pinned conversations (real server, real local store)', () => {
   const server = serverPerFile()
-  let userDataDir: string
-  const cores: CoreFixture[] = []
+  const apps = appPerTest(server)
   let app: CoreFixture
   let me: number
   let jane: Peer
 
   beforeEach(async () => {
-    userDataDir = tempDir('tidings-user-')
-    app = await startCore()
+    app = await apps.start()
     const username = freshName('alice')
     me = (await app.core.handle('session/register', { username, password: PASSWORD })).user!.id
     await app.waitForStatus('connected')
     jane = await registerPeer(server.url, freshName('jane'))
   })
-
-  afterEach(async () => {
-    for (const fixture of cores.splice(0)) await fixture.core.stop()
-    removeDir(userDataDir)
-  })
-
-  async function startCore(): Promise<CoreFixture> {
-    const fixture = new CoreFixture(userDataDir, server.url)
-    cores.push(fixture)
-    await fixture.core.start()
-    return fixture
-  }
 
   async function pinned(fixture = app): Promise<number[]> {
     return (await fixture.core.handle('settings/get', undefined)).pinned_conversation_ids
@@ -111,7 +96,7 @@ describe('app core: pinned conversations (real server, real local store)', () =>
     await app.core.handle('conversations/setPinned', { conversation_id: 12, pinned: true })
     await app.core.handle('conversations/setPinned', { conversation_id: 4, pinned: true })
     await app.core.stop()
-    const second = await startCore()
+    const second = await apps.start()
     expect(await pinned(second)).toEqual([12, 4])
   })
 

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { pageReceives } from '../../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../../src/shared/preferences'
-import { CoreFixture, removeDir, serverPerFile, tempDir } from './support/coreFixture'
+import { appPerTest, type CoreFixture, serverPerFile } from './support/coreFixture'
 
 /**
  * The theme in the core: a per-device preference the settings window sets through settings/set,
@@ -9,26 +9,12 @@ import { CoreFixture, removeDir, serverPerFile, tempDir } from './support/coreFi
  */
 describe('app core: theme preference (real server, real local store)', () => {
   const server = serverPerFile()
-  let userDataDir: string
-  const cores: CoreFixture[] = []
+  const apps = appPerTest(server)
   let app: CoreFixture
 
   beforeEach(async () => {
-    userDataDir = tempDir('tidings-user-')
-    app = await startCore()
+    app = await apps.start()
   })
-
-  afterEach(async () => {
-    for (const fixture of cores.splice(0)) await fixture.core.stop()
-    removeDir(userDataDir)
-  })
-
-  async function startCore(): Promise<CoreFixture> {
-    const fixture = new CoreFixture(userDataDir, server.url)
-    cores.push(fixture)
-    await fixture.core.start()
-    return fixture
-  }
 
   it('starts as "system", changes, and pushes each change to both windows', async () => {
     expect((await app.core.handle('settings/get', undefined)).theme).toBe('system')
@@ -62,7 +48,7 @@ describe('app core: theme preference (real server, real local store)', () => {
   it('keeps the theme across a restart of the core', async () => {
     await app.core.handle('settings/set', { theme: 'dark' })
     await app.core.stop()
-    const second = await startCore()
+    const second = await apps.start()
     expect((await second.core.handle('settings/get', undefined)).theme).toBe('dark')
   })
 })

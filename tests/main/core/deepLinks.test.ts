@@ -8,13 +8,23 @@ import {
 import { inviteLink, passwordResetLink } from '../../../src/shared/deepLinks'
 import { translatorFor } from '../../../src/shared/i18n/translator'
 
+/** Two servers listed, the remote one shown. */
 const REMOTE: DeepLinkContext = {
+  servers: [
+    { id: 'bundled', url: null },
+    { id: 's-chat', url: 'https://chat.example.com' },
+  ],
+  activeServerId: 's-chat',
   serverUrl: 'https://chat.example.com',
-  embedded: false,
   serverFixed: false,
   signedIn: false,
 }
-const EMBEDDED: DeepLinkContext = { ...REMOTE, serverUrl: 'http://127.0.0.1:40123', embedded: true }
+/** The same list, the bundled server shown. */
+const EMBEDDED: DeepLinkContext = {
+  ...REMOTE,
+  activeServerId: 'bundled',
+  serverUrl: 'http://127.0.0.1:40123',
+}
 
 describe('routeDeepLink', () => {
   const invite = { kind: 'invite', server_url: 'https://chat.example.com', code: 'abc' } as const
@@ -32,25 +42,32 @@ describe('routeDeepLink', () => {
     })
   })
 
-  it('an invite for another server asks first, from a remote server or the bundled one', () => {
-    const other = { ...invite, server_url: 'https://other.example.org' }
-    expect(routeDeepLink(other, REMOTE)).toEqual({
-      type: 'confirm-server-switch',
-      from: 'https://chat.example.com',
-      to: 'https://other.example.org',
-      code: 'abc',
-      form: 'register',
-    })
+  it('an invite for another listed server shows that server first', () => {
     expect(routeDeepLink(invite, EMBEDDED)).toEqual({
-      type: 'confirm-server-switch',
-      from: null,
-      to: 'https://chat.example.com',
+      type: 'show-server',
+      server_id: 's-chat',
+      server_url: 'https://chat.example.com',
       code: 'abc',
       form: 'register',
     })
   })
 
-  it('a server fixed on the command line is never switched by a link', () => {
+  it('an invite for a server not in the list asks before adding it, whichever is shown', () => {
+    const other = { ...invite, server_url: 'https://other.example.org' }
+    for (const context of [REMOTE, EMBEDDED]) {
+      expect(routeDeepLink(other, context)).toEqual({
+        type: 'confirm-add-server',
+        to: 'https://other.example.org',
+        code: 'abc',
+        form: 'register',
+      })
+    }
+    // The bundled server has no address: a loopback invite is someone else's server.
+    const loopback = { ...invite, server_url: 'http://127.0.0.1:40123' }
+    expect(routeDeepLink(loopback, EMBEDDED)).toMatchObject({ type: 'confirm-add-server' })
+  })
+
+  it('a server fixed on the command line: no server is added by a link', () => {
     const other = { ...invite, server_url: 'https://other.example.org' }
     expect(routeDeepLink(other, { ...REMOTE, serverFixed: true })).toEqual({
       type: 'server-fixed',
@@ -60,7 +77,7 @@ describe('routeDeepLink', () => {
     })
   })
 
-  it('a password reset link fills in the new password form, or asks like an invite', () => {
+  it('a password reset link fills in the new password form, or shows or adds its server', () => {
     const reset = { ...invite, kind: 'password_reset' } as const
     expect(routeDeepLink(reset, { ...REMOTE, signedIn: true })).toEqual({
       type: 'prefill-password-reset',
@@ -69,7 +86,15 @@ describe('routeDeepLink', () => {
       signed_in: true,
     })
     expect(routeDeepLink(reset, EMBEDDED)).toMatchObject({
-      type: 'confirm-server-switch',
+      type: 'show-server',
+      server_id: 's-chat',
+      form: 'password_reset',
+    })
+    const elsewhere = { ...reset, server_url: 'https://other.example.org' }
+    expect(routeDeepLink(elsewhere, REMOTE)).toEqual({
+      type: 'confirm-add-server',
+      to: 'https://other.example.org',
+      code: 'abc',
       form: 'password_reset',
     })
   })
@@ -95,8 +120,14 @@ function fakeHost(context: Partial<DeepLinkContext> = {}, members: number[] = [1
     prefillForm: vi.fn(),
     notice: vi.fn(),
     translator: () => translatorFor('en'),
-    confirmServerSwitch: vi.fn(async () => false),
-    switchServerAndRestart: vi.fn(async () => {}),
+    confirmAddServer: vi.fn(async () => false),
+    activateServer: vi.fn(async (id: string) => {
+      state.activeServerId = id
+    }),
+    addServer: vi.fn(async (url: string) => {
+      state.servers = [...state.servers, { id: 's-new', url }]
+      state.activeServerId = 's-new'
+    }),
     log: vi.fn(),
   } satisfies DeepLinkHost & { state: DeepLinkContext }
   return host
@@ -125,7 +156,7 @@ describe('DeepLinkHandler', () => {
     expect(host.openConversation.mock.calls).toEqual([[5]])
   })
 
-  it('a conversation link while signed out is followed after the next sign-in, once', async () => {
+  it('a conversation link while signed out is followed after the next sign-in there, once', async () => {
     const links = new DeepLinkHandler()
     const host = fakeHost({ signedIn: false })
     await links.ready(host)
@@ -134,7 +165,12 @@ describe('DeepLinkHandler', () => {
     expect(host.isMember).not.toHaveBeenCalled()
     await links.sessionChanged(false)
     expect(host.openConversation).not.toHaveBeenCalled()
+    // Signed in on another server first: ids are per server, so the link waits for its own.
+    host.state.activeServerId = 'bundled'
     host.state.signedIn = true
+    await links.sessionChanged(true)
+    expect(host.isMember).not.toHaveBeenCalled()
+    host.state.activeServerId = 's-chat'
     await links.sessionChanged(true)
     await links.sessionChanged(true)
     expect(host.openConversation.mock.calls).toEqual([[2]])
@@ -170,50 +206,111 @@ describe('DeepLinkHandler', () => {
     expect(host.notice.mock.calls[0]?.[0]).toMatch(/^This invite is for a new account\. Sign out/)
   })
 
-  it('never switches servers unless the user says yes', async () => {
+  it('an invite for another listed server shows it, then fills in its form', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost({ activeServerId: 'bundled' })
+    await links.ready(host)
+    await links.receive(inviteLink('https://chat.example.com', 'code3'))
+    expect(host.activateServer.mock.calls).toEqual([['s-chat']])
+    expect(host.confirmAddServer).not.toHaveBeenCalled()
+    expect(host.prefillForm).toHaveBeenCalledWith({
+      form: 'register',
+      server_url: 'https://chat.example.com',
+      code: 'code3',
+    })
+  })
+
+  it('a password reset link for another listed server shows it, then fills in its form', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost({ activeServerId: 'bundled' })
+    await links.ready(host)
+    await links.receive(passwordResetLink('https://chat.example.com', 'reset2'))
+    expect(host.activateServer.mock.calls).toEqual([['s-chat']])
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'password_reset', server_url: 'https://chat.example.com', code: 'reset2' }],
+    ])
+  })
+
+  it('never adds a server unless the user says yes', async () => {
     const links = new DeepLinkHandler()
     const host = fakeHost()
     await links.ready(host)
     const link = inviteLink('https://other.example.org', 'code2')
     await links.receive(link)
-    expect(host.confirmServerSwitch).toHaveBeenCalledWith({
-      from: 'https://chat.example.com',
+    expect(host.confirmAddServer).toHaveBeenCalledWith({
       to: 'https://other.example.org',
       form: 'register',
     })
-    expect(host.switchServerAndRestart).not.toHaveBeenCalled()
+    expect(host.addServer).not.toHaveBeenCalled()
     expect(host.prefillForm).not.toHaveBeenCalled()
 
-    host.confirmServerSwitch.mockResolvedValueOnce(true)
+    host.confirmAddServer.mockResolvedValueOnce(true)
     await links.receive(link)
-    expect(host.switchServerAndRestart).toHaveBeenCalledWith('https://other.example.org', link)
+    expect(host.addServer).toHaveBeenCalledWith('https://other.example.org')
+    expect(host.prefillForm).toHaveBeenCalledWith({
+      form: 'register',
+      server_url: 'https://other.example.org',
+      code: 'code2',
+    })
   })
 
-  it('asks about one switch at a time', async () => {
+  it('a password reset link for a server not in the list asks, adds it, then fills in the form', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost()
+    host.confirmAddServer.mockResolvedValueOnce(true)
+    await links.ready(host)
+    await links.receive(passwordResetLink('https://other.example.org', 'reset3'))
+    expect(host.confirmAddServer).toHaveBeenCalledWith({
+      to: 'https://other.example.org',
+      form: 'password_reset',
+    })
+    expect(host.addServer).toHaveBeenCalledWith('https://other.example.org')
+    expect(host.prefillForm.mock.calls).toEqual([
+      [{ form: 'password_reset', server_url: 'https://other.example.org', code: 'reset3' }],
+    ])
+  })
+
+  it('a server that does not answer is not added, and the user is told why', async () => {
+    const links = new DeepLinkHandler()
+    const host = fakeHost()
+    host.confirmAddServer.mockResolvedValueOnce(true)
+    host.addServer.mockRejectedValueOnce(
+      new Error('No Tidings server answered at https://x.example.'),
+    )
+    await links.ready(host)
+    await links.receive(inviteLink('https://x.example', 'code4'))
+    expect(host.notice).toHaveBeenCalledWith(
+      'Tidings could not add https://x.example: No Tidings server answered at https://x.example.',
+    )
+    expect(host.prefillForm).not.toHaveBeenCalled()
+  })
+
+  it('asks about one new server at a time', async () => {
     const links = new DeepLinkHandler()
     const host = fakeHost()
     let answer: (yes: boolean) => void = () => {}
-    host.confirmServerSwitch.mockImplementationOnce(
+    host.confirmAddServer.mockImplementationOnce(
       () => new Promise<boolean>((resolve) => (answer = resolve)),
     )
     await links.ready(host)
     const first = links.receive(inviteLink('https://one.example.org', 'a'))
     await links.receive(inviteLink('https://two.example.org', 'b'))
-    expect(host.confirmServerSwitch).toHaveBeenCalledTimes(1)
+    expect(host.confirmAddServer).toHaveBeenCalledTimes(1)
     answer(false)
     await first
-    expect(host.switchServerAndRestart).not.toHaveBeenCalled()
+    expect(host.addServer).not.toHaveBeenCalled()
   })
 
-  it('a server fixed on the command line: a notice, no question, no switch', async () => {
+  it('a server fixed on the command line: a notice, no question, nothing added', async () => {
     const links = new DeepLinkHandler()
     const host = fakeHost({ serverFixed: true })
     await links.ready(host)
     await links.receive(inviteLink('https://other.example.org', 'c'))
-    expect(host.confirmServerSwitch).not.toHaveBeenCalled()
+    expect(host.confirmAddServer).not.toHaveBeenCalled()
+    expect(host.addServer).not.toHaveBeenCalled()
     expect(host.notice.mock.calls[0]?.[0]).toBe(
       'This invite is for https://other.example.org, but Tidings was started for ' +
-        'https://chat.example.com (--server-url or TIDINGS_SERVER_URL), so it cannot switch.',
+        'https://chat.example.com (--server-url or TIDINGS_SERVER_URL), so it cannot add it.',
     )
   })
 
@@ -226,7 +323,7 @@ describe('DeepLinkHandler', () => {
       'Tidings cannot open this link: the server is not an http(s) URL.',
     )
     expect(host.showWindow).not.toHaveBeenCalled()
-    expect(host.confirmServerSwitch).not.toHaveBeenCalled()
+    expect(host.confirmAddServer).not.toHaveBeenCalled()
     expect(host.prefillForm).not.toHaveBeenCalled()
   })
 })

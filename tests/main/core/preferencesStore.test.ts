@@ -48,6 +48,11 @@ describe('preferences store', () => {
     [{ pinned_conversation_ids: [3, 3] }, '/pinned_conversation_ids'],
     [{ theme: 'sepia' }, '/theme'],
     [{ theme: null }, '/theme'],
+    [{ auto_update: 'yes' }, '/auto_update'],
+    [{ server_url: 'https://chat.example.com' }, '/'],
+    // A version with one server confirmed plain-http servers here; the server list does now.
+    [{ unencrypted_server_confirmed: 'http://chat.example.com' }, '/'],
+    [{ unencrypted_sign_in: 'yes' }, '/unencrypted_sign_in'],
     [{ surprise: true }, '/'],
   ])('rejects %j naming the field', (patch, where) => {
     const preferences = new PreferencesStore(store)
@@ -62,15 +67,17 @@ describe('preferences store', () => {
     const preferences = new PreferencesStore(store)
     expect(() => preferences.set({ dnd: { mode: 'until', until: 'tomorrow' } })).toThrow(/RFC 3339/)
     expect(() => preferences.set({ dnd: { mode: 'until' } })).toThrow(/needs dnd.until/)
-    expect(() => preferences.set({ server_url: 'ftp://x' })).toThrow(/http/)
-    expect(preferences.set({ server_url: 'https://chat.example.com' }).server_url).toBe(
-      'https://chat.example.com',
-    )
   })
 
   it('completes stored values from an older version and drops unreadable fields', () => {
+    // server_url was the one server of earlier versions: the server list took it over.
     expect(
-      completePreferences({ clock: '24h', notification_privacy: 'loud', dnd: { mode: 'on' } }),
+      completePreferences({
+        clock: '24h',
+        notification_privacy: 'loud',
+        dnd: { mode: 'on' },
+        server_url: 'https://chat.example.com',
+      }),
     ).toEqual({
       ...DEFAULT_PREFERENCES,
       clock: '24h',
@@ -109,34 +116,6 @@ describe('preferences store', () => {
     expect(new PreferencesStore(store).get().theme).toBe('dark')
   })
 
-  it('refuses a plain-http remote server the user did not confirm; https and this machine need no word', () => {
-    const preferences = new PreferencesStore(store)
-    for (const url of [
-      'https://chat.example.com',
-      'http://127.0.0.1:8000',
-      'http://localhost:8000',
-    ]) {
-      expect(preferences.set({ server_url: url }).server_url).toBe(url)
-    }
-    expect(() => preferences.set({ server_url: 'http://chat.example.com' })).toThrow(
-      /not encrypted/,
-    )
-    expect(() =>
-      preferences.set({
-        server_url: 'http://chat.example.com',
-        unencrypted_server_confirmed: 'http://other.example.com',
-      }),
-    ).toThrow(/not encrypted/)
-    expect(preferences.get().server_url).toBe('http://localhost:8000')
-    const confirmed = preferences.set({
-      server_url: 'http://chat.example.com',
-      unencrypted_server_confirmed: 'http://chat.example.com',
-    })
-    expect(confirmed.server_url).toBe('http://chat.example.com')
-    // Other settings change freely afterwards.
-    expect(preferences.set({ clock: '24h' }).clock).toBe('24h')
-  })
-
   it('keeps the session unencrypted without a keyring only once the user says so', () => {
     const plain = new LocalStore(join(dir, 'plain'), fakeSecretStore(false))
     try {
@@ -159,6 +138,36 @@ describe('preferences store', () => {
       expect(reopened()).toBeNull()
     } finally {
       plain.close()
+    }
+  })
+  it("has each server's store keep its secrets as the device's choice says, now and after each change", () => {
+    const secrets = fakeSecretStore(false)
+    const device = new LocalStore(join(dir, 'device'), secrets)
+    const servers = [1, 2].map((n) => new LocalStore(join(dir, `server-${n}`), secrets))
+    const onDisk = (n: number) => {
+      const again = new LocalStore(join(dir, `server-${n}`), secrets)
+      try {
+        again.setPlainSecretsAllowed(true)
+        return again.getSecret('token')
+      } finally {
+        again.close()
+      }
+    }
+    try {
+      const preferences = new PreferencesStore(device)
+      for (const server of servers) preferences.keepSecretsOf(server)
+      servers.forEach((server, i) => server.setSecret('token', `tok-${i + 1}`))
+      expect([onDisk(1), onDisk(2)]).toEqual([null, null])
+      preferences.set({ unencrypted_sign_in: true })
+      expect([onDisk(1), onDisk(2)]).toEqual(['tok-1', 'tok-2'])
+      // A removed server's store is closed: the next change passes it by.
+      servers[1]!.close()
+      preferences.set({ unencrypted_sign_in: false })
+      expect(onDisk(1)).toBeNull()
+      expect(servers[0]!.getSecret('token')).toBe('tok-1')
+      expect(onDisk(2)).toBe('tok-2')
+    } finally {
+      for (const store of [device, ...servers]) store.close()
     }
   })
 })

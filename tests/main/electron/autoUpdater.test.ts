@@ -129,7 +129,7 @@ describe('startAutoUpdates', () => {
 
   it('packaged and allowed: checks the feed through electron-updater after start', async () => {
     const { started, states, updater, clock } = start()
-    const updates = await started
+    const { updater: updates } = await started
     expect(states).toEqual([{ status: 'idle', checked_at: null }])
     clock.advance(15_000)
     await vi.waitFor(() =>
@@ -147,18 +147,42 @@ describe('startAutoUpdates', () => {
   })
 
   it('the user’s setting, a development run, or no electron-updater: off, and why', async () => {
-    expect((await start({ userEnabled: false }).started).getState()).toEqual({
+    expect((await start({ userEnabled: false }).started).updater.getState()).toEqual({
       status: 'disabled',
       reason: 'user',
     })
-    expect((await start({ isPackaged: false }).started).getState()).toEqual({
+    expect((await start({ isPackaged: false }).started).updater.getState()).toEqual({
       status: 'disabled',
       reason: 'unsupported',
     })
     const missing = start({ loadUpdater: async () => null })
-    expect((await missing.started).getState()).toEqual({
+    expect((await missing.started).updater.getState()).toEqual({
       status: 'disabled',
       reason: 'unsupported',
     })
+  })
+
+  it('the user’s switch turns updates on and off, electron-updater loaded for it', async () => {
+    const { started, states, updater, loadUpdater, clock } = start({ userEnabled: false })
+    const updates = await started
+    expect(loadUpdater).toHaveBeenCalledTimes(1)
+    updates.setUserEnabled(true)
+    expect(states.at(-1)).toEqual({ status: 'idle', checked_at: null })
+    clock.advance(15_000)
+    await vi.waitFor(() => expect(updater.checkForUpdates).toHaveBeenCalledTimes(1))
+    await vi.waitFor(() => expect(states.at(-1)).toEqual({ status: 'ready', version: '0.2.0' }))
+    updates.setUserEnabled(false)
+    expect(states.at(-1)).toEqual({ status: 'disabled', reason: 'user' })
+    updates.updater.stop()
+  })
+
+  it('the user’s switch cannot turn on what the administrator or the copy turned off', async () => {
+    const admin = await start({ readPolicy: () => '{"auto_update": false}' }).started
+    admin.setUserEnabled(true)
+    expect(admin.updater.getState()).toEqual({ status: 'disabled', reason: 'admin' })
+    const development = await start({ isPackaged: false }).started
+    development.setUserEnabled(false)
+    development.setUserEnabled(true)
+    expect(development.updater.getState()).toEqual({ status: 'disabled', reason: 'unsupported' })
   })
 })

@@ -1,11 +1,9 @@
 import { translatorFor } from '../../../src/shared/i18n/translator'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
-  confirmServerSwitch,
+  confirmAddServer,
   listenForOpenUrl,
   registerProtocolClient,
-  relaunchArgs,
-  relaunchWithLink,
   showLinkNotice,
 } from '../../../src/main/electron/deepLinks'
 import { claimSingleInstance } from '../../../src/main/electron/singleInstance'
@@ -56,12 +54,12 @@ describe('links from the OS', () => {
 })
 
 describe('dialogs', () => {
-  it('asks before switching servers, with Cancel as the default', async () => {
+  it('asks before adding a server, with Cancel as the default', async () => {
     const parent = new FakeBrowserWindow({})
     dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false })
-    const yes = await confirmServerSwitch(
+    const yes = await confirmAddServer(
       parent as never,
-      { from: null, to: 'https://chat.example.com', form: 'register' },
+      { to: 'https://chat.example.com', form: 'register' },
       translatorFor('en'),
     )
     expect(yes).toBe(false)
@@ -71,18 +69,18 @@ describe('dialogs', () => {
     ]
     expect(shownOn).toBe(parent)
     expect(options).toMatchObject({
-      buttons: ['Switch and restart', 'Cancel'],
+      buttons: ['Add server', 'Cancel'],
       defaultId: 1,
       cancelId: 1,
-      message: 'Switch Tidings to https://chat.example.com?',
+      message: 'Add https://chat.example.com to Tidings?',
     })
-    expect(options.detail).toContain('Tidings now uses its built-in server.')
-    expect(options.detail).toContain('opens the registration form for that server')
+    expect(options.detail).toContain('your other servers stay signed in')
+    expect(options.detail).toContain('Adding it shows its registration form')
     dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false })
     expect(
-      await confirmServerSwitch(
+      await confirmAddServer(
         null,
-        { from: 'https://a.example', to: 'https://b.example', form: 'password_reset' },
+        { to: 'https://b.example', form: 'password_reset' },
         translatorFor('en'),
       ),
     ).toBe(true)
@@ -90,6 +88,7 @@ describe('dialogs', () => {
       Record<string, unknown>,
     ]
     expect(resetOptions.detail).toContain('The password reset link you opened')
+    expect(resetOptions.detail).toContain('its form to set a new password')
   })
 
   it('shows a notice without waiting for it', () => {
@@ -97,24 +96,5 @@ describe('dialogs', () => {
     expect(dialog.showMessageBox.mock.calls[0]).toEqual([
       { type: 'info', buttons: ['OK'], message: 'This link is for a conversation you are not in.' },
     ])
-  })
-})
-
-describe('restarting onto the invite’s server', () => {
-  it('keeps the launch’s arguments, drops the old link, adds the new one', () => {
-    expect(
-      relaunchArgs(
-        ['/opt/Tidings/tidings', '--no-sandbox', 'tidings://invite?x'],
-        'tidings://invite?y',
-      ),
-    ).toEqual(['--no-sandbox', 'tidings://invite?y'])
-  })
-
-  it('relaunches, then quits', () => {
-    relaunchWithLink('tidings://invite?server=https%3A%2F%2Fa.example&code=c')
-    expect(app.relaunch).toHaveBeenCalledTimes(1)
-    const options = app.relaunch.mock.calls[0] as unknown as [{ args: string[] }]
-    expect(options[0].args.at(-1)).toBe('tidings://invite?server=https%3A%2F%2Fa.example&code=c')
-    expect(app.quit).toHaveBeenCalledTimes(1)
   })
 })

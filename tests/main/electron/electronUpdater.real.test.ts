@@ -14,8 +14,8 @@ import { channelFile, sha512, startFeedServer, type FeedServer } from '../core/s
 // The adapter and the core with the REAL electron-updater (its NSIS updater and generic provider:
 // the feed parsing, version comparison, download and sha512 check that run in the app), against
 // the same local feeds as tests/main/core/updates.test.ts. Only Electron's HTTP stack is replaced
-// by Node's. electron-updater is a dependency to add (see docs/install-notes.md): until it is
-// installed this file says so and is skipped.
+// by Node's. Where electron-updater (a dependency) is not installed, this file says so and is
+// skipped.
 
 const require = createRequire(import.meta.url)
 let electronUpdater: {

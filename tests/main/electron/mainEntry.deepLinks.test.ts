@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
-import type { startServer } from '../../../server/startServer'
+import { startServer } from '../../../server/startServer'
 import { inviteLink } from '../../../src/shared/deepLinks'
-import type { InvokeResult, SessionState } from '../../../src/shared/ipc'
+import type { InvokeResult, LinkPrefill, ServerList, SessionState } from '../../../src/shared/ipc'
 import { FakeBrowserWindow, app, dialog, fakeEvent, ipcMain } from './fakeElectron'
 import { serverChosenInSettings } from './storedServerProfile'
 
@@ -12,8 +12,9 @@ vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
 // The main entry with tidings:// links from each source: the cold start's argv, a second
 // launch's argv and macOS's open-url. The server was chosen in the settings (not fixed on the
-// command line), so an invite for another one may switch to it, once confirmed.
+// command line), so an invite for another one may add it, once confirmed.
 let server: Awaited<ReturnType<typeof startServer>>
+let other: Awaited<ReturnType<typeof startServer>>
 let dir: string
 const MAIN_PAGE = { senderFrame: { url: 'app://tidings/index.html' } }
 const COLD_START_LINK = 'tidings://conversation/999'
@@ -29,6 +30,12 @@ function messages(): string[] {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tidings-deep-links-'))
   server = await serverChosenInSettings(dir)
+  other = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: join(dir, 'other'),
+    scryptCost: 1024,
+  })
   process.argv.push(COLD_START_LINK)
   app.whenReady.mockImplementationOnce(() => {
     openUrlListenersBeforeReady = app.listenerCount('open-url')
@@ -37,12 +44,19 @@ beforeAll(async () => {
   })
   await import('../../../src/main/index')
   await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1), { timeout: 10_000 })
+  FakeBrowserWindow.instances[0]!.webContents.finishLoad()
 })
+
+function sentToMain(channel: string): unknown[] {
+  return FakeBrowserWindow.instances[0]!.webContents.send.mock.calls.filter(
+    ([c]) => c === channel,
+  ).map(([, payload]) => payload)
+}
 
 afterAll(async () => {
   process.argv.splice(process.argv.indexOf(COLD_START_LINK), 1)
   delete process.env.TIDINGS_USER_DATA_DIR
-  await server.close()
+  await Promise.all([server.close(), other.close()])
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -72,36 +86,45 @@ it('a second launch’s invite for this server: the window comes forward with th
   await vi.waitFor(() => expect(messages()).toHaveLength(1))
   expect(win.isVisible()).toBe(true)
   expect(messages()[0]).toMatch(/^This invite is for a new account\. Sign out first/)
+  // The form fills in once signed out: the page hears of it now, and can take it then.
+  const invited = { form: 'register', server_url: server.url, code: 'abc123' }
+  expect(sentToMain('links/prefill')).toEqual([invited])
+  const taken = (await ipcMain.handlers.get('links/takePrefill')?.(
+    MAIN_PAGE,
+    undefined,
+  )) as InvokeResult<LinkPrefill | null>
+  expect(taken).toEqual({ ok: true, data: invited })
 })
 
-it('an open-url invite for another server switches only once confirmed, then restarts with the link', async () => {
+it('an open-url invite for another server adds it only once confirmed, without a restart', async () => {
   dialog.showMessageBox.mockClear()
   dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false })
-  const link = inviteLink('https://chat.example.com', 'xyz789')
+  const link = inviteLink(other.url, 'xyz789')
   app.emit('open-url', fakeEvent(), link)
-  await vi.waitFor(() =>
-    expect(messages()).toEqual(['Switch Tidings to https://chat.example.com?']),
-  )
+  await vi.waitFor(() => expect(messages()).toEqual([`Add ${other.url} to Tidings?`]))
   await new Promise((resolve) => setTimeout(resolve, 50))
-  expect(app.relaunch).not.toHaveBeenCalled()
-  const unchanged = (await ipcMain.handlers.get('settings/get')?.(MAIN_PAGE, undefined)) as {
-    data: { server_url: string }
-  }
-  expect(unchanged.data.server_url).toBe(server.url)
+  const listed = async () =>
+    (await ipcMain.handlers.get('servers/list')?.(
+      MAIN_PAGE,
+      undefined,
+    )) as InvokeResult<ServerList> as { ok: true; data: ServerList }
+  expect((await listed()).data.servers.map((s) => s.url)).toEqual([server.url])
 
-  // Confirmed (the fake's default answer is the first button): saved, and one restart.
+  // Confirmed (the fake's default answer is the first button): added and shown, the form filled.
   app.emit('open-url', fakeEvent(), link)
-  await vi.waitFor(() => expect(app.relaunch).toHaveBeenCalledTimes(1))
-  const [{ args }] = app.relaunch.mock.calls[0] as unknown as [{ args: string[] }]
-  expect(args.at(-1)).toBe(link)
-  expect(args).not.toContain(COLD_START_LINK)
-  const changed = (await ipcMain.handlers.get('settings/get')?.(MAIN_PAGE, undefined)) as {
-    data: { server_url: string }
-  }
-  expect(changed.data.server_url).toBe('https://chat.example.com')
-  // The confirmation was the only question: no second "Restart Tidings to switch servers?".
-  expect(messages()).toEqual([
-    'Switch Tidings to https://chat.example.com?',
-    'Switch Tidings to https://chat.example.com?',
-  ])
+  await vi.waitFor(async () =>
+    expect((await listed()).data.servers.map((s) => s.url)).toEqual([server.url, other.url]),
+  )
+  await vi.waitFor(() =>
+    expect(sentToMain('links/prefill').at(-1)).toEqual({
+      form: 'register',
+      server_url: other.url,
+      code: 'xyz789',
+    }),
+  )
+  expect(sentToMain('session/changed').at(-1)).toMatchObject({ server_url: other.url, user: null })
+  expect(app.relaunch).not.toHaveBeenCalled()
+  expect(app.quit).not.toHaveBeenCalled()
+  // Signed out there: nothing but the two questions was asked.
+  expect(messages()).toEqual([`Add ${other.url} to Tidings?`, `Add ${other.url} to Tidings?`])
 })

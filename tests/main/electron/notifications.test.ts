@@ -28,11 +28,18 @@ function setup() {
     translator: () => translatorFor('en'),
     hideOnClose: () => true,
   })
+  const opened: NativeNotificationRequest[] = []
   const notifier = createNotifier({
     showMainWindow: () => wm.showMainWindow(),
-    sendToMain: (channel, payload) => wm.sendToMain(channel, payload),
+    // As index.ts's: the core shows the server, then pushes the conversation to the main window.
+    open: (clicked) => {
+      opened.push(clicked)
+      if (clicked.conversation_id !== null) {
+        wm.sendToMain('navigation/openConversation', { conversation_id: clicked.conversation_id })
+      }
+    },
   })
-  return { wm, notifier }
+  return { wm, notifier, opened }
 }
 
 beforeEach(() => resetFakeElectron())
@@ -81,6 +88,13 @@ describe('notifier', () => {
     expect(win.webContents.send).toHaveBeenCalledWith('navigation/openConversation', {
       conversation_id: 9,
     })
+  })
+
+  it('on click hands the whole request on, its server with it', () => {
+    const { notifier, opened } = setup()
+    notifier.show(request({ server_id: 's-1', tag: 's-1/conversation:5' }))
+    FakeNotification.instances[0]?.click()
+    expect(opened).toEqual([request({ server_id: 's-1', tag: 's-1/conversation:5' })])
   })
 
   it('on click brings back a window hidden in the tray', () => {

@@ -7,7 +7,7 @@ import { sessionHandlers } from './sessionHandlers'
 import { settingsHandlers } from './settingsHandlers'
 import type { CoreHandlers, CoreParts } from './types'
 
-export type { CoreHandlers, CoreParts, Handler } from './types'
+export type { AppHandlers, CoreHandlers, CoreParts, Handler } from './types'
 
 /**
  * The core's handler registry: every channel of the IPC table the core answers, grouped by

@@ -1,8 +1,9 @@
 import type {
+  AppChannel,
   ConnectionState,
-  CoreChannel,
   InvokeRequest,
   InvokeResponse,
+  ServerChannel,
 } from '../../../shared/ipc'
 import type { PlatformAccount } from '../../../shared/models'
 import type { AccountSessions } from '../accountSession'
@@ -15,12 +16,15 @@ import type { RestClient } from '../restClient'
 import type { UnreadTracker } from '../unreadTracker'
 
 /** The core's answer to one invoke channel (its request is already checked against its schema). */
-export type Handler<C extends CoreChannel> = (
+export type Handler<C extends ServerChannel> = (
   request: InvokeRequest<C>,
 ) => Promise<InvokeResponse<C>> | InvokeResponse<C>
 
-/** One handler per channel the core answers: a channel of the IPC table without one fails to compile. */
-export type CoreHandlers = { [C in CoreChannel]: Handler<C> }
+/**
+ * One handler per channel a server's core answers: a channel of the IPC table without one (and
+ * not answered by the window or the app) fails to compile.
+ */
+export type CoreHandlers = { [C in ServerChannel]: Handler<C> }
 
 /** What the handlers work with: the core's parts. */
 export interface CoreParts {
@@ -38,4 +42,9 @@ export interface CoreParts {
   linkForms: LinkForms
   /** Asks the user where to save a file (CoreHost.chooseSavePath); null when cancelled. */
   chooseSavePath(fileName: string): Promise<string | null>
+}
+
+/** The answers the core gives for the whole app, whatever server is active (ServerCoordinator). */
+export type AppHandlers = {
+  [C in AppChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C>
 }

@@ -11,7 +11,7 @@ import { usePresence } from '../stores/presence'
 import { useReadMarks } from '../stores/readMarks'
 import { useReplies } from '../stores/replies'
 import { useSearch } from '../stores/search'
-import { useSession, type RegisterInput } from '../stores/session'
+import { accountOf, useSession, type RegisterInput } from '../stores/session'
 import { useThreadPanel } from '../stores/threadPanel'
 import { useToasts } from '../stores/toasts'
 import { useTyping } from '../stores/typing'
@@ -74,11 +74,14 @@ export function resetUserData(): void {
   useEventMonitor.getState().clear()
 }
 
-/** A new session state: resets on sign-out or user switch, loads on sign-in. */
+/**
+ * A new session state: resets on sign-out, a user switch or a server switch (another server's
+ * user), loads on sign-in.
+ */
 export async function applySession(session: SessionState): Promise<void> {
-  const before = useSession.getState().session?.user?.id ?? null
+  const before = accountOf(useSession.getState().session)
   useSession.getState().set(session)
-  const after = session.user?.id ?? null
+  const after = accountOf(session)
   if (before !== after) {
     resetUserData()
     if (after !== null) await loadSignedIn()

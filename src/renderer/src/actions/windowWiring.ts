@@ -7,8 +7,10 @@ import { useDataExport } from '../stores/dataExport'
 import { useInvites } from '../stores/invites'
 import { usePeople } from '../stores/people'
 import { usePreferences } from '../stores/preferences'
-import { useSession } from '../stores/session'
+import { useServers } from '../stores/servers'
+import { accountOf, useSession } from '../stores/session'
 import { useUi } from '../stores/ui'
+import { useUpdates } from '../stores/updates'
 import { applyEvent } from './applyEvent'
 import { applyOutboxChange } from './messageEvents'
 import { openConversation } from './navigation'
@@ -43,12 +45,16 @@ export function initMainWindow(): () => void {
       'navigation/openConversation',
       ({ conversation_id }) => void openConversation(conversation_id),
     ),
+    tidings.subscribe('servers/changed', (list) => useServers.getState().set(list)),
+    tidings.subscribe('updates/state', (state) => useUpdates.getState().set(state)),
   ]
   void (async () => {
     const loads = [
       useConnection.getState().load(),
       useBranding.getState().load(),
       usePreferences.getState().load(),
+      useServers.getState().load(),
+      useUpdates.getState().load(),
     ]
     const session = await tidings['session/get']().catch(() => null)
     if (session) await applySession(session)
@@ -67,7 +73,10 @@ function resetAdminConsole(): void {
   useAuditLog.getState().reset()
 }
 
-/** Wires the settings window: it shows session, branding, preferences and the conversations. */
+/**
+ * Wires the settings window: it shows the session, branding, preferences and conversations of the
+ * server the main window shows, the server list and the updater.
+ */
 export function initSettingsWindow(): () => void {
   const tidings = ipc()
   const unsubscribe = [
@@ -77,12 +86,16 @@ export function initSettingsWindow(): () => void {
       useDataExport.getState().progress(progress),
     ),
     tidings.subscribe('session/changed', (session) => {
-      const before = useSession.getState().session?.user
+      // Another server (or user): its conversations and admin console lists are not these.
+      const otherAccount = accountOf(useSession.getState().session) !== accountOf(session)
+      if (otherAccount) useConversations.getState().reset()
       useSession.getState().set(session)
       void useConversations.getState().load()
-      // Another user, or no longer an administrator: the admin console's lists are not theirs.
-      if (before?.id !== session.user?.id || session.user?.role !== 'admin') resetAdminConsole()
+      // Another account, or no longer an administrator: the admin console's lists are not theirs.
+      if (otherAccount || session.user?.role !== 'admin') resetAdminConsole()
     }),
+    tidings.subscribe('servers/changed', (list) => useServers.getState().set(list)),
+    tidings.subscribe('updates/state', (state) => useUpdates.getState().set(state)),
     // Someone else's app, or an administrator elsewhere, changed a person: the list follows.
     ...(['user_deactivated', 'user_reactivated', 'user_role_changed'] as const).map((type) =>
       tidings.on(type, () => {
@@ -108,6 +121,8 @@ export function initSettingsWindow(): () => void {
     useBranding.getState().load(),
     usePreferences.getState().load(),
     useConversations.getState().load(),
+    useServers.getState().load(),
+    useUpdates.getState().load(),
   ])
   return () => {
     for (const off of unsubscribe) off()

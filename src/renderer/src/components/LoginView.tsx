@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { FormattedMessage, useIntl } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
-import type { LinkPrefill } from '../../../shared/ipc'
+import type { LinkPrefill, SessionState } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
 import { register, resetPassword, signIn } from '../actions/userData'
 import { useSession } from '../stores/session'
@@ -30,12 +30,15 @@ const messages = defineMessages({
 
 /**
  * Sign in, register with an invite code, create the first (admin) account, or set a new password
- * with a reset code an administrator handed over. A `tidings://` invite or reset link fills in
- * its form.
+ * with a reset code an administrator handed over. A `tidings://` invite or reset link for this
+ * server fills in its form (one for another server waits until that server is shown).
  */
 export function LoginView() {
   const session = useSession((s) => s.session)
-  const linkPrefill = useSession((s) => s.linkPrefill)
+  const linkPrefill = prefillForServer(
+    useSession((s) => s.linkPrefill),
+    session,
+  )
   const busy = useSession((s) => s.busy)
   const error = useSession((s) => s.error)
   const clearError = useSession((s) => s.clearError)
@@ -251,4 +254,16 @@ export function LoginView() {
       </form>
     </div>
   )
+}
+
+/**
+ * The link's form (an invite, a password reset) this view fills in: only one for the server
+ * shown (the bundled one has no address a link could name); null otherwise.
+ */
+export function prefillForServer(
+  pending: LinkPrefill | null,
+  session: SessionState | null,
+): LinkPrefill | null {
+  if (!pending || !session || session.embedded) return null
+  return pending.server_url === session.server_url ? pending : null
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { FormattedMessage, useIntl } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { Attachment } from '../../../shared/models'
@@ -6,6 +6,7 @@ import { errorMessage } from '../ipcClient'
 import { readAttachment, saveAttachment } from '../stores/attachmentFiles'
 import { useTranslator } from '../stores/locale'
 import { INLINE_IMAGE_TYPES, humanSize } from '../stores/pendingAttachments'
+import { useBlobUrl } from './useBlobUrl'
 
 const messages = defineMessages({
   save: { id: 'attachment.save.label', defaultMessage: 'Save {name}' },
@@ -59,7 +60,9 @@ function useSave({ conversationId, attachment }: AttachmentProps) {
 
 function ImageAttachment(props: AttachmentProps) {
   const { attachment } = props
-  const url = useBlobUrl(props.conversationId, attachment.id, attachment.mime)
+  const url = useBlobUrl(`${props.conversationId}/${attachment.id}`, () =>
+    readAttachment(props.conversationId, attachment.id, attachment.mime),
+  )
   const { save, error } = useSave(props)
   const intl = useIntl()
   const translator = useTranslator()
@@ -118,28 +121,4 @@ function FileCard(props: AttachmentProps) {
       )}
     </div>
   )
-}
-
-/**
- * A blob: URL of the file's bytes (read through main, which keeps recent ones in memory), revoked
- * when the row unmounts or shows another file. Null until read, or when reading failed.
- */
-function useBlobUrl(conversationId: number, attachmentId: number, mime: string): string | null {
-  const [url, setUrl] = useState<string | null>(null)
-  useEffect(() => {
-    let current: string | null = null
-    let cancelled = false
-    readAttachment(conversationId, attachmentId, mime)
-      .then((blob) => {
-        if (cancelled) return
-        current = URL.createObjectURL(blob)
-        setUrl(current)
-      })
-      .catch(() => undefined)
-    return () => {
-      cancelled = true
-      if (current) URL.revokeObjectURL(current)
-    }
-  }, [conversationId, attachmentId, mime])
-  return url
 }

@@ -13,6 +13,7 @@ import { addsReaction, myReactions } from '../stores/reactions'
 import { useReplies } from '../stores/replies'
 import { useSession } from '../stores/session'
 import { MessageText } from '../formatting/MessageText'
+import { LinkPreviewCard } from './LinkPreviewCard'
 import { MessageAttachments } from './MessageAttachments'
 import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
@@ -81,7 +82,7 @@ interface Props {
 
 /**
  * One message: the quote of the message it replies to, sender, time, text, edited/deleted marks,
- * reactions, send status, Reply, React, and the own-message actions.
+ * files, its link preview card, reactions, send status, Reply, React, and the own-message actions.
  */
 export const MessageRow = memo(function MessageRow({
   conversationId,
@@ -104,6 +105,7 @@ export const MessageRow = memo(function MessageRow({
   const react = useMessages((s) => s.react)
   const retry = useMessages((s) => s.retry)
   const remove = useMessages((s) => s.remove)
+  const removePreview = useMessages((s) => s.removePreview)
   const deleted = entry.deleted_at !== null
   const time = formatTimestamp(entry.created_at, zone, { format: 'time', clock, locale })
   const full = formatTimestamp(entry.created_at, zone, {
@@ -321,6 +323,12 @@ export const MessageRow = memo(function MessageRow({
       )}
       {!deleted && stored?.attachments && (
         <MessageAttachments conversationId={conversationId} attachments={stored.attachments} />
+      )}
+      {!deleted && stored?.link_preview && (
+        <LinkPreviewCard
+          preview={stored.link_preview}
+          onRemove={canChange ? () => void removePreview(stored.id) : undefined}
+        />
       )}
       {reactions && reactions.length > 0 && (
         <ReactionChips reactions={reactions} me={me} people={people} onChoose={choose} />

@@ -1,19 +1,19 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { FormattedMessage, useIntl, type MessageDescriptor } from 'react-intl'
 import { defineMessages } from '../../../shared/i18n/defineMessages'
-import {
-  needsUnencryptedConfirmation,
-  type DoNotDisturb,
-  type NotificationPrivacy,
-  type ThemePreference,
+import type {
+  DoNotDisturb,
+  NotificationPrivacy,
+  ThemePreference,
 } from '../../../shared/preferences'
-import { instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
+import { formatTimestamp, instantToZonedLocal, zonedLocalToInstant } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
 import { initSettingsWindow } from '../actions/windowWiring'
 import { useBranding } from '../stores/branding'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
 import { useSession } from '../stores/session'
+import { useUpdates } from '../stores/updates'
 import { AccountsSection } from './AccountsSection'
 import { DataExportSection } from './DataExportSection'
 import { AuditLogSection } from './AuditLogSection'
@@ -23,12 +23,16 @@ import { PasswordSection } from './PasswordSection'
 import { PeopleSection } from './PeopleSection'
 import { PinnedSection } from './PinnedSection'
 import { RetentionSection } from './RetentionSection'
+import { ServerManager } from './ServerManager'
 import { TimezonePicker } from './TimezonePicker'
+import { UpdatesSection } from './UpdatesSection'
 
 /**
  * The settings window: organization timezone, clock, appearance, notifications, mutes, DND,
- * connected accounts, password and other devices, the user's data export, server; for an
- * administrator, message retention and the admin console's people, invites and audit log.
+ * connected accounts, password and other devices, the user's data export, servers, updates; for
+ * an administrator, message retention and the admin console's people, invites and audit log.
+ * What belongs to a server (time zone, mutes, pins, accounts, password, data, the admin console)
+ * is the server the main window shows.
  */
 export function SettingsApp() {
   useEffect(() => initSettingsWindow(), [])
@@ -59,7 +63,8 @@ export function SettingsApp() {
         <PasswordSection />
         <DataExportSection />
         <RetentionSection />
-        <ServerSection />
+        <ServersSection />
+        <UpdatesSettings />
         {isAdmin && <PeopleSection />}
         {isAdmin && <InvitesSection />}
         {isAdmin && <AuditLogSection />}
@@ -443,126 +448,30 @@ function DndSection() {
   )
 }
 
-function ServerSection() {
-  const serverUrl = usePreferences((s) => s.prefs.server_url)
-  const confirmed = usePreferences((s) => s.prefs.unencrypted_server_confirmed)
+function ServersSection() {
+  const secureStorage = useSession((s) => s.session?.secure_storage)
   const unencryptedSignIn = usePreferences((s) => s.prefs.unencrypted_sign_in)
   const loaded = usePreferences((s) => s.loaded)
-  const secureStorage = useSession((s) => s.session?.secure_storage)
   const update = usePreferences((s) => s.update)
-  const [draft, setDraft] = useState<string | null>(null)
-  const [problem, setProblem] = useState<string | null>(null)
-  const [saved, setSaved] = useState(false)
-  const [accepted, setAccepted] = useState(false)
-  const intl = useIntl()
   const id = useId()
-  const value = draft ?? serverUrl ?? ''
-  // Plain http:// to another machine: the network can read the password and every message.
-  const unencrypted = needsUnencryptedConfirmation(value.trim())
-  const acceptedNow = accepted || (unencrypted && confirmed === value.trim())
-  async function submit(e: FormEvent) {
-    e.preventDefault()
-    setSaved(false)
-    const url = value.trim()
-    if (url) {
-      const parsed = URL.canParse(url) ? new URL(url) : null
-      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-        setProblem(
-          intl.formatMessage({
-            id: 'settings.server.invalid',
-            defaultMessage: 'Enter an http:// or https:// address.',
-          }),
-        )
-        return
-      }
-    }
-    if (unencrypted && !acceptedNow) {
-      setProblem(
-        intl.formatMessage({
-          id: 'settings.server.unencrypted.problem',
-          defaultMessage:
-            'This server is not encrypted: confirm below, or use an https:// address.',
-        }),
-      )
-      return
-    }
-    setProblem(null)
-    const patch = unencrypted
-      ? { server_url: url, unencrypted_server_confirmed: url }
-      : { server_url: url || null }
-    if (await update(patch)) {
-      setDraft(null)
-      setSaved(true)
-    }
-  }
   return (
-    <section className="card" aria-labelledby={`${id}-h`}>
+    <section className="card" aria-labelledby={`${id}-h`} data-testid="servers-section">
       <h2 id={`${id}-h`}>
-        <FormattedMessage id="settings.server.title" defaultMessage="Server" />
+        <FormattedMessage id="settings.servers.title" defaultMessage="Servers" />
       </h2>
-      <form onSubmit={(e) => void submit(e)}>
-        <label htmlFor={`${id}-url`}>
-          <FormattedMessage
-            id="settings.server.address"
-            defaultMessage="Server address (leave empty for the built-in server)"
-          />
-        </label>
-        <input
-          id={`${id}-url`}
-          type="url"
-          data-testid="server-url"
-          placeholder={intl.formatMessage({
-            id: 'settings.server.placeholder',
-            defaultMessage: 'https://chat.example.com',
-            description: 'An example of a server address',
-          })}
-          value={value}
-          disabled={!loaded}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={problem ? `${id}-problem` : undefined}
-          onChange={(e) => setDraft(e.target.value)}
+      <p className="muted small">
+        <FormattedMessage
+          id="settings.servers.intro"
+          defaultMessage="Tidings stays signed in to every server listed: their messages, unread counts and notifications arrive while the main window shows another one."
         />
-        {problem && (
-          <p id={`${id}-problem`} className="form-error" role="alert">
-            {problem}
-          </p>
-        )}
-        {unencrypted && (
-          <label className="check">
-            <input
-              type="checkbox"
-              data-testid="server-unencrypted-confirm"
-              checked={acceptedNow}
-              onChange={(e) => setAccepted(e.target.checked)}
-            />
-            <FormattedMessage
-              id="settings.server.unencrypted.confirm"
-              defaultMessage="Use it unencrypted: this address is plain http:// to another machine, so anyone on the network between can read your password and your messages."
-            />
-          </label>
-        )}
-        <div className="row">
-          <button type="submit" className="button button--primary" data-testid="server-save">
-            <FormattedMessage id="settings.server.save" defaultMessage="Save server" />
-          </button>
-          <span role="status" className="small">
-            {saved ? (
-              <FormattedMessage
-                id="settings.server.saved"
-                defaultMessage="Saved. Tidings offers to restart to switch servers."
-              />
-            ) : (
-              ''
-            )}
-          </span>
-        </div>
-      </form>
+      </p>
+      <ServerManager headingId={`${id}-h`} />
       {secureStorage === false && (
         <>
           <p className="muted small" role="note" data-testid="insecure-storage">
             <FormattedMessage
-              id="settings.server.insecureStorage"
-              defaultMessage="This system offers no keyring to encrypt your sign-in with, so Tidings does not keep it: you sign in again each time Tidings starts."
+              id="settings.servers.insecureStorage"
+              defaultMessage="This system offers no keyring to encrypt your sign-ins with, so Tidings does not keep them: you sign in again to each server each time Tidings starts."
             />
           </p>
           <label className="check">
@@ -574,12 +483,27 @@ function ServerSection() {
               onChange={(e) => void update({ unencrypted_sign_in: e.target.checked })}
             />
             <FormattedMessage
-              id="settings.server.unencryptedSignIn"
-              defaultMessage="Stay signed in anyway. Warning: your sign-in is then kept unencrypted in Tidings’ profile folder, where anyone who can read your files can use your account."
+              id="settings.servers.unencryptedSignIn"
+              defaultMessage="Stay signed in anyway. Warning: your sign-ins are then kept unencrypted in Tidings’ profile folder, where anyone who can read your files can use your accounts."
             />
           </label>
         </>
       )}
     </section>
+  )
+}
+
+function UpdatesSettings() {
+  const state = useUpdates((s) => s.state)
+  const userEnabled = usePreferences((s) => s.prefs.auto_update)
+  const update = usePreferences((s) => s.update)
+  const { zone, clock } = useTimeSettings()
+  return (
+    <UpdatesSection
+      state={state}
+      userEnabled={userEnabled}
+      onChange={(enabled) => void update({ auto_update: enabled })}
+      formatTime={(iso) => formatTimestamp(iso, zone, { format: 'time', clock })}
+    />
   )
 }

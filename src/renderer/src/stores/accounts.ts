@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { ConnectEmailRequest } from '../../../shared/ipc'
 import type { PlatformAccount } from '../../../shared/models'
 import { ipc, errorMessage } from '../ipcClient'
+import { accountOf } from './session'
 
 /** What is being done to one account right now. */
 export type AccountAction = 'sync' | 'disconnect'
@@ -145,24 +146,25 @@ export const useAccounts = create<AccountsStore>()((set, get) => {
  */
 export function initAccounts(): () => void {
   const tidings = ipc()
-  let userId: number | null | undefined
+  let account: string | null | undefined
   const store = () => useAccounts.getState()
   const unsubscribe = [
     tidings.subscribe('accounts/changed', (account) => store().apply(account)),
     tidings.subscribe('events/resync', () => void store().load()),
+    // Another user, or another server's (their ids are per server): another list.
     tidings.subscribe('session/changed', (session) => {
-      const next = session.user?.id ?? null
-      if (next === userId) return
-      userId = next
+      const next = accountOf(session)
+      if (next === account) return
+      account = next
       store().reset()
       if (next !== null) void store().load()
     }),
   ]
   void tidings['session/get']()
     .then((session) => {
-      if (userId !== undefined) return
-      userId = session.user?.id ?? null
-      if (userId !== null) void store().load()
+      if (account !== undefined) return
+      account = accountOf(session)
+      if (account !== null) void store().load()
     })
     .catch((error: unknown) => useAccounts.setState({ error: errorMessage(error) }))
   return () => {

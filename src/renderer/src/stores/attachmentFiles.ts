@@ -20,6 +20,12 @@ export async function readAttachment(
   return new Blob([data as Uint8Array<ArrayBuffer>], { type: mime })
 }
 
+/** A link preview's image (the message's `link_preview.image_path`), as a Blob of its type. */
+export async function readLinkPreviewImage(imagePath: string): Promise<Blob> {
+  const { mime, data } = await ipc()['previews/image']({ image_path: imagePath })
+  return new Blob([data as Uint8Array<ArrayBuffer>], { type: mime })
+}
+
 /** Asks where to save a sent file and saves it there; false when the user cancelled. */
 export async function saveAttachment(
   conversationId: number,

@@ -62,13 +62,15 @@ interface MessagesStore {
   retry(clientId: string): Promise<void>
   edit(messageId: number, text: string): Promise<boolean>
   remove(messageId: number): Promise<boolean>
+  /** Removes the link preview of one of the user's own messages, for good. */
+  removePreview(messageId: number): Promise<boolean>
   /**
    * Adds the user's reaction with `emoji` to a message, or takes it back (`add` false). The
    * thread changes when the message_updated event arrives, not from the answer: the event is the
    * order all devices share.
    */
   react(conversationId: number, messageId: number, emoji: string, add: boolean): Promise<boolean>
-  /** Why the last edit, delete or reaction failed; null once cleared. */
+  /** Why the last edit, delete, preview removal or reaction failed; null once cleared. */
   actionError: string | null
   clearActionError(): void
   reset(): void
@@ -155,6 +157,14 @@ export function coversFrom(thread: ThreadState | undefined, id: number): boolean
   return thread.nextBefore === null || (first !== undefined && first.id <= id)
 }
 
+/**
+ * The live messages a thread took before its first page, less those the page says are older than
+ * itself (`nextBefore`): older pages bring them, in order, where kept they would leave a gap.
+ */
+function withinFirstPage(live: Message[], nextBefore: number | null): Message[] {
+  return nextBefore === null ? live : live.filter((m) => m.id >= nextBefore)
+}
+
 export const useMessages = create<MessagesStore>()((set, get) => {
   /** Bumped by reset(): a page asked for before it belongs to the previous user. */
   let generation = 0
@@ -202,7 +212,10 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         if (asked !== generation) return
         patchThread(conversationId, (t) => ({
           ...t,
-          messages: mergeMessages(t.messages, page.messages),
+          messages: mergeMessages(
+            t.loaded ? t.messages : withinFirstPage(t.messages, page.next_before),
+            page.messages,
+          ),
           nextBefore: t.loaded ? t.nextBefore : page.next_before,
           loaded: true,
           error: null,
@@ -246,12 +259,16 @@ export const useMessages = create<MessagesStore>()((set, get) => {
       // A reply in a thread only is the thread panel's (stores/threadPanel.ts), not the channel's.
       if (isThreadOnly(message)) return
       const thread = get().threads[message.conversation_id]
-      // An edit of a message older than the loaded pages would otherwise sit right above the
-      // oldest loaded one, with everything in between missing; its page brings it when loaded.
       const known = thread !== undefined && indexOfId(thread.messages, message.id) >= 0
       upserts += 1
       if (pagesAwaited > 0) upserted.set(message.id, { at: upserts, message })
-      if (!create && !known && !coversFrom(thread, message.id)) return
+      // A message older than the loaded pages would otherwise sit right above the oldest loaded
+      // one, with everything in between missing; its page brings it when loaded. An edit, or the
+      // late event of an old message (events replayed after a reconnect, or still on their way
+      // to a window that reloaded and fetched the newest page first). Before the first page
+      // (not loaded) new messages are kept: that page trims those older than itself.
+      const olderThanPages = !known && !coversFrom(thread, message.id)
+      if (olderThanPages && (!create || thread?.loaded)) return
       patchThread(message.conversation_id, (t) => ({
         ...t,
         messages: mergeMessages(t.messages, [message]),
@@ -316,6 +333,16 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         return true
       } catch (error) {
         set({ actionError: translate(messages.notDeleted, { reason: errorMessage(error) }) })
+        return false
+      }
+    },
+    removePreview: async (messageId) => {
+      try {
+        get().upsert(await ipc()['previews/remove']({ message_id: messageId }), false)
+        set({ actionError: null })
+        return true
+      } catch (error) {
+        set({ actionError: `The preview was not removed: ${errorMessage(error)}` })
         return false
       }
     },

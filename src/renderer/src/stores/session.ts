@@ -130,3 +130,11 @@ export const useSession = create<SessionStore>()((set) => {
 export function selfId(): number | null {
   return useSession.getState().session?.user?.id ?? null
 }
+
+/**
+ * Whose data a window shows: the signed-in user of one server (user ids are per server), or null
+ * while signed out. A change of it means the window forgets everything and loads afresh.
+ */
+export function accountOf(session: SessionState | null): string | null {
+  return session?.user ? `${session.server_url}#${session.user.id}` : null
+}

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
-import { startServer, type RunningServer } from '../../../../server/startServer'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { startServer, type RunningServer, type ServerOptions } from '../../../../server/startServer'
 import { createAppCore, type AppCore, type CoreTuning } from '../../../../src/main/core/appCore'
 import { RestClient } from '../../../../src/main/core/restClient'
 import type { ConnectionStatus } from '../../../../src/shared/ipc'
 import type { AnyTidingsEvent } from '../../../../src/shared/events'
-import type { User } from '../../../../src/shared/models'
+import type { Message, User } from '../../../../src/shared/models'
 import { fakeSecretStore } from './fakeSecretStore'
 import { RecordingOutputs } from './recordingOutputs'
 
@@ -32,6 +32,10 @@ export class ServerFixture {
   server: RunningServer | null = null
   port = 0
 
+  /** `options`: what a test adds to (or changes of) the server's options below (`publicUrls`:
+   * other names the server answers to, its Host check, as --public-url). */
+  constructor(private readonly options: ServerOptions = {}) {}
+
   async start(): Promise<RunningServer> {
     this.server = await startServer({
       port: this.port,
@@ -47,6 +51,7 @@ export class ServerFixture {
       loginAttemptsPerUsername: 100_000,
       // The test mail servers listen on 127.0.0.1.
       allowPrivateMailHosts: true,
+      ...this.options,
     })
     this.port = this.server.port
     return this.server
@@ -107,6 +112,41 @@ export function serverPerFile(): ServerFixture {
   beforeAll(() => server.start())
   afterAll(() => server.dispose())
   return server
+}
+
+/** The app of each test: its user data folder, and starts of the app on it. */
+export interface AppPerTest {
+  /** This test's user data folder (a fresh one each test). */
+  readonly userDataDir: string
+  /** Starts the app on this test's folder; again for a restart (the same local store). */
+  start(): Promise<CoreFixture>
+}
+
+/**
+ * One app per test on `server`: a fresh user data folder before each test; after it every app
+ * started on it is stopped and the folder removed.
+ */
+export function appPerTest(server: { readonly url: string }): AppPerTest {
+  let userDataDir = ''
+  const cores: CoreFixture[] = []
+  beforeEach(() => {
+    userDataDir = tempDir('tidings-user-')
+  })
+  afterEach(async () => {
+    for (const fixture of cores.splice(0)) await fixture.core.stop()
+    removeDir(userDataDir)
+  })
+  return {
+    get userDataDir() {
+      return userDataDir
+    },
+    async start() {
+      const fixture = new CoreFixture(userDataDir, server.url)
+      cores.push(fixture)
+      await fixture.core.start()
+      return fixture
+    },
+  }
 }
 
 /** A second person, driven straight over REST (the other side of a conversation). */
@@ -176,6 +216,16 @@ export class CoreFixture {
 
   events(): AnyTidingsEvent[] {
     return this.outputs.payloads('events/event')
+  }
+
+  /** The states of message `messageId` that message_updated events brought, in order. */
+  updatesOf(messageId: number): Message[] {
+    return this.events()
+      .filter(
+        (e): e is Extract<AnyTidingsEvent, { type: 'message_updated' }> =>
+          e.type === 'message_updated',
+      )
+      .flatMap((e) => (e.data.message?.id === messageId ? [e.data.message] : []))
   }
 
   received(): Extract<AnyTidingsEvent, { type: 'message_received' }>[] {
