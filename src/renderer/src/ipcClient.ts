@@ -50,6 +50,25 @@ const byCode = defineMessages({
     defaultMessage: 'An export is already being saved.',
   },
   save_failed: { id: 'error.saveFailed', defaultMessage: 'The file could not be saved.' },
+  server_unreachable: {
+    id: 'error.serverUnreachable',
+    defaultMessage: 'No Tidings server answered at that address. Check it and your connection.',
+  },
+  unencrypted_server: {
+    id: 'error.unencryptedServer',
+    defaultMessage:
+      'This server is not encrypted (http://): confirm that you want to use it anyway, or use an https:// address.',
+  },
+  last_server: {
+    id: 'error.lastServer',
+    defaultMessage: 'Tidings needs a server: add another one before removing this one.',
+  },
+  unknown_server: { id: 'error.unknownServer', defaultMessage: 'That server is not in the list.' },
+  servers_fixed: {
+    id: 'error.serversFixed',
+    defaultMessage:
+      'Tidings was started for one server (--server-url or TIDINGS_SERVER_URL), so it cannot add or remove servers.',
+  },
 })
 
 /** The codes whose meaning is one sentence wherever they come from. */
