@@ -164,6 +164,20 @@ test.describe('Languages', () => {
     await expectAllTranslated(page, 'conversation details dialog', data)
     await page.keyboard.press('Escape')
 
+    // The server rail (checked with the messenger above) and its dialog to add or remove servers,
+    // with a server's Remove question open.
+    await page.getByTestId('manage-servers').click()
+    const servers = page.getByTestId('servers-dialog')
+    await expect(servers.getByTestId('server-row')).toHaveCount(1)
+    await servers.getByTestId('server-url').fill('http://chat.example.com')
+    await expect(servers.getByTestId('server-unencrypted-confirm')).toBeVisible()
+    await servers.getByTestId('server-add').click()
+    await expect(servers.getByRole('alert')).toBeVisible()
+    await expectAllTranslated(page, 'servers dialog', data)
+    await expectNoSeriousViolations(page, 'servers dialog in the pseudo-locale', PSEUDO_AXE)
+    await page.keyboard.press('Escape')
+    await expect(servers).toHaveCount(0)
+
     // A thread of Bob's question: its panel, with a reply of Alice's, and her Threads view.
     const question = messageWithText(page, QUESTION)
     await question.hover()
@@ -239,6 +253,14 @@ test.describe('Languages', () => {
     await expect(settings.getByRole('heading', { name: 'Sprache', exact: true })).toBeVisible()
     await expect(settings).toHaveTitle('Tidings-Einstellungen')
     expect((await alice.core.handle('locale/get', undefined)).locale).toBe('de')
+    // The server rail and Settings → Servers: the built-in server's address is words too.
+    await expect(page.getByRole('navigation', { name: 'Server', exact: true })).toContainText(
+      'Eingebauter Server auf diesem Computer',
+    )
+    await expect(
+      page.getByRole('button', { name: 'Server hinzufügen oder entfernen' }),
+    ).toBeVisible()
+    await expect(settings.getByTestId('servers-section')).toContainText('Server hinzufügen')
     await expectNoSeriousViolations(page, 'messenger in German')
     await expectNoSeriousViolations(settings, 'settings in German')
 

@@ -320,6 +320,19 @@ describe('two servers at once', () => {
       pinned_conversation_ids: [7],
     })
   })
+
+  it('keeps one language for every server: set while one is shown, the others speak it too', async () => {
+    const app = await launch(undefined, { bundled: bundledServer() })
+    await app.core.add(one.url)
+    expect(await app.core.handle('locale/get', undefined)).toMatchObject({ locale: 'en' })
+    await app.core.handle('settings/set', { language: 'de' })
+    expect(app.outputs.payloads('locale/changed').at(-1)).toMatchObject({ locale: 'de' })
+    await app.core.activate('bundled')
+    expect(await app.core.handle('locale/get', undefined)).toMatchObject({
+      preference: 'de',
+      locale: 'de',
+    })
+  })
 })
 
 describe('app-wide channels', () => {
