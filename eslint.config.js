@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
+import formatjs from 'eslint-plugin-formatjs'
 import globals from 'globals'
 
 /** Node's built-in modules by their bare names ('fs'), matched exactly (not as path segments). */
@@ -97,6 +98,31 @@ const LAYERS = [
   { files: ['server/**/*.ts'], forbid: ['electron', 'clientFromServer'] },
 ]
 
+/**
+ * Text in the renderer's JSX must come from the message catalog (src/shared/i18n): FormatJS's
+ * no-literal-string-in-jsx, on children and on the attributes people read or hear (aria-label,
+ * title, placeholder, alt, and our components' label, legend, word...). Only text with a letter
+ * in it counts: `{' '}`, `×`, `@` and `99+` are the same in every language.
+ */
+const literalJsxRule = formatjs.rules['no-literal-string-in-jsx']
+const untranslatedJsxText = {
+  meta: literalJsxRule.meta,
+  create(context) {
+    const report = (descriptor) => {
+      if (/\p{L}/u.test(reportedText(descriptor.node))) context.report(descriptor)
+    }
+    return literalJsxRule.create(Object.create(context, { report: { value: report } }))
+  },
+}
+
+/** The text of a node no-literal-string-in-jsx reports: JSX text, a string, a template. */
+function reportedText(node) {
+  if (node.type === 'JSXAttribute') return node.value ? reportedText(node.value) : ''
+  if (node.type === 'JSXText' || node.type === 'Literal') return String(node.value)
+  if (node.type === 'TemplateLiteral') return node.quasis.map((q) => q.value.cooked).join('')
+  return ''
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -138,6 +164,37 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // The messages themselves, wherever they are defined: literal English defaults, ICU that
+    // formats (placeholders given, plurals with `one` and `other`), nothing a translator trips on.
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { formatjs },
+    rules: {
+      ...formatjs.configs.recommended.rules,
+      // Ids are written by hand (area.thing), read by translators next to the English.
+      'formatjs/enforce-description': 'off',
+      'formatjs/no-literal-string-in-jsx': 'off',
+    },
+  },
+  {
+    files: ['src/renderer/**/*.tsx'],
+    plugins: { tidings: { rules: { 'untranslated-jsx-text': untranslatedJsxText } } },
+    rules: {
+      'tidings/untranslated-jsx-text': [
+        'error',
+        {
+          props: {
+            include: [
+              [
+                '*',
+                '{label,placeholder,title,alt,aria-label,aria-description,aria-roledescription,aria-valuetext,legend,emptyText,word,fallbackError}',
+              ],
+            ],
+          },
+        },
+      ],
+    },
   },
   ...LAYERS.map(({ files, forbid }) => ({
     files,

@@ -22,7 +22,10 @@ export interface World {
   /** The server the apps run as their bundled one. */
   backend: Backend
   rendererUrl: string
-  launch(options?: { tuning?: CoreTuning }): Promise<DesktopClient>
+  launch(options?: {
+    tuning?: CoreTuning
+    systemLocales?: readonly string[]
+  }): Promise<DesktopClient>
   /** Another team's server (a fresh one per call), for an app to add. */
   startBackend(options?: ServerOptions): Promise<Backend>
 }

@@ -16,6 +16,8 @@ import {
   type ServerCoordinator,
 } from '../../src/main/core/serverCoordinator'
 import { Updater } from '../../src/main/core/updates'
+import { localeInfo } from '../../src/shared/i18n/locales'
+import { translatorFor, type Translator } from '../../src/shared/i18n/translator'
 import { pageReceives } from '../../src/shared/ipc'
 import type {
   InvokeChannel,
@@ -143,12 +145,18 @@ export class DesktopClient {
    * seconds behind a burst of events, where Electron's IPC keeps up.
    */
   private readonly unsent = new Map<Page, [PushChannel, unknown][]>()
+  /** The language of main's dialogs (the link notices), as index.ts follows it. */
+  private translator: Translator
 
   constructor(
     readonly context: BrowserContext,
     serverUrl: string,
     tuning?: CoreTuning,
+    /** The OS's languages, as Electron's app.getLocale() and preferred languages give them. */
+    systemLocales: readonly string[] = ['en-US'],
   ) {
+    const start = localeInfo('system', systemLocales)
+    this.translator = translatorFor(start.locale, start.formatLocale)
     this.core = createServerCoordinator({
       host: {
         userDataDir: this.userDataDir,
@@ -159,6 +167,7 @@ export class DesktopClient {
           this.savedFiles.push(fileName)
           return Promise.resolve(path.join(this.downloadsDir, fileName))
         },
+        systemLocales,
       },
       outputs: {
         push: (channel, payload) => this.push(channel, payload),
@@ -174,10 +183,10 @@ export class DesktopClient {
   static async launch(
     browser: Browser,
     serverUrl: string,
-    options: { tuning?: CoreTuning } = {},
+    options: { tuning?: CoreTuning; systemLocales?: readonly string[] } = {},
   ): Promise<DesktopClient> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    const client = new DesktopClient(context, serverUrl, options.tuning)
+    const client = new DesktopClient(context, serverUrl, options.tuning, options.systemLocales)
     // As registerIpcHandlers does: the same answerInvoke, with the calling tab's page, so a call
     // the app would refuse (a channel that page may not use) is refused here too.
     const answerer: InvokeAnswerer = {
@@ -197,11 +206,14 @@ export class DesktopClient {
     )
     await context.addInitScript({ content: await browserPreload() })
     await client.core.start()
+    const locale = await client.core.handle('locale/get', undefined)
+    client.translator = translatorFor(locale.locale, locale.formatLocale)
     // As index.ts does, with the dialogs answered by the test.
     await client.links.ready(
       serverLinkHost(client.core, {
         showWindow: () => {},
         notice: (message) => client.linkNotices.push(message),
+        translator: () => client.translator,
         confirmAddServer: ({ to }) => {
           client.addServerQuestions.push(to)
           return Promise.resolve(client.addServers)
@@ -283,6 +295,9 @@ export class DesktopClient {
     // What index.ts does besides sending: links follow the sign-in, the updater the switch.
     if (channel === 'session/changed') {
       void this.links.sessionChanged((payload as PushMap['session/changed']).user !== null)
+    } else if (channel === 'locale/changed') {
+      const info = payload as PushMap['locale/changed']
+      this.translator = translatorFor(info.locale, info.formatLocale)
     } else if (channel === 'settings/changed' && this.updater) {
       this.updater.setPolicy(
         (payload as PushMap['settings/changed']).auto_update

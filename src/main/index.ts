@@ -4,14 +4,18 @@
 // (ServerCoordinator).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { defineMessages } from '../shared/i18n/defineMessages'
 import { app, dialog, powerMonitor, session } from 'electron'
 import type { PushChannel, PushMap } from '../shared/ipc'
 import { findDeepLinkArg } from '../shared/deepLinks'
+import { localeInfo } from '../shared/i18n/locales'
+import { translatorFor, type Translator } from '../shared/i18n/translator'
 import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences'
 import { DeepLinkHandler, serverLinkHost } from './core/deepLinks'
 import { createServerCoordinator, type BundledServer } from './core/serverCoordinator'
 import { trackTyping } from './core/updates'
 import { readStoredPreferences } from './core/storedPreferences'
+import { systemLocalesOf } from './core/systemLocales'
 import type { CoreOutputs } from './core/coreHost'
 import { handleAppScheme, registerAppSchemePrivileges } from './electron/appProtocol'
 import { applyThemePreference, onThemeUpdated } from './electron/appearance'
@@ -52,6 +56,23 @@ import {
 import type { WindowManager } from './electron/windows'
 
 export const APP_USER_MODEL_ID = 'app.tidings.desktop'
+
+const messages = defineMessages({
+  startFailedTitle: { id: 'startup.failed.title', defaultMessage: 'Tidings could not start' },
+  startFailed: {
+    id: 'startup.failed.serverDidNotStart',
+    defaultMessage: 'The built-in server did not start.',
+  },
+  unencryptedRefused: {
+    id: 'startup.unencryptedServer.refused',
+    defaultMessage: 'Tidings did not connect to an unencrypted server',
+  },
+  unencryptedRefusedDetail: {
+    id: 'startup.unencryptedServer.leftOut',
+    defaultMessage:
+      '{url} is plain http://, so the network could read your password and messages, and you never confirmed using it. Tidings left it out of your servers; add it again in Settings → Servers (confirming it) to use it anyway.',
+  },
+})
 
 let windows: WindowManager | null = null
 
@@ -132,6 +153,14 @@ async function main(): Promise<void> {
   } catch (error) {
     console.error('Could not read the stored preferences; using the defaults', error)
   }
+  // The language: the stored choice over the OS's; the core takes over once it exists.
+  const systemLocales = systemLocalesOf(
+    process.env,
+    app.getLocale(),
+    app.getPreferredSystemLanguages(),
+  )
+  const startLocale = localeInfo(stored.language, systemLocales)
+  let translator: Translator = translatorFor(startLocale.locale, startLocale.formatLocale)
   // Before any window exists: its background and its page's first paint follow the choice.
   applyThemePreference(stored.theme)
 
@@ -185,6 +214,7 @@ async function main(): Promise<void> {
     iconPath,
     isQuitting: () => quitting,
     hideOnClose: () => tray !== null,
+    translator: () => translator,
   })
   windows = wm
   const stopFollowingTheme = onThemeUpdated(() => wm.updateBackgrounds())
@@ -210,6 +240,10 @@ async function main(): Promise<void> {
         void links.sessionChanged((payload as PushMap['session/changed']).user !== null)
       } else if (channel === 'connection/state') {
         tray?.setConnection((payload as PushMap['connection/state']).status)
+      } else if (channel === 'locale/changed') {
+        const info = payload as PushMap['locale/changed']
+        translator = translatorFor(info.locale, info.formatLocale)
+        tray?.setTranslator(translator)
       } else if (channel === 'settings/changed') {
         const previous = preferences
         preferences = payload as Preferences
@@ -234,6 +268,7 @@ async function main(): Promise<void> {
       secretStore,
       isWindowFocused: () => wm.isAnyFocused(),
       chooseSavePath: saveDialog(() => wm.getMainWindow()),
+      systemLocales,
     },
     outputs,
     fixedServerUrl,
@@ -254,8 +289,9 @@ async function main(): Promise<void> {
     showWindow: () => {
       wm.showMainWindow()
     },
-    notice: (message) => showLinkNotice(wm.getMainWindow(), message),
-    confirmAddServer: (request) => confirmAddServer(wm.getMainWindow(), request),
+    notice: (message) => showLinkNotice(wm.getMainWindow(), message, translator),
+    translator: () => translator,
+    confirmAddServer: (request) => confirmAddServer(wm.getMainWindow(), request, translator),
     log: (message) => console.warn(message),
   })
 
@@ -269,6 +305,7 @@ async function main(): Promise<void> {
 
   try {
     tray = createAppTray({
+      translator,
       iconPath: (state) => trayIconPath(resourcesDir, state),
       onOpen: () => wm.showMainWindow(),
       onSettings: () => wm.openSettings(),
@@ -331,8 +368,8 @@ async function main(): Promise<void> {
     for (const refused of core.refusedAtStart()) {
       void dialog.showMessageBox({
         type: 'warning',
-        message: 'Tidings did not connect to an unencrypted server',
-        detail: `${refused} is plain http://, so the network could read your password and messages, and you never confirmed using it. Tidings left it out of your servers; add it again in Settings → Servers (confirming it) to use it anyway.`,
+        message: translator.t(messages.unencryptedRefused),
+        detail: translator.t(messages.unencryptedRefusedDetail, { url: refused }),
       })
     }
     const prefs = await core.handle('settings/get', undefined)
@@ -341,8 +378,8 @@ async function main(): Promise<void> {
   } catch (error) {
     if (bundledFailure !== null) {
       dialog.showErrorBox(
-        'Tidings could not start',
-        `The built-in server did not start.\n\n${bundledFailure instanceof Error ? bundledFailure.message : String(bundledFailure)}`,
+        translator.t(messages.startFailedTitle),
+        `${translator.t(messages.startFailed)}\n\n${bundledFailure instanceof Error ? bundledFailure.message : String(bundledFailure)}`,
       )
       cleanedUp = true
       await core.stop().catch(() => undefined)

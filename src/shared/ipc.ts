@@ -16,6 +16,7 @@ import {
 } from './api'
 import { EVENT_TYPES, type EventType } from './eventTypes'
 import type { AnyTidingsEvent } from './events'
+import type { LocaleInfo } from './i18n/locales'
 import { Limits } from './limits'
 import type {
   AdminUser,
@@ -641,6 +642,11 @@ export const INVOKES = {
     pages: SETTINGS,
   },
   'settings/get': { request: NoPayload, response: produced<Preferences>(), pages: BOTH },
+  /**
+   * The language the windows speak and format in (the `language` preference over the OS's), so
+   * both pages render in it from their first paint; `settings/set {language}` changes it.
+   */
+  'locale/get': { request: NoPayload, response: produced<LocaleInfo>(), pages: BOTH },
   /** Any object here; the preferences store checks it with the finer rules it knows. */
   'settings/set': {
     request: Type.Unsafe<Partial<Preferences>>(Type.Object({})),
@@ -783,13 +789,13 @@ interface PushSpec {
  *
  * The main window gets every stream event (the conversation list, threads, presence, typing,
  * toasts and the event monitor use them all), resyncs, its outbox, the connection state, session,
- * preferences (mute, clock), branding, "open this conversation" from a notification, a form a
- * link asked to fill in (links/prefill), the server list and the updater's state. It shows no mail
- * accounts, so it does not get accounts/changed.
+ * preferences (mute, clock), the language, branding, "open this conversation" from a notification,
+ * a form a link asked to fill in (links/prefill), the server list and the updater's state. It shows
+ * no mail accounts, so it does not get accounts/changed.
  *
- * The settings window gets the session, preferences, branding and account changes, the progress of
- * an export of the user's data, resyncs (the account list reloads after one), the server list,
- * the updater's state and, on events/event, only the types in PAGE_EVENT_TYPES.
+ * The settings window gets the session, preferences, the language, branding and account changes,
+ * the progress of an export of the user's data, resyncs (the account list reloads after one), the
+ * server list, the updater's state and, on events/event, only the types in PAGE_EVENT_TYPES.
  *
  * Everything but servers/changed and updates/state is about the active server: what the other
  * servers' cores push stays in main (which keeps their unread counts for the list and the badge).
@@ -801,6 +807,8 @@ export const PUSHES = {
   'session/changed': { payload: produced<SessionState>(), pages: BOTH },
   'outbox/changed': { payload: produced<OutboxItem>(), pages: MAIN },
   'settings/changed': { payload: produced<Preferences>(), pages: BOTH },
+  /** The language changed (the setting, in either window): both windows switch live. */
+  'locale/changed': { payload: produced<LocaleInfo>(), pages: BOTH },
   'branding/changed': { payload: produced<Branding>(), pages: BOTH },
   /** An account's latest state; `state: 'disconnected'` means it was removed. */
   'accounts/changed': { payload: produced<PlatformAccount>(), pages: SETTINGS },

@@ -1,3 +1,5 @@
+import { defineMessages } from './i18n/defineMessages'
+import type { Translator } from './i18n/translator'
 import type { NotificationSubject } from './notificationPolicy'
 import type { NotificationPrivacy } from './preferences'
 
@@ -6,7 +8,7 @@ import type { NotificationPrivacy } from './preferences'
  * Everything respects the privacy preference: 'full' shows who and what, 'sender_only' shows who
  * but not what, 'hidden' shows neither (a notification can be read over the user's shoulder or on
  * a locked screen): the title is then the app's name and the body only says what kind of news
- * came, "New message" or "3 new messages".
+ * came, "New message" or "3 new messages". Worded in the interface's language (`translator`).
  */
 
 /** Several subjects with the same tag that arrived close together; `latest` is the newest. */
@@ -61,6 +63,78 @@ export function burstOfOne(subject: NotificationSubject): NotificationBurst {
   }
 }
 
+const messages = defineMessages({
+  messageIn: {
+    id: 'notification.title.messageIn',
+    defaultMessage: '{sender} in {conversation}',
+    description: 'Title of a notification of a message in a named conversation',
+  },
+  mentioned: {
+    id: 'notification.title.mentioned',
+    defaultMessage: '{sender} mentioned you',
+    description: 'Title of a notification of a message that @mentions the user (direct)',
+  },
+  mentionedIn: {
+    id: 'notification.title.mentionedIn',
+    defaultMessage: '{sender} mentioned you in {conversation}',
+    description: 'Title of a notification of a message that @mentions the user in a group',
+  },
+  newMessage: { id: 'notification.body.newMessage', defaultMessage: 'New message' },
+  newEmail: { id: 'notification.newEmail', defaultMessage: 'New email' },
+  newNotification: { id: 'notification.body.newNotification', defaultMessage: 'New notification' },
+  accountDisconnected: {
+    id: 'notification.title.accountDisconnected',
+    defaultMessage: 'Account disconnected',
+  },
+  accountWasDisconnected: {
+    id: 'notification.body.accountWasDisconnected',
+    defaultMessage: '{account} was disconnected',
+  },
+  accountWasDisconnectedBecause: {
+    id: 'notification.body.accountWasDisconnectedBecause',
+    defaultMessage: '{account} was disconnected: {reason}',
+    description: 'reason: what the mail server answered, in its own words',
+  },
+  anAccountWasDisconnected: {
+    id: 'notification.body.anAccountWasDisconnected',
+    defaultMessage: 'An account was disconnected',
+  },
+  messages: {
+    id: 'notification.count.messages',
+    defaultMessage: '{count, plural, one {New message} other {# new messages}}',
+  },
+  emails: {
+    id: 'notification.count.emails',
+    defaultMessage: '{count, plural, one {New email} other {# new emails}}',
+  },
+  notifications: {
+    id: 'notification.count.notifications',
+    defaultMessage: '{count, plural, one {New notification} other {# new notifications}}',
+  },
+  alerts: {
+    id: 'notification.count.alerts',
+    defaultMessage: '{count, plural, one {New alert} other {# new alerts}}',
+  },
+  messagesFrom: {
+    id: 'notification.countFrom.messages',
+    defaultMessage:
+      '{count, plural, one {New message from {senders}} other {# new messages from {senders}}}',
+  },
+  emailsFrom: {
+    id: 'notification.countFrom.emails',
+    defaultMessage:
+      '{count, plural, one {New email from {senders}} other {# new emails from {senders}}}',
+  },
+  twoSenders: {
+    id: 'notification.senders.two',
+    defaultMessage: '{first} and {second}',
+  },
+  moreSenders: {
+    id: 'notification.senders.more',
+    defaultMessage: '{first}, {second} and {others, plural, one {# other} other {# others}}',
+  },
+})
+
 /**
  * The title and body of a burst. `fit` shapes the text the sender wrote (a message, an email's
  * subject, a notice's body) for where it shows: main keeps a native notification to one short
@@ -69,22 +143,26 @@ export function burstOfOne(subject: NotificationSubject): NotificationBurst {
 export function notificationWords(
   burst: NotificationBurst,
   privacy: NotificationPrivacy,
+  translator: Translator,
   fit: (text: string) => string = (text) => text,
 ): NotificationWords {
+  const { t } = translator
   const subject = burst.latest
-  const noun = nounFor(subject)
-  if (privacy === 'hidden') return { title: APP_NAME, body: countPhrase(burst.count, noun) }
+  const count = { count: burst.count }
+  if (privacy === 'hidden') return { title: APP_NAME, body: t(COUNTS[subject.kind], count) }
   const full = privacy === 'full'
 
   // Being called by name is what the user most needs to see, whatever else the burst holds.
   const mention = burst.mention?.kind === 'message' ? burst.mention : null
   if (burst.count > 1) {
-    const from = sendersPhrase(burst.senders)
+    const senders = sendersPhrase(burst.senders, translator)
+    const from = subject.kind === 'message' ? messages.messagesFrom : messages.emailsFrom
     return {
-      title: mention ? mentionTitle(mention) : burstTitle(burst),
-      body: from
-        ? `${countPhrase(burst.count, noun)} from ${from}`
-        : countPhrase(burst.count, noun),
+      title: mention ? mentionTitle(mention, translator) : burstTitle(burst, translator),
+      body:
+        senders && (subject.kind === 'message' || subject.kind === 'email')
+          ? t(from, { ...count, senders })
+          : t(COUNTS[subject.kind], count),
     }
   }
 
@@ -92,73 +170,78 @@ export function notificationWords(
     case 'message':
       return {
         title: mention
-          ? mentionTitle(mention)
+          ? mentionTitle(mention, translator)
           : subject.conversation_title
-            ? `${subject.sender_name} in ${subject.conversation_title}`
+            ? t(messages.messageIn, {
+                sender: subject.sender_name,
+                conversation: subject.conversation_title,
+              })
             : subject.sender_name,
-        body: full ? fit(subject.text) : 'New message',
+        body: full ? fit(subject.text) : t(messages.newMessage),
       }
     case 'email':
       return {
-        title: subject.from ?? 'New email',
-        body: full && subject.subject ? fit(subject.subject) : 'New email',
+        title: subject.from ?? t(messages.newEmail),
+        body: full && subject.subject ? fit(subject.subject) : t(messages.newEmail),
       }
     case 'system':
-      return { title: subject.title, body: full ? fit(subject.body) : 'New notification' }
+      return { title: subject.title, body: full ? fit(subject.body) : t(messages.newNotification) }
     case 'account_disconnected':
       return {
-        title: 'Account disconnected',
+        title: t(messages.accountDisconnected),
         body: subject.account
-          ? `${subject.account} was disconnected${full && subject.reason ? `: ${subject.reason}` : ''}`
-          : 'An account was disconnected',
+          ? full && subject.reason
+            ? t(messages.accountWasDisconnectedBecause, {
+                account: subject.account,
+                reason: subject.reason,
+              })
+            : t(messages.accountWasDisconnected, { account: subject.account })
+          : t(messages.anAccountWasDisconnected),
       }
   }
 }
 
 /** "Jane mentioned you in Launch plan"; a direct conversation has no name of its own. */
-function mentionTitle(subject: Extract<NotificationSubject, { kind: 'message' }>): string {
-  const mentioned = `${subject.sender_name} mentioned you`
-  return subject.conversation_title ? `${mentioned} in ${subject.conversation_title}` : mentioned
+function mentionTitle(
+  subject: Extract<NotificationSubject, { kind: 'message' }>,
+  { t }: Translator,
+): string {
+  return subject.conversation_title
+    ? t(messages.mentionedIn, {
+        sender: subject.sender_name,
+        conversation: subject.conversation_title,
+      })
+    : t(messages.mentioned, { sender: subject.sender_name })
 }
 
 /** Title of a multi-item burst: the conversation when it has a name, else the sender(s). */
-function burstTitle(burst: NotificationBurst): string {
+function burstTitle(burst: NotificationBurst, { t }: Translator): string {
   const subject = burst.latest
   if (subject.kind === 'message') {
     if (subject.conversation_title) return subject.conversation_title
     return burst.senders.length === 1 ? subject.sender_name : APP_NAME
   }
   if (subject.kind === 'email')
-    return burst.senders.length === 1 ? (subject.from ?? 'New email') : 'New email'
+    return burst.senders.length === 1
+      ? (subject.from ?? t(messages.newEmail))
+      : t(messages.newEmail)
   if (subject.kind === 'system') return APP_NAME
-  return 'Account disconnected'
+  return t(messages.accountDisconnected)
 }
 
-type Noun = { one: string; many: string }
-
-function nounFor(subject: NotificationSubject): Noun {
-  switch (subject.kind) {
-    case 'message':
-      return { one: 'message', many: 'messages' }
-    case 'email':
-      return { one: 'email', many: 'emails' }
-    case 'system':
-      return { one: 'notification', many: 'notifications' }
-    case 'account_disconnected':
-      return { one: 'alert', many: 'alerts' }
-  }
-}
-
-function countPhrase(count: number, noun: Noun): string {
-  return count === 1 ? `New ${noun.one}` : `${count} new ${noun.many}`
-}
+/** "New message" / "3 new messages", per kind of news. */
+const COUNTS = {
+  message: messages.messages,
+  email: messages.emails,
+  system: messages.notifications,
+  account_disconnected: messages.alerts,
+} as const satisfies Record<NotificationSubject['kind'], unknown>
 
 /** "Jane", "Jane and Bob", "Jane, Bob and 2 others". */
-function sendersPhrase(senders: string[]): string | null {
+function sendersPhrase(senders: string[], { t }: Translator): string | null {
   const [first, second] = senders
   if (first === undefined) return null
   if (second === undefined) return first
-  if (senders.length === 2) return `${first} and ${second}`
-  const others = senders.length - 2
-  return `${first}, ${second} and ${others} ${others === 1 ? 'other' : 'others'}`
+  if (senders.length === 2) return t(messages.twoSenders, { first, second })
+  return t(messages.moreSenders, { first, second, others: senders.length - 2 })
 }

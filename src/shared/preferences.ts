@@ -1,3 +1,5 @@
+import type { LanguagePreference } from './i18n/locales'
+
 /**
  * The user's local preferences, kept by main and edited in the settings window: this device's,
  * except the muted and pinned conversations, which are each server's (conversation ids are).
@@ -36,6 +38,11 @@ export interface Preferences {
   pinned_conversation_ids: number[]
   dnd: DoNotDisturb
   theme: ThemePreference
+  /**
+   * The interface's language: 'system' follows the OS (main's `app.getLocale()`), or a language
+   * chosen for this device. Main, both windows and notifications follow it live.
+   */
+  language: LanguagePreference
   /** The skin tone the emoji picker gives emoji that have them: 0 none (yellow), 1 light to 5 dark. */
   emoji_skin_tone: SkinTone
   /** The emoji this device chose last (reactions and the composer), newest first. */
@@ -71,6 +78,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   pinned_conversation_ids: [],
   dnd: { mode: 'off', until: null, schedule_start: '22:00', schedule_end: '07:00' },
   theme: 'system',
+  language: 'system',
   emoji_skin_tone: 0,
   recent_emoji: [],
   auto_update: true,

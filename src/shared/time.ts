@@ -1,12 +1,33 @@
-import { DateTime, IANAZone, type Zone } from 'luxon'
+import { DateTime, IANAZone, type DateTimeFormatOptions, type Zone } from 'luxon'
 import { CalendarDays, type CalendarDay } from './calendarDays'
+import { defineMessages } from './i18n/defineMessages'
+import type { AppLocale } from './i18n/locales'
+import { translatorFor, type Translator } from './i18n/translator'
 import type { ClockStyle } from './preferences'
 
 /**
  * Time formatting shared by main (notifications) and the renderers. Every time Tidings shows is an
  * RFC 3339 instant rendered in an IANA zone (the organization timezone) with the user's clock
- * style. An unknown zone falls back to UTC rather than throwing.
+ * style, in the user's language and formats (`locale`: month names, the order of day and month,
+ * "vor 5 Minuten"). An unknown zone falls back to UTC rather than throwing.
  */
+
+/** Whose formats: the interface's language and the tag Intl formats for (see LocaleInfo). */
+export interface TimeLocale {
+  locale: AppLocale
+  formatLocale: string
+}
+
+/** What every time was shown as before languages: US English. */
+export const DEFAULT_TIME_LOCALE: TimeLocale = { locale: 'en', formatLocale: 'en-US' }
+
+const messages = defineMessages({
+  justNow: {
+    id: 'time.justNow',
+    defaultMessage: 'just now',
+    description: 'A message sent less than a minute ago, in the conversation list',
+  },
+})
 
 export type TimeFormat = 'date' | 'time' | 'datetime'
 
@@ -19,6 +40,8 @@ export interface FormatOptions {
   withZone?: boolean
   /** Show seconds in times, e.g. "10:30:05 AM" (live clocks). */
   withSeconds?: boolean
+  /** Default US English. */
+  locale?: TimeLocale
 }
 
 export interface RelativeOptions {
@@ -32,6 +55,8 @@ export interface RelativeOptions {
    * date), or a fixed format. Default 'auto'.
    */
   fallback?: TimeFormat | 'auto'
+  /** Default US English. */
+  locale?: TimeLocale
 }
 
 export interface ZoneInfo {
@@ -43,7 +68,6 @@ export interface ZoneInfo {
   offsetLabel: string
 }
 
-const LOCALE = 'en-US'
 const MAX_CACHE = 64
 /** Under this age a timestamp reads "just now". */
 const JUST_NOW_MS = 45_000
@@ -82,60 +106,90 @@ export function resolveZone(zone: string | null | undefined): string {
   return zone && isValidZone(zone) ? zone : 'UTC'
 }
 
+/** The zone's instant as luxon reads it; formatting sets the locale (`inLocale`). */
 function toDateTime(ts: Date | number | string, zone: string): DateTime {
   const z = zoneFor(zone)
-  if (ts instanceof Date) return DateTime.fromJSDate(ts, { zone: z }).setLocale(LOCALE)
-  if (typeof ts === 'number') return DateTime.fromMillis(ts, { zone: z, locale: LOCALE })
-  return DateTime.fromISO(ts, { zone: z, locale: LOCALE, setZone: false })
+  if (ts instanceof Date) return DateTime.fromJSDate(ts, { zone: z })
+  if (typeof ts === 'number') return DateTime.fromMillis(ts, { zone: z })
+  return DateTime.fromISO(ts, { zone: z, setZone: false })
 }
 
-function timePattern(clock: ClockStyle, withSeconds: boolean): string {
-  const minutes = withSeconds ? 'mm:ss' : 'mm'
-  return clock === '24h' ? `HH:${minutes}` : `h:${minutes} a`
+function translatorOf(locale: TimeLocale): Translator {
+  return translatorFor(locale.locale, locale.formatLocale)
 }
 
 /**
- * The short name of the zone at that instant ("EST", "GMT+5:30", "UTC"), from one cached
- * Intl formatter per zone (luxon's `ZZZZ` builds a new formatter on every call).
+ * Intl's text as shown: newer ICU puts a narrow no-break space before "AM"; a plain space keeps
+ * every time the same text whatever ICU the runtime has (Chromium's and Node's differ). The
+ * pseudo-locale accents it.
  */
-function zoneAbbreviation(dt: DateTime): string {
+function shown(text: string, translator: Translator): string {
+  return translator.formatted(text.replace(/\u202f/g, ' '))
+}
+
+function timeOptions(clock: ClockStyle, withSeconds: boolean): DateTimeFormatOptions {
+  return {
+    hour: 'numeric',
+    minute: '2-digit',
+    ...(withSeconds ? { second: '2-digit' } : {}),
+    hourCycle: clock === '24h' ? 'h23' : 'h12',
+  }
+}
+
+const DATE_OPTIONS: DateTimeFormatOptions = { month: 'short', day: 'numeric', year: 'numeric' }
+const DAY_OPTIONS: DateTimeFormatOptions = {
+  weekday: 'long',
+  month: 'long',
+  day: 'numeric',
+  year: 'numeric',
+}
+
+/**
+ * The short name of the zone at that instant in the locale ("EST", "GMT+5:30", "UTC"; "MEZ" in
+ * German), from one cached Intl formatter per zone and locale (luxon's `ZZZZ` builds a new
+ * formatter on every call).
+ */
+function zoneAbbreviation(dt: DateTime, formatLocale: string): string {
   const zone = dt.zoneName ?? 'UTC'
-  let formatter = zoneNameFormatters.get(zone)
+  const key = `${formatLocale}|${zone}`
+  let formatter = zoneNameFormatters.get(key)
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat(LOCALE, { timeZone: zone, timeZoneName: 'short' })
-    remember(zoneNameFormatters, zone, formatter)
+    formatter = new Intl.DateTimeFormat(formatLocale, { timeZone: zone, timeZoneName: 'short' })
+    remember(zoneNameFormatters, key, formatter)
   }
   const part = formatter.formatToParts(dt.toJSDate()).find((p) => p.type === 'timeZoneName')
   return part?.value ?? dt.toFormat('ZZ')
 }
 
-function formatTime(dt: DateTime, clock: ClockStyle, withZone: boolean, withSeconds: boolean) {
-  const time = dt.toFormat(timePattern(clock, withSeconds))
-  return withZone ? `${time} ${zoneAbbreviation(dt)}` : time
-}
-
-const DATE_PATTERN = 'LLL d, yyyy'
-
 /**
- * Formats an instant in `zone`: 'date' → "Jan 15, 2026", 'time' → "10:30 AM" / "10:30",
- * 'datetime' → "Jan 15, 2026, 10:30 AM". Returns '' for an unparseable timestamp.
+ * Formats an instant in `zone`, in the locale's formats: 'date' → "Jan 15, 2026" ("15. Jan.
+ * 2026"), 'time' → "10:30 AM" / "10:30", 'datetime' → "Jan 15, 2026, 10:30 AM". Returns '' for
+ * an unparseable timestamp.
  */
 export function formatTimestamp(
   ts: Date | number | string,
   zone: string,
   options: FormatOptions = {},
 ): string {
-  const { format = 'datetime', clock = '12h', withZone = false, withSeconds = false } = options
+  const {
+    format = 'datetime',
+    clock = '12h',
+    withZone = false,
+    withSeconds = false,
+    locale = DEFAULT_TIME_LOCALE,
+  } = options
   const dt = toDateTime(ts, zone)
   if (!dt.isValid) return ''
-  switch (format) {
-    case 'date':
-      return dt.toFormat(DATE_PATTERN)
-    case 'time':
-      return formatTime(dt, clock, withZone, withSeconds)
-    case 'datetime':
-      return `${dt.toFormat(DATE_PATTERN)}, ${formatTime(dt, clock, withZone, withSeconds)}`
-  }
+  const translator = translatorOf(locale)
+  const local = dt.setLocale(locale.formatLocale)
+  const time = timeOptions(clock, withSeconds)
+  const text =
+    format === 'date'
+      ? local.toLocaleString(DATE_OPTIONS)
+      : local.toLocaleString(format === 'time' ? time : { ...DATE_OPTIONS, ...time })
+  const zoneName =
+    withZone && format !== 'date' ? ` ${zoneAbbreviation(dt, locale.formatLocale)}` : ''
+  return shown(`${text}${zoneName}`, translator)
 }
 
 function millisOf(value: Date | number | string | undefined): number {
@@ -150,19 +204,30 @@ function millisOf(value: Date | number | string | undefined): number {
  * (same day in `zone`) or the date. Timestamps slightly in the future (clock skew) read "just now".
  */
 export function formatRelative(ts: string, zone: string, options: RelativeOptions = {}): string {
-  const { clock = '12h', cutoffMs = 60 * 60_000, fallback = 'auto' } = options
+  const {
+    clock = '12h',
+    cutoffMs = 60 * 60_000,
+    fallback = 'auto',
+    locale = DEFAULT_TIME_LOCALE,
+  } = options
   const dt = toDateTime(ts, zone)
   if (!dt.isValid) return ''
   const now = millisOf(options.now)
   const age = now - dt.toMillis()
   if (age < cutoffMs) {
-    if (age < JUST_NOW_MS) return 'just now'
-    return dt.toRelative({ base: toDateTime(now, zone), locale: LOCALE, round: true }) ?? ''
+    const translator = translatorOf(locale)
+    if (age < JUST_NOW_MS) return translator.t(messages.justNow)
+    const relative = dt.toRelative({
+      base: toDateTime(now, zone),
+      locale: locale.formatLocale,
+      round: true,
+    })
+    return shown(relative ?? '', translator)
   }
-  if (fallback !== 'auto') return formatTimestamp(ts, zone, { format: fallback, clock })
+  if (fallback !== 'auto') return formatTimestamp(ts, zone, { format: fallback, clock, locale })
   return isSameDay(ts, now, zone)
-    ? formatTimestamp(ts, zone, { format: 'time', clock })
-    : formatTimestamp(ts, zone, { format: 'date', clock })
+    ? formatTimestamp(ts, zone, { format: 'time', clock, locale })
+    : formatTimestamp(ts, zone, { format: 'date', clock, locale })
 }
 
 /** The calendar day of an instant in `zone`, as "yyyy-MM-dd" (for grouping messages by day). */
@@ -237,20 +302,45 @@ export function isSameDay(
   return ka !== '' && ka === dayKey(b, zone)
 }
 
-/** "Today", "Yesterday", or e.g. "Thursday, January 15, 2026" for a day separator. */
+/**
+ * "Today", "Yesterday" (as the locale says them: "Heute", "Gestern"), or e.g. "Thursday, January
+ * 15, 2026" for a day separator.
+ */
 export function formatDayLabel(
   ts: Date | number | string,
   zone: string,
   now: Date | number | string = Date.now(),
+  locale: TimeLocale = DEFAULT_TIME_LOCALE,
 ): string {
   const dt = toDateTime(ts, zone)
   if (!dt.isValid) return ''
+  const translator = translatorOf(locale)
   const today = toDateTime(millisOf(now), zone).startOf('day')
   const day = dt.startOf('day')
   const diffDays = Math.round(today.diff(day, 'days').days)
-  if (diffDays === 0) return 'Today'
-  if (diffDays === 1) return 'Yesterday'
-  return dt.toFormat('cccc, LLLL d, yyyy')
+  if (diffDays === 0 || diffDays === 1) {
+    const word = relativeDays(locale.formatLocale).format(-diffDays, 'day')
+    return shown(capitalized(word, locale.formatLocale), translator)
+  }
+  return shown(dt.setLocale(locale.formatLocale).toLocaleString(DAY_OPTIONS), translator)
+}
+
+const relativeDayFormats = new Map<string, Intl.RelativeTimeFormat>()
+
+/** "today", "yesterday" in the locale (CLDR's words), one cached formatter per locale. */
+function relativeDays(formatLocale: string): Intl.RelativeTimeFormat {
+  let format = relativeDayFormats.get(formatLocale)
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(formatLocale, { numeric: 'auto' })
+    remember(relativeDayFormats, formatLocale, format)
+  }
+  return format
+}
+
+/** A word at the start of a label: "today" → "Today". */
+function capitalized(word: string, formatLocale: string): string {
+  const first = word.slice(0, 1)
+  return first.toLocaleUpperCase(formatLocale) + word.slice(1)
 }
 
 /** "UTC+05:30", "UTC-03:00", "UTC+00:00" for an offset in minutes. */

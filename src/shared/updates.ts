@@ -1,3 +1,6 @@
+import { defineMessages } from './i18n/defineMessages'
+import type { Translator } from './i18n/translator'
+
 /**
  * What the windows are told about app updates (main decides: src/main/core/updates.ts). The main
  * window shows a "Restart to update" bar once an update is downloaded (never a modal); the
@@ -32,8 +35,16 @@ export type UpdateFailure =
   | 'checksum'
   | 'other'
 
+const messages = defineMessages({
+  ready: { id: 'updates.banner.ready', defaultMessage: 'Tidings {version} is ready.' },
+  restart: { id: 'updates.banner.restart', defaultMessage: 'Restart to update' },
+})
+
 /** The main window's bar for a state, or null when there is nothing to offer. */
-export function updateBanner(state: UpdateState): { text: string; action: string } | null {
+export function updateBanner(
+  state: UpdateState,
+  { t }: Translator,
+): { text: string; action: string } | null {
   if (state.status !== 'ready') return null
-  return { text: `Tidings ${state.version} is ready.`, action: 'Restart to update' }
+  return { text: t(messages.ready, { version: state.version }), action: t(messages.restart) }
 }

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { EN } from './intl'
 import type { EventDataMap } from '../../src/shared/events'
 import type { Conversation, Message } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
@@ -365,21 +366,21 @@ describe('messages and unread counts', () => {
     expect(useConversations.getState().byId[10]?.last_message?.text).toBe('edited')
 
     const c = () => useConversations.getState().byId[10]!
-    expect(receiptText(c(), 30, ME.id)).toBe('Sent')
+    expect(receiptText(c(), 30, ME.id, EN)).toBe('Sent')
     applyEvent(
       event('message_updated', {
         conversation_id: 10,
         receipt: { user_id: JANE.id, kind: 'delivered', up_to_message_id: 30 },
       }),
     )
-    expect(receiptText(c(), 30, ME.id)).toBe('Delivered')
+    expect(receiptText(c(), 30, ME.id, EN)).toBe('Delivered')
     applyEvent(
       event('message_updated', {
         conversation_id: 10,
         receipt: { user_id: JANE.id, kind: 'read', up_to_message_id: 30 },
       }),
     )
-    expect(receiptText(c(), 30, ME.id)).toBe('Read by Jane')
+    expect(receiptText(c(), 30, ME.id, EN)).toBe('Read by Jane')
     // Markers never move backwards.
     applyEvent(
       event('message_updated', {

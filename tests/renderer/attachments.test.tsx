@@ -1,5 +1,6 @@
-import { renderToStaticMarkup } from 'react-dom/server'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { EN, renderWithIntl } from './intl'
+import { DEFAULT_TIME_LOCALE } from '../../src/shared/time'
 import type { Attachment } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import { MessageRow } from '../../src/renderer/src/components/MessageRow'
@@ -125,8 +126,15 @@ describe('a message with files', () => {
     useMessages.getState().upsert(stored)
     const { threads, outbox } = useMessages.getState()
     const entry = buildThread(threads[10], outbox, 10, ME.id).find((e) => e.id === 1)!
-    return renderToStaticMarkup(
-      <MessageRow conversationId={10} entry={entry} zone="UTC" clock="24h" receipt={null} />,
+    return renderWithIntl(
+      <MessageRow
+        conversationId={10}
+        entry={entry}
+        zone="UTC"
+        clock="24h"
+        locale={DEFAULT_TIME_LOCALE}
+        receipt={null}
+      />,
     )
   }
 
@@ -151,12 +159,12 @@ describe('a message with files', () => {
 
 describe('sizes and previews', () => {
   it('reads as people read them', () => {
-    expect(humanSize(512)).toBe('512 B')
-    expect(humanSize(2048)).toBe('2.0 KB')
-    expect(humanSize(25 * 1024 * 1024)).toBe('25 MB')
-    expect(attachmentsPreview([PNG])).toBe('Photo')
-    expect(attachmentsPreview([PNG, PNG])).toBe('2 photos')
-    expect(attachmentsPreview([PDF])).toBe('📎 plan.pdf')
-    expect(attachmentsPreview([PNG, PDF])).toBe('📎 2 files')
+    expect(humanSize(512, EN)).toBe('512 B')
+    expect(humanSize(2048, EN)).toBe('2.0 KB')
+    expect(humanSize(25 * 1024 * 1024, EN)).toBe('25 MB')
+    expect(attachmentsPreview([PNG], EN)).toBe('Photo')
+    expect(attachmentsPreview([PNG, PNG], EN)).toBe('2 photos')
+    expect(attachmentsPreview([PDF], EN)).toBe('📎 plan.pdf')
+    expect(attachmentsPreview([PNG, PDF], EN)).toBe('📎 2 files')
   })
 })

@@ -1,3 +1,4 @@
+import deCompact from 'emojibase-data/de/compact.json'
 import compact from 'emojibase-data/en/compact.json'
 import github from 'emojibase-data/en/shortcodes/github.json'
 import { describe, expect, it } from 'vitest'
@@ -6,6 +7,7 @@ import {
   EMOJI_CATEGORIES,
   buildCatalog,
   inTone,
+  namesFrom,
   searchEmoji,
   type CompactEmoji,
   type Shortcodes,
@@ -59,6 +61,15 @@ describe('emoji catalog', () => {
     expect(searchEmoji(catalog, 'red heart')[0]!.emoji).toBe('❤️')
     expect(searchEmoji(catalog, 'zzqx')).toEqual([])
     expect(searchEmoji(catalog, '  ')).toEqual([])
+  })
+
+  it('names emoji in German (CLDR) and still finds them by English words and shortcodes', () => {
+    const german = buildCatalog(data, shortcodes, namesFrom(deCompact as CompactEmoji[]))
+    expect(german.all.length).toBe(catalog.all.length)
+    expect(german.byGroup.get(0)![0]!.label).toBe('grinsendes Gesicht')
+    expect(searchEmoji(german, 'rakete')[0]!.emoji).toBe('🚀')
+    expect(searchEmoji(german, 'rocket')[0]!.emoji).toBe('🚀')
+    expect(searchEmoji(german, 'tada')[0]!.emoji).toBe('🎉')
   })
 })
 

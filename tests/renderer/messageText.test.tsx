@@ -1,8 +1,8 @@
-import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { MessageText } from '../../src/renderer/src/formatting/MessageText'
 import { mentionDirectory } from '../../src/renderer/src/mentions'
 import { JANE, ME } from './fakeTidings'
+import { renderWithIntl } from './intl'
 
 // A message's Markdown as React elements: formatting shown, raw HTML as text, only links main
 // opens as anchors, mentions and bare links as in plain text, code left alone.
@@ -11,13 +11,13 @@ const SELF = { ...ME, username: 'mia' }
 const MENTIONS = mentionDirectory({ [JANE.id]: { ...JANE, online: true } }, SELF)
 
 function render(text: string): string {
-  return renderToStaticMarkup(<MessageText text={text} mentions={MENTIONS} />)
+  return renderWithIntl(<MessageText text={text} mentions={MENTIONS} />)
 }
 
 describe('MessageText', () => {
   it('shows plain text without the parser, as before', () => {
     const html = render('see you at 5')
-    expect(html).toBe('<p class="message__text">see you at 5</p>')
+    expect(html).toBe('<p class="message__text" dir="auto">see you at 5</p>')
   })
 
   it('renders bold, italic, strikethrough, inline code, quotes and lists', () => {
@@ -27,9 +27,10 @@ describe('MessageText', () => {
     expect(html).toContain('<em>i</em>')
     expect(html).toContain('<del>s</del>')
     expect(html).toContain('<code>c</code>')
-    expect(html).toMatch(/<blockquote>\s*<p>q<\/p>\s*<\/blockquote>/)
-    expect(html).toMatch(/<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/)
-    expect(html).toMatch(/<ol>\s*<li>first<\/li>\s*<\/ol>/)
+    // Each block is laid out by its own first letter: right to left when that is Arabic or Hebrew.
+    expect(html).toMatch(/<blockquote>\s*<p dir="auto">q<\/p>\s*<\/blockquote>/)
+    expect(html).toMatch(/<ul dir="auto">\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/)
+    expect(html).toMatch(/<ol dir="auto">\s*<li>first<\/li>\s*<\/ol>/)
   })
 
   it('shows raw HTML as typed text, never as elements', () => {
@@ -60,6 +61,9 @@ describe('MessageText', () => {
     const html = render('```ts\nconst a = 1\n```')
     expect(html).toContain('data-testid="code-block"')
     expect(html).toContain('data-language="ts"')
+    expect(html).toContain('aria-label="Code (ts)"')
+    // Code reads left to right even inside a message written right to left.
+    expect(html).toContain('dir="ltr"')
     expect(html).toContain('tabindex="0"')
     expect(html).toContain('const a = 1')
   })

@@ -1,16 +1,23 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { EN } from './intl'
 import { passwordFormProblem } from '../../src/renderer/src/components/PasswordSection'
 import { signedOutText, usePassword } from '../../src/renderer/src/stores/password'
 import { installFakeTidings, type FakeTidings } from './fakeTidings'
 
 describe('password form checks', () => {
   it('names the first problem, or none', () => {
-    expect(passwordFormProblem('', 'new secret 1', 'new secret 1')).toMatch(/current password/)
-    expect(passwordFormProblem('old secret', 'short12', 'short12')).toMatch(/at least 8/)
-    expect(passwordFormProblem('old secret', 'x'.repeat(257), 'x'.repeat(257))).toMatch(/256/)
-    expect(passwordFormProblem('old secret', 'new secret 1', 'new secret 2')).toMatch(/differ/)
-    expect(passwordFormProblem('old secret', 'old secret', 'old secret')).toMatch(/current one/)
-    expect(passwordFormProblem('old secret', 'new secret 1', 'new secret 1')).toBeNull()
+    expect(passwordFormProblem('', 'new secret 1', 'new secret 1', EN.t)).toMatch(
+      /current password/,
+    )
+    expect(passwordFormProblem('old secret', 'short12', 'short12', EN.t)).toMatch(/at least 8/)
+    expect(passwordFormProblem('old secret', 'x'.repeat(257), 'x'.repeat(257), EN.t)).toMatch(/256/)
+    expect(passwordFormProblem('old secret', 'new secret 1', 'new secret 2', EN.t)).toMatch(
+      /differ/,
+    )
+    expect(passwordFormProblem('old secret', 'old secret', 'old secret', EN.t)).toMatch(
+      /current one/,
+    )
+    expect(passwordFormProblem('old secret', 'new secret 1', 'new secret 1', EN.t)).toBeNull()
   })
 
   it('words the number of devices signed out', () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { EN } from './intl'
 import type { ConnectionState } from '../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import { resetUserData } from '../../src/renderer/src/actions/userData'
@@ -173,10 +174,10 @@ describe('typing', () => {
 
   it('describes who is typing', () => {
     const e = (name: string) => ({ user_id: 1, display_name: name, expires_at: 0 })
-    expect(typingText([])).toBe('')
-    expect(typingText([e('Jane')])).toBe('Jane is typing…')
-    expect(typingText([e('Jane'), e('Bob')])).toBe('Bob and Jane are typing…')
-    expect(typingText([e('A'), e('B'), e('C')])).toBe('Several people are typing…')
+    expect(typingText([], EN)).toBe('')
+    expect(typingText([e('Jane')], EN)).toBe('Jane is typing…')
+    expect(typingText([e('Jane'), e('Bob')], EN)).toBe('Bob and Jane are typing…')
+    expect(typingText([e('A'), e('B'), e('C')], EN)).toBe('Several people are typing…')
   })
 
   it('throttles outgoing typing notices', () => {

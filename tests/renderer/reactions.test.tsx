@@ -1,5 +1,6 @@
-import { renderToStaticMarkup } from 'react-dom/server'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { EN, renderWithIntl } from './intl'
+import { DEFAULT_TIME_LOCALE } from '../../src/shared/time'
 import type { Reaction } from '../../src/shared/models'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
 import { MessageRow } from '../../src/renderer/src/components/MessageRow'
@@ -72,9 +73,13 @@ describe('reaction logic', () => {
 
   it('names who reacted, the user as "You"', () => {
     const people = usePresence.getState().people
-    expect(reactorNames([JANE.id, ME.id, 99], ME.id, people)).toEqual(['Jane', 'You', 'Someone'])
-    expect(reactionLabel(hearts, ME.id, people)).toBe('❤️ 2 reactions: Jane, You')
-    expect(reactionLabel(thumbs, ME.id, people)).toBe('👍 1 reaction: Bob')
+    expect(reactorNames([JANE.id, ME.id, 99], ME.id, people, EN)).toEqual([
+      'Jane',
+      'You',
+      'Someone',
+    ])
+    expect(reactionLabel(hearts, ME.id, people, EN)).toBe('❤️ 2 reactions: Jane, You')
+    expect(reactionLabel(thumbs, ME.id, people, EN)).toBe('👍 1 reaction: Bob')
   })
 })
 
@@ -151,15 +156,22 @@ describe('reacting', () => {
       .getState()
       .upsert({ ...message(5, 10, JANE, 'Lunch?'), reactions: [thumbs, hearts] })
     const [entry] = buildThread(useMessages.getState().threads[10], {}, 10, ME.id)
-    const html = renderToStaticMarkup(
-      <MessageRow conversationId={10} entry={entry!} zone="UTC" clock="24h" receipt={null} />,
+    const html = renderWithIntl(
+      <MessageRow
+        conversationId={10}
+        entry={entry!}
+        zone="UTC"
+        clock="24h"
+        locale={DEFAULT_TIME_LOCALE}
+        receipt={null}
+      />,
     )
     expect(html).toContain('data-testid="react-message"')
     expect(html.match(/data-testid="reaction-chip"/g)).toHaveLength(2)
   })
 
   it('renders each chip with its count, who reacted, and the user’s own pressed', () => {
-    const html = renderToStaticMarkup(
+    const html = renderWithIntl(
       <ReactionChips
         reactions={[thumbs, hearts]}
         me={ME.id}
@@ -185,8 +197,15 @@ describe('reacting', () => {
       reactions: [thumbs],
     })
     const [entry] = buildThread(useMessages.getState().threads[10], {}, 10, ME.id)
-    const html = renderToStaticMarkup(
-      <MessageRow conversationId={10} entry={entry!} zone="UTC" clock="24h" receipt={null} />,
+    const html = renderWithIntl(
+      <MessageRow
+        conversationId={10}
+        entry={entry!}
+        zone="UTC"
+        clock="24h"
+        locale={DEFAULT_TIME_LOCALE}
+        receipt={null}
+      />,
     )
     expect(html).not.toContain('reaction-chip')
     expect(html).not.toContain('react-message')

@@ -1,5 +1,6 @@
-import { renderToStaticMarkup } from 'react-dom/server'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { renderWithIntl } from './intl'
+import { DEFAULT_TIME_LOCALE } from '../../src/shared/time'
 import type { OutboxItem } from '../../src/shared/ipc'
 import { Limits } from '../../src/shared/limits'
 import type { ReplyPreview } from '../../src/shared/models'
@@ -131,8 +132,15 @@ describe('the quote of a reply', () => {
       message: { ...message(6, 10, JANE, 'Yes!'), reply_to: sentQuote },
     }
     const render = (e: ThreadEntry) =>
-      renderToStaticMarkup(
-        <MessageRow conversationId={10} entry={e} zone="UTC" clock="24h" receipt={null} />,
+      renderWithIntl(
+        <MessageRow
+          conversationId={10}
+          entry={e}
+          zone="UTC"
+          clock="24h"
+          locale={DEFAULT_TIME_LOCALE}
+          receipt={null}
+        />,
       )
     const html = render(entry)
     expect(html).toContain('data-testid="reply-quote"')

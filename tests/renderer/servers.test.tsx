@@ -1,4 +1,3 @@
-import { renderToStaticMarkup } from 'react-dom/server'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { ServerList, ServerSummary, SessionState } from '../../src/shared/ipc'
 import { DEFAULT_PREFERENCES } from '../../src/shared/preferences'
@@ -22,6 +21,7 @@ import {
   until,
   type FakeTidings,
 } from './fakeTidings'
+import { EN, renderWithIntl } from './intl'
 
 let fake: FakeTidings
 
@@ -56,18 +56,20 @@ const TWO: ServerList = {
 
 describe('the server list as shown', () => {
   it('says where each server is, and gives it two letters', () => {
-    expect(serverAddress(server())).toBe('Built-in server on this computer')
-    expect(serverAddress(ACME)).toBe('chat.acme.example')
-    expect(serverAddress(server({ url: 'https://example.org/team/' }))).toBe('example.org/team/')
-    expect(serverInitials(ACME, TWO.servers)).toBe('AC')
-    expect(serverInitials(server({ name: 'Blue Moon' }), [])).toBe('BM')
+    expect(serverAddress(server(), EN)).toBe('Built-in server on this computer')
+    expect(serverAddress(ACME, EN)).toBe('chat.acme.example')
+    expect(serverAddress(server({ url: 'https://example.org/team/' }), EN)).toBe(
+      'example.org/team/',
+    )
+    expect(serverInitials(ACME, TWO.servers, EN)).toBe('AC')
+    expect(serverInitials(server({ name: 'Blue Moon' }), [], EN)).toBe('BM')
     // Two servers keeping the default name are told apart by their addresses.
     const other = server({ id: 's-2', url: 'https://www.team.example', name: 'Tidings' })
-    expect(serverInitials(other, [server(), other])).toBe('TE')
+    expect(serverInitials(other, [server(), other], EN)).toBe('TE')
   })
 
   it('the rail: a button per server, the shown one current, unread counts in the names', () => {
-    const html = renderToStaticMarkup(
+    const html = renderWithIntl(
       <ServerRailView list={TWO} mac={false} onShow={() => {}} onManage={() => {}} />,
     )
     expect(html).toContain('aria-label="Servers"')
@@ -100,7 +102,7 @@ describe('the server list as shown', () => {
 
   it('the manager: every server removable but the last; none when fixed on the command line', () => {
     const view = (list: ServerList) =>
-      renderToStaticMarkup(<ServerManagerView {...managerProps} list={list} />)
+      renderWithIntl(<ServerManagerView {...managerProps} list={list} />)
     let html = view(TWO)
     expect(html.match(/data-testid="server-remove"/g)).toHaveLength(2)
     expect(html).toContain('Shown')

@@ -1,5 +1,5 @@
-import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
+import { EN, renderWithIntl } from './intl'
 import { UpdateBanner } from '../../src/renderer/src/components/UpdateBanner'
 import { UpdatesSection, updateStatusText } from '../../src/renderer/src/components/UpdatesSection'
 import type { UpdateState } from '../../src/shared/updates'
@@ -8,7 +8,7 @@ const time = (iso: string) => iso.slice(11, 16)
 
 describe('UpdateBanner', () => {
   it('shows "Restart to update" once an update is downloaded, as a status, not a dialog', () => {
-    const html = renderToStaticMarkup(
+    const html = renderWithIntl(
       <UpdateBanner state={{ status: 'ready', version: '1.2.0' }} onRestart={() => {}} />,
     )
     expect(html).toContain('role="status"')
@@ -26,14 +26,14 @@ describe('UpdateBanner', () => {
       { status: 'disabled', reason: 'admin' },
     ]
     for (const state of states) {
-      expect(renderToStaticMarkup(<UpdateBanner state={state} onRestart={() => {}} />)).toBe('')
+      expect(renderWithIntl(<UpdateBanner state={state} onRestart={() => {}} />)).toBe('')
     }
   })
 })
 
 describe('UpdatesSection', () => {
   it('an administrator’s policy locks the switch off and says so', () => {
-    const html = renderToStaticMarkup(
+    const html = renderWithIntl(
       <UpdatesSection
         state={{ status: 'disabled', reason: 'admin' }}
         userEnabled={true}
@@ -47,7 +47,7 @@ describe('UpdatesSection', () => {
   })
 
   it('the user’s own switch stays theirs', () => {
-    const html = renderToStaticMarkup(
+    const html = renderWithIntl(
       <UpdatesSection
         state={{ status: 'disabled', reason: 'user' }}
         userEnabled={false}
@@ -60,17 +60,18 @@ describe('UpdatesSection', () => {
   })
 
   it('says what the updater does in one sentence', () => {
-    expect(updateStatusText({ status: 'idle', checked_at: '2026-12-07T10:32:00Z' }, time)).toBe(
+    expect(updateStatusText({ status: 'idle', checked_at: '2026-12-07T10:32:00Z' }, time, EN)).toBe(
       'Tidings is up to date (checked at 10:32).',
     )
     expect(
       updateStatusText(
         { status: 'failed', reason: 'offline', retry_at: '2026-12-07T11:02:00Z' },
         time,
+        EN,
       ),
     ).toBe('Could not reach the update server; trying again at 11:02.')
-    expect(updateStatusText({ status: 'downloading', version: '1.2.0', percent: 40 }, time)).toBe(
-      'Downloading Tidings 1.2.0… 40%',
-    )
+    expect(
+      updateStatusText({ status: 'downloading', version: '1.2.0', percent: 40 }, time, EN),
+    ).toBe('Downloading Tidings 1.2.0… 40%')
   })
 })

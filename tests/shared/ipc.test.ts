@@ -71,6 +71,7 @@ const MAIN_WINDOW_CHANNELS: InvokeChannel[] = [
   'branding/get',
   'admin/createInvite',
   'settings/get',
+  'locale/get',
   'window/openSettings',
   ...APP_CHANNELS,
 ]
@@ -83,6 +84,7 @@ const SETTINGS_CHANNELS: InvokeChannel[] = [
   'branding/set',
   'settings/get',
   'settings/set',
+  'locale/get',
   'accounts/list',
   'accounts/connectEmail',
   'accounts/disconnect',

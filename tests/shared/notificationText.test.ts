@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { NotificationSubject } from '../../src/shared/notificationPolicy'
+import { translatorFor } from '../../src/shared/i18n/translator'
 import { burstOfOne, notificationWords } from '../../src/shared/notificationText'
+
+const EN = translatorFor('en')
 
 /**
  * The one wording of news (main's native notifications add the time and keep the text to one
@@ -24,25 +27,25 @@ function message(change: Partial<Extract<NotificationSubject, { kind: 'message' 
 
 describe('notification words', () => {
   it('names the sender, and the conversation when it has a name', () => {
-    expect(notificationWords(burstOfOne(message()), 'full')).toEqual({
+    expect(notificationWords(burstOfOne(message()), 'full', EN)).toEqual({
       title: 'Jane',
       body: 'Lunch at noon?\nBring the plan.',
     })
     expect(
-      notificationWords(burstOfOne(message({ conversation_title: 'Launch plan' })), 'full'),
+      notificationWords(burstOfOne(message({ conversation_title: 'Launch plan' })), 'full', EN),
     ).toEqual({ title: 'Jane in Launch plan', body: 'Lunch at noon?\nBring the plan.' })
   })
 
   it('says who mentioned the user, and where', () => {
     const mention = message({ conversation_title: 'Launch plan', mentions_me: true })
     expect(burstOfOne(mention).mention).toBe(mention)
-    expect(notificationWords(burstOfOne(mention), 'sender_only')).toEqual({
+    expect(notificationWords(burstOfOne(mention), 'sender_only', EN)).toEqual({
       title: 'Jane mentioned you in Launch plan',
       body: 'New message',
     })
-    expect(notificationWords(burstOfOne({ ...mention, conversation_title: null }), 'full')).toEqual(
-      { title: 'Jane mentioned you', body: 'Lunch at noon?\nBring the plan.' },
-    )
+    expect(
+      notificationWords(burstOfOne({ ...mention, conversation_title: null }), 'full', EN),
+    ).toEqual({ title: 'Jane mentioned you', body: 'Lunch at noon?\nBring the plan.' })
   })
 
   it('shows neither who nor what with hidden privacy: the app over the kind of news', () => {
@@ -50,7 +53,7 @@ describe('notification words', () => {
       message(),
       message({ conversation_title: 'Launch', mentions_me: true }),
     ]) {
-      expect(notificationWords(burstOfOne(subject), 'hidden')).toEqual({
+      expect(notificationWords(burstOfOne(subject), 'hidden', EN)).toEqual({
         title: 'Tidings',
         body: 'New message',
       })
@@ -59,10 +62,12 @@ describe('notification words', () => {
 
   it('shapes only the sender’s text with `fit`', () => {
     const upper = (text: string) => text.toUpperCase()
-    expect(notificationWords(burstOfOne(message()), 'full', upper)).toEqual({
+    expect(notificationWords(burstOfOne(message()), 'full', EN, upper)).toEqual({
       title: 'Jane',
       body: 'LUNCH AT NOON?\nBRING THE PLAN.',
     })
-    expect(notificationWords(burstOfOne(message()), 'sender_only', upper).body).toBe('New message')
+    expect(notificationWords(burstOfOne(message()), 'sender_only', EN, upper).body).toBe(
+      'New message',
+    )
   })
 })

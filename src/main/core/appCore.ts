@@ -22,6 +22,7 @@ import { coreHandlers, type CoreHandlers, type CoreParts } from './handlers'
 import { assertValidRequest } from './ipcRequests'
 import { LinkForms } from './linkForms'
 import { LocalStore } from './localStore'
+import { LocaleState } from './localeState'
 import { NotificationCentre } from './notificationCentre'
 import { PreferenceChanges } from './preferenceChanges'
 import { PreferencesStore } from './preferencesStore'
@@ -91,6 +92,7 @@ class ApplicationCore implements AppCore {
   private readonly unread: UnreadTracker
   private readonly notifications: NotificationCentre
   private readonly branding: BrandingState
+  private readonly locale: LocaleState
   private readonly linkForms: LinkForms
   private readonly parts: CoreParts
   private readonly handlers: CoreHandlers
@@ -105,9 +107,12 @@ class ApplicationCore implements AppCore {
     const isStopped = () => this.stopped
     this.outputs = outputs
     this.store = new LocalStore(host.userDataDir, host.secretStore)
-    const preferences = new PreferenceChanges(
-      options.preferences?.(this.store) ?? new PreferencesStore(this.store),
-      outputs,
+    const stored = options.preferences?.(this.store) ?? new PreferencesStore(this.store)
+    // The language is the device's: read from the source each time, as another server's core
+    // may have changed it.
+    this.locale = new LocaleState(host.systemLocales, () => stored.get(), outputs)
+    const preferences = new PreferenceChanges(stored, outputs, (changed) =>
+      this.locale.preferencesChanged(changed),
     )
     this.rest = new RestClient({
       baseUrl: serverUrl,
@@ -162,6 +167,7 @@ class ApplicationCore implements AppCore {
       userId: () => this.sessions.current?.user.id ?? null,
       isUnread: (conversationId, messageId) => this.unread.isUnread(conversationId, messageId),
       isActive: () => !this.stopped && this.sessions.current !== null,
+      translator: () => this.locale.translator(),
     })
     this.parts = {
       rest: this.rest,
@@ -170,6 +176,7 @@ class ApplicationCore implements AppCore {
       notifications: this.notifications,
       preferences,
       branding: this.branding,
+      locale: this.locale,
       connectionState: () => this.connectionState(),
       publishAccount: (account) => this.publishAccount(account),
       linkForms: this.linkForms,

@@ -28,6 +28,12 @@ export interface CoreHost {
    * they cancel. The path is main's alone: the renderer never sees it.
    */
   chooseSavePath(fileName: string): Promise<string | null>
+  /**
+   * The OS's languages, the one the app runs in first (Electron's `app.getLocale()`, then
+   * `app.getPreferredSystemLanguages()`): the interface speaks the first Tidings has, unless the
+   * user chose a language in the settings window.
+   */
+  systemLocales: readonly string[]
 }
 
 export interface SecretStore {

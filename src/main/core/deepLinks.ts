@@ -1,6 +1,57 @@
+import { defineMessages } from '../../shared/i18n/defineMessages'
 import { parseDeepLink, type DeepLink } from '../../shared/deepLinks'
+import type { Translator } from '../../shared/i18n/translator'
 import type { LinkPrefill } from '../../shared/ipc'
 import type { ServerCoordinator } from './serverCoordinator'
+
+const messages = defineMessages({
+  cannotOpen: {
+    id: 'deepLink.notice.cannotOpen',
+    defaultMessage: 'Tidings cannot open this link: {reason}.',
+    description: 'reason: what is wrong with the link, in English (a technical detail)',
+  },
+  signOutFirst: {
+    id: 'deepLink.notice.signOutFirst',
+    defaultMessage:
+      'This invite is for a new account. Sign out first to register with it; the link fills in the form once you are signed out.',
+  },
+  serverFixed: {
+    id: 'deepLink.notice.serverFixedAdd',
+    defaultMessage:
+      'This invite is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot add it.',
+  },
+  resetServerFixed: {
+    id: 'deepLink.notice.resetServerFixedAdd',
+    defaultMessage:
+      'This password reset link is for {requested}, but Tidings was started for {current} (--server-url or TIDINGS_SERVER_URL), so it cannot add it.',
+  },
+  signOutFirstForReset: {
+    id: 'deepLink.notice.signOutFirstForReset',
+    defaultMessage:
+      'This link sets a new password. Sign out first to use it; the link fills in the form once you are signed out.',
+  },
+  notAMember: {
+    id: 'deepLink.notice.notAMember',
+    defaultMessage: 'This link is for a conversation you are not in.',
+  },
+  couldNotAdd: {
+    id: 'deepLink.notice.couldNotAdd',
+    defaultMessage: 'Tidings could not add {server}: {reason}',
+    description: 'reason: why the server did not answer, in English (a technical detail)',
+  },
+})
+
+/** What a link's form needs first when the user is signed in on its server. */
+const SIGN_OUT_FIRST = {
+  register: messages.signOutFirst,
+  password_reset: messages.signOutFirstForReset,
+} satisfies Record<LinkPrefill['form'], object>
+
+/** The notice for a link whose server Tidings cannot add (started for one server only). */
+const SERVER_FIXED = {
+  register: messages.serverFixed,
+  password_reset: messages.resetServerFixed,
+} satisfies Record<LinkPrefill['form'], object>
 
 /**
  * What a `tidings://` link does (src/shared/deepLinks.ts parses it), decided without Electron:
@@ -78,22 +129,6 @@ export function routeDeepLink(link: DeepLink, context: DeepLinkContext): DeepLin
   return { type: 'confirm-add-server', to: link.server_url, code: link.code, form }
 }
 
-/** What a link that fills in a form is called in the notices. */
-const FORM_LINK: Record<LinkPrefill['form'], string> = {
-  register: 'This invite',
-  password_reset: 'This password reset link',
-}
-
-/** What a link's form needs first when the user is signed in on its server. */
-const SIGN_OUT_FIRST: Record<LinkPrefill['form'], string> = {
-  register:
-    'This invite is for a new account. Sign out first to register with it; ' +
-    'the link fills in the form once you are signed out.',
-  password_reset:
-    'This link sets a new password. Sign out first to use it; ' +
-    'the link fills in the form once you are signed out.',
-}
-
 /** What the handler needs from the app: each a small step the Electron layer supplies. */
 export interface DeepLinkHost {
   context(): DeepLinkContext
@@ -108,6 +143,8 @@ export interface DeepLinkHost {
   prefillForm(prefill: LinkPrefill): void
   /** A short notice to the user (a link that cannot be followed, and why). */
   notice(message: string): void
+  /** The interface's language, for the notices. */
+  translator(): Translator
   /**
    * Asks the user; true only on an explicit yes. For a plain http:// server on another machine
    * the question says the network could read everything (the yes confirms that too).
@@ -124,6 +161,7 @@ export interface DeepLinkHost {
 export interface DeepLinkUi {
   showWindow(): void
   notice(message: string): void
+  translator(): Translator
   confirmAddServer(request: { to: string; form: LinkPrefill['form'] }): Promise<boolean>
   log(message: string): void
 }
@@ -148,6 +186,7 @@ export function serverLinkHost(core: ServerCoordinator, ui: DeepLinkUi): DeepLin
     openConversation: (id) => core.openConversation(id),
     prefillForm: (prefill) => core.offerLinkForm(prefill),
     notice: (message) => ui.notice(message),
+    translator: () => ui.translator(),
     confirmAddServer: (request) => ui.confirmAddServer(request),
     activateServer: async (id) => {
       await core.activate(id)
@@ -206,7 +245,7 @@ export class DeepLinkHandler {
     const parsed = parseDeepLink(raw)
     if (!parsed.ok) {
       host.log(`Ignored a tidings:// link: ${parsed.reason}`)
-      host.notice(`Tidings cannot open this link: ${parsed.reason}.`)
+      host.notice(host.translator().t(messages.cannotOpen, { reason: parsed.reason }))
       return
     }
     const context = host.context()
@@ -251,8 +290,10 @@ export class DeepLinkHandler {
       case 'server-fixed':
         host.showWindow()
         host.notice(
-          `${FORM_LINK[action.form]} is for ${action.requested}, but Tidings was started for ` +
-            `${action.current} (--server-url or TIDINGS_SERVER_URL), so it cannot add it.`,
+          host.translator().t(SERVER_FIXED[action.form], {
+            requested: action.requested,
+            current: action.current,
+          }),
         )
         return
       case 'confirm-add-server':
@@ -263,7 +304,7 @@ export class DeepLinkHandler {
 
   /** Fills in the form on the server now shown; signed in there, it says to sign out first. */
   private prefill(host: DeepLinkHost, prefill: LinkPrefill): void {
-    if (host.context().signedIn) host.notice(SIGN_OUT_FIRST[prefill.form])
+    if (host.context().signedIn) host.notice(host.translator().t(SIGN_OUT_FIRST[prefill.form]))
     host.prefillForm(prefill)
   }
 
@@ -276,7 +317,7 @@ export class DeepLinkHandler {
       host.log(`Could not check conversation ${id}: ${String(error)}`)
     }
     if (!member) {
-      host.notice('This link is for a conversation you are not in.')
+      host.notice(host.translator().t(messages.notAMember))
       return
     }
     host.openConversation(id)
@@ -293,7 +334,9 @@ export class DeepLinkHandler {
         await host.addServer(to)
       } catch (error) {
         host.log(`Could not add ${to}: ${String(error)}`)
-        host.notice(`Tidings could not add ${to}: ${errorText(error)}`)
+        host.notice(
+          host.translator().t(messages.couldNotAdd, { server: to, reason: errorText(error) }),
+        )
         return
       }
       this.prefill(host, prefill)

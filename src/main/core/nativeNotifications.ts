@@ -1,7 +1,13 @@
 import { notificationWords, type NotificationBurst } from '../../shared/notificationText'
 import { subjectConversationId } from '../../shared/notificationPolicy'
+import type { Translator } from '../../shared/i18n/translator'
 import type { ClockStyle, NotificationPrivacy } from '../../shared/preferences'
-import { formatTimestamp, resolveZone } from '../../shared/time'
+import {
+  DEFAULT_TIME_LOCALE,
+  formatTimestamp,
+  resolveZone,
+  type TimeLocale,
+} from '../../shared/time'
 import type { NativeNotificationRequest } from './coreHost'
 
 /**
@@ -16,20 +22,27 @@ export interface TextOptions {
   /** The organization timezone; an unknown zone shows UTC. */
   timezone: string
   sound: boolean
+  /** The interface's language: the words and the time's format. */
+  translator: Translator
 }
 
 const MAX_TEXT_CHARS = 200
 
-/** "10:30 AM EST" (12h) or "15:30 GMT+1" (24h) in the organization timezone. */
+/**
+ * "10:30 AM EST" (12h) or "15:30 GMT+1" (24h) in the organization timezone, in the locale's
+ * format ("15:30 MEZ" in German).
+ */
 export function formatNotificationTime(
   timestamp: string,
   timezone: string,
   clock: ClockStyle,
+  locale: TimeLocale = DEFAULT_TIME_LOCALE,
 ): string {
   return formatTimestamp(timestamp, resolveZone(timezone), {
     format: 'time',
     clock,
     withZone: true,
+    locale,
   })
 }
 
@@ -37,11 +50,12 @@ export function composeNotification(
   burst: NotificationBurst,
   options: TextOptions,
 ): NativeNotificationRequest {
-  const { title, body } = notificationWords(burst, options.privacy, oneLine)
+  const { translator } = options
+  const { title, body } = notificationWords(burst, options.privacy, translator, oneLine)
   const time =
     options.privacy === 'hidden'
       ? ''
-      : formatNotificationTime(burst.latest.timestamp, options.timezone, options.clock)
+      : formatNotificationTime(burst.latest.timestamp, options.timezone, options.clock, translator)
   return {
     tag: burst.tag,
     title,

@@ -6,6 +6,7 @@ import {
   type NotificationSubject,
 } from '../../shared/notificationPolicy'
 import { notificationTag, type NotificationBurst } from '../../shared/notificationText'
+import type { Translator } from '../../shared/i18n/translator'
 import type { Preferences } from '../../shared/preferences'
 import type { Clock } from './clock'
 import type { CoreHost, CoreOutputs } from './coreHost'
@@ -28,6 +29,8 @@ export interface NotificationCentreOptions {
   isUnread(conversationId: number, messageId: number): boolean
   /** False once signed out or quitting: a burst still gathering is then dropped. */
   isActive(): boolean
+  /** The interface's language as it is when a burst is shown. */
+  translator(): Translator
 }
 
 /**
@@ -125,6 +128,7 @@ export class NotificationCentre {
         clock: preferences.clock,
         timezone: this.options.timezone(),
         sound: preferences.notification_sound,
+        translator: this.options.translator(),
       }),
     )
   }

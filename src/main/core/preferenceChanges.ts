@@ -18,6 +18,8 @@ export class PreferenceChanges {
   constructor(
     private readonly store: PreferenceSource,
     private readonly outputs: CoreOutputs,
+    /** Told of every change after the windows are (the language follows it). */
+    private readonly changed: (preferences: Preferences) => void = () => {},
   ) {}
 
   get(): Preferences {
@@ -28,6 +30,7 @@ export class PreferenceChanges {
   set(patch: unknown): Preferences {
     const preferences = this.store.set(patch)
     this.outputs.push('settings/changed', preferences)
+    this.changed(preferences)
     return preferences
   }
 

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { LANGUAGE_PREFERENCES } from '../../shared/i18n/locales'
 import { Limits } from '../../shared/limits'
 import {
   DEFAULT_PREFERENCES,
@@ -53,6 +54,9 @@ const PreferencesPatch = Type.Object(
     ),
     theme: Type.Optional(
       Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
+    ),
+    language: Type.Optional(
+      Type.Union(LANGUAGE_PREFERENCES.map((language) => Type.Literal(language))),
     ),
     auto_update: Type.Optional(Type.Boolean()),
     emoji_skin_tone: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),

@@ -1,3 +1,4 @@
+import { defineMessages } from '../../shared/i18n/defineMessages'
 import { Menu, clipboard } from 'electron'
 import type {
   BrowserWindow,
@@ -6,6 +7,7 @@ import type {
   Session,
   WebContents,
 } from 'electron'
+import type { Translator } from '../../shared/i18n/translator'
 
 /**
  * The windows' right-click menu: spelling suggestions and "Add to dictionary" on a misspelt word,
@@ -66,43 +68,52 @@ export function contextMenuEntries(params: MenuParams): MenuEntry[] {
   )
 }
 
-const EDIT_LABELS = { cut: 'Cut', copy: 'Copy', paste: 'Paste', selectAll: 'Select All' } as const
+const messages = defineMessages({
+  noSuggestions: { id: 'contextMenu.noSuggestions', defaultMessage: 'No suggestions' },
+  addToDictionary: { id: 'contextMenu.addToDictionary', defaultMessage: 'Add to dictionary' },
+  copyLink: { id: 'contextMenu.copyLink', defaultMessage: 'Copy link' },
+  cut: { id: 'contextMenu.cut', defaultMessage: 'Cut' },
+  copy: { id: 'contextMenu.copy', defaultMessage: 'Copy' },
+  paste: { id: 'contextMenu.paste', defaultMessage: 'Paste' },
+  selectAll: { id: 'contextMenu.selectAll', defaultMessage: 'Select All' },
+})
 
-/** The native menu's items for the entries; clicks act on `contents`. */
+/** The native menu's items for the entries, in the interface's language; clicks act on `contents`. */
 export function menuTemplate(
   entries: readonly MenuEntry[],
   contents: Pick<WebContents, 'replaceMisspelling'> & {
     session: Pick<Session, 'addWordToSpellCheckerDictionary'>
   },
+  { t }: Translator,
 ): MenuItemConstructorOptions[] {
   return entries.map((entry): MenuItemConstructorOptions => {
     switch (entry.kind) {
       case 'replace':
         return { label: entry.word, click: () => contents.replaceMisspelling(entry.word) }
       case 'no-suggestions':
-        return { label: 'No suggestions', enabled: false }
+        return { label: t(messages.noSuggestions), enabled: false }
       case 'add-to-dictionary':
         return {
-          label: 'Add to dictionary',
+          label: t(messages.addToDictionary),
           click: () => contents.session.addWordToSpellCheckerDictionary(entry.word),
         }
       case 'copy-link':
-        return { label: 'Copy link', click: () => void clipboard.writeText(entry.url) }
+        return { label: t(messages.copyLink), click: () => void clipboard.writeText(entry.url) }
       case 'edit':
-        return { label: EDIT_LABELS[entry.role], role: entry.role, enabled: entry.enabled }
+        return { label: t(messages[entry.role]), role: entry.role, enabled: entry.enabled }
       case 'separator':
         return { type: 'separator' }
     }
   })
 }
 
-/** Shows the menu on right-click in `win`'s page. */
-export function attachContextMenu(win: BrowserWindow): void {
+/** Shows the menu on right-click in `win`'s page, in the language of the moment. */
+export function attachContextMenu(win: BrowserWindow, translator: () => Translator): void {
   const contents = win.webContents
   contents.on('context-menu', (_event, params) => {
     const entries = contextMenuEntries(params)
     if (entries.length === 0) return
-    Menu.buildFromTemplate(menuTemplate(entries, contents)).popup({ window: win })
+    Menu.buildFromTemplate(menuTemplate(entries, contents, translator())).popup({ window: win })
   })
 }
 

@@ -1,8 +1,32 @@
 import { resolve } from 'node:path'
+import { defineMessages } from '../../shared/i18n/defineMessages'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { DEEP_LINK_SCHEME } from '../../shared/deepLinks'
+import type { Translator } from '../../shared/i18n/translator'
 import type { LinkPrefill } from '../../shared/ipc'
 import { needsUnencryptedConfirmation } from '../../shared/serverAddress'
+
+const messages = defineMessages({
+  addServer: { id: 'deepLink.addServer.confirm', defaultMessage: 'Add server' },
+  cancel: { id: 'deepLink.addServer.cancel', defaultMessage: 'Cancel' },
+  question: { id: 'deepLink.addServer.question', defaultMessage: 'Add {to} to Tidings?' },
+  inviteDetail: {
+    id: 'deepLink.addServer.inviteDetail',
+    defaultMessage:
+      'The invite link you opened is for the server at {to}, which is not in your list. Adding it shows its registration form; your other servers stay signed in, and Settings can remove it again.',
+  },
+  resetDetail: {
+    id: 'deepLink.addServer.resetDetail',
+    defaultMessage:
+      'The password reset link you opened is for the server at {to}, which is not in your list. Adding it shows its form to set a new password; your other servers stay signed in, and Settings can remove it again.',
+  },
+  unencryptedWarning: {
+    id: 'deepLink.addServer.unencryptedWarning',
+    defaultMessage:
+      'Warning: this server is not encrypted (http://), so anyone on the network between can read your password and your messages. Add it only if you trust that network.',
+  },
+  ok: { id: 'deepLink.notice.ok', defaultMessage: 'OK' },
+})
 
 /**
  * The Electron side of `tidings://` links (what they do is src/main/core/deepLinks.ts): the
@@ -52,32 +76,27 @@ export function listenForOpenUrl(receive: (url: string) => void): () => void {
   }
 }
 
-/** What the link fills in once its server is shown, as the question words it. */
-const OPENS: Record<LinkPrefill['form'], { link: string; form: string }> = {
-  register: { link: 'invite link', form: 'its registration form' },
-  password_reset: { link: 'password reset link', form: 'its form to set a new password' },
-}
+/** The question's detail for each form a link fills in (separate sentences, not an ICU select). */
+const DETAIL = {
+  register: messages.inviteDetail,
+  password_reset: messages.resetDetail,
+} satisfies Record<LinkPrefill['form'], object>
 
 /** Asks before adding a link's server; true only on "Add server". */
 export async function confirmAddServer(
   parent: BrowserWindow | null,
   request: { to: string; form: LinkPrefill['form'] },
+  { t }: Translator,
 ): Promise<boolean> {
-  const opens = OPENS[request.form]
   const options = {
     type: 'question' as const,
-    buttons: ['Add server', 'Cancel'],
+    buttons: [t(messages.addServer), t(messages.cancel)],
     defaultId: 1,
     cancelId: 1,
-    message: `Add ${request.to} to Tidings?`,
+    message: t(messages.question, { to: request.to }),
     detail:
-      `The ${opens.link} you opened is for the server at ${request.to}, which is not in your ` +
-      `list. Adding it shows ${opens.form}; your other servers stay signed in, and ` +
-      'Settings can remove it again.' +
-      (needsUnencryptedConfirmation(request.to)
-        ? '\n\nWarning: this server is not encrypted (http://), so anyone on the network ' +
-          'between can read your password and your messages. Add it only if you trust that network.'
-        : ''),
+      t(DETAIL[request.form], { to: request.to }) +
+      (needsUnencryptedConfirmation(request.to) ? `\n\n${t(messages.unencryptedWarning)}` : ''),
   }
   const { response } = parent
     ? await dialog.showMessageBox(parent, options)
@@ -86,8 +105,12 @@ export async function confirmAddServer(
 }
 
 /** A notice about a link, next to the window; not waited for. */
-export function showLinkNotice(parent: BrowserWindow | null, message: string): void {
-  const options = { type: 'info' as const, buttons: ['OK'], message }
+export function showLinkNotice(
+  parent: BrowserWindow | null,
+  message: string,
+  { t }: Translator,
+): void {
+  const options = { type: 'info' as const, buttons: [t(messages.ok)], message }
   const shown = parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options)
   shown.catch((error: unknown) => console.error('Could not show a link notice', error))
 }

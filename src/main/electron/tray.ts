@@ -1,11 +1,16 @@
+import { defineMessages } from '../../shared/i18n/defineMessages'
 import { Menu, Tray, nativeImage } from 'electron'
 import type { MenuItemConstructorOptions } from 'electron'
+import { connectionStatusText } from '../../shared/connectionText'
+import type { Translator } from '../../shared/i18n/translator'
 import type { ConnectionStatus } from '../../shared/ipc'
 import type { DoNotDisturb } from '../../shared/preferences'
 import { trayStateFor } from './paths'
 import type { TrayState } from './paths'
 
 export interface AppTrayOptions {
+  /** The interface's language at start (setTranslator follows a change). */
+  translator: Translator
   iconPath(state: TrayState): string
   onOpen(): void
   onSettings(): void
@@ -17,23 +22,36 @@ export interface AppTray {
   setConnection(status: ConnectionStatus): void
   setUnread(count: number): void
   setDoNotDisturb(enabled: boolean): void
+  /** The language changed: the menu and tooltip are worded again. */
+  setTranslator(translator: Translator): void
   destroy(): void
 }
 
-const STATUS_LABEL: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
-  signed_out: 'Signed out',
-}
+const messages = defineMessages({
+  open: { id: 'tray.open', defaultMessage: 'Open Tidings' },
+  settings: { id: 'tray.settings', defaultMessage: 'Settings…' },
+  doNotDisturb: { id: 'tray.doNotDisturb', defaultMessage: 'Do not disturb' },
+  quit: { id: 'tray.quit', defaultMessage: 'Quit Tidings' },
+  tooltip: {
+    id: 'tray.tooltip',
+    defaultMessage: 'Tidings ({status})',
+    description: 'The tray icon’s tooltip; status: "Connected", "Offline"…',
+  },
+  tooltipUnread: {
+    id: 'tray.tooltipUnread',
+    defaultMessage:
+      'Tidings: {count, plural, one {# unread message} other {# unread messages}} ({status})',
+  },
+})
 
 /** The tray tooltip: product, unread count when any, and connection status. */
-export function trayTooltip(status: ConnectionStatus, unread: number): string {
-  const unreadText = unread === 1 ? '1 unread message' : `${unread} unread messages`
-  return unread > 0
-    ? `Tidings: ${unreadText} (${STATUS_LABEL[status]})`
-    : `Tidings (${STATUS_LABEL[status]})`
+export function trayTooltip(
+  status: ConnectionStatus,
+  unread: number,
+  translator: Translator,
+): string {
+  const values = { status: connectionStatusText(status, translator), count: unread }
+  return translator.t(unread > 0 ? messages.tooltipUnread : messages.tooltip, values)
 }
 
 /** Whether do-not-disturb is switched on by hand right now (the tray checkbox). */
@@ -52,25 +70,27 @@ export function createAppTray(options: AppTrayOptions): AppTray {
   let status: ConnectionStatus = 'connecting'
   let unread = 0
   let dnd = false
+  let translator = options.translator
   let shownState: TrayState | null = null
   const tray = new Tray(nativeImage.createFromPath(options.iconPath(trayStateFor(status))))
   shownState = trayStateFor(status)
   tray.on('click', () => options.onOpen())
 
   function template(): MenuItemConstructorOptions[] {
+    const { t } = translator
     return [
-      { id: 'open', label: 'Open Tidings', click: () => options.onOpen() },
-      { id: 'settings', label: 'Settings…', click: () => options.onSettings() },
+      { id: 'open', label: t(messages.open), click: () => options.onOpen() },
+      { id: 'settings', label: t(messages.settings), click: () => options.onSettings() },
       { type: 'separator' },
       {
         id: 'dnd',
-        label: 'Do not disturb',
+        label: t(messages.doNotDisturb),
         type: 'checkbox',
         checked: dnd,
         click: (item) => options.onDoNotDisturb(item.checked),
       },
       { type: 'separator' },
-      { id: 'quit', label: 'Quit Tidings', click: () => options.onQuit() },
+      { id: 'quit', label: t(messages.quit), click: () => options.onQuit() },
     ]
   }
 
@@ -81,7 +101,7 @@ export function createAppTray(options: AppTrayOptions): AppTray {
       tray.setImage(nativeImage.createFromPath(options.iconPath(state)))
       shownState = state
     }
-    tray.setToolTip(trayTooltip(status, unread))
+    tray.setToolTip(trayTooltip(status, unread, translator))
     tray.setContextMenu(Menu.buildFromTemplate(template()))
   }
 
@@ -98,6 +118,10 @@ export function createAppTray(options: AppTrayOptions): AppTray {
     },
     setDoNotDisturb(enabled) {
       dnd = enabled
+      render()
+    },
+    setTranslator(next) {
+      translator = next
       render()
     },
     destroy() {

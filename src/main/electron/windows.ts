@@ -1,5 +1,7 @@
 import { BrowserWindow, app, shell } from 'electron'
 import type { Session, WebContents, WebPreferences } from 'electron'
+import { SETTINGS_WINDOW_TITLE } from '../../shared/i18n/windowTitles'
+import type { Translator } from '../../shared/i18n/translator'
 import { pageReceives } from '../../shared/ipc'
 import type { PushChannel, PushMap, RendererPage } from '../../shared/ipc'
 import { windowBackgroundColor } from './appearance'
@@ -100,6 +102,8 @@ export interface WindowManagerOptions {
   isQuitting(): boolean
   /** When true (a tray icon exists), closing the main window hides it instead. */
   hideOnClose(): boolean
+  /** The interface's language now: the context menus and the settings window's first title. */
+  translator(): Translator
 }
 
 export interface WindowManager {
@@ -146,7 +150,7 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     })
     main = win
     lockDownWebContents(win.webContents)
-    attachContextMenu(win)
+    attachContextMenu(win, options.translator)
     win.once('ready-to-show', () => win.show())
     win.on('close', (event) => {
       if (!options.isQuitting() && options.hideOnClose()) {
@@ -178,7 +182,8 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
       return existing
     }
     const win = new BrowserWindow({
-      title: 'Tidings Settings',
+      // Its page keeps the title in the page's language from then on (language.ts).
+      title: options.translator().t(SETTINGS_WINDOW_TITLE),
       width: 560,
       height: 680,
       minWidth: 420,
@@ -190,7 +195,7 @@ export function createWindowManager(options: WindowManagerOptions): WindowManage
     })
     settings = win
     lockDownWebContents(win.webContents)
-    attachContextMenu(win)
+    attachContextMenu(win, options.translator)
     win.once('ready-to-show', () => win.show())
     win.on('closed', () => {
       if (settings === win) settings = null

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
 import { ConnectionStatus } from './components/ConnectionStatus'
 import { ConversationList } from './components/ConversationList'
 import { EventMonitor } from './components/EventMonitor'
@@ -72,7 +73,7 @@ export function App() {
         <ServerRail />
         {session === null ? (
           <main className="loading muted" aria-busy="true">
-            Loading…
+            <FormattedMessage id="app.loading" defaultMessage="Loading…" />
           </main>
         ) : signedIn ? (
           <Workspace />
@@ -107,25 +108,44 @@ function TopBar() {
   )
   const org = useBranding((s) => s.branding.organization_name)
   const monitorOpen = useUi((s) => s.monitorOpen)
+  const intl = useIntl()
   const [invite, setInvite] = useState<string | null>(null)
   async function createInvite() {
     setInvite(await useSession.getState().createInvite())
   }
   return (
     <header className="topbar">
-      <span className="topbar__brand">{org}</span>
+      <span className="topbar__brand" translate="no">
+        {org}
+      </span>
       <ConnectionStatus />
-      <nav className="topbar__actions" aria-label="Application">
+      <nav
+        className="topbar__actions"
+        aria-label={intl.formatMessage({ id: 'topbar.label', defaultMessage: 'Application' })}
+      >
         {invite && (
           <output className="invite small" data-testid="invite-code">
-            Invite code: <code>{invite}</code>
+            <FormattedMessage
+              id="topbar.inviteCode"
+              defaultMessage="Invite code: {code}"
+              values={{ code: <code translate="no">{invite}</code> }}
+            />
           </output>
         )}
         {invite && sharedServer && (
           // One click for the invitee: tidings://invite opens the registration form filled in.
           <output className="invite invite--link small" data-testid="invite-link">
-            Invite link:{' '}
-            <code title={inviteLink(sharedServer, invite)}>{inviteLink(sharedServer, invite)}</code>
+            <FormattedMessage
+              id="topbar.inviteLink"
+              defaultMessage="Invite link: {link}"
+              values={{
+                link: (
+                  <code title={inviteLink(sharedServer, invite)} translate="no">
+                    {inviteLink(sharedServer, invite)}
+                  </code>
+                ),
+              }}
+            />
           </output>
         )}
         {user?.role === 'admin' && (
@@ -134,7 +154,7 @@ function TopBar() {
             className="button button--small"
             onClick={() => void createInvite()}
           >
-            Create invite
+            <FormattedMessage id="topbar.createInvite" defaultMessage="Create invite" />
           </button>
         )}
         <button
@@ -145,7 +165,11 @@ function TopBar() {
           data-testid="toggle-event-monitor"
           onClick={() => useUi.getState().toggleMonitor()}
         >
-          Events
+          <FormattedMessage
+            id="topbar.events"
+            defaultMessage="Events"
+            description="Opens the event monitor (the stream's events, for the curious)"
+          />
         </button>
         <button
           type="button"
@@ -153,11 +177,11 @@ function TopBar() {
           data-testid="open-settings"
           onClick={() => void useUi.getState().openSettings()}
         >
-          Settings
+          <FormattedMessage id="topbar.settings" defaultMessage="Settings" />
         </button>
         {user && (
           <>
-            <span className="topbar__user small" data-testid="current-user">
+            <span className="topbar__user small" data-testid="current-user" dir="auto">
               {user.display_name}
             </span>
             <button
@@ -166,7 +190,7 @@ function TopBar() {
               data-testid="sign-out"
               onClick={() => void signOut()}
             >
-              Sign out
+              <FormattedMessage id="topbar.signOut" defaultMessage="Sign out" />
             </button>
           </>
         )}
@@ -182,18 +206,24 @@ function Workspace() {
   const panel = useThreadPanel((s) => s.open)
   const [dialogOpen, setDialogOpen] = useState(false)
   const panelShown = !threadsViewOpen && panel !== null && panel.conversationId === activeId
+  const intl = useIntl()
   return (
     <div className={`workspace${panelShown ? ' workspace--thread' : ''}`}>
-      <nav className="sidebar" aria-label="Conversations">
+      <nav
+        className="sidebar"
+        aria-label={intl.formatMessage({ id: 'sidebar.label', defaultMessage: 'Conversations' })}
+      >
         <div className="sidebar__header">
-          <h1 className="sidebar__title">Conversations</h1>
+          <h1 className="sidebar__title">
+            <FormattedMessage id="sidebar.title" defaultMessage="Conversations" />
+          </h1>
           <button
             type="button"
             className="button button--primary button--small"
             data-testid="new-conversation"
             onClick={() => setDialogOpen(true)}
           >
-            New conversation
+            <FormattedMessage id="sidebar.newConversation" defaultMessage="New conversation" />
           </button>
         </div>
         <SearchField />
@@ -206,7 +236,12 @@ function Workspace() {
         ) : activeId !== null ? (
           <Thread key={activeId} conversationId={activeId} />
         ) : (
-          <p className="empty muted">Choose a conversation, or start a new one.</p>
+          <p className="empty muted">
+            <FormattedMessage
+              id="workspace.empty"
+              defaultMessage="Choose a conversation, or start a new one."
+            />
+          </p>
         )}
       </main>
       {panelShown && (
@@ -233,11 +268,19 @@ function ThreadsButton() {
       data-testid="open-threads"
       onClick={() => useFollowedThreads.getState().showView()}
     >
-      <span>Threads</span>
+      <span>
+        <FormattedMessage id="threads.button" defaultMessage="Threads" />
+      </span>
       {unread > 0 && (
         <span className="unread-badge" data-testid="threads-unread">
-          {unread}
-          <span className="visually-hidden"> with unread replies</span>
+          <FormattedMessage
+            id="threads.button.unread"
+            defaultMessage="{count, number} <hidden>with unread replies</hidden>"
+            values={{
+              count: unread,
+              hidden: (chunks) => <span className="visually-hidden">{chunks}</span>,
+            }}
+          />
         </span>
       )}
     </button>

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react'
 import type { ClockStyle } from '../../shared/preferences'
+import type { TimeLocale } from '../../shared/time'
 import { useTimezone } from './stores/branding'
+import { useTimeLocale } from './stores/locale'
 import { useClock } from './stores/preferences'
 
 /** The current time in ms, refreshed every `intervalMs` (for relative times and countdowns). */
@@ -13,7 +15,10 @@ export function useNow(intervalMs: number): number {
   return now
 }
 
-/** The organization timezone and the user's clock style: every shown time depends on both. */
-export function useTimeSettings(): { zone: string; clock: ClockStyle } {
-  return { zone: useTimezone(), clock: useClock() }
+/**
+ * The organization timezone, the user's clock style and the window's locale: every shown time
+ * depends on all three.
+ */
+export function useTimeSettings(): { zone: string; clock: ClockStyle; locale: TimeLocale } {
+  return { zone: useTimezone(), clock: useClock(), locale: useTimeLocale() }
 }

@@ -6,6 +6,7 @@ import {
   type DeepLinkHost,
 } from '../../../src/main/core/deepLinks'
 import { inviteLink, passwordResetLink } from '../../../src/shared/deepLinks'
+import { translatorFor } from '../../../src/shared/i18n/translator'
 
 /** Two servers listed, the remote one shown. */
 const REMOTE: DeepLinkContext = {
@@ -118,6 +119,7 @@ function fakeHost(context: Partial<DeepLinkContext> = {}, members: number[] = [1
     openConversation: vi.fn(),
     prefillForm: vi.fn(),
     notice: vi.fn(),
+    translator: () => translatorFor('en'),
     confirmAddServer: vi.fn(async () => false),
     activateServer: vi.fn(async (id: string) => {
       state.activeServerId = id

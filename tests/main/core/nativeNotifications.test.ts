@@ -1,3 +1,4 @@
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { describe, expect, it } from 'vitest'
 import {
   composeNotification,
@@ -38,6 +39,7 @@ const OPTIONS: TextOptions = {
   clock: '12h',
   timezone: 'America/New_York',
   sound: true,
+  translator: translatorFor('en'),
 }
 
 describe('notification time', () => {

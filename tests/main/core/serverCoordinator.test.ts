@@ -17,6 +17,7 @@ import {
   tempDir,
   type Peer,
 } from './support/coreFixture'
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { BundledFixture, CoordinatorFixture } from './support/coordinatorFixture'
 import { fakeSecretStore } from './support/fakeSecretStore'
 import { RecordingOutputs } from './support/recordingOutputs'
@@ -319,6 +320,19 @@ describe('two servers at once', () => {
       pinned_conversation_ids: [7],
     })
   })
+
+  it('keeps one language for every server: set while one is shown, the others speak it too', async () => {
+    const app = await launch(undefined, { bundled: bundledServer() })
+    await app.core.add(one.url)
+    expect(await app.core.handle('locale/get', undefined)).toMatchObject({ locale: 'en' })
+    await app.core.handle('settings/set', { language: 'de' })
+    expect(app.outputs.payloads('locale/changed').at(-1)).toMatchObject({ locale: 'de' })
+    await app.core.activate('bundled')
+    expect(await app.core.handle('locale/get', undefined)).toMatchObject({
+      preference: 'de',
+      locale: 'de',
+    })
+  })
 })
 
 describe('app-wide channels', () => {
@@ -372,6 +386,7 @@ describe('tidings:// invite and password reset links', () => {
       serverLinkHost(app.core, {
         showWindow: () => {},
         notice: () => {},
+        translator: () => translatorFor('en'),
         confirmAddServer: async ({ to }) => {
           asked.push(to)
           return answer
@@ -418,6 +433,7 @@ describe('from the single-server versions', () => {
         secretStore: secrets,
         isWindowFocused: () => false,
         chooseSavePath: () => Promise.resolve(null),
+        systemLocales: ['en-US'],
       },
       outputs,
       serverUrl: one.url,

@@ -15,6 +15,7 @@ import {
   type UpdaterOptions,
 } from '../../../src/main/core/updates'
 import type { UpdateState } from '../../../src/shared/updates'
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { updateBanner } from '../../../src/shared/updates'
 import { ManualClock } from './support/manualClock'
 import {
@@ -227,7 +228,7 @@ describe('Updater: restarting', () => {
       'downloading',
       'ready',
     ])
-    expect(updateBanner(updater.getState())).toEqual({
+    expect(updateBanner(updater.getState(), translatorFor('en'))).toEqual({
       text: 'Tidings 0.2.0 is ready.',
       action: 'Restart to update',
     })
@@ -288,7 +289,7 @@ describe('Updater: failures', () => {
       reason: 'checksum',
       retry_at: '2026-01-15T16:00:00.000Z',
     })
-    expect(updateBanner(updater.getState())).toBeNull()
+    expect(updateBanner(updater.getState(), translatorFor('en'))).toBeNull()
     for (let i = 1; i < MAX_CHECKSUM_FAILURES + 2; i++) {
       clock.advance(4 * HOUR)
       await settle()
@@ -408,7 +409,7 @@ describe.each(Object.keys(CHANNEL_FILES) as FeedPlatform[])(
       expect(updater.getState()).toMatchObject({ status: 'failed', reason: 'checksum' })
       expect(feed.requests).toEqual([CHANNEL_FILES[platform].file, name])
       expect(existsSync(join(downloadDir, name))).toBe(false)
-      expect(updateBanner(updater.getState())).toBeNull()
+      expect(updateBanner(updater.getState(), translatorFor('en'))).toBeNull()
     })
   },
 )

@@ -1,3 +1,4 @@
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   configureSpellChecker,
@@ -110,6 +111,7 @@ describe('the native menu', () => {
         { kind: 'edit', role: 'paste', enabled: false },
       ],
       contents,
+      translatorFor('en'),
     )
     template[0]?.click?.({} as never, undefined, {} as never)
     expect(contents.replaceMisspelling).toHaveBeenCalledWith('hello')
@@ -128,6 +130,7 @@ describe('the native menu', () => {
       preloadPath: '/app/out/preload/index.cjs',
       devServerUrl: null,
       isQuitting: () => false,
+      translator: () => translatorFor('en'),
       hideOnClose: () => false,
     })
     wm.createMainWindow()

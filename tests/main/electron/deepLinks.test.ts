@@ -1,3 +1,4 @@
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   confirmAddServer,
@@ -56,10 +57,11 @@ describe('dialogs', () => {
   it('asks before adding a server, with Cancel as the default', async () => {
     const parent = new FakeBrowserWindow({})
     dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false })
-    const yes = await confirmAddServer(parent as never, {
-      to: 'https://chat.example.com',
-      form: 'register',
-    })
+    const yes = await confirmAddServer(
+      parent as never,
+      { to: 'https://chat.example.com', form: 'register' },
+      translatorFor('en'),
+    )
     expect(yes).toBe(false)
     const [shownOn, options] = dialog.showMessageBox.mock.calls[0] as unknown as [
       unknown,
@@ -75,9 +77,13 @@ describe('dialogs', () => {
     expect(options.detail).toContain('your other servers stay signed in')
     expect(options.detail).toContain('Adding it shows its registration form')
     dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false })
-    expect(await confirmAddServer(null, { to: 'https://b.example', form: 'password_reset' })).toBe(
-      true,
-    )
+    expect(
+      await confirmAddServer(
+        null,
+        { to: 'https://b.example', form: 'password_reset' },
+        translatorFor('en'),
+      ),
+    ).toBe(true)
     const [resetOptions] = dialog.showMessageBox.mock.calls[1] as unknown as [
       Record<string, unknown>,
     ]
@@ -86,7 +92,7 @@ describe('dialogs', () => {
   })
 
   it('shows a notice without waiting for it', () => {
-    showLinkNotice(null, 'This link is for a conversation you are not in.')
+    showLinkNotice(null, 'This link is for a conversation you are not in.', translatorFor('en'))
     expect(dialog.showMessageBox.mock.calls[0]).toEqual([
       { type: 'info', buttons: ['OK'], message: 'This link is for a conversation you are not in.' },
     ])

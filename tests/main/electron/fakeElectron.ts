@@ -214,6 +214,8 @@ class FakeApp extends EventEmitter {
   )
   getAppPath: Mock<() => string> = vi.fn(() => '/app')
   getVersion: Mock<() => string> = vi.fn(() => '0.1.0')
+  /** The language Electron runs in (the OS's, or --lang): main's first choice of language. */
+  getLocale: Mock<() => string> = vi.fn(() => 'en-US')
   getPreferredSystemLanguages: Mock<() => string[]> = vi.fn(() => ['en-US'])
   getPath: Mock<(name: string) => string> = vi.fn((name: string) => {
     const path = this.paths.get(name)

@@ -1,3 +1,4 @@
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { NativeNotificationRequest } from '../../../src/main/core/coreHost'
 import { FakeBrowserWindow, FakeNotification, resetFakeElectron } from './fakeElectron'
@@ -24,6 +25,7 @@ function setup() {
     preloadPath: '/p.cjs',
     devServerUrl: null,
     isQuitting: () => false,
+    translator: () => translatorFor('en'),
     hideOnClose: () => true,
   })
   const opened: NativeNotificationRequest[] = []

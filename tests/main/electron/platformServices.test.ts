@@ -1,3 +1,4 @@
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   FakeBrowserWindow,
@@ -138,6 +139,7 @@ describe('single instance', () => {
       preloadPath: '/p.cjs',
       devServerUrl: null,
       isQuitting: () => false,
+      translator: () => translatorFor('en'),
       hideOnClose: () => true,
     })
     expect(claimSingleInstance(() => wm.showMainWindow())).toBe(true)

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { DEFAULT_PREFERENCES } from '../../../src/shared/preferences'
 import { FakeTray, resetFakeElectron } from './fakeElectron'
 import type { FakeMenuItem } from './fakeElectron'
@@ -15,7 +16,11 @@ function setup() {
     onDoNotDisturb: vi.fn(),
     onQuit: vi.fn(),
   }
-  const tray = createAppTray({ iconPath: (state) => `/icons/${state}.png`, ...handlers })
+  const tray = createAppTray({
+    translator: translatorFor('en'),
+    iconPath: (state) => `/icons/${state}.png`,
+    ...handlers,
+  })
   const fake = FakeTray.instances[0]
   if (!fake) throw new Error('no tray created')
   const items = (): FakeMenuItem[] => fake.menu?.items ?? []
@@ -82,7 +87,7 @@ describe('tray', () => {
     tray.setUnread(1)
     tray.setConnection('reconnecting')
     expect(fake.tooltip).toBe('Tidings: 1 unread message (Reconnecting…)')
-    expect(trayTooltip('offline', 0)).toBe('Tidings (Offline)')
+    expect(trayTooltip('offline', 0, translatorFor('en'))).toBe('Tidings (Offline)')
   })
 
   it('destroys the tray icon', () => {

@@ -1,3 +1,4 @@
+import { translatorFor } from '../../../src/shared/i18n/translator'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { EVENT_TYPES } from '../../../src/shared/eventTypes'
 import type { PushChannel } from '../../../src/shared/ipc'
@@ -24,6 +25,7 @@ function manager(overrides: { quitting?: boolean; tray?: boolean } = {}) {
     devServerUrl: null,
     iconPath: '/app/resources/icon.png',
     isQuitting: () => overrides.quitting ?? false,
+    translator: () => translatorFor('en'),
     hideOnClose: () => overrides.tray ?? true,
   })
 }
@@ -64,6 +66,7 @@ describe('window security settings', () => {
       preloadPath: '/p.cjs',
       devServerUrl: 'http://localhost:5173',
       isQuitting: () => false,
+      translator: () => translatorFor('en'),
       hideOnClose: () => false,
     })
     expect((wm.createMainWindow() as unknown as FakeBrowserWindow).loadedUrl).toBe(
@@ -218,6 +221,7 @@ describe('window lifecycle', () => {
       preloadPath: '/p.cjs',
       devServerUrl: null,
       isQuitting: () => quitting,
+      translator: () => translatorFor('en'),
       hideOnClose: () => true,
     })
     const win = wm.createMainWindow() as unknown as FakeBrowserWindow

@@ -9,6 +9,7 @@ import type { PlatformAccount } from '../../../shared/models'
 import type { AccountSessions } from '../accountSession'
 import type { BrandingState } from '../brandingState'
 import type { LinkForms } from '../linkForms'
+import type { LocaleState } from '../localeState'
 import type { NotificationCentre } from '../notificationCentre'
 import type { PreferenceChanges } from '../preferenceChanges'
 import type { RestClient } from '../restClient'
@@ -33,6 +34,7 @@ export interface CoreParts {
   notifications: NotificationCentre
   preferences: PreferenceChanges
   branding: BrandingState
+  locale: LocaleState
   connectionState(): ConnectionState
   /** Tells every window an account's latest state (connected, error, removed...). */
   publishAccount(account: PlatformAccount): PlatformAccount

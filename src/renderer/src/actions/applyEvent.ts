@@ -1,8 +1,10 @@
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { TidingsEvent } from '../../../shared/events'
 import type { AnyTidingsEvent } from '../../../shared/events'
 import type { EventType } from '../../../shared/eventTypes'
 import { useBranding } from '../stores/branding'
 import { useEventMonitor } from '../stores/eventMonitor'
+import { translate } from '../stores/locale'
 import { usePresence } from '../stores/presence'
 import { selfId } from '../stores/session'
 import { useToasts } from '../stores/toasts'
@@ -11,6 +13,11 @@ import { onConversationChanged } from './conversationEvents'
 import { onMessage, onMessageDeleted, onMessageUpdated } from './messageEvents'
 
 type Reducer<T extends EventType> = (event: TidingsEvent<T>) => void
+
+const messages = defineMessages({
+  timezoneTitle: { id: 'toast.timezone.title', defaultMessage: 'Timezone changed' },
+  timezoneBody: { id: 'toast.timezone.body', defaultMessage: 'Times are now shown in {zone}.' },
+})
 
 /**
  * The main window's reducer of each stream event type, which applies it to every store it
@@ -37,11 +44,14 @@ const REDUCERS: { [T in EventType]?: Reducer<T> } = {
   },
   system_notification: (event) => {
     const { kind, timezone, title, body, level } = event.data
-    if (kind === 'timezone_changed' && timezone) useBranding.getState().setTimezone(timezone)
+    const zoneChange = kind === 'timezone_changed' && timezone
+    if (zoneChange) useBranding.getState().setTimezone(timezone)
+    // A broadcast is the admin's own words; a time zone change is worded here, in the window's
+    // language (the server's words are English).
     useToasts.getState().push({
       kind: 'system_notification',
-      title,
-      body,
+      title: zoneChange ? translate(messages.timezoneTitle) : title,
+      body: zoneChange ? translate(messages.timezoneBody, { zone: timezone }) : body,
       level,
       conversation_id: null,
       timestamp: event.timestamp,

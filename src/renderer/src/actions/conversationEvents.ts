@@ -1,9 +1,21 @@
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { TidingsEvent } from '../../../shared/events'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
+import { translate } from '../stores/locale'
 import { selfId } from '../stores/session'
 import { useToasts } from '../stores/toasts'
 import { forgetConversation } from './membership'
+
+const messages = defineMessages({
+  removedTitle: { id: 'toast.removed.title', defaultMessage: 'Removed from conversation' },
+  removedBody: {
+    id: 'toast.removed.body',
+    defaultMessage: 'You are no longer a member of {title}.',
+  },
+  addedTitle: { id: 'toast.added.title', defaultMessage: 'New conversation' },
+  addedBody: { id: 'toast.added.body', defaultMessage: 'You were added to {title}.' },
+})
 
 /**
  * A conversation created, renamed, its members changed, or the user removed from it: the list,
@@ -24,8 +36,8 @@ export function onConversationChanged(
     if (left) return
     useToasts.getState().push({
       kind: 'conversation_updated',
-      title: 'Removed from conversation',
-      body: `You are no longer a member of ${title}.`,
+      title: translate(messages.removedTitle),
+      body: translate(messages.removedBody, { title }),
       conversation_id: null,
       timestamp: event.timestamp,
     })
@@ -39,8 +51,8 @@ export function onConversationChanged(
   if (addedByOther) {
     useToasts.getState().push({
       kind: event.type,
-      title: 'New conversation',
-      body: `You were added to ${title}.`,
+      title: translate(messages.addedTitle),
+      body: translate(messages.addedBody, { title }),
       conversation_id: conversation.id,
       timestamp: event.timestamp,
     })

@@ -1,3 +1,4 @@
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { TidingsEvent } from '../../../shared/events'
 import type { OutboxItem } from '../../../shared/ipc'
 import { notificationSubject, suppressionReason } from '../../../shared/notificationPolicy'
@@ -8,6 +9,7 @@ import { useBranding } from '../stores/branding'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { useFollowedThreads } from '../stores/followedThreads'
 import { isOwnMessage, useMessages } from '../stores/messages'
+import { currentTranslator, translate } from '../stores/locale'
 import { usePreferences } from '../stores/preferences'
 import { usePresence } from '../stores/presence'
 import { useSearch } from '../stores/search'
@@ -19,6 +21,19 @@ import { useUi } from '../stores/ui'
 import { applyDeletionToUnread, applyOwnRead, isNews, markActiveRead } from './readTracking'
 
 /** The reducers of message events, and of the user's own sends as main's outbox reports them. */
+
+const messages = defineMessages({
+  aGroup: {
+    id: 'toast.message.aGroup',
+    defaultMessage: 'a group',
+    description: 'Where a message was sent when the group’s name is not known yet',
+  },
+  notSentTitle: { id: 'toast.notSent.title', defaultMessage: 'Message not sent' },
+  notSentBody: {
+    id: 'toast.notSent.body',
+    defaultMessage: 'The message could not be delivered. Open the conversation to retry.',
+  },
+})
 
 /** A new message: the thread, the list (last message, unread, mentions), typing, a toast. */
 export function onMessage(event: TidingsEvent<'message_sent' | 'message_received'>): void {
@@ -102,9 +117,13 @@ function toastIfNews(
   const group = conversation?.kind === 'group' || (found.conversation_title ?? '') !== ''
   const where = conversation
     ? conversationTitle(conversation, selfId(), usePresence.getState().people)
-    : (found.conversation_title ?? 'a group')
+    : (found.conversation_title ?? translate(messages.aGroup))
   const subject = { ...found, conversation_title: group ? where : null }
-  const { title, body } = notificationWords(burstOfOne(subject), prefs.notification_privacy)
+  const { title, body } = notificationWords(
+    burstOfOne(subject),
+    prefs.notification_privacy,
+    currentTranslator(),
+  )
   useToasts.getState().push({
     kind: 'message_received',
     title,
@@ -170,8 +189,8 @@ export function applyOutboxChange(item: OutboxItem): void {
   if (item.status === 'failed' && previous?.status !== 'failed') {
     useToasts.getState().push({
       kind: 'send_failed',
-      title: 'Message not sent',
-      body: item.error ?? 'The message could not be delivered. Open the conversation to retry.',
+      title: translate(messages.notSentTitle),
+      body: item.error ?? translate(messages.notSentBody),
       conversation_id: item.conversation_id,
       timestamp: new Date().toISOString(),
       level: 'warning',

@@ -1,3 +1,4 @@
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { Limits } from '../../../shared/limits'
 import type { MessageSearchResult } from '../../../shared/models'
 import { ipc } from '../ipcClient'
@@ -8,6 +9,7 @@ import { useNewMessages } from '../stores/newMessages'
 import { useReplies } from '../stores/replies'
 import { useSearch } from '../stores/search'
 import { JUMP_PAGE_SIZE, MAX_JUMP_PAGES } from '../stores/searchJump'
+import { translate } from '../stores/locale'
 import { selfId } from '../stores/session'
 import { useThreadPanel } from '../stores/threadPanel'
 import { useToasts } from '../stores/toasts'
@@ -31,6 +33,19 @@ function noteReadMarkerAtOpening(id: number | null): void {
   if (!conversation) return
   useNewMessages.getState().open(id, readMarker(id, selfId()), conversation.unread_count)
 }
+
+const messages = defineMessages({
+  goneTitle: { id: 'toast.jump.gone.title', defaultMessage: 'Message not found' },
+  goneBody: {
+    id: 'toast.jump.gone.body',
+    defaultMessage: 'That message is no longer in this conversation.',
+  },
+  tooFarTitle: { id: 'toast.jump.tooFar.title', defaultMessage: 'Message too far back' },
+  tooFarBody: {
+    id: 'toast.jump.tooFar.body',
+    defaultMessage: 'It is more than {reach, number} messages back; scroll up to reach it.',
+  },
+})
 
 /** Slack in the first page for one's own messages among the unread ones. */
 const FIRST_PAGE_SLACK = 20
@@ -106,14 +121,11 @@ export function showMessage(conversationId: number, messageId: number): void {
  * of leaving the user at the newest messages wondering.
  */
 export function jumpNotShown(conversationId: number, why: 'gone' | 'too_far'): void {
-  const reach = (MAX_JUMP_PAGES * JUMP_PAGE_SIZE).toLocaleString('en-US')
+  const reach = MAX_JUMP_PAGES * JUMP_PAGE_SIZE
   useToasts.getState().push({
     kind: 'search',
-    title: why === 'gone' ? 'Message not found' : 'Message too far back',
-    body:
-      why === 'gone'
-        ? 'That message is no longer in this conversation.'
-        : `It is more than ${reach} messages back; scroll up to reach it.`,
+    title: translate(why === 'gone' ? messages.goneTitle : messages.tooFarTitle),
+    body: why === 'gone' ? translate(messages.goneBody) : translate(messages.tooFarBody, { reach }),
     conversation_id: conversationId,
     timestamp: new Date().toISOString(),
     level: 'info',

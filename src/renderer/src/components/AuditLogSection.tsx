@@ -1,19 +1,22 @@
 import { useEffect, useId } from 'react'
-import { AUDIT_KINDS, AUDIT_KIND_LABELS, isAuditKind } from '../../../shared/audit'
-import type { AuditEntry, UserRef } from '../../../shared/models'
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl'
+import { AUDIT_KINDS, isAuditKind } from '../../../shared/audit'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { UserRef } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
+import { auditDetailsText, auditKindLabel } from '../auditWords'
 import { useTimeSettings } from '../hooks'
 import { useAuditLog } from '../stores/auditLog'
 import { usePeople } from '../stores/people'
 
-const who = (ref: UserRef | null) => (ref ? `${ref.display_name} (@${ref.username})` : 'unknown')
+const messages = defineMessages({
+  everyone: { id: 'audit.filter.everyone', defaultMessage: 'Everyone' },
+  everyKind: { id: 'audit.filter.everyKind', defaultMessage: 'Every kind' },
+  unknown: { id: 'audit.who.unknown', defaultMessage: 'unknown' },
+})
 
-/** An entry's details in a few words: "from member to admin", "zone: Asia/Tokyo". */
-function detailsText(entry: AuditEntry): string {
-  return Object.entries(entry.details)
-    .map(([key, value]) => `${key.replace(/_/g, ' ')}: ${String(value)}`)
-    .join(', ')
-}
+const who = (ref: UserRef | null, intl: IntlShape) =>
+  ref ? `${ref.display_name} (@${ref.username})` : intl.formatMessage(messages.unknown)
 
 /**
  * Settings, administrators only: the audit log, newest first, filtered by person (as actor or
@@ -29,20 +32,29 @@ export function AuditLogSection() {
   const error = useAuditLog((s) => s.error)
   const exported = useAuditLog((s) => s.exported)
   const people = usePeople((s) => s.users)
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
+  const intl = useIntl()
+  const t = intl.formatMessage
   const id = useId()
   useEffect(() => void useAuditLog.getState().load(), [])
   const audit = useAuditLog.getState()
   return (
     <section className="card" aria-labelledby={`${id}-h`} data-testid="audit-section">
-      <h2 id={`${id}-h`}>Audit log</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="audit.heading" defaultMessage="Audit log" />
+      </h2>
       <p className="muted small">
-        What administrators did and every sign-in, password and device change, in{' '}
-        {zone.replace(/_/g, ' ')} time. Entries cannot be changed or deleted.
+        <FormattedMessage
+          id="audit.explanation"
+          defaultMessage="What administrators did and every sign-in, password and device change, in {zone} time. Entries cannot be changed or deleted."
+          values={{ zone: <span translate="no">{zone.replace(/_/g, ' ')}</span> }}
+        />
       </p>
       <div className="row">
         <span>
-          <label htmlFor={`${id}-person`}>Person</label>
+          <label htmlFor={`${id}-person`}>
+            <FormattedMessage id="audit.filter.person" defaultMessage="Person" />
+          </label>
           <select
             id={`${id}-person`}
             data-testid="audit-person"
@@ -52,7 +64,7 @@ export function AuditLogSection() {
               void audit.load(e.target.value ? { ...rest, user_id: Number(e.target.value) } : rest)
             }}
           >
-            <option value="">Everyone</option>
+            <option value="">{t(messages.everyone)}</option>
             {people.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.display_name} (@{p.username})
@@ -61,7 +73,9 @@ export function AuditLogSection() {
           </select>
         </span>
         <span>
-          <label htmlFor={`${id}-kind`}>Kind</label>
+          <label htmlFor={`${id}-kind`}>
+            <FormattedMessage id="audit.filter.kind" defaultMessage="Kind" />
+          </label>
           <select
             id={`${id}-kind`}
             data-testid="audit-kind"
@@ -72,10 +86,10 @@ export function AuditLogSection() {
               void audit.load(isAuditKind(kind) ? { ...rest, kind } : rest)
             }}
           >
-            <option value="">Every kind</option>
+            <option value="">{t(messages.everyKind)}</option>
             {AUDIT_KINDS.map((kind) => (
               <option key={kind} value={kind}>
-                {AUDIT_KIND_LABELS[kind]}
+                {auditKindLabel(kind, t)}
               </option>
             ))}
           </select>
@@ -87,7 +101,7 @@ export function AuditLogSection() {
           data-testid="audit-refresh"
           onClick={() => void audit.load()}
         >
-          Refresh
+          <FormattedMessage id="audit.refresh" defaultMessage="Refresh" />
         </button>
         <button
           type="button"
@@ -95,7 +109,7 @@ export function AuditLogSection() {
           data-testid="audit-export"
           onClick={() => void audit.exportCsv()}
         >
-          Export CSV
+          <FormattedMessage id="audit.exportCsv" defaultMessage="Export CSV" />
         </button>
         <span role="status" className="small" data-testid="audit-status">
           {exported ?? ''}
@@ -107,18 +121,32 @@ export function AuditLogSection() {
         </p>
       )}
       {loaded && entries.length === 0 ? (
-        <p className="muted small">No entries.</p>
+        <p className="muted small">
+          <FormattedMessage id="audit.none" defaultMessage="No entries." />
+        </p>
       ) : (
         <div className="audit-table-wrap">
           <table className="audit-table" data-testid="audit-table" aria-labelledby={`${id}-h`}>
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">By</th>
-                <th scope="col">About</th>
-                <th scope="col">Address</th>
-                <th scope="col">Details</th>
+                <th scope="col">
+                  <FormattedMessage id="audit.column.time" defaultMessage="Time" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="audit.column.event" defaultMessage="Event" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="audit.column.by" defaultMessage="By" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="audit.column.about" defaultMessage="About" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="audit.column.address" defaultMessage="Address" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="audit.column.details" defaultMessage="Details" />
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -126,14 +154,20 @@ export function AuditLogSection() {
                 <tr key={entry.id} data-testid="audit-row" data-kind={entry.kind}>
                   <td>
                     <time dateTime={entry.at}>
-                      {formatTimestamp(entry.at, zone, { clock, withSeconds: true })}
+                      {formatTimestamp(entry.at, zone, { clock, withSeconds: true, locale })}
                     </time>
                   </td>
-                  <td>{AUDIT_KIND_LABELS[entry.kind]}</td>
-                  <td>{who(entry.actor)}</td>
-                  <td>{entry.target ? who(entry.target) : ''}</td>
-                  <td>{entry.address ?? ''}</td>
-                  <td>{detailsText(entry)}</td>
+                  <td>{auditKindLabel(entry.kind, t)}</td>
+                  <td>
+                    <bdi>{who(entry.actor, intl)}</bdi>
+                  </td>
+                  <td>{entry.target ? <bdi>{who(entry.target, intl)}</bdi> : ''}</td>
+                  <td translate="no">{entry.address ?? ''}</td>
+                  <td>
+                    {auditDetailsText(entry.details, t, (at) =>
+                      formatTimestamp(at, zone, { clock, locale }),
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -148,7 +182,7 @@ export function AuditLogSection() {
           data-testid="audit-older"
           onClick={() => void audit.loadOlder()}
         >
-          Show older entries
+          <FormattedMessage id="audit.older" defaultMessage="Show older entries" />
         </button>
       )}
     </section>

@@ -8,10 +8,13 @@ import {
   type FormEvent,
   type KeyboardEvent,
 } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { Limits } from '../../../shared/limits'
 import { plainLine } from '../../../shared/markdown'
 import { notifyTyping } from '../stores/typing'
 import { useDrafts } from '../stores/drafts'
+import { useTranslator } from '../stores/locale'
 import { loadedMessage, useMessages } from '../stores/messages'
 import {
   humanSize,
@@ -25,7 +28,13 @@ import { useShortcodeAutocomplete } from './ShortcodeAutocomplete'
 
 /** The key that holds formatting shortcuts: Cmd on macOS, Ctrl elsewhere. */
 const IS_MAC = /Mac/.test(navigator.userAgent)
-const MODIFIER = IS_MAC ? 'Cmd' : 'Ctrl'
+
+const messages = defineMessages({
+  cancelReply: { id: 'composer.reply.cancel', defaultMessage: 'Cancel reply' },
+  attachFiles: { id: 'composer.attach.label', defaultMessage: 'Attach files' },
+  cmd: { id: 'composer.hint.cmd', defaultMessage: 'Cmd', description: 'The Command key on macOS' },
+  ctrl: { id: 'composer.hint.ctrl', defaultMessage: 'Ctrl', description: 'The Control key' },
+})
 
 /** Stop the typing notice after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000
@@ -64,6 +73,8 @@ export function Composer({
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const input = useRef<HTMLTextAreaElement>(null)
   const id = useId()
+  const intl = useIntl()
+  const translator = useTranslator()
   const mention = useMentionAutocomplete({ conversationId, input, text, onText: onChange })
   const shortcode = useShortcodeAutocomplete({ input, text, onText: onChange })
   // One combobox: its ARIA state is the open list's; both follow the caret.
@@ -180,20 +191,40 @@ export function Composer({
 
   const rows = Math.min(6, Math.max(1, text.split('\n').length))
   return (
-    <form className="composer" onSubmit={onSubmit} aria-label="Send a message">
+    <form
+      className="composer"
+      onSubmit={onSubmit}
+      aria-label={intl.formatMessage({ id: 'composer.label', defaultMessage: 'Send a message' })}
+    >
       {quote && (
         <div className="composer__reply" data-testid="reply-bar">
           <p className="composer__reply-text" id={`${id}-reply`}>
-            Replying to <span className="composer__reply-sender">{quote.sender_name}</span>:{' '}
-            <span className="composer__reply-excerpt">
-              {quote.deleted ? 'Original message deleted' : plainLine(quote.text)}
-            </span>
+            <FormattedMessage
+              id="composer.replyingTo"
+              defaultMessage="Replying to {sender}: {text}"
+              values={{
+                sender: <bdi className="composer__reply-sender">{quote.sender_name}</bdi>,
+                text: (
+                  <span className="composer__reply-excerpt" dir="auto">
+                    {quote.deleted
+                      ? intl.formatMessage({
+                          id: 'message.quote.originalDeleted',
+                          defaultMessage: 'Original message deleted',
+                        })
+                      : plainLine(quote.text)}
+                  </span>
+                ),
+              }}
+            />
           </p>
           <button
             type="button"
             className="button button--small button--ghost"
-            aria-label="Cancel reply"
-            title="Cancel reply (Escape)"
+            aria-label={intl.formatMessage(messages.cancelReply)}
+            title={intl.formatMessage({
+              id: 'composer.reply.cancelTitle',
+              defaultMessage: 'Cancel reply (Escape)',
+            })}
             data-testid="cancel-reply"
             onClick={cancel}
           >
@@ -204,7 +235,14 @@ export function Composer({
       {mention.listbox}
       {shortcode.listbox}
       {files.length > 0 && (
-        <ul className="composer__files" aria-label="Files to send" data-testid="pending-files">
+        <ul
+          className="composer__files"
+          aria-label={intl.formatMessage({
+            id: 'composer.files.label',
+            defaultMessage: 'Files to send',
+          })}
+          data-testid="pending-files"
+        >
           {files.map((file) => (
             <li
               key={file.key}
@@ -213,10 +251,10 @@ export function Composer({
               data-status={file.status}
             >
               <span className="file-chip__name">{file.name}</span>
-              <span className="file-chip__size">{humanSize(file.size)}</span>
+              <span className="file-chip__size">{humanSize(file.size, translator)}</span>
               {file.status === 'uploading' && (
                 <span className="file-chip__status" role="status">
-                  Uploading…
+                  <FormattedMessage id="composer.file.uploading" defaultMessage="Uploading…" />
                 </span>
               )}
               {file.error && (
@@ -227,8 +265,14 @@ export function Composer({
               <button
                 type="button"
                 className="button button--small button--ghost"
-                aria-label={`Remove ${file.name}`}
-                title="Remove"
+                aria-label={intl.formatMessage(
+                  { id: 'composer.file.remove.label', defaultMessage: 'Remove {name}' },
+                  { name: file.name },
+                )}
+                title={intl.formatMessage({
+                  id: 'composer.file.remove',
+                  defaultMessage: 'Remove',
+                })}
                 onClick={() => usePendingAttachments.getState().remove(conversationId, file.key)}
               >
                 <span aria-hidden="true">×</span>
@@ -239,12 +283,15 @@ export function Composer({
       )}
       <div className="composer__row">
         {canAttach && (
-          <label className="button composer__attach" title="Attach files">
+          <label
+            className="button composer__attach"
+            title={intl.formatMessage(messages.attachFiles)}
+          >
             <input
               type="file"
               multiple
               className="visually-hidden"
-              aria-label="Attach files"
+              aria-label={intl.formatMessage(messages.attachFiles)}
               data-testid="attach-input"
               onChange={(e) => {
                 addFiles(e.target.files)
@@ -252,18 +299,23 @@ export function Composer({
                 e.target.value = ''
               }}
             />
-            Attach
+            <FormattedMessage id="composer.attach" defaultMessage="Attach" />
           </label>
         )}
         <label htmlFor={`${id}-text`} className="visually-hidden">
-          Message
+          <FormattedMessage id="composer.input.label" defaultMessage="Message" />
         </label>
         <textarea
           ref={input}
           id={`${id}-text`}
           data-testid="composer"
           className="composer__input"
-          placeholder="Write a message… (Enter to send, Shift+Enter for a new line)"
+          // Right to left as soon as the text starts in Arabic or Hebrew.
+          dir="auto"
+          placeholder={intl.formatMessage({
+            id: 'composer.input.placeholder',
+            defaultMessage: 'Write a message… (Enter to send, Shift+Enter for a new line)',
+          })}
           rows={rows}
           maxLength={Limits.maxMessageChars}
           value={text}
@@ -283,7 +335,7 @@ export function Composer({
           disabled={!canSend}
           data-testid="send-button"
         >
-          Send
+          <FormattedMessage id="composer.send" defaultMessage="Send" />
         </button>
       </div>
       <FormattingHint id={`${id}-hint`} />
@@ -293,12 +345,23 @@ export function Composer({
 
 /** How to format, under the input: the Markdown people type in chat, and the two shortcuts. */
 function FormattingHint({ id }: { id: string }) {
+  const intl = useIntl()
   return (
     <p className="composer__hint" id={id} data-testid="formatting-hint">
-      <span className="visually-hidden">Formatting: </span>
-      <b>**bold**</b> <i>_italic_</i> <s>~~strike~~</s> <code>`code`</code>{' '}
-      <code>```code block```</code> <span>&gt; quote</span> <span>- list</span>{' '}
-      <span>[text](link)</span> <span>:emoji:</span> · {MODIFIER}+B bold, {MODIFIER}+I italic
+      <FormattedMessage
+        id="composer.hint"
+        defaultMessage="<hidden>Formatting:</hidden> <bold>**bold**</bold> <italic>_italic_</italic> <strike>~~strike~~</strike> <code>`code`</code> <code>```code block```</code> <item>> quote</item> <item>- list</item> <item>[text](link)</item> <item>:emoji:</item> · {modifier}+B bold, {modifier}+I italic"
+        description="The Markdown a message may use, as typed; the words inside the marks are examples"
+        values={{
+          hidden: (chunks) => <span className="visually-hidden">{chunks}</span>,
+          bold: (chunks) => <b>{chunks}</b>,
+          italic: (chunks) => <i>{chunks}</i>,
+          strike: (chunks) => <s>{chunks}</s>,
+          code: (chunks) => <code>{chunks}</code>,
+          item: (chunks) => <span>{chunks}</span>,
+          modifier: intl.formatMessage(IS_MAC ? messages.cmd : messages.ctrl),
+        }}
+      />
     </p>
   )
 }

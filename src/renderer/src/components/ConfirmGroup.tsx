@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { FormattedMessage } from 'react-intl'
 
 /**
  * An inline question before something that cannot be undone: Cancel (focused when it appears, as
@@ -36,7 +37,7 @@ export function ConfirmGroup(props: {
           disabled={props.busy}
           onClick={props.onCancel}
         >
-          Cancel
+          <FormattedMessage id="confirm.cancel" defaultMessage="Cancel" />
         </button>
         <button
           type="button"

@@ -1,8 +1,15 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { MailServerBody } from '../../../shared/api'
 import { useAccounts } from '../stores/accounts'
 
 type ServerKind = 'imap' | 'smtp'
+
+const messages = defineMessages({
+  title: { id: 'connectEmail.title', defaultMessage: 'Connect an email account' },
+  password: { id: 'connectEmail.password', defaultMessage: 'Password' },
+})
 
 interface ServerDraft {
   host: string
@@ -43,6 +50,7 @@ export function ConnectEmailForm() {
   const id = useId()
   const openButton = useRef<HTMLButtonElement>(null)
   const wasOpen = useRef(false)
+  const intl = useIntl()
 
   useEffect(() => {
     // Back to the button that opened the form once it closes, so keyboard users keep their place.
@@ -76,7 +84,12 @@ export function ConnectEmailForm() {
     const imap = server('imap')
     const smtp = server('smtp')
     if (!imap || !smtp) {
-      setProblem('Enter a port between 1 and 65535.')
+      setProblem(
+        intl.formatMessage({
+          id: 'connectEmail.problem.port',
+          defaultMessage: 'Enter a port between 1 and 65535.',
+        }),
+      )
       return
     }
     setProblem(null)
@@ -89,7 +102,12 @@ export function ConnectEmailForm() {
     })
     if (account) {
       close()
-      setAdded(`${account.display_name} was added.`)
+      setAdded(
+        intl.formatMessage(
+          { id: 'connectEmail.added', defaultMessage: '{name} was added.' },
+          { name: account.display_name },
+        ),
+      )
     }
   }
 
@@ -107,7 +125,7 @@ export function ConnectEmailForm() {
             setOpen(true)
           }}
         >
-          Connect an email account
+          <FormattedMessage {...messages.title} />
         </button>
       )}
       <p role="status" className="small">
@@ -120,8 +138,12 @@ export function ConnectEmailForm() {
           data-testid="connect-email-form"
           onSubmit={(e) => void submit(e)}
         >
-          <h3 id={`${id}-h`}>Connect an email account</h3>
-          <label htmlFor={`${id}-name`}>Account name</label>
+          <h3 id={`${id}-h`}>
+            <FormattedMessage {...messages.title} />
+          </h3>
+          <label htmlFor={`${id}-name`}>
+            <FormattedMessage id="connectEmail.name" defaultMessage="Account name" />
+          </label>
           <input
             id={`${id}-name`}
             data-testid="account-name"
@@ -129,11 +151,16 @@ export function ConnectEmailForm() {
             autoFocus
             required
             maxLength={128}
-            placeholder="Work email"
+            placeholder={intl.formatMessage({
+              id: 'connectEmail.name.placeholder',
+              defaultMessage: 'Work email',
+            })}
             value={draft.name}
             onChange={(e) => setDraft({ ...draft, name: e.target.value })}
           />
-          <label htmlFor={`${id}-address`}>Email address</label>
+          <label htmlFor={`${id}-address`}>
+            <FormattedMessage id="connectEmail.address" defaultMessage="Email address" />
+          </label>
           <input
             id={`${id}-address`}
             type="email"
@@ -141,20 +168,30 @@ export function ConnectEmailForm() {
             required
             maxLength={254}
             autoComplete="email"
-            placeholder="you@example.com"
+            placeholder={intl.formatMessage({
+              id: 'connectEmail.address.placeholder',
+              defaultMessage: 'you@example.com',
+              description: 'An example email address',
+            })}
             value={draft.address}
             onChange={(e) => setDraft({ ...draft, address: e.target.value })}
           />
           <ServerFields
             kind="imap"
-            legend="Incoming mail (IMAP)"
+            legend={intl.formatMessage({
+              id: 'connectEmail.imap',
+              defaultMessage: 'Incoming mail (IMAP)',
+            })}
             value={draft.imap}
             address={draft.address}
             onChange={(imap) => setDraft({ ...draft, imap })}
           />
           <ServerFields
             kind="smtp"
-            legend="Outgoing mail (SMTP)"
+            legend={intl.formatMessage({
+              id: 'connectEmail.smtp',
+              defaultMessage: 'Outgoing mail (SMTP)',
+            })}
             value={draft.smtp}
             address={draft.address}
             onChange={(smtp) => setDraft({ ...draft, smtp })}
@@ -171,10 +208,14 @@ export function ConnectEmailForm() {
               data-testid="connect-email-submit"
               disabled={connecting}
             >
-              {connecting ? 'Connecting…' : 'Connect account'}
+              {connecting ? (
+                <FormattedMessage id="connectEmail.connecting" defaultMessage="Connecting…" />
+              ) : (
+                <FormattedMessage id="connectEmail.submit" defaultMessage="Connect account" />
+              )}
             </button>
             <button type="button" className="button" onClick={close}>
-              Cancel
+              <FormattedMessage id="connectEmail.cancel" defaultMessage="Cancel" />
             </button>
           </div>
         </form>
@@ -191,6 +232,7 @@ function ServerFields(props: {
   onChange(value: ServerDraft): void
 }) {
   const { kind, legend, value, address, onChange } = props
+  const intl = useIntl()
   const id = useId()
   const portInvalid = value.port.trim() !== '' && parsePort(value.port) === null
   function setSecure(secure: boolean) {
@@ -205,7 +247,9 @@ function ServerFields(props: {
       <legend>{legend}</legend>
       <div className="mail-server__grid">
         <span>
-          <label htmlFor={`${id}-host`}>Server</label>
+          <label htmlFor={`${id}-host`}>
+            <FormattedMessage id="connectEmail.server.host" defaultMessage="Server" />
+          </label>
           <input
             id={`${id}-host`}
             data-testid={`${kind}-host`}
@@ -213,13 +257,22 @@ function ServerFields(props: {
             maxLength={255}
             autoComplete="off"
             spellCheck={false}
-            placeholder={`${kind}.example.com`}
+            placeholder={intl.formatMessage(
+              {
+                id: 'connectEmail.server.host.placeholder',
+                defaultMessage: '{kind}.example.com',
+                description: 'An example mail server name; kind: imap or smtp',
+              },
+              { kind },
+            )}
             value={value.host}
             onChange={(e) => onChange({ ...value, host: e.target.value })}
           />
         </span>
         <span>
-          <label htmlFor={`${id}-port`}>Port</label>
+          <label htmlFor={`${id}-port`}>
+            <FormattedMessage id="connectEmail.server.port" defaultMessage="Port" />
+          </label>
           <input
             id={`${id}-port`}
             data-testid={`${kind}-port`}
@@ -242,27 +295,43 @@ function ServerFields(props: {
           aria-describedby={`${id}-secure-hint`}
           onChange={(e) => setSecure(e.target.checked)}
         />
-        Use TLS from the start
+        <FormattedMessage id="connectEmail.server.tls" defaultMessage="Use TLS from the start" />
       </label>
       <p id={`${id}-secure-hint`} className="muted small">
-        Off: the connection is upgraded with STARTTLS when the server offers it.
+        <FormattedMessage
+          id="connectEmail.server.tls.hint"
+          defaultMessage="Off: the connection is upgraded with STARTTLS when the server offers it."
+        />
       </p>
-      <label htmlFor={`${id}-user`}>Username</label>
+      <label htmlFor={`${id}-user`}>
+        <FormattedMessage id="connectEmail.server.username" defaultMessage="Username" />
+      </label>
       <input
         id={`${id}-user`}
         data-testid={`${kind}-username`}
         maxLength={255}
         autoComplete="off"
         spellCheck={false}
-        placeholder={address.trim() || 'Your email address'}
+        placeholder={
+          address.trim() ||
+          intl.formatMessage({
+            id: 'connectEmail.server.username.placeholder',
+            defaultMessage: 'Your email address',
+          })
+        }
         aria-describedby={`${id}-user-hint`}
         value={value.username}
         onChange={(e) => onChange({ ...value, username: e.target.value })}
       />
       <p id={`${id}-user-hint`} className="muted small">
-        Leave empty to use the email address.
+        <FormattedMessage
+          id="connectEmail.server.username.hint"
+          defaultMessage="Leave empty to use the email address."
+        />
       </p>
-      <label htmlFor={`${id}-password`}>Password</label>
+      <label htmlFor={`${id}-password`}>
+        <FormattedMessage {...messages.password} />
+      </label>
       <input
         id={`${id}-password`}
         data-testid={`${kind}-password`}

@@ -1,30 +1,28 @@
+import { connectionStatusText, reconnectingText } from '../../../shared/connectionText'
+import type { Translator } from '../../../shared/i18n/translator'
 import type { ConnectionState } from '../../../shared/ipc'
 import { useNow } from '../hooks'
 import { useConnection } from '../stores/connection'
+import { useTranslator } from '../stores/locale'
 
-export function connectionLabel(state: ConnectionState, now: number): string {
-  switch (state.status) {
-    case 'connected':
-      return 'Connected'
-    case 'connecting':
-      return 'Connecting…'
-    case 'offline':
-      return 'Offline'
-    case 'signed_out':
-      return 'Signed out'
-    case 'reconnecting': {
-      if (!state.next_attempt_at) return 'Reconnecting…'
-      const seconds = Math.ceil((Date.parse(state.next_attempt_at) - now) / 1000)
-      return seconds > 0 ? `Reconnecting in ${seconds} s` : 'Reconnecting…'
-    }
+export function connectionLabel(
+  state: ConnectionState,
+  now: number,
+  translator: Translator,
+): string {
+  if (state.status === 'reconnecting' && state.next_attempt_at) {
+    const seconds = Math.ceil((Date.parse(state.next_attempt_at) - now) / 1000)
+    return reconnectingText(seconds, translator)
   }
+  return connectionStatusText(state.status, translator)
 }
 
 /** Always-visible connection indicator with a countdown to the next reconnect attempt. */
 export function ConnectionStatus() {
   const state = useConnection((s) => s.state)
+  const translator = useTranslator()
   const now = useNow(1000)
-  const label = connectionLabel(state, now)
+  const label = connectionLabel(state, now, translator)
   return (
     <div
       className={`connection connection--${state.status}`}

@@ -1,4 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { errorMessage } from '../ipcClient'
 import { platformLabel } from '../platformLabel'
 import { leaveConversation } from '../actions/membership'
@@ -7,10 +9,27 @@ import {
   conversationTitle,
   useConversations,
 } from '../stores/conversations'
+import { useTranslator } from '../stores/locale'
 import { usePresence } from '../stores/presence'
 import { useSession } from '../stores/session'
 import { ModalDialog } from './ModalDialog'
 import { PeoplePicker, PersonLabel, toggled } from './PeoplePicker'
+
+const messages = defineMessages({
+  renamed: { id: 'details.status.renamed', defaultMessage: 'Renamed to {title}.' },
+  added: { id: 'details.status.added', defaultMessage: 'Added {names}.' },
+  removed: { id: 'details.status.removed', defaultMessage: 'Removed {name}.' },
+  keep: {
+    id: 'details.leave.keep',
+    defaultMessage: 'Keep',
+    description: 'Cancels deleting a direct conversation',
+  },
+  stay: {
+    id: 'details.leave.stay',
+    defaultMessage: 'Stay',
+    description: 'Cancels leaving a group',
+  },
+})
 
 /**
  * A conversation's title and members, and what the server lets the user change: rename it, add
@@ -42,6 +61,8 @@ export function ConversationDetailsDialog({
   const leaveButton = useRef<HTMLButtonElement>(null)
   const keepButton = useRef<HTMLButtonElement>(null)
   const confirmShown = useRef(false)
+  const intl = useIntl()
+  const translator = useTranslator()
   const id = useId()
 
   useEffect(() => {
@@ -87,21 +108,26 @@ export function ConversationDetailsDialog({
     e.preventDefault()
     if (!titleChanged) return
     const next = titleValue.trim()
-    if (await run(() => rename(conversationId, next), `Renamed to ${next}.`)) setDraftTitle(null)
+    const done = intl.formatMessage(messages.renamed, { title: next })
+    if (await run(() => rename(conversationId, next), done)) setDraftTitle(null)
   }
 
   async function submitAdd(e: FormEvent) {
     e.preventDefault()
     if (selected.length === 0) return
-    const names = selected.map((p) => people[p]?.display_name ?? `#${p}`).join(', ')
-    if (await run(() => addMembers(conversationId, selected), `Added ${names}.`)) {
+    const names = translator.list(selected.map((p) => people[p]?.display_name ?? `#${p}`))
+    const done = intl.formatMessage(messages.added, { names })
+    if (await run(() => addMembers(conversationId, selected), done)) {
       setSelected([])
       setFilter('')
     }
   }
 
   function remove(userId: number, name: string) {
-    void run(() => removeMember(conversationId, userId), `Removed ${name}.`)
+    void run(
+      () => removeMember(conversationId, userId),
+      intl.formatMessage(messages.removed, { name }),
+    )
   }
 
   async function leave() {
@@ -124,21 +150,31 @@ export function ConversationDetailsDialog({
       testId="conversation-details-dialog"
       onClose={onClose}
     >
-      <h2 id={`${id}-heading`}>Conversation details</h2>
-      <p className="details__title" data-testid="details-title">
+      <h2 id={`${id}-heading`}>
+        <FormattedMessage id="details.title" defaultMessage="Conversation details" />
+      </h2>
+      <p className="details__title" data-testid="details-title" dir="auto">
         {title}
       </p>
       <p className="muted small">
-        {direct ? 'Direct conversation' : 'Group'}
-        {conversation.platform !== 'tidings' && ` · ${platformLabel(conversation.platform)}`}
+        {direct ? (
+          <FormattedMessage id="details.kind.direct" defaultMessage="Direct conversation" />
+        ) : (
+          <FormattedMessage id="details.kind.group" defaultMessage="Group" />
+        )}
+        {conversation.platform !== 'tidings' &&
+          ` · ${platformLabel(conversation.platform, translator)}`}
       </p>
 
       {can.rename && (
         <form className="details__section" onSubmit={(e) => void submitTitle(e)}>
-          <label htmlFor={`${id}-title`}>Title</label>
+          <label htmlFor={`${id}-title`}>
+            <FormattedMessage id="details.rename.label" defaultMessage="Title" />
+          </label>
           <div className="details__row">
             <input
               id={`${id}-title`}
+              dir="auto"
               value={titleValue}
               maxLength={128}
               placeholder={title}
@@ -151,7 +187,7 @@ export function ConversationDetailsDialog({
               disabled={busy || !titleChanged}
               data-testid="details-rename"
             >
-              Rename
+              <FormattedMessage id="details.rename" defaultMessage="Rename" />
             </button>
           </div>
         </form>
@@ -159,7 +195,11 @@ export function ConversationDetailsDialog({
 
       <section className="details__section" aria-labelledby={`${id}-members`}>
         <h3 id={`${id}-members`} className="details__subheading">
-          Members ({conversation.members.length})
+          <FormattedMessage
+            id="details.members"
+            defaultMessage="Members ({count, number})"
+            values={{ count: conversation.members.length }}
+          />
         </h3>
         <ul className="details__members" data-testid="member-list">
           {conversation.members.map((m) => {
@@ -173,18 +213,22 @@ export function ConversationDetailsDialog({
                   online={person?.online ?? false}
                   className="details__member-name"
                 >
-                  {m.user_id === me && ' (you)'}
+                  {m.user_id === me &&
+                    ` ${intl.formatMessage({ id: 'details.member.you', defaultMessage: '(you)' })}`}
                 </PersonLabel>
                 {can.removeOthers && m.user_id !== me && (
                   <button
                     type="button"
                     className="button button--small"
-                    aria-label={`Remove ${name}`}
+                    aria-label={intl.formatMessage(
+                      { id: 'details.member.remove.label', defaultMessage: 'Remove {name}' },
+                      { name },
+                    )}
                     disabled={busy}
                     data-testid="remove-member"
                     onClick={() => remove(m.user_id, name)}
                   >
-                    Remove
+                    <FormattedMessage id="details.member.remove" defaultMessage="Remove" />
                   </button>
                 )}
               </li>
@@ -197,15 +241,21 @@ export function ConversationDetailsDialog({
         <form className="details__section" onSubmit={(e) => void submitAdd(e)}>
           <PeoplePicker
             inputId={`${id}-filter`}
-            label="Add people"
-            legend="People to add"
+            label={intl.formatMessage({ id: 'details.add.label', defaultMessage: 'Add people' })}
+            legend={intl.formatMessage({
+              id: 'details.add.legend',
+              defaultMessage: 'People to add',
+            })}
             hideLegend
             people={candidates}
             filter={filter}
             onFilterChange={setFilter}
             selected={selected}
             onToggle={(userId) => setSelected((s) => toggled(s, userId))}
-            emptyText="Nobody else to add."
+            emptyText={intl.formatMessage({
+              id: 'details.add.empty',
+              defaultMessage: 'Nobody else to add.',
+            })}
             optionTestId="add-person-option"
           />
           <button
@@ -214,7 +264,11 @@ export function ConversationDetailsDialog({
             disabled={busy || selected.length === 0}
             data-testid="details-add"
           >
-            {selected.length > 1 ? `Add ${selected.length} people` : 'Add'}
+            <FormattedMessage
+              id="details.add"
+              defaultMessage="{count, plural, =0 {Add} one {Add} other {Add # people}}"
+              values={{ count: selected.length }}
+            />
           </button>
         </form>
       )}
@@ -236,11 +290,24 @@ export function ConversationDetailsDialog({
           data-testid="leave-confirm"
         >
           <p id={`${id}-confirm`}>
-            {!direct
-              ? `Leave ${title}? You will no longer see its messages unless someone adds you again.`
-              : alone
-                ? 'Delete this conversation? It leaves your list with its messages.'
-                : `Delete your conversation with ${title}? It leaves your list and you will no longer see its messages; ${title} keeps them. Writing to ${title} again starts a new conversation.`}
+            {!direct ? (
+              <FormattedMessage
+                id="details.leave.confirmGroup"
+                defaultMessage="Leave {title}? You will no longer see its messages unless someone adds you again."
+                values={{ title: <bdi>{title}</bdi> }}
+              />
+            ) : alone ? (
+              <FormattedMessage
+                id="details.leave.confirmAlone"
+                defaultMessage="Delete this conversation? It leaves your list with its messages."
+              />
+            ) : (
+              <FormattedMessage
+                id="details.leave.confirmDirect"
+                defaultMessage="Delete your conversation with {name}? It leaves your list and you will no longer see its messages; {name} keeps them. Writing to {name} again starts a new conversation."
+                values={{ name: <bdi>{title}</bdi> }}
+              />
+            )}
           </p>
           <div className="dialog__actions">
             <button
@@ -250,7 +317,7 @@ export function ConversationDetailsDialog({
               disabled={busy}
               onClick={() => setConfirmLeave(false)}
             >
-              {direct ? 'Keep' : 'Stay'}
+              <FormattedMessage {...(direct ? messages.keep : messages.stay)} />
             </button>
             <button
               type="button"
@@ -259,7 +326,11 @@ export function ConversationDetailsDialog({
               data-testid="leave-confirm-button"
               onClick={() => void leave()}
             >
-              {direct ? 'Delete' : 'Leave'}
+              {direct ? (
+                <FormattedMessage id="details.leave.delete" defaultMessage="Delete" />
+              ) : (
+                <FormattedMessage id="details.leave.leave" defaultMessage="Leave" />
+              )}
             </button>
           </div>
         </div>
@@ -274,11 +345,21 @@ export function ConversationDetailsDialog({
               data-testid="leave-conversation"
               onClick={() => setConfirmLeave(true)}
             >
-              {direct ? 'Delete conversation' : 'Leave conversation'}
+              {direct ? (
+                <FormattedMessage
+                  id="details.deleteConversation"
+                  defaultMessage="Delete conversation"
+                />
+              ) : (
+                <FormattedMessage
+                  id="details.leaveConversation"
+                  defaultMessage="Leave conversation"
+                />
+              )}
             </button>
           )}
           <button type="button" className="button" data-testid="details-close" onClick={onClose}>
-            Close
+            <FormattedMessage id="details.close" defaultMessage="Close" />
           </button>
         </div>
       )}

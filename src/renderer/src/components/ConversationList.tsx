@@ -1,4 +1,6 @@
 import { useId, type ReactNode } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { plainLine } from '../../../shared/markdown'
 import { formatRelative } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
@@ -18,7 +20,33 @@ import { useSession } from '../stores/session'
 import { BellOffIcon } from './BellOffIcon'
 import { PinIcon } from './PinIcon'
 import { PlatformTag } from './PlatformTag'
+import { useTranslator } from '../stores/locale'
 import { attachmentsPreview } from '../stores/pendingAttachments'
+
+const messages = defineMessages({
+  you: { id: 'conversationList.preview.you', defaultMessage: 'You' },
+  preview: {
+    id: 'conversationList.preview',
+    defaultMessage: '{sender}: {text}',
+    description: 'The last message of a conversation, after its sender’s name',
+  },
+  messageDeleted: { id: 'conversationList.preview.deleted', defaultMessage: 'Message deleted' },
+  noMessages: { id: 'conversationList.preview.none', defaultMessage: 'No messages yet' },
+  unread: {
+    id: 'conversationList.unread',
+    defaultMessage: '{count, plural, one {# unread message} other {# unread messages}}',
+  },
+  unreadWithMention: {
+    id: 'conversationList.unreadWithMention',
+    defaultMessage:
+      '{count, plural, one {# unread message, including a mention of you} other {# unread messages, including a mention of you}}',
+  },
+  pinned: { id: 'conversationList.pinned', defaultMessage: 'Pinned' },
+  muted: { id: 'conversationList.muted', defaultMessage: 'Muted' },
+  mutedTitle: { id: 'conversationList.muted.title', defaultMessage: 'Notifications muted' },
+  online: { id: 'presence.online', defaultMessage: 'Online' },
+  offline: { id: 'presence.offline', defaultMessage: 'Offline' },
+})
 
 /**
  * The conversations: the pinned ones first (in pin order, a group of their own under a "Pinned"
@@ -32,14 +60,28 @@ export function ConversationList() {
   // One clock for the whole list keeps relative times ("5 minutes ago") current.
   const now = useNow(30_000)
   const headingId = useId()
+  const intl = useIntl()
   if (loaded && order.length === 0) {
-    return <p className="empty muted">No conversations yet. Start one with “New conversation”.</p>
+    return (
+      <p className="empty muted">
+        <FormattedMessage
+          id="conversationList.empty"
+          defaultMessage="No conversations yet. Start one with “New conversation”."
+        />
+      </p>
+    )
   }
   const { pinned, rest } = pinnedFirst(order, pinnedIds)
   const items = (ids: number[]) => ids.map((id) => <ConversationItem key={id} id={id} now={now} />)
   if (pinned.length === 0) {
     return (
-      <ul className="conversation-list" aria-label="Conversation list">
+      <ul
+        className="conversation-list"
+        aria-label={intl.formatMessage({
+          id: 'conversationList.label',
+          defaultMessage: 'Conversation list',
+        })}
+      >
         {items(rest)}
       </ul>
     )
@@ -48,7 +90,7 @@ export function ConversationList() {
     <div className="conversation-lists">
       {/* Screen reader users get the same split by heading that the rule shows everyone. */}
       <h2 id={`${headingId}-pinned`} className="visually-hidden">
-        Pinned
+        <FormattedMessage {...messages.pinned} />
       </h2>
       <ul
         className="conversation-list conversation-list--pinned"
@@ -58,7 +100,7 @@ export function ConversationList() {
         {items(pinned)}
       </ul>
       <h2 id={`${headingId}-rest`} className="visually-hidden">
-        Other conversations
+        <FormattedMessage id="conversationList.others" defaultMessage="Other conversations" />
       </h2>
       <ul className="conversation-list" aria-labelledby={`${headingId}-rest`}>
         {items(rest)}
@@ -74,27 +116,51 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
   const me = user?.id ?? null
   const mentionIds = useConversations((s) => s.mentions[id])
   const people = usePresence((s) => s.people)
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
   const muted = useIsMuted(id)
   const pinned = useIsPinned(id)
   const draft = useDrafts((s) => s.byConversation[id])
+  const intl = useIntl()
+  const translator = useTranslator()
   if (!conversation) return null
   const title = conversationTitle(conversation, me, people)
   const peer = directPeer(conversation, me)
   const online = peer !== null ? (people[peer]?.online ?? false) : null
   const last = conversation.last_message
-  const preview = last
-    ? last.deleted_at
-      ? 'Message deleted'
-      : `${isOwnMessage(last, me) ? 'You' : last.external_sender?.name || last.sender_name}: ${
-          last.text === '' && last.attachments
-            ? attachmentsPreview(last.attachments)
-            : plainLine(last.text)
-        }`
-    : 'No messages yet'
+  // The sender's text in an isolate of its own direction: an Arabic or Hebrew message reads
+  // right to left after an English name, and a name never reorders the text around it.
+  const preview = last ? (
+    last.deleted_at ? (
+      <FormattedMessage {...messages.messageDeleted} />
+    ) : (
+      <FormattedMessage
+        {...messages.preview}
+        values={{
+          sender: (
+            <bdi>
+              {isOwnMessage(last, me)
+                ? intl.formatMessage(messages.you)
+                : last.external_sender?.name || last.sender_name}
+            </bdi>
+          ),
+          text: (
+            <bdi dir="auto" data-testid="conversation-preview-text">
+              {last.text === '' && last.attachments
+                ? attachmentsPreview(last.attachments, translator)
+                : plainLine(last.text)}
+            </bdi>
+          ),
+        }}
+      />
+    )
+  ) : (
+    <FormattedMessage {...messages.noMessages} />
+  )
   const unread = conversation.unread_count
   const mentioned = hasUnreadMention(conversation, mentionIds, user)
-  const unreadLabel = `${unread} unread message${unread === 1 ? '' : 's'}`
+  const unreadLabel = intl.formatMessage(mentioned ? messages.unreadWithMention : messages.unread, {
+    count: unread,
+  })
   return (
     <li>
       <button
@@ -117,17 +183,25 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
         </span>
         <span className="conversation__body">
           <span className="conversation__top">
-            <span className="conversation__title" data-testid="conversation-title">
+            <span className="conversation__title" data-testid="conversation-title" dir="auto">
               {title}
             </span>
             <PlatformTag platform={conversation.platform} />
             {pinned && (
-              <StateIcon label="Pinned" title="Pinned" testId="pinned-indicator">
+              <StateIcon
+                label={intl.formatMessage(messages.pinned)}
+                title={intl.formatMessage(messages.pinned)}
+                testId="pinned-indicator"
+              >
                 <PinIcon />
               </StateIcon>
             )}
             {muted && (
-              <StateIcon label="Muted" title="Notifications muted" testId="muted-indicator">
+              <StateIcon
+                label={intl.formatMessage(messages.muted)}
+                title={intl.formatMessage(messages.mutedTitle)}
+                testId="muted-indicator"
+              >
                 <BellOffIcon />
               </StateIcon>
             )}
@@ -137,7 +211,7 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
                 dateTime={last.created_at}
                 data-testid="conversation-time"
               >
-                {formatRelative(last.created_at, zone, { now, clock })}
+                {formatRelative(last.created_at, zone, { now, clock, locale })}
               </time>
             )}
           </span>
@@ -145,17 +219,26 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
             {/* The open conversation shows its draft in the composer already. */}
             {!active && hasDraft(draft) ? (
               <span className="conversation__preview" data-testid="conversation-draft">
-                <span className="conversation__draft-label">Draft:</span> {draftPreview(draft)}
+                <FormattedMessage
+                  id="conversationList.draft"
+                  defaultMessage="<label>Draft:</label> {text}"
+                  values={{
+                    label: (chunks) => <span className="conversation__draft-label">{chunks}</span>,
+                    text: <bdi dir="auto">{draftPreview(draft)}</bdi>,
+                  }}
+                />
               </span>
             ) : (
-              <span className="conversation__preview">{preview}</span>
+              <span className="conversation__preview" data-testid="conversation-preview">
+                {preview}
+              </span>
             )}
             {unread > 0 && (
               <span
                 className={`unread-badge${mentioned ? ' unread-badge--mention' : ''}`}
                 data-testid="unread-badge"
                 data-mention={mentioned || undefined}
-                aria-label={mentioned ? `${unreadLabel}, including a mention of you` : unreadLabel}
+                aria-label={unreadLabel}
               >
                 {mentioned && (
                   <span className="unread-badge__mention" data-testid="mention-marker">
@@ -167,7 +250,9 @@ function ConversationItem({ id, now }: { id: number; now: number }) {
             )}
           </span>
           {online !== null && (
-            <span className="visually-hidden">{online ? 'Online' : 'Offline'}</span>
+            <span className="visually-hidden">
+              {intl.formatMessage(online ? messages.online : messages.offline)}
+            </span>
           )}
         </span>
       </button>

@@ -7,6 +7,8 @@ import {
   type KeyboardEvent,
   type RefObject,
 } from 'react'
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { SkinTone } from '../../../shared/preferences'
 import {
   EMOJI_CATEGORIES,
@@ -16,6 +18,7 @@ import {
   type CatalogEmoji,
   type EmojiCatalog,
 } from '../emoji/emojiCatalog'
+import { useTranslator } from '../stores/locale'
 import { usePreferences } from '../stores/preferences'
 
 interface Props {
@@ -34,14 +37,57 @@ interface Props {
 const COLUMNS = 9
 const RECENT = -1
 
-const SKIN_TONES: readonly { tone: SkinTone; name: string; sample: string }[] = [
-  { tone: 0, name: 'Default', sample: '✋' },
-  { tone: 1, name: 'Light', sample: '✋🏻' },
-  { tone: 2, name: 'Medium-light', sample: '✋🏼' },
-  { tone: 3, name: 'Medium', sample: '✋🏽' },
-  { tone: 4, name: 'Medium-dark', sample: '✋🏾' },
-  { tone: 5, name: 'Dark', sample: '✋🏿' },
-]
+const messages = defineMessages({
+  toneDefault: { id: 'emojiPicker.tone.default', defaultMessage: 'Default' },
+  toneLight: { id: 'emojiPicker.tone.light', defaultMessage: 'Light' },
+  toneMediumLight: { id: 'emojiPicker.tone.mediumLight', defaultMessage: 'Medium-light' },
+  toneMedium: { id: 'emojiPicker.tone.medium', defaultMessage: 'Medium' },
+  toneMediumDark: { id: 'emojiPicker.tone.mediumDark', defaultMessage: 'Medium-dark' },
+  toneDark: { id: 'emojiPicker.tone.dark', defaultMessage: 'Dark' },
+  loading: { id: 'emojiPicker.loading', defaultMessage: 'Loading emoji…' },
+  results: { id: 'emojiPicker.results', defaultMessage: 'Search results' },
+  recent: { id: 'emojiPicker.recent', defaultMessage: 'Recently used' },
+  search: { id: 'emojiPicker.search', defaultMessage: 'Search emoji' },
+  skinTone: { id: 'emojiPicker.skinTone', defaultMessage: 'Skin tone' },
+  categories: { id: 'emojiPicker.categories', defaultMessage: 'Emoji categories' },
+  smileys: { id: 'emojiPicker.category.smileys', defaultMessage: 'Smileys & emotion' },
+  people: { id: 'emojiPicker.category.people', defaultMessage: 'People & body' },
+  animals: { id: 'emojiPicker.category.animals', defaultMessage: 'Animals & nature' },
+  food: { id: 'emojiPicker.category.food', defaultMessage: 'Food & drink' },
+  travel: { id: 'emojiPicker.category.travel', defaultMessage: 'Travel & places' },
+  activities: { id: 'emojiPicker.category.activities', defaultMessage: 'Activities' },
+  objects: { id: 'emojiPicker.category.objects', defaultMessage: 'Objects' },
+  symbols: { id: 'emojiPicker.category.symbols', defaultMessage: 'Symbols' },
+  flags: { id: 'emojiPicker.category.flags', defaultMessage: 'Flags' },
+})
+
+const SKIN_TONES = [
+  { tone: 0, name: messages.toneDefault, sample: '✋' },
+  { tone: 1, name: messages.toneLight, sample: '✋🏻' },
+  { tone: 2, name: messages.toneMediumLight, sample: '✋🏼' },
+  { tone: 3, name: messages.toneMedium, sample: '✋🏽' },
+  { tone: 4, name: messages.toneMediumDark, sample: '✋🏾' },
+  { tone: 5, name: messages.toneDark, sample: '✋🏿' },
+] as const satisfies readonly { tone: SkinTone; name: object; sample: string }[]
+
+/** Each Unicode emoji group's name (EMOJI_CATEGORIES' groups). */
+const CATEGORY_NAMES: Readonly<Record<number, (typeof messages)[keyof typeof messages]>> = {
+  0: messages.smileys,
+  1: messages.people,
+  3: messages.animals,
+  4: messages.food,
+  5: messages.travel,
+  6: messages.activities,
+  7: messages.objects,
+  8: messages.symbols,
+  9: messages.flags,
+}
+
+/** A category's name in the window's language. */
+function categoryName(intl: IntlShape, group: number, english: string): string {
+  const name = CATEGORY_NAMES[group]
+  return name ? intl.formatMessage(name) : english
+}
 
 /**
  * Every emoji (emojibase-data, loaded when the picker first opens): search by name, keyword or
@@ -59,31 +105,36 @@ export function EmojiPicker({ label, pressed, trigger, onChoose, onClose }: Prop
   const id = useId()
   const recent = usePreferences((s) => s.prefs.recent_emoji)
   const tone = usePreferences((s) => s.prefs.emoji_skin_tone)
+  const intl = useIntl()
+  const { locale } = useTranslator()
 
   useEffect(() => {
     let live = true
-    void loadEmojiCatalog().then((loaded) => {
+    void loadEmojiCatalog(locale).then((loaded) => {
       if (live) setCatalog(loaded)
     })
     return () => {
       live = false
     }
-  }, [])
+  }, [locale])
 
   const shownTab = tab ?? (recent.length > 0 ? RECENT : EMOJI_CATEGORIES[0]!.group)
   const { heading, emoji } = useMemo((): { heading: string; emoji: string[] } => {
-    if (!catalog) return { heading: 'Loading emoji…', emoji: [] }
+    if (!catalog) return { heading: intl.formatMessage(messages.loading), emoji: [] }
     if (query.trim() !== '') {
       return {
-        heading: 'Search results',
+        heading: intl.formatMessage(messages.results),
         emoji: searchEmoji(catalog, query).map((item) => inTone(item, tone)),
       }
     }
-    if (shownTab === RECENT) return { heading: 'Recently used', emoji: recent }
+    if (shownTab === RECENT) return { heading: intl.formatMessage(messages.recent), emoji: recent }
     const category = EMOJI_CATEGORIES.find((c) => c.group === shownTab)!
     const items: readonly CatalogEmoji[] = catalog.byGroup.get(category.group) ?? []
-    return { heading: category.name, emoji: items.map((item) => inTone(item, tone)) }
-  }, [catalog, query, shownTab, recent, tone])
+    return {
+      heading: categoryName(intl, category.group, category.name),
+      emoji: items.map((item) => inTone(item, tone)),
+    }
+  }, [catalog, query, shownTab, recent, tone, intl])
 
   const nameOf = (e: string) => catalog?.byEmoji.get(e)
   const at = Math.min(active, Math.max(0, emoji.length - 1))
@@ -147,8 +198,8 @@ export function EmojiPicker({ label, pressed, trigger, onChoose, onClose }: Prop
         <input
           type="search"
           className="input emoji-picker__search"
-          aria-label="Search emoji"
-          placeholder="Search emoji"
+          aria-label={intl.formatMessage(messages.search)}
+          placeholder={intl.formatMessage(messages.search)}
           data-testid="emoji-search"
           autoFocus
           value={query}
@@ -160,7 +211,7 @@ export function EmojiPicker({ label, pressed, trigger, onChoose, onClose }: Prop
         />
         <select
           className="input emoji-picker__tone"
-          aria-label="Skin tone"
+          aria-label={intl.formatMessage(messages.skinTone)}
           data-testid="emoji-skin-tone"
           value={tone}
           onChange={(e) =>
@@ -169,17 +220,24 @@ export function EmojiPicker({ label, pressed, trigger, onChoose, onClose }: Prop
         >
           {SKIN_TONES.map((t) => (
             <option key={t.tone} value={t.tone}>
-              {t.sample} {t.name}
+              {t.sample} {intl.formatMessage(t.name)}
             </option>
           ))}
         </select>
       </div>
       {query.trim() === '' && (
-        <div className="emoji-picker__tabs" role="tablist" aria-label="Emoji categories">
+        <div
+          className="emoji-picker__tabs"
+          role="tablist"
+          aria-label={intl.formatMessage(messages.categories)}
+        >
           {[
-            ...(recent.length > 0 ? [{ group: RECENT, name: 'Recently used', sample: '🕘' }] : []),
+            ...(recent.length > 0
+              ? [{ group: RECENT, name: intl.formatMessage(messages.recent), sample: '🕘' }]
+              : []),
             ...EMOJI_CATEGORIES.map((c) => ({
-              ...c,
+              group: c.group,
+              name: categoryName(intl, c.group, c.name),
               sample: catalog?.byGroup.get(c.group)?.[0]?.emoji ?? '',
             })),
           ].map((c) => (
@@ -215,7 +273,11 @@ export function EmojiPicker({ label, pressed, trigger, onChoose, onClose }: Prop
         </h3>
         {catalog && emoji.length === 0 && (
           <p className="small muted" role="status">
-            No emoji match “{query.trim()}”.
+            <FormattedMessage
+              id="emojiPicker.noMatch"
+              defaultMessage="No emoji match “{query}”."
+              values={{ query: <bdi>{query.trim()}</bdi> }}
+            />
           </p>
         )}
         <div
@@ -230,6 +292,7 @@ export function EmojiPicker({ label, pressed, trigger, onChoose, onClose }: Prop
             const item = nameOf(e)
             const name = item?.label ?? e
             const codes = item?.shortcodes.map((c) => `:${c}:`).join(' ')
+            // The shortcodes are the same in every language: only the name is translated.
             return (
               <button
                 key={e}

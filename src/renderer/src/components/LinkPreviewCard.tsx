@@ -1,12 +1,20 @@
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { LinkPreview } from '../../../shared/models'
 import { isSafeExternalUrl } from '../../../shared/links'
 import { readLinkPreviewImage } from '../stores/attachmentFiles'
 import { LINK_OPTIONS } from './LinkifiedText'
 import { useBlobUrl } from './useBlobUrl'
 
+const messages = defineMessages({
+  label: { id: 'linkPreview.label', defaultMessage: 'Link preview: {title}' },
+  removeLabel: { id: 'linkPreview.remove.label', defaultMessage: 'Remove preview of {title}' },
+})
+
 /**
  * The card under a message whose first link the server unfurled: site name, title (a link that
- * opens in the system browser, as the links in messages do), description and the page's image,
+ * opens in the system browser, as the links in messages do), description (each in the page's
+ * own direction: dir=auto) and the page's image,
  * which main reads from the server (the app never contacts the linked site). Its sender may
  * remove it.
  */
@@ -19,16 +27,17 @@ export function LinkPreviewCard({
   onRemove?: () => void
 }) {
   const title = preview.title ?? preview.url
+  const intl = useIntl()
   return (
     <section
       className="link-preview"
       data-testid="link-preview"
-      aria-label={`Link preview: ${title}`}
+      aria-label={intl.formatMessage(messages.label, { title })}
     >
       {preview.image_path !== undefined && <PreviewImage path={preview.image_path} />}
       <div className="link-preview__text">
         {preview.site_name !== undefined && (
-          <p className="link-preview__site small" data-testid="link-preview-site">
+          <p className="link-preview__site small" data-testid="link-preview-site" dir="auto">
             {preview.site_name}
           </p>
         )}
@@ -39,16 +48,21 @@ export function LinkPreviewCard({
             target={LINK_OPTIONS.target as string}
             rel={LINK_OPTIONS.rel as string}
             data-testid="link-preview-title"
+            dir="auto"
           >
             {title}
           </a>
         ) : (
-          <p className="link-preview__title" data-testid="link-preview-title">
+          <p className="link-preview__title" data-testid="link-preview-title" dir="auto">
             {title}
           </p>
         )}
         {preview.description !== undefined && (
-          <p className="link-preview__description small" data-testid="link-preview-description">
+          <p
+            className="link-preview__description small"
+            data-testid="link-preview-description"
+            dir="auto"
+          >
             {preview.description}
           </p>
         )}
@@ -58,10 +72,10 @@ export function LinkPreviewCard({
           type="button"
           className="button button--small button--ghost link-preview__remove"
           data-testid="remove-preview"
-          aria-label={`Remove preview of ${title}`}
+          aria-label={intl.formatMessage(messages.removeLabel, { title })}
           onClick={onRemove}
         >
-          Remove preview
+          <FormattedMessage id="linkPreview.remove" defaultMessage="Remove preview" />
         </button>
       )}
     </section>

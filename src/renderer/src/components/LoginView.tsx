@@ -1,10 +1,32 @@
 import { useId, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { LinkPrefill, SessionState } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
 import { register, resetPassword, signIn } from '../actions/userData'
 import { useSession } from '../stores/session'
 
 type Mode = 'signin' | 'register' | 'reset'
+
+const messages = defineMessages({
+  firstAccount: {
+    id: 'login.heading.firstAccount',
+    defaultMessage: 'Create the administrator account',
+  },
+  register: { id: 'login.heading.register', defaultMessage: 'Create an account' },
+  signIn: { id: 'login.heading.signIn', defaultMessage: 'Sign in to Tidings' },
+  reset: { id: 'login.heading.reset', defaultMessage: 'Set a new password' },
+  createAccount: { id: 'login.submit.createAccount', defaultMessage: 'Create account' },
+  submitRegister: { id: 'login.submit.register', defaultMessage: 'Register' },
+  submitSignIn: { id: 'login.submit.signIn', defaultMessage: 'Sign in' },
+  submitReset: { id: 'login.submit.reset', defaultMessage: 'Set password and sign in' },
+  haveAccount: { id: 'login.switch.haveAccount', defaultMessage: 'I already have an account' },
+  haveInvite: { id: 'login.switch.haveInvite', defaultMessage: 'I have an invite code' },
+  haveResetCode: {
+    id: 'login.switch.haveResetCode',
+    defaultMessage: 'I have a password reset code',
+  },
+})
 
 /**
  * Sign in, register with an invite code, create the first (admin) account, or set a new password
@@ -25,6 +47,7 @@ export function LoginView() {
   const [password, setPassword] = useState('')
   const [displayName, setDisplayName] = useState('')
   const [invite, setInvite] = useState('')
+  const intl = useIntl()
   const [resetCode, setResetCode] = useState('')
   const id = useId()
   const firstAccount = session?.needs_first_account ?? false
@@ -65,13 +88,15 @@ export function LoginView() {
     setMode(next)
   }
 
-  const heading = firstAccount
-    ? 'Create the administrator account'
-    : resetting
-      ? 'Set a new password'
-      : registering
-        ? 'Create an account'
-        : 'Sign in to Tidings'
+  const heading = intl.formatMessage(
+    firstAccount
+      ? messages.firstAccount
+      : resetting
+        ? messages.reset
+        : registering
+          ? messages.register
+          : messages.signIn,
+  )
 
   return (
     <div className="login">
@@ -85,21 +110,39 @@ export function LoginView() {
         <h1 id={`${id}-heading`}>{heading}</h1>
         {firstAccount && (
           <p className="muted">
-            This server has no accounts yet. The first account becomes its administrator.
+            <FormattedMessage
+              id="login.firstAccount.hint"
+              defaultMessage="This server has no accounts yet. The first account becomes its administrator."
+            />
           </p>
         )}
         {session && (
           <p className="muted small">
-            Server: {session.embedded ? 'built-in server' : session.server_url}
+            {session.embedded ? (
+              <FormattedMessage
+                id="login.server.builtIn"
+                defaultMessage="Server: built-in server"
+              />
+            ) : (
+              <FormattedMessage
+                id="login.server.remote"
+                defaultMessage="Server: {url}"
+                values={{ url: session.server_url }}
+              />
+            )}
           </p>
         )}
         {resetting ? (
           <>
             <p className="muted small">
-              Enter the reset code your administrator gave you and a new password. Every other
-              device signed in to your account is signed out.
+              <FormattedMessage
+                id="login.reset.explanation"
+                defaultMessage="Enter the reset code your administrator gave you and a new password. Every other device signed in to your account is signed out."
+              />
             </p>
-            <label htmlFor={`${id}-reset-code`}>Reset code</label>
+            <label htmlFor={`${id}-reset-code`}>
+              <FormattedMessage id="login.reset.code" defaultMessage="Reset code" />
+            </label>
             <input
               id={`${id}-reset-code`}
               name="reset_code"
@@ -112,7 +155,9 @@ export function LoginView() {
           </>
         ) : (
           <>
-            <label htmlFor={`${id}-username`}>Username</label>
+            <label htmlFor={`${id}-username`}>
+              <FormattedMessage id="login.username" defaultMessage="Username" />
+            </label>
             <input
               id={`${id}-username`}
               name="username"
@@ -125,7 +170,9 @@ export function LoginView() {
         )}
         {registering && (
           <>
-            <label htmlFor={`${id}-display`}>Display name (optional)</label>
+            <label htmlFor={`${id}-display`}>
+              <FormattedMessage id="login.displayName" defaultMessage="Display name (optional)" />
+            </label>
             <input
               id={`${id}-display`}
               name="display_name"
@@ -136,7 +183,15 @@ export function LoginView() {
           </>
         )}
         <label htmlFor={`${id}-password`}>
-          {resetting ? `New password (at least ${Limits.passwordMinChars} characters)` : 'Password'}
+          {resetting ? (
+            <FormattedMessage
+              id="login.newPassword"
+              defaultMessage="New password (at least {min} characters)"
+              values={{ min: Limits.passwordMinChars }}
+            />
+          ) : (
+            <FormattedMessage id="login.password" defaultMessage="Password" />
+          )}
         </label>
         <input
           id={`${id}-password`}
@@ -150,7 +205,9 @@ export function LoginView() {
         />
         {registering && !firstAccount && (
           <>
-            <label htmlFor={`${id}-invite`}>Invite code</label>
+            <label htmlFor={`${id}-invite`}>
+              <FormattedMessage id="login.inviteCode" defaultMessage="Invite code" />
+            </label>
             <input
               id={`${id}-invite`}
               name="invite_code"
@@ -165,13 +222,15 @@ export function LoginView() {
           </p>
         )}
         <button type="submit" className="button button--primary" disabled={busy}>
-          {firstAccount
-            ? 'Create account'
-            : resetting
-              ? 'Set password and sign in'
-              : registering
-                ? 'Register'
-                : 'Sign in'}
+          {intl.formatMessage(
+            firstAccount
+              ? messages.createAccount
+              : resetting
+                ? messages.submitReset
+                : registering
+                  ? messages.submitRegister
+                  : messages.submitSignIn,
+          )}
         </button>
         {!firstAccount && (
           <button
@@ -179,7 +238,7 @@ export function LoginView() {
             className="button button--link"
             onClick={() => switchMode(mode === 'signin' ? 'register' : 'signin')}
           >
-            {mode === 'signin' ? 'I have an invite code' : 'I already have an account'}
+            {intl.formatMessage(mode === 'signin' ? messages.haveInvite : messages.haveAccount)}
           </button>
         )}
         {!firstAccount && mode === 'signin' && (
@@ -189,7 +248,7 @@ export function LoginView() {
             data-testid="use-reset-code"
             onClick={() => switchMode('reset')}
           >
-            I have a password reset code
+            {intl.formatMessage(messages.haveResetCode)}
           </button>
         )}
       </form>

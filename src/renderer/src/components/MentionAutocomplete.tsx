@@ -1,4 +1,5 @@
 import type { KeyboardEvent, ReactNode, RefObject } from 'react'
+import { useIntl } from 'react-intl'
 import { insertMention, mentionOptions, mentionQueryAt } from '../mentionQuery'
 import { useConversations } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
@@ -34,6 +35,7 @@ export function useMentionAutocomplete({
   text,
   onText,
 }: Options): MentionAutocomplete {
+  const intl = useIntl()
   const members = useConversations((s) => s.byId[conversationId]?.members)
   const people = usePresence((s) => s.people)
   const completion = useCaretCompletion({
@@ -51,7 +53,10 @@ export function useMentionAutocomplete({
     <ul
       id={completion.listId}
       role="listbox"
-      aria-label="People to mention"
+      aria-label={intl.formatMessage({
+        id: 'mentions.list.label',
+        defaultMessage: 'People to mention',
+      })}
       className="mention-list"
       data-testid="mention-list"
     >
@@ -67,8 +72,10 @@ export function useMentionAutocomplete({
           onMouseDown={(e) => e.preventDefault()}
           onClick={() => pick(i)}
         >
-          <span className="mention-list__name">{option.display_name}</span>{' '}
-          <span className="muted">@{option.username}</span>
+          <bdi className="mention-list__name">{option.display_name}</bdi>{' '}
+          <span className="muted" translate="no">
+            @{option.username}
+          </span>
         </li>
       ))}
     </ul>

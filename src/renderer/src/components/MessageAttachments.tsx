@@ -1,9 +1,16 @@
 import { useState } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { Attachment } from '../../../shared/models'
 import { errorMessage } from '../ipcClient'
 import { readAttachment, saveAttachment } from '../stores/attachmentFiles'
+import { useTranslator } from '../stores/locale'
 import { INLINE_IMAGE_TYPES, humanSize } from '../stores/pendingAttachments'
 import { useBlobUrl } from './useBlobUrl'
+
+const messages = defineMessages({
+  save: { id: 'attachment.save.label', defaultMessage: 'Save {name}' },
+})
 
 /**
  * The files of a message: raster images as thumbnails, anything else as a card with its name,
@@ -16,8 +23,13 @@ export function MessageAttachments({
   conversationId: number
   attachments: readonly Attachment[]
 }) {
+  const intl = useIntl()
   return (
-    <ul className="attachments" aria-label="Attachments" data-testid="attachments">
+    <ul
+      className="attachments"
+      aria-label={intl.formatMessage({ id: 'attachments.label', defaultMessage: 'Attachments' })}
+      data-testid="attachments"
+    >
       {attachments.map((attachment) => (
         <li key={attachment.id}>
           {INLINE_IMAGE_TYPES.has(attachment.mime) ? (
@@ -52,13 +64,18 @@ function ImageAttachment(props: AttachmentProps) {
     readAttachment(props.conversationId, attachment.id, attachment.mime),
   )
   const { save, error } = useSave(props)
+  const intl = useIntl()
+  const translator = useTranslator()
   return (
     <>
       <button
         type="button"
         className="attachment-image"
-        title={`Save ${attachment.name}`}
-        aria-label={`Save ${attachment.name} (${humanSize(attachment.size)})`}
+        title={intl.formatMessage(messages.save, { name: attachment.name })}
+        aria-label={intl.formatMessage(
+          { id: 'attachment.image.save.label', defaultMessage: 'Save {name} ({size})' },
+          { name: attachment.name, size: humanSize(attachment.size, translator) },
+        )}
         onClick={save}
       >
         {url ? (
@@ -79,19 +96,23 @@ function ImageAttachment(props: AttachmentProps) {
 function FileCard(props: AttachmentProps) {
   const { attachment } = props
   const { save, error } = useSave(props)
+  const intl = useIntl()
+  const translator = useTranslator()
   return (
     <div className="attachment-card" data-testid="attachment-card">
       <span className="attachment-card__text">
-        <span className="attachment-card__name">{attachment.name}</span>
-        <span className="attachment-card__size small">{humanSize(attachment.size)}</span>
+        <bdi className="attachment-card__name">{attachment.name}</bdi>
+        <span className="attachment-card__size small">
+          {humanSize(attachment.size, translator)}
+        </span>
       </span>
       <button
         type="button"
         className="button button--small"
-        aria-label={`Save ${attachment.name}`}
+        aria-label={intl.formatMessage(messages.save, { name: attachment.name })}
         onClick={save}
       >
-        Save
+        <FormattedMessage id="attachment.save" defaultMessage="Save" />
       </button>
       {error && (
         <p className="attachment__error small" role="alert">

@@ -1,8 +1,10 @@
 import { memo, useId, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { plainLine } from '../../../shared/markdown'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ReplyPreview } from '../../../shared/models'
-import { formatTimestamp } from '../../../shared/time'
+import { formatTimestamp, type TimeLocale } from '../../../shared/time'
 import { mentionDirectory, mentionsMe } from '../mentions'
 import { openThread, showMessage } from '../actions/navigation'
 import { useMessages, type ThreadEntry } from '../stores/messages'
@@ -17,11 +19,61 @@ import { ReactionChips } from './ReactionChips'
 import { ReactionPicker } from './ReactionPicker'
 import { ThreadSummaryButton } from './ThreadSummaryButton'
 
+const messages = defineMessages({
+  you: { id: 'message.sender.you', defaultMessage: 'You' },
+  deactivated: {
+    id: 'message.sender.deactivated',
+    defaultMessage: '{name} (deactivated)',
+    description: 'A sender whose account an administrator deactivated',
+  },
+  label: {
+    id: 'message.label',
+    defaultMessage: '{sender} at {time}',
+    description: 'What a screen reader says of a message: who sent it and when',
+  },
+  labelMentionsYou: {
+    id: 'message.labelMentionsYou',
+    defaultMessage: '{sender} at {time}, mentions you',
+  },
+  replyToYours: {
+    id: 'message.reply.labelOwn',
+    defaultMessage: 'Reply to your message sent at {time}',
+  },
+  replyTo: { id: 'message.reply.label', defaultMessage: 'Reply to {sender} sent at {time}' },
+  replyInThreadToYours: {
+    id: 'message.replyInThread.labelOwn',
+    defaultMessage: 'Reply in thread to your message sent at {time}',
+  },
+  replyInThreadTo: {
+    id: 'message.replyInThread.label',
+    defaultMessage: 'Reply in thread to {sender} sent at {time}',
+  },
+  reactToYours: {
+    id: 'message.react.labelOwn',
+    defaultMessage: 'React to your message sent at {time}',
+  },
+  reactTo: { id: 'message.react.label', defaultMessage: 'React to {sender} sent at {time}' },
+  reactionsToYours: {
+    id: 'message.reactions.labelOwn',
+    defaultMessage: 'Reactions to your message sent at {time}',
+  },
+  reactionsTo: {
+    id: 'message.reactions.label',
+    defaultMessage: 'Reactions to {sender} sent at {time}',
+  },
+  delete: { id: 'message.delete', defaultMessage: 'Delete' },
+  originalDeleted: {
+    id: 'message.quote.originalDeleted',
+    defaultMessage: 'Original message deleted',
+  },
+})
+
 interface Props {
   conversationId: number
   entry: ThreadEntry
   zone: string
   clock: ClockStyle
+  locale: TimeLocale
   /** "Read by Jane" / "Delivered" under the newest own message; null elsewhere. */
   receipt: string | null
   /** Shown in a thread's panel: no thread actions (a reply has no thread of its own). */
@@ -37,9 +89,11 @@ export const MessageRow = memo(function MessageRow({
   entry,
   zone,
   clock,
+  locale,
   receipt,
   inThreadPanel = false,
 }: Props) {
+  const intl = useIntl()
   const [editing, setEditing] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [picking, setPicking] = useState(false)
@@ -53,11 +107,12 @@ export const MessageRow = memo(function MessageRow({
   const remove = useMessages((s) => s.remove)
   const removePreview = useMessages((s) => s.removePreview)
   const deleted = entry.deleted_at !== null
-  const time = formatTimestamp(entry.created_at, zone, { format: 'time', clock })
+  const time = formatTimestamp(entry.created_at, zone, { format: 'time', clock, locale })
   const full = formatTimestamp(entry.created_at, zone, {
     format: 'datetime',
     clock,
     withZone: true,
+    locale,
   })
   const canChange = entry.own && entry.id !== null && !deleted
   /** Who sent it on a connected platform (an email's From), when it came from one. */
@@ -73,8 +128,11 @@ export const MessageRow = memo(function MessageRow({
   const rootId = stored?.thread_root_id
   const deactivatedSender = !entry.own && !external && people[entry.sender_id]?.deactivated
   const sender = entry.own
-    ? 'You'
-    : external?.name || `${entry.sender_name}${deactivatedSender ? ' (deactivated)' : ''}`
+    ? intl.formatMessage(messages.you)
+    : external?.name ||
+      (deactivatedSender
+        ? intl.formatMessage(messages.deactivated, { name: entry.sender_name })
+        : entry.sender_name)
   const reactions = deleted ? undefined : stored?.reactions
   const forMe = stored !== null && mentionsMe(stored, user)
   const choose = (emoji: string) => {
@@ -89,18 +147,21 @@ export const MessageRow = memo(function MessageRow({
       data-client-id={entry.client_id}
       data-status={entry.status ?? undefined}
       data-mentions-me={forMe || undefined}
-      aria-label={`${sender} at ${time}${forMe ? ', mentions you' : ''}`}
+      aria-label={intl.formatMessage(forMe ? messages.labelMentionsYou : messages.label, {
+        sender,
+        time,
+      })}
     >
       <header className="message__meta">
-        <span className="message__sender" title={external?.handle}>
+        <bdi className="message__sender" title={external?.handle}>
           {sender}
-        </span>
+        </bdi>
         <time className="message__time" dateTime={entry.created_at} title={full}>
           {time}
         </time>
         {entry.edited_at && !deleted && (
           <span className="message__mark" data-testid="edited-mark">
-            (edited)
+            <FormattedMessage id="message.edited" defaultMessage="(edited)" />
           </span>
         )}
         {canReply && !editing && (
@@ -109,7 +170,12 @@ export const MessageRow = memo(function MessageRow({
           >
             {confirmDelete ? (
               <>
-                <span className="small">Delete this message?</span>
+                <span className="small">
+                  <FormattedMessage
+                    id="message.delete.confirm"
+                    defaultMessage="Delete this message?"
+                  />
+                </span>
                 <button
                   type="button"
                   className="button button--small button--danger"
@@ -119,14 +185,18 @@ export const MessageRow = memo(function MessageRow({
                     if (entry.id !== null) void remove(entry.id)
                   }}
                 >
-                  Delete
+                  <FormattedMessage {...messages.delete} />
                 </button>
                 <button
                   type="button"
                   className="button button--small"
                   onClick={() => setConfirmDelete(false)}
                 >
-                  Keep
+                  <FormattedMessage
+                    id="message.delete.keep"
+                    defaultMessage="Keep"
+                    description="Cancels deleting a message"
+                  />
                 </button>
               </>
             ) : (
@@ -137,10 +207,13 @@ export const MessageRow = memo(function MessageRow({
                     type="button"
                     className="button button--small button--ghost"
                     data-testid="reply-message"
-                    aria-label={`Reply to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                    aria-label={intl.formatMessage(
+                      entry.own ? messages.replyToYours : messages.replyTo,
+                      { sender, time },
+                    )}
                     onClick={() => useReplies.getState().start(stored)}
                   >
-                    Reply
+                    <FormattedMessage id="message.reply" defaultMessage="Reply" />
                   </button>
                 )}
                 {canStartThread && (
@@ -148,10 +221,13 @@ export const MessageRow = memo(function MessageRow({
                     type="button"
                     className="button button--small button--ghost"
                     data-testid="reply-in-thread"
-                    aria-label={`Reply in thread to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                    aria-label={intl.formatMessage(
+                      entry.own ? messages.replyInThreadToYours : messages.replyInThreadTo,
+                      { sender, time },
+                    )}
                     onClick={() => void openThread(conversationId, stored.id)}
                   >
-                    Reply in thread
+                    <FormattedMessage id="message.replyInThread" defaultMessage="Reply in thread" />
                   </button>
                 )}
                 <button
@@ -159,11 +235,17 @@ export const MessageRow = memo(function MessageRow({
                   type="button"
                   className="button button--small button--ghost"
                   data-testid="react-message"
-                  aria-label={`React to ${entry.own ? 'your message' : sender} sent at ${time}`}
+                  aria-label={intl.formatMessage(
+                    entry.own ? messages.reactToYours : messages.reactTo,
+                    {
+                      sender,
+                      time,
+                    },
+                  )}
                   aria-expanded={picking}
                   onClick={() => setPicking((open) => !open)}
                 >
-                  React
+                  <FormattedMessage id="message.react" defaultMessage="React" />
                 </button>
                 {canChange && (
                   <>
@@ -171,19 +253,28 @@ export const MessageRow = memo(function MessageRow({
                       type="button"
                       className="button button--small button--ghost"
                       data-testid="edit-message"
-                      aria-label={`Edit message sent at ${time}`}
+                      aria-label={intl.formatMessage(
+                        { id: 'message.edit.label', defaultMessage: 'Edit message sent at {time}' },
+                        { time },
+                      )}
                       onClick={() => setEditing(true)}
                     >
-                      Edit
+                      <FormattedMessage id="message.edit" defaultMessage="Edit" />
                     </button>
                     <button
                       type="button"
                       className="button button--small button--ghost"
                       data-testid="delete-message"
-                      aria-label={`Delete message sent at ${time}`}
+                      aria-label={intl.formatMessage(
+                        {
+                          id: 'message.delete.label',
+                          defaultMessage: 'Delete message sent at {time}',
+                        },
+                        { time },
+                      )}
                       onClick={() => setConfirmDelete(true)}
                     >
-                      Delete
+                      <FormattedMessage {...messages.delete} />
                     </button>
                   </>
                 )}
@@ -194,7 +285,10 @@ export const MessageRow = memo(function MessageRow({
       </header>
       {picking && canReply && (
         <ReactionPicker
-          label={`Reactions to ${entry.own ? 'your message' : sender} sent at ${time}`}
+          label={intl.formatMessage(entry.own ? messages.reactionsToYours : messages.reactionsTo, {
+            sender,
+            time,
+          })}
           mine={myReactions(reactions, me)}
           trigger={reactButton}
           onChoose={choose}
@@ -209,7 +303,7 @@ export const MessageRow = memo(function MessageRow({
           data-testid="open-reply-thread"
           onClick={() => void openThread(conversationId, rootId)}
         >
-          Replied in a thread
+          <FormattedMessage id="message.repliedInThread" defaultMessage="Replied in a thread" />
         </button>
       )}
       {entry.reply_to && !deleted && (
@@ -217,7 +311,7 @@ export const MessageRow = memo(function MessageRow({
       )}
       {deleted ? (
         <p className="message__text message__text--deleted" data-testid="deleted-mark">
-          Message deleted
+          <FormattedMessage id="message.deleted" defaultMessage="Message deleted" />
         </p>
       ) : editing && entry.id !== null ? (
         <EditForm id={entry.id} text={entry.text} onDone={() => setEditing(false)} />
@@ -241,7 +335,10 @@ export const MessageRow = memo(function MessageRow({
       )}
       {inThreadPanel && stored?.in_channel && (
         <p className="message__mark small" data-testid="also-in-channel">
-          Also sent to the conversation
+          <FormattedMessage
+            id="message.alsoInChannel"
+            defaultMessage="Also sent to the conversation"
+          />
         </p>
       )}
       {!inThreadPanel && stored?.thread && (
@@ -257,7 +354,7 @@ export const MessageRow = memo(function MessageRow({
         <footer className="message__footer">
           {entry.status === 'pending' && (
             <span className="message__status" data-testid="message-status">
-              Sending…
+              <FormattedMessage id="message.status.sending" defaultMessage="Sending…" />
             </span>
           )}
           {entry.status === 'failed' && (
@@ -266,7 +363,15 @@ export const MessageRow = memo(function MessageRow({
                 className="message__status message__status--failed"
                 data-testid="message-status"
               >
-                Not sent{entry.error ? `: ${entry.error}` : ''}
+                {entry.error ? (
+                  <FormattedMessage
+                    id="message.status.notSentBecause"
+                    defaultMessage="Not sent: {reason}"
+                    values={{ reason: entry.error }}
+                  />
+                ) : (
+                  <FormattedMessage id="message.status.notSent" defaultMessage="Not sent" />
+                )}
               </span>
               <button
                 type="button"
@@ -274,7 +379,7 @@ export const MessageRow = memo(function MessageRow({
                 data-testid="retry-button"
                 onClick={() => void retry(entry.client_id)}
               >
-                Retry
+                <FormattedMessage id="message.retry" defaultMessage="Retry" />
               </button>
             </>
           )}
@@ -291,23 +396,36 @@ export const MessageRow = memo(function MessageRow({
 
 /** The message replied to, one line; choosing it brings the original into view. */
 function Quote({ quote, onShow }: { quote: ReplyPreview; onShow: (id: number) => void }) {
+  const intl = useIntl()
   return (
     <button
       type="button"
       className="message__quote"
       data-testid="reply-quote"
       data-reply-to={quote.id}
-      title="Show the original message"
+      title={intl.formatMessage({
+        id: 'message.quote.title',
+        defaultMessage: 'Show the original message',
+      })}
       onClick={() => onShow(quote.id)}
     >
-      <span className="visually-hidden">In reply to </span>
-      <span className="message__quote-sender">{quote.sender_name}</span>
-      <span className="visually-hidden">: </span>
-      <span
-        className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
-      >
-        {quote.deleted ? 'Original message deleted' : plainLine(quote.text)}
-      </span>
+      <FormattedMessage
+        id="message.quote"
+        defaultMessage="<hidden>In reply to</hidden> {sender}<hidden>:</hidden> {text}"
+        description="The quote of the message a reply answers; the hidden parts are said by screen readers only"
+        values={{
+          hidden: (chunks) => <span className="visually-hidden">{chunks}</span>,
+          sender: <bdi className="message__quote-sender">{quote.sender_name}</bdi>,
+          text: (
+            <span
+              className={`message__quote-text${quote.deleted ? ' message__quote-text--deleted' : ''}`}
+              dir="auto"
+            >
+              {quote.deleted ? intl.formatMessage(messages.originalDeleted) : plainLine(quote.text)}
+            </span>
+          ),
+        }}
+      />
     </button>
   )
 }
@@ -325,10 +443,11 @@ function EditForm({ id, text, onDone }: { id: number; text: string; onDone: () =
   return (
     <form className="message__edit" onSubmit={(e) => void submit(e)}>
       <label htmlFor={inputId} className="visually-hidden">
-        Edit message
+        <FormattedMessage id="message.edit.input" defaultMessage="Edit message" />
       </label>
       <textarea
         id={inputId}
+        dir="auto"
         data-testid="edit-input"
         value={value}
         autoFocus
@@ -343,10 +462,10 @@ function EditForm({ id, text, onDone }: { id: number; text: string; onDone: () =
       />
       <div className="message__edit-actions">
         <button type="submit" className="button button--small button--primary">
-          Save
+          <FormattedMessage id="message.edit.save" defaultMessage="Save" />
         </button>
         <button type="button" className="button button--small" onClick={onDone}>
-          Cancel
+          <FormattedMessage id="message.edit.cancel" defaultMessage="Cancel" />
         </button>
       </div>
     </form>

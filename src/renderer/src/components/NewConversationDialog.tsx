@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
 import { openConversation } from '../actions/navigation'
 import { useConversations } from '../stores/conversations'
 import { usePresence } from '../stores/presence'
@@ -16,6 +17,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   const [filter, setFilter] = useState('')
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
+  const intl = useIntl()
   const id = useId()
 
   useEffect(() => {
@@ -40,24 +42,35 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   return (
     <ModalDialog labelledBy={`${id}-title`} testId="new-conversation-dialog" onClose={onClose}>
       <form onSubmit={(e) => void submit(e)}>
-        <h2 id={`${id}-title`}>New conversation</h2>
+        <h2 id={`${id}-title`}>
+          <FormattedMessage id="newConversation.title" defaultMessage="New conversation" />
+        </h2>
         <PeoplePicker
           inputId={`${id}-filter`}
-          label="Find people"
-          legend="People"
+          label={intl.formatMessage({ id: 'newConversation.find', defaultMessage: 'Find people' })}
+          legend={intl.formatMessage({ id: 'newConversation.people', defaultMessage: 'People' })}
           people={candidates}
           filter={filter}
           onFilterChange={setFilter}
           selected={selected}
           onToggle={(userId) => setSelected((s) => toggled(s, userId))}
-          emptyText="Nobody to add."
+          emptyText={intl.formatMessage({
+            id: 'newConversation.empty',
+            defaultMessage: 'Nobody to add.',
+          })}
           optionTestId="person-option"
         />
         {selected.length > 1 && (
           <>
-            <label htmlFor={`${id}-name`}>Group title (optional)</label>
+            <label htmlFor={`${id}-name`}>
+              <FormattedMessage
+                id="newConversation.groupTitle"
+                defaultMessage="Group title (optional)"
+              />
+            </label>
             <input
               id={`${id}-name`}
+              dir="auto"
               value={title}
               maxLength={128}
               onChange={(e) => setTitle(e.target.value)}
@@ -65,11 +78,20 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
           </>
         )}
         <p className="muted small" aria-live="polite">
-          {selected.length === 0
-            ? 'Choose one person for a direct conversation, or several for a group.'
-            : selected.length === 1
-              ? 'Direct conversation'
-              : `Group of ${selected.length + 1}`}
+          {selected.length === 0 ? (
+            <FormattedMessage
+              id="newConversation.hint"
+              defaultMessage="Choose one person for a direct conversation, or several for a group."
+            />
+          ) : selected.length === 1 ? (
+            <FormattedMessage id="newConversation.direct" defaultMessage="Direct conversation" />
+          ) : (
+            <FormattedMessage
+              id="newConversation.group"
+              defaultMessage="Group of {count, number}"
+              values={{ count: selected.length + 1 }}
+            />
+          )}
         </p>
         {error && (
           <p className="form-error" role="alert">
@@ -78,7 +100,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
         )}
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            <FormattedMessage id="newConversation.cancel" defaultMessage="Cancel" />
           </button>
           <button
             type="submit"
@@ -86,7 +108,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
             disabled={busy || selected.length === 0}
             data-testid="create-conversation"
           >
-            Create
+            <FormattedMessage id="newConversation.create" defaultMessage="Create" />
           </button>
         </div>
       </form>

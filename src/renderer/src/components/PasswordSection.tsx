@@ -1,20 +1,48 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translate } from '../../../shared/i18n/translator'
 import { Limits } from '../../../shared/limits'
 import { ConfirmGroup } from './ConfirmGroup'
 import { usePassword } from '../stores/password'
 import { useSession } from '../stores/session'
 
+const problems = defineMessages({
+  current: { id: 'password.problem.current', defaultMessage: 'Enter your current password.' },
+  tooShort: {
+    id: 'password.problem.tooShort',
+    defaultMessage: 'The new password needs at least {min} characters.',
+  },
+  tooLong: {
+    id: 'password.problem.tooLong',
+    defaultMessage: 'The new password may have at most {max} characters.',
+  },
+  mismatch: {
+    id: 'password.problem.mismatch',
+    defaultMessage: 'The new password and its confirmation differ.',
+  },
+  unchanged: {
+    id: 'password.problem.unchanged',
+    defaultMessage: 'The new password must differ from the current one.',
+  },
+})
+
 /** What is wrong with the form before anything is sent, or null when it may be sent. */
-export function passwordFormProblem(current: string, next: string, confirm: string): string | null {
-  if (!current) return 'Enter your current password.'
+export function passwordFormProblem(
+  current: string,
+  next: string,
+  confirm: string,
+  t: Translate,
+): string | null {
+  if (!current) return t(problems.current)
   if (next.length < Limits.passwordMinChars) {
-    return `The new password needs at least ${Limits.passwordMinChars} characters.`
+    return t(problems.tooShort, { min: Limits.passwordMinChars })
   }
   if (next.length > Limits.passwordMaxChars) {
-    return `The new password may have at most ${Limits.passwordMaxChars} characters.`
+    return t(problems.tooLong, { max: Limits.passwordMaxChars })
   }
-  if (next !== confirm) return 'The new password and its confirmation differ.'
-  if (next === current) return 'The new password must differ from the current one.'
+  if (next !== confirm) return t(problems.mismatch)
+  if (next === current) return t(problems.unchanged)
   return null
 }
 
@@ -38,6 +66,7 @@ export function PasswordSection() {
   const [confirmSignOut, setConfirmSignOut] = useState(false)
   const signOutButton = useRef<HTMLButtonElement>(null)
   const confirmShown = useRef(false)
+  const intl = useIntl()
   const id = useId()
   const error = problem ?? serverError
 
@@ -49,7 +78,7 @@ export function PasswordSection() {
 
   async function submit(e: FormEvent) {
     e.preventDefault()
-    const found = passwordFormProblem(current, next, confirm)
+    const found = passwordFormProblem(current, next, confirm, intl.formatMessage)
     setProblem(found)
     if (found) {
       clearMessages()
@@ -71,18 +100,31 @@ export function PasswordSection() {
 
   return (
     <section className="card" aria-labelledby={`${id}-h`} data-testid="password-section">
-      <h2 id={`${id}-h`}>Password and devices</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="password.title" defaultMessage="Password and devices" />
+      </h2>
       {!signedIn ? (
-        <p className="muted small">Sign in to change your password.</p>
+        <p className="muted small">
+          <FormattedMessage
+            id="password.signInFirst"
+            defaultMessage="Sign in to change your password."
+          />
+        </p>
       ) : (
         <>
           <p className="muted small">
-            Changing your password signs you out on every other device; this one stays signed in.
+            <FormattedMessage
+              id="password.hint"
+              defaultMessage="Changing your password signs you out on every other device; this one stays signed in."
+            />
           </p>
           <form onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`} noValidate>
             <PasswordField
               id={`${id}-current`}
-              label="Current password"
+              label={intl.formatMessage({
+                id: 'password.current',
+                defaultMessage: 'Current password',
+              })}
               autoComplete="current-password"
               testId="password-current"
               value={current}
@@ -91,7 +133,13 @@ export function PasswordSection() {
             />
             <PasswordField
               id={`${id}-new`}
-              label={`New password (at least ${Limits.passwordMinChars} characters)`}
+              label={intl.formatMessage(
+                {
+                  id: 'password.new',
+                  defaultMessage: 'New password (at least {min} characters)',
+                },
+                { min: Limits.passwordMinChars },
+              )}
               autoComplete="new-password"
               testId="password-new"
               value={next}
@@ -100,7 +148,10 @@ export function PasswordSection() {
             />
             <PasswordField
               id={`${id}-confirm`}
-              label="Confirm the new password"
+              label={intl.formatMessage({
+                id: 'password.confirm',
+                defaultMessage: 'Confirm the new password',
+              })}
               autoComplete="new-password"
               testId="password-confirm"
               value={confirm}
@@ -124,7 +175,7 @@ export function PasswordSection() {
                 disabled={busy}
                 data-testid="password-save"
               >
-                Change password
+                <FormattedMessage id="password.change" defaultMessage="Change password" />
               </button>
               {!confirmSignOut && (
                 <button
@@ -135,14 +186,24 @@ export function PasswordSection() {
                   data-testid="sign-out-others"
                   onClick={() => setConfirmSignOut(true)}
                 >
-                  Sign out other devices
+                  <FormattedMessage
+                    id="password.signOutOthers"
+                    defaultMessage="Sign out other devices"
+                  />
                 </button>
               )}
             </div>
             {confirmSignOut && (
               <ConfirmGroup
-                question="Sign out every other device signed in to your account? Each will need your password to sign in again; this one stays signed in."
-                confirmLabel="Sign out"
+                question={intl.formatMessage({
+                  id: 'password.signOutOthers.confirm',
+                  defaultMessage:
+                    'Sign out every other device signed in to your account? Each will need your password to sign in again; this one stays signed in.',
+                })}
+                confirmLabel={intl.formatMessage({
+                  id: 'password.signOutOthers.go',
+                  defaultMessage: 'Sign out',
+                })}
                 busy={busy}
                 testId="sign-out-others-confirm"
                 confirmTestId="sign-out-others-confirm-button"

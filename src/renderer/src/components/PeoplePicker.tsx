@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { useIntl } from 'react-intl'
 import type { Person } from '../../../shared/models'
 
 /** A person as the lists show one: presence dot, name, @username; the presence also in words. */
@@ -16,6 +17,7 @@ export function PersonLabel({
   /** Said right after the name, before the username (" (you)"). */
   children?: ReactNode
 }) {
+  const intl = useIntl()
   return (
     <>
       <span
@@ -23,9 +25,17 @@ export function PersonLabel({
         aria-hidden="true"
       />
       <span className={className}>
-        {name}
-        {children} <span className="muted">@{username}</span>
-        <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>
+        <bdi>{name}</bdi>
+        {children}{' '}
+        <span className="muted" translate="no">
+          @{username}
+        </span>
+        <span className="visually-hidden">
+          {' '}
+          {online
+            ? intl.formatMessage({ id: 'people.online', defaultMessage: '(online)' })
+            : intl.formatMessage({ id: 'people.offline', defaultMessage: '(offline)' })}
+        </span>
       </span>
     </>
   )
@@ -61,6 +71,7 @@ export function PeoplePicker({
   emptyText: string
   optionTestId: string
 }) {
+  const intl = useIntl()
   const query = filter.trim().toLowerCase()
   const matches = people
     .filter(
@@ -69,7 +80,7 @@ export function PeoplePicker({
         p.display_name.toLowerCase().includes(query) ||
         p.username.toLowerCase().includes(query),
     )
-    .sort((a, b) => a.display_name.localeCompare(b.display_name))
+    .sort((a, b) => a.display_name.localeCompare(b.display_name, intl.locale))
   return (
     <>
       <label htmlFor={inputId}>{label}</label>
@@ -78,7 +89,10 @@ export function PeoplePicker({
         type="search"
         value={filter}
         onChange={(e) => onFilterChange(e.target.value)}
-        placeholder="Name or username"
+        placeholder={intl.formatMessage({
+          id: 'people.filter.placeholder',
+          defaultMessage: 'Name or username',
+        })}
       />
       <fieldset className="people-picker">
         <legend className={hideLegend ? 'visually-hidden' : undefined}>{legend}</legend>

@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
 import { passwordResetLink } from '../../../shared/deepLinks'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { AdminUser } from '../../../shared/models'
 import { formatTimestamp } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
@@ -9,13 +11,35 @@ import { useSession } from '../stores/session'
 /** An action that asks first: it signs the person out, and only the server can undo it. */
 type Confirmable = 'deactivate' | 'signOut'
 
-const CONFIRM_TEXT: Record<Confirmable, (name: string) => string> = {
-  deactivate: (name) =>
-    `Deactivate ${name}? They are signed out everywhere and cannot sign in until reactivated; ` +
-    'their messages stay.',
-  signOut: (name) =>
-    `Sign ${name} out on every device? They can sign in again with their password.`,
-}
+const messages = defineMessages({
+  confirmDeactivate: {
+    id: 'people.confirm.deactivate',
+    defaultMessage:
+      'Deactivate {name}? They are signed out everywhere and cannot sign in until reactivated; their messages stay.',
+  },
+  confirmSignOut: {
+    id: 'people.confirm.signOut',
+    defaultMessage: 'Sign {name} out on every device? They can sign in again with their password.',
+  },
+  deactivate: { id: 'people.deactivate', defaultMessage: 'Deactivate' },
+  signOutEverywhere: { id: 'people.signOutEverywhere', defaultMessage: 'Sign out everywhere' },
+  onlineNow: { id: 'people.lastSeen.online', defaultMessage: 'online now' },
+  lastSeen: { id: 'people.lastSeen', defaultMessage: 'last seen {time}' },
+  notSeen: { id: 'people.lastSeen.never', defaultMessage: 'not seen yet' },
+  admin: { id: 'people.role.admin', defaultMessage: 'Administrator' },
+  member: { id: 'people.role.member', defaultMessage: 'Member' },
+  active: { id: 'people.state.active', defaultMessage: 'Active' },
+  deactivatedState: { id: 'people.state.deactivated', defaultMessage: 'Deactivated' },
+  manage: { id: 'people.actions.label', defaultMessage: 'Manage {name}' },
+  removeAdmin: { id: 'people.role.remove', defaultMessage: 'Remove administrator' },
+  makeAdmin: { id: 'people.role.make', defaultMessage: 'Make administrator' },
+})
+
+/** The question before each action that asks first. */
+const CONFIRM_TEXT = {
+  deactivate: messages.confirmDeactivate,
+  signOut: messages.confirmSignOut,
+} satisfies Record<Confirmable, object>
 
 /** Whether a person matches the search: by username or display name, any letter case. */
 export function matchesPerson(user: AdminUser, query: string): boolean {
@@ -44,8 +68,12 @@ export function PeopleSection() {
   const shown = users.filter((u) => matchesPerson(u, query))
   return (
     <section className="card" aria-labelledby={`${id}-h`} data-testid="people-section">
-      <h2 id={`${id}-h`}>People</h2>
-      <label htmlFor={`${id}-search`}>Search people</label>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="people.heading" defaultMessage="People" />
+      </h2>
+      <label htmlFor={`${id}-search`}>
+        <FormattedMessage id="people.search" defaultMessage="Search people" />
+      </label>
       <input
         id={`${id}-search`}
         type="search"
@@ -63,9 +91,13 @@ export function PeopleSection() {
         {done ?? ''}
       </p>
       {!loaded ? (
-        <p className="muted small">Loading…</p>
+        <p className="muted small">
+          <FormattedMessage id="people.loading" defaultMessage="Loading…" />
+        </p>
       ) : shown.length === 0 ? (
-        <p className="muted small">No one matches.</p>
+        <p className="muted small">
+          <FormattedMessage id="people.noMatch" defaultMessage="No one matches." />
+        </p>
       ) : (
         <ul className="admin-list" data-testid="people-list" aria-labelledby={`${id}-h`}>
           {shown.map((user) => (
@@ -79,7 +111,8 @@ export function PeopleSection() {
 
 function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
   const busy = usePeople((s) => s.busyId === user.id)
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
+  const intl = useIntl()
   const [confirming, setConfirming] = useState<Confirmable | null>(null)
   const cancelButton = useRef<HTMLButtonElement>(null)
   const id = useId()
@@ -90,10 +123,12 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
     if (confirming) cancelButton.current?.focus()
   }, [confirming])
   const lastSeen = user.online
-    ? 'online now'
+    ? intl.formatMessage(messages.onlineNow)
     : user.last_seen_at
-      ? `last seen ${formatTimestamp(user.last_seen_at, zone, { clock })}`
-      : 'not seen yet'
+      ? intl.formatMessage(messages.lastSeen, {
+          time: formatTimestamp(user.last_seen_at, zone, { clock, locale }),
+        })
+      : intl.formatMessage(messages.notSeen)
   return (
     <li
       className="admin-list__item"
@@ -104,19 +139,36 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
       aria-labelledby={`${id}-name`}
     >
       <div className="admin-list__head">
-        <strong id={`${id}-name`}>{name}</strong>{' '}
-        <span className="muted small">@{user.username}</span>
-        {self && <span className="muted small"> (you)</span>}
+        <bdi>
+          <strong id={`${id}-name`}>{name}</strong>
+        </bdi>{' '}
+        <span className="muted small" translate="no">
+          @{user.username}
+        </span>
+        {self && (
+          <span className="muted small">
+            {' '}
+            <FormattedMessage id="people.you" defaultMessage="(you)" />
+          </span>
+        )}
       </div>
       <p className="small admin-list__facts">
-        <span data-testid="person-role">{user.role === 'admin' ? 'Administrator' : 'Member'}</span>
+        <span data-testid="person-role">
+          {intl.formatMessage(user.role === 'admin' ? messages.admin : messages.member)}
+        </span>
         {' · '}
-        <span data-testid="person-state">{active ? 'Active' : 'Deactivated'}</span>
+        <span data-testid="person-state">
+          {intl.formatMessage(active ? messages.active : messages.deactivatedState)}
+        </span>
         {' · '}
         {lastSeen}
         {' · '}
         <span data-testid="person-devices">
-          {user.devices === 1 ? '1 device' : `${user.devices} devices`} signed in
+          <FormattedMessage
+            id="people.devices"
+            defaultMessage="{count, plural, one {# device} other {# devices}} signed in"
+            values={{ count: user.devices }}
+          />
         </span>
       </p>
       {confirming ? (
@@ -128,7 +180,7 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
             if (e.key === 'Escape') setConfirming(null)
           }}
         >
-          <p id={`${id}-confirm`}>{CONFIRM_TEXT[confirming](name)}</p>
+          <p id={`${id}-confirm`}>{intl.formatMessage(CONFIRM_TEXT[confirming], { name })}</p>
           <div className="row">
             <button
               ref={cancelButton}
@@ -136,7 +188,7 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
               className="button button--small"
               onClick={() => setConfirming(null)}
             >
-              Cancel
+              <FormattedMessage id="people.confirm.cancel" defaultMessage="Cancel" />
             </button>
             <button
               type="button"
@@ -149,12 +201,18 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
                 void action(user).then(() => setConfirming(null))
               }}
             >
-              {confirming === 'deactivate' ? 'Deactivate' : 'Sign out everywhere'}
+              {intl.formatMessage(
+                confirming === 'deactivate' ? messages.deactivate : messages.signOutEverywhere,
+              )}
             </button>
           </div>
         </div>
       ) : (
-        <div className="row admin-list__actions" role="group" aria-label={`Manage ${name}`}>
+        <div
+          className="row admin-list__actions"
+          role="group"
+          aria-label={intl.formatMessage(messages.manage, { name })}
+        >
           {active && (
             <button
               type="button"
@@ -163,7 +221,9 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
               data-testid="person-role-toggle"
               onClick={() => void people.setRole(user, user.role === 'admin' ? 'member' : 'admin')}
             >
-              {user.role === 'admin' ? 'Remove administrator' : 'Make administrator'}
+              {intl.formatMessage(
+                user.role === 'admin' ? messages.removeAdmin : messages.makeAdmin,
+              )}
             </button>
           )}
           {active && !self && (
@@ -174,7 +234,7 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
               data-testid="person-reset-password"
               onClick={() => void people.resetPassword(user)}
             >
-              Reset password
+              <FormattedMessage id="people.resetPassword" defaultMessage="Reset password" />
             </button>
           )}
           {active && !self && (
@@ -185,7 +245,7 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
               data-testid="person-sign-out"
               onClick={() => setConfirming('signOut')}
             >
-              Sign out everywhere
+              {intl.formatMessage(messages.signOutEverywhere)}
             </button>
           )}
           {active && !self && (
@@ -196,7 +256,7 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
               data-testid="person-deactivate"
               onClick={() => setConfirming('deactivate')}
             >
-              Deactivate
+              {intl.formatMessage(messages.deactivate)}
             </button>
           )}
           {!active && (
@@ -207,7 +267,7 @@ function PersonRow({ user, self }: { user: AdminUser; self: boolean }) {
               data-testid="person-reactivate"
               onClick={() => void people.reactivate(user)}
             >
-              Reactivate
+              <FormattedMessage id="people.reactivate" defaultMessage="Reactivate" />
             </button>
           )}
         </div>
@@ -224,7 +284,7 @@ function IssuedResetCode() {
   const sharedServer = useSession((s) =>
     s.session && !s.session.embedded ? s.session.server_url : null,
   )
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
   const id = useId()
   if (!issued) return null
   const link = sharedServer ? passwordResetLink(sharedServer, issued.code) : null
@@ -236,20 +296,45 @@ function IssuedResetCode() {
       data-testid="reset-issued"
     >
       <p id={`${id}-h`}>
-        Password reset code for @{issued.username}, valid once until{' '}
-        {formatTimestamp(issued.expires_at, zone, { clock, withZone: true })}. Hand it over in
-        person or over a trusted channel; it is not shown again.
+        <FormattedMessage
+          id="people.resetIssued"
+          defaultMessage="Password reset code for {username}, valid once until {time}. Hand it over in person or over a trusted channel; it is not shown again."
+          values={{
+            username: <span translate="no">@{issued.username}</span>,
+            time: formatTimestamp(issued.expires_at, zone, { clock, withZone: true, locale }),
+          }}
+        />
       </p>
       <p>
-        Code: <code data-testid="reset-code-value">{issued.code}</code>
+        <FormattedMessage
+          id="people.resetIssued.code"
+          defaultMessage="Code: {code}"
+          values={{
+            code: (
+              <code data-testid="reset-code-value" translate="no">
+                {issued.code}
+              </code>
+            ),
+          }}
+        />
       </p>
       {link && (
         <p className="small">
-          Link: <code data-testid="reset-link-value">{link}</code>
+          <FormattedMessage
+            id="people.resetIssued.link"
+            defaultMessage="Link: {link}"
+            values={{
+              link: (
+                <code data-testid="reset-link-value" translate="no">
+                  {link}
+                </code>
+              ),
+            }}
+          />
         </p>
       )}
       <button type="button" className="button button--small" onClick={dismiss}>
-        Done
+        <FormattedMessage id="people.resetIssued.done" defaultMessage="Done" />
       </button>
     </div>
   )

@@ -1,4 +1,5 @@
 import { useId } from 'react'
+import { FormattedMessage } from 'react-intl'
 import { MAX_PINNED_CONVERSATIONS } from '../../../shared/preferences'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { usePreferences } from '../stores/preferences'
@@ -29,14 +30,28 @@ export function PinnedSection() {
   }
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Pinned conversations</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.pinned.title" defaultMessage="Pinned conversations" />
+      </h2>
       <p id={`${id}-hint`} className="muted small" data-testid="pin-limit-hint">
-        Pinned conversations stay at the top of the list, in the order pinned. At most{' '}
-        {MAX_PINNED_CONVERSATIONS}
-        {full ? ': unpin one to pin another.' : '.'}
+        {full ? (
+          <FormattedMessage
+            id="settings.pinned.hintFull"
+            defaultMessage="Pinned conversations stay at the top of the list, in the order pinned. At most {max}: unpin one to pin another."
+            values={{ max: MAX_PINNED_CONVERSATIONS }}
+          />
+        ) : (
+          <FormattedMessage
+            id="settings.pinned.hint"
+            defaultMessage="Pinned conversations stay at the top of the list, in the order pinned. At most {max}."
+            values={{ max: MAX_PINNED_CONVERSATIONS }}
+          />
+        )}
       </p>
       {order.length === 0 && gone.length === 0 ? (
-        <p className="muted small">No conversations.</p>
+        <p className="muted small">
+          <FormattedMessage id="settings.conversations.none" defaultMessage="No conversations." />
+        </p>
       ) : (
         <ul className="mute-list" data-testid="pin-list">
           {order.map((cid) => {
@@ -55,7 +70,11 @@ export function PinnedSection() {
                     aria-describedby={`${id}-hint`}
                     onChange={(e) => toggle(cid, e.target.checked)}
                   />
-                  Pin {conversationTitle(c, me)}
+                  <FormattedMessage
+                    id="settings.pinned.conversation"
+                    defaultMessage="Pin {title}"
+                    values={{ title: <bdi>{conversationTitle(c, me)}</bdi> }}
+                  />
                 </label>
               </li>
             )
@@ -71,7 +90,10 @@ export function PinnedSection() {
                   aria-describedby={`${id}-hint`}
                   onChange={() => toggle(cid, false)}
                 />
-                Pin a conversation you are no longer in
+                <FormattedMessage
+                  id="settings.pinned.gone"
+                  defaultMessage="Pin a conversation you are no longer in"
+                />
               </label>
             </li>
           ))}

@@ -1,4 +1,6 @@
+import { useIntl } from 'react-intl'
 import type { Person, Reaction } from '../../../shared/models'
+import { useTranslator } from '../stores/locale'
 import { reactionLabel } from '../stores/reactions'
 
 interface Props {
@@ -11,11 +13,18 @@ interface Props {
 
 /** The reactions under a message: one chip per emoji with its count, the user's own pressed. */
 export function ReactionChips({ reactions, me, people, onChoose }: Props) {
+  const intl = useIntl()
+  const translator = useTranslator()
   return (
-    <div className="reactions" role="group" aria-label="Reactions" data-testid="reactions">
+    <div
+      className="reactions"
+      role="group"
+      aria-label={intl.formatMessage({ id: 'reaction.chips.label', defaultMessage: 'Reactions' })}
+      data-testid="reactions"
+    >
       {reactions.map((reaction) => {
         const mine = me !== null && reaction.user_ids.includes(me)
-        const label = reactionLabel(reaction, me, people)
+        const label = reactionLabel(reaction, me, people, translator)
         return (
           <button
             key={reaction.emoji}

@@ -1,7 +1,13 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
+import { useIntl } from 'react-intl'
 import { usePreferences } from '../stores/preferences'
 import { REACTION_CHOICES } from '../stores/reactions'
 import { EmojiPicker } from './EmojiPicker'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+
+const { moreEmoji } = defineMessages({
+  moreEmoji: { id: 'reaction.picker.more', defaultMessage: 'More emoji' },
+})
 
 interface Props {
   /** What the picker is for, e.g. "React to Jane's message sent at 10:02". */
@@ -51,6 +57,7 @@ function QuickReactions({
   onMore,
 }: Props & { onMore(): void }) {
   const bar = useRef<HTMLDivElement>(null)
+  const intl = useIntl()
 
   useEffect(() => {
     const buttons = [...(bar.current?.querySelectorAll('button') ?? [])]
@@ -102,9 +109,12 @@ function QuickReactions({
           className="reaction-picker__choice"
           data-testid="reaction-choice"
           data-emoji={emoji}
-          aria-label={`React with ${name}`}
+          aria-label={intl.formatMessage(
+            { id: 'reaction.picker.choice', defaultMessage: 'React with {name}' },
+            { name: intl.formatMessage(name) },
+          )}
           aria-pressed={mine.has(emoji)}
-          title={name}
+          title={intl.formatMessage(name)}
           onClick={() => {
             void usePreferences.getState().emojiUsed(emoji)
             onChoose(emoji)
@@ -118,9 +128,9 @@ function QuickReactions({
         type="button"
         className="reaction-picker__choice reaction-picker__more"
         data-testid="more-emoji"
-        aria-label="More emoji"
+        aria-label={intl.formatMessage(moreEmoji)}
         aria-haspopup="dialog"
-        title="More emoji"
+        title={intl.formatMessage(moreEmoji)}
         onClick={onMore}
       >
         <span aria-hidden="true">…</span>

@@ -1,14 +1,31 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { Limits } from '../../../shared/limits'
 import { ConfirmGroup } from './ConfirmGroup'
+import { translate } from '../stores/locale'
 import { retentionText, useRetention } from '../stores/retention'
 import { useSession } from '../stores/session'
+
+const messages = defineMessages({
+  daysProblem: {
+    id: 'retention.days.problem',
+    defaultMessage: 'Enter a number of days from 1 to {max, number}.',
+  },
+  loading: { id: 'retention.loading', defaultMessage: 'Loading…' },
+  confirm: {
+    id: 'retention.confirm',
+    defaultMessage:
+      'Delete every message older than {days, plural, one {# day} other {# days}}, and its files, for everyone? This cannot be undone.',
+  },
+  confirmButton: { id: 'retention.confirm.go', defaultMessage: 'Delete older messages' },
+})
 
 /** What is wrong with the number of days typed, or null. */
 export function retentionDaysProblem(text: string): string | null {
   const days = Number(text)
   if (!/^\d+$/.test(text.trim()) || days < 1 || days > Limits.messageRetentionMaxDays) {
-    return `Enter a number of days from 1 to ${Limits.messageRetentionMaxDays.toLocaleString('en')}.`
+    return translate(messages.daysProblem, { max: Limits.messageRetentionMaxDays })
   }
   return null
 }
@@ -34,6 +51,7 @@ export function RetentionSection() {
   const saveButton = useRef<HTMLButtonElement>(null)
   const confirmShown = useRef(false)
   const id = useId()
+  const intl = useIntl()
 
   useEffect(() => {
     if (isAdmin) void load()
@@ -77,14 +95,23 @@ export function RetentionSection() {
 
   return (
     <section className="card" aria-labelledby={`${id}-h`} data-testid="retention-section">
-      <h2 id={`${id}-h`}>Message retention</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="retention.heading" defaultMessage="Message retention" />
+      </h2>
       <p className="muted small" data-testid="retention-current">
-        {policy ? retentionText(current) : 'Loading…'} The server deletes expired messages for
-        everyone, pinned conversations included, and search no longer finds them.
+        <FormattedMessage
+          id="retention.explanation"
+          defaultMessage="{policy} The server deletes expired messages for everyone, pinned conversations included, and search no longer finds them."
+          values={{
+            policy: policy ? retentionText(current) : intl.formatMessage(messages.loading),
+          }}
+        />
       </p>
       <form onSubmit={submit} aria-labelledby={`${id}-h`} noValidate>
         <fieldset className="radios">
-          <legend className="visually-hidden">How long messages are kept</legend>
+          <legend className="visually-hidden">
+            <FormattedMessage id="retention.legend" defaultMessage="How long messages are kept" />
+          </legend>
           <label>
             <input
               type="radio"
@@ -96,7 +123,7 @@ export function RetentionSection() {
                 setConfirming(null)
               }}
             />
-            Keep messages forever
+            <FormattedMessage id="retention.forever" defaultMessage="Keep messages forever" />
           </label>
           <label>
             <input
@@ -108,12 +135,17 @@ export function RetentionSection() {
                 setConfirming(null)
               }}
             />
-            Delete messages after a number of days
+            <FormattedMessage
+              id="retention.afterDays"
+              defaultMessage="Delete messages after a number of days"
+            />
           </label>
         </fieldset>
         {chosenMode === 'days' && (
           <>
-            <label htmlFor={`${id}-days`}>Days a message is kept</label>
+            <label htmlFor={`${id}-days`}>
+              <FormattedMessage id="retention.days" defaultMessage="Days a message is kept" />
+            </label>
             <input
               id={`${id}-days`}
               type="number"
@@ -146,15 +178,15 @@ export function RetentionSection() {
               disabled={busy || !policy}
               data-testid="retention-save"
             >
-              Save retention
+              <FormattedMessage id="retention.save" defaultMessage="Save retention" />
             </button>
           </div>
         )}
       </form>
       {confirming !== null && (
         <ConfirmGroup
-          question={`Delete every message older than ${confirming === 1 ? '1 day' : `${confirming} days`}, and its files, for everyone? This cannot be undone.`}
-          confirmLabel="Delete older messages"
+          question={intl.formatMessage(messages.confirm, { days: confirming })}
+          confirmLabel={intl.formatMessage(messages.confirmButton)}
           busy={busy}
           testId="retention-confirm"
           confirmTestId="retention-confirm-button"

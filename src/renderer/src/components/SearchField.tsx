@@ -1,6 +1,12 @@
 import { useEffect, useRef } from 'react'
+import { useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { Limits } from '../../../shared/limits'
 import { useSearch } from '../stores/search'
+
+const messages = defineMessages({
+  search: { id: 'search.field', defaultMessage: 'Search messages' },
+})
 
 /** Wait this long after the last keystroke before searching. */
 export const SEARCH_DEBOUNCE_MS = 250
@@ -15,6 +21,7 @@ export function SearchField() {
   const setQuery = useSearch((s) => s.setQuery)
   const run = useSearch((s) => s.run)
   const input = useRef<HTMLInputElement>(null)
+  const intl = useIntl()
 
   useEffect(() => {
     if (query.trim() === '') return
@@ -37,13 +44,14 @@ export function SearchField() {
   return (
     <div role="search" className="search-field">
       <label htmlFor="message-search" className="visually-hidden">
-        Search messages
+        {intl.formatMessage(messages.search)}
       </label>
       <input
         ref={input}
         id="message-search"
         type="search"
-        placeholder="Search messages"
+        placeholder={intl.formatMessage(messages.search)}
+        dir="auto"
         autoComplete="off"
         maxLength={Limits.maxSearchQueryChars}
         aria-keyshortcuts="Control+F Meta+F"

@@ -1,3 +1,5 @@
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { MessageSearchResult, SnippetPart } from '../../../shared/models'
 import { formatRelative, formatTimestamp } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
@@ -8,6 +10,11 @@ import { usePresence } from '../stores/presence'
 import { useSearch } from '../stores/search'
 import { useSession } from '../stores/session'
 
+const messages = defineMessages({
+  searching: { id: 'search.searching', defaultMessage: 'Searching…' },
+  you: { id: 'search.result.you', defaultMessage: 'You' },
+})
+
 /** The matches of the search field, in place of the conversation list while it holds a query. */
 export function SearchResults() {
   const status = useSearch((s) => s.status)
@@ -17,31 +24,60 @@ export function SearchResults() {
   const loadingMore = useSearch((s) => s.loadingMore)
   const error = useSearch((s) => s.error)
   const now = useNow(30_000)
+  const intl = useIntl()
 
   return (
     <div className="search-results" data-testid="search-results">
       <p className="visually-hidden" role="status">
-        {status === 'searching'
-          ? 'Searching…'
-          : status === 'done'
-            ? `${results.length}${nextBefore !== null ? ' or more' : ''} result${results.length === 1 ? '' : 's'}`
-            : ''}
+        {status === 'searching' ? (
+          <FormattedMessage {...messages.searching} />
+        ) : status === 'done' ? (
+          nextBefore !== null ? (
+            <FormattedMessage
+              id="search.count.more"
+              defaultMessage="{count, plural, one {# or more results} other {# or more results}}"
+              values={{ count: results.length }}
+            />
+          ) : (
+            <FormattedMessage
+              id="search.count"
+              defaultMessage="{count, plural, one {# result} other {# results}}"
+              values={{ count: results.length }}
+            />
+          )
+        ) : (
+          ''
+        )}
       </p>
       {status === 'searching' || status === 'idle' ? (
         <p className="empty muted" aria-hidden="true">
-          Searching…
+          <FormattedMessage {...messages.searching} />
         </p>
       ) : status === 'error' ? (
         <p className="form-error search-results__note" role="alert">
-          Search failed: {error}
+          <FormattedMessage
+            id="search.failed"
+            defaultMessage="Search failed: {reason}"
+            values={{ reason: error }}
+          />
         </p>
       ) : results.length === 0 ? (
         <p className="empty muted" data-testid="search-empty">
-          No messages match “{searched}”.
+          <FormattedMessage
+            id="search.none"
+            defaultMessage="No messages match “{query}”."
+            values={{ query: <bdi>{searched}</bdi> }}
+          />
         </p>
       ) : (
         <>
-          <ul className="conversation-list" aria-label={`Messages matching ${searched}`}>
+          <ul
+            className="conversation-list"
+            aria-label={intl.formatMessage(
+              { id: 'search.results.label', defaultMessage: 'Messages matching {query}' },
+              { query: searched },
+            )}
+          >
             {results.map((result) => (
               <ResultItem key={result.message.id} result={result} now={now} />
             ))}
@@ -59,7 +95,11 @@ export function SearchResults() {
               disabled={loadingMore}
               onClick={() => void useSearch.getState().loadMore()}
             >
-              {loadingMore ? 'Loading…' : 'Load more'}
+              {loadingMore ? (
+                <FormattedMessage id="search.loadingMore" defaultMessage="Loading…" />
+              ) : (
+                <FormattedMessage id="search.loadMore" defaultMessage="Load more" />
+              )}
             </button>
           )}
         </>
@@ -72,13 +112,15 @@ function ResultItem({ result, now }: { result: MessageSearchResult; now: number 
   const conversation = useConversations((s) => s.byId[result.conversation_id])
   const me = useSession((s) => s.session?.user?.id ?? null)
   const people = usePresence((s) => s.people)
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
+  const intl = useIntl()
   const { message } = result
   const title = conversation
     ? conversationTitle(conversation, me, people)
-    : (result.conversation_title ?? 'Conversation')
+    : (result.conversation_title ??
+      intl.formatMessage({ id: 'search.result.conversation', defaultMessage: 'Conversation' }))
   const sender = isOwnMessage(message, me)
-    ? 'You'
+    ? intl.formatMessage(messages.you)
     : message.external_sender?.name || message.sender_name
   return (
     <li>
@@ -91,17 +133,21 @@ function ResultItem({ result, now }: { result: MessageSearchResult; now: number 
       >
         <span className="conversation__body">
           <span className="conversation__top">
-            <span className="conversation__title">{title}</span>
+            <span className="conversation__title" dir="auto">
+              {title}
+            </span>
             <time
               className="conversation__time"
               dateTime={message.created_at}
-              title={formatTimestamp(message.created_at, zone, { clock })}
+              title={formatTimestamp(message.created_at, zone, { clock, locale })}
             >
-              {formatRelative(message.created_at, zone, { now, clock })}
+              {formatRelative(message.created_at, zone, { now, clock, locale })}
             </time>
           </span>
-          <span className="search-result__sender small muted">{sender}</span>
-          <span className="search-result__snippet" data-testid="search-snippet">
+          <span className="search-result__sender small muted" dir="auto">
+            {sender}
+          </span>
+          <span className="search-result__snippet" data-testid="search-snippet" dir="auto">
             <Snippet parts={result.snippet} />
           </span>
         </span>

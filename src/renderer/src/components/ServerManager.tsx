@@ -1,7 +1,29 @@
 import { useId, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { ServerList, ServerSummary } from '../../../shared/ipc'
 import { needsUnencryptedConfirmation } from '../../../shared/serverAddress'
+import { useTranslator } from '../stores/locale'
 import { serverAddress, useServers } from '../stores/servers'
+
+const messages = defineMessages({
+  shown: { id: 'serverManager.status.shown', defaultMessage: 'Shown' },
+  signedOut: { id: 'serverManager.status.signedOut', defaultMessage: 'Signed out' },
+  unread: { id: 'serverManager.status.unread', defaultMessage: '{count} unread' },
+  invalidAddress: {
+    id: 'serverManager.add.invalid',
+    defaultMessage: 'Enter an http:// or https:// address.',
+  },
+  unencryptedProblem: {
+    id: 'serverManager.add.unencryptedProblem',
+    defaultMessage: 'This server is not encrypted: confirm below, or use an https:// address.',
+  },
+  addressPlaceholder: {
+    id: 'serverManager.add.placeholder',
+    defaultMessage: 'https://chat.example.com',
+    description: 'An example of a server address',
+  },
+})
 
 /**
  * The server list with what can be done to it: each server's name, address and unread count, a
@@ -21,7 +43,13 @@ export function ServerManager({
   const error = useServers((s) => s.error)
   const adding = useServers((s) => s.adding)
   const removing = useServers((s) => s.removing)
-  if (list === null) return <p className="muted small">Loading…</p>
+  if (list === null) {
+    return (
+      <p className="muted small">
+        <FormattedMessage id="serverManager.loading" defaultMessage="Loading…" />
+      </p>
+    )
+  }
   const { add, remove, clearError } = useServers.getState()
   return (
     <ServerManagerView
@@ -77,8 +105,10 @@ export function ServerManagerView(props: ServerManagerViewProps) {
         <AddServerForm {...props} />
       ) : (
         <p className="muted small" role="note">
-          Tidings was started for this server alone (--server-url or TIDINGS_SERVER_URL), so servers
-          cannot be added or removed.
+          <FormattedMessage
+            id="serverManager.fixed"
+            defaultMessage="Tidings was started for this server alone (--server-url or TIDINGS_SERVER_URL), so servers cannot be added or removed."
+          />
         </p>
       )}
     </div>
@@ -93,12 +123,14 @@ function ServerRow({
 }: { server: ServerSummary } & ServerManagerViewProps) {
   const [confirming, setConfirming] = useState(false)
   const id = useId()
+  const intl = useIntl()
+  const translator = useTranslator()
   const active = server.id === list.active_id
   const removable = list.can_change && list.servers.length > 1
   const status = [
-    active ? 'Shown' : null,
-    server.signed_in ? null : 'Signed out',
-    server.unread > 0 ? `${server.unread} unread` : null,
+    active ? intl.formatMessage(messages.shown) : null,
+    server.signed_in ? null : intl.formatMessage(messages.signedOut),
+    server.unread > 0 ? intl.formatMessage(messages.unread, { count: server.unread }) : null,
   ]
   return (
     <li className="server-list__row" data-testid="server-row" data-server-id={server.id}>
@@ -106,7 +138,7 @@ function ServerRow({
         <span className="server-list__name" id={`${id}-name`}>
           {server.name}
         </span>
-        <span className="muted small">{serverAddress(server)}</span>
+        <span className="muted small">{serverAddress(server, translator)}</span>
         <span className="small">{status.filter(Boolean).join(' · ')}</span>
       </div>
       {removable && !confirming && (
@@ -117,14 +149,17 @@ function ServerRow({
           aria-describedby={`${id}-name`}
           onClick={() => setConfirming(true)}
         >
-          Remove
+          <FormattedMessage id="serverManager.remove" defaultMessage="Remove" />
         </button>
       )}
       {confirming && (
         <div className="server-list__confirm" role="group" aria-labelledby={`${id}-ask`}>
           <p id={`${id}-ask`} className="small">
-            Remove {server.name}? You are signed out there, and its unsent messages and drafts on
-            this computer are deleted.
+            <FormattedMessage
+              id="serverManager.remove.question"
+              defaultMessage="Remove {name}? You are signed out there, and its unsent messages and drafts on this computer are deleted."
+              values={{ name: server.name }}
+            />
           </p>
           <div className="row">
             <button
@@ -134,14 +169,14 @@ function ServerRow({
               disabled={removing !== null}
               onClick={() => void onRemove(server.id).then(() => setConfirming(false))}
             >
-              Remove server
+              <FormattedMessage id="serverManager.remove.confirm" defaultMessage="Remove server" />
             </button>
             <button
               type="button"
               className="button button--small"
               onClick={() => setConfirming(false)}
             >
-              Keep it
+              <FormattedMessage id="serverManager.remove.cancel" defaultMessage="Keep it" />
             </button>
           </div>
         </div>
@@ -155,6 +190,7 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
   const [problem, setProblem] = useState<string | null>(null)
   const [accepted, setAccepted] = useState(false)
   const id = useId()
+  const intl = useIntl()
   // Plain http:// to another machine: the network can read the password and every message.
   const unencrypted = needsUnencryptedConfirmation(address.trim())
   async function submit(e: FormEvent) {
@@ -162,11 +198,11 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
     const url = address.trim()
     const parsed = URL.canParse(url) ? new URL(url) : null
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      setProblem('Enter an http:// or https:// address.')
+      setProblem(intl.formatMessage(messages.invalidAddress))
       return
     }
     if (unencrypted && !accepted) {
-      setProblem('This server is not encrypted: confirm below, or use an https:// address.')
+      setProblem(intl.formatMessage(messages.unencryptedProblem))
       return
     }
     setProblem(null)
@@ -177,13 +213,18 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
   }
   return (
     <form className="server-add" onSubmit={(e) => void submit(e)} data-testid="server-add-form">
-      <label htmlFor={`${id}-url`}>Add a server by its address</label>
+      <label htmlFor={`${id}-url`}>
+        <FormattedMessage
+          id="serverManager.add.label"
+          defaultMessage="Add a server by its address"
+        />
+      </label>
       <div className="row">
         <input
           id={`${id}-url`}
           type="url"
           data-testid="server-url"
-          placeholder="https://chat.example.com"
+          placeholder={intl.formatMessage(messages.addressPlaceholder)}
           value={address}
           aria-invalid={problem ? true : undefined}
           aria-describedby={problem ? `${id}-problem` : undefined}
@@ -199,7 +240,11 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
           data-testid="server-add"
           disabled={adding}
         >
-          {adding ? 'Adding…' : 'Add server'}
+          {adding ? (
+            <FormattedMessage id="serverManager.add.busy" defaultMessage="Adding…" />
+          ) : (
+            <FormattedMessage id="serverManager.add.submit" defaultMessage="Add server" />
+          )}
         </button>
       </div>
       {problem && (
@@ -215,8 +260,10 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
             checked={accepted}
             onChange={(e) => setAccepted(e.target.checked)}
           />
-          Use it unencrypted: this address is plain http:// to another machine, so anyone on the
-          network between can read your password and your messages.
+          <FormattedMessage
+            id="serverManager.add.unencryptedConfirm"
+            defaultMessage="Use it unencrypted: this address is plain http:// to another machine, so anyone on the network between can read your password and your messages."
+          />
         </label>
       )}
       {list.can_add_bundled && (
@@ -227,7 +274,10 @@ function AddServerForm({ list, adding, onAdd, onEdit }: ServerManagerViewProps) 
           disabled={adding}
           onClick={() => void onAdd(null)}
         >
-          Use the built-in server too
+          <FormattedMessage
+            id="serverManager.add.bundled"
+            defaultMessage="Use the built-in server too"
+          />
         </button>
       )}
     </form>

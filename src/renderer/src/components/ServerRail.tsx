@@ -1,8 +1,31 @@
 import { useId, useState } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { ServerList } from '../../../shared/ipc'
 import { serverAddress, serverInitials, useServers } from '../stores/servers'
+import { useTranslator } from '../stores/locale'
 import { ModalDialog } from './ModalDialog'
 import { ServerManager } from './ServerManager'
+
+const messages = defineMessages({
+  railLabel: { id: 'serverRail.label', defaultMessage: 'Servers' },
+  serverName: {
+    id: 'serverRail.server.name',
+    defaultMessage: '{name} ({address})',
+    description: 'A server button’s accessible name: the server’s name and its address',
+  },
+  serverNameUnread: {
+    id: 'serverRail.server.nameUnread',
+    defaultMessage: '{name} ({address}), {count} unread',
+    description: 'A server button’s accessible name with its unread messages',
+  },
+  serverTitle: {
+    id: 'serverRail.server.title',
+    defaultMessage: '{name}: {address}',
+    description: 'A server button’s tooltip',
+  },
+  manage: { id: 'serverRail.manage', defaultMessage: 'Add or remove servers' },
+})
 
 /** Ctrl+1 … Ctrl+9 (⌘ on macOS) show the servers in the rail's order, as in Slack. */
 export const SERVER_SHORTCUT_LIMIT = 9
@@ -31,15 +54,19 @@ export function ServerRail() {
           testId="servers-dialog"
           onClose={() => setManaging(false)}
         >
-          <h2 id={headingId}>Servers</h2>
+          <h2 id={headingId}>
+            <FormattedMessage id="serverRail.dialog.title" defaultMessage="Servers" />
+          </h2>
           <p className="muted small">
-            Each server keeps its own sign-in, and its messages and notifications arrive while
-            another one is shown.
+            <FormattedMessage
+              id="serverRail.dialog.intro"
+              defaultMessage="Each server keeps its own sign-in, and its messages and notifications arrive while another one is shown."
+            />
           </p>
           <ServerManager headingId={headingId} onAdded={() => setManaging(false)} />
           <div className="dialog__actions">
             <button type="button" className="button" onClick={() => setManaging(false)}>
-              Close
+              <FormattedMessage id="serverRail.dialog.close" defaultMessage="Close" />
             </button>
           </div>
         </ModalDialog>
@@ -63,12 +90,26 @@ export function ServerRailView({
   onShow(serverId: string): void
   onManage(): void
 }) {
+  const intl = useIntl()
+  const translator = useTranslator()
   return (
-    <nav className="server-rail" aria-label="Servers" data-testid="server-rail">
+    <nav
+      className="server-rail"
+      aria-label={intl.formatMessage(messages.railLabel)}
+      data-testid="server-rail"
+    >
       <ul className="server-rail__list">
         {list.servers.map((server, index) => {
           const active = server.id === list.active_id
-          const unread = server.unread > 0 ? `, ${server.unread} unread` : ''
+          const address = serverAddress(server, translator)
+          const name =
+            server.unread > 0
+              ? intl.formatMessage(messages.serverNameUnread, {
+                  name: server.name,
+                  address,
+                  count: server.unread,
+                })
+              : intl.formatMessage(messages.serverName, { name: server.name, address })
           const shortcut =
             index < SERVER_SHORTCUT_LIMIT ? `${mac ? 'Meta' : 'Control'}+${index + 1}` : undefined
           return (
@@ -81,16 +122,17 @@ export function ServerRailView({
                 data-status={server.status}
                 aria-current={active ? 'true' : undefined}
                 aria-keyshortcuts={shortcut}
-                title={`${server.name}: ${serverAddress(server)}`}
+                title={intl.formatMessage(messages.serverTitle, { name: server.name, address })}
                 onClick={() => {
                   if (!active) onShow(server.id)
                 }}
               >
-                <span aria-hidden="true">{serverInitials(server, list.servers)}</span>
-                {/* The name read out: the initials are only its picture. */}
-                <span className="visually-hidden">
-                  {`${server.name} (${serverAddress(server)})${unread}`}
+                {/* Letters of the server's name: never translated (nor by a browser). */}
+                <span aria-hidden="true" translate="no">
+                  {serverInitials(server, list.servers, translator)}
                 </span>
+                {/* The name read out: the initials are only its picture. */}
+                <span className="visually-hidden">{name}</span>
                 {server.unread > 0 && (
                   <span
                     className="server-rail__badge"
@@ -109,11 +151,11 @@ export function ServerRailView({
         type="button"
         className="server-rail__manage"
         data-testid="manage-servers"
-        title="Add or remove servers"
+        title={intl.formatMessage(messages.manage)}
         onClick={onManage}
       >
-        <span aria-hidden="true">+</span>
-        <span className="visually-hidden">Add or remove servers</span>
+        <span aria-hidden="true">{'+'}</span>
+        <span className="visually-hidden">{intl.formatMessage(messages.manage)}</span>
       </button>
     </nav>
   )

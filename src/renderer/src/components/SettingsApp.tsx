@@ -1,4 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl, type MessageDescriptor } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type {
   DoNotDisturb,
   NotificationPrivacy,
@@ -16,6 +18,7 @@ import { AccountsSection } from './AccountsSection'
 import { DataExportSection } from './DataExportSection'
 import { AuditLogSection } from './AuditLogSection'
 import { InvitesSection } from './InvitesSection'
+import { LanguageSection } from './LanguageSection'
 import { PasswordSection } from './PasswordSection'
 import { PeopleSection } from './PeopleSection'
 import { PinnedSection } from './PinnedSection'
@@ -38,7 +41,9 @@ export function SettingsApp() {
   return (
     <div className="settings">
       <header className="settings__header">
-        <h1>Settings</h1>
+        <h1>
+          <FormattedMessage id="settings.title" defaultMessage="Settings" />
+        </h1>
       </header>
       <main className="settings__main">
         {error && (
@@ -46,6 +51,7 @@ export function SettingsApp() {
             {error}
           </p>
         )}
+        <LanguageSection />
         <TimezoneSection />
         <ClockSection />
         <AppearanceSection />
@@ -73,7 +79,7 @@ function TimezoneSection() {
   const error = useBranding((s) => s.error)
   const save = useBranding((s) => s.save)
   const isAdmin = useSession((s) => s.session?.user?.role === 'admin')
-  const { clock } = useTimeSettings()
+  const { clock, locale } = useTimeSettings()
   const [draft, setDraft] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
   const chosen = draft ?? branding.timezone
@@ -88,16 +94,28 @@ function TimezoneSection() {
   }
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Organization time zone</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.timezone.title" defaultMessage="Organization time zone" />
+      </h2>
       <p className="muted small">
-        Every time in Tidings is shown in this zone.
-        {!isAdmin && ' Only an administrator can change it.'}
+        {isAdmin ? (
+          <FormattedMessage
+            id="settings.timezone.hint"
+            defaultMessage="Every time in Tidings is shown in this zone."
+          />
+        ) : (
+          <FormattedMessage
+            id="settings.timezone.hintMember"
+            defaultMessage="Every time in Tidings is shown in this zone. Only an administrator can change it."
+          />
+        )}
       </p>
       <form onSubmit={(e) => void submit(e)}>
         <TimezonePicker
           value={chosen}
           disabled={!isAdmin}
           clock={clock}
+          locale={locale}
           onChange={(zone) => {
             setSaved(false)
             setDraft(zone)
@@ -111,10 +129,10 @@ function TimezoneSection() {
               disabled={saving || chosen === branding.timezone}
               data-testid="timezone-save"
             >
-              Save time zone
+              <FormattedMessage id="settings.timezone.save" defaultMessage="Save time zone" />
             </button>
             <span role="status" className="small">
-              {saved ? 'Saved.' : ''}
+              {saved ? <FormattedMessage id="settings.saved" defaultMessage="Saved." /> : ''}
             </span>
           </div>
         )}
@@ -134,9 +152,13 @@ function ClockSection() {
   const id = useId()
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Clock</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.clock.title" defaultMessage="Clock" />
+      </h2>
       <fieldset className="radios" data-testid="clock-setting">
-        <legend className="visually-hidden">Clock style</legend>
+        <legend className="visually-hidden">
+          <FormattedMessage id="settings.clock.legend" defaultMessage="Clock style" />
+        </legend>
         {(['12h', '24h'] as const).map((style) => (
           <label key={style}>
             <input
@@ -146,7 +168,11 @@ function ClockSection() {
               checked={clock === style}
               onChange={() => void update({ clock: style })}
             />
-            {style === '12h' ? '12-hour (2:30 PM)' : '24-hour (14:30)'}
+            {style === '12h' ? (
+              <FormattedMessage id="settings.clock.12h" defaultMessage="12-hour (2:30 PM)" />
+            ) : (
+              <FormattedMessage id="settings.clock.24h" defaultMessage="24-hour (14:30)" />
+            )}
           </label>
         ))}
       </fieldset>
@@ -154,10 +180,19 @@ function ClockSection() {
   )
 }
 
-const THEMES: { value: ThemePreference; label: string }[] = [
-  { value: 'system', label: 'System (follow the operating system)' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
+const themeMessages = defineMessages({
+  system: {
+    id: 'settings.appearance.system',
+    defaultMessage: 'System (follow the operating system)',
+  },
+  light: { id: 'settings.appearance.light', defaultMessage: 'Light' },
+  dark: { id: 'settings.appearance.dark', defaultMessage: 'Dark' },
+})
+
+const THEMES: { value: ThemePreference; label: MessageDescriptor }[] = [
+  { value: 'system', label: themeMessages.system },
+  { value: 'light', label: themeMessages.light },
+  { value: 'dark', label: themeMessages.dark },
 ]
 
 function AppearanceSection() {
@@ -166,9 +201,13 @@ function AppearanceSection() {
   const id = useId()
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Appearance</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.appearance.title" defaultMessage="Appearance" />
+      </h2>
       <fieldset className="radios" data-testid="theme-setting">
-        <legend className="visually-hidden">Theme</legend>
+        <legend className="visually-hidden">
+          <FormattedMessage id="settings.appearance.legend" defaultMessage="Theme" />
+        </legend>
         {THEMES.map(({ value, label }) => (
           <label key={value}>
             <input
@@ -178,7 +217,7 @@ function AppearanceSection() {
               checked={theme === value}
               onChange={() => void update({ theme: value })}
             />
-            {label}
+            <FormattedMessage {...label} />
           </label>
         ))}
       </fieldset>
@@ -189,10 +228,13 @@ function AppearanceSection() {
 function NotificationSection() {
   const prefs = usePreferences((s) => s.prefs)
   const update = usePreferences((s) => s.update)
+  const intl = useIntl()
   const id = useId()
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Notifications</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.notifications.title" defaultMessage="Notifications" />
+      </h2>
       <label className="check">
         <input
           type="checkbox"
@@ -200,7 +242,10 @@ function NotificationSection() {
           checked={prefs.notifications_enabled}
           onChange={(e) => void update({ notifications_enabled: e.target.checked })}
         />
-        Show desktop notifications
+        <FormattedMessage
+          id="settings.notifications.enabled"
+          defaultMessage="Show desktop notifications"
+        />
       </label>
       <label className="check">
         <input
@@ -209,9 +254,14 @@ function NotificationSection() {
           checked={prefs.notification_sound}
           onChange={(e) => void update({ notification_sound: e.target.checked })}
         />
-        Play a sound
+        <FormattedMessage id="settings.notifications.sound" defaultMessage="Play a sound" />
       </label>
-      <label htmlFor={`${id}-privacy`}>What notifications show</label>
+      <label htmlFor={`${id}-privacy`}>
+        <FormattedMessage
+          id="settings.notifications.privacy"
+          defaultMessage="What notifications show"
+        />
+      </label>
       <select
         id={`${id}-privacy`}
         data-testid="notification-privacy"
@@ -220,9 +270,24 @@ function NotificationSection() {
           void update({ notification_privacy: e.target.value as NotificationPrivacy })
         }
       >
-        <option value="full">Sender and message</option>
-        <option value="sender_only">Sender only</option>
-        <option value="hidden">Nothing (just “New message”)</option>
+        <option value="full">
+          {intl.formatMessage({
+            id: 'settings.notifications.privacy.full',
+            defaultMessage: 'Sender and message',
+          })}
+        </option>
+        <option value="sender_only">
+          {intl.formatMessage({
+            id: 'settings.notifications.privacy.senderOnly',
+            defaultMessage: 'Sender only',
+          })}
+        </option>
+        <option value="hidden">
+          {intl.formatMessage({
+            id: 'settings.notifications.privacy.hidden',
+            defaultMessage: 'Nothing (just “New message”)',
+          })}
+        </option>
       </select>
     </section>
   )
@@ -241,9 +306,13 @@ function MuteSection() {
   }
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Muted conversations</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.muted.title" defaultMessage="Muted conversations" />
+      </h2>
       {order.length === 0 ? (
-        <p className="muted small">No conversations.</p>
+        <p className="muted small">
+          <FormattedMessage id="settings.conversations.none" defaultMessage="No conversations." />
+        </p>
       ) : (
         <ul className="mute-list" data-testid="mute-list">
           {order.map((cid) => {
@@ -259,7 +328,11 @@ function MuteSection() {
                     checked={muted.includes(cid)}
                     onChange={(e) => toggle(cid, e.target.checked)}
                   />
-                  Mute {conversationTitle(c, me)}
+                  <FormattedMessage
+                    id="settings.muted.conversation"
+                    defaultMessage="Mute {title}"
+                    values={{ title: <bdi>{conversationTitle(c, me)}</bdi> }}
+                  />
                 </label>
               </li>
             )
@@ -274,12 +347,18 @@ function DndSection() {
   const dnd = usePreferences((s) => s.prefs.dnd)
   const update = usePreferences((s) => s.update)
   const { zone } = useTimeSettings()
+  const intl = useIntl()
   const id = useId()
   const set = (change: Partial<DoNotDisturb>) => void update({ dnd: { ...dnd, ...change } })
+  const zoneName = <span translate="no">{zone.replace(/_/g, ' ')}</span>
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Do not disturb</h2>
-      <label htmlFor={`${id}-mode`}>Mode</label>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.dnd.title" defaultMessage="Do not disturb" />
+      </h2>
+      <label htmlFor={`${id}-mode`}>
+        <FormattedMessage id="settings.dnd.mode" defaultMessage="Mode" />
+      </label>
       <select
         id={`${id}-mode`}
         data-testid="dnd-mode"
@@ -293,14 +372,31 @@ function DndSection() {
           }
         }}
       >
-        <option value="off">Off</option>
-        <option value="on">On until I turn it off</option>
-        <option value="until">On until a time</option>
-        <option value="schedule">Every day on a schedule</option>
+        <option value="off">
+          {intl.formatMessage({ id: 'settings.dnd.off', defaultMessage: 'Off' })}
+        </option>
+        <option value="on">
+          {intl.formatMessage({ id: 'settings.dnd.on', defaultMessage: 'On until I turn it off' })}
+        </option>
+        <option value="until">
+          {intl.formatMessage({ id: 'settings.dnd.until', defaultMessage: 'On until a time' })}
+        </option>
+        <option value="schedule">
+          {intl.formatMessage({
+            id: 'settings.dnd.schedule',
+            defaultMessage: 'Every day on a schedule',
+          })}
+        </option>
       </select>
       {dnd.mode === 'until' && (
         <>
-          <label htmlFor={`${id}-until`}>Until ({zone.replace(/_/g, ' ')})</label>
+          <label htmlFor={`${id}-until`}>
+            <FormattedMessage
+              id="settings.dnd.untilLabel"
+              defaultMessage="Until ({zone})"
+              values={{ zone: zoneName }}
+            />
+          </label>
           <input
             id={`${id}-until`}
             type="datetime-local"
@@ -316,7 +412,9 @@ function DndSection() {
       {dnd.mode === 'schedule' && (
         <div className="row">
           <span>
-            <label htmlFor={`${id}-start`}>From</label>
+            <label htmlFor={`${id}-start`}>
+              <FormattedMessage id="settings.dnd.from" defaultMessage="From" />
+            </label>
             <input
               id={`${id}-start`}
               type="time"
@@ -326,7 +424,9 @@ function DndSection() {
             />
           </span>
           <span>
-            <label htmlFor={`${id}-end`}>To</label>
+            <label htmlFor={`${id}-end`}>
+              <FormattedMessage id="settings.dnd.to" defaultMessage="To" />
+            </label>
             <input
               id={`${id}-end`}
               type="time"
@@ -335,7 +435,13 @@ function DndSection() {
               onChange={(e) => e.target.value && set({ schedule_end: e.target.value })}
             />
           </span>
-          <span className="muted small">Times in {zone.replace(/_/g, ' ')}</span>
+          <span className="muted small">
+            <FormattedMessage
+              id="settings.dnd.timesIn"
+              defaultMessage="Times in {zone}"
+              values={{ zone: zoneName }}
+            />
+          </span>
         </div>
       )}
     </section>
@@ -350,17 +456,23 @@ function ServersSection() {
   const id = useId()
   return (
     <section className="card" aria-labelledby={`${id}-h`} data-testid="servers-section">
-      <h2 id={`${id}-h`}>Servers</h2>
+      <h2 id={`${id}-h`}>
+        <FormattedMessage id="settings.servers.title" defaultMessage="Servers" />
+      </h2>
       <p className="muted small">
-        Tidings stays signed in to every server listed: their messages, unread counts and
-        notifications arrive while the main window shows another one.
+        <FormattedMessage
+          id="settings.servers.intro"
+          defaultMessage="Tidings stays signed in to every server listed: their messages, unread counts and notifications arrive while the main window shows another one."
+        />
       </p>
       <ServerManager headingId={`${id}-h`} />
       {secureStorage === false && (
         <>
           <p className="muted small" role="note" data-testid="insecure-storage">
-            This system offers no keyring to encrypt your sign-ins with, so Tidings does not keep
-            them: you sign in again to each server each time Tidings starts.
+            <FormattedMessage
+              id="settings.servers.insecureStorage"
+              defaultMessage="This system offers no keyring to encrypt your sign-ins with, so Tidings does not keep them: you sign in again to each server each time Tidings starts."
+            />
           </p>
           <label className="check">
             <input
@@ -370,8 +482,10 @@ function ServersSection() {
               disabled={!loaded}
               onChange={(e) => void update({ unencrypted_sign_in: e.target.checked })}
             />
-            Stay signed in anyway. Warning: your sign-ins are then kept unencrypted in Tidings&apos;
-            profile folder, where anyone who can read your files can use your accounts.
+            <FormattedMessage
+              id="settings.servers.unencryptedSignIn"
+              defaultMessage="Stay signed in anyway. Warning: your sign-ins are then kept unencrypted in Tidings’ profile folder, where anyone who can read your files can use your accounts."
+            />
           </label>
         </>
       )}

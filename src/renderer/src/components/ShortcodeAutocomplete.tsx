@@ -1,6 +1,9 @@
 import { useEffect, useState, type RefObject } from 'react'
+import { useIntl } from 'react-intl'
+import type { AppLocale } from '../../../shared/i18n/locales'
 import { inTone, loadEmojiCatalog, type EmojiCatalog } from '../emoji/emojiCatalog'
 import { insertEmoji, shortcodeOptions, shortcodeQueryAt } from '../emoji/shortcodeQuery'
+import { useTranslator } from '../stores/locale'
 import { usePreferences } from '../stores/preferences'
 import type { MentionAutocomplete } from './MentionAutocomplete'
 import { useCaretCompletion } from './useCaretCompletion'
@@ -19,7 +22,11 @@ interface Options {
  * emoji data loads the first time a `:` query appears.
  */
 export function useShortcodeAutocomplete({ input, text, onText }: Options): MentionAutocomplete {
-  const [catalog, setCatalog] = useState<EmojiCatalog | null>(null)
+  const intl = useIntl()
+  const { locale } = useTranslator()
+  // The catalog of the window's language (its emoji names); another is loaded after a switch.
+  const [loaded, setLoaded] = useState<{ locale: AppLocale; catalog: EmojiCatalog } | null>(null)
+  const catalog = loaded?.locale === locale ? loaded.catalog : null
   const tone = usePreferences((s) => s.prefs.emoji_skin_tone)
   const completion = useCaretCompletion({
     input,
@@ -38,19 +45,19 @@ export function useShortcodeAutocomplete({ input, text, onText }: Options): Ment
   useEffect(() => {
     if (!wanted || catalog) return
     let live = true
-    void loadEmojiCatalog().then((loaded) => {
-      if (live) setCatalog(loaded)
+    void loadEmojiCatalog(locale).then((ready) => {
+      if (live) setLoaded({ locale, catalog: ready })
     })
     return () => {
       live = false
     }
-  }, [wanted, catalog])
+  }, [wanted, catalog, locale])
 
   const listbox = open ? (
     <ul
       id={completion.listId}
       role="listbox"
-      aria-label="Emoji"
+      aria-label={intl.formatMessage({ id: 'shortcodes.list.label', defaultMessage: 'Emoji' })}
       className="mention-list"
       data-testid="shortcode-list"
     >
@@ -69,7 +76,12 @@ export function useShortcodeAutocomplete({ input, text, onText }: Options): Ment
         >
           <span aria-hidden="true">{inTone(item, tone)}</span>{' '}
           <span className="mention-list__name">{item.label}</span>
-          {item.shortcodes[0] && <span className="muted"> :{item.shortcodes[0]}:</span>}
+          {item.shortcodes[0] && (
+            <span className="muted" translate="no">
+              {' '}
+              :{item.shortcodes[0]}:
+            </span>
+          )}
         </li>
       ))}
     </ul>

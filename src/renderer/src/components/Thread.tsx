@@ -1,5 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translator } from '../../../shared/i18n/translator'
 import type { Conversation, Message } from '../../../shared/models'
 import { dayKeyer, formatDayLabel } from '../../../shared/time'
 import { useNow, useTimeSettings } from '../hooks'
@@ -7,6 +10,7 @@ import { platformLabel } from '../platformLabel'
 import { jumpNotShown } from '../actions/navigation'
 import { conversationTitle, directPeer, useConversations } from '../stores/conversations'
 import { buildThread, useMessages, type ThreadEntry } from '../stores/messages'
+import { useTranslator } from '../stores/locale'
 import { firstUnreadKey, useNewMessages } from '../stores/newMessages'
 import { usePresence } from '../stores/presence'
 import { useSearch } from '../stores/search'
@@ -26,6 +30,26 @@ type Row =
   | { type: 'day'; key: string; ts: string }
   | { type: 'new'; key: string }
   | { type: 'message'; key: string; entry: ThreadEntry }
+
+const messages = defineMessages({
+  readByEveryone: { id: 'receipt.readByEveryone', defaultMessage: 'Read by everyone' },
+  readBy: {
+    id: 'receipt.readBy',
+    defaultMessage: 'Read by {names}',
+    description: 'Under the user’s newest message: who has read it (a list of names)',
+  },
+  delivered: { id: 'receipt.delivered', defaultMessage: 'Delivered' },
+  sent: { id: 'receipt.sent', defaultMessage: 'Sent' },
+  you: { id: 'thread.members.you', defaultMessage: 'You' },
+  platformConversation: {
+    id: 'thread.platformConversation',
+    defaultMessage: '{platform} conversation',
+    description: 'platform: "Email", "WhatsApp"…',
+  },
+  online: { id: 'presence.online', defaultMessage: 'Online' },
+  offline: { id: 'presence.offline', defaultMessage: 'Offline' },
+  newMessages: { id: 'thread.newMessages', defaultMessage: 'New messages' },
+})
 
 /** Start loading the previous page when the view is this close to the top. */
 const LOAD_OLDER_PX = 400
@@ -70,17 +94,19 @@ export function receiptText(
   conversation: Conversation,
   messageId: number,
   selfId: number | null,
+  translator: Translator,
 ): string {
+  const { t } = translator
   const others = conversation.members.filter((m) => m.user_id !== selfId)
   const readers = others.filter((m) => m.last_read_message_id >= messageId)
   if (readers.length > 0) {
     if (conversation.kind === 'group' && readers.length === others.length && others.length > 3) {
-      return 'Read by everyone'
+      return t(messages.readByEveryone)
     }
-    return `Read by ${readers.map((m) => m.display_name).join(', ')}`
+    return t(messages.readBy, { names: translator.list(readers.map((m) => m.display_name)) })
   }
-  if (others.some((m) => m.last_delivered_message_id >= messageId)) return 'Delivered'
-  return 'Sent'
+  if (others.some((m) => m.last_delivered_message_id >= messageId)) return t(messages.delivered)
+  return t(messages.sent)
 }
 
 export function Thread({ conversationId }: { conversationId: number }) {
@@ -91,7 +117,9 @@ export function Thread({ conversationId }: { conversationId: number }) {
   const outbox = useMessages((s) => s.outbox)
   const loadOlder = useMessages((s) => s.loadOlder)
   const target = useSearch((s) => (s.target?.conversationId === conversationId ? s.target : null))
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
+  const translator = useTranslator()
+  const intl = useIntl()
   const now = useNow(60_000)
   const me = user?.id ?? null
 
@@ -256,11 +284,15 @@ export function Thread({ conversationId }: { conversationId: number }) {
     conversation.platform === 'tidings'
       ? conversation.members
           .map((m) =>
-            m.user_id === me ? 'You' : (people[m.user_id]?.display_name ?? m.display_name),
+            m.user_id === me
+              ? intl.formatMessage(messages.you)
+              : (people[m.user_id]?.display_name ?? m.display_name),
           )
           .join(', ')
       : externalPeople(thread?.messages ?? []) ||
-        `${platformLabel(conversation.platform)} conversation`
+        intl.formatMessage(messages.platformConversation, {
+          platform: platformLabel(conversation.platform, translator),
+        })
 
   return (
     <>
@@ -283,11 +315,15 @@ export function Thread({ conversationId }: { conversationId: number }) {
         <header className="thread__header">
           <div className="thread__heading">
             <h2 id="thread-title" className="thread__title">
-              {title}
+              <bdi>{title}</bdi>
               <PlatformTag platform={conversation.platform} />
             </h2>
             <p className="thread__subtitle muted small">
-              {peerOnline !== null ? (peerOnline ? 'Online' : 'Offline') : memberNames}
+              {peerOnline !== null ? (
+                <FormattedMessage {...(peerOnline ? messages.online : messages.offline)} />
+              ) : (
+                <bdi>{memberNames}</bdi>
+              )}
             </p>
           </div>
           <PinToggle conversationId={conversationId} />
@@ -300,12 +336,16 @@ export function Thread({ conversationId }: { conversationId: number }) {
             data-testid="open-conversation-details"
             onClick={() => setDetailsOpen(true)}
           >
-            Details
+            <FormattedMessage
+              id="thread.details"
+              defaultMessage="Details"
+              description="Opens the conversation’s details: title, members, leaving"
+            />
           </button>
         </header>
         {thread?.loadingOlder && (
           <p className="thread__loading small" role="status">
-            Loading older messages…
+            <FormattedMessage id="thread.loadingOlder" defaultMessage="Loading older messages…" />
           </p>
         )}
         <div
@@ -314,11 +354,16 @@ export function Thread({ conversationId }: { conversationId: number }) {
           onScroll={onScroll}
           tabIndex={0}
           role="region"
-          aria-label={`Messages in ${title}`}
+          aria-label={intl.formatMessage(
+            { id: 'thread.messagesLabel', defaultMessage: 'Messages in {title}' },
+            { title },
+          )}
           data-testid="message-list"
         >
           {thread?.loaded && rows.length === 0 && (
-            <p className="empty muted">No messages yet. Say hello!</p>
+            <p className="empty muted">
+              <FormattedMessage id="thread.empty" defaultMessage="No messages yet. Say hello!" />
+            </p>
           )}
           <div className="thread__canvas" style={{ height: totalSize }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -338,19 +383,26 @@ export function Thread({ conversationId }: { conversationId: number }) {
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
                   {row.type === 'start' ? (
-                    <p className="thread__start muted small">Start of the conversation</p>
+                    <p className="thread__start muted small">
+                      <FormattedMessage
+                        id="thread.start"
+                        defaultMessage="Start of the conversation"
+                      />
+                    </p>
                   ) : row.type === 'new' ? (
                     <div
                       className="day-separator day-separator--new"
                       role="separator"
-                      aria-label="New messages"
+                      aria-label={intl.formatMessage(messages.newMessages)}
                       data-testid="new-messages-divider"
                     >
-                      <span>New messages</span>
+                      <span>
+                        <FormattedMessage {...messages.newMessages} />
+                      </span>
                     </div>
                   ) : row.type === 'day' ? (
                     <div className="day-separator" data-testid="day-separator">
-                      <span>{formatDayLabel(row.ts, zone, now)}</span>
+                      <time dateTime={row.ts}>{formatDayLabel(row.ts, zone, now, locale)}</time>
                     </div>
                   ) : (
                     <MessageRow
@@ -358,9 +410,10 @@ export function Thread({ conversationId }: { conversationId: number }) {
                       entry={row.entry}
                       zone={zone}
                       clock={clock}
+                      locale={locale}
                       receipt={
                         row.entry.id !== null && row.entry.id === lastOwnId
-                          ? receiptText(conversation, row.entry.id, me)
+                          ? receiptText(conversation, row.entry.id, me, translator)
                           : null
                       }
                     />
@@ -412,7 +465,8 @@ function externalPeople(messages: Message[]): string {
 
 function TypingIndicator({ conversationId }: { conversationId: number }) {
   const typing = useTyping((s) => s.byConversation[conversationId])
-  const text = typingText(typing ? Object.values(typing) : [])
+  const translator = useTranslator()
+  const text = typingText(typing ? Object.values(typing) : [], translator)
   return (
     <div className="typing" data-testid="typing-indicator" aria-live="polite">
       {text}
@@ -429,7 +483,7 @@ function ActionError() {
     <p className="form-error row" role="alert" data-testid="message-action-error">
       <span>{message}</span>
       <button type="button" className="button button--link" onClick={clear}>
-        Dismiss
+        <FormattedMessage id="thread.actionError.dismiss" defaultMessage="Dismiss" />
       </button>
     </p>
   )

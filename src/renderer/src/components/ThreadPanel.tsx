@@ -1,4 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { useTimeSettings } from '../hooks'
 import { conversationTitle, useConversations } from '../stores/conversations'
 import { buildThread, useMessages, type ThreadEntry } from '../stores/messages'
@@ -7,6 +9,18 @@ import { useSession } from '../stores/session'
 import { useThreadPanel } from '../stores/threadPanel'
 import { useUi } from '../stores/ui'
 import { MessageRow } from './MessageRow'
+
+const messages = defineMessages({
+  following: { id: 'threadPanel.following', defaultMessage: 'Following' },
+  follow: { id: 'threadPanel.follow', defaultMessage: 'Follow' },
+  close: { id: 'threadPanel.close.label', defaultMessage: 'Close the thread' },
+  replies: { id: 'threadPanel.replies.label', defaultMessage: 'Thread messages' },
+  replyCount: {
+    id: 'threadPanel.replyCount',
+    defaultMessage: '{count, plural, =0 {No replies yet} one {# reply} other {# replies}}',
+  },
+  placeholder: { id: 'threadPanel.composer.placeholder', defaultMessage: 'Reply…' },
+})
 
 /**
  * The side panel of a thread, as in Slack: its root, its replies, a composer whose reply can go
@@ -26,7 +40,8 @@ export function ThreadPanel({
   const user = useSession((s) => s.session?.user ?? null)
   const people = usePresence((s) => s.people)
   const windowFocused = useUi((s) => s.windowFocused)
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
+  const intl = useIntl()
   const me = user?.id ?? null
   const replies = useMemo(
     () =>
@@ -67,9 +82,11 @@ export function ThreadPanel({
       <header className="thread-panel__header">
         <div className="thread__heading">
           <h2 id="thread-panel-title" className="thread-panel__title">
-            Thread
+            <FormattedMessage id="threadPanel.heading" defaultMessage="Thread" />
           </h2>
-          <p className="muted small">{title}</p>
+          <p className="muted small">
+            <bdi>{title}</bdi>
+          </p>
         </div>
         <button
           type="button"
@@ -79,16 +96,16 @@ export function ThreadPanel({
           disabled={!view?.loaded}
           onClick={() => void useThreadPanel.getState().setFollowing(!following)}
         >
-          {following ? 'Following' : 'Follow'}
+          {intl.formatMessage(following ? messages.following : messages.follow)}
         </button>
         <button
           type="button"
           className="button button--small"
-          aria-label="Close the thread"
+          aria-label={intl.formatMessage(messages.close)}
           data-testid="thread-close"
           onClick={() => useThreadPanel.getState().close()}
         >
-          Close
+          <FormattedMessage id="threadPanel.close" defaultMessage="Close" />
         </button>
       </header>
       <div
@@ -96,7 +113,7 @@ export function ThreadPanel({
         className="thread-panel__scroll"
         tabIndex={0}
         role="region"
-        aria-label="Thread messages"
+        aria-label={intl.formatMessage(messages.replies)}
         data-testid="thread-replies"
       >
         {rootEntry && (
@@ -106,13 +123,16 @@ export function ThreadPanel({
               entry={rootEntry}
               zone={zone}
               clock={clock}
+              locale={locale}
               receipt={null}
               inThreadPanel
             />
           </div>
         )}
         <p className="thread-panel__count muted small" data-testid="thread-reply-count">
-          {replyCountText(replies.filter((r) => r.deleted_at === null).length)}
+          {intl.formatMessage(messages.replyCount, {
+            count: replies.filter((r) => r.deleted_at === null).length,
+          })}
         </p>
         {replies.map((entry) => (
           <MessageRow
@@ -121,6 +141,7 @@ export function ThreadPanel({
             entry={entry}
             zone={zone}
             clock={clock}
+            locale={locale}
             receipt={null}
             inThreadPanel
           />
@@ -139,11 +160,6 @@ export function ThreadPanel({
   )
 }
 
-function replyCountText(count: number): string {
-  if (count === 0) return 'No replies yet'
-  return count === 1 ? '1 reply' : `${count} replies`
-}
-
 /** The thread's composer: Enter sends, Shift+Enter breaks the line; a box sends it to the channel too. */
 function ThreadComposer({
   conversationTitle: title,
@@ -156,6 +172,7 @@ function ThreadComposer({
   const [alsoToChannel, setAlsoToChannel] = useState(false)
   const inputId = useId()
   const checkId = useId()
+  const intl = useIntl()
   async function submit(e: FormEvent) {
     e.preventDefault()
     const body = text.trim()
@@ -168,13 +185,14 @@ function ThreadComposer({
   return (
     <form className="thread-panel__composer" onSubmit={(e) => void submit(e)}>
       <label htmlFor={inputId} className="visually-hidden">
-        Reply in the thread
+        <FormattedMessage id="threadPanel.composer.label" defaultMessage="Reply in the thread" />
       </label>
       <textarea
         id={inputId}
         className="composer__input"
         data-testid="thread-composer-input"
-        placeholder="Reply…"
+        dir="auto"
+        placeholder={intl.formatMessage(messages.placeholder)}
         rows={2}
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -194,7 +212,11 @@ function ThreadComposer({
           onChange={(e) => setAlsoToChannel(e.target.checked)}
         />
         <label htmlFor={checkId} className="small">
-          Also send to {title}
+          <FormattedMessage
+            id="threadPanel.alsoToChannel"
+            defaultMessage="Also send to {title}"
+            values={{ title: <bdi>{title}</bdi> }}
+          />
         </label>
         <button
           type="submit"
@@ -202,7 +224,7 @@ function ThreadComposer({
           data-testid="thread-send"
           disabled={!canSend || text.trim() === ''}
         >
-          Send
+          <FormattedMessage id="threadPanel.send" defaultMessage="Send" />
         </button>
       </div>
     </form>

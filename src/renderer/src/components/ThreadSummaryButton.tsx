@@ -1,7 +1,24 @@
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { ClockStyle } from '../../../shared/preferences'
 import type { ThreadSummary } from '../../../shared/models'
 import { formatRelative } from '../../../shared/time'
 import type { Person } from '../../../shared/models'
+import { useTranslator } from '../stores/locale'
+
+const messages = defineMessages({
+  count: {
+    id: 'thread.summary.count',
+    defaultMessage: '{count, plural, one {# reply} other {# replies}}',
+  },
+  someone: { id: 'thread.summary.someone', defaultMessage: 'Someone' },
+  label: {
+    id: 'thread.summary.label',
+    defaultMessage:
+      '{count, plural, one {# reply} other {# replies}}, last reply {last}, from {names}. Open the thread',
+    description: 'last: when the last reply came ("5 minutes ago"); names: the repliers',
+  },
+})
 
 interface Props {
   thread: ThreadSummary
@@ -16,16 +33,24 @@ interface Props {
  * the last reply came, as one button that opens the thread's panel.
  */
 export function ThreadSummaryButton({ thread, people, zone, clock, onOpen }: Props) {
-  const count = thread.reply_count === 1 ? '1 reply' : `${thread.reply_count} replies`
-  const last = formatRelative(thread.last_reply_at, zone, { clock })
-  const names = thread.replier_ids.map((id) => people[id]?.display_name ?? 'Someone')
+  const intl = useIntl()
+  const translator = useTranslator()
+  const count = intl.formatMessage(messages.count, { count: thread.reply_count })
+  const last = formatRelative(thread.last_reply_at, zone, { clock, locale: translator })
+  const names = thread.replier_ids.map(
+    (id) => people[id]?.display_name ?? intl.formatMessage(messages.someone),
+  )
   return (
     <button
       type="button"
       className="thread-summary"
       data-testid="thread-summary"
       data-reply-count={thread.reply_count}
-      aria-label={`${count}, last reply ${last}, from ${names.join(', ')}. Open the thread`}
+      aria-label={intl.formatMessage(messages.label, {
+        count: thread.reply_count,
+        last,
+        names: translator.list(names),
+      })}
       onClick={onOpen}
     >
       <span className="thread-summary__avatars" aria-hidden="true">
@@ -41,7 +66,13 @@ export function ThreadSummaryButton({ thread, people, zone, clock, onOpen }: Pro
         ))}
       </span>
       <span className="thread-summary__count">{count}</span>
-      <span className="thread-summary__last muted small">Last reply {last}</span>
+      <span className="thread-summary__last muted small">
+        <FormattedMessage
+          id="thread.summary.last"
+          defaultMessage="Last reply {last}"
+          values={{ last }}
+        />
+      </span>
     </button>
   )
 }

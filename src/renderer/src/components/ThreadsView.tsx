@@ -1,3 +1,5 @@
+import { FormattedMessage, useIntl } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { useTimeSettings } from '../hooks'
 import { openThread } from '../actions/navigation'
 import { formatRelative } from '../../../shared/time'
@@ -6,6 +8,11 @@ import { useFollowedThreads } from '../stores/followedThreads'
 import { usePresence } from '../stores/presence'
 import { plainLine } from '../../../shared/markdown'
 import { useSession } from '../stores/session'
+
+const messages = defineMessages({
+  someConversation: { id: 'threadsView.someConversation', defaultMessage: 'A conversation' },
+  deleted: { id: 'threadsView.root.deleted', defaultMessage: 'Message deleted' },
+})
 
 /**
  * The Threads view: the threads the user follows, most recent reply first, those with replies
@@ -18,7 +25,8 @@ export function ThreadsView() {
   const byId = useConversations((s) => s.byId)
   const people = usePresence((s) => s.people)
   const me = useSession((s) => s.session?.user?.id ?? null)
-  const { zone, clock } = useTimeSettings()
+  const { zone, clock, locale } = useTimeSettings()
+  const intl = useIntl()
   return (
     <section
       className="threads-view"
@@ -27,7 +35,7 @@ export function ThreadsView() {
     >
       <header className="thread__header">
         <h2 id="threads-view-title" className="thread__title">
-          Threads
+          <FormattedMessage id="threadsView.heading" defaultMessage="Threads" />
         </h2>
       </header>
       {error && (
@@ -36,14 +44,19 @@ export function ThreadsView() {
         </p>
       )}
       {loaded && threads.length === 0 && (
-        <p className="empty muted">No threads yet. Threads you start or reply to show here.</p>
+        <p className="empty muted">
+          <FormattedMessage
+            id="threadsView.empty"
+            defaultMessage="No threads yet. Threads you start or reply to show here."
+          />
+        </p>
       )}
       <ul className="threads-view__list">
         {threads.map((t) => {
           const conversation = byId[t.conversation_id]
           const where = conversation
             ? conversationTitle(conversation, me, people)
-            : (t.conversation_title ?? 'A conversation')
+            : (t.conversation_title ?? intl.formatMessage(messages.someConversation))
           const last = t.root.thread?.last_reply_at ?? t.root.created_at
           const replies = t.root.thread?.reply_count ?? 0
           const unread = t.unread_count > 0
@@ -57,19 +70,45 @@ export function ThreadsView() {
                 data-unread={t.unread_count}
                 onClick={() => void openThread(t.conversation_id, t.root.id)}
               >
-                <span className="followed-thread__where small muted">{where}</span>
+                <bdi className="followed-thread__where small muted">{where}</bdi>
                 <span className="followed-thread__root">
-                  <strong>{t.root.sender_name}</strong>:{' '}
-                  {t.root.deleted_at ? 'Message deleted' : plainLine(t.root.text)}
+                  <FormattedMessage
+                    id="threadsView.root"
+                    defaultMessage="{sender}: {text}"
+                    description="A followed thread's first message, after its sender's name"
+                    values={{
+                      sender: (
+                        <strong>
+                          <bdi>{t.root.sender_name}</bdi>
+                        </strong>
+                      ),
+                      text: (
+                        <bdi dir="auto" data-testid="followed-thread-text">
+                          {t.root.deleted_at
+                            ? intl.formatMessage(messages.deleted)
+                            : plainLine(t.root.text)}
+                        </bdi>
+                      ),
+                    }}
+                  />
                 </span>
                 <span className="followed-thread__meta small muted">
-                  {replies === 1 ? '1 reply' : `${replies} replies`} · last{' '}
-                  {formatRelative(last, zone, { clock })}
+                  <FormattedMessage
+                    id="threadsView.meta"
+                    defaultMessage="{count, plural, one {# reply} other {# replies}} · last {last}"
+                    values={{ count: replies, last: formatRelative(last, zone, { clock, locale }) }}
+                  />
                 </span>
                 {unread && (
                   <span className="unread-badge" data-testid="followed-thread-unread">
-                    {t.unread_count}
-                    <span className="visually-hidden"> unread</span>
+                    <FormattedMessage
+                      id="threadsView.unread"
+                      defaultMessage="{count, number} <hidden>unread</hidden>"
+                      values={{
+                        count: t.unread_count,
+                        hidden: (chunks) => <span className="visually-hidden">{chunks}</span>,
+                      }}
+                    />
                   </span>
                 )}
               </button>

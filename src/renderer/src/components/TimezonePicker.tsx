@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react'
+import { FormattedMessage, useIntl } from 'react-intl'
 import type { ClockStyle } from '../../../shared/preferences'
-import { formatTimestamp, listZones, zoneOffsetLabel } from '../../../shared/time'
+import { formatTimestamp, listZones, zoneOffsetLabel, type TimeLocale } from '../../../shared/time'
 import { useNow } from '../hooks'
 
 interface Props {
@@ -8,11 +9,13 @@ interface Props {
   onChange(zone: string): void
   disabled: boolean
   clock: ClockStyle
+  locale: TimeLocale
 }
 
 /** Searchable list of every IANA zone with its current offset, and a live clock in the choice. */
-export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
+export function TimezonePicker({ value, onChange, disabled, clock, locale }: Props) {
   const [query, setQuery] = useState('')
+  const intl = useIntl()
   const now = useNow(1000)
   // Offsets change only at DST transitions: recompute the list once a minute at most.
   const minute = Math.floor(now / 60_000)
@@ -39,15 +42,24 @@ export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
 
   const preview = (
     <p className="tz-picker__preview" data-testid="timezone-preview" aria-live="off">
-      Now in {value.replace(/_/g, ' ')}:{' '}
-      <strong>
-        {formatTimestamp(now, value, {
-          format: 'datetime',
-          clock,
-          withZone: true,
-          withSeconds: true,
-        })}
-      </strong>
+      <FormattedMessage
+        id="timezone.now"
+        defaultMessage="Now in {zone}: {time}"
+        values={{
+          zone: <span translate="no">{value.replace(/_/g, ' ')}</span>,
+          time: (
+            <strong>
+              {formatTimestamp(now, value, {
+                format: 'datetime',
+                clock,
+                withZone: true,
+                withSeconds: true,
+                locale,
+              })}
+            </strong>
+          ),
+        }}
+      />
     </p>
   )
 
@@ -56,10 +68,18 @@ export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
     return (
       <div className="tz-picker" data-testid="timezone-picker" data-readonly="true">
         <p className="tz-picker__current" data-testid="timezone-readonly">
-          <span className="muted">Time zone:</span>{' '}
-          <strong>
-            ({zoneOffsetLabel(value, now)}) {value.replace(/_/g, ' ')}
-          </strong>
+          <FormattedMessage
+            id="timezone.current"
+            defaultMessage="<label>Time zone:</label> {zone}"
+            values={{
+              label: (chunks) => <span className="muted">{chunks}</span>,
+              zone: (
+                <strong translate="no">
+                  ({zoneOffsetLabel(value, now)}) {value.replace(/_/g, ' ')}
+                </strong>
+              ),
+            }}
+          />
         </p>
         {preview}
       </div>
@@ -68,19 +88,28 @@ export function TimezonePicker({ value, onChange, disabled, clock }: Props) {
 
   return (
     <div className="tz-picker" data-testid="timezone-picker">
-      <label htmlFor={`${id}-search`}>Search time zones</label>
+      <label htmlFor={`${id}-search`}>
+        <FormattedMessage id="timezone.search" defaultMessage="Search time zones" />
+      </label>
       <input
         id={`${id}-search`}
         type="search"
         data-testid="timezone-search"
-        placeholder="e.g. Tokyo, New York, UTC+05:30"
+        placeholder={intl.formatMessage({
+          id: 'timezone.search.placeholder',
+          defaultMessage: 'e.g. Tokyo, New York, UTC+05:30',
+        })}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      <label htmlFor={`${id}-select`}>Organization time zone</label>
+      <label htmlFor={`${id}-select`}>
+        <FormattedMessage id="timezone.select" defaultMessage="Organization time zone" />
+      </label>
       <select
         id={`${id}-select`}
         size={8}
+        // IANA names: identifiers, the same in every language.
+        translate="no"
         data-testid="timezone-select"
         value={value}
         onChange={(e) => onChange(e.target.value)}

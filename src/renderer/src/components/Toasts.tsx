@@ -1,13 +1,21 @@
+import { useIntl, type MessageDescriptor } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { formatTimestamp } from '../../../shared/time'
 import { useTimeSettings } from '../hooks'
 import { openConversation, openThread } from '../actions/navigation'
-import { useToasts, type Toast } from '../stores/toasts'
+import { useToasts, type Toast, type ToastKind } from '../stores/toasts'
 
 /** In-app notifications, bottom-right; auto-dismissed after 5 s unless hovered or focused. */
 export function Toasts() {
   const toasts = useToasts((s) => s.toasts)
+  const intl = useIntl()
   return (
-    <section className="toasts" aria-live="polite" aria-label="Notifications" data-testid="toasts">
+    <section
+      className="toasts"
+      aria-live="polite"
+      aria-label={intl.formatMessage({ id: 'toasts.label', defaultMessage: 'Notifications' })}
+      data-testid="toasts"
+    >
       {toasts.map((t) => (
         <ToastCard key={t.id} toast={t} />
       ))}
@@ -15,19 +23,34 @@ export function Toasts() {
   )
 }
 
-const KIND_LABEL: Record<string, string> = {
-  message_received: 'Message',
-  conversation_created: 'Conversation',
-  conversation_updated: 'Conversation',
-  system_notification: 'Announcement',
-  send_failed: 'Not sent',
-  search: 'Search',
+const kinds = defineMessages({
+  message: { id: 'toast.kind.message', defaultMessage: 'Message' },
+  conversation: { id: 'toast.kind.conversation', defaultMessage: 'Conversation' },
+  announcement: { id: 'toast.kind.announcement', defaultMessage: 'Announcement' },
+  notSent: { id: 'toast.kind.notSent', defaultMessage: 'Not sent' },
+  search: { id: 'toast.kind.search', defaultMessage: 'Search' },
+  other: { id: 'toast.kind.other', defaultMessage: 'Notice' },
+})
+
+const KIND_LABEL: Partial<Record<ToastKind, MessageDescriptor>> = {
+  message_received: kinds.message,
+  conversation_created: kinds.conversation,
+  conversation_updated: kinds.conversation,
+  system_notification: kinds.announcement,
+  send_failed: kinds.notSent,
+  search: kinds.search,
 }
 
 function ToastCard({ toast }: { toast: Toast }) {
   const { dismiss, pause, resume } = useToasts.getState()
-  const { zone, clock } = useTimeSettings()
-  const time = formatTimestamp(toast.timestamp, zone, { format: 'time', clock, withZone: true })
+  const { zone, clock, locale } = useTimeSettings()
+  const intl = useIntl()
+  const time = formatTimestamp(toast.timestamp, zone, {
+    format: 'time',
+    clock,
+    withZone: true,
+    locale,
+  })
   const open = () => {
     dismiss(toast.id)
     if (toast.conversation_id !== null && toast.thread_root_id !== undefined) {
@@ -48,9 +71,15 @@ function ToastCard({ toast }: { toast: Toast }) {
       }}
     >
       <button type="button" className="toast__main" onClick={open} data-testid="toast-open">
-        <span className="toast__kind">{KIND_LABEL[toast.kind] ?? toast.kind}</span>
-        <span className="toast__title">{toast.title}</span>
-        <span className="toast__body">{toast.body}</span>
+        <span className="toast__kind">
+          {intl.formatMessage(KIND_LABEL[toast.kind] ?? kinds.other)}
+        </span>
+        <span className="toast__title" dir="auto">
+          {toast.title}
+        </span>
+        <span className="toast__body" dir="auto">
+          {toast.body}
+        </span>
         <time className="toast__time" dateTime={toast.timestamp}>
           {time}
         </time>
@@ -58,7 +87,10 @@ function ToastCard({ toast }: { toast: Toast }) {
       <button
         type="button"
         className="toast__dismiss"
-        aria-label="Dismiss notification"
+        aria-label={intl.formatMessage({
+          id: 'toast.dismiss',
+          defaultMessage: 'Dismiss notification',
+        })}
         data-testid="toast-dismiss"
         onClick={() => dismiss(toast.id)}
       >

@@ -1,4 +1,5 @@
 import { updateBanner, type UpdateState } from '../../../shared/updates'
+import { useTranslator } from '../stores/locale'
 
 /**
  * The main window's bar once an update is downloaded: "Tidings 1.2.0 is ready." and a "Restart to
@@ -7,7 +8,7 @@ import { updateBanner, type UpdateState } from '../../../shared/updates'
  * decides that, src/main/core/updates.ts). Nothing shows for any other state.
  */
 export function UpdateBanner({ state, onRestart }: { state: UpdateState; onRestart(): void }) {
-  const banner = updateBanner(state)
+  const banner = updateBanner(state, useTranslator())
   if (banner === null) return null
   return (
     <div className="update-banner" role="status" data-testid="update-banner">

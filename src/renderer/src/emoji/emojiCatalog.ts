@@ -1,3 +1,5 @@
+import { isPseudoLocale, type AppLocale } from '../../../shared/i18n/locales'
+import { accent } from '../../../shared/i18n/pseudo'
 import { reactionEmoji } from '../../../shared/reactions'
 import type { SkinTone } from '../../../shared/preferences'
 
@@ -78,8 +80,35 @@ function listOf(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value]
 }
 
-/** The picker's catalog from emojibase-data's compact English set and its shortcodes. */
-export function buildCatalog(data: readonly CompactEmoji[], shortcodes: Shortcodes): EmojiCatalog {
+/**
+ * The names emoji are shown with in a language other than English: emojibase's CLDR names
+ * and keywords of that language by hexcode, or (the pseudo-locale) the English names accented.
+ */
+export type EmojiNames = (entry: CompactEmoji) => { label: string; tags: readonly string[] }
+
+/** English's own names. */
+const ENGLISH_NAMES: EmojiNames = (entry) => ({ label: entry.label, tags: [] })
+
+/** Names from another language's compact set; an emoji it lacks keeps its English name. */
+export function namesFrom(localized: readonly CompactEmoji[]): EmojiNames {
+  const byHexcode = new Map(localized.map((e) => [e.hexcode, e]))
+  return (entry) => {
+    const found = byHexcode.get(entry.hexcode)
+    return found
+      ? { label: found.label, tags: [...(found.tags ?? []), ...found.label.split(/[\s:,]+/)] }
+      : ENGLISH_NAMES(entry)
+  }
+}
+
+/**
+ * The picker's catalog from emojibase-data's compact English set and its shortcodes, with names
+ * in the window's language (`names`); search finds an emoji by its English name and keywords too.
+ */
+export function buildCatalog(
+  data: readonly CompactEmoji[],
+  shortcodes: Shortcodes,
+  names: EmojiNames = ENGLISH_NAMES,
+): EmojiCatalog {
   const all: CatalogEmoji[] = []
   const byEmoji = new Map<string, CatalogEmoji>()
   const sorted = data
@@ -89,12 +118,16 @@ export function buildCatalog(data: readonly CompactEmoji[], shortcodes: Shortcod
     const emoji = asReaction(entry.unicode)
     if (emoji === null) continue
     const codes = listOf(shortcodes[entry.hexcode])
+    const shown = names(entry)
+    const english = shown.label === entry.label ? [] : entry.label.split(/[\s:,]+/)
     const item: CatalogEmoji = {
       emoji,
-      label: entry.label,
+      label: shown.label,
       group: entry.group!,
       shortcodes: codes,
-      keywords: [...(entry.tags ?? []), ...codes].map((k) => k.toLowerCase()),
+      keywords: [...shown.tags, ...english, ...(entry.tags ?? []), ...codes].map((k) =>
+        k.toLowerCase(),
+      ),
     }
     for (const skin of entry.skins ?? []) {
       const tone = toneOf(skin.hexcode)
@@ -151,14 +184,33 @@ export function searchEmoji(catalog: EmojiCatalog, query: string, limit = 64): C
     .map((s) => s.item)
 }
 
-let loading: Promise<EmojiCatalog> | null = null
+/** The names of each language Tidings speaks besides English (each loaded when first asked). */
+async function namesOf(locale: AppLocale): Promise<EmojiNames> {
+  if (isPseudoLocale(locale)) return (entry) => ({ label: accent(entry.label), tags: [] })
+  if (locale === 'de') {
+    const data = await import('emojibase-data/de/compact.json')
+    return namesFrom(data.default as CompactEmoji[])
+  }
+  return ENGLISH_NAMES
+}
 
-/** The catalog, its data (about 600 KB) loaded the first time a picker opens. */
-export function loadEmojiCatalog(): Promise<EmojiCatalog> {
-  return (loading ??= Promise.all([
-    import('emojibase-data/en/compact.json'),
-    import('emojibase-data/en/shortcodes/github.json'),
-  ]).then(([data, codes]) =>
-    buildCatalog(data.default as CompactEmoji[], codes.default as Shortcodes),
-  ))
+const loading = new Map<AppLocale, Promise<EmojiCatalog>>()
+
+/**
+ * The catalog with names in `locale`, its data (about 600 KB, and as much for the names of
+ * another language) loaded the first time a picker opens in that language.
+ */
+export function loadEmojiCatalog(locale: AppLocale): Promise<EmojiCatalog> {
+  let catalog = loading.get(locale)
+  if (!catalog) {
+    catalog = Promise.all([
+      import('emojibase-data/en/compact.json'),
+      import('emojibase-data/en/shortcodes/github.json'),
+      namesOf(locale),
+    ]).then(([data, codes, names]) =>
+      buildCatalog(data.default as CompactEmoji[], codes.default as Shortcodes, names),
+    )
+    loading.set(locale, catalog)
+  }
+  return catalog
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react'
+import { useIntl } from 'react-intl'
 import type * as CodeHighlight from './codeHighlight'
 
 type Highlighter = typeof CodeHighlight
@@ -32,6 +33,7 @@ function highlighted(highlighter: Highlighter, language: string, code: string): 
  */
 export function CodeBlock({ language, code }: { language: string | null; code: string }) {
   const [nodes, setNodes] = useState<ReactNode | null>(null)
+  const intl = useIntl()
 
   useEffect(() => {
     if (!language) return
@@ -45,11 +47,20 @@ export function CodeBlock({ language, code }: { language: string | null; code: s
   }, [language, code])
 
   return (
+    // Code reads left to right, even in a message written right to left.
     <pre
       className="code-block"
+      dir="ltr"
       tabIndex={0}
       role="group"
-      aria-label={language ? `Code (${language})` : 'Code'}
+      aria-label={
+        language
+          ? intl.formatMessage(
+              { id: 'codeBlock.labelWithLanguage', defaultMessage: 'Code ({language})' },
+              { language },
+            )
+          : intl.formatMessage({ id: 'codeBlock.label', defaultMessage: 'Code' })
+      }
       data-testid="code-block"
       data-language={language ?? undefined}
       data-highlighted={nodes !== null || undefined}

@@ -26,8 +26,9 @@ interface Props {
  */
 export const MessageText = memo(function MessageText({ text, mentions }: Props) {
   if (!mayHaveMarkup(text)) {
+    // dir="auto": a message in Arabic or Hebrew reads right to left, aligned right.
     return (
-      <p className="message__text">
+      <p className="message__text" dir="auto">
         <LinkifiedText text={text} mentions={mentions} />
       </p>
     )
@@ -75,6 +76,12 @@ function formattedComponents(mentions: MentionDirectory): Components {
       if (target) return <MentionChip text={String(children)} target={target} />
       return <span {...(props as ComponentProps<'span'>)}>{children}</span>
     },
+    // Each paragraph and list by its own first letter (dir="auto" skips descendants that have
+    // their own, so the blocks carry it, not the message around them): an Arabic line under an
+    // English one reads right to left, and a list's bullets follow its first item.
+    p: ({ node: _node, ...props }) => <p dir="auto" {...props} />,
+    ul: ({ node: _node, ...props }) => <ul dir="auto" {...props} />,
+    ol: ({ node: _node, ...props }) => <ol dir="auto" {...props} />,
     pre: ({ node }) => {
       const code = node?.children.find(isElement)
       return <CodeBlock language={languageOf(code)} code={textOf(code)} />

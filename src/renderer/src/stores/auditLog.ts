@@ -1,7 +1,13 @@
 import { create } from 'zustand'
 import type { AuditKind } from '../../../shared/audit'
 import type { AuditEntry } from '../../../shared/models'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { ipc, errorMessage } from '../ipcClient'
+import { translate } from './locale'
+
+const messages = defineMessages({
+  exported: { id: 'audit.exported', defaultMessage: 'Exported.' },
+})
 
 /** Entries fetched per page ("Show older" fetches the next). */
 const PAGE_SIZE = 50
@@ -84,7 +90,9 @@ export const useAuditLog = create<AuditLogStore>()((set, get) => {
       set({ error: null, exported: null })
       try {
         const { saved } = await ipc()['admin/exportAudit']({ ...get().filters })
-        set({ exported: saved ? 'Exported.' : null })
+        set({
+          exported: saved ? translate(messages.exported) : null,
+        })
       } catch (error) {
         set({ error: errorMessage(error) })
       }

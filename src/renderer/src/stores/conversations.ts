@@ -1,7 +1,17 @@
 import { create } from 'zustand'
 import type { Receipt } from '../../../shared/events'
 import type { Conversation, Message, Person } from '../../../shared/models'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { ipc, errorMessage } from '../ipcClient'
+import { translate } from './locale'
+
+const messages = defineMessages({
+  justYou: {
+    id: 'conversation.title.justYou',
+    defaultMessage: 'Just you',
+    description: 'The name of a conversation the user is the only member of',
+  },
+})
 
 interface ConversationsStore {
   byId: Record<number, Conversation>
@@ -364,7 +374,7 @@ export function conversationTitle(
 ): string {
   if (c.title) return c.title
   const others = c.members.filter((m) => m.user_id !== selfId)
-  if (others.length === 0) return 'Just you'
+  if (others.length === 0) return translate(messages.justYou)
   return others.map((m) => people[m.user_id]?.display_name ?? m.display_name).join(', ')
 }
 

@@ -1,7 +1,14 @@
 import { create } from 'zustand'
 import type { DataExportProgress } from '../../../shared/ipc'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { ipc, errorMessage } from '../ipcClient'
+import { currentTranslator, translate } from './locale'
 import { humanSize } from './pendingAttachments'
+
+const messages = defineMessages({
+  saved: { id: 'dataExport.saved', defaultMessage: 'Saved ({size}).' },
+  notSaved: { id: 'dataExport.notSaved', defaultMessage: 'Not saved.' },
+})
 
 /** "Export my data" as the settings window shows it. */
 interface DataExportStore {
@@ -28,7 +35,9 @@ export const useDataExport = create<DataExportStore>()((set) => ({
       const result = await ipc()['session/exportData']()
       set({
         busy: false,
-        done: result.saved ? `Saved (${humanSize(result.bytes)}).` : 'Not saved.',
+        done: result.saved
+          ? translate(messages.saved, { size: humanSize(result.bytes, currentTranslator()) })
+          : translate(messages.notSaved),
       })
     } catch (error) {
       set({ busy: false, error: errorMessage(error) })

@@ -2,9 +2,26 @@ import { create } from 'zustand'
 import type { InvokeRequest, OutboxItem, OutboxStatus } from '../../../shared/ipc'
 import { Limits } from '../../../shared/limits'
 import type { Message, MessagePage, ReplyPreview } from '../../../shared/models'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { ipc, errorMessage } from '../ipcClient'
 import { isThreadOnly } from '../../../shared/threads'
+import { translate } from './locale'
 import { currentQuote } from './replies'
+
+const messages = defineMessages({
+  notEdited: {
+    id: 'message.error.notEdited',
+    defaultMessage: 'The message was not edited: {reason}',
+  },
+  notDeleted: {
+    id: 'message.error.notDeleted',
+    defaultMessage: 'The message was not deleted: {reason}',
+  },
+  reactionNotSaved: {
+    id: 'message.error.reactionNotSaved',
+    defaultMessage: 'The reaction was not saved: {reason}',
+  },
+})
 
 export interface ThreadState {
   /** Ascending by id, no duplicates. */
@@ -305,7 +322,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         set({ actionError: null })
         return true
       } catch (error) {
-        set({ actionError: `The message was not edited: ${errorMessage(error)}` })
+        set({ actionError: translate(messages.notEdited, { reason: errorMessage(error) }) })
         return false
       }
     },
@@ -315,7 +332,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         set({ actionError: null })
         return true
       } catch (error) {
-        set({ actionError: `The message was not deleted: ${errorMessage(error)}` })
+        set({ actionError: translate(messages.notDeleted, { reason: errorMessage(error) }) })
         return false
       }
     },
@@ -340,7 +357,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         set({ actionError: null })
         return true
       } catch (error) {
-        set({ actionError: `The reaction was not saved: ${errorMessage(error)}` })
+        set({ actionError: translate(messages.reactionNotSaved, { reason: errorMessage(error) }) })
         return false
       }
     },

@@ -1,5 +1,21 @@
 import { create } from 'zustand'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translate } from '../../../shared/i18n/translator'
 import { ipc, errorMessage } from '../ipcClient'
+import { translate } from './locale'
+
+const messages = defineMessages({
+  signedOut: {
+    id: 'password.signedOut',
+    defaultMessage:
+      '{count, plural, =0 {No other device was signed in.} one {# other device was signed out.} other {# other devices were signed out.}}',
+  },
+  changed: {
+    id: 'password.changed',
+    defaultMessage: 'Password changed. {signedOut}',
+    description: 'signedOut: how many other devices were signed out, a sentence',
+  },
+})
 
 /** What the settings window is doing about the user's password and other devices. */
 interface PasswordStore {
@@ -14,9 +30,8 @@ interface PasswordStore {
   clearMessages(): void
 }
 
-export function signedOutText(count: number): string {
-  if (count === 0) return 'No other device was signed in.'
-  return count === 1 ? '1 other device was signed out.' : `${count} other devices were signed out.`
+export function signedOutText(count: number, t: Translate = translate): string {
+  return t(messages.signedOut, { count })
 }
 
 export const usePassword = create<PasswordStore>()((set) => {
@@ -40,7 +55,9 @@ export const usePassword = create<PasswordStore>()((set) => {
           current_password: currentPassword,
           new_password: newPassword,
         })
-        return `Password changed. ${signedOutText(answer.signed_out_sessions)}`
+        return translate(messages.changed, {
+          signedOut: signedOutText(answer.signed_out_sessions),
+        })
       }),
     signOutOthers: () =>
       run(async () => signedOutText((await ipc()['session/signOutOthers']()).signed_out_sessions)),

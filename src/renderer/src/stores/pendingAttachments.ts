@@ -1,7 +1,40 @@
 import { create } from 'zustand'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translator } from '../../../shared/i18n/translator'
 import { Limits } from '../../../shared/limits'
 import type { Attachment } from '../../../shared/models'
 import { ipc, errorMessage } from '../ipcClient'
+import { translate } from './locale'
+
+const messages = defineMessages({
+  tooMany: {
+    id: 'attachments.error.tooMany',
+    defaultMessage: 'At most {max} files per message.',
+  },
+  tooLarge: {
+    id: 'attachments.error.tooLarge',
+    defaultMessage: '{name} is too large. {reason}',
+    description: 'reason: the server’s words, e.g. "The file is larger than the limit of 25 MB."',
+  },
+  unnamed: {
+    id: 'attachments.unnamed',
+    defaultMessage: 'file',
+    description: 'The name of a file that came without one (a pasted image)',
+  },
+  bytes: { id: 'fileSize.bytes', defaultMessage: '{size} B' },
+  kilobytes: { id: 'fileSize.kilobytes', defaultMessage: '{size} KB' },
+  megabytes: { id: 'fileSize.megabytes', defaultMessage: '{size} MB' },
+  gigabytes: { id: 'fileSize.gigabytes', defaultMessage: '{size} GB' },
+  photos: {
+    id: 'attachments.preview.photos',
+    defaultMessage: '{count, plural, one {Photo} other {# photos}}',
+    description: 'The conversation list’s preview of a message that is only images',
+  },
+  files: {
+    id: 'attachments.preview.files',
+    defaultMessage: '{count, plural, one {# file} other {# files}}',
+  },
+})
 
 /** A file added to a composer: uploading as soon as it is added, then ready to be sent. */
 export interface PendingAttachment {
@@ -42,7 +75,7 @@ export const usePendingAttachments = create<PendingAttachmentsStore>()((set, get
       const data = new Uint8Array(await file.arrayBuffer())
       const attachment = await ipc()['attachments/upload']({
         conversation_id: conversationId,
-        name: file.name || 'file',
+        name: file.name || translate(messages.unnamed),
         mime: file.type,
         data,
       })
@@ -59,11 +92,12 @@ export const usePendingAttachments = create<PendingAttachmentsStore>()((set, get
       const room = Limits.maxAttachmentsPerMessage - current.length
       const added = files.map((file, i): PendingAttachment => ({
         key: `a${(nextKey += 1)}`,
-        name: file.name || 'file',
+        name: file.name || translate(messages.unnamed),
         size: file.size,
         status: i < room ? 'uploading' : 'failed',
         attachment: null,
-        error: i < room ? null : `At most ${Limits.maxAttachmentsPerMessage} files per message.`,
+        error:
+          i < room ? null : translate(messages.tooMany, { max: Limits.maxAttachmentsPerMessage }),
       }))
       set((s) => ({
         byConversation: { ...s.byConversation, [conversationId]: [...current, ...added] },
@@ -92,21 +126,31 @@ export const usePendingAttachments = create<PendingAttachmentsStore>()((set, get
 /** What a failed upload shows next to its file. */
 function uploadError(name: string, error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
-  if (code === 'payload_too_large') return `${name} is too large. ${errorMessage(error)}`
+  if (code === 'payload_too_large') {
+    return translate(messages.tooLarge, { name, reason: errorMessage(error) })
+  }
   return errorMessage(error)
 }
 
-/** "12 KB", "3.4 MB": sizes as people read them (1 KB = 1024 bytes, as file managers show). */
-export function humanSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KB', 'MB', 'GB']
+/**
+ * "12 KB", "3.4 MB" ("3,4 MB" in German): sizes as people read them (1 KB = 1024 bytes, as file
+ * managers show).
+ */
+export function humanSize(bytes: number, { t, intl }: Translator): string {
+  if (bytes < 1024) return t(messages.bytes, { size: intl.formatNumber(bytes) })
+  const units = [messages.kilobytes, messages.megabytes, messages.gigabytes]
   let value = bytes / 1024
   let unit = 0
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024
     unit += 1
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
+  const digits = value < 10 ? 1 : 0
+  const size = intl.formatNumber(value, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  })
+  return t(units[unit]!, { size })
 }
 
 /** Raster images the thread shows inline (the server serves only these as images). */
@@ -117,12 +161,14 @@ export const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set([
   'image/webp',
 ])
 
+/** The sign of a file in a preview, in every language. */
+const FILE_SIGN = '📎'
+
 /** What a conversation list shows for a message that is only files. */
-export function attachmentsPreview(attachments: readonly Attachment[]): string {
+export function attachmentsPreview(attachments: readonly Attachment[], { t }: Translator): string {
   const first = attachments[0]
   if (!first) return ''
-  if (attachments.every((a) => INLINE_IMAGE_TYPES.has(a.mime))) {
-    return attachments.length === 1 ? 'Photo' : `${attachments.length} photos`
-  }
-  return attachments.length === 1 ? `📎 ${first.name}` : `📎 ${attachments.length} files`
+  const count = attachments.length
+  if (attachments.every((a) => INLINE_IMAGE_TYPES.has(a.mime))) return t(messages.photos, { count })
+  return `${FILE_SIGN} ${count === 1 ? first.name : t(messages.files, { count })}`
 }

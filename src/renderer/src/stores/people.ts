@@ -1,6 +1,33 @@
 import { create } from 'zustand'
 import type { AdminUser, PasswordResetIssued, Role } from '../../../shared/models'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { ipc, errorMessage } from '../ipcClient'
+import { translate } from './locale'
+
+const messages = defineMessages({
+  nowAdmin: { id: 'people.done.nowAdmin', defaultMessage: '{name} is now an administrator.' },
+  noLongerAdmin: {
+    id: 'people.done.noLongerAdmin',
+    defaultMessage: '{name} is no longer an administrator.',
+  },
+  deactivated: {
+    id: 'people.done.deactivated',
+    defaultMessage: '{name} was deactivated and signed out everywhere.',
+  },
+  reactivated: {
+    id: 'people.done.reactivated',
+    defaultMessage: '{name} was reactivated and can sign in again.',
+  },
+  signedOut: {
+    id: 'people.done.signedOut',
+    defaultMessage:
+      '{count, plural, =0 {{name} was not signed in anywhere.} one {{name} was signed out of # device.} other {{name} was signed out of # devices.}}',
+  },
+  resetReady: {
+    id: 'people.done.resetReady',
+    defaultMessage: 'A reset code for {name} is ready to hand over.',
+  },
+})
 
 /**
  * The settings window's People section (administrators only): everyone with role, state, last
@@ -62,19 +89,19 @@ export const usePeople = create<PeopleStore>()((set, get) => {
     setRole: (user, role) =>
       act(user, async () => {
         replace(await ipc()['admin/setRole']({ user_id: user.id, role }))
-        return role === 'admin'
-          ? `${name(user)} is now an administrator.`
-          : `${name(user)} is no longer an administrator.`
+        return translate(role === 'admin' ? messages.nowAdmin : messages.noLongerAdmin, {
+          name: name(user),
+        })
       }),
     deactivate: (user) =>
       act(user, async () => {
         replace(await ipc()['admin/deactivateUser']({ user_id: user.id }))
-        return `${name(user)} was deactivated and signed out everywhere.`
+        return translate(messages.deactivated, { name: name(user) })
       }),
     reactivate: (user) =>
       act(user, async () => {
         replace(await ipc()['admin/reactivateUser']({ user_id: user.id }))
-        return `${name(user)} was reactivated and can sign in again.`
+        return translate(messages.reactivated, { name: name(user) })
       }),
     signOutEverywhere: (user) =>
       act(user, async () => {
@@ -82,14 +109,13 @@ export const usePeople = create<PeopleStore>()((set, get) => {
           user_id: user.id,
         })
         await get().load()
-        if (count === 0) return `${name(user)} was not signed in anywhere.`
-        return `${name(user)} was signed out of ${count === 1 ? '1 device' : `${count} devices`}.`
+        return translate(messages.signedOut, { name: name(user), count })
       }),
     resetPassword: (user) =>
       act(user, async () => {
         const issued = await ipc()['admin/resetPassword']({ user_id: user.id })
         set({ issued: { ...issued, username: user.username } })
-        return `A reset code for ${name(user)} is ready to hand over.`
+        return translate(messages.resetReady, { name: name(user) })
       }),
     dismissIssued: () => set({ issued: null }),
     reset: () => set(EMPTY),

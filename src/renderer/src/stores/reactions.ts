@@ -1,13 +1,34 @@
+import { type MessageDescriptor } from 'react-intl'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translator } from '../../../shared/i18n/translator'
 import type { Person, Reaction } from '../../../shared/models'
 
+const names = defineMessages({
+  thumbsUp: { id: 'reaction.name.thumbsUp', defaultMessage: 'thumbs up' },
+  heart: { id: 'reaction.name.heart', defaultMessage: 'heart' },
+  laughing: { id: 'reaction.name.laughing', defaultMessage: 'laughing' },
+  surprised: { id: 'reaction.name.surprised', defaultMessage: 'surprised' },
+  sad: { id: 'reaction.name.sad', defaultMessage: 'sad' },
+  thanks: { id: 'reaction.name.thanks', defaultMessage: 'thanks' },
+})
+
+const messages = defineMessages({
+  you: { id: 'reaction.reactor.you', defaultMessage: 'You' },
+  someone: { id: 'reaction.reactor.someone', defaultMessage: 'Someone' },
+  label: {
+    id: 'reaction.chip.label',
+    defaultMessage: '{emoji} {count, plural, one {# reaction} other {# reactions}}: {who}',
+  },
+})
+
 /** The emoji the reaction picker offers, in its order, with the names screen readers announce. */
-export const REACTION_CHOICES: readonly { emoji: string; name: string }[] = [
-  { emoji: '👍', name: 'thumbs up' },
-  { emoji: '❤️', name: 'heart' },
-  { emoji: '😂', name: 'laughing' },
-  { emoji: '😮', name: 'surprised' },
-  { emoji: '😢', name: 'sad' },
-  { emoji: '🙏', name: 'thanks' },
+export const REACTION_CHOICES: readonly { emoji: string; name: MessageDescriptor }[] = [
+  { emoji: '👍', name: names.thumbsUp },
+  { emoji: '❤️', name: names.heart },
+  { emoji: '😂', name: names.laughing },
+  { emoji: '😮', name: names.surprised },
+  { emoji: '😢', name: names.sad },
+  { emoji: '🙏', name: names.thanks },
 ]
 
 /** The emoji the user reacted with (any number of them, Slack's way). */
@@ -33,8 +54,11 @@ export function reactorNames(
   userIds: number[],
   me: number | null,
   people: Record<number, Person>,
+  { t }: Translator,
 ): string[] {
-  return userIds.map((id) => (id === me ? 'You' : (people[id]?.display_name ?? 'Someone')))
+  return userIds.map((id) =>
+    id === me ? t(messages.you) : (people[id]?.display_name ?? t(messages.someone)),
+  )
 }
 
 /** A chip's accessible name and tooltip: the emoji, the count and who, e.g. "👍 2: You, Bob". */
@@ -42,8 +66,9 @@ export function reactionLabel(
   reaction: Reaction,
   me: number | null,
   people: Record<number, Person>,
+  translator: Translator,
 ): string {
   const count = reaction.user_ids.length
-  const who = reactorNames(reaction.user_ids, me, people).join(', ')
-  return `${reaction.emoji} ${count} ${count === 1 ? 'reaction' : 'reactions'}: ${who}`
+  const who = translator.list(reactorNames(reaction.user_ids, me, people, translator))
+  return translator.t(messages.label, { emoji: reaction.emoji, count, who })
 }

@@ -1,6 +1,18 @@
 import { create } from 'zustand'
 import type { RetentionPolicy } from '../../../shared/models'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import { ipc, errorMessage } from '../ipcClient'
+import { translate } from './locale'
+
+const messages = defineMessages({
+  forever: { id: 'retention.policy.forever', defaultMessage: 'Messages are kept forever.' },
+  days: {
+    id: 'retention.policy.days',
+    defaultMessage:
+      'Messages and their files are deleted {days, plural, one {# day} other {# days}} after they were sent.',
+  },
+  saved: { id: 'retention.saved', defaultMessage: 'Saved. {policy}' },
+})
 
 /** The message retention policy as the settings window shows it (admins only). */
 interface RetentionStore {
@@ -16,10 +28,10 @@ interface RetentionStore {
   clearMessages(): void
 }
 
-/** The policy in words. */
+/** The policy in words, in the window's language. */
 export function retentionText(days: number | null): string {
-  if (days === null) return 'Messages are kept forever.'
-  return `Messages and their files are deleted ${days === 1 ? '1 day' : `${days} days`} after they were sent.`
+  if (days === null) return translate(messages.forever)
+  return translate(messages.days, { days })
 }
 
 export const useRetention = create<RetentionStore>()((set) => ({
@@ -38,7 +50,11 @@ export const useRetention = create<RetentionStore>()((set) => ({
     set({ busy: true, error: null, done: null })
     try {
       const policy = await ipc()['admin/setRetention']({ message_retention_days: days })
-      set({ policy, busy: false, done: `Saved. ${retentionText(policy.message_retention_days)}` })
+      set({
+        policy,
+        busy: false,
+        done: translate(messages.saved, { policy: retentionText(policy.message_retention_days) }),
+      })
       return true
     } catch (error) {
       set({ busy: false, error: errorMessage(error) })

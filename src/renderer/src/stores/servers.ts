@@ -1,4 +1,6 @@
 import { create } from 'zustand'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translator } from '../../../shared/i18n/translator'
 import type { ServerList, ServerSummary } from '../../../shared/ipc'
 import { errorMessage, ipc } from '../ipcClient'
 
@@ -63,9 +65,13 @@ export const useServers = create<ServersStore>()((set) => {
   }
 })
 
+const messages = defineMessages({
+  builtIn: { id: 'servers.address.builtIn', defaultMessage: 'Built-in server on this computer' },
+})
+
 /** Where a server is: its host (and path), or "this computer" for the built-in one. */
-export function serverAddress(server: ServerSummary): string {
-  if (server.url === null) return 'Built-in server on this computer'
+export function serverAddress(server: ServerSummary, translator: Translator): string {
+  if (server.url === null) return translator.t(messages.builtIn)
   const url = new URL(server.url)
   return url.host + (url.pathname === '/' ? '' : url.pathname)
 }
@@ -74,9 +80,13 @@ export function serverAddress(server: ServerSummary): string {
  * Up to two letters for the server switcher: of its name, or of its address when another listed
  * server has the same name (two teams keep the default "Tidings").
  */
-export function serverInitials(server: ServerSummary, all: readonly ServerSummary[]): string {
+export function serverInitials(
+  server: ServerSummary,
+  all: readonly ServerSummary[],
+  translator: Translator,
+): string {
   const shared = all.some((other) => other.id !== server.id && other.name === server.name)
-  const source = shared ? serverAddress(server).replace(/^www\./, '') : server.name
+  const source = shared ? serverAddress(server, translator).replace(/^www\./, '') : server.name
   const words = source.split(/[^\p{L}\p{N}]+/u).filter(Boolean)
   const letters =
     words.length > 1

@@ -1,6 +1,23 @@
 import { create } from 'zustand'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
 import type { LinkPrefill, SessionState } from '../../../shared/ipc'
-import { ipc, errorMessage } from '../ipcClient'
+import { errorCode, ipc, errorMessage } from '../ipcClient'
+import { translate } from './locale'
+
+const messages = defineMessages({
+  wrongCredentials: {
+    id: 'login.error.wrongCredentials',
+    defaultMessage: 'Wrong username or password.',
+  },
+  inviteNeeded: {
+    id: 'login.error.inviteNeeded',
+    defaultMessage: 'Registration needs an invite code from an administrator.',
+  },
+  inviteInvalid: {
+    id: 'login.error.inviteInvalid',
+    defaultMessage: 'The invite code is invalid, expired or already used.',
+  },
+})
 
 export interface RegisterInput {
   username: string
@@ -36,14 +53,18 @@ interface SessionStore {
 }
 
 export const useSession = create<SessionStore>()((set) => {
-  async function run(call: () => Promise<SessionState>): Promise<SessionState | null> {
+  /** `refused`: what a refusal by code means for this call ("wrong password" for a sign-in). */
+  async function run(
+    call: () => Promise<SessionState>,
+    refused: (code: string | null) => string | null = () => null,
+  ): Promise<SessionState | null> {
     set({ busy: true, error: null })
     try {
       const session = await call()
       set({ busy: false })
       return session
     } catch (error) {
-      set({ busy: false, error: errorMessage(error) })
+      set({ busy: false, error: refused(errorCode(error)) ?? errorMessage(error) })
       return null
     }
   }
@@ -63,12 +84,22 @@ export const useSession = create<SessionStore>()((set) => {
         return null
       }
     },
-    signIn: (username, password) => run(() => ipc()['session/login']({ username, password })),
+    signIn: (username, password) =>
+      run(
+        () => ipc()['session/login']({ username, password }),
+        (code) => (code === 'unauthorized' ? translate(messages.wrongCredentials) : null),
+      ),
     register: (input) => {
       const request: RegisterInput = { username: input.username, password: input.password }
       if (input.display_name) request.display_name = input.display_name
       if (input.invite_code) request.invite_code = input.invite_code
-      return run(() => ipc()['session/register'](request))
+      return run(
+        () => ipc()['session/register'](request),
+        (code) =>
+          code !== 'forbidden'
+            ? null
+            : translate(request.invite_code ? messages.inviteInvalid : messages.inviteNeeded),
+      )
     },
     signOut: () => run(() => ipc()['session/logout']()),
     resetPassword: (code, newPassword) =>

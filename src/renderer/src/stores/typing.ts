@@ -1,4 +1,6 @@
 import { create } from 'zustand'
+import { defineMessages } from '../../../shared/i18n/defineMessages'
+import type { Translator } from '../../../shared/i18n/translator'
 import { Limits } from '../../../shared/limits'
 import { ipc } from '../ipcClient'
 
@@ -105,11 +107,18 @@ export function notifyTyping(conversationId: number, isTyping: boolean, now = Da
   tidings['typing/set']({ conversation_id: conversationId, is_typing: isTyping }).catch(() => {})
 }
 
+const messages = defineMessages({
+  one: { id: 'typing.one', defaultMessage: '{name} is typing…' },
+  two: { id: 'typing.two', defaultMessage: '{first} and {second} are typing…' },
+  several: { id: 'typing.several', defaultMessage: 'Several people are typing…' },
+})
+
 /** "Jane is typing…", "Jane and Bob are typing…", "Several people are typing…", or ''. */
-export function typingText(entries: TypingEntry[]): string {
-  const names = entries.map((e) => e.display_name).sort((a, b) => a.localeCompare(b))
-  if (names.length === 0) return ''
-  if (names.length === 1) return `${names[0]} is typing…`
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`
-  return 'Several people are typing…'
+export function typingText(entries: TypingEntry[], { t, formatLocale }: Translator): string {
+  const names = entries.map((e) => e.display_name).sort((a, b) => a.localeCompare(b, formatLocale))
+  const [first, second] = names
+  if (first === undefined) return ''
+  if (second === undefined) return t(messages.one, { name: first })
+  if (names.length === 2) return t(messages.two, { first, second })
+  return t(messages.several)
 }

@@ -57,6 +57,7 @@ export class CoordinatorFixture {
         secretStore: this.secrets,
         isWindowFocused: () => this.windowFocused,
         chooseSavePath: () => Promise.resolve(null),
+        systemLocales: ['en-US'],
       },
       outputs: this.outputs,
       fixedServerUrl: options.fixedServerUrl,

@@ -193,6 +193,8 @@ export class CoreFixture {
     readonly userDataDir: string,
     serverUrl: string,
     tuning: CoreTuning = FAST_TUNING,
+    /** The OS's languages this app instance is started with. */
+    readonly systemLocales: readonly string[] = ['en-US'],
   ) {
     this.core = createAppCore({
       host: {
@@ -203,6 +205,7 @@ export class CoreFixture {
           this.saveDialogs.push(fileName)
           return Promise.resolve(this.savePath)
         },
+        systemLocales: this.systemLocales,
       },
       outputs: this.outputs,
       serverUrl,
