@@ -52,8 +52,12 @@ export function receiveBody(
       clearTimeout(total)
       clearTimeout(idle)
       source.resume()
-      file.destroy()
-      fs.rm(target, { force: true }, () => reject(error))
+      // The file is removed once its stream has closed: a refusal on the first chunk can come
+      // before the stream has opened (created) the file, and a removal then would leave the file
+      // that the open creates after it.
+      const remove = () => fs.rm(target, { force: true }, () => reject(error))
+      if (file.closed) remove()
+      else file.once('close', remove).destroy()
     }
     const tooSlow = () => fail(requestTimeout('file'))
     const total = setTimeout(tooSlow, deadlines.totalMs)
