@@ -27,11 +27,19 @@ export function zoneName(zone: string): string {
  */
 export class BrandingSettings {
   private current: Branding = { ...DEFAULTS }
+  /** Counts this node's own changes, so that a read begun before one cannot undo it. */
+  private changes = 0
 
   constructor(private readonly db: Queryable) {}
 
-  /** Reads the stored settings (at start-up, and when another node changed them). */
+  /**
+   * Reads the stored settings (at start-up, and when a node changed them). A read that a change
+   * of this node overtook keeps the change: that change's own control event reads them again once
+   * it is committed (on PostgreSQL a control event is applied after its commit, so an earlier
+   * change's read could otherwise land after a later change and put the older value back).
+   */
   async load(): Promise<Branding> {
+    const changesBefore = this.changes
     const rows = await this.db.all(
       this.db.q
         .selectFrom('settings')
@@ -39,6 +47,7 @@ export class BrandingSettings {
         .where('key', 'in', ['timezone', 'organization_name']),
     )
     const stored = Object.fromEntries(rows.map((row) => [row.key, row.value]))
+    if (this.changes !== changesBefore) return this.get()
     this.current = {
       timezone:
         stored.timezone && isValidTimezone(stored.timezone) ? stored.timezone : DEFAULTS.timezone,
@@ -57,7 +66,9 @@ export class BrandingSettings {
 
   /** Stores new values in the unit of work that announces them. */
   async set(tx: Tx, update: Partial<Branding>): Promise<Branding> {
-    this.current = { ...this.current, ...update }
+    const updated = { ...this.current, ...update }
+    this.current = updated
+    this.changes += 1
     for (const [key, value] of Object.entries(update)) {
       await tx.run(
         tx.q
@@ -67,6 +78,6 @@ export class BrandingSettings {
       )
     }
     tx.events.control({ kind: 'branding_changed' })
-    return this.get()
+    return { ...updated }
   }
 }

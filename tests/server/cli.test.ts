@@ -3,7 +3,12 @@ import fs from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createConversation, registerAdmin, registerMember } from '../support/accounts'
+import {
+  createConversation,
+  registerAdmin,
+  registerMember,
+  type TestAccount,
+} from '../support/accounts'
 import { RestClient } from '../support/restClient'
 import { makeDataDir } from '../support/serverHarness'
 import { onPostgres } from '../support/testDatabase'
@@ -64,6 +69,27 @@ function waitForOutput(cli: Cli, pattern: RegExp, timeoutMs = 60_000): Promise<R
   })
 }
 
+/** 1/1024 MiB: an upload limit of 1,024 bytes. */
+const KIB = '0.0009765625'
+
+/** Checks that the server at `url` takes an upload of 1,024 bytes and refuses one of 1,025. */
+async function expectUploadLimitOfOneKib(url: string, admin: TestAccount): Promise<void> {
+  const conversation = await createConversation(admin, [await registerMember(admin, 'bob')])
+  const upload = (size: number) =>
+    fetch(`${url}/conversations/${conversation.id}/attachments?name=a.bin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/plain' },
+      body: new Uint8Array(size),
+    })
+  const fits = await upload(1024)
+  expect(fits.status).toBe(201)
+  const tooLarge = await upload(1025)
+  expect(tooLarge.status).toBe(413)
+  expect(await tooLarge.json()).toMatchObject({
+    error: { code: 'payload_too_large', message: expect.stringContaining('1024 bytes') },
+  })
+}
+
 const children: ChildProcess[] = []
 const dirs: string[] = []
 
@@ -79,10 +105,14 @@ afterEach(async () => {
 // pass would only run the same cases again (a sixth of its CPU). The CLI's PostgreSQL start
 // (TIDINGS_DATABASE_URL) is the cluster tests': clusterHarness starts every node with it.
 describe.skipIf(onPostgres)('server CLI', { timeout: 90_000 }, () => {
-  it('prints the bound URL for --port 0, serves, and stops cleanly on SIGTERM', async () => {
+  it('prints the bound URL for --port 0, serves, holds uploads to --attachment-max-mb over TIDINGS_ATTACHMENT_MAX_MB, and stops cleanly on SIGTERM', async () => {
     const dataDir = await makeDataDir('tidings-cli-')
     dirs.push(dataDir)
-    const cli = runCli(['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'])
+    // The flag's 1/1024 MiB (1,024 bytes) wins over the environment's 1 MiB.
+    const cli = runCli(
+      ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--attachment-max-mb', KIB],
+      { TIDINGS_ATTACHMENT_MAX_MB: '1' },
+    )
     children.push(cli.child)
     const [, url] = await waitForOutput(cli, /listening on (http:\/\/127\.0\.0\.1:(\d+))/)
     expect(url).not.toMatch(/:0$/)
@@ -94,6 +124,7 @@ describe.skipIf(onPostgres)('server CLI', { timeout: 90_000 }, () => {
     await fs.access(path.join(dataDir, 'tidings.db'))
 
     const admin = await registerAdmin(url!)
+    await expectUploadLimitOfOneKib(url!, admin)
     const socket = await admin.connect()
 
     cli.child.kill('SIGTERM')
@@ -162,7 +193,7 @@ describe.skipIf(onPostgres)('server CLI', { timeout: 90_000 }, () => {
     }
   })
 
-  it('reads its settings from the environment', async () => {
+  it('reads its settings from the environment, the upload limit (TIDINGS_ATTACHMENT_MAX_MB) included', async () => {
     const dataDir = await makeDataDir('tidings-cli-env-')
     dirs.push(dataDir)
     const cli = runCli([], {
@@ -170,54 +201,14 @@ describe.skipIf(onPostgres)('server CLI', { timeout: 90_000 }, () => {
       TIDINGS_DATA_DIR: dataDir,
       TIDINGS_OPEN_REGISTRATION: '1',
       TIDINGS_LOG_LEVEL: 'warn',
+      TIDINGS_ATTACHMENT_MAX_MB: KIB,
     })
     children.push(cli.child)
     const [, url] = await waitForOutput(cli, /listening on (http:\/\/\S+) /)
     const status = await new RestClient(url!).get('/auth/status')
     expect(status.data).toEqual({ needs_first_account: true, open_registration: true })
+    await expectUploadLimitOfOneKib(url!, await registerAdmin(url!))
     cli.child.kill('SIGINT')
     expect((await cli.exited).code).toBe(0)
-  })
-
-  it('holds uploads to --attachment-max-mb, or TIDINGS_ATTACHMENT_MAX_MB when no flag is given', async () => {
-    const dataDirs = await Promise.all([
-      makeDataDir('tidings-cli-limit-'),
-      makeDataDir('tidings-cli-limit-env-'),
-    ])
-    dirs.push(...dataDirs)
-    // 1/1024 MiB is 1,024 bytes; the environment's 1 MiB loses to the flag.
-    const limit = '0.0009765625'
-    const flagged = runCli(
-      ['--port', '0', '--data-dir', dataDirs[0], '--attachment-max-mb', limit],
-      {
-        TIDINGS_ATTACHMENT_MAX_MB: '1',
-        TIDINGS_LOG_LEVEL: 'warn',
-      },
-    )
-    const fromEnv = runCli(['--port', '0', '--data-dir', dataDirs[1]], {
-      TIDINGS_ATTACHMENT_MAX_MB: limit,
-      TIDINGS_LOG_LEVEL: 'warn',
-    })
-    children.push(flagged.child, fromEnv.child)
-    for (const cli of [flagged, fromEnv]) {
-      const [, url] = await waitForOutput(cli, /listening on (http:\/\/\S+) /)
-      const admin = await registerAdmin(url!)
-      const conversation = await createConversation(admin, [await registerMember(admin, 'bob')])
-      const upload = (size: number) =>
-        fetch(`${url}/conversations/${conversation.id}/attachments?name=a.bin`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/plain' },
-          body: new Uint8Array(size),
-        })
-      const fits = await upload(1024)
-      expect(fits.status).toBe(201)
-      const tooLarge = await upload(1025)
-      expect(tooLarge.status).toBe(413)
-      expect(await tooLarge.json()).toMatchObject({
-        error: { code: 'payload_too_large', message: expect.stringContaining('1024 bytes') },
-      })
-      cli.child.kill('SIGINT')
-      expect((await cli.exited).code).toBe(0)
-    }
   })
 })

@@ -30,11 +30,16 @@ describe('sending over the socket', () => {
     ;[alice, outsider] = team.members as [TestAccount, TestAccount]
     direct = await createConversation(admin, [alice])
     other = await createConversation(admin, [outsider])
-    ;[adminWs, aliceWs, outsiderWs] = await Promise.all([
-      admin.connect(),
-      alice.connect(),
-      outsider.connect(),
-    ])
+    // The admin first, then the members, whose coming online the admin is told of: on
+    // PostgreSQL that news is committed after the connection, and would otherwise come between a
+    // test's mark and its ack.
+    adminWs = await admin.connect()
+    ;[aliceWs, outsiderWs] = await Promise.all([alice.connect(), outsider.connect()])
+    await Promise.all(
+      [alice, outsider].map((member) =>
+        adminWs.waitForEvent('user_online', { where: (e) => e.data.user.id === member.user.id }),
+      ),
+    )
   })
   afterAll(async () => {
     await Promise.all([adminWs.close(), aliceWs.close(), outsiderWs.close()])
