@@ -75,6 +75,8 @@ export interface ServerOptions {
   auditMaxEntries?: number
   /** Protocol ping interval. Default 30 s. */
   heartbeatIntervalMs?: number
+  /** How often the search index's background round takes one chunk of new messages. Default 5 s. */
+  searchIndexIntervalMs?: number
   /** Login/register attempts per username and address per minute. Default 10. */
   authAttemptsPerMinute?: number
   /**
@@ -198,6 +200,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     auditRetentionDays: options.auditRetentionDays ?? 365,
     auditMaxEntries: options.auditMaxEntries ?? 1_000_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
+    searchIndexIntervalMs: options.searchIndexIntervalMs ?? 5_000,
     authAttemptsPerMinute: options.authAttemptsPerMinute ?? 10,
     authAttemptsPerAddress: options.authAttemptsPerAddress ?? 30,
     loginAttemptsPerUsername: options.loginAttemptsPerUsername ?? 20,

@@ -58,8 +58,6 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 const DAY_MS = 24 * 60 * 60 * 1000
 /** How often uploads that no message claimed within their day are removed. */
 const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000
-/** How often the search index takes in (at most one chunk of) the messages stored meanwhile. */
-const SEARCH_INDEX_INTERVAL_MS = 5_000
 const LISTEN_BACKLOG = 4096
 /** How long a shutdown waits for the sends being stored to be (and acked) before closing. */
 const SENDS_DRAIN_MS = 5_000
@@ -220,7 +218,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   const stopHeartbeat = startHeartbeat(hub, opts.heartbeatIntervalMs)
-  const stopIndexing = messageIndex.startBackground(SEARCH_INDEX_INTERVAL_MS, (error) =>
+  const stopIndexing = messageIndex.startBackground(opts.searchIndexIntervalMs, (error) =>
     app.log.error({ err: error }, 'search indexing failed'),
   )
   // A deep accept queue: after a restart or a network outage every client of the team comes back

@@ -48,7 +48,8 @@ describe('message search indexing', () => {
     const [alice, bob] = members as [(typeof members)[number], (typeof members)[number]]
     const conversation = await createConversation(alice, [bob], 'History')
     // A history written while the server was stopped, as a database from before search has:
-    // five background rounds' worth, so only the start-up pass indexes it within the wait.
+    // five background rounds' worth, and the server started again with no background round due
+    // for an hour, so only the start-up pass can index it.
     await server.close()
     const store = await openStore(server.dataDir)
     const now = new Date().toISOString()
@@ -70,14 +71,18 @@ describe('message search indexing', () => {
       'select max(id) as newest from messages',
     )) as [{ newest: number }]
 
-    await server.start({ port: 0 })
+    await server.start({ port: 0, searchIndexIntervalMs: 3_600_000 })
     try {
-      await waitUntil(async () => {
-        const [row] = await store.all<{ value: string }>(
-          `select value from settings where key = 'search_indexed_up_to'`,
-        )
-        return Number(row?.value ?? 0) === Number(newest)
-      }, 'the start-up backlog is indexed')
+      await waitUntil(
+        async () => {
+          const [row] = await store.all<{ value: string }>(
+            `select value from settings where key = 'search_indexed_up_to'`,
+          )
+          return Number(row?.value ?? 0) === Number(newest)
+        },
+        'the start-up backlog is indexed',
+        { timeoutMs: 60_000 },
+      )
     } finally {
       await store.close()
     }
@@ -85,7 +90,7 @@ describe('message search indexing', () => {
       '/search/messages?q=wombat',
     )
     expect(found.data.results.map((r) => r.message.text)).toEqual(['the very first wombat'])
-  })
+  }, 90_000)
 
   // The upgrade of a SQLite file made by an older server; PostgreSQL has no such history.
   it.skipIf(onPostgres)(
