@@ -15,8 +15,8 @@ import {
 import { Backend, DesktopClient, serveRenderer } from './harness'
 
 /**
- * Per-test world: its own server (fresh SQLite file), its own renderer server and the desktop
- * clients the test launches. Everything is closed after the test, passed or failed.
+ * Per-test world: its own server (fresh SQLite file) and the desktop clients the test launches,
+ * on the worker's renderer server. Everything is closed after the test, passed or failed.
  */
 export interface World {
   /** The server the apps run as their bundled one. */
@@ -30,19 +30,34 @@ export interface World {
   startBackend(options?: ServerOptions): Promise<Backend>
 }
 
-export const test = base.extend<{ world: World; serverOptions: ServerOptions }>({
+export const test = base.extend<
+  { world: World; serverOptions: ServerOptions },
+  { rendererUrl: string }
+>({
   /** What a spec adds to the server's options (`test.use({ serverOptions })`). */
   serverOptions: [{}, { option: true }],
-  world: async ({ browser, serverOptions }, use) => {
+  /** The built renderer is static files: one server of them per worker serves every test. */
+  rendererUrl: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from this
+    async ({}, use) => {
+      const renderer = await serveRenderer()
+      try {
+        await use(renderer.url)
+      } finally {
+        await renderer.close()
+      }
+    },
+    { scope: 'worker' },
+  ],
+  world: async ({ browser, serverOptions, rendererUrl }, use) => {
     const backend = new Backend(serverOptions)
     await backend.start()
-    const renderer = await serveRenderer()
     const clients: DesktopClient[] = []
     const others: Backend[] = []
     try {
       await use({
         backend,
-        rendererUrl: renderer.url,
+        rendererUrl,
         launch: async (options) => {
           const client = await DesktopClient.launch(browser, backend.url, options)
           clients.push(client)
@@ -60,7 +75,6 @@ export const test = base.extend<{ world: World; serverOptions: ServerOptions }>(
         await client.close().catch(() => undefined)
         fs.rmSync(client.userDataDir, { recursive: true, force: true })
       }
-      await renderer.close()
       for (const server of [backend, ...others]) {
         await server.stop().catch(() => undefined)
         fs.rmSync(server.dataDir, { recursive: true, force: true })
