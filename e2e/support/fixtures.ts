@@ -6,8 +6,10 @@ import {
   ALICE,
   BOB,
   RestUser,
+  type Account,
   createFirstAccount,
   createInvite,
+  expectSignedIn,
   registerWithInvite,
   startDirectConversation,
   openConversation,
@@ -99,10 +101,43 @@ export interface Pair {
 }
 
 /**
- * Alice creates the admin account on first run and an invite; Bob registers with it; Alice
- * starts a direct conversation with Bob, which Bob then opens. All through the UI.
+ * Alice and Bob as apps that signed up before start: each core registers over the real server
+ * (session/register: Alice as the first account, its admin; Bob with an invite code of hers) and
+ * the window opens on the signed-in session; Alice's core creates their direct conversation and
+ * she opens it from her list. Only the set-up skips the forms, which cost a pair a third of its
+ * CPU (Chromium renders each form and dialog): the sign-up, invite and new-conversation screens
+ * have their own tests (messenger.spec's registration through signUpPairThroughUi, the axe runs
+ * of accessibility.spec).
  */
 export async function signUpPair(world: World, options: { tuning?: CoreTuning } = {}) {
+  const alice = await signedUpApp(world, ALICE, options)
+  const aliceRest = await RestUser.login(world.backend.url, ALICE)
+  const bob = await signedUpApp(world, BOB, options, await aliceRest.createInvite())
+  const conversation = await alice.core.handle('conversations/create', {
+    member_ids: [bob.core.sessionState().user!.id],
+  })
+
+  const alicePage = await alice.open(world.rendererUrl)
+  await expectSignedIn(alicePage, ALICE)
+  await openConversation(alicePage, BOB.displayName)
+  const bobPage = await bob.open(world.rendererUrl)
+  await expectSignedIn(bobPage, BOB)
+  return {
+    alice,
+    bob,
+    alicePage,
+    bobPage,
+    aliceRest,
+    conversationId: conversation.id,
+  } satisfies Pair
+}
+
+/**
+ * The same pair, all through the UI: Alice creates the admin account on first run and an invite;
+ * Bob registers with it; Alice starts a direct conversation with Bob (it reaches Bob's open
+ * window through conversation_created).
+ */
+export async function signUpPairThroughUi(world: World, options: { tuning?: CoreTuning } = {}) {
   const alice = await world.launch(options)
   const alicePage = await alice.open(world.rendererUrl)
   await createFirstAccount(alicePage, ALICE)
@@ -122,6 +157,36 @@ export async function signUpPair(world: World, options: { tuning?: CoreTuning } 
   expect(conversationId).toBeGreaterThan(0)
   const aliceRest = await RestUser.login(world.backend.url, ALICE)
   return { alice, bob, alicePage, bobPage, aliceRest, conversationId } satisfies Pair
+}
+
+/**
+ * Alice's app, signed in as the server's first account (its admin) as an app that signed up
+ * before starts (her core registered, then her window opened). The first-run form has its own
+ * tests (messenger.spec, accessibility.spec, admin.spec, password.spec).
+ */
+export async function signUpFirstAccount(world: World, options: { tuning?: CoreTuning } = {}) {
+  const client = await signedUpApp(world, ALICE, options)
+  const page = await client.open(world.rendererUrl)
+  await expectSignedIn(page, ALICE)
+  return { client, page }
+}
+
+/** An app whose core registered `account` over the real server (session/register). */
+async function signedUpApp(
+  world: World,
+  account: Account,
+  options: { tuning?: CoreTuning },
+  inviteCode?: string,
+): Promise<DesktopClient> {
+  const client = await world.launch(options)
+  const session = await client.core.handle('session/register', {
+    username: account.username,
+    password: account.password,
+    display_name: account.displayName,
+    ...(inviteCode === undefined ? {} : { invite_code: inviteCode }),
+  })
+  expect(session.user).toMatchObject({ username: account.username })
+  return client
 }
 
 /** Bob opens the conversation with Alice (it reaches his list through conversation_created). */
