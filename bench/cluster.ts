@@ -77,31 +77,44 @@ interface ScenarioResult {
   eventsPerCommit: number
   appendMsMean: number
   postgresCommitsPerSecond: number
+  /** Mean per unit of work: waiting for its batch's connection, then running. */
+  unitWaitMsMean: number
+  unitRunMsMean: number
+  /** Each node's event-loop delay p99 over the scenario. */
+  eventLoopDelayP99Ms: number[]
 }
 
 function shell(command: string): string {
   return execFileSync('sh', ['-c', command], { encoding: 'utf8' }).trim()
 }
 
-/** CPU seconds (user + system) of a process, from /proc. */
-function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) of a process, from /proc; with `reaped`, also those of its children
+ * that have exited and been waited for (cutime + cstime).
+ */
+function cpuSeconds(pid: number, reaped = false): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const ticks = Number(fields[11]) + Number(fields[12])
+    let ticks = Number(fields[11]) + Number(fields[12])
+    if (reaped) ticks += Number(fields[13]) + Number(fields[14])
     return ticks / 100
   } catch {
     return 0
   }
 }
 
-/** CPU seconds of every process of the PostgreSQL server (the postmaster and its children). */
+/**
+ * CPU seconds of the PostgreSQL server: the postmaster, its live children (backends, walwriter,
+ * checkpointer…) and the children that exited (their time moves to the postmaster's cutime when
+ * it reaps them, so a backend that ends between two samples is neither lost nor counted twice).
+ */
 function postgresCpuSeconds(postmasterPid: number): number {
   const children = shell(`ps -o pid= --ppid ${postmasterPid} || true`)
     .split('\n')
     .map((line) => Number(line.trim()))
     .filter((pid) => pid > 0)
-  return [postmasterPid, ...children].reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+  return children.reduce((sum, pid) => sum + cpuSeconds(pid), cpuSeconds(postmasterPid, true))
 }
 
 async function seed(url: string): Promise<void> {
@@ -236,6 +249,11 @@ async function scrape(nodes: Node[]) {
     appendSeconds: sum('tidings_append_duration_seconds_sum'),
     appends: sum('tidings_append_duration_seconds_count'),
     delivered: pages.map((page) => metric(page, 'tidings_events_delivered_total')),
+    unitWaitSeconds: sum('tidings_unit_wait_seconds_sum'),
+    unitRunSeconds: sum('tidings_unit_duration_seconds_sum'),
+    units: sum('tidings_unit_duration_seconds_count'),
+    // prom-client resets its event-loop delay histogram at each scrape: since the one before.
+    loopDelayP99: pages.map((page) => metric(page, 'nodejs_eventloop_lag_p99_seconds')),
   }
 }
 
@@ -346,6 +364,8 @@ async function runScenario(
     .map((s) => s.latencyMs)
     .sort((a, b) => a - b)
   const commits = after.commits - before.commits
+  const units = after.units - before.units
+  const perUnit = (seconds: number) => (units > 0 ? (seconds * 1000) / units : 0)
   return {
     name,
     sent,
@@ -370,6 +390,9 @@ async function runScenario(
         ? ((after.appendSeconds - before.appendSeconds) * 1000) / (after.appends - before.appends)
         : 0,
     postgresCommitsPerSecond: xact / sendingSeconds,
+    unitWaitMsMean: perUnit(after.unitWaitSeconds - before.unitWaitSeconds),
+    unitRunMsMean: perUnit(after.unitRunSeconds - before.unitRunSeconds),
+    eventLoopDelayP99Ms: after.loopDelayP99.map((s) => round(s * 1000)),
   }
 }
 
@@ -432,10 +455,13 @@ async function main(): Promise<number> {
           postmasterPid,
           stats,
           (n) => {
-            const conversationId = 1 + ((n * 7919) % smallCount)
-            const member = (conversationId - 1) * SMALL_SIZE + 1 + (n % 3)
+            // Every user in turn (7919 is prime to USERS), so the senders are spread over the
+            // nodes as their users are. (Picking a conversation first and a member by n % 3 put
+            // every sender on node 1 of 3: 119n + n is 0 mod 3.)
+            const userId = 1 + ((n * 7919) % USERS)
+            const conversationId = Math.floor((userId - 1) / SMALL_SIZE) + 1
             const size = Math.min(SMALL_SIZE, USERS - (conversationId - 1) * SMALL_SIZE)
-            return { from: byUser.get(Math.min(member, USERS))!, conversationId, audience: size }
+            return { from: byUser.get(userId)!, conversationId, audience: size }
           },
           SMALL_RATE,
         )
@@ -478,6 +504,8 @@ async function main(): Promise<number> {
       cores: os.cpus().length,
       node: process.version,
       load: os.loadavg(),
+      // SCHED_RR when run under `chrt -r` (to measure beside work at SCHED_IDLE), else SCHED_OTHER.
+      scheduling: shell(`chrt -p ${process.pid} 2>/dev/null | sed 's/.*: //' | head -n 1`),
     },
     rates: { small: SMALL_RATE, big: BIG_RATE, seconds: SECONDS, bigSize: BIG_SIZE },
     results,
@@ -487,7 +515,14 @@ async function main(): Promise<number> {
   const stamp = report.date.replace(/[:.]/g, '-')
   const file = path.join(dir, `cluster-${quick ? 'quick' : 'bench'}-${stamp}.json`)
   fs.writeFileSync(file, JSON.stringify(report, null, 2))
-  if (!quick) fs.copyFileSync(file, path.join(dir, 'cluster-latest.json'))
+  // cluster-latest.json is what docs/performance.md publishes: a full run of both node counts at
+  // the default rates, with no profiler.
+  const complete =
+    !quick &&
+    argValue('--nodes') === undefined &&
+    argValue('--small-rate') === undefined &&
+    !args.includes('--cpu-prof')
+  if (complete) fs.copyFileSync(file, path.join(dir, 'cluster-latest.json'))
   console.log(`\nJSON: ${path.relative(root, file)}`)
   if (failed) {
     console.error('\nFAILED: deliveries were missing')
@@ -513,6 +548,11 @@ function print(result: ScenarioResult): void {
   console.log(
     `    ${result.commitsPerSecond.toFixed(0)} batch commits/s (PostgreSQL ${result.postgresCommitsPerSecond.toFixed(0)} commits/s), ` +
       `${result.eventsPerCommit.toFixed(1)} events per commit, append and commit (the lock held) ${result.appendMsMean.toFixed(2)} ms`,
+  )
+  console.log(
+    `    per unit of work: ${result.unitWaitMsMean.toFixed(2)} ms waiting for its batch's connection, ` +
+      `${result.unitRunMsMean.toFixed(2)} ms running; event-loop delay p99 per node ` +
+      `${result.eventLoopDelayP99Ms.join(', ')} ms`,
   )
 }
 

@@ -5,6 +5,8 @@ export interface ServerMetrics {
   readonly registry: Registry
   /** A batch committed: its events, how long its commit took, how long the append took. */
   committed(events: number, commitSeconds: number, appendSeconds?: number): void
+  /** A unit of work waited `waitSeconds` for its batch's connection and ran `runSeconds`. */
+  unitRan(waitSeconds: number, runSeconds: number): void
   /** Events delivered to this node's sockets (by the commit on SQLite, by the tail in a cluster). */
   delivered(events: number): void
   /** A resume read what a client missed (`events`), or told it to resync (`reason`). */
@@ -74,6 +76,21 @@ export function createMetrics(
     buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
     registers: [registry],
   })
+  // A node's units of work run one after another on their batch's connection (PostgreSQL): when
+  // they arrive faster than their statements' round trips end, they queue, and the wait is the
+  // first sign that a node needs fewer round trips per unit or more nodes.
+  const unitWaits = new Histogram({
+    name: 'tidings_unit_wait_seconds',
+    help: 'Time a unit of work waited for its turn on its batch’s connection (PostgreSQL).',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  })
+  const unitRuns = new Histogram({
+    name: 'tidings_unit_duration_seconds',
+    help: 'Time a unit of work ran in its batch’s transaction, its round trips included (PostgreSQL).',
+    buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+    registers: [registry],
+  })
   const deliveredEvents = new Counter({
     name: 'tidings_events_delivered_total',
     help: 'Events delivered to this node’s sockets.',
@@ -115,6 +132,10 @@ export function createMetrics(
       commits.observe(commitSeconds)
       perCommit.observe(events)
       if (appendSeconds !== undefined) appends.observe(appendSeconds)
+    },
+    unitRan(waitSeconds, runSeconds) {
+      unitWaits.observe(waitSeconds)
+      unitRuns.observe(runSeconds)
     },
     delivered(events) {
       if (events > 0) deliveredEvents.inc(events)

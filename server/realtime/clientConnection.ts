@@ -5,11 +5,14 @@ import { CloseCode } from '../../src/shared/closeCodes'
 import type { EventType } from '../../src/shared/eventTypes'
 import { ClientFrame, type ControlFrame, type ErrorCode } from '../../src/shared/frames'
 import { Limits } from '../../src/shared/limits'
+import type { StoredEvent } from '../storage/eventReader'
 import type { OutgoingEvent } from '../storage/eventSink'
 import { textFrame } from './textFrame'
 
 const validateFrame = Compile(ClientFrame)
 const KNOWN_FRAME_TYPES = new Set(['ping', 'typing', 'subscribe', 'send_message'])
+/** Stored events a connection holds while its replay is written, at most (a replay page's worth). */
+const MAX_HELD_EVENTS = 1000
 
 /**
  * What the connections of one server share: the frame handler and the close hook. One object for
@@ -68,9 +71,16 @@ export class ClientConnection {
   alive = true
   /**
    * False while the connection's replay is still being written (see streamSession): live events
-   * skip it then, and the replay reads them from the log after the ones the client missed.
+   * are not sent then but held (`takeHeld`), and the replay writes them after the ones it read.
    */
-  live = true
+  private isLive = true
+  /**
+   * Stored events delivered while not live, in id order, for the replay to write after what it
+   * read instead of reading the log again for them: under churn (a reconnect storm's own presence
+   * events) the log moves during nearly every replay. Undefined once more than MAX_HELD_EVENTS
+   * came: the replay then reads them from the log, as it would without.
+   */
+  private held: StoredEvent[] | undefined = []
   /**
    * Set once connection_established was sent: ephemeral events (typing), which no replay can
    * bring back, reach the connection from then on, even while its replay is still being written.
@@ -128,9 +138,46 @@ export class ClientConnection {
    * event framed once for all recipients (see ConnectionHub).
    */
   sendEvent(event: OutgoingEvent, frame: Buffer): void {
-    if (event.id === null ? !this.greeted : !this.live) return
+    if (event.id === null) {
+      if (!this.greeted) return
+    } else if (!this.isLive) {
+      // Unfiltered, as the replay's own rows are: it takes the place of a read of the log.
+      if (this.held && this.held.length < MAX_HELD_EVENTS) {
+        this.held.push({ id: event.id, payload: event.json })
+      } else {
+        this.held = undefined
+      }
+      return
+    }
     if (this.filter && !this.filter.has(event.type)) return
     this.sendFramed(frame)
+  }
+
+  /** Whether stored events are sent as they are delivered (see `isLive`). */
+  get live(): boolean {
+    return this.isLive
+  }
+
+  set live(live: boolean) {
+    this.isLive = live
+    this.held = []
+  }
+
+  /**
+   * The stored events delivered while not live with ids in (`after`, `upTo`], removed from the
+   * hold; undefined when some of them were not held (more came than it keeps), and the caller
+   * must read the log instead. Every event of the user's stream with an id in that range was
+   * delivered to this connection after it was registered, so when none was dropped they are all
+   * here.
+   */
+  takeHeld(after: number, upTo: number): StoredEvent[] | undefined {
+    const held = this.held
+    if (!held) return undefined
+    this.held = []
+    const taken = held.filter((event) => event.id > after && event.id <= upTo)
+    // Held past upTo (delivered after the caller read the watermark): kept for the next take.
+    for (const event of held) if (event.id > upTo) this.held.push(event)
+    return taken
   }
 
   sendFrame(frame: ControlFrame): void {

@@ -32,16 +32,21 @@ export async function sendOverSocket(
   let result
   try {
     result = await ctx.hub.storing(
-      ctx.unitOfWork.run((tx) =>
-        ctx.messages.send(
-          tx,
-          sender,
-          frame.conversation_id,
-          frame.text,
-          clientId,
-          sendOptions(frame),
+      ctx.conversations
+        .sendTargetAhead(ctx.db, frame.conversation_id, sender)
+        .then((ahead) =>
+          ctx.unitOfWork.run((tx) =>
+            ctx.messages.send(
+              tx,
+              sender,
+              frame.conversation_id,
+              frame.text,
+              clientId,
+              sendOptions(frame),
+              ahead,
+            ),
+          ),
         ),
-      ),
     )
   } catch (error) {
     // A refusal is the client's to know; anything else (the database failing) is logged, and the

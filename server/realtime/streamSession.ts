@@ -104,8 +104,8 @@ export function openStream(
   const first = ctx.hub.add(connection)
   if (first) ctx.lastSeen.touch(caller.user.id)
   const announced = first ? ctx.presence.connected(caller.user.id) : undefined
-  // From here on the connection is owed every event delivered: those that skip it while it is
-  // not live are read from the log (catchUp) from this watermark on.
+  // From here on the connection is owed every event delivered: those that come while it is not
+  // live it holds, or they are read from the log (catchUp), from this watermark on.
   const registeredAt = ctx.feed.watermark
   // The client's frames are answered after this (see ClientConnection.serially): a pong means
   // that everything the stream owed the client before the ping has been written.
@@ -227,10 +227,12 @@ interface ReplayProgress {
 }
 
 /**
- * Writes `rows`, then reads on from where the last read ended up to the watermark, pacing the
- * writes by the client's reading, until a read finds the watermark where it was when the read
- * began; the switch to live follows in that same step, so the next event delivered is the first
- * one it did not read. `announce` sends replay_complete (for a resume).
+ * Writes `rows`, then goes on from where the last read ended up to the watermark, pacing the
+ * writes by the client's reading, until it finds the watermark where it was when it last looked;
+ * the switch to live follows in that same step, so the next event delivered is the first one it
+ * did not write. What was delivered meanwhile the connection held (ClientConnection.takeHeld);
+ * only when it held too much (or the last read filled a page) is the log read again.
+ * `announce` sends replay_complete (for a resume).
  */
 async function catchUp(
   ctx: ServerContext,
@@ -251,6 +253,14 @@ async function catchUp(
     }
     const upTo = ctx.feed.watermark
     if (complete && upTo === progress.readUpTo) break
+    // What was delivered since the last read ended: held by the connection unless too much came.
+    const held = complete ? connection.takeHeld(progress.readUpTo, upTo) : undefined
+    if (held) {
+      page = held
+      next = 0
+      progress.readUpTo = upTo
+      continue
+    }
     const from = complete ? progress.readUpTo : progress.lastId
     const readUpTo = complete ? upTo : progress.readUpTo
     page = await ctx.eventReader.after(connection.userId, from, readUpTo, REPLAY_PAGE)

@@ -143,8 +143,17 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext 
     async (request, reply) => {
       const { user } = callerOf(request)
       const { text, client_id } = request.body
+      const ahead = await conversations.sendTargetAhead(ctx.db, request.params.id, user)
       const { message, created } = await unitOfWork.run((tx) =>
-        messages.send(tx, user, request.params.id, text, client_id, sendOptions(request.body)),
+        messages.send(
+          tx,
+          user,
+          request.params.id,
+          text,
+          client_id,
+          sendOptions(request.body),
+          ahead,
+        ),
       )
       return reply.code(created ? 201 : 200).send(ok(message))
     },

@@ -84,16 +84,34 @@ export class Conversations {
     conversationId: number,
     sender: Pick<User, 'id' | 'display_name'>,
   ): Promise<SendTarget> {
-    const row = await db.firstRaw<
-      ConversationHead & { member: 0 | 1 | boolean; others: string | null }
-    >(SEND_HEAD, [sender.id, sender.id, conversationId])
+    const row = await this.sendHead(db, conversationId, sender)
     if (!row) throw notFound('Conversation')
     if (!row.member) throw forbidden('You are not a member of this conversation.')
-    return {
-      title: row.title,
-      platform: row.platform,
-      receiver_name: row.title ?? row.others ?? sender.display_name,
-    }
+    return toSendTarget(row, sender)
+  }
+
+  /**
+   * What requireSender reads, read ahead of the send's unit of work and outside it (see
+   * Messages.send's `ahead`): the target if the conversation exists and `sender` is a member of
+   * it as committed, else undefined (the send then reads it in its unit, as without). It is not the
+   * check: the send's insert checks membership again in its own transaction. On PostgreSQL a
+   * node's units run one after another on their batch's connection, so a read moved out of them
+   * is a round trip off that serial path.
+   */
+  async sendTargetAhead(
+    db: Queryable,
+    conversationId: number,
+    sender: Pick<User, 'id' | 'display_name'>,
+  ): Promise<SendTarget | undefined> {
+    const row = await this.sendHead(db, conversationId, sender)
+    return row?.member ? toSendTarget(row, sender) : undefined
+  }
+
+  private sendHead(db: Queryable, conversationId: number, sender: Pick<User, 'id'>) {
+    return db.firstRaw<ConversationHead & { member: 0 | 1 | boolean; others: string | null }>(
+      SEND_HEAD,
+      [sender.id, sender.id, conversationId],
+    )
   }
 
   /** The conversation as `viewerId` sees it (unread count is theirs; 0 for a neutral view). */
@@ -449,4 +467,15 @@ function directPair(members: readonly number[]): string {
 function normalizeTitle(title: string | undefined): string | undefined {
   const trimmed = title?.trim()
   return trimmed ? trimmed : undefined
+}
+
+function toSendTarget(
+  row: ConversationHead & { others: string | null },
+  sender: Pick<User, 'display_name'>,
+): SendTarget {
+  return {
+    title: row.title,
+    platform: row.platform,
+    receiver_name: row.title ?? row.others ?? sender.display_name,
+  }
 }

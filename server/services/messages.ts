@@ -13,7 +13,7 @@ import { badRequest, conflict, forbidden, notFound } from '../http/httpError'
 import { rawSql, type Database, type Queryable } from '../storage/database'
 import type { Tx } from '../storage/unitOfWork'
 import { claimFiles, releaseFiles, attachFiles } from './attachmentRows'
-import type { Conversations } from './conversations'
+import type { Conversations, SendTarget } from './conversations'
 import { messageEventData } from './messageEventData'
 import { followOnReply } from './threadFollows'
 import {
@@ -108,6 +108,14 @@ const SEND = {
     `insert into messages (conversation_id, sender_id, client_id, text, created_at, reply_to_id)
      values (?, ?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing returning id`,
   ),
+  // insert, for a send whose target was read ahead (Messages.send's `ahead`): it stores the row
+  // only if the sender is a member, checked in the same statement and transaction.
+  insertAsMember: rawSql(
+    `insert into messages (conversation_id, sender_id, client_id, text, created_at, reply_to_id)
+     select ?, ?, ?, ?, ?, ? where exists (select 1 from conversation_members
+       where conversation_id = ? and user_id = ?)
+     on conflict (sender_id, client_id) do nothing returning id`,
+  ),
   // Only a reply runs it: one lookup by primary key (and its sender's).
   replyTarget: rawSql(
     `select r.conversation_id, r.sender_id, ru.display_name as sender_name, r.text,
@@ -120,6 +128,14 @@ const SEND = {
        (conversation_id, sender_id, client_id, text, created_at, reply_to_id, thread_root_id,
         thread_in_channel)
      values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing returning id`,
+  ),
+  insertInThreadAsMember: rawSql(
+    `insert into messages
+       (conversation_id, sender_id, client_id, text, created_at, reply_to_id, thread_root_id,
+        thread_in_channel)
+     select ?, ?, ?, ?, ?, ?, ?, ? where exists (select 1 from conversation_members
+       where conversation_id = ? and user_id = ?)
+     on conflict (sender_id, client_id) do nothing returning id`,
   ),
   // Only a thread reply runs it: its root, by primary key.
   threadRoot: rawSql(
@@ -198,6 +214,9 @@ export class Messages {
    * With `attachmentIds` (SendOptions) the text may be blank. A thread reply also makes the
    * replier and the root's sender follow the thread, and emits the root's message_updated with
    * its new thread summary.
+   * `ahead` is the conversation's head read before the unit of work (sendTargetAhead): the unit
+   * then skips that read and its insert checks membership itself, which on PostgreSQL takes one
+   * round trip off the node's serial path of units (see postgres/postgresUnitOfWork).
    */
   async send(
     tx: Tx,
@@ -206,10 +225,11 @@ export class Messages {
     text: string,
     clientId: string,
     options: SendOptions = {},
+    ahead?: SendTarget,
   ): Promise<{ message: Message; created: boolean }> {
     const { replyToId, attachmentIds, threadRootId, alsoToChannel } = options
     const senderId = sender.id
-    const target = await this.conversations.requireSender(tx, conversationId, sender)
+    const target = ahead ?? (await this.conversations.requireSender(tx, conversationId, sender))
     if (text.trim().length === 0 && attachmentIds === undefined) {
       throw badRequest('A message cannot be blank.')
     }
@@ -252,16 +272,23 @@ export class Messages {
     }
     const now = nowIso()
     // The unique (sender_id, client_id) makes a retried send a no-op that returns the original.
-    const values = [conversationId, senderId, clientId, text, now, replyToId ?? null]
-    const inserted =
-      threadRootId === undefined
-        ? await tx.firstRaw<{ id: number }>(SEND.insert, values)
-        : await tx.firstRaw<{ id: number }>(SEND.insertInThread, [
-            ...values,
-            threadRootId,
-            alsoToChannel ? 1 : null,
-          ])
-    if (!inserted) return (await this.stored(tx, senderId, clientId, conversationId))!
+    const values: unknown[] = [conversationId, senderId, clientId, text, now, replyToId ?? null]
+    if (threadRootId !== undefined) values.push(threadRootId, alsoToChannel ? 1 : null)
+    const statement = ahead
+      ? threadRootId === undefined
+        ? SEND.insertAsMember
+        : SEND.insertInThreadAsMember
+      : threadRootId === undefined
+        ? SEND.insert
+        : SEND.insertInThread
+    if (ahead) values.push(conversationId, senderId)
+    const inserted = await tx.firstRaw<{ id: number }>(statement, values)
+    if (!inserted) {
+      // Read ahead, the insert stored nothing either because the client_id was used before or
+      // because the sender is no longer a member: requireSender tells which, in this transaction.
+      if (ahead) await this.conversations.requireSender(tx, conversationId, sender)
+      return (await this.stored(tx, senderId, clientId, conversationId))!
+    }
     let attachments: Attachment[] | undefined
     if (attachmentIds !== undefined) {
       attachments = await claimFiles(tx, attachmentIds, inserted.id, conversationId, senderId)

@@ -19,6 +19,11 @@ export interface Tx extends Queryable {
 /** Told of every batch committed (the server's metrics). */
 export interface CommitObserver {
   committed(events: number, commitSeconds: number, appendSeconds?: number): void
+  /**
+   * A unit of work ran (PostgreSQL): how long it waited for its turn on its batch's connection,
+   * and how long it then ran (its statements' round trips).
+   */
+  unitRan?(waitSeconds: number, runSeconds: number): void
 }
 
 /** Told the outcome of the batch a unit of work joined. */

@@ -106,6 +106,58 @@ describe.skipIf(!onPostgres)('PostgresUnitOfWork', () => {
       ).toBe(event.id)
   })
 
+  it('rolls back a unit whose statement fails in the database, as its first statement or a later one; the batch goes on', async () => {
+    const unitOfWork = new PostgresUnitOfWork(db, delivery, 'node-a')
+    const first = unitOfWork.run((tx) => messages.send(tx, alice, 1, 'first', 'c-first'))
+    // Its first statement goes out pipelined right behind its savepoint (postgresUnitOfWork).
+    const failingFirst = unitOfWork.run((tx) =>
+      tx.allRaw(rawSql('select 1 / (select count(*) - count(*) from users) as n'), []),
+    )
+    const failingLater = unitOfWork.run(async (tx) => {
+      await messages.send(tx, alice, 1, 'second', 'c-second')
+      return tx.allRaw(rawSql('select 1 / (select count(*) - count(*) from users) as n'), [])
+    })
+    const third = unitOfWork.run((tx) => messages.send(tx, alice, 1, 'third', 'c-third'))
+    await first
+    await expect(failingFirst).rejects.toThrow('division by zero')
+    await expect(failingLater).rejects.toThrow('division by zero')
+    await third
+    await unitOfWork.durable()
+    expect(await texts()).toEqual(['first', 'third'])
+    expect((await events()).map((e) => `${e.type} ${e.text}`)).toEqual([
+      'message_sent first',
+      'message_received first',
+      'message_sent third',
+      'message_received third',
+    ])
+  })
+
+  it('a send whose head was read ahead still refuses a sender removed since, and answers a retry with the original', async () => {
+    const unitOfWork = new PostgresUnitOfWork(db, delivery, 'node-a')
+    const conversations = new Conversations(db)
+    const ahead = await conversations.sendTargetAhead(db, 1, alice)
+    // Untitled: named by the other members.
+    expect(ahead).toEqual({ title: null, platform: 'tidings', receiver_name: 'Bob' })
+    const sendAhead = (text: string, clientId: string) =>
+      unitOfWork.run((tx) => messages.send(tx, alice, 1, text, clientId, {}, ahead))
+    const first = await sendAhead('first', 'c-ahead')
+    const retry = await sendAhead('first again', 'c-ahead')
+    expect(retry.created).toBe(false)
+    expect(retry.message.id).toBe(first.message.id)
+    await unitOfWork.durable()
+    await db.pool.query('delete from conversation_members where user_id = 1')
+    await expect(sendAhead('after removal', 'c-after')).rejects.toThrow(
+      'You are not a member of this conversation.',
+    )
+    expect(await conversations.sendTargetAhead(db, 1, alice)).toBeUndefined()
+    await unitOfWork.durable()
+    expect(await texts()).toEqual(['first'])
+    expect((await events()).map((e) => `${e.type} ${e.text}`)).toEqual([
+      'message_sent first',
+      'message_received first',
+    ])
+  })
+
   it('hands out ids at commit: a batch that began first and commits later gets the later ids', async () => {
     const nodeA = new PostgresUnitOfWork(db, delivery, 'node-a')
     const nodeB = new PostgresUnitOfWork(db, delivery, 'node-b')

@@ -104,6 +104,28 @@ describe('SqliteUnitOfWork', () => {
     expect(db.sqlite.inTransaction).toBe(false)
   })
 
+  it('a send whose head was read ahead still refuses a sender removed since, and answers a retry with the original', async () => {
+    const conversations = new Conversations(db)
+    const ahead = await conversations.sendTargetAhead(db, 1, alice)
+    expect(ahead).toEqual({ title: '', platform: 'tidings', receiver_name: '' })
+    const sendAhead = (text: string, clientId: string) =>
+      unitOfWork.run((tx) => messages.send(tx, alice, 1, text, clientId, {}, ahead))
+    const first = await sendAhead('first', 'client-ahead')
+    // The same client_id again: the original, not a second row.
+    const retry = await sendAhead('first again', 'client-ahead')
+    expect(retry.created).toBe(false)
+    expect(retry.message.id).toBe(first.message.id)
+    // Removed between the read ahead and the unit: the insert's own check refuses it.
+    db.sqlite.prepare('delete from conversation_members where user_id = 1').run()
+    await expect(sendAhead('after removal', 'client-after')).rejects.toThrow(
+      'You are not a member of this conversation.',
+    )
+    expect(await conversations.sendTargetAhead(db, 1, alice)).toBeUndefined()
+    await unitOfWork.flush()
+    expect(storedTexts()).toEqual(['first'])
+    expect(storedEventCount()).toBe(2)
+  })
+
   it('resolves durable() only at the commit, which an HTTP response waits for', async () => {
     await send('first')
     let durable = false

@@ -115,11 +115,19 @@ const SESSION_OPTIONS =
   '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 ' +
   '-c idle_in_transaction_session_timeout=10000'
 
-/** A pool of connections, with the session settings every connection of a node gets. */
+/**
+ * A pool of connections, with the session settings every connection of a node gets. Its
+ * connections pipeline (node-postgres `pipeline`): a statement issued while the one before it on
+ * the same connection is still under way is sent at once rather than after its answer, and
+ * answers still come back in order. Only a batch's transaction issues statements that way (a
+ * unit's savepoint and its first statement, see postgresUnitOfWork); everything else awaits each
+ * statement before the next, for which pipelining changes nothing.
+ */
 export function createPool(options: PostgresPoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max,
+    pipeline: true,
     types: TYPES,
     application_name: options.applicationName,
     options: SESSION_OPTIONS,

@@ -209,7 +209,8 @@ class Batch {
   enqueue<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
     this.units += 1
     this.waiting += 1
-    const result = this.tail.then(() => this.runUnit(work))
+    const enqueued = performance.now()
+    const result = this.tail.then(() => this.runUnit(work, enqueued))
     this.tail = result.then(
       () => this.unitEnded(),
       () => this.unitEnded(),
@@ -242,19 +243,25 @@ class Batch {
     return this.client
   }
 
-  private async runUnit<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+  private async runUnit<T>(work: (tx: PgTx) => Promise<T>, enqueued: number): Promise<T> {
     if (this.broken) throw this.broken
+    const started = performance.now()
     const client = await this.connection()
     const tx = new PgTx(this.db, client, this)
     // The savepoint of the unit before stays open until this one begins: releasing it and taking
-    // this one's is one round trip (COMMIT releases the last).
-    await client.query(
+    // this one's is one statement (COMMIT releases the last). It is not awaited before the unit
+    // runs: the pool's connections pipeline (createPool), so the unit's first statement goes out
+    // right behind it and both are answered in one round trip. Had it failed, so would every
+    // statement after it in the aborted transaction, and the unit with them (caught below).
+    const savepoint = client.query(
       this.savepointOpen ? 'RELEASE SAVEPOINT unit; SAVEPOINT unit' : 'SAVEPOINT unit',
     )
+    savepoint.catch(() => undefined)
     this.savepointOpen = true
     let result: T
     try {
       result = await work(tx)
+      await savepoint
     } catch (error) {
       try {
         await client.query('ROLLBACK TO SAVEPOINT unit')
@@ -265,6 +272,7 @@ class Batch {
     }
     this.events.push(...tx.events.pending)
     for (const span of tx.spans) this.spans.push(span)
+    this.observer?.unitRan?.((started - enqueued) / 1000, (performance.now() - started) / 1000)
     return result
   }
 
