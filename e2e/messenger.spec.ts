@@ -1,7 +1,13 @@
 import path from 'node:path'
 import type { Page } from '@playwright/test'
 import { DateTime } from 'luxon'
-import { bobOpensConversation, expect, signUpPair, test } from './support/fixtures'
+import {
+  bobOpensConversation,
+  expect,
+  signUpPair,
+  signUpPairThroughUi,
+  test,
+} from './support/fixtures'
 import {
   ALICE,
   BOB,
@@ -65,7 +71,7 @@ test.describe('Tidings renderer in Chromium', () => {
   })
 
   test('an invited user registers and both exchange messages live', async ({ world }) => {
-    const pair = await signUpPair(world)
+    const pair = await signUpPairThroughUi(world)
     const { alicePage, bobPage } = pair
 
     // The conversation Alice created reaches Bob's list live.

@@ -2,14 +2,13 @@ import path from 'node:path'
 import type { Page } from '@playwright/test'
 import { inviteLink } from '../src/shared/deepLinks'
 import { expectNoSeriousViolations } from './support/axe'
-import { expect, signUpPair, test, type World } from './support/fixtures'
+import { expect, signUpFirstAccount, signUpPair, test, type World } from './support/fixtures'
 import {
   ALICE,
   BOB,
   CAROL,
   RestUser,
   conversationItem,
-  createFirstAccount,
   messageWithText,
   openConversation,
   type Account,
@@ -57,10 +56,7 @@ async function secondTeam(world: World) {
 
 /** Alice's app, where she is the admin of the bundled server, and a second team's server. */
 async function aliceAndSecondTeam(world: World) {
-  const client = await world.launch()
-  const page = await client.open(world.rendererUrl)
-  await createFirstAccount(page, ALICE)
-  return { client, page, ...(await secondTeam(world)) }
+  return { ...(await signUpFirstAccount(world)), ...(await secondTeam(world)) }
 }
 
 test.describe('Several servers', () => {
@@ -141,9 +137,7 @@ test.describe('Several servers', () => {
   test('a plain-http address of another machine is added only once the user confirms it', async ({
     world,
   }) => {
-    const client = await world.launch()
-    const page = await client.open(world.rendererUrl)
-    await createFirstAccount(page, ALICE)
+    const { page } = await signUpFirstAccount(world)
     await rail(page).getByRole('button', { name: 'Add or remove servers' }).click()
     const dialog = page.getByRole('dialog', { name: 'Servers' })
     const address = dialog.getByLabel('Add a server by its address')
@@ -231,9 +225,7 @@ test.describe('Updates', () => {
   test('the bar offers "Restart to update" once an update is ready, and Settings turns updates off', async ({
     world,
   }) => {
-    const client = await world.launch()
-    const page = await client.open(world.rendererUrl)
-    await createFirstAccount(page, ALICE)
+    const { client, page } = await signUpFirstAccount(world)
     await expect(page.getByTestId('update-banner')).toHaveCount(0)
 
     client.startUpdater('9.9.9')

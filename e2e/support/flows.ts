@@ -39,6 +39,11 @@ export async function createFirstAccount(page: Page, account: Account): Promise<
   await form.getByLabel('Display name (optional)').fill(account.displayName)
   await form.getByLabel('Password').fill(account.password)
   await form.getByRole('button', { name: 'Create account' }).click()
+  await expectSignedIn(page, account)
+}
+
+/** The main window shows `account` signed in and connected. */
+export async function expectSignedIn(page: Page, account: Account): Promise<void> {
   await expect(page.getByTestId('current-user')).toHaveText(account.displayName)
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected')
 }
@@ -62,8 +67,7 @@ export async function registerWithInvite(page: Page, account: Account, code: str
   await form.getByLabel('Password').fill(account.password)
   await form.getByLabel('Invite code').fill(code)
   await form.getByRole('button', { name: 'Register' }).click()
-  await expect(page.getByTestId('current-user')).toHaveText(account.displayName)
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected')
+  await expectSignedIn(page, account)
 }
 
 /** "New conversation" → pick one person → Create; the new thread opens. */
